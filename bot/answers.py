@@ -1,0 +1,116 @@
+"""Typed answers checked and converted to what the dossier stores (JSON-friendly values)."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from bot.countries import find_country
+from bot.dates import parse_date
+from bot.forms import Answers, Kind, Question
+from bot.numbers import NumberError, parse_amount, parse_whole
+
+EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")
+PHONE_NOISE = re.compile(r"[\s\-.()/]")
+
+
+class AnswerError(ValueError):
+    """A refused answer; `code` and `details` choose and fill the message shown to the user."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any
+    echo: bool = False
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (but keep line breaks) and surrounding blanks."""
+    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return "".join(kept).strip()
+
+
+def parse_phone(text: str) -> str:
+    raw = PHONE_NOISE.sub("", text.strip())
+    raw = "+" + raw[2:] if raw.startswith("00") else raw
+    digits = raw[1:] if raw.startswith("+") else raw
+    if not digits.isdigit() or not 8 <= len(digits) <= 15:
+        raise AnswerError("phone")
+    return raw
+
+
+def parse_email(text: str) -> str:
+    value = text.strip()
+    if len(value) > 254 or not EMAIL.match(value):
+        raise AnswerError("email")
+    return value
+
+
+def parse_typed(
+    question: Question, text: str, locale: str, answers: Answers, today: date
+) -> Parsed:
+    """Check `text` against what `question` expects; raise AnswerError with the reason."""
+    kind = question.kind
+    if kind in (Kind.CHOICE, Kind.YES_NO):
+        raise AnswerError("use_buttons")
+    if kind == Kind.LOCATION:
+        raise AnswerError("location")
+    if kind in (Kind.FILES, Kind.LETTERS):
+        raise AnswerError("file_expected")
+    if kind == Kind.LIST:
+        raise AnswerError("use_buttons")
+    if kind == Kind.TEXT:
+        value = clean_text(text)
+        if len(value) < question.min_len:
+            raise AnswerError("too_short", minimum=question.min_len, length=len(value))
+        if len(value) > question.max_len:
+            raise AnswerError("too_long", maximum=question.max_len, length=len(value))
+        return Parsed(value)
+    if kind == Kind.EMAIL:
+        return Parsed(parse_email(text))
+    if kind == Kind.PHONE:
+        return Parsed(parse_phone(text))
+    if kind == Kind.COUNTRY:
+        code = find_country(clean_text(text)[:100])
+        if code is None:
+            raise AnswerError("country")
+        return Parsed(code)
+    if kind == Kind.DATE:
+        return Parsed(_parse_date(text, locale, today).isoformat(), echo=True)
+    if kind == Kind.WHOLE:
+        return _parse_whole(question, text, locale, answers)
+    if kind == Kind.MONEY:
+        try:
+            parsed = parse_amount(text, locale, answers.get("currency"))
+        except NumberError as error:
+            raise AnswerError(f"number_{error.code}", **error.details) from None
+        return Parsed(str(parsed.value), echo=parsed.ambiguous)
+    raise AnswerError("use_buttons")
+
+
+def _parse_date(text: str, locale: str, today: date) -> date:
+    try:
+        value = parse_date(text, locale)
+    except ValueError:
+        raise AnswerError("date") from None
+    earliest, latest = today - timedelta(days=366), today + timedelta(days=3660)
+    if not earliest <= value <= latest:
+        raise AnswerError("date_range", earliest=earliest, latest=latest)
+    return value
+
+
+def _parse_whole(question: Question, text: str, locale: str, answers: Answers) -> Parsed:
+    maximum = question.maximum
+    if question.not_above and isinstance(answers.get(question.not_above), int):
+        maximum = min(maximum, answers[question.not_above])
+    try:
+        parsed = parse_whole(text, locale, minimum=question.minimum, maximum=maximum)
+    except NumberError as error:
+        raise AnswerError(f"number_{error.code}", **error.details) from None
+    return Parsed(int(parsed.value), echo=parsed.ambiguous)

@@ -1,0 +1,91 @@
+"""Assembly: the dispatcher with its storage, middlewares, routers and start/stop hooks."""
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import LANGUAGES, AccountI18nMiddleware
+from bot.middlewares import DatabaseMiddleware, InflightMiddleware
+from bot.outbox import OutboxWorker
+from bot.rules import FundingRules
+from bot.screens.commands import descriptions
+from handlers import build_router
+from storage.fsm import DatabaseStorage
+
+log = logging.getLogger(__name__)
+COMMANDS = ("new", "dossiers", "status", "profile", "language", "cancel", "help")
+SHUTDOWN_GRACE = 25.0
+
+
+def command_list(i18n: I18n, language: str) -> list[BotCommand]:
+    with i18n.use_locale(language):
+        texts = descriptions()
+    return [BotCommand(command=name, description=texts[name]) for name in COMMANDS]
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
+    )
+
+
+@dataclass
+class App:
+    dispatcher: Dispatcher
+    outbox: OutboxWorker
+    inflight: InflightMiddleware
+
+
+def build_app(
+    settings: Settings,
+    bot: Bot,
+    sessions: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    events_isolation: BaseEventIsolation | None = None,
+) -> App:
+    """A fresh dispatcher each call (tests build several); nothing is global."""
+    rules = FundingRules(settings.fund_max_share, settings.city_min_share)
+    outbox = OutboxWorker(bot, sessions)
+    dp = Dispatcher(
+        storage=DatabaseStorage(sessions),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        settings=settings,
+        rules=rules,
+        outbox=outbox,
+    )
+    inflight = InflightMiddleware()
+    dp.update.outer_middleware(inflight)
+    dp.update.outer_middleware(DatabaseMiddleware(sessions))
+    AccountI18nMiddleware(i18n).setup(dp)
+    dp.include_router(build_router())
+
+    async def on_startup(bot: Bot) -> None:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await bot.set_my_commands(command_list(i18n, settings.default_language),
+                                  scope=BotCommandScopeDefault())  # fmt: skip
+        for language in LANGUAGES:
+            await bot.set_my_commands(command_list(i18n, language), language_code=language)
+        outbox.start()
+        log.info("bot started")
+
+    async def on_shutdown() -> None:
+        await inflight.drain(SHUTDOWN_GRACE)
+        await outbox.stop()
+        log.info("bot stopped")
+
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    return App(dp, outbox, inflight)

@@ -1,0 +1,94 @@
+"""Settings from the environment or a `.env` file; secrets never leave as plain strings."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot import PROJECT_ROOT
+from bot.sessions import BureauSession, default_sessions, parse_sessions
+
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
+Language = Literal["fr", "en", "ar"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=(PROJECT_ROOT / ".env", ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    bot_token: SecretStr
+    bot_api_url: str = "https://api.telegram.org"
+    database_url: str = ""
+    secretariat_chat_id: int | None = None
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    files_dir: Path = Path("data/files")
+    default_language: Language = "fr"
+    secretariat_language: Language | None = None
+    fund_max_share: Decimal = Field(default=Decimal("0.80"), gt=0, le=1)
+    city_min_share: Decimal = Field(default=Decimal("0.20"), ge=0, lt=1)
+    bureau_sessions: Annotated[tuple[BureauSession, ...], NoDecode] = ()
+    log_level: str = "INFO"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("is not shaped like a token from @BotFather (digits:letters)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("bureau_sessions", mode="before")
+    @classmethod
+    def _parse_sessions(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_sessions(value)
+        return value
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> "Settings":
+        if not self.files_dir.is_absolute():
+            self.files_dir = PROJECT_ROOT / self.files_dir
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
+        if self.fund_max_share + self.city_min_share > 1:
+            raise ValueError("FUND_MAX_SHARE + CITY_MIN_SHARE must not exceed 1")
+        return self
+
+    @property
+    def notify_language(self) -> str:
+        return self.secretariat_language or self.default_language
+
+    def sessions(self, today: date) -> tuple[BureauSession, ...]:
+        return self.bureau_sessions or default_sessions(today)
+
+
+def describe_error(error: Exception) -> str:
+    """One line naming the bad settings, without echoing their values (a token is a secret)."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return str(error)
+    parts = []
+    for item in errors():
+        name = ".".join(str(p) for p in item.get("loc", ())).upper() or "settings"
+        message = "is missing" if item.get("type") == "missing" else item.get("msg", "is invalid")
+        message = message.removeprefix("Value error, ")
+        parts.append(f"{name} {message}")
+    return "; ".join(parts)

@@ -1,0 +1,38 @@
+"""Countries typed in any of the bot's languages, stored as ISO 3166 codes, shown per locale."""
+
+import unicodedata
+from functools import cache
+
+from babel import Locale
+
+LANGUAGES = ("fr", "en", "ar")
+# Names used in member cities that CLDR does not list.
+ALIASES = {"rdc": "CD", "rd congo": "CD", "drc": "CD", "congo brazzaville": "CG", "usa": "US"}
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    for mark in "-'’.":
+        bare = bare.replace(mark, " ")
+    return " ".join(bare.split())
+
+
+@cache
+def _index() -> dict[str, str]:
+    names: dict[str, str] = dict(ALIASES)
+    for language in LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code.isalpha() and len(code) == 2 and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
+                names.setdefault(fold(name), code)
+                names.setdefault(code.casefold(), code)
+    return names
+
+
+def find_country(text: str) -> str | None:
+    """ISO code for `Sénégal`, `senegal`, `السنغال` or `SN`; None when nothing matches."""
+    return _index().get(fold(text))
+
+
+def country_name(code: str, locale: str) -> str:
+    return Locale.parse(locale).territories.get(code, code)

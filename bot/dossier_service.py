@@ -1,0 +1,167 @@
+"""Dossier use cases: open, answer, attach, submit. Each commits answer and position together."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flow import Move
+from bot.forms import SECTIONS
+from bot.navigation import Cursor, first_key
+from bot.rules import FundingRules, SectionCheck, check_dossier, is_complete
+from bot.sessions import BureauSession, next_session
+from bot.workflow import REFERENCE_PREFIX, Status, applicant_can_edit
+from storage import dossiers as queries
+from storage.files import store_file
+from storage.models import Account, Attachment, Dossier
+from storage.types import utcnow
+
+
+@dataclass
+class DossierState:
+    dossier: Dossier
+    cursor: Cursor
+    files: list[Attachment] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return queries.slot_counts(self.files)
+
+    @property
+    def editable(self) -> bool:
+        return applicant_can_edit(self.dossier.status)
+
+    def checks(self, rules: FundingRules) -> list[SectionCheck]:
+        return check_dossier(self.dossier.answers, self.counts, rules)
+
+
+def prefilled_answers(account: Account) -> dict[str, Any]:
+    """Applicant answers the profile already holds; the person confirms them with "Keep"."""
+    answers = {}
+    for question in SECTIONS[0].questions:
+        value = getattr(account, question.prefill, None) if question.prefill else None
+        if value:
+            answers[question.key] = value
+    return answers
+
+
+async def open_new(session: AsyncSession, account: Account) -> DossierState:
+    dossier = await queries.create_dossier(session, account, prefilled_answers(account))
+    cursor = Cursor(first_key())
+    dossier.cursor = cursor.to_json()
+    account.active_dossier_id = dossier.id
+    await session.commit()
+    return DossierState(dossier, cursor, [])
+
+
+async def load(session: AsyncSession, account: Account, dossier_id: int) -> DossierState | None:
+    """The dossier and its questionnaire position, if this person's city owns it."""
+    dossier = await queries.dossier_for(session, account, dossier_id)
+    if dossier is None:
+        return None
+    files = await queries.attachments(session, dossier_id)
+    return DossierState(dossier, Cursor.from_json(dossier.cursor), files)
+
+
+async def load_active(session: AsyncSession, account: Account) -> DossierState | None:
+    if account.active_dossier_id is None:
+        return None
+    return await load(session, account, account.active_dossier_id)
+
+
+async def activate(session: AsyncSession, account: Account, state: DossierState) -> None:
+    """Make this the dossier the person's typed answers go to."""
+    account.active_dossier_id = state.dossier.id
+    await session.commit()
+
+
+async def apply(
+    session: AsyncSession, account: Account, state: DossierState, move: Move
+) -> DossierState:
+    """Store a move: the answers and the new position in one transaction."""
+    state.dossier.answers = move.answers
+    state.dossier.cursor = move.cursor.to_json()
+    state.dossier.updated_at = utcnow()
+    state.cursor = move.cursor
+    account.active_dossier_id = state.dossier.id
+    await session.commit()
+    return state
+
+
+async def move_to(
+    session: AsyncSession, account: Account, state: DossierState, cursor: Cursor
+) -> DossierState:
+    return await apply(session, account, state, Move(dict(state.dossier.answers), cursor))
+
+
+async def attach(
+    session: AsyncSession,
+    account: Account,
+    state: DossierState,
+    *,
+    slot: str,
+    file_name: str,
+    mime_type: str,
+    content: bytes,
+    telegram_file_id: str,
+    files_dir: Path,
+) -> Attachment:
+    path, digest = await store_file(files_dir, state.dossier.id, file_name, content)
+    attachment = Attachment(
+        dossier_id=state.dossier.id,
+        slot=slot,
+        file_name=file_name[:255],
+        mime_type=mime_type[:100],
+        size=len(content),
+        sha256=digest,
+        path=str(path),
+        telegram_file_id=telegram_file_id[:200],
+        uploaded_by=account.telegram_id,
+    )
+    session.add(attachment)
+    state.dossier.updated_at = utcnow()
+    await session.commit()
+    state.files.append(attachment)
+    return attachment
+
+
+async def detach(session: AsyncSession, state: DossierState, attachment_id: int) -> bool:
+    removed = await queries.remove_attachment(session, state.dossier.id, attachment_id)
+    await session.commit()
+    state.files = [f for f in state.files if f.id != attachment_id]
+    return removed
+
+
+@dataclass(frozen=True)
+class Submission:
+    reference: str
+    session: BureauSession | None
+
+
+async def submit(
+    session: AsyncSession,
+    account: Account,
+    state: DossierState,
+    rules: FundingRules,
+    sessions: tuple[BureauSession, ...],
+    today: date,
+    notify: Any,
+) -> Submission | None:
+    """Give the dossier its reference and put it in the Secretariat's queue, only if complete.
+
+    `notify(dossier)` adds the Secretariat's card to the outbox in this same transaction.
+    """
+    dossier = state.dossier
+    if not state.editable or not is_complete(state.checks(rules)):
+        return None
+    if dossier.reference is None:
+        dossier.reference = await queries.next_reference(session, REFERENCE_PREFIX, today.year)
+    await queries.change_status(session, dossier, Status.SUBMITTED, account.telegram_id)
+    dossier.submitted_at = utcnow()
+    account.active_dossier_id = None
+    notify(dossier)
+    await session.commit()
+    return Submission(dossier.reference, next_session(sessions, today))

@@ -1,0 +1,45 @@
+"""Structured (JSON lines) logs that never show the bot token."""
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in RESERVED})
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class RedactingHandler(logging.StreamHandler):
+    """Replaces secrets in the finished line: message, extras and tracebacks alike."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__(sys.stderr)
+        self.secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def setup_logging(level: str, secrets: list[str]) -> None:
+    handler = RedactingHandler(secrets)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)

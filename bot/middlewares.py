@@ -1,0 +1,64 @@
+"""Cross-cutting work around every update: database session, duplicate updates, in-flight work."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import TelegramObject, Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.accounts import get_or_create_account
+from storage.updates import claim_update
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DatabaseMiddleware(BaseMiddleware):
+    """One session per update; the update id is recorded in the same transaction as its effect,
+    so an update Telegram delivers twice (after a restart, say) is acted on once."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        async with self.sessions() as session:
+            if not await claim_update(session, event.update_id):
+                log.info("duplicate update ignored", extra={"update_id": event.update_id})
+                return UNHANDLED
+            user = data.get("event_from_user")
+            if user is not None and not user.is_bot:
+                account = await get_or_create_account(session, user.id, user.first_name)
+                data["account"] = account
+                data["user_language"] = account.language
+            data["session"] = session
+            result = await handler(event, data)
+            await session.commit()
+            return result
+
+
+class InflightMiddleware(BaseMiddleware):
+    """Knows which updates are being handled, so shutdown can let them finish."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        task = asyncio.current_task()
+        if task is None:
+            return await handler(event, data)
+        self.tasks.add(task)
+        try:
+            return await handler(event, data)
+        finally:
+            self.tasks.discard(task)
+
+    async def drain(self, seconds: float) -> None:
+        others = {t for t in self.tasks if t is not asyncio.current_task()}
+        if others:
+            log.info("waiting for updates in progress", extra={"count": len(others)})
+            await asyncio.wait(others, timeout=seconds)

@@ -1,0 +1,100 @@
+"""Where a person is in the questionnaire, and where "next", "back" and "skip" lead."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot.forms import QUESTIONS, SECTION_OF, SECTIONS, Answers, Question
+
+REVIEW = "review"
+
+
+@dataclass
+class Cursor:
+    """The position of one person in one dossier; stored with every answer.
+
+    `field` and `item` are set while a list entry (budget line, partner, indicator) is being
+    added: the answers given so far for that entry live in `item` until it is complete.
+    `jump` means the person came from the dossier menu and goes back there after answering.
+    """
+
+    q: str
+    field: str | None = None
+    item: dict[str, Any] | None = None
+    jump: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> "Cursor":
+        if not data or data.get("q") not in (*QUESTIONS, REVIEW):
+            return cls(first_key())
+        return cls(
+            q=data["q"],
+            field=data.get("field"),
+            item=data.get("item"),
+            jump=bool(data.get("jump")),
+        )
+
+
+def visible_questions(answers: Answers) -> list[Question]:
+    return [q for s in SECTIONS for q in s.questions if q.visible(answers)]
+
+
+def first_key() -> str:
+    return SECTIONS[0].questions[0].key
+
+
+def next_key(answers: Answers, key: str) -> str:
+    """The question after `key` among those that apply, or the review screen after the last."""
+    order = [q.key for q in visible_questions(answers)]
+    if key not in order:
+        return _nearest_visible(answers, key)
+    index = order.index(key)
+    return order[index + 1] if index + 1 < len(order) else REVIEW
+
+
+def previous_key(answers: Answers, key: str) -> str:
+    order = [q.key for q in visible_questions(answers)]
+    if key == REVIEW:
+        return order[-1]
+    if key not in order:
+        return _nearest_visible(answers, key)
+    return order[max(order.index(key) - 1, 0)]
+
+
+def _nearest_visible(answers: Answers, key: str) -> str:
+    """A question that no longer applies (its condition changed) hands over to the next one."""
+    all_keys = [q.key for s in SECTIONS for q in s.questions]
+    visible = {q.key for q in visible_questions(answers)}
+    for candidate in all_keys[all_keys.index(key) :]:
+        if candidate in visible:
+            return candidate
+    return REVIEW
+
+
+def position(answers: Answers, key: str) -> tuple[int, int, int, int]:
+    """(section number, section count, question number in section, questions in section)."""
+    section_index = SECTION_OF[key]
+    in_section = [q.key for q in SECTIONS[section_index].questions if q.visible(answers)]
+    number = in_section.index(key) + 1 if key in in_section else 1
+    return section_index + 1, len(SECTIONS), number, len(in_section)
+
+
+def item_fields(question: Question, item: Answers) -> list[Question]:
+    return [f for f in question.fields if f.visible(item)]
+
+
+def next_field(question: Question, item: Answers, field: str | None) -> str | None:
+    """The next field of a list entry to ask, or None when the entry is complete."""
+    keys = [f.key for f in item_fields(question, item)]
+    if field is None:
+        return keys[0] if keys else None
+    index = keys.index(field) if field in keys else -1
+    return keys[index + 1] if index + 1 < len(keys) else None
+
+
+def previous_field(question: Question, item: Answers, field: str) -> str | None:
+    keys = [f.key for f in item_fields(question, item)]
+    index = keys.index(field) if field in keys else 0
+    return keys[index - 1] if index > 0 else None

@@ -1,0 +1,173 @@
+"""The Fund's rules: cofinancing (DOMAIN.md §1) and what makes a dossier complete."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bot.forms import SECTIONS, Answers, Kind, Question, confirmed_partners
+
+
+@dataclass(frozen=True)
+class FundingRules:
+    fund_max_share: Decimal = Decimal("0.80")
+    city_min_share: Decimal = Decimal("0.20")
+
+
+@dataclass(frozen=True)
+class Financing:
+    currency: str | None
+    total: Decimal
+    fund: Decimal
+    city: Decimal
+    partners: Decimal
+
+    @property
+    def sources(self) -> Decimal:
+        return self.fund + self.city + self.partners
+
+    @property
+    def gap(self) -> Decimal:
+        """What is still to be found (negative: the sources exceed the cost)."""
+        return self.total - self.sources
+
+    def share(self, amount: Decimal) -> Decimal | None:
+        return amount / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def financing(answers: Answers) -> Financing:
+    lines = answers.get("budget_lines") or ()
+    partners = answers.get("partners") or ()
+    return Financing(
+        currency=answers.get("currency"),
+        total=sum((_money(line.get("amount")) for line in lines), Decimal(0)),
+        fund=_money(answers.get("fund_amount")),
+        city=_money(answers.get("city_amount")),
+        partners=sum((_money(p.get("amount")) for p in partners), Decimal(0)),
+    )
+
+
+def cofinancing_problems(plan: Financing, rules: FundingRules) -> list[Problem]:
+    """Every cofinancing rule that fails, with the figures needed to say how to fix it."""
+    if plan.total <= 0:
+        return [Problem("no_budget")]
+    problems = []
+    fund_max = plan.total * rules.fund_max_share
+    if plan.fund > fund_max:
+        problems.append(
+            Problem(
+                "fund_over",
+                {
+                    "maximum": fund_max,
+                    "asked": plan.fund,
+                    "share": plan.fund / plan.total,
+                    "limit": rules.fund_max_share,
+                    "excess": plan.fund - fund_max,
+                },
+            )
+        )
+    city_min = plan.total * rules.city_min_share
+    if plan.city < city_min:
+        problems.append(
+            Problem(
+                "city_under",
+                {
+                    "minimum": city_min,
+                    "given": plan.city,
+                    "share": plan.city / plan.total,
+                    "limit": rules.city_min_share,
+                    "missing": city_min - plan.city,
+                },
+            )
+        )
+    if plan.gap > 0:
+        problems.append(Problem("sources_short", {"gap": plan.gap}))
+    elif plan.gap < 0:
+        problems.append(Problem("sources_over", {"excess": -plan.gap}))
+    return problems
+
+
+def is_answered(question: Question, answers: Answers, files: Mapping[str, int]) -> bool:
+    if question.kind == Kind.FILES:
+        return files.get(question.key, 0) > 0
+    if question.kind == Kind.LETTERS:
+        return all(files.get(letter_slot(p["id"]), 0) > 0 for p in confirmed_partners(answers))
+    value = answers.get(question.key)
+    if question.kind == Kind.LIST:
+        return len(value or ()) >= max(question.min_items, 1 if question.required else 0)
+    return value is not None and value != ""
+
+
+def letter_slot(partner_id: str) -> str:
+    return f"att_letters:{partner_id}"
+
+
+@dataclass(frozen=True)
+class SectionCheck:
+    index: int
+    missing: list[Question]
+    problems: list[Problem]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.problems
+
+
+def _section_problems(key: str, answers: Answers, rules: FundingRules) -> list[Problem]:
+    if key == "project" and answers.get("collective") is False:
+        return [Problem("not_collective")]
+    if key == "narrative":
+        total = answers.get("beneficiaries")
+        over = [
+            k
+            for k in ("beneficiaries_women", "beneficiaries_youth")
+            if isinstance(total, int) and isinstance(answers.get(k), int) and answers[k] > total
+        ]
+        return [Problem("beneficiaries_over", {"keys": over})] if over else []
+    if key == "results":
+        return _results_problems(answers)
+    if key == "financing" and answers.get("fund_amount") and answers.get("city_amount"):
+        return cofinancing_problems(financing(answers), rules)
+    return []
+
+
+def _results_problems(answers: Answers) -> list[Problem]:
+    indicators = answers.get("indicators") or ()
+    problems = []
+    levels = {i.get("level") for i in indicators}
+    absent = [lv for lv in ("ultimate", "intermediate", "immediate", "output") if lv not in levels]
+    if indicators and absent:
+        problems.append(Problem("levels_missing", {"levels": absent}))
+    marker = answers.get("gender_marker")
+    if marker in ("1", "2") and indicators and not any(i.get("gender") for i in indicators):
+        problems.append(Problem("gender_result_missing"))
+    return problems
+
+
+def check_dossier(
+    answers: Answers, files: Mapping[str, int], rules: FundingRules
+) -> list[SectionCheck]:
+    """Section by section: required answers still missing and rules that do not hold."""
+    checks = []
+    for index, section in enumerate(SECTIONS):
+        missing = [
+            q
+            for q in section.questions
+            if q.required and q.visible(answers) and not is_answered(q, answers, files)
+        ]
+        checks.append(SectionCheck(index, missing, _section_problems(section.key, answers, rules)))
+    return checks
+
+
+def is_complete(checks: list[SectionCheck]) -> bool:
+    return all(check.complete for check in checks)

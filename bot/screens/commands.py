@@ -1,0 +1,15 @@
+"""Descriptions of the bot's commands, as Telegram shows them in the menu."""
+
+from aiogram.utils.i18n import gettext as _
+
+
+def descriptions() -> dict[str, str]:
+    return {
+        "new": _("Start a new dossier"),
+        "dossiers": _("Your city's dossiers"),
+        "status": _("Status of submitted dossiers"),
+        "profile": _("Your profile and city"),
+        "language": _("Change the language"),
+        "cancel": _("Leave the current question"),
+        "help": _("What the bot can do"),
+    }

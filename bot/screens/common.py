@@ -1,0 +1,97 @@
+"""Small pieces every screen uses: the current locale, answer display, message splitting."""
+
+from datetime import date
+from decimal import Decimal
+from html import unescape
+from typing import Any
+
+from aiogram import html
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.countries import country_name
+from bot.dates import format_long
+from bot.forms import Kind, Question
+from bot.numbers import format_money, format_number
+
+TEXT_LIMIT = 4096
+
+
+def locale() -> str:
+    return get_i18n().current_locale
+
+
+def money(amount: Decimal | str, currency: str | None) -> str:
+    value = Decimal(str(amount))
+    if not currency:
+        return format_number(value, locale())
+    return format_money(value, currency, locale())
+
+
+def shown_answer(question: Question, value: Any, currency: str | None = None) -> str:
+    """An answer as the person reads it, HTML-escaped."""
+    if value is None:
+        return _("(skipped)")
+    kind = question.kind
+    if kind == Kind.CHOICE:
+        label = question.choice_label(value)
+        return html.quote(_(label) if label else str(value))
+    if kind == Kind.YES_NO:
+        return _("Yes") if value else _("No")
+    if kind == Kind.WHOLE:
+        return format_number(int(value), locale())
+    if kind == Kind.MONEY:
+        return html.quote(money(value, currency))
+    if kind == Kind.DATE:
+        return html.quote(format_long(date.fromisoformat(value), locale()))
+    if kind == Kind.COUNTRY:
+        return html.quote(country_name(value, locale()))
+    if kind == Kind.LOCATION:
+        return f"📍 {float(value['lat']):.5f}, {float(value['lon']):.5f}"
+    if kind == Kind.LIST:
+        return _("{count} entries").format(count=len(value))
+    return html.quote(str(value))
+
+
+def visible_length(markup: str) -> int:
+    """Length Telegram counts: after tags are parsed and entities decoded (UTF-16 units)."""
+    return len(unescape(strip_tags(markup)).encode("utf-16-le")) // 2
+
+
+def split_messages(blocks: list[str], limit: int = TEXT_LIMIT) -> list[str]:
+    """Join self-contained HTML blocks into as few messages as fit Telegram's limit."""
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for block in blocks:
+        for piece in _fit(block, limit):
+            length = visible_length(piece) + 1
+            if current and size + length > limit:
+                messages.append("\n".join(current))
+                current, size = [], 0
+            current.append(piece)
+            size += length
+    if current:
+        messages.append("\n".join(current))
+    return messages
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    """A block too long for one message is cut as plain text (its tags dropped)."""
+    if visible_length(block) <= limit:
+        return [block]
+    plain = unescape(strip_tags(block))
+    step = limit - 10
+    return [html.quote(plain[i : i + step]) for i in range(0, len(plain), step)]
+
+
+def strip_tags(markup: str) -> str:
+    out, inside = [], False
+    for ch in markup:
+        if ch == "<":
+            inside = True
+        elif ch == ">" and inside:
+            inside = False
+        elif not inside:
+            out.append(ch)
+    return "".join(out)

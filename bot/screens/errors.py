@@ -1,0 +1,75 @@
+"""Why an answer was refused, said in the person's language with what is expected instead."""
+
+from datetime import date
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.answers import AnswerError
+from bot.dates import format_long
+from bot.numbers import format_number
+from bot.screens.common import locale
+
+
+def refusal(error: AnswerError) -> str:
+    d = error.details
+    code = error.code
+    if code == "too_short":
+        return _("This answer is too short: at least {minimum} characters, please.").format(
+            minimum=d["minimum"]
+        )
+    if code == "too_long":
+        return _(
+            "This answer is too long ({length} characters); at most {maximum}, please."
+        ).format(
+            length=format_number(d["length"], locale()),
+            maximum=format_number(d["maximum"], locale()),
+        )
+    if code == "date_range":
+        return _("The date must be between {earliest} and {latest}.").format(
+            earliest=_long(d["earliest"]), latest=_long(d["latest"])
+        )
+    if code == "number_too_many_decimals":
+        return _("Too many decimals: at most {places} for this currency.").format(
+            places=d["places"]
+        )
+    if code == "number_out_of_range":
+        return _("Expected a whole number from {minimum} to {maximum}.").format(
+            minimum=format_number(d["minimum"], locale()),
+            maximum=format_number(d["maximum"], locale()),
+        )
+    return _simple().get(code, _("This answer could not be used. Please try again."))
+
+
+def _long(value: date) -> str:
+    return format_long(value, locale())
+
+
+def _simple() -> dict[str, str]:
+    return {
+        "use_buttons": _("Please choose with the buttons below the question."),
+        "location": _("Please share a location (📎 → Location), or press “Skip”."),
+        "file_expected": _("Please send a file (PDF, DOCX, XLSX, ODT, JPG or PNG)."),
+        "email": _("This is not an email address. Expected something like name@city.org."),
+        "phone": _(
+            "This is not a phone number. Expected 8 to 15 digits, with the country code, "
+            "e.g. +221 77 123 45 67."
+        ),
+        "country": _("I do not know this country. Type its name, e.g. Sénégal, Lebanon, Haïti."),
+        "date": _("This is not a date. Expected day, month and year, e.g. 15/03/2027."),
+        "number_empty": _("Please type a number."),
+        "number_not_a_number": _(
+            "This is not a number. Expected digits, e.g. 1 250 000 or 1 250 000,50."
+        ),
+        "number_negative": _("The amount cannot be negative."),
+        "number_zero": _("The amount must be greater than zero."),
+        "number_too_large": _("This amount is far too large. Please check it."),
+        "number_not_whole": _("Expected a whole number, without decimals."),
+        "file_type": _(
+            "This type of file is not accepted. Send a PDF, DOCX, XLSX, ODT, JPG or PNG file."
+        ),
+        "file_size": _("This file is too large: at most 20 MB. Send a smaller or compressed file."),
+        "file_failed": _("The file could not be received. Please send it again."),
+        "text_expected": _("Please answer with a text message."),
+        "own_contact": _("Please share your own contact, or type the number."),
+        "not_expecting_file": _("I am not expecting a file at this question."),
+    }

@@ -1,0 +1,304 @@
+"""The screen for the person's current position in the questionnaire."""
+
+from datetime import date
+from decimal import Decimal
+from html import unescape
+from typing import Any
+
+from aiogram import html
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
+
+from bot.callbacks import Menu, Step
+from bot.flow import current_field, current_question
+from bot.forms import SECTIONS, Answers, Kind, Question, confirmed_partners
+from bot.navigation import Cursor, item_fields, position
+from bot.rules import FundingRules, letter_slot
+from bot.screens.base import Screen
+from bot.screens.common import locale, money, shown_answer, strip_tags
+from bot.screens.financing import coach
+from storage.models import Attachment
+
+COACHED = frozenset({"budget_lines", "fund_amount", "city_amount", "city_kind", "partners"})
+
+
+def step_at(cursor: Cursor) -> str:
+    """The name of the position a button belongs to: `budget_lines.amount` inside an entry."""
+    return f"{cursor.q}.{cursor.field}" if cursor.field else cursor.q
+
+
+def _button(text: str, data: Step | Menu) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def header(answers: Answers, cursor: Cursor) -> str:
+    section, sections, number, count = position(answers, cursor.q)
+    title = _(SECTIONS[section - 1].title)
+    return (
+        "<i>"
+        + _("Section {section}/{sections} · {title} · question {number}/{count}").format(
+            section=section, sections=sections, title=html.quote(title), number=number, count=count
+        )
+        + "</i>"
+    )
+
+
+def hint(question: Question, answers: Answers) -> str | None:
+    kind, currency = question.kind, answers.get("currency")
+    if kind == Kind.TEXT and question.min_len > 1:
+        return _("Between {minimum} and {maximum} characters.").format(
+            minimum=question.min_len, maximum=question.max_len
+        )
+    if kind == Kind.TEXT:
+        return _("At most {maximum} characters.").format(maximum=question.max_len)
+    if kind == Kind.MONEY:
+        return _("An amount in {currency}, e.g. {example}.").format(
+            currency=html.quote(currency or ""), example=money(Decimal(1250000), currency)
+        )
+    if kind == Kind.WHOLE:
+        return _("A whole number, e.g. {example}.").format(example=money(Decimal(1250), None))
+    if kind == Kind.DATE:
+        return _("A date: day, month and year, e.g. {example}.").format(example=example_date())
+    if kind == Kind.EMAIL:
+        return _("For example name@city.org.")
+    if kind == Kind.PHONE:
+        return _("With the country code, e.g. +221 77 123 45 67, or share your contact.")
+    if kind == Kind.COUNTRY:
+        return _("Type the country's name.")
+    return None
+
+
+def _choice_rows(question: Question, dossier_id: int, at: str) -> list[list[InlineKeyboardButton]]:
+    if question.kind == Kind.YES_NO:
+        return [
+            [
+                _button(_("Yes"), Step(dossier=dossier_id, at=at, action="c", value="1")),
+                _button(_("No"), Step(dossier=dossier_id, at=at, action="c", value="0")),
+            ]
+        ]
+    buttons = [
+        _button(_(c.label), Step(dossier=dossier_id, at=at, action="c", value=c.value))
+        for c in question.choices
+    ]
+    width = (
+        4 if question.key == "currency" else (1 if any(len(b.text) > 18 for b in buttons) else 2)
+    )
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def question_screen(
+    dossier_id: int,
+    answers: Answers,
+    cursor: Cursor,
+    files: list[Attachment],
+    rules: FundingRules,
+) -> Screen:
+    question = current_question(cursor)
+    assert question is not None
+    if cursor.field is not None:
+        return _field_screen(dossier_id, answers, cursor, question)
+    if question.kind == Kind.LIST:
+        return _list_screen(dossier_id, answers, cursor, question, rules)
+    if question.kind in (Kind.FILES, Kind.LETTERS):
+        return _files_screen(dossier_id, answers, cursor, question, files)
+    at = step_at(cursor)
+    parts = [header(answers, cursor), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    if (text := hint(question, answers)) is not None:
+        parts.append("<i>" + text + "</i>")
+    has_answer = question.key in answers and answers[question.key] is not None
+    if has_answer:
+        current = shown_answer(question, answers[question.key], answers.get("currency"))
+        parts.append(_("Current answer: {answer}").format(answer=current))
+    if question.key in COACHED:
+        parts.append(coach(answers, rules))
+    rows = (
+        _choice_rows(question, dossier_id, at)
+        if question.choices or question.kind == Kind.YES_NO
+        else []
+    )
+    nav = [_button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back"))]
+    if not question.required:
+        nav.append(_button(_("Skip ⏭"), Step(dossier=dossier_id, at=at, action="skip")))
+    if has_answer:
+        nav.append(_button(_("Keep ✔"), Step(dossier=dossier_id, at=at, action="keep")))
+    rows.append(nav)
+    rows.append([_button(_("☰ Dossier menu"), Menu(dossier=dossier_id, action="sections"))])
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _field_screen(dossier_id: int, answers: Answers, cursor: Cursor, question: Question) -> Screen:
+    field = current_field(cursor)
+    assert field is not None
+    item = cursor.item or {}
+    fields = item_fields(question, item)
+    number = next((i for i, f in enumerate(fields) if f.key == field.key), 0) + 1
+    at = step_at(cursor)
+    parts = [
+        header(answers, cursor),
+        _("{list} · new entry · {number}/{count}").format(
+            list=html.quote(_(question.label)), number=number, count=len(fields)
+        ),
+        "<b>" + html.quote(_(field.prompt)) + "</b>",
+    ]
+    if (text := hint(field, answers)) is not None:
+        parts.append("<i>" + text + "</i>")
+    rows = _choice_rows(field, dossier_id, at) if field.choices or field.kind == Kind.YES_NO else []
+    rows.append(
+        [
+            _button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back")),
+            _button(_("✖ Cancel this entry"), Step(dossier=dossier_id, at=at, action="cancel")),
+        ]
+    )
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def item_summary(question: Question, item: dict[str, Any], currency: str | None) -> str:
+    shown = [
+        shown_answer(f, item[f.key], currency)
+        for f in item_fields(question, item)
+        if f.key in item and f.kind != Kind.YES_NO
+    ][:4]
+    return " — ".join(shown)
+
+
+def _list_screen(
+    dossier_id: int, answers: Answers, cursor: Cursor, question: Question, rules: FundingRules
+) -> Screen:
+    at = step_at(cursor)
+    items = answers.get(question.key) or []
+    currency = answers.get("currency")
+    parts = [header(answers, cursor), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    if items:
+        parts.append(
+            "\n".join(
+                f"{n}. {item_summary(question, item, currency)}" for n, item in enumerate(items, 1)
+            )
+        )
+    else:
+        parts.append(_("No entry yet."))
+    if len(items) < question.min_items:
+        parts.append(_("At least {count} entries are needed.").format(count=question.min_items))
+    if question.key in COACHED:
+        parts.append(coach(answers, rules))
+    rows = [[_button(_("➕ Add an entry"), Step(dossier=dossier_id, at=at, action="add"))]]
+    if items:
+        rows.append([_button(_("🗑 Remove an entry"), Step(dossier=dossier_id, at=at, action="rm"))])
+    rows.append(
+        [
+            _button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back")),
+            _button(_("Done ✔"), Step(dossier=dossier_id, at=at, action="done")),
+        ]
+    )
+    rows.append([_button(_("☰ Dossier menu"), Menu(dossier=dossier_id, action="sections"))])
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def removal_screen(dossier_id: int, answers: Answers, cursor: Cursor) -> Screen:
+    """Pick the entry or file to remove."""
+    question = current_question(cursor)
+    assert question is not None
+    at = step_at(cursor)
+    currency = answers.get("currency")
+    rows = []
+    for n, item in enumerate(answers.get(question.key) or [], 1):
+        label = f"🗑 {n}. " + _plain(item_summary(question, item, currency))
+        rows.append(
+            [_button(label[:60], Step(dossier=dossier_id, at=at, action="rmi", value=item["id"]))]
+        )
+    rows.append([_button(_("↩ Cancel"), Step(dossier=dossier_id, at=at, action="show"))])
+    return Screen(_("Which entry should be removed?"), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def file_removal_screen(dossier_id: int, cursor: Cursor, files: list[Attachment]) -> Screen:
+    at = step_at(cursor)
+    rows = [
+        [
+            _button(
+                f"🗑 {f.file_name}"[:60],
+                Step(dossier=dossier_id, at=at, action="rmf", value=str(f.id)),
+            )
+        ]
+        for f in files
+    ]
+    rows.append([_button(_("↩ Cancel"), Step(dossier=dossier_id, at=at, action="show"))])
+    return Screen(_("Which file should be removed?"), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _plain(markup: str) -> str:
+    return unescape(strip_tags(markup))
+
+
+def slot_files(question: Question, answers: Answers, files: list[Attachment]) -> list[Attachment]:
+    if question.kind == Kind.LETTERS:
+        slots = {letter_slot(p["id"]) for p in confirmed_partners(answers)}
+        return [f for f in files if f.slot in slots]
+    return [f for f in files if f.slot == question.key]
+
+
+def letter_target(answers: Answers, files: list[Attachment]) -> dict[str, Any] | None:
+    """The first confirmed partner whose commitment letter is still missing."""
+    have = {f.slot for f in files}
+    return next((p for p in confirmed_partners(answers) if letter_slot(p["id"]) not in have), None)
+
+
+def _files_screen(
+    dossier_id: int, answers: Answers, cursor: Cursor, question: Question, files: list[Attachment]
+) -> Screen:
+    at = step_at(cursor)
+    mine = slot_files(question, answers, files)
+    parts = [header(answers, cursor), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    if question.kind == Kind.LETTERS:
+        have = {f.slot for f in mine}
+        parts.append(
+            "\n".join(
+                ("✅ " if letter_slot(p["id"]) in have else "❌ ") + html.quote(p["name"])
+                for p in confirmed_partners(answers)
+            )
+        )
+        target = letter_target(answers, files)
+        if target is not None:
+            parts.append(
+                _("Send the commitment letter of {partner}.").format(
+                    partner="<b>" + html.quote(target["name"]) + "</b>"
+                )
+            )
+    parts.append(
+        "<i>"
+        + _(
+            "Send each file as a document (📎 → File): PDF, DOCX, XLSX, ODT, "
+            "JPG or PNG, at most 20 MB."
+        )
+        + "</i>"
+    )
+    if mine:
+        parts.append(
+            _("Received:")
+            + "\n"
+            + "\n".join(f"📄 {html.quote(f.file_name)} ({_size(f.size)})" for f in mine)
+        )
+    rows = []
+    if mine:
+        rows.append(
+            [_button(_("🗑 Remove a file"), Step(dossier=dossier_id, at=at, action="rmfiles"))]
+        )
+    done_label = _("Done ✔") if mine or question.required else _("Skip ⏭")
+    rows.append(
+        [
+            _button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back")),
+            _button(done_label, Step(dossier=dossier_id, at=at, action="done")),
+        ]
+    )
+    rows.append([_button(_("☰ Dossier menu"), Menu(dossier=dossier_id, action="sections"))])
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _size(size: int) -> str:
+    kb = Decimal(size) / 1024
+    if kb < 1024:
+        return _("{size} KB").format(size=money(kb.quantize(Decimal(1)), None))
+    return _("{size} MB").format(size=money((kb / 1024).quantize(Decimal("0.1")), None))
+
+
+def example_date() -> str:
+    return format_date(date(2027, 3, 15), format="short", locale=locale())

@@ -1,0 +1,59 @@
+"""Registration and profile questions."""
+
+from aiogram import html
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import Profile
+from bot.forms import Kind, Question
+from bot.profile import PROFILE, PROFILE_QUESTIONS
+from bot.screens.base import Screen
+from bot.screens.question import hint
+from storage.accounts import missing_profile_fields
+from storage.models import Account
+
+
+def profile_question(question: Question, editing: bool) -> list[Screen]:
+    number = PROFILE_QUESTIONS.index(question) + 1
+    parts = []
+    if not editing:
+        parts.append(
+            "<i>"
+            + _("Registration · {number}/{count}").format(
+                number=number, count=len(PROFILE_QUESTIONS)
+            )
+            + "</i>"
+        )
+    parts.append("<b>" + html.quote(_(question.prompt)) + "</b>")
+    if (text := hint(question, {})) is not None:
+        parts.append("<i>" + text + "</i>")
+    if question.kind == Kind.PHONE:
+        button = KeyboardButton(text=_("📱 Share my contact"), request_contact=True)
+        markup = ReplyKeyboardMarkup(
+            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
+        )
+        screens = [Screen("\n\n".join(parts), markup)]
+    else:
+        screens = [Screen("\n\n".join(parts), ReplyKeyboardRemove())]
+    if editing:
+        cancel = InlineKeyboardButton(
+            text=_("↩ Cancel"), callback_data=Profile(action="show").pack()
+        )
+        screens.append(
+            Screen(
+                _("Or keep the current value:"), InlineKeyboardMarkup(inline_keyboard=[[cancel]])
+            )
+        )
+    return screens
+
+
+def registration_screens(account: Account) -> list[Screen]:
+    """The next registration question; the first missing field of the profile."""
+    missing = missing_profile_fields(account)
+    return profile_question(PROFILE[missing[0]], editing=False) if missing else []

@@ -1,0 +1,116 @@
+"""Dossiers, their attachments, status history and references."""
+
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Account, Attachment, Dossier, ReferenceCounter, StatusChange
+from storage.types import utcnow
+
+
+async def create_dossier(session: AsyncSession, account: Account, answers: dict) -> Dossier:
+    assert account.city_id is not None
+    dossier = Dossier(city_id=account.city_id, created_by=account.telegram_id, answers=answers)
+    session.add(dossier)
+    await session.flush()
+    return dossier
+
+
+async def city_dossiers(session: AsyncSession, city_id: int) -> list[Dossier]:
+    result = await session.scalars(
+        select(Dossier).where(Dossier.city_id == city_id).order_by(Dossier.updated_at.desc())
+    )
+    return list(result)
+
+
+async def dossier_for(session: AsyncSession, account: Account, dossier_id: int) -> Dossier | None:
+    """The dossier if this person's city owns it; anyone else gets nothing."""
+    dossier = await session.get(Dossier, dossier_id)
+    if dossier is None or account.city_id is None or dossier.city_id != account.city_id:
+        return None
+    return dossier
+
+
+async def attachments(session: AsyncSession, dossier_id: int) -> list[Attachment]:
+    result = await session.scalars(
+        select(Attachment).where(Attachment.dossier_id == dossier_id).order_by(Attachment.id)
+    )
+    return list(result)
+
+
+def slot_counts(files: list[Attachment]) -> Counter[str]:
+    return Counter(f.slot for f in files)
+
+
+async def remove_attachment(session: AsyncSession, dossier_id: int, attachment_id: int) -> bool:
+    result = await session.execute(
+        delete(Attachment).where(
+            Attachment.id == attachment_id, Attachment.dossier_id == dossier_id
+        )
+    )
+    return bool(result.rowcount)
+
+
+async def delete_draft(session: AsyncSession, dossier: Dossier) -> None:
+    await session.execute(delete(Attachment).where(Attachment.dossier_id == dossier.id))
+    await session.execute(
+        update(Account)
+        .where(Account.active_dossier_id == dossier.id)
+        .values(active_dossier_id=None)
+    )
+    await session.delete(dossier)
+
+
+async def next_reference(session: AsyncSession, prefix: str, year: int) -> str:
+    """`FC-2027-0042`: the year and a sequence that never repeats, even under concurrency."""
+    for _ in range(3):
+        number = await session.scalar(
+            update(ReferenceCounter)
+            .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
+            .values(last=ReferenceCounter.last + 1)
+            .returning(ReferenceCounter.last)
+        )
+        if number is not None:
+            return f"{prefix}-{year}-{number:04d}"
+        try:
+            async with session.begin_nested():
+                session.add(ReferenceCounter(prefix=prefix, year=year, last=1))
+            return f"{prefix}-{year}-0001"
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not allocate a dossier reference")
+
+
+async def change_status(
+    session: AsyncSession,
+    dossier: Dossier,
+    to_status: str,
+    by_user: int,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> StatusChange:
+    change = StatusChange(
+        dossier_id=dossier.id,
+        from_status=dossier.status,
+        to_status=to_status,
+        by_user=by_user,
+        reason=reason,
+        at=at or utcnow(),
+    )
+    dossier.status = to_status
+    session.add(change)
+    return change
+
+
+async def status_history(session: AsyncSession, dossier_id: int) -> list[StatusChange]:
+    result = await session.scalars(
+        select(StatusChange).where(StatusChange.dossier_id == dossier_id).order_by(StatusChange.id)
+    )
+    return list(result)
+
+
+async def count_dossiers(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(Dossier)) or 0

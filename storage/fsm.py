@@ -1,0 +1,47 @@
+"""aiogram FSM storage in the database, so a restart or a redeploy keeps every conversation."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import FsmRecord
+
+
+class DatabaseStorage(BaseStorage):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+
+    async def _write(self, key: StorageKey, **values: Any) -> None:
+        async with self._sessions.begin() as session:
+            record = await session.get(FsmRecord, self._keys.build(key))
+            if record is None:
+                fields: dict[str, Any] = {"state": None, "data": {}, **values}
+                session.add(FsmRecord(key=self._keys.build(key), **fields))
+            else:
+                for name, value in values.items():
+                    setattr(record, name, value)
+
+    async def _read(self, key: StorageKey) -> FsmRecord | None:
+        async with self._sessions() as session:
+            return await session.get(FsmRecord, self._keys.build(key))
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self._write(key, state=state.state if isinstance(state, State) else state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        record = await self._read(key)
+        return record.state if record else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._write(key, data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        record = await self._read(key)
+        return dict(record.data) if record else {}
+
+    async def close(self) -> None:
+        """The engine is owned and disposed by the application."""

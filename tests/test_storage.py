@@ -1,0 +1,139 @@
+"""Storage on SQLite and PostgreSQL: migrations, references, duplicate updates, FSM, outbox."""
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from aiogram.fsm.storage.base import StorageKey
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.states import Flow
+from storage import outbox
+from storage.accounts import get_or_create_account, link_city
+from storage.db import downgrade, migrate
+from storage.dossiers import create_dossier, next_reference
+from storage.fsm import DatabaseStorage
+from storage.models import Base, Dossier, OutboxMessage
+from storage.types import utcnow
+from storage.updates import claim_update
+
+
+async def test_migrations_go_up_down_and_up_and_match_the_models(engine: AsyncEngine) -> None:
+    await downgrade(engine, "base")
+    await migrate(engine)
+
+    def differences(connection):
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_references_follow_each_other_without_gaps_or_repeats(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async def allocate() -> str:
+        async with sessions() as session:
+            reference = await next_reference(session, "FC", 2027)
+            await session.commit()
+            return reference
+
+    first = await allocate()
+    rest = await asyncio.gather(*(allocate() for _ in range(5)))
+    assert first == "FC-2027-0001"
+    assert sorted(rest) == [f"FC-2027-{n:04d}" for n in range(2, 7)]
+    async with sessions() as session:
+        assert await next_reference(session, "FC", 2028) == "FC-2028-0001"
+
+
+async def test_an_update_is_claimed_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions() as session:
+        assert await claim_update(session, 42)
+        await session.commit()
+    async with sessions() as session:
+        assert not await claim_update(session, 42)
+
+
+async def test_an_update_whose_handling_failed_can_be_handled_again(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        assert await claim_update(session, 7)
+        await session.rollback()
+    async with sessions() as session:
+        assert await claim_update(session, 7)
+
+
+async def test_fsm_state_and_data_survive_a_new_storage_object(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
+    await DatabaseStorage(sessions).set_state(key, Flow.dossier)
+    await DatabaseStorage(sessions).set_data(key, {"then": "new"})
+    again = DatabaseStorage(sessions)
+    assert await again.get_state(key) == Flow.dossier.state
+    assert await again.get_data(key) == {"then": "new"}
+    await again.set_state(key, None)
+    assert await again.get_state(key) is None
+
+
+async def test_dossier_answers_and_position_are_one_row(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        account = await get_or_create_account(session, 5, "Awa")
+        account.city_name, account.country = "Dakar", "SN"
+        await link_city(session, account)
+        dossier = await create_dossier(session, account, {"city": "Dakar"})
+        dossier.cursor = {"q": "mayor"}
+        await session.commit()
+        dossier_id = dossier.id
+    async with sessions() as session:
+        stored = await session.get(Dossier, dossier_id)
+        assert stored.answers == {"city": "Dakar"} and stored.cursor == {"q": "mayor"}
+        assert stored.created_at.tzinfo is not None
+
+
+async def test_officials_of_one_city_share_it(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions() as session:
+        one = await get_or_create_account(session, 1, "A")
+        two = await get_or_create_account(session, 2, "B")
+        one.city_name, one.country = "Saint-Louis", "SN"
+        two.city_name, two.country = "saint louis", "SN"
+        await link_city(session, one)
+        await link_city(session, two)
+        assert one.city_id == two.city_id
+
+
+async def test_outbox_leases_due_messages_to_one_worker_at_a_time(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        outbox.enqueue(session, 10, "first")
+        outbox.enqueue(session, 10, "second")
+        later = outbox.enqueue(session, 11, "later")
+        later.due_at = utcnow() + timedelta(hours=1)
+        await session.commit()
+    async with sessions() as one, sessions() as two:
+        claimed = await outbox.claim_due(one)
+        assert [m.text for m in claimed] == ["first", "second"]
+        assert await outbox.claim_due(two) == []
+        await outbox.mark_sent(one, claimed[0].id, 99)
+        await outbox.release(one, [claimed[1].id])
+        await one.commit()
+    async with sessions() as session:
+        assert [m.text for m in await outbox.pending(session)] == ["second", "later"]
+        sent = await session.scalar(select(OutboxMessage).where(OutboxMessage.telegram_message_id == 99))
+        assert sent.sent_at is not None and sent.attempts == 1
+
+
+async def test_the_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> None:
+    from storage.db import create_engine
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'new' / 'deep' / 'bot.db'}")
+    await migrate(engine)
+    await engine.dispose()
+    assert (tmp_path / "new" / "deep" / "bot.db").exists()
