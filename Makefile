@@ -27,5 +27,5 @@ bench: $(VENV)/.installed
 catalogs: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -k N_ -k _ --no-location --sort-output \
 		--project="AIMF dossier assistant" -o locales/messages.pot bot handlers
-	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d locales -D messages --statistics

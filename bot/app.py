@@ -28,7 +28,7 @@ SHUTDOWN_GRACE = 25.0
 
 
 def command_list(i18n: I18n, language: str) -> list[BotCommand]:
-    with i18n.use_locale(language):
+    with i18n.context(), i18n.use_locale(language):
         texts = descriptions()
     return [BotCommand(command=name, description=texts[name]) for name in COMMANDS]
 
@@ -38,7 +38,7 @@ def build_bot(settings: Settings) -> Bot:
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
-        default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
+        default=DefaultBotProperties(parse_mode="HTML"),
     )
 
 

@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.accounts import get_or_create_account
+from storage.fsm import update_session
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,11 @@ class DatabaseMiddleware(BaseMiddleware):
                 data["account"] = account
                 data["user_language"] = account.language
             data["session"] = session
-            result = await handler(event, data)
+            token = update_session.set(session)
+            try:
+                result = await handler(event, data)
+            finally:
+                update_session.reset(token)
             await session.commit()
             return result
 

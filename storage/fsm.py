@@ -1,6 +1,12 @@
-"""aiogram FSM storage in the database, so a restart or a redeploy keeps every conversation."""
+"""aiogram FSM storage in the database, so a restart or a redeploy keeps every conversation.
 
-from collections.abc import Mapping
+While an update is handled, state changes join that update's session (and so its transaction):
+on SQLite a second connection would wait for the lock the update's own session holds.
+"""
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -9,14 +15,27 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import FsmRecord
 
+update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
 
 class DatabaseStorage(BaseStorage):
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
+    @asynccontextmanager
+    async def _session(self, write: bool) -> AsyncIterator[AsyncSession]:
+        shared = update_session.get()
+        if shared is not None:
+            yield shared
+            return
+        async with self._sessions() as session:
+            yield session
+            if write:
+                await session.commit()
+
     async def _write(self, key: StorageKey, **values: Any) -> None:
-        async with self._sessions.begin() as session:
+        async with self._session(write=True) as session:
             record = await session.get(FsmRecord, self._keys.build(key))
             if record is None:
                 fields: dict[str, Any] = {"state": None, "data": {}, **values}
@@ -26,7 +45,7 @@ class DatabaseStorage(BaseStorage):
                     setattr(record, name, value)
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
-        async with self._sessions() as session:
+        async with self._session(write=False) as session:
             return await session.get(FsmRecord, self._keys.build(key))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:

@@ -11,8 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage.db import create_engine, migrate, session_factory
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
-    not POSTGRES_URL, reason="TEST_DATABASE_URL not set"))]  # fmt: skip
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL not set")
+    ),
+]
 
 
 async def fresh_engine(backend: str, tmp_path: Path) -> AsyncEngine:

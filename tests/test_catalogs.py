@@ -51,9 +51,10 @@ def test_every_string_is_translated_and_not_fuzzy(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_the_placeholders(language: str) -> None:
     wrong = [
-        m.id for m in catalog(language)
+        m.id
+        for m in catalog(language)
         if m.id and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
-    ]  # fmt: skip
+    ]
     assert not wrong, f"{language}: placeholders differ in {wrong[:5]}"
 
 

@@ -43,8 +43,15 @@ def test_sources_must_balance_to_the_unit() -> None:
 
 
 def test_partners_count_in_the_balance() -> None:
-    partners = [{"id": "p1", "name": "Lyon", "type": "decentralised", "amount": "100000",
-                 "status": "expected"}]  # fmt: skip
+    partners = [
+        {
+            "id": "p1",
+            "name": "Lyon",
+            "type": "decentralised",
+            "amount": "100000",
+            "status": "expected",
+        }
+    ]
     answers = complete_answers(fund_amount="900000", partners=partners)
     assert codes(answers) == (set(), [])
 
@@ -59,13 +66,20 @@ def test_rules_are_configurable() -> None:
 def test_missing_answers_and_files_are_listed_by_section() -> None:
     answers = complete_answers()
     del answers["mayor"]
-    problems, missing = codes(answers, files={})
+    _problems, missing = codes(answers, files={})
     assert "mayor" in missing and "att_resolution" in missing and "att_technical" in missing
 
 
 def test_confirmed_partners_need_a_commitment_letter() -> None:
-    partners = [{"id": "p1", "name": "Lyon", "type": "decentralised", "amount": "100000",
-                 "status": "confirmed"}]  # fmt: skip
+    partners = [
+        {
+            "id": "p1",
+            "name": "Lyon",
+            "type": "decentralised",
+            "amount": "100000",
+            "status": "confirmed",
+        }
+    ]
     answers = complete_answers(fund_amount="900000", partners=partners)
     files = {"att_resolution": 1, "att_technical": 1}
     assert "att_letters" in codes(answers, files)[1]

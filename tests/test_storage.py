@@ -126,7 +126,9 @@ async def test_outbox_leases_due_messages_to_one_worker_at_a_time(
         await one.commit()
     async with sessions() as session:
         assert [m.text for m in await outbox.pending(session)] == ["second", "later"]
-        sent = await session.scalar(select(OutboxMessage).where(OutboxMessage.telegram_message_id == 99))
+        sent = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.telegram_message_id == 99)
+        )
         assert sent.sent_at is not None and sent.attempts == 1
 
 

@@ -74,7 +74,10 @@ def profile_value(account: Account, key: str) -> str:
 def profile_screen(account: Account) -> Screen:
     lines = ["<b>" + _("Your profile") + "</b>"]
     lines += [
-        f"{html.quote(_(q.label))}: {profile_value(account, q.key)}" for q in PROFILE_QUESTIONS
+        _("{label}: {value}").format(
+            label=html.quote(_(q.label)), value=profile_value(account, q.key)
+        )
+        for q in PROFILE_QUESTIONS
     ]
     rows = [
         [

@@ -45,21 +45,25 @@ def _answer_line(
     done = is_answered(question, answers, counts)
     mark = "✅" if done else ("❌" if question.required else "▫️")
     label = html.quote(_(question.label))
+    absent = _("missing") if question.required else "—"
     if question.kind in (Kind.FILES, Kind.LETTERS):
         names = [html.quote(f.file_name) for f in slot_files(question, answers, files)]
-        value = ", ".join(names) if names else _("missing")
+        value = ", ".join(names) if names else absent
     elif question.kind == Kind.LIST:
         items = answers.get(question.key) or []
         currency = answers.get("currency")
-        value = "".join(
-            f"\n    {n}. {item_summary(question, item, currency)}"
-            for n, item in enumerate(items, 1)
-        ) or _("missing")
+        value = (
+            "".join(
+                f"\n    {n}. {item_summary(question, item, currency)}"
+                for n, item in enumerate(items, 1)
+            )
+            or absent
+        )
     elif question.key in answers:
         value = shown_answer(question, answers[question.key], answers.get("currency"))
     else:
-        value = _("missing")
-    return f"{mark} {label}: {value}"
+        value = absent
+    return f"{mark} " + _("{label}: {value}").format(label=label, value=value)
 
 
 def review_blocks(
@@ -99,7 +103,7 @@ def review_screens(
         outro = _("✅ The dossier is complete. You can submit it to the Secretariat.")
     else:
         missing = sum(len(c.missing) + len(c.problems) for c in checks)
-        outro = _("❌ Not complete yet: {count} points to fix (marked ❌ or ⚠️).").format(
+        outro = _("❌ Not complete yet. Points to fix (marked ❌ or ⚠️): {count}.").format(
             count=missing
         )
     messages = split_messages([intro, *blocks, outro])

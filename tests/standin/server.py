@@ -1,0 +1,489 @@
+"""A strict local Bot API stand-in served over real HTTP (aiohttp.web).
+
+    async with BotAPIStandIn() as api:
+        bot = Bot(api.token, session=AiohttpSession(api=TelegramAPIServer.from_base(api.url)))
+
+Every request is validated against the Bot API 10.1 description (botapi.json) and
+recorded in `api.calls`. Unknown parameters are rejected on purpose (Telegram ignores
+them) so that typos and removed parameters show up in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.web_request import FileField
+
+from .errors import ApiError, bad_request, conflict, default_description
+from .files import FileStore
+from .methods import HANDLERS, MethodsMixin
+from .rules import check_reply_markup
+from .spec import load_spec
+from .validation import UploadedFile, Validator
+
+DEFAULT_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123"
+FIRST_UPDATE_ID = 1000
+DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+_CLIENT_MAX_SIZE = 64 * 1024 * 1024
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class Call:
+    """One request made by the bot."""
+
+    method: str
+    params: dict[str, Any]
+    ok: bool
+    status: int
+    description: str | None
+    result: Any
+    at: float  # time.monotonic() when answered
+
+
+@dataclass
+class _Fault:
+    status: int  # 0 = drop the connection
+    retry_after: int | None = None
+    description: str | None = None
+
+
+@dataclass
+class _Queued:
+    update: dict[str, Any]
+    forced: bool = False
+    delivered: bool = False
+
+    @property
+    def update_id(self) -> int:
+        return self.update["update_id"]
+
+
+@dataclass
+class _UpdateLog:
+    status: dict[int, str] = field(default_factory=dict)  # queued/delivered/confirmed/filtered
+
+
+class BotAPIStandIn(MethodsMixin):
+    def __init__(self, token: str = DEFAULT_TOKEN) -> None:
+        self.token = token
+        self.spec = load_spec()
+        self.bot_user: dict[str, Any] = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": "AIMF Test Bot",
+            "username": "aimf_test_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+        self.calls: list[Call] = []
+        self.files = FileStore()
+        self._init_state()
+        self._faults: dict[str, deque[_Fault]] = {}
+        self._queue: list[_Queued] = []
+        self._log = _UpdateLog()
+        self._next_update_id = FIRST_UPDATE_ID
+        self._confirmed_max: int | None = None
+        self._allowed_updates: list[str] | None = None
+        self._poll_generation = 0
+        self._callback_seq = 0
+        self._changed = asyncio.Event()
+        self._inflight = 0
+        self._activity_at = time.monotonic()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> str:
+        app = web.Application(client_max_size=_CLIENT_MAX_SIZE)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        self._runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=0.5
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        self._closing = True
+        self._notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BotAPIStandIn:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # ------------------------------------------------------------------ inspection
+    @property
+    def errors(self) -> list[Call]:
+        return [c for c in self.calls if not c.ok]
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method.lower() == method.lower()]
+
+    def idle_for(self) -> float:
+        """Seconds since the bot last did anything (0 while a request is being served).
+        getUpdates calls that returned nothing don't count as activity."""
+        if self._inflight:
+            return 0.0
+        return time.monotonic() - self._activity_at
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_change(self, timeout: float) -> None:  # noqa: ASYNC109
+        """Sleep until any request/update event happens or `timeout` seconds pass."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), max(timeout, 0))
+
+    async def _wait_until(self, predicate: Any, timeout: float, what: str) -> None:  # noqa: ASYNC109
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+            await self.wait_change(remaining)
+
+    # ------------------------------------------------------------------ fault injection
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        *,
+        retry_after: int | None = None,
+        description: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls of `method` fail with that HTTP status / error_code."""
+        canonical = self._canonical(method)
+        for _ in range(times):
+            self._faults.setdefault(canonical, deque()).append(
+                _Fault(status, retry_after, description)
+            )
+
+    def drop_connection_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` get their connection closed without answer."""
+        canonical = self._canonical(method)
+        for _ in range(times):
+            self._faults.setdefault(canonical, deque()).append(_Fault(0))
+
+    def _canonical(self, method: str) -> str:
+        canonical = self.spec.canonical_method(method)
+        if canonical is None:
+            raise ValueError(f"unknown Bot API method {method!r}")
+        return canonical
+
+    # ------------------------------------------------------------------ HTTP
+    @staticmethod
+    def _reply(body: dict, status: int, headers: dict | None = None) -> web.Response:
+        return web.json_response(
+            body,
+            status=status,
+            headers=headers,
+            dumps=lambda o: json.dumps(o, ensure_ascii=False),
+        )
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return self._reply(ApiError(401, "Unauthorized").body(), 401)
+        stored = self.files.by_path(request.match_info["path"])
+        if stored is None:
+            return self._reply(ApiError(404, "Not Found: file not found").body(), 404)
+        return web.Response(body=stored.content, content_type="application/octet-stream")
+
+    async def _read_params(
+        self, request: web.Request
+    ) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
+        raw: dict[str, Any] = {}
+        uploads: dict[str, UploadedFile] = {}
+
+        def put(key: str, value: Any) -> None:
+            if key in raw:
+                raise bad_request(f'duplicate parameter "{key}"')
+            raw[key] = value
+
+        for key, value in request.query.items():
+            put(key, value)
+        if not request.body_exists:
+            return raw, uploads
+        content_type = request.content_type
+        try:
+            if content_type == "application/json":
+                try:
+                    body = json.loads(await request.read() or b"{}")
+                except ValueError:
+                    raise bad_request("can't parse JSON encoded request body") from None
+                if not isinstance(body, dict):
+                    raise bad_request("JSON request body must be an object")
+                for key, value in body.items():
+                    put(key, value)
+            elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                for key, value in (await request.post()).items():
+                    if isinstance(value, FileField):
+                        upload = UploadedFile(
+                            key, value.filename, value.content_type, value.file.read()
+                        )
+                        uploads[key] = upload
+                        put(key, upload)
+                    else:
+                        put(key, value)
+            elif await request.read():
+                raise bad_request(f"unsupported Content-Type {content_type}")
+        except web.HTTPRequestEntityTooLarge:
+            raise ApiError(413, "Request Entity Too Large") from None
+        return raw, uploads
+
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return self._reply(ApiError(401, "Unauthorized").body(), 401)
+        method = self.spec.canonical_method(request.match_info["method"])
+        if method is None:
+            return self._reply(ApiError(404, "Not Found: method not found").body(), 404)
+        polling = method == "getUpdates"
+        if not polling:
+            self._inflight += 1
+            self._activity_at = time.monotonic()
+        params: dict[str, Any] = {}
+        try:
+            try:
+                raw, uploads = await self._read_params(request)
+                params = raw
+                fault = self._faults.get(method)
+                if fault:
+                    injected = fault.popleft()
+                    if injected.status == 0:
+                        self._record(method, params, 0, "connection dropped (injected)", None)
+                        request.transport.abort()
+                        return web.Response()
+                    raise self._injected(injected)
+                params = self._validate(method, raw, uploads)
+                result = await self._dispatch(method, params)
+            except ApiError as e:
+                return self._error(method, params, e)
+            except Exception as e:  # a bug in the stand-in: answer 500, keep a trace in calls
+                _log.exception("stand-in failed on %s", method)
+                return self._error(method, params, ApiError(500, f"stand-in bug: {e!r}"))
+            self._record(method, params, 200, None, result)
+            return self._reply({"ok": True, "result": result}, 200)
+        finally:
+            if not polling:
+                self._inflight -= 1
+                self._activity_at = time.monotonic()
+                self._notify()
+
+    def _error(self, method: str, params: dict, e: ApiError) -> web.Response:
+        self._record(method, params, e.status, e.description, None)
+        headers = None
+        if e.parameters and e.parameters.get("retry_after"):
+            headers = {"Retry-After": str(e.parameters["retry_after"])}
+        return self._reply(e.body(), e.status, headers)
+
+    @staticmethod
+    def _injected(fault: _Fault) -> ApiError:
+        if fault.status == 429:
+            retry_after = fault.retry_after or 1
+            return ApiError(
+                429,
+                fault.description or default_description(429, retry_after),
+                {"retry_after": retry_after},
+            )
+        parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
+        return ApiError(
+            fault.status, fault.description or default_description(fault.status), parameters
+        )
+
+    def _record(self, method: str, params: dict, status: int, description: str | None, result: Any):
+        call = Call(method, params, status == 200, status, description, result, time.monotonic())
+        self.calls.append(call)
+        if not (method == "getUpdates" and status == 200 and not result):
+            self._activity_at = call.at
+        self._notify()
+
+    def _validate(self, method: str, raw: dict, uploads: dict[str, UploadedFile]) -> dict:
+        params = Validator(self.spec, uploads).method_params(self.spec.methods[method], raw)
+        if params.get("reply_markup") is not None:
+            check_reply_markup(params["reply_markup"])
+        return params
+
+    async def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        handler = HANDLERS.get(method)
+        if handler is not None:
+            return await handler(self, params)
+        if params.get("chat_id") is not None:
+            if method.startswith(("send", "copy", "forward")):
+                self._sendable_chat(params["chat_id"])
+            else:
+                self._chat(params["chat_id"])
+        if self.spec.methods[method].returns == ("Boolean",):
+            return True
+        raise bad_request("method not supported by the stand-in")
+
+    # ------------------------------------------------------------------ updates
+    def push_update(self, payload: dict[str, Any]) -> int:
+        """Queue an update (validated against the spec); returns its update_id (assigned
+        sequentially from 1000 unless the payload has one)."""
+        update = copy.deepcopy(payload)
+        update.setdefault("update_id", self._next_update_id)
+        return self._enqueue(update, forced=False)
+
+    def push_raw_update(self, update: dict[str, Any]) -> int:
+        """Queue `update` verbatim, keeping its update_id, to simulate a redelivery.
+
+        It is delivered by the next getUpdates even if the poller's offset has already
+        moved past its id (an update_id seen twice), then confirmed normally."""
+        if "update_id" not in update:
+            raise ValueError("push_raw_update needs an update_id")
+        return self._enqueue(copy.deepcopy(update), forced=True)
+
+    def _enqueue(self, update: dict[str, Any], forced: bool) -> int:
+        kinds = [k for k in update if k != "update_id"]
+        if len(kinds) != 1:
+            raise ValueError(f"an update must have exactly one payload field, got {kinds}")
+        try:
+            Validator(self.spec).check_object(update, "Update", "update")
+        except ApiError as e:
+            raise ValueError(f"invalid update: {e.description}") from None
+        update_id = update["update_id"]
+        self._next_update_id = max(self._next_update_id, update_id + 1)
+        if not self._allowed(kinds[0]):  # like Telegram: not even stored
+            self._log.status[update_id] = "filtered"
+            return update_id
+        self._register_update(update[kinds[0]])
+        self._queue.append(_Queued(update, forced=forced))
+        self._log.status[update_id] = "queued"
+        self._notify()
+        return update_id
+
+    def _register_update(self, obj: dict[str, Any]) -> None:
+        message = obj.get("message") if "chat_instance" in obj else obj
+        if "chat_instance" in obj:
+            self._pending_callbacks[obj["id"]] = obj
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            self._register_chat(message["chat"])
+            chat_id = message["chat"]["id"]
+            if "message_id" in message and message is obj:
+                self._incoming.setdefault(chat_id, {})[message["message_id"]] = message
+                seq = self._message_seq.get(chat_id, 0)
+                self._message_seq[chat_id] = max(seq, message["message_id"])
+        elif isinstance(obj.get("chat"), dict):
+            self._register_chat(obj["chat"])
+
+    def new_callback_query_id(self) -> str:
+        self._callback_seq += 1
+        return f"{4_200_000_000_000 + self._callback_seq * 7919}"
+
+    @property
+    def confirmed_update_id(self) -> int | None:
+        """Highest update_id confirmed by a getUpdates offset (None if none yet)."""
+        return self._confirmed_max
+
+    @property
+    def allowed_updates(self) -> list[str] | None:
+        """Last allowed_updates passed to getUpdates (None/[] = Telegram's default set)."""
+        return self._allowed_updates
+
+    @property
+    def pending_update_count(self) -> int:
+        return len(self._queue)
+
+    def update_status(self, update_id: int) -> str | None:
+        """ "queued", "delivered", "confirmed", "filtered" (dropped by allowed_updates),
+        "skipped" (confirmed by an offset without ever being delivered) or None."""
+        return self._log.status.get(update_id)
+
+    async def wait_delivered(self, update_id: int, timeout: float = 10) -> None:  # noqa: ASYNC109
+        def done() -> bool:
+            return self.update_status(update_id) not in ("queued", None)
+
+        await self._wait_until(done, timeout, f"update {update_id} to be fetched")
+
+    async def wait_confirmed(self, update_id: int, timeout: float = 10) -> None:  # noqa: ASYNC109
+        def done() -> bool:
+            return self.update_status(update_id) in ("confirmed", "skipped", "filtered")
+
+        await self._wait_until(done, timeout, f"update {update_id} to be confirmed")
+
+    def _drop_pending(self) -> None:
+        for queued in self._queue:
+            self._log.status[queued.update_id] = "skipped"
+        self._queue.clear()
+
+    def _confirm(self, offset: int) -> None:
+        if offset < 0:
+            keep = self._queue[offset:]
+            gone = self._queue[: len(self._queue) - len(keep)]
+        else:
+            keep, gone = [], []
+            for q in self._queue:
+                confirmable = q.delivered or not q.forced
+                (gone if q.update_id < offset and confirmable else keep).append(q)
+        for q in gone:
+            self._log.status[q.update_id] = "confirmed" if q.delivered else "skipped"
+            self._confirmed_max = max(self._confirmed_max or q.update_id, q.update_id)
+        self._queue = keep
+
+    def _allowed(self, kind: str) -> bool:
+        """allowed_updates applies to updates created after it was set (as in Telegram)."""
+        if self._allowed_updates:
+            return kind in self._allowed_updates
+        return kind not in DEFAULT_EXCLUDED_UPDATES
+
+    def _ready(self, limit: int) -> list[_Queued]:
+        return sorted(self._queue, key=lambda q: q.update_id)[:limit]
+
+    async def _get_updates(self, p: dict[str, Any]) -> list[dict]:
+        if self._webhook is not None:
+            raise conflict(
+                "can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first"
+            )
+        limit = min(max(p.get("limit", 100), 1), 100)
+        timeout = min(max(p.get("timeout", 0), 0), 50)
+        if "allowed_updates" in p:
+            self._allowed_updates = list(p["allowed_updates"])
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._notify()
+        if p.get("offset"):
+            self._confirm(p["offset"])
+        deadline = time.monotonic() + timeout
+        while True:
+            if generation != self._poll_generation:
+                raise conflict(
+                    "terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running"
+                )
+            ready = [] if self._closing else self._ready(limit)
+            remaining = deadline - time.monotonic()
+            if ready or remaining <= 0 or self._closing:
+                break
+            await self.wait_change(remaining)
+        for q in ready:
+            q.delivered = True
+            self._log.status[q.update_id] = "delivered"
+        return [copy.deepcopy(q.update) for q in ready]
