@@ -68,7 +68,7 @@ def build_app(
     )
     inflight = InflightMiddleware()
     dp.update.outer_middleware(inflight)
-    dp.update.outer_middleware(DatabaseMiddleware(sessions))
+    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings.default_language))
     AccountI18nMiddleware(i18n).setup(dp)
     dp.include_router(build_router())
 

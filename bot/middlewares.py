@@ -10,6 +10,7 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import language_from_telegram
 from storage.accounts import get_or_create_account
 from storage.fsm import update_session
 from storage.updates import claim_update
@@ -22,8 +23,9 @@ class DatabaseMiddleware(BaseMiddleware):
     """One session per update; the update id is recorded in the same transaction as its effect,
     so an update Telegram delivers twice (after a restart, say) is acted on once."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], default_language: str) -> None:
         self.sessions = sessions
+        self.default_language = default_language
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -34,6 +36,9 @@ class DatabaseMiddleware(BaseMiddleware):
             user = data.get("event_from_user")
             if user is not None and not user.is_bot:
                 account = await get_or_create_account(session, user.id, user.first_name)
+                if account.language is None:
+                    # Notifications reach people in their language even before any /language.
+                    account.language = language_from_telegram(user, self.default_language)
                 data["account"] = account
                 data["user_language"] = account.language
             data["session"] = session

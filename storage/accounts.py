@@ -16,7 +16,6 @@ async def get_or_create_account(
     if account is None:
         account = Account(telegram_id=telegram_id, first_name=first_name[:200])
         session.add(account)
-        await session.flush()
     return account
 
 

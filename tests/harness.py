@@ -12,7 +12,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.i18n import build_i18n
+from storage.accounts import get_or_create_account, link_city
 from storage.db import create_engine, migrate, session_factory
+from storage.dossiers import create_dossier
 from tests.standin import BotAPIStandIn, TelegramUser
 
 SECRETARIAT = -1001234567890
@@ -78,6 +80,20 @@ class RunningBot:
     async def close(self) -> None:
         await self.stop()
         await self.engine.dispose()
+
+    async def seed(self, user_id: int, answers: dict, at: str, language: str = "fr") -> int:
+        """A registered official of Dakar with a draft positioned at question `at`."""
+        async with self.sessions() as session:
+            account = await get_or_create_account(session, user_id, "Awa")
+            account.language = language
+            account.city_name, account.country = "Dakar", "SN"
+            account.full_name, account.function = "Awa Ndiaye", "Directrice technique"
+            account.phone, account.email = "+221771234567", "awa@dakar.sn"
+            await link_city(session, account)
+            dossier = await create_dossier(session, account, answers)
+            dossier.cursor = {"q": at}
+            await session.commit()
+            return dossier.id
 
     def user(
         self, user_id: int, language_code: str = "fr", first_name: str = "Awa"

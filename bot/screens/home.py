@@ -10,7 +10,7 @@ from bot.dates import format_long
 from bot.profile import PROFILE_QUESTIONS
 from bot.screens.base import Screen
 from bot.screens.common import locale
-from bot.workflow import STATUS_LABELS, Status
+from bot.workflow import STATUS_LABELS
 from storage.models import Account, Dossier
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
@@ -92,7 +92,8 @@ def profile_screen(account: Account) -> Screen:
 
 
 def status_label(status: str) -> str:
-    return _(STATUS_LABELS.get(Status(status), status)) if status in Status else status
+    label = STATUS_LABELS.get(status)  # type: ignore[call-overload]
+    return _(label) if label else status
 
 
 def dossier_title(dossier: Dossier) -> str:
