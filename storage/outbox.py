@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import OutboxMessage
 from storage.types import utcnow
@@ -22,13 +23,23 @@ def enqueue(
 
 
 async def claim_due(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:
-    """Lease due messages to this worker; a lease that runs out frees them for another worker."""
+    """Lease due messages to this worker; a lease that runs out frees them for another worker.
+
+    Only the oldest pending message of each chat is due, so a chat told to wait (429) gets its
+    messages later but still in order.
+    """
     now = utcnow()
     free = (OutboxMessage.locked_until.is_(None)) | (OutboxMessage.locked_until < now)
+    earlier = aliased(OutboxMessage)
+    waiting_before = (
+        select(earlier.id)
+        .where(earlier.chat_id == OutboxMessage.chat_id, earlier.id < OutboxMessage.id)
+        .where(earlier.sent_at.is_(None), earlier.failed_at.is_(None))
+    )
     due = (
         select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-        .where(OutboxMessage.due_at <= now, free)
+        .where(OutboxMessage.due_at <= now, free, ~waiting_before.exists())
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

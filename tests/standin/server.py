@@ -92,6 +92,7 @@ class BotAPIStandIn(MethodsMixin):
         self.files = FileStore()
         self._init_state()
         self._faults: dict[str, deque[_Fault]] = {}
+        self._delays: dict[str, deque[float]] = {}
         self._queue: list[_Queued] = []
         self._log = _UpdateLog()
         self._next_update_id = FIRST_UPDATE_ID
@@ -184,6 +185,12 @@ class BotAPIStandIn(MethodsMixin):
                 _Fault(status, retry_after, description)
             )
 
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` are answered only after `seconds` (slow network)."""
+        canonical = self._canonical(method)
+        for _ in range(times):
+            self._delays.setdefault(canonical, deque()).append(seconds)
+
     def drop_connection_next(self, method: str, times: int = 1) -> None:
         """The next `times` calls of `method` get their connection closed without answer."""
         canonical = self._canonical(method)
@@ -271,6 +278,9 @@ class BotAPIStandIn(MethodsMixin):
             try:
                 raw, uploads = await self._read_params(request)
                 params = raw
+                delays = self._delays.get(method)
+                if delays:
+                    await asyncio.sleep(delays.popleft())
                 fault = self._faults.get(method)
                 if fault:
                     injected = fault.popleft()

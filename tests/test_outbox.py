@@ -1,0 +1,128 @@
+"""The outbox worker against the stand-in: nothing the bot sends on its own is lost."""
+
+import asyncio
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.telegram import TelegramAPIServer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.outbox import OutboxWorker, backoff
+from storage import outbox
+from storage.db import session_factory
+from storage.models import OutboxMessage
+from tests.harness import QuickCloseSession
+from tests.standin import BotAPIStandIn
+
+GROUP = -100500
+
+
+@pytest.fixture
+async def api():
+    async with BotAPIStandIn() as stand_in:
+        stand_in.add_group(GROUP, "Secrétariat")
+        yield stand_in
+
+
+@pytest.fixture
+async def bot(api: BotAPIStandIn):
+    session = QuickCloseSession(api=TelegramAPIServer.from_base(api.url))
+    bot = Bot(api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    yield bot
+    await session.close()
+
+
+@pytest.fixture
+def sessions(engine):
+    return session_factory(engine)
+
+
+async def put(sessions: async_sessionmaker[AsyncSession], *texts: str, chat: int = GROUP) -> None:
+    async with sessions() as session:
+        for text in texts:
+            outbox.enqueue(session, chat, text)
+        await session.commit()
+
+
+async def rows(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with sessions() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def run_until_sent(worker: OutboxWorker, api: BotAPIStandIn, count: int, chat: int = GROUP):
+    worker.start()
+    try:
+        for _ in range(200):
+            if len(api.messages(chat)) >= count:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"only {len(api.messages(chat))} of {count} messages delivered")
+    finally:
+        await worker.stop()
+
+
+async def test_messages_are_delivered_in_order(sessions, api, bot) -> None:
+    await put(sessions, "<b>one</b>", "two", "three")
+    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 3)
+    assert [m["text"] for m in api.messages(GROUP)] == ["one", "two", "three"]
+    assert all(r.sent_at and r.telegram_message_id for r in await rows(sessions))
+
+
+async def test_a_429_waits_retry_after_and_keeps_the_order(sessions, api, bot) -> None:
+    await put(sessions, "first", "second")
+    api.fail_next("sendMessage", 429, retry_after=1)
+    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 2)
+    assert [m["text"] for m in api.messages(GROUP)] == ["first", "second"]
+    first, second = await rows(sessions)
+    assert first.attempts == 2 and second.attempts == 1
+    gap = [c.at for c in api.calls_of("sendMessage")]
+    assert gap[1] - gap[0] >= 0.9
+
+
+@pytest.mark.parametrize("fault", ["500", "502", "drop"])
+async def test_server_and_network_errors_are_retried(sessions, api, bot, fault) -> None:
+    await put(sessions, "card")
+    if fault == "drop":
+        api.drop_connection_next("sendMessage")
+    else:
+        api.fail_next("sendMessage", int(fault))
+    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 1)
+    (row,) = await rows(sessions)
+    assert row.sent_at is not None and row.attempts == 2 and row.last_error
+
+
+async def test_a_refused_message_is_set_aside_not_retried_forever(sessions, api, bot) -> None:
+    await put(sessions, "to nobody", chat=777)
+    await put(sessions, "to the group")
+    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 1)
+    refused, delivered = await rows(sessions)
+    assert refused.failed_at is not None and "chat not found" in refused.last_error
+    assert delivered.sent_at is not None
+
+
+async def test_a_restart_resumes_undelivered_messages(sessions, api, bot) -> None:
+    await put(sessions, "waiting")
+    api.fail_next("sendMessage", 500, times=1)
+    first = OutboxWorker(bot, sessions, idle_poll=0.05)
+    first.start()
+    for _ in range(100):
+        if api.calls_of("sendMessage"):
+            break
+        await asyncio.sleep(0.02)
+    await first.stop()
+    assert api.messages(GROUP) == []
+    async with sessions() as session:
+        await session.execute(
+            OutboxMessage.__table__.update().values(due_at=OutboxMessage.created_at)
+        )
+        await session.commit()
+    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 1)
+    assert [m["text"] for m in api.messages(GROUP)] == ["waiting"]
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    assert 0.8 <= backoff(0) <= 1.2
+    assert 6.4 <= backoff(3) <= 9.6
+    assert backoff(30) <= 360
