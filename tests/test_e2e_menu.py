@@ -1,0 +1,150 @@
+"""The dossier menu, the review, submission rules, the profile and device answers."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Dossier
+from tests.driver import find, position, screen
+from tests.factories import complete_answers
+from tests.harness import SECRETARIAT, RunningBot
+from tests.standin import BotAPIStandIn
+from tests.test_e2e_robustness import answers_of, open_draft
+
+LONG = "Texte long <avec> des & caractères spéciaux. " * 66
+
+
+@pytest.fixture
+async def running(tmp_path: Path):
+    async with BotAPIStandIn() as api:
+        api.add_group(SECRETARIAT, "Secrétariat permanent")
+        bot = RunningBot(api, tmp_path)
+        await bot.start()
+        yield bot
+        await bot.close()
+        assert not api.unanswered_callback_queries()
+        assert not api.errors, [(c.method, c.description) for c in api.errors]
+
+
+def long_answers() -> dict:
+    keys = ("context", "objectives", "activities", "institutions", "sustainability", "risks",
+            "gender_analysis", "gender_justification")  # fmt: skip
+    return complete_answers(**{key: LONG[:2990] for key in keys})
+
+
+async def test_a_long_review_is_split_into_messages_telegram_accepts(running: RunningBot) -> None:
+    dossier_id = await running.seed(800, long_answers(), "review")
+    user = running.user(800)
+    reply = await user.send("/dossiers")
+    reply = await user.press_data(reply[-1], f"m:{dossier_id}:open:")
+    assert len(reply) >= 5
+    assert all(len(m["text"]) <= 4096 for m in reply)
+    assert "&lt;" not in "".join(m["text"] for m in reply)
+    assert any("<avec>" in m["text"] for m in reply)
+
+
+async def test_an_incomplete_dossier_cannot_be_submitted(running: RunningBot) -> None:
+    answers = complete_answers(fund_amount="1100000", city_amount="150000")
+    dossier_id = await running.seed(801, answers, "review")
+    user = running.user(801)
+    listing = await user.send("/dossiers")
+    review = screen(await user.press_data(listing[-1], f"m:{dossier_id}:open:"))
+    with pytest.raises(AssertionError):
+        find(review, "m", "submit")
+    forged = await user.press_data(review, f"m:{dossier_id}:submit_ok:")
+    assert forged
+    async with running.sessions() as session:
+        assert (await session.get(Dossier, dossier_id)).status == "draft"
+    fix = screen(await user.press_data(review, find(review, "m", "fix")))
+    assert position(fix) == "att_resolution"
+
+
+async def test_menu_jump_fixes_one_answer_and_returns_to_the_review(running: RunningBot) -> None:
+    dossier_id = await running.seed(802, complete_answers(), "review")
+    user = running.user(802)
+    await open_draft(user, dossier_id)
+    sections = screen(await user.press_data(user.chat_messages()[-1], f"m:{dossier_id}:sections:"))
+    section = screen(await user.press_data(sections, find(sections, "m", "section", "1")))
+    question = screen(await user.press_data(section, find(section, "m", "jump", "duration")))
+    assert position(question) == "duration"
+    reply = await user.send("24")
+    assert "24" in reply[0]["text"]
+    assert (await answers_of(running, dossier_id))["duration"] == 24
+    assert find(screen(reply), "m", "fix")
+
+
+async def test_a_submitted_dossier_is_read_only_and_listed_with_its_status(
+    running: RunningBot,
+) -> None:
+    dossier_id = await running.seed(803, complete_answers(), "review")
+    user = running.user(803, language_code="en")
+    await open_draft(user, dossier_id)
+    async with running.sessions() as session:
+        await session.execute(
+            Dossier.__table__.update().values(status="submitted", reference="FC-2026-0007")
+        )
+        await session.commit()
+    old = await user.press_data(user.chat_messages()[-1], f"q:{dossier_id}:review:keep:")
+    assert old
+    reply = await user.press_data(user.chat_messages()[-1], f"m:{dossier_id}:jump:title")
+    assert (
+        "read-only" in running.api.callback_answer(reply.callback_query_id)["text"]
+        or "lecture seule" in running.api.callback_answer(reply.callback_query_id)["text"]
+    )
+    status = await user.send("/status")
+    assert "FC-2026-0007" in status[0]["text"]
+    async with running.sessions() as session:
+        assert (await session.get(Dossier, dossier_id)).answers == complete_answers()
+
+
+async def test_contact_and_location_come_from_the_device(running: RunningBot) -> None:
+    answers = complete_answers()
+    del answers["focal_phone"]
+    dossier_id = await running.seed(804, answers, "focal_phone")
+    user = running.user(804)
+    await open_draft(user, dossier_id)
+    assert user.reply_keyboard()
+    reply = await user.share_contact("+221 70 000 00 00", user_id=999)
+    assert "⚠️" in reply[0]["text"]
+    await user.share_contact("+221700000000")
+    assert (await answers_of(running, dossier_id))["focal_phone"] == "+221700000000"
+    sections = screen(
+        await user.press_data(user.chat_messages()[-1], f"m:{dossier_id}:jump:location")
+    )
+    assert position(sections) == "location"
+    await user.send_location(14.6928, -17.4467)
+    assert (await answers_of(running, dossier_id))["location"] == {"lat": 14.6928, "lon": -17.4467}
+
+
+async def test_the_profile_can_be_viewed_and_edited(running: RunningBot) -> None:
+    await running.seed(805, {}, "city")
+    user = running.user(805)
+    profile = await user.send("/profile")
+    assert "awa@dakar.sn" in profile[0]["text"]
+    ask = await user.press(profile[0], "Courriel")
+    assert ask
+    bad = await user.send("pas-un-courriel")
+    assert "⚠️" in bad[0]["text"]
+    saved = await user.send("awa.ndiaye@dakar.sn")
+    assert "awa.ndiaye@dakar.sn" in saved[-1]["text"]
+
+
+async def test_registration_refuses_bad_answers_and_ties_officials_to_their_city(
+    running: RunningBot,
+) -> None:
+    user = running.user(806)
+    await user.send("/new")
+    await user.send("Dakar")
+    reply = await user.send("Atlantide")
+    assert "⚠️" in reply[0]["text"]
+    for answer in ("Sénégal", "Moussa Sow", "Adjoint au maire", "12", "+221 77 000 00 01",
+                   "moussa@dakar.sn"):  # fmt: skip
+        reply = await user.send(answer)
+    assert position(screen(reply)) == "city"
+    second = running.user(807)
+    await running.seed(807, complete_answers(), "title")
+    listing = await second.send("/dossiers")
+    assert len(listing[-1]["reply_markup"]["inline_keyboard"]) == 3
+    async with running.sessions() as session:
+        assert len(list(await session.scalars(select(Dossier)))) == 2
