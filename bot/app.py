@@ -59,16 +59,21 @@ def build_app(
     """A fresh dispatcher each call (tests build several); nothing is global."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
     outbox = OutboxWorker(bot, sessions)
+    # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
     dp = Dispatcher(
         storage=DatabaseStorage(sessions),
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        disable_fsm=True,
         settings=settings,
         rules=rules,
         outbox=outbox,
     )
     inflight = InflightMiddleware()
+    isolation = events_isolation or SimpleEventIsolation()
     dp.update.outer_middleware(inflight)
-    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings.default_language))
+    dp.update.outer_middleware(
+        DatabaseMiddleware(sessions, settings.default_language, dp.fsm, isolation)
+    )
+    dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
     dp.include_router(build_router())
 

@@ -1,12 +1,15 @@
 """Cross-cutting work around every update: database session, duplicate updates, in-flight work."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,14 +24,33 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 class DatabaseMiddleware(BaseMiddleware):
     """One session per update; the update id is recorded in the same transaction as its effect,
-    so an update Telegram delivers twice (after a restart, say) is acted on once."""
+    so an update Telegram delivers twice (after a restart, say) is acted on once.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], default_language: str) -> None:
+    The person's lock is taken here, before the session's first read: an update waiting behind
+    another one of the same person must not read what that one is about to change. aiogram's FSM
+    middleware runs inside, on this session.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        default_language: str,
+        fsm: FSMContextMiddleware,
+        isolation: BaseEventIsolation,
+    ) -> None:
         self.sessions = sessions
         self.default_language = default_language
+        self.fsm = fsm
+        self.isolation = isolation
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
+        context = self.fsm.resolve_event_context(data["bot"], data)
+        lock = self.isolation.lock(context.key) if context else contextlib.nullcontext()
+        async with lock:
+            return await self._handle(handler, event, data)
+
+    async def _handle(self, handler: Handler, event: Update, data: dict[str, Any]) -> Any:
         async with self.sessions() as session:
             if not await claim_update(session, event.update_id):
                 log.info("duplicate update ignored", extra={"update_id": event.update_id})

@@ -10,8 +10,8 @@ def build_router() -> Router:
     root = Router(name="root")
     root.include_routers(
         start.router(),
-        profile.router(),
         dossier.router(),
+        profile.router(),
         questionnaire.router(),
         fallback.router(),
         errors.router(),

@@ -1,7 +1,7 @@
 """Registration (once) and the profile: who the person is and which city they act for."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import AnswerError
 from bot.callbacks import Profile
+from bot.filters import NotCommand
 from bot.profile import PROFILE
 from bot.rules import FundingRules
 from bot.screens.base import Screen
@@ -45,7 +46,7 @@ def router() -> Router:
             return
         await send(bot, message.chat.id, [profile_screen(account)])
 
-    @r.message(Flow.registering)
+    @r.message(StateFilter(Flow.registering), NotCommand())
     async def registering(
         message: Message,
         bot: Bot,
@@ -95,7 +96,7 @@ def router() -> Router:
             await state.clear()
         await send(bot, chat_of(query), [profile_screen(account)])
 
-    @r.message(Flow.profile_field)
+    @r.message(StateFilter(Flow.profile_field), NotCommand())
     async def editing(
         message: Message, bot: Bot, account: Account, session: AsyncSession, state: FSMContext
     ) -> None:

@@ -4,8 +4,9 @@ import io
 import logging
 from dataclasses import replace
 
-from aiogram import Bot, F, Router, html
+from aiogram import Bot, Router, html
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -16,6 +17,7 @@ from bot import flow
 from bot.answers import AnswerError
 from bot.callbacks import Step
 from bot.config import Settings
+from bot.filters import Typed, Upload
 from bot.flow import Move, asked
 from bot.forms import Kind
 from bot.navigation import REVIEW
@@ -39,7 +41,6 @@ from handlers.replies import chat_of, remove_device_keyboard, send, show_positio
 from storage.models import Account
 
 log = logging.getLogger(__name__)
-NOT_A_COMMAND = ~F.text.regexp(r"^/\w")
 
 
 async def _active(
@@ -86,7 +87,7 @@ async def _after_move(
 def router() -> Router:
     r = Router(name="questionnaire")
 
-    @r.message(Flow.dossier, NOT_A_COMMAND, ~F.document, ~F.photo)
+    @r.message(StateFilter(Flow.dossier), Typed())
     async def typed(
         message: Message,
         bot: Bot,
@@ -124,7 +125,7 @@ def router() -> Router:
             money_given=question.kind == Kind.MONEY,
         )
 
-    @r.message(Flow.dossier, F.document | F.photo)
+    @r.message(StateFilter(Flow.dossier), Upload())
     async def upload(
         message: Message,
         bot: Bot,
