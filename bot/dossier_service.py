@@ -15,7 +15,7 @@ from bot.rules import FundingRules, SectionCheck, check_dossier, is_complete
 from bot.sessions import BureauSession, next_session
 from bot.workflow import REFERENCE_PREFIX, Status, applicant_can_edit
 from storage import dossiers as queries
-from storage.files import store_file
+from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
 from storage.types import utcnow
 
@@ -128,11 +128,18 @@ async def attach(
     return attachment
 
 
-async def detach(session: AsyncSession, state: DossierState, attachment_id: int) -> bool:
-    removed = await queries.remove_attachment(session, state.dossier.id, attachment_id)
+async def detach(session: AsyncSession, state: DossierState, attachment_id: int) -> None:
+    orphans = await queries.remove_attachment(session, state.dossier.id, attachment_id)
     await session.commit()
+    await remove_files(orphans)
     state.files = [f for f in state.files if f.id != attachment_id]
-    return removed
+
+
+async def delete(session: AsyncSession, state: DossierState) -> None:
+    """Delete a draft, then the files on disk that belonged only to it."""
+    orphans = await queries.delete_draft(session, state.dossier)
+    await session.commit()
+    await remove_files(orphans)
 
 
 @dataclass(frozen=True)

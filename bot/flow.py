@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.forms import QUESTIONS, Answers, Kind, Question
+from bot.forms import MAX_ITEMS, QUESTIONS, Answers, Kind, Question
 from bot.navigation import (
     REVIEW,
     Cursor,
@@ -104,6 +104,8 @@ def start_item(answers: Answers, cursor: Cursor) -> Move:
     question = current_question(cursor)
     if question is None or question.kind != Kind.LIST:
         raise ValueError("not a list question")
+    if len(answers.get(question.key) or ()) >= MAX_ITEMS:
+        raise ValueError("the list is full")
     return Move(dict(answers), replace(cursor, field=next_field(question, {}, None), item={}))
 
 

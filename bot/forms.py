@@ -11,6 +11,8 @@ from enum import StrEnum
 from typing import Any
 
 Answers = Mapping[str, Any]
+MAX_ITEMS = 30  # entries in one list: keeps every screen within Telegram's message size
+MAX_FILES = 10  # files for one attachment question
 
 
 def N_(message: str) -> str:

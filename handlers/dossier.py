@@ -1,5 +1,6 @@
 """Dossier commands and the dossier menu: open, sections, jump, review, submit, delete."""
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -30,9 +31,11 @@ from bot.workflow import applicant_can_delete
 from handlers import actions
 from handlers.inputs import today
 from handlers.replies import chat_of, send, show_position
-from storage.dossiers import city_dossiers, delete_draft
+from storage.dossiers import city_dossiers
 from storage.models import Account, Dossier
 from storage.outbox import enqueue
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -120,6 +123,7 @@ async def _ask_submit(c: MenuContext) -> None:
 async def _submit(c: MenuContext) -> None:
     def notify(dossier: Dossier) -> None:
         if c.settings.secretariat_chat_id is None:
+            log.warning("SECRETARIAT_CHAT_ID is not set: no card for %s", dossier.reference)
             return
         with c.i18n.use_locale(c.settings.notify_language):
             card = secretariat_card(dossier, c.account)
@@ -167,8 +171,7 @@ async def _delete(c: MenuContext) -> None:
     if not applicant_can_delete(c.state.dossier.status):
         await c.review()
         return
-    await delete_draft(c.session, c.state.dossier)
-    await c.session.commit()
+    await service.delete(c.session, c.state)
     await c.fsm.clear()
     await c.show(Screen(_("The draft has been deleted.")))
     await actions.list_dossiers(c.bot, c.chat_id, c.session, c.account, c.fsm)

@@ -19,7 +19,7 @@ from bot.callbacks import Step
 from bot.config import Settings
 from bot.filters import Typed, Upload
 from bot.flow import Move, asked
-from bot.forms import Kind
+from bot.forms import MAX_FILES, Kind
 from bot.navigation import REVIEW
 from bot.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
@@ -157,6 +157,9 @@ def router() -> Router:
                 photo.file_id,
             )
         problem = upload_problem(name, mime, size)
+        mine = slot_files(question, dossier.dossier.answers, dossier.files)
+        if question.kind == Kind.FILES and len(mine) >= MAX_FILES:
+            problem = "file_count"
         slot = question.key
         if question.kind == Kind.LETTERS:
             target = letter_target(dossier.dossier.answers, dossier.files)

@@ -45,16 +45,28 @@ def slot_counts(files: list[Attachment]) -> Counter[str]:
     return Counter(f.slot for f in files)
 
 
-async def remove_attachment(session: AsyncSession, dossier_id: int, attachment_id: int) -> bool:
-    result = await session.execute(
-        delete(Attachment).where(
-            Attachment.id == attachment_id, Attachment.dossier_id == dossier_id
-        )
+async def remove_attachment(
+    session: AsyncSession, dossier_id: int, attachment_id: int
+) -> list[str]:
+    """Delete the attachment; returns its file path if no other attachment shares the file."""
+    attachment = await session.get(Attachment, attachment_id)
+    if attachment is None or attachment.dossier_id != dossier_id:
+        return []
+    await session.delete(attachment)
+    await session.flush()
+    return await _orphans(session, [attachment.path])
+
+
+async def _orphans(session: AsyncSession, paths: list[str]) -> list[str]:
+    used = set(await session.scalars(select(Attachment.path).where(Attachment.path.in_(paths))))
+    return [path for path in paths if path not in used]
+
+
+async def delete_draft(session: AsyncSession, dossier: Dossier) -> list[str]:
+    """Delete a draft and its attachments; returns the files on disk nothing refers to now."""
+    paths = list(
+        await session.scalars(select(Attachment.path).where(Attachment.dossier_id == dossier.id))
     )
-    return bool(result.rowcount)
-
-
-async def delete_draft(session: AsyncSession, dossier: Dossier) -> None:
     await session.execute(delete(Attachment).where(Attachment.dossier_id == dossier.id))
     await session.execute(
         update(Account)
@@ -62,6 +74,8 @@ async def delete_draft(session: AsyncSession, dossier: Dossier) -> None:
         .values(active_dossier_id=None)
     )
     await session.delete(dossier)
+    await session.flush()
+    return await _orphans(session, paths)
 
 
 async def next_reference(session: AsyncSession, prefix: str, year: int) -> str:

@@ -26,3 +26,13 @@ async def store_file(
     target = files_dir / str(dossier_id) / f"{digest}{_safe_suffix(file_name)}"
     await asyncio.to_thread(_write, target, content)
     return target, digest
+
+
+async def remove_files(paths: list[str]) -> None:
+    """Delete files no attachment refers to any more (missing ones are ignored)."""
+
+    def _remove() -> None:
+        for path in paths:
+            Path(path).unlink(missing_ok=True)
+
+    await asyncio.to_thread(_remove)

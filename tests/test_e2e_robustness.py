@@ -197,14 +197,37 @@ async def test_an_update_delivered_twice_has_its_effect_once(running: RunningBot
 
 
 async def test_two_quick_messages_are_handled_in_order(running: RunningBot) -> None:
-    dossier_id = await running.seed(610, {}, "title")
+    dossier_id = await running.seed(610, {}, "mayor")
     user = running.user(610)
     await open_draft(user, dossier_id)
-    for text in ("Premier titre du projet", "Médina"):
+    ids = [
         running.api.push_update({"message": user._message(text=text)})
-    await asyncio.sleep(1.5)
-    answers = await answers_of(running, dossier_id)
-    assert answers["title"] == "Premier titre du projet"
+        for text in ("Barthélémy Dias", "Awa Ndiaye")
+    ]
+    for update_id in ids:
+        await running.api.wait_confirmed(update_id)
+    for _ in range(100):
+        answers = await answers_of(running, dossier_id)
+        if "focal_name" in answers:
+            break
+        await asyncio.sleep(0.05)
+    assert answers["mayor"] == "Barthélémy Dias" and answers["focal_name"] == "Awa Ndiaye"
+
+
+async def test_removed_files_and_deleted_drafts_leave_nothing_on_disk(running: RunningBot) -> None:
+    dossier_id = await running.seed(613, complete_answers(), "att_resolution")
+    user = running.user(613)
+    await open_draft(user, dossier_id)
+    reply = await user.send_document(b"%PDF-1 resolution", "deliberation.pdf", "application/pdf")
+    await user.send_document(b"%PDF-1 second", "annexe.pdf", "application/pdf")
+    async with running.sessions() as session:
+        first, second = list(await session.scalars(select(Attachment).order_by(Attachment.id)))
+    menu = screen(await user.press_data(screen(reply), find(screen(reply), "q", "rmfiles")))
+    await user.press_data(menu, find(menu, "q", "rmf", str(first.id)))
+    assert not Path(first.path).exists() and Path(second.path).exists()
+    confirm = screen(await user.press_data(menu, f"m:{dossier_id}:delete:"))
+    await user.press_data(confirm, find(confirm, "m", "delete_ok"))
+    assert not Path(second.path).exists()
 
 
 async def test_cancel_keeps_the_draft_and_deleting_needs_confirmation(running: RunningBot) -> None:

@@ -6,6 +6,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.answers import AnswerError
 from bot.dates import format_long
+from bot.forms import MAX_FILES
 from bot.numbers import format_number
 from bot.screens.common import locale
 
@@ -31,6 +32,10 @@ def refusal(error: AnswerError) -> str:
     if code == "number_too_many_decimals":
         return _("Too many decimals: at most {places} for this currency.").format(
             places=d["places"]
+        )
+    if code == "file_count":
+        return _("This question already has {count} files. Remove one to add another.").format(
+            count=MAX_FILES
         )
     if code == "number_out_of_range":
         return _("Expected a whole number from {minimum} to {maximum}.").format(

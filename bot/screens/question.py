@@ -12,7 +12,7 @@ from babel.dates import format_date
 
 from bot.callbacks import Menu, Step
 from bot.flow import current_field, current_question
-from bot.forms import SECTIONS, Answers, Kind, Question, confirmed_partners
+from bot.forms import MAX_ITEMS, SECTIONS, Answers, Kind, Question, confirmed_partners
 from bot.navigation import Cursor, item_fields, position
 from bot.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
@@ -153,13 +153,20 @@ def _field_screen(dossier_id: int, answers: Answers, cursor: Cursor, question: Q
     return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def item_summary(question: Question, item: dict[str, Any], currency: str | None) -> str:
+def item_summary(
+    question: Question, item: dict[str, Any], currency: str | None, limit: int | None = None
+) -> str:
+    """One line for a list entry (HTML); cut to `limit` characters where space is short."""
     shown = [
         shown_answer(f, item[f.key], currency)
         for f in item_fields(question, item)
         if f.key in item and f.kind != Kind.YES_NO
     ][:4]
-    return " — ".join(shown)
+    line = " — ".join(shown)
+    if limit is None:
+        return line
+    plain = unescape(line)
+    return html.quote(plain if len(plain) <= limit else plain[: limit - 1] + "…")
 
 
 def _list_screen(
@@ -172,7 +179,8 @@ def _list_screen(
     if items:
         parts.append(
             "\n".join(
-                f"{n}. {item_summary(question, item, currency)}" for n, item in enumerate(items, 1)
+                f"{n}. {item_summary(question, item, currency, 90)}"
+                for n, item in enumerate(items, 1)
             )
         )
     else:
@@ -181,7 +189,11 @@ def _list_screen(
         parts.append(_("At least {count} entries are needed.").format(count=question.min_items))
     if question.key in COACHED:
         parts.append(coach(answers, rules))
-    rows = [[_button(_("➕ Add an entry"), Step(dossier=dossier_id, at=at, action="add"))]]
+    rows = []
+    if len(items) < MAX_ITEMS:
+        rows.append([_button(_("➕ Add an entry"), Step(dossier=dossier_id, at=at, action="add"))])
+    else:
+        parts.append(_("This list is full ({count} entries).").format(count=MAX_ITEMS))
     if items:
         rows.append([_button(_("🗑 Remove an entry"), Step(dossier=dossier_id, at=at, action="rm"))])
     rows.append(
@@ -202,7 +214,7 @@ def removal_screen(dossier_id: int, answers: Answers, cursor: Cursor) -> Screen:
     currency = answers.get("currency")
     rows = []
     for n, item in enumerate(answers.get(question.key) or [], 1):
-        label = f"🗑 {n}. " + _plain(item_summary(question, item, currency))
+        label = f"🗑 {n}. " + _plain(item_summary(question, item, currency, 50))
         rows.append(
             [_button(label[:60], Step(dossier=dossier_id, at=at, action="rmi", value=item["id"]))]
         )
