@@ -9,6 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import create_engine, migrate, session_factory
+from tests.harness import SECRETARIAT, RunningBot
+from tests.standin import BotAPIStandIn
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = [
@@ -38,6 +40,19 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     engine = await fresh_engine(request.param, tmp_path)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """The bot polling a strict stand-in; afterwards no error and no unanswered button."""
+    async with BotAPIStandIn() as api:
+        api.add_group(SECRETARIAT, "Secrétariat permanent")
+        bot = RunningBot(api, tmp_path)
+        await bot.start()
+        yield bot
+        await bot.close()
+        assert not api.unanswered_callback_queries()
+        assert not api.errors, [(c.method, c.description) for c in api.errors]
 
 
 @pytest.fixture

@@ -12,18 +12,6 @@ from tests.harness import SECRETARIAT, RunningBot
 from tests.standin import BotAPIStandIn
 
 
-@pytest.fixture
-async def running(tmp_path: Path):
-    async with BotAPIStandIn() as api:
-        api.add_group(SECRETARIAT, "Secrétariat permanent")
-        bot = RunningBot(api, tmp_path)
-        await bot.start()
-        yield bot
-        await bot.close()
-        assert not api.unanswered_callback_queries()
-        assert not api.errors, [(c.method, c.description) for c in api.errors]
-
-
 async def wait_for_card(api: BotAPIStandIn) -> dict:
     for _ in range(100):
         if api.messages(SECRETARIAT):

@@ -1,30 +1,15 @@
 """The dossier menu, the review, submission rules, the profile and device answers."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from storage.models import Dossier
 from tests.driver import find, position, screen
 from tests.factories import complete_answers
-from tests.harness import SECRETARIAT, RunningBot
-from tests.standin import BotAPIStandIn
+from tests.harness import RunningBot
 from tests.test_e2e_robustness import answers_of, open_draft
 
 LONG = "Texte long <avec> des & caractères spéciaux. " * 66
-
-
-@pytest.fixture
-async def running(tmp_path: Path):
-    async with BotAPIStandIn() as api:
-        api.add_group(SECRETARIAT, "Secrétariat permanent")
-        bot = RunningBot(api, tmp_path)
-        await bot.start()
-        yield bot
-        await bot.close()
-        assert not api.unanswered_callback_queries()
-        assert not api.errors, [(c.method, c.description) for c in api.errors]
 
 
 def long_answers() -> dict:

@@ -9,20 +9,7 @@ from sqlalchemy import select
 from storage.models import Attachment, Dossier
 from tests.driver import Applicant, find, position, screen
 from tests.factories import complete_answers
-from tests.harness import SECRETARIAT, RunningBot
-from tests.standin import BotAPIStandIn
-
-
-@pytest.fixture
-async def running(tmp_path: Path):
-    async with BotAPIStandIn() as api:
-        api.add_group(SECRETARIAT, "Secrétariat permanent")
-        bot = RunningBot(api, tmp_path)
-        await bot.start()
-        yield bot
-        await bot.close()
-        assert not api.unanswered_callback_queries()
-        assert not api.errors, [(c.method, c.description) for c in api.errors]
+from tests.harness import RunningBot
 
 
 async def answers_of(running: RunningBot, dossier_id: int) -> dict:
