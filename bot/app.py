@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.housekeeping import Housekeeping
 from bot.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.middlewares import DatabaseMiddleware, InflightMiddleware
 from bot.outbox import OutboxWorker
@@ -77,6 +78,8 @@ def build_app(
     AccountI18nMiddleware(i18n).setup(dp)
     dp.include_router(build_router())
 
+    housekeeping = Housekeeping(sessions)
+
     async def on_startup(bot: Bot) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
         await bot.set_my_commands(command_list(i18n, settings.default_language),
@@ -84,10 +87,12 @@ def build_app(
         for language in LANGUAGES:
             await bot.set_my_commands(command_list(i18n, language), language_code=language)
         outbox.start()
+        housekeeping.start()
         log.info("bot started")
 
     async def on_shutdown() -> None:
         await inflight.drain(SHUTDOWN_GRACE)
+        await housekeeping.stop()
         await outbox.stop()
         log.info("bot stopped")
 

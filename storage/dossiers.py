@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,14 +117,3 @@ async def change_status(
     dossier.status = to_status
     session.add(change)
     return change
-
-
-async def status_history(session: AsyncSession, dossier_id: int) -> list[StatusChange]:
-    result = await session.scalars(
-        select(StatusChange).where(StatusChange.dossier_id == dossier_id).order_by(StatusChange.id)
-    )
-    return list(result)
-
-
-async def count_dossiers(session: AsyncSession) -> int:
-    return await session.scalar(select(func.count()).select_from(Dossier)) or 0

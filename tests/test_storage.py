@@ -141,3 +141,16 @@ async def test_the_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> Non
     await migrate(engine)
     await engine.dispose()
     assert (tmp_path / "new" / "deep" / "bot.db").exists()
+
+
+async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSession]) -> None:
+    from bot.housekeeping import KEEP_UPDATES, Housekeeping
+    from storage.models import ProcessedUpdate
+
+    async with sessions() as session:
+        session.add(ProcessedUpdate(update_id=1, at=utcnow() - KEEP_UPDATES - timedelta(minutes=1)))
+        session.add(ProcessedUpdate(update_id=2))
+        await session.commit()
+    await Housekeeping(sessions).run_once()
+    async with sessions() as session:
+        assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]

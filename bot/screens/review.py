@@ -7,7 +7,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import Menu
-from bot.forms import LEVELS, QUESTIONS, SECTIONS, Answers, Kind, Question
+from bot.forms import LEVELS, SECTIONS, Answers, Kind, Question
 from bot.rules import (
     FundingRules,
     Problem,
@@ -179,7 +179,3 @@ def section_screen(
         rows.append([_button(f"{mark} {_(question.label)}", dossier.id, "jump", question.key)])
     rows.append([_button(_("◀ Sections"), dossier.id, "sections")])
     return Screen("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
-
-
-def question_label(key: str) -> str:
-    return _(QUESTIONS[key].label)
