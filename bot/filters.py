@@ -2,7 +2,7 @@
 objects) in a worker thread, a thread hop per filter per update."""
 
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 
 class Typed(Filter):
@@ -24,3 +24,11 @@ class Upload(Filter):
 class NotCommand(Filter):
     async def __call__(self, message: Message) -> bool:
         return not (message.text or "").startswith("/")
+
+
+class PrivateChat(Filter):
+    """Applicants talk to the bot one to one; group chats (the Secretariat's) are not theirs."""
+
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        message = event if isinstance(event, Message) else event.message
+        return message is None or message.chat.type == "private"

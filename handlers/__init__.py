@@ -2,18 +2,22 @@
 
 from aiogram import Router
 
+from bot.filters import PrivateChat
 from handlers import dossier, errors, fallback, profile, questionnaire, start
 
 
 def build_router() -> Router:
     """Fresh routers each call: a Router can be attached to one dispatcher only."""
-    root = Router(name="root")
-    root.include_routers(
+    applicant = Router(name="applicant")
+    applicant.message.filter(PrivateChat())
+    applicant.callback_query.filter(PrivateChat())
+    applicant.include_routers(
         start.router(),
         dossier.router(),
         profile.router(),
         questionnaire.router(),
         fallback.router(),
-        errors.router(),
     )
+    root = Router(name="root")
+    root.include_routers(applicant, errors.router())
     return root

@@ -79,8 +79,13 @@ async def _after_move(
     if left_kind in (Kind.PHONE, Kind.LOCATION):
         await remove_device_keyboard(bot, chat_id, _("✔ Saved."))
     parts = [prefix] if prefix else []
-    if money_given and state.cursor.q not in COACHED:
-        parts.append(coach(state.dossier.answers, rules))
+    cursor = state.cursor
+    if money_given and (cursor.field is not None or cursor.q not in COACHED):
+        answers = state.dossier.answers
+        if cursor.field is not None and cursor.item:
+            # A partner being entered already counts in the picture.
+            answers = {**answers, cursor.q: [*(answers.get(cursor.q) or ()), cursor.item]}
+        parts.append(coach(answers, rules))
     await show_position(bot, chat_id, state, rules, "\n\n".join(parts) or None)
 
 

@@ -133,3 +133,18 @@ async def test_registration_refuses_bad_answers_and_ties_officials_to_their_city
     assert len(listing[-1]["reply_markup"]["inline_keyboard"]) == 3
     async with running.sessions() as session:
         assert len(list(await session.scalars(select(Dossier)))) == 2
+
+
+async def test_the_coach_counts_a_partner_as_soon_as_its_amount_is_given(
+    running: RunningBot,
+) -> None:
+    dossier_id = await running.seed(808, complete_answers(fund_amount="800000"), "partners")
+    user = running.user(808)
+    screen_ = await open_draft(user, dossier_id)
+    screen_ = screen(await user.press_data(screen_, find(screen_, "q", "add")))
+    screen_ = screen(await user.send("Ville de Lyon"))
+    screen_ = screen(await user.press_data(screen_, find(screen_, "q", "c", "decentralised")))
+    reply = await user.send("200 000")
+    text = reply[0]["text"].replace("\u202f", " ").replace("\xa0", " ")
+    assert "200 000 €" in text and "16 %" in text and "✅" in text
+    assert position(screen(reply)) == "partners.status"

@@ -17,3 +17,16 @@ async def test_commands_are_registered_in_three_languages(running: RunningBot) -
         names = [c["command"] for c in api.commands(language_code=language)]
         assert names == ["new", "dossiers", "status", "profile", "language", "cancel", "help"]
     assert api.commands()
+
+
+async def test_messages_in_group_chats_are_not_answered_as_an_applicant(
+    running: RunningBot,
+) -> None:
+    from tests.harness import SECRETARIAT
+
+    user = running.user(120)
+    message = user._message(text="/start") | {
+        "chat": {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permanent"}
+    }
+    await user._act({"message": message}, expect=0, quiet=0.5)
+    assert running.api.messages(SECRETARIAT) == []
