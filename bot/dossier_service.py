@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flow import Move
-from bot.forms import SECTIONS
+from bot.forms import QUESTIONS, SECTIONS, Kind
 from bot.navigation import Cursor, first_key
 from bot.rules import FundingRules, SectionCheck, check_dossier, is_complete
 from bot.sessions import BureauSession, next_session
@@ -22,9 +22,12 @@ from storage.types import utcnow
 
 @dataclass
 class DossierState:
+    """A dossier, the position in it, and its attachments (loaded when a screen needs them)."""
+
     dossier: Dossier
     cursor: Cursor
     files: list[Attachment] = field(default_factory=list)
+    files_loaded: bool = True
 
     @property
     def counts(self) -> Counter[str]:
@@ -57,19 +60,41 @@ async def open_new(session: AsyncSession, account: Account) -> DossierState:
     return DossierState(dossier, cursor, [])
 
 
-async def load(session: AsyncSession, account: Account, dossier_id: int) -> DossierState | None:
+async def load(
+    session: AsyncSession, account: Account, dossier_id: int, files: bool = True
+) -> DossierState | None:
     """The dossier and its questionnaire position, if this person's city owns it."""
     dossier = await queries.dossier_for(session, account, dossier_id)
     if dossier is None:
         return None
-    files = await queries.attachments(session, dossier_id)
-    return DossierState(dossier, Cursor.from_json(dossier.cursor), files)
+    state = DossierState(dossier, Cursor.from_json(dossier.cursor), [], files_loaded=False)
+    if files:
+        await load_files(session, state)
+    return state
 
 
-async def load_active(session: AsyncSession, account: Account) -> DossierState | None:
+async def load_active(
+    session: AsyncSession, account: Account, files: bool = True
+) -> DossierState | None:
     if account.active_dossier_id is None:
         return None
-    return await load(session, account, account.active_dossier_id)
+    return await load(session, account, account.active_dossier_id, files)
+
+
+async def ready_for_screen(session: AsyncSession, state: DossierState) -> None:
+    """Read the attachments if the current screen shows them (most questions do not)."""
+    question = QUESTIONS.get(state.cursor.q)
+    shows_files = question is None or (
+        question.kind in (Kind.FILES, Kind.LETTERS) and state.cursor.field is None
+    )
+    if shows_files:
+        await load_files(session, state)
+
+
+async def load_files(session: AsyncSession, state: DossierState) -> None:
+    if not state.files_loaded:
+        state.files = await queries.attachments(session, state.dossier.id)
+        state.files_loaded = True
 
 
 async def activate(session: AsyncSession, account: Account, state: DossierState) -> None:

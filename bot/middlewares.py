@@ -14,9 +14,10 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import language_from_telegram
-from storage.accounts import get_or_create_account
-from storage.fsm import update_session
-from storage.updates import claim_update
+from storage.accounts import new_account
+from storage.fsm import DatabaseStorage, update_session
+from storage.preload import preload
+from storage.updates import record_now, record_with_first_write
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -51,16 +52,23 @@ class DatabaseMiddleware(BaseMiddleware):
             return await self._handle(handler, event, data)
 
     async def _handle(self, handler: Handler, event: Update, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        person = user if user is not None and not user.is_bot else None
         async with self.sessions() as session:
-            if not await claim_update(session, event.update_id):
+            context = self.fsm.resolve_event_context(data["bot"], data)
+            storage = self.fsm.storage
+            fsm_key = storage.record_key(context.key) if context and isinstance(
+                storage, DatabaseStorage) else None  # fmt: skip
+            loaded = await preload(session, person.id if person else 0, event.update_id, fsm_key)
+            if loaded.handled_before:
                 log.info("duplicate update ignored", extra={"update_id": event.update_id})
                 return UNHANDLED
-            user = data.get("event_from_user")
-            if user is not None and not user.is_bot:
-                account = await get_or_create_account(session, user.id, user.first_name)
+            record_with_first_write(session, event.update_id)
+            if person is not None:
+                account = loaded.account or new_account(session, person.id, person.first_name)
                 if account.language is None:
                     # Notifications reach people in their language even before any /language.
-                    account.language = language_from_telegram(user, self.default_language)
+                    account.language = language_from_telegram(person, self.default_language)
                 data["account"] = account
                 data["user_language"] = account.language
             data["session"] = session
@@ -69,6 +77,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 result = await handler(event, data)
             finally:
                 update_session.reset(token)
+            record_now(session)
             await session.commit()
             return result
 

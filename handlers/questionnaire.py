@@ -52,7 +52,9 @@ async def _active(
     rules: FundingRules,
 ) -> service.DossierState | None:
     """The draft typed answers go to; None (and the person shown where they are) otherwise."""
-    state = await service.load_active(session, account)
+    state = await service.load_active(session, account, files=False)
+    if state is not None:
+        await service.ready_for_screen(session, state)
     if state is None or not state.editable:
         await fsm.clear()
         await show_where(bot, chat_id, session, account, fsm, rules)
@@ -119,6 +121,7 @@ def router() -> Router:
             return
         move = flow.give_answer(answers, dossier.cursor, parsed.value)
         await service.apply(session, account, dossier, move)
+        await service.ready_for_screen(session, dossier)
         prefix = _understood(question, parsed.value, move.answers) if parsed.echo else None
         await _after_move(
             bot,

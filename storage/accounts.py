@@ -9,14 +9,17 @@ from storage.models import Account, City
 PROFILE_FIELDS = ("city_name", "country", "full_name", "function", "phone", "email")
 
 
+def new_account(session: AsyncSession, telegram_id: int, first_name: str) -> Account:
+    account = Account(telegram_id=telegram_id, first_name=first_name[:200])
+    session.add(account)
+    return account
+
+
 async def get_or_create_account(
     session: AsyncSession, telegram_id: int, first_name: str
 ) -> Account:
     account = await session.get(Account, telegram_id)
-    if account is None:
-        account = Account(telegram_id=telegram_id, first_name=first_name[:200])
-        session.add(account)
-    return account
+    return account if account is not None else new_account(session, telegram_id, first_name)
 
 
 def missing_profile_fields(account: Account) -> list[str]:

@@ -23,6 +23,9 @@ class DatabaseStorage(BaseStorage):
         self._sessions = sessions
         self._keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
+    def record_key(self, key: StorageKey) -> str:
+        return self._keys.build(key)
+
     @asynccontextmanager
     async def _session(self, write: bool) -> AsyncIterator[AsyncSession]:
         shared = update_session.get()
@@ -36,17 +39,17 @@ class DatabaseStorage(BaseStorage):
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
         async with self._session(write=True) as session:
-            record = await session.get(FsmRecord, self._keys.build(key))
+            record = await session.get(FsmRecord, self.record_key(key))
             if record is None:
                 fields: dict[str, Any] = {"state": None, "data": {}, **values}
-                session.add(FsmRecord(key=self._keys.build(key), **fields))
+                session.add(FsmRecord(key=self.record_key(key), **fields))
             else:
                 for name, value in values.items():
                     setattr(record, name, value)
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
         async with self._session(write=False) as session:
-            return await session.get(FsmRecord, self._keys.build(key))
+            return await session.get(FsmRecord, self.record_key(key))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._write(key, state=state.state if isinstance(state, State) else state)

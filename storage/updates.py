@@ -1,22 +1,37 @@
-"""Remembering which Telegram updates have been handled."""
+"""Remembering which Telegram updates have been handled.
+
+An update's id is written in the same transaction as the update's first change, so an update is
+either handled with its effect or not at all; writing it only then keeps SQLite's single write
+lock free while a read-only update is answered.
+"""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.models import ProcessedUpdate
 
+_PENDING = "unrecorded_update_id"
 
-async def claim_update(session: AsyncSession, update_id: int) -> bool:
-    """Record the update in the caller's transaction; False when it was handled before."""
-    if await session.scalar(
-        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
-    ):
-        return False
-    session.add(ProcessedUpdate(update_id=update_id))
-    await session.flush()
-    return True
+
+def record_with_first_write(session: AsyncSession, update_id: int) -> None:
+    session.info[_PENDING] = update_id
+
+
+def record_now(session: AsyncSession) -> None:
+    update_id = session.info.pop(_PENDING, None)
+    if update_id is not None:
+        session.add(ProcessedUpdate(update_id=update_id))
+
+
+@event.listens_for(Session, "before_flush")
+def _record_before_first_write(session: Session, _context: Any, _instances: Any) -> None:
+    update_id = session.info.pop(_PENDING, None)
+    if update_id is not None:
+        session.add(ProcessedUpdate(update_id=update_id))
 
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> None:

@@ -105,7 +105,9 @@ class Applicant:
         return await self.act(self.user.press_data(self.last, data))
 
     async def register(self) -> list[dict]:
-        reply = await self.user.send("/new")
+        """From /start: the welcome's "Start a dossier" button, then the six profile answers."""
+        welcome = (await self.user.send("/start"))[-1]
+        reply = await self.user.press_data(welcome, "h:new")
         for answer in REGISTRATION[self.language]:
             reply = await self.user.send(answer)
         self.last = screen(reply)

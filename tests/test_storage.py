@@ -17,8 +17,9 @@ from storage.db import downgrade, migrate
 from storage.dossiers import create_dossier, next_reference
 from storage.fsm import DatabaseStorage
 from storage.models import Base, Dossier, OutboxMessage
+from storage.preload import preload
 from storage.types import utcnow
-from storage.updates import claim_update
+from storage.updates import record_now, record_with_first_write
 
 
 async def test_migrations_go_up_down_and_up_and_match_the_models(engine: AsyncEngine) -> None:
@@ -49,22 +50,35 @@ async def test_references_follow_each_other_without_gaps_or_repeats(
         assert await next_reference(session, "FC", 2028) == "FC-2028-0001"
 
 
-async def test_an_update_is_claimed_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def handled(sessions: async_sessionmaker[AsyncSession], update_id: int) -> bool:
     async with sessions() as session:
-        assert await claim_update(session, 42)
-        await session.commit()
-    async with sessions() as session:
-        assert not await claim_update(session, 42)
+        return (await preload(session, 0, update_id, None)).handled_before
 
 
-async def test_an_update_whose_handling_failed_can_be_handled_again(
+async def test_an_update_is_recorded_with_its_first_write(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as session:
-        assert await claim_update(session, 7)
-        await session.rollback()
+        record_with_first_write(session, 42)
+        await get_or_create_account(session, 9, "Awa")
+        await session.commit()
+    assert await handled(sessions, 42)
     async with sessions() as session:
-        assert await claim_update(session, 7)
+        record_with_first_write(session, 43)
+        record_now(session)
+        await session.commit()
+    assert await handled(sessions, 43)
+
+
+async def test_an_update_whose_handling_failed_was_not_handled(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        record_with_first_write(session, 7)
+        await get_or_create_account(session, 9, "Awa")
+        await session.flush()
+        await session.rollback()
+    assert not await handled(sessions, 7)
 
 
 async def test_fsm_state_and_data_survive_a_new_storage_object(
