@@ -61,8 +61,9 @@ def build_app(
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
     outbox = OutboxWorker(bot, sessions)
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
+    storage = DatabaseStorage(sessions)
     dp = Dispatcher(
-        storage=DatabaseStorage(sessions),
+        storage=storage,
         disable_fsm=True,
         settings=settings,
         rules=rules,
@@ -72,7 +73,7 @@ def build_app(
     isolation = events_isolation or SimpleEventIsolation()
     dp.update.outer_middleware(inflight)
     dp.update.outer_middleware(
-        DatabaseMiddleware(sessions, settings.default_language, dp.fsm, isolation)
+        DatabaseMiddleware(sessions, settings.default_language, dp.fsm, storage, isolation)
     )
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
@@ -82,8 +83,8 @@ def build_app(
 
     async def on_startup(bot: Bot) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
-        await bot.set_my_commands(command_list(i18n, settings.default_language),
-                                  scope=BotCommandScopeDefault())  # fmt: skip
+        default_commands = command_list(i18n, settings.default_language)
+        await bot.set_my_commands(default_commands, scope=BotCommandScopeDefault())
         for language in LANGUAGES:
             await bot.set_my_commands(command_list(i18n, language), language_code=language)
         outbox.start()

@@ -1,7 +1,6 @@
 """Cross-cutting work around every update: database session, duplicate updates, in-flight work."""
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,28 +36,29 @@ class DatabaseMiddleware(BaseMiddleware):
         sessions: async_sessionmaker[AsyncSession],
         default_language: str,
         fsm: FSMContextMiddleware,
+        storage: DatabaseStorage,
         isolation: BaseEventIsolation,
     ) -> None:
         self.sessions = sessions
         self.default_language = default_language
         self.fsm = fsm
+        self.storage = storage
         self.isolation = isolation
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         context = self.fsm.resolve_event_context(data["bot"], data)
-        lock = self.isolation.lock(context.key) if context else contextlib.nullcontext()
-        async with lock:
-            return await self._handle(handler, event, data)
+        if context is None:
+            return await self._handle(handler, event, data, None)
+        async with self.isolation.lock(context.key):
+            return await self._handle(handler, event, data, self.storage.record_key(context.key))
 
-    async def _handle(self, handler: Handler, event: Update, data: dict[str, Any]) -> Any:
+    async def _handle(
+        self, handler: Handler, event: Update, data: dict[str, Any], fsm_key: str | None
+    ) -> Any:
         user = data.get("event_from_user")
         person = user if user is not None and not user.is_bot else None
         async with self.sessions() as session:
-            context = self.fsm.resolve_event_context(data["bot"], data)
-            storage = self.fsm.storage
-            fsm_key = storage.record_key(context.key) if context and isinstance(
-                storage, DatabaseStorage) else None  # fmt: skip
             loaded = await preload(session, person.id if person else 0, event.update_id, fsm_key)
             if loaded.handled_before:
                 log.info("duplicate update ignored", extra={"update_id": event.update_id})

@@ -108,8 +108,9 @@ class OutboxWorker:
             return False
         except Exception as error:
             await outbox.mark_failed(session, message.id, f"{type(error).__name__}: {error}")
-            log.error("outbox message refused", extra={"outbox_id": message.id,
-                                                       "error": str(error)})  # fmt: skip
+            log.error(
+                "outbox message refused", extra={"outbox_id": message.id, "error": str(error)}
+            )
             return True
         await outbox.mark_sent(session, message.id, result.message_id)
         return True

@@ -5,7 +5,7 @@ import logging
 from dataclasses import replace
 
 from aiogram import Bot, Router, html
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -180,8 +180,8 @@ def router() -> Router:
         if problem is None:
             try:
                 content = await _download(bot, file_id)
-            except TelegramBadRequest as error:
-                log.warning("file download refused", extra={"error": str(error)})
+            except (TelegramBadRequest, TelegramNetworkError) as error:
+                log.warning("file download failed", extra={"error": str(error)})
                 problem = "file_size" if "too big" in str(error) else "file_failed"
         if problem is not None:
             await show_position(bot, chat_id, dossier, rules, "⚠️ " + refusal(AnswerError(problem)))
