@@ -73,12 +73,14 @@ async def load(
     return state
 
 
-async def load_active(
-    session: AsyncSession, account: Account, files: bool = True
-) -> DossierState | None:
+async def load_active(session: AsyncSession, account: Account) -> DossierState | None:
+    """The draft typed answers go to, with its attachments only if its screen shows them."""
     if account.active_dossier_id is None:
         return None
-    return await load(session, account, account.active_dossier_id, files)
+    state = await load(session, account, account.active_dossier_id, files=False)
+    if state is not None:
+        await ready_for_screen(session, state)
+    return state
 
 
 async def ready_for_screen(session: AsyncSession, state: DossierState) -> None:

@@ -2,7 +2,6 @@
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
-from aiogram.types import ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,10 +15,6 @@ from handlers.replies import send, show_position
 from storage.accounts import missing_profile_fields
 from storage.dossiers import city_dossiers
 from storage.models import Account
-
-
-async def reply_plain(bot: Bot, chat_id: int, text: str) -> None:
-    await bot.send_message(chat_id, text, reply_markup=ReplyKeyboardRemove())
 
 
 async def begin_registration(

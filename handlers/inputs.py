@@ -1,7 +1,6 @@
 """Reading an answer out of a message: typed text, or a shared contact or location."""
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 
 from aiogram.types import Message
 
@@ -9,7 +8,7 @@ from bot.answers import AnswerError, Parsed, parse_phone, parse_typed
 from bot.forms import Answers, Kind, Question
 
 
-def today() -> Any:
+def today() -> date:
     return datetime.now(UTC).date()
 
 

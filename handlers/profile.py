@@ -20,7 +20,7 @@ from bot.screens.registration import profile_question, registration_screens
 from bot.states import Flow
 from handlers import actions
 from handlers.inputs import answer_from
-from handlers.replies import chat_of, send
+from handlers.replies import chat_of, say, send
 from storage.accounts import link_city, missing_profile_fields
 from storage.models import Account
 
@@ -70,7 +70,7 @@ def router() -> Router:
             return
         then = (await state.get_data()).get("then")
         await state.clear()
-        await actions.reply_plain(bot, message.chat.id, _("Thank you, your profile is saved."))
+        await say(bot, message.chat.id, _("Thank you, your profile is saved."))
         if then == "new":
             await actions.new_dossier(bot, message.chat.id, session, account, state, rules)
         else:
@@ -113,7 +113,7 @@ def router() -> Router:
             return
         await save_field(session, account, question.key, parsed.value)
         await state.clear()
-        await actions.reply_plain(bot, message.chat.id, _("Saved."))
+        await say(bot, message.chat.id, _("Saved."))
         await send(bot, message.chat.id, [profile_screen(account)])
 
     return r

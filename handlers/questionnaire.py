@@ -19,7 +19,7 @@ from bot.callbacks import Step
 from bot.config import Settings
 from bot.filters import Typed, Upload
 from bot.flow import Move, asked
-from bot.forms import MAX_FILES, Kind
+from bot.forms import MAX_FILES, Answers, Kind, Question
 from bot.navigation import REVIEW
 from bot.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
@@ -37,7 +37,7 @@ from bot.screens.question import (
 from bot.states import Flow
 from bot.uploads import upload_problem
 from handlers.inputs import answer_from
-from handlers.replies import chat_of, remove_device_keyboard, send, show_position, show_where
+from handlers.replies import chat_of, say, send, show_position, show_where
 from storage.models import Account
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ async def _active(
     rules: FundingRules,
 ) -> service.DossierState | None:
     """The draft typed answers go to; None (and the person shown where they are) otherwise."""
-    state = await service.load_active(session, account, files=False)
-    if state is not None:
-        await service.ready_for_screen(session, state)
+    state = await service.load_active(session, account)
     if state is None or not state.editable:
         await fsm.clear()
         await show_where(bot, chat_id, session, account, fsm, rules)
@@ -62,7 +60,7 @@ async def _active(
     return state
 
 
-def _understood(question, value, answers) -> str:
+def _understood(question: Question, value: object, answers: Answers) -> str:
     return _("✔ Understood: {answer}").format(
         answer=shown_answer(question, value, answers.get("currency"))
     )
@@ -79,7 +77,7 @@ async def _after_move(
 ) -> None:
     """Show the new position; after an amount, the financing picture comes first."""
     if left_kind in (Kind.PHONE, Kind.LOCATION):
-        await remove_device_keyboard(bot, chat_id, _("✔ Saved."))
+        await say(bot, chat_id, _("✔ Saved."))
     parts = [prefix] if prefix else []
     cursor = state.cursor
     if money_given and (cursor.field is not None or cursor.q not in COACHED):
@@ -284,7 +282,7 @@ async def _step(
     await show_position(bot, chat_id, dossier, rules)
 
 
-def _choice_value(question, value: str) -> object:
+def _choice_value(question: Question, value: str) -> object:
     if question.kind == Kind.YES_NO and value in ("0", "1"):
         return value == "1"
     if question.kind == Kind.CHOICE and any(c.value == value for c in question.choices):

@@ -6,7 +6,6 @@ from aiogram.types import (
     CallbackQuery,
     KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +16,7 @@ from bot.flow import asked
 from bot.forms import Kind
 from bot.navigation import REVIEW
 from bot.rules import FundingRules
-from bot.screens.base import Screen
+from bot.screens.base import Screen, one_button_keyboard
 from bot.screens.home import welcome
 from bot.screens.question import question_screen
 from bot.screens.registration import registration_screens
@@ -48,8 +47,7 @@ def device_keyboard(kind: Kind) -> Screen | None:
         text = _("Or tap the button below to send where you are now.")
     else:
         return None
-    markup = ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)
-    return Screen(text, markup)
+    return Screen(text, one_button_keyboard(button))
 
 
 def position_screens(
@@ -77,7 +75,8 @@ async def show_position(
     await send(bot, chat_id, position_screens(state, rules, prefix))
 
 
-async def remove_device_keyboard(bot: Bot, chat_id: int, text: str) -> None:
+async def say(bot: Bot, chat_id: int, text: str) -> None:
+    """A plain message that also takes away a device keyboard still shown."""
     await bot.send_message(chat_id, text, reply_markup=ReplyKeyboardRemove())
 
 

@@ -15,7 +15,7 @@ from bot.screens.base import Screen
 from bot.screens.home import help_screen, language_screen, welcome
 from bot.states import Flow
 from handlers import actions
-from handlers.replies import chat_of, send
+from handlers.replies import chat_of, say, send
 from storage.accounts import missing_profile_fields
 from storage.models import Account
 
@@ -64,7 +64,7 @@ def router() -> Router:
             text = _("Stopped. What you entered is saved: /profile to continue.")
         else:
             text = _("Nothing to cancel.")
-        await actions.reply_plain(bot, message.chat.id, text)
+        await say(bot, message.chat.id, text)
 
     @r.callback_query(Home.filter())
     async def home(

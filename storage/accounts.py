@@ -15,13 +15,6 @@ def new_account(session: AsyncSession, telegram_id: int, first_name: str) -> Acc
     return account
 
 
-async def get_or_create_account(
-    session: AsyncSession, telegram_id: int, first_name: str
-) -> Account:
-    account = await session.get(Account, telegram_id)
-    return account if account is not None else new_account(session, telegram_id, first_name)
-
-
 def missing_profile_fields(account: Account) -> list[str]:
     return [name for name in PROFILE_FIELDS if not getattr(account, name)]
 

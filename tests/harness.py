@@ -12,7 +12,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.i18n import build_i18n
-from storage.accounts import get_or_create_account, link_city
+from storage.accounts import link_city, new_account
 from storage.db import create_engine, migrate, session_factory
 from storage.dossiers import create_dossier
 from tests.standin import BotAPIStandIn, TelegramUser
@@ -84,7 +84,7 @@ class RunningBot:
     async def seed(self, user_id: int, answers: dict, at: str, language: str = "fr") -> int:
         """A registered official of Dakar with a draft positioned at question `at`."""
         async with self.sessions() as session:
-            account = await get_or_create_account(session, user_id, "Awa")
+            account = new_account(session, user_id, "Awa")
             account.language = language
             account.city_name, account.country = "Dakar", "SN"
             account.full_name, account.function = "Awa Ndiaye", "Directrice technique"

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.states import Flow
 from storage import outbox
-from storage.accounts import get_or_create_account, link_city
+from storage.accounts import link_city, new_account
 from storage.db import downgrade, migrate
 from storage.dossiers import create_dossier, next_reference
 from storage.fsm import DatabaseStorage
@@ -60,7 +60,7 @@ async def test_an_update_is_recorded_with_its_first_write(
 ) -> None:
     async with sessions() as session:
         record_with_first_write(session, 42)
-        await get_or_create_account(session, 9, "Awa")
+        new_account(session, 9, "Awa")
         await session.commit()
     assert await handled(sessions, 42)
     async with sessions() as session:
@@ -75,7 +75,7 @@ async def test_an_update_whose_handling_failed_was_not_handled(
 ) -> None:
     async with sessions() as session:
         record_with_first_write(session, 7)
-        await get_or_create_account(session, 9, "Awa")
+        new_account(session, 9, "Awa")
         await session.flush()
         await session.rollback()
     assert not await handled(sessions, 7)
@@ -98,7 +98,7 @@ async def test_dossier_answers_and_position_are_one_row(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as session:
-        account = await get_or_create_account(session, 5, "Awa")
+        account = new_account(session, 5, "Awa")
         account.city_name, account.country = "Dakar", "SN"
         await link_city(session, account)
         dossier = await create_dossier(session, account, {"city": "Dakar"})
@@ -113,8 +113,8 @@ async def test_dossier_answers_and_position_are_one_row(
 
 async def test_officials_of_one_city_share_it(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions() as session:
-        one = await get_or_create_account(session, 1, "A")
-        two = await get_or_create_account(session, 2, "B")
+        one = new_account(session, 1, "A")
+        two = new_account(session, 2, "B")
         one.city_name, one.country = "Saint-Louis", "SN"
         two.city_name, two.country = "saint louis", "SN"
         await link_city(session, one)

@@ -2,7 +2,12 @@
 
 from dataclasses import dataclass
 
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -11,3 +16,8 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 class Screen:
     text: str
     markup: Markup | None = None
+
+
+def one_button_keyboard(button: KeyboardButton) -> ReplyKeyboardMarkup:
+    """A reply keyboard with one device button (contact, location) that hides once used."""
+    return ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)

@@ -14,6 +14,7 @@ from bot.callbacks import Menu, Step
 from bot.flow import current_field, current_question
 from bot.forms import MAX_ITEMS, SECTIONS, Answers, Kind, Question, confirmed_partners
 from bot.navigation import Cursor, item_fields, position
+from bot.numbers import format_number
 from bot.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
 from bot.screens.common import locale, money, shown_answer, strip_tags
@@ -308,8 +309,8 @@ def _files_screen(
 def _size(size: int) -> str:
     kb = Decimal(size) / 1024
     if kb < 1024:
-        return _("{size} KB").format(size=money(kb.quantize(Decimal(1)), None))
-    return _("{size} MB").format(size=money((kb / 1024).quantize(Decimal("0.1")), None))
+        return _("{size} KB").format(size=format_number(kb.quantize(Decimal(1)), locale()))
+    return _("{size} MB").format(size=format_number((kb / 1024).quantize(Decimal("0.1")), locale()))
 
 
 def example_date() -> str:

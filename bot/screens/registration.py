@@ -5,7 +5,6 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 from aiogram.utils.i18n import gettext as _
@@ -13,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.callbacks import Profile
 from bot.forms import Kind, Question
 from bot.profile import PROFILE, PROFILE_QUESTIONS
-from bot.screens.base import Screen
+from bot.screens.base import Screen, one_button_keyboard
 from bot.screens.question import hint
 from storage.accounts import missing_profile_fields
 from storage.models import Account
@@ -35,10 +34,7 @@ def profile_question(question: Question, editing: bool) -> list[Screen]:
         parts.append("<i>" + text + "</i>")
     if question.kind == Kind.PHONE:
         button = KeyboardButton(text=_("📱 Share my contact"), request_contact=True)
-        markup = ReplyKeyboardMarkup(
-            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
-        )
-        screens = [Screen("\n\n".join(parts), markup)]
+        screens = [Screen("\n\n".join(parts), one_button_keyboard(button))]
     else:
         screens = [Screen("\n\n".join(parts), ReplyKeyboardRemove())]
     if editing:
