@@ -1,24 +1,18 @@
-"""The two measured scenarios: a bare echo, and one answer step of the real dossier bot.
-
-Updates are built (and mounted on the bot, as polling does) before the clock starts; only
-`Dispatcher.feed_update` is timed, one update at a time, in both scenarios.
-"""
+"""The two measured scenarios: a bare echo, and one answer step of the real dossier bot."""
 
 import itertools
-import statistics
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
-from aiogram.client.default import DefaultBotProperties
-from aiogram.types import Message, Update
+from aiogram import Dispatcher, Router
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import InlineKeyboardMarkup, Message, Update
 from sqlalchemy import update
 
-from bench.fake_session import FakeSession
+from bench.feeding import TOKEN, USER_ID, Result, Updates, fake_bot, measure
+from bench.references import run_sqlite_only, run_storage_only
 from bot.app import build_app
 from bot.config import Settings
 from bot.i18n import build_i18n
@@ -26,8 +20,6 @@ from bot.navigation import Cursor
 from storage.db import create_engine, migrate, session_factory
 from storage.models import Dossier
 
-TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123"
-USER_ID = 424242
 SECRETARIAT = -1001234567890
 REGISTRATION = [
     "Dakar",
@@ -42,120 +34,18 @@ ANSWER = "Éclairage solaire de la Médina"
 NEXT_QUESTION = "sector"
 
 
-@dataclass(frozen=True)
-class Result:
-    scenario: str
-    updates: int
-    total_s: float
-    samples_us: tuple[float, ...]
-
-    @property
-    def per_second(self) -> float:
-        return self.updates / self.total_s
-
-    @property
-    def us_per_update(self) -> float:
-        return self.total_s * 1e6 / self.updates
-
-    @property
-    def p50_us(self) -> float:
-        return statistics.median(self.samples_us)
-
-    @property
-    def p95_us(self) -> float:
-        return statistics.quantiles(self.samples_us, n=20)[-1]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "scenario": self.scenario,
-            "updates": self.updates,
-            "total_s": self.total_s,
-            "updates_per_s": self.per_second,
-            "us_per_update": self.us_per_update,
-            "p50_us": self.p50_us,
-            "p95_us": self.p95_us,
-        }
-
-
-def fake_bot() -> tuple[Bot, FakeSession]:
-    session = FakeSession()
-    bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    return bot, session
-
-
-class Updates:
-    """Telegram updates from one person, with increasing update and message ids."""
-
-    def __init__(self, bot: Bot, user_id: int = USER_ID) -> None:
-        self.bot = bot
-        self.user = {"id": user_id, "is_bot": False, "first_name": "Awa", "language_code": "fr"}
-        self.chat = {"id": user_id, "type": "private", "first_name": "Awa"}
-        self._update_ids = itertools.count(1_000_000)
-        self._message_ids = itertools.count(1)
-        self._query_ids = itertools.count(1)
-
-    def _mount(self, data: dict[str, Any]) -> Update:
-        # Mounted on the bot like updates from getUpdates, so feed_update does not re-validate.
-        return Update.model_validate(
-            {"update_id": next(self._update_ids), **data}, context={"bot": self.bot}
-        )
-
-    def text(self, text: str) -> Update:
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": self.chat,
-            "from": self.user,
-            "text": text,
-        }
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self._mount({"message": message})
-
-    def press(self, shown: dict[str, Any], data: str) -> Update:
-        query = {
-            "id": str(next(self._query_ids)),
-            "from": self.user,
-            "chat_instance": "bench",
-            "message": shown,
-            "data": data,
-        }
-        return self._mount({"callback_query": query})
-
-
-async def measure(
-    name: str,
-    dp: Dispatcher,
-    bot: Bot,
-    make: Callable[[], Update],
-    count: int,
-    between: Callable[[], Awaitable[None]] | None = None,
-) -> Result:
-    """Feed `count` updates one by one; `between` runs untimed before each."""
-    updates = [make() for _ in range(count)]
-    samples = []
-    clock = time.perf_counter
-    for item in updates:
-        if between is not None:
-            await between()
-        start = clock()
-        await dp.feed_update(bot, item)
-        samples.append(clock() - start)
-    total = sum(samples)
-    return Result(name, count, total, tuple(s * 1e6 for s in samples))
-
-
 # --- bare echo -------------------------------------------------------------------------------
 
 
-async def run_echo(count: int, warmup: int) -> Result:
+async def run_echo(count: int, warmup: int, reply: dict[str, Any] | None = None) -> Result:
+    """A bare echo; given `reply` (text and keyboard of a sent message), it answers with that."""
     bot, _session = fake_bot()
     router = Router(name="echo")
+    markup = InlineKeyboardMarkup.model_validate(reply["reply_markup"]) if reply else None
 
     @router.message()
     async def echo(message: Message) -> None:
-        await message.answer(message.text or "")
+        await message.answer(reply["text"] if reply else message.text or "", reply_markup=markup)
 
     dp = Dispatcher()
     dp.include_router(router)
@@ -163,7 +53,7 @@ async def run_echo(count: int, warmup: int) -> Result:
     make = lambda: source.text("Bonjour")  # noqa: E731
     try:
         await measure("warm-up", dp, bot, make, warmup)
-        return await measure("bare echo", dp, bot, make, count)
+        return await measure("echo same reply" if reply else "bare echo", dp, bot, make, count)
     finally:
         await bot.session.close()
 
@@ -243,7 +133,15 @@ class DossierBench:
         await self.engine.dispose()
 
 
-async def run_answer(count: int, warmup: int) -> Result:
+@dataclass(frozen=True)
+class AnswerRun:
+    step: Result
+    storage: Result  # the step's statements alone, through SQLAlchemy Core, on the same database
+    sqlite: Result  # the same, through Python's sqlite3 module
+    reply: dict[str, Any]  # the message the step sent: the next question with its keyboard
+
+
+async def run_answer(count: int, warmup: int) -> AnswerRun:
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         bench = DossierBench(Path(directory))
         try:
@@ -254,6 +152,12 @@ async def run_answer(count: int, warmup: int) -> Result:
             await measure("warm-up", bench.dp, bench.bot, make, warmup, bench.rewind)
             result = await measure("answer step", bench.dp, bench.bot, make, count, bench.rewind)
             bench.check()
-            return result
+            reply = bench.fake.last_screen()
+            key = StorageKey(bot_id=bench.bot.id, chat_id=USER_ID, user_id=USER_ID)
+            person = {"telegram_id": USER_ID, "fsm_key": bench.dp.fsm.storage.record_key(key)}
+            storage = await run_storage_only(bench.engine, person, bench.dossier_id, count, warmup)
+            database = str(Path(directory) / "bench.db")
+            sqlite = await run_sqlite_only(database, person, bench.dossier_id, count, warmup)
+            return AnswerRun(result, storage, sqlite, reply)
         finally:
             await bench.close()

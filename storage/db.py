@@ -14,17 +14,30 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_inline import WriteGate, inline_creator
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# How long a writer waits for another one before "database is locked": within this process on
+# the write gate, for another process in SQLite's busy handler (which holds up the event loop,
+# so it is kept short; only a second process on the same file ever makes it wait).
+WRITE_WAIT_SECONDS = 30.0
+OTHER_PROCESS_WAIT_SECONDS = 5.0
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An engine; for SQLite the file's folder is created and WAL lets readers and a writer mix."""
+    """An engine; for SQLite the file's folder is created, WAL lets readers and a writer mix, and
+    statements run on the event loop's thread (see `storage.sqlite_inline`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    database = parsed.database or ":memory:"
+    if database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    gate = WriteGate(WRITE_WAIT_SECONDS)
+    creator = inline_creator(database, gate, OTHER_PROCESS_WAIT_SECONDS)
+    engine = create_async_engine(url, async_creator=creator, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -32,7 +45,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(OTHER_PROCESS_WAIT_SECONDS * 1000)}")
         cursor.close()
 
     return engine

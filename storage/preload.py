@@ -4,7 +4,7 @@ rows are answered from the session's identity map, without a round trip."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Dossier, FsmRecord, ProcessedUpdate
@@ -20,19 +20,24 @@ class Preloaded:
     fsm_record: FsmRecord | None = None
 
 
+# Built once: composing the statement for every update costs more than SQLite takes to run it.
+_HANDLED = exists().where(ProcessedUpdate.update_id == bindparam("update_id")).label("handled")
+_EVERYTHING = (
+    select(Account, Dossier, FsmRecord, _HANDLED)
+    .select_from(Account)
+    .outerjoin(Dossier, Dossier.id == Account.active_dossier_id)
+    .outerjoin(FsmRecord, FsmRecord.key == bindparam("fsm_key"))
+    .where(Account.telegram_id == bindparam("telegram_id"))
+)
+_ONLY_HANDLED = select(_HANDLED)
+
+
 async def preload(
     session: AsyncSession, telegram_id: int, update_id: int, fsm_key: str | None
 ) -> Preloaded:
-    handled = exists().where(ProcessedUpdate.update_id == update_id).label("handled")
-    statement = (
-        select(Account, Dossier, FsmRecord, handled)
-        .select_from(Account)
-        .outerjoin(Dossier, Dossier.id == Account.active_dossier_id)
-        .outerjoin(FsmRecord, FsmRecord.key == (fsm_key or ""))
-        .where(Account.telegram_id == telegram_id)
-    )
-    row = (await session.execute(statement)).first()
+    values = {"telegram_id": telegram_id, "update_id": update_id, "fsm_key": fsm_key or ""}
+    row = (await session.execute(_EVERYTHING, values)).first()
     if row is not None:
         return Preloaded(row.Account, bool(row.handled), row.Dossier, row.FsmRecord)
-    seen = await session.scalar(select(handled))
+    seen = await session.scalar(_ONLY_HANDLED, {"update_id": update_id})
     return Preloaded(None, bool(seen))

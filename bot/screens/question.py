@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
@@ -10,9 +11,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
-from bot.callbacks import Menu, Step
+from bot.callbacks import menu_data, step_data
 from bot.flow import current_field, current_question
-from bot.forms import MAX_ITEMS, SECTIONS, Answers, Kind, Question, confirmed_partners
+from bot.forms import MAX_ITEMS, QUESTIONS, SECTIONS, Answers, Kind, Question, confirmed_partners
 from bot.navigation import Cursor, item_fields, position
 from bot.numbers import format_number
 from bot.rules import FundingRules, letter_slot
@@ -29,8 +30,8 @@ def step_at(cursor: Cursor) -> str:
     return f"{cursor.q}.{cursor.field}" if cursor.field else cursor.q
 
 
-def _button(text: str, data: Step | Menu) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data)
 
 
 def header(answers: Answers, cursor: Cursor) -> str:
@@ -74,13 +75,12 @@ def _choice_rows(question: Question, dossier_id: int, at: str) -> list[list[Inli
     if question.kind == Kind.YES_NO:
         return [
             [
-                _button(_("Yes"), Step(dossier=dossier_id, at=at, action="c", value="1")),
-                _button(_("No"), Step(dossier=dossier_id, at=at, action="c", value="0")),
+                _button(_("Yes"), step_data(dossier_id, at, "c", "1")),
+                _button(_("No"), step_data(dossier_id, at, "c", "0")),
             ]
         ]
     buttons = [
-        _button(_(c.label), Step(dossier=dossier_id, at=at, action="c", value=c.value))
-        for c in question.choices
+        _button(_(c.label), step_data(dossier_id, at, "c", c.value)) for c in question.choices
     ]
     width = (
         4 if question.key == "currency" else (1 if any(len(b.text) > 18 for b in buttons) else 2)
@@ -103,7 +103,6 @@ def question_screen(
         return _list_screen(dossier_id, answers, cursor, question, rules)
     if question.kind in (Kind.FILES, Kind.LETTERS):
         return _files_screen(dossier_id, answers, cursor, question, files)
-    at = step_at(cursor)
     parts = [header(answers, cursor), "<b>" + html.quote(_(question.prompt)) + "</b>"]
     if (text := hint(question, answers)) is not None:
         parts.append("<i>" + text + "</i>")
@@ -113,19 +112,30 @@ def question_screen(
         parts.append(_("Current answer: {answer}").format(answer=current))
     if question.key in COACHED:
         parts.append(coach(answers, rules))
+    keyboard = _question_keyboard(dossier_id, question.key, has_answer, locale())
+    return Screen("\n\n".join(parts), keyboard)
+
+
+@lru_cache(maxsize=4096)
+def _question_keyboard(
+    dossier_id: int, key: str, has_answer: bool, _language: str
+) -> InlineKeyboardMarkup:
+    """A question's buttons depend on nothing else, and building them is most of a screen's cost;
+    `_language` is part of the cache key because the labels are translated into it."""
+    question = QUESTIONS[key]
     rows = (
-        _choice_rows(question, dossier_id, at)
+        _choice_rows(question, dossier_id, key)
         if question.choices or question.kind == Kind.YES_NO
         else []
     )
-    nav = [_button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back"))]
+    nav = [_button(_("◀ Back"), step_data(dossier_id, key, "back"))]
     if not question.required:
-        nav.append(_button(_("Skip ⏭"), Step(dossier=dossier_id, at=at, action="skip")))
+        nav.append(_button(_("Skip ⏭"), step_data(dossier_id, key, "skip")))
     if has_answer:
-        nav.append(_button(_("Keep ✔"), Step(dossier=dossier_id, at=at, action="keep")))
+        nav.append(_button(_("Keep ✔"), step_data(dossier_id, key, "keep")))
     rows.append(nav)
-    rows.append([_button(_("☰ Dossier menu"), Menu(dossier=dossier_id, action="sections"))])
-    return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
+    rows.append([_button(_("☰ Dossier menu"), menu_data(dossier_id, "sections"))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _field_screen(dossier_id: int, answers: Answers, cursor: Cursor, question: Question) -> Screen:
@@ -147,8 +157,8 @@ def _field_screen(dossier_id: int, answers: Answers, cursor: Cursor, question: Q
     rows = _choice_rows(field, dossier_id, at) if field.choices or field.kind == Kind.YES_NO else []
     rows.append(
         [
-            _button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back")),
-            _button(_("✖ Cancel this entry"), Step(dossier=dossier_id, at=at, action="cancel")),
+            _button(_("◀ Back"), step_data(dossier_id, at, "back")),
+            _button(_("✖ Cancel this entry"), step_data(dossier_id, at, "cancel")),
         ]
     )
     return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
@@ -192,18 +202,18 @@ def _list_screen(
         parts.append(coach(answers, rules))
     rows = []
     if len(items) < MAX_ITEMS:
-        rows.append([_button(_("➕ Add an entry"), Step(dossier=dossier_id, at=at, action="add"))])
+        rows.append([_button(_("➕ Add an entry"), step_data(dossier_id, at, "add"))])
     else:
         parts.append(_("This list is full ({count} entries).").format(count=MAX_ITEMS))
     if items:
-        rows.append([_button(_("🗑 Remove an entry"), Step(dossier=dossier_id, at=at, action="rm"))])
+        rows.append([_button(_("🗑 Remove an entry"), step_data(dossier_id, at, "rm"))])
     rows.append(
         [
-            _button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back")),
-            _button(_("Done ✔"), Step(dossier=dossier_id, at=at, action="done")),
+            _button(_("◀ Back"), step_data(dossier_id, at, "back")),
+            _button(_("Done ✔"), step_data(dossier_id, at, "done")),
         ]
     )
-    rows.append([_button(_("☰ Dossier menu"), Menu(dossier=dossier_id, action="sections"))])
+    rows.append([_button(_("☰ Dossier menu"), menu_data(dossier_id, "sections"))])
     return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -216,10 +226,8 @@ def removal_screen(dossier_id: int, answers: Answers, cursor: Cursor) -> Screen:
     rows = []
     for n, item in enumerate(answers.get(question.key) or [], 1):
         label = f"🗑 {n}. " + _plain(item_summary(question, item, currency, 50))
-        rows.append(
-            [_button(label[:60], Step(dossier=dossier_id, at=at, action="rmi", value=item["id"]))]
-        )
-    rows.append([_button(_("↩ Cancel"), Step(dossier=dossier_id, at=at, action="show"))])
+        rows.append([_button(label[:60], step_data(dossier_id, at, "rmi", item["id"]))])
+    rows.append([_button(_("↩ Cancel"), step_data(dossier_id, at, "show"))])
     return Screen(_("Which entry should be removed?"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -229,12 +237,12 @@ def file_removal_screen(dossier_id: int, cursor: Cursor, files: list[Attachment]
         [
             _button(
                 f"🗑 {f.file_name}"[:60],
-                Step(dossier=dossier_id, at=at, action="rmf", value=str(f.id)),
+                step_data(dossier_id, at, "rmf", str(f.id)),
             )
         ]
         for f in files
     ]
-    rows.append([_button(_("↩ Cancel"), Step(dossier=dossier_id, at=at, action="show"))])
+    rows.append([_button(_("↩ Cancel"), step_data(dossier_id, at, "show"))])
     return Screen(_("Which file should be removed?"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -292,17 +300,15 @@ def _files_screen(
         )
     rows = []
     if mine:
-        rows.append(
-            [_button(_("🗑 Remove a file"), Step(dossier=dossier_id, at=at, action="rmfiles"))]
-        )
+        rows.append([_button(_("🗑 Remove a file"), step_data(dossier_id, at, "rmfiles"))])
     done_label = _("Done ✔") if mine or question.required else _("Skip ⏭")
     rows.append(
         [
-            _button(_("◀ Back"), Step(dossier=dossier_id, at=at, action="back")),
-            _button(done_label, Step(dossier=dossier_id, at=at, action="done")),
+            _button(_("◀ Back"), step_data(dossier_id, at, "back")),
+            _button(done_label, step_data(dossier_id, at, "done")),
         ]
     )
-    rows.append([_button(_("☰ Dossier menu"), Menu(dossier=dossier_id, action="sections"))])
+    rows.append([_button(_("☰ Dossier menu"), menu_data(dossier_id, "sections"))])
     return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
 
 

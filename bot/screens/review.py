@@ -6,7 +6,7 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import Menu
+from bot.callbacks import menu_data
 from bot.forms import LEVELS, SECTIONS, Answers, Kind, Question
 from bot.rules import (
     FundingRules,
@@ -137,9 +137,7 @@ def first_missing(checks: list[SectionCheck], answers: Answers) -> str | None:
 
 
 def _button(text: str, dossier_id: int, action: str, value: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text=text, callback_data=Menu(dossier=dossier_id, action=action, value=value).pack()
-    )
+    return InlineKeyboardButton(text=text, callback_data=menu_data(dossier_id, action, value))
 
 
 def sections_screen(dossier: Dossier, checks: list[SectionCheck]) -> Screen:
