@@ -5,6 +5,9 @@ own reply (the next question and its keyboard), "storage only" the step's read, 
 commit through SQLAlchemy Core with nothing else, "sqlite3 only" the same statements in sqlite3.
 "echo same reply" plus "storage only", over the echo, is the least ratio any answer step could reach
 with aiogram and SQLAlchemy, before doing any work of its own.
+
+The scenarios take turns in rounds (a share of the updates each, every round), so a change in the
+machine's speed during the run weighs on all of them alike.
 """
 
 import argparse
@@ -14,11 +17,14 @@ import logging
 import platform
 import sqlite3
 import sys
+import tempfile
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from bench.feeding import Result
-from bench.scenarios import MEASURED_QUESTION, AnswerRun, run_answer, run_echo
+from bench.references import Sqlite3Only, StorageOnly
+from bench.scenarios import MEASURED_QUESTION, AnswerStep, Echo
 
 GOAL = 3.0
 
@@ -27,10 +33,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--updates", type=int, default=2000, help="timed updates per scenario")
     parser.add_argument("--warmup", type=int, default=100, help="untimed updates fed first")
+    parser.add_argument("--rounds", type=int, default=5, help="turns the scenarios take")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    if args.updates < 2 or args.warmup < 0:
-        parser.error("--updates must be at least 2 and --warmup at least 0")
+    if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
+        parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
     return args
 
 
@@ -43,21 +50,16 @@ def environment() -> dict[str, str]:
     }
 
 
-def report(echo: Result, same_reply: Result, answer: AnswerRun) -> dict[str, Any]:
-    ratio = answer.step.us_per_update / echo.us_per_update
-    floor = (same_reply.us_per_update + answer.storage.us_per_update) / echo.us_per_update
+def report(results: dict[str, Result]) -> dict[str, Any]:
+    echo, step = results["bare echo"], results["answer step"]
+    ratio = step.us_per_update / echo.us_per_update
+    least = results["echo same reply"].us_per_update + results["storage only"].us_per_update
     return {
         "environment": environment(),
         "answered_question": MEASURED_QUESTION,
-        "scenarios": [
-            echo.as_dict(),
-            same_reply.as_dict(),
-            answer.sqlite.as_dict(),
-            answer.storage.as_dict(),
-            answer.step.as_dict(),
-        ],
+        "scenarios": [result.as_dict() for result in results.values()],
         "ratio": ratio,
-        "floor_ratio": floor,
+        "floor_ratio": least / echo.us_per_update,
         "goal": GOAL,
         "goal_met": ratio <= GOAL,
     }
@@ -86,10 +88,34 @@ def print_table(figures: dict[str, Any]) -> None:
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    echo = await run_echo(args.updates, args.warmup)
-    answer = await run_answer(args.updates, args.warmup)
-    same_reply = await run_echo(args.updates, args.warmup, reply=answer.reply)
-    return report(echo, same_reply, answer)
+    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
+        step = AnswerStep(Path(directory))
+        await step.prepare()
+        await step.run(max(args.warmup, 1))  # and its reply is known from here on
+        person = step.person()
+        scenarios = [
+            Echo(),
+            Echo(reply=step.reply()),
+            Sqlite3Only(step.database, person, step.dossier_id),
+            StorageOnly(step.engine, person, step.dossier_id),
+            step,
+        ]
+        try:
+            samples: dict[str, list[float]] = {s.name: [] for s in scenarios}
+            for scenario in scenarios[:-1]:
+                await scenario.run(args.warmup)
+            for share in shares(args.updates, args.rounds):
+                for scenario in scenarios:
+                    samples[scenario.name] += await scenario.run(share)
+        finally:
+            for scenario in scenarios:
+                await scenario.close()
+    return report({name: Result.of(name, taken) for name, taken in samples.items()})
+
+
+def shares(total: int, rounds: int) -> list[int]:
+    """`total` split into `rounds` near-equal parts."""
+    return [total // rounds + (1 if i < total % rounds else 0) for i in range(rounds)]
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ import gc
 import itertools
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ class Result:
     updates: int
     total_s: float
     samples_us: tuple[float, ...]
+
+    @classmethod
+    def of(cls, scenario: str, samples: list[float]) -> "Result":
+        return cls(scenario, len(samples), sum(samples), tuple(s * 1e6 for s in samples))
 
     @property
     def per_second(self) -> float:
@@ -103,30 +108,47 @@ class Updates:
         return self._mount({"callback_query": query})
 
 
-async def measure(
-    name: str,
+async def feed(
     dp: Dispatcher,
     bot: Bot,
     make: Callable[[], Update],
     count: int,
     between: Callable[[], Awaitable[None]] | None = None,
-) -> Result:
-    """Feed `count` updates one by one; `between` runs untimed before each."""
-    updates = [make() for _ in range(count)]
+) -> list[float]:
+    """Feed `count` updates, built beforehand, one by one; `between` runs untimed before each."""
+    updates = iter([make() for _ in range(count)])
+
+    async def one() -> None:
+        await dp.feed_update(bot, next(updates))
+
+    return await timed(one, count, between)
+
+
+async def timed(
+    step: Callable[[], Awaitable[None]],
+    count: int,
+    between: Callable[[], Awaitable[None]] | None = None,
+) -> list[float]:
+    """Seconds taken by each of `count` runs of `step`."""
     samples = []
     clock = time.perf_counter
-    # Objects alive before the run are left out of garbage collection, as long-running services
-    # do after start-up: a full collection over them would land on whichever update comes next.
-    gc.collect()
-    gc.freeze()
-    try:
-        for item in updates:
+    with collection_paused_for_old_objects():
+        for _ in range(count):
             if between is not None:
                 await between()
             start = clock()
-            await dp.feed_update(bot, item)
+            await step()
             samples.append(clock() - start)
+    return samples
+
+
+@contextmanager
+def collection_paused_for_old_objects() -> Iterator[None]:
+    """Objects alive before a run are left out of garbage collection, as long-running services do
+    after start-up: a full collection over them would land on whichever update comes next."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
     finally:
         gc.unfreeze()
-    total = sum(samples)
-    return Result(name, count, total, tuple(s * 1e6 for s in samples))

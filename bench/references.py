@@ -5,13 +5,13 @@ share). The third reference, the echo sending the step's reply, is `scenarios.ru
 import itertools
 import json
 import sqlite3
-import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, exists, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bench.feeding import Result
+from bench.feeding import timed
 from storage.models import Account, Dossier, FsmRecord, ProcessedUpdate
 from storage.types import utcnow
 
@@ -39,73 +39,72 @@ _RECORD_UPDATE = insert(ProcessedUpdate).values(
 )
 
 
-async def run_storage_only(
-    engine: AsyncEngine, person: dict[str, Any], dossier_id: int, count: int, warmup: int
-) -> Result:
+class StorageOnly:
     """The answer step's three statements and commit, on its database, with no ORM and no bot."""
-    update_ids = itertools.count(5_000_000)
-    samples = []
-    async with engine.connect() as connection:
-        for index in range(warmup + count):
-            update_id = next(update_ids)
-            start = time.perf_counter()
-            values = {**person, "update_id": update_id}
-            row = (await connection.execute(_READ, values)).first()
-            assert row is not None and not row.handled
-            now = utcnow()
-            answers = {**row._mapping[_dossiers.c.answers], "title": f"Titre {index}"}
-            await connection.execute(
-                _SAVE_ANSWER,
-                {
-                    "dossier_id": dossier_id,
-                    "answers": answers,
-                    "cursor": {"q": "sector"},
-                    "now": now,
-                },
-            )
-            await connection.execute(_RECORD_UPDATE, {"update_id": update_id, "now": now})
-            await connection.commit()
-            if index >= warmup:
-                samples.append(time.perf_counter() - start)
-    return Result("storage only", count, sum(samples), tuple(s * 1e6 for s in samples))
+
+    name = "storage only"
+
+    def __init__(self, engine: AsyncEngine, person: dict[str, Any], dossier_id: int) -> None:
+        self.engine = engine
+        self.person = person
+        self.dossier_id = dossier_id
+        self._update_ids = itertools.count(5_000_000)
+
+    async def run(self, count: int) -> list[float]:
+        async with self.engine.connect() as connection:
+            return await timed(lambda: self._step(connection), count)
+
+    async def _step(self, connection: AsyncConnection) -> None:
+        update_id = next(self._update_ids)
+        row = (await connection.execute(_READ, {**self.person, "update_id": update_id})).first()
+        assert row is not None and not row.handled
+        now = utcnow()
+        answers = {**row._mapping[_dossiers.c.answers], "title": f"Titre {update_id}"}
+        values = {"dossier_id": self.dossier_id, "answers": answers, "cursor": {"q": "sector"}}
+        await connection.execute(_SAVE_ANSWER, {**values, "now": now})
+        await connection.execute(_RECORD_UPDATE, {"update_id": update_id, "now": now})
+        await connection.commit()
+
+    async def close(self) -> None:
+        """The engine belongs to the answer step."""
 
 
-async def run_sqlite_only(
-    database: str, person: dict[str, Any], dossier_id: int, count: int, warmup: int
-) -> Result:
+class Sqlite3Only:
     """The same statements written by hand for Python's sqlite3 module: SQLite's own share."""
-    update_ids = itertools.count(7_000_000)
-    samples = []
-    read = (
+
+    name = "sqlite3 only"
+    READ = (
         "SELECT a.*, d.*, s.*, EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)"
         " FROM accounts a LEFT JOIN dossiers d ON d.id = a.active_dossier_id"
         " LEFT JOIN fsm_records s ON s.key = ? WHERE a.telegram_id = ?"
     )
-    connection = sqlite3.connect(database)
-    connection.execute("PRAGMA synchronous=NORMAL")  # as the bot's connections (storage/db.py)
-    try:
-        columns = [c[1] for c in connection.execute("PRAGMA table_info(accounts)")]
-        answers_at = len(columns) + [
-            c[1] for c in connection.execute("PRAGMA table_info(dossiers)")
-        ].index("answers")
-        for index in range(warmup + count):
-            update_id = next(update_ids)
-            start = time.perf_counter()
-            row = connection.execute(
-                read, (update_id, person["fsm_key"], person["telegram_id"])
-            ).fetchone()
-            answers = {**json.loads(row[answers_at]), "title": f"Titre {index}"}
-            now = utcnow().replace(tzinfo=None).isoformat(" ")
-            connection.execute(
-                "UPDATE dossiers SET answers = ?, cursor = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(answers), json.dumps({"q": "sector"}), now, dossier_id),
-            )
-            connection.execute(
-                "INSERT INTO processed_updates (update_id, at) VALUES (?, ?)", (update_id, now)
-            )
-            connection.commit()
-            if index >= warmup:
-                samples.append(time.perf_counter() - start)
-    finally:
-        connection.close()
-    return Result("sqlite3 only", count, sum(samples), tuple(s * 1e6 for s in samples))
+    SAVE_ANSWER = "UPDATE dossiers SET answers = ?, cursor = ?, updated_at = ? WHERE id = ?"
+    RECORD_UPDATE = "INSERT INTO processed_updates (update_id, at) VALUES (?, ?)"
+
+    def __init__(self, database: Path, person: dict[str, Any], dossier_id: int) -> None:
+        self.connection = sqlite3.connect(database)
+        self.connection.execute("PRAGMA synchronous=NORMAL")  # as the bot's (storage/db.py)
+        self.key = (person["fsm_key"], person["telegram_id"])
+        self.dossier_id = dossier_id
+        self._update_ids = itertools.count(7_000_000)
+        accounts = [c[1] for c in self.connection.execute("PRAGMA table_info(accounts)")]
+        dossiers = [c[1] for c in self.connection.execute("PRAGMA table_info(dossiers)")]
+        self._answers_at = len(accounts) + dossiers.index("answers")
+
+    async def run(self, count: int) -> list[float]:
+        return await timed(self._step, count)
+
+    async def _step(self) -> None:
+        update_id = next(self._update_ids)
+        row = self.connection.execute(self.READ, (update_id, *self.key)).fetchone()
+        answers = {**json.loads(row[self._answers_at]), "title": f"Titre {update_id}"}
+        now = utcnow().replace(tzinfo=None).isoformat(" ")
+        cursor = json.dumps({"q": "sector"})
+        self.connection.execute(
+            self.SAVE_ANSWER, (json.dumps(answers), cursor, now, self.dossier_id)
+        )
+        self.connection.execute(self.RECORD_UPDATE, (update_id, now))
+        self.connection.commit()
+
+    async def close(self) -> None:
+        self.connection.close()

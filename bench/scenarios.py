@@ -1,8 +1,8 @@
-"""The two measured scenarios: a bare echo, and one answer step of the real dossier bot."""
+"""The measured scenarios: a bare echo (also one that sends the answer step's reply) and one
+answer step of the real dossier bot. Each can be run for a number of updates again and again, so
+`python -m bench` interleaves them in rounds and a drift of the machine's speed hits all alike."""
 
 import itertools
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +11,7 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, Update
 from sqlalchemy import update
 
-from bench.feeding import TOKEN, USER_ID, Result, Updates, fake_bot, measure
-from bench.references import run_sqlite_only, run_storage_only
+from bench.feeding import TOKEN, USER_ID, Updates, fake_bot, feed
 from bot.app import build_app
 from bot.config import Settings
 from bot.i18n import build_i18n
@@ -34,31 +33,29 @@ ANSWER = "Éclairage solaire de la Médina"
 NEXT_QUESTION = "sector"
 
 
-# --- bare echo -------------------------------------------------------------------------------
-
-
-async def run_echo(count: int, warmup: int, reply: dict[str, Any] | None = None) -> Result:
+class Echo:
     """A bare echo; given `reply` (text and keyboard of a sent message), it answers with that."""
-    bot, _session = fake_bot()
-    router = Router(name="echo")
-    markup = InlineKeyboardMarkup.model_validate(reply["reply_markup"]) if reply else None
 
-    @router.message()
-    async def echo(message: Message) -> None:
-        await message.answer(reply["text"] if reply else message.text or "", reply_markup=markup)
+    def __init__(self, reply: dict[str, Any] | None = None) -> None:
+        self.name = "echo same reply" if reply else "bare echo"
+        self.bot, _session = fake_bot()
+        markup = InlineKeyboardMarkup.model_validate(reply["reply_markup"]) if reply else None
+        router = Router(name="echo")
 
-    dp = Dispatcher()
-    dp.include_router(router)
-    source = Updates(bot)
-    make = lambda: source.text("Bonjour")  # noqa: E731
-    try:
-        await measure("warm-up", dp, bot, make, warmup)
-        return await measure("echo same reply" if reply else "bare echo", dp, bot, make, count)
-    finally:
-        await bot.session.close()
+        @router.message()
+        async def echo(message: Message) -> None:
+            text = reply["text"] if reply else message.text or ""
+            await message.answer(text, reply_markup=markup)
 
+        self.dp = Dispatcher()
+        self.dp.include_router(router)
+        self.source = Updates(self.bot)
 
-# --- dossier answer step ---------------------------------------------------------------------
+    async def run(self, count: int) -> list[float]:
+        return await feed(self.dp, self.bot, lambda: self.source.text("Bonjour"), count)
+
+    async def close(self) -> None:
+        await self.bot.session.close()
 
 
 def position(keyboard: list[str]) -> str | None:
@@ -66,14 +63,18 @@ def position(keyboard: list[str]) -> str | None:
     return next((data.split(":")[2] for data in keyboard if data.startswith("q:")), None)
 
 
-class DossierBench:
-    """The real dispatcher on a fresh SQLite file, with one registered person and one dossier."""
+class AnswerStep:
+    """The real dispatcher on a fresh SQLite file, with one registered person and one dossier;
+    each measured update answers the same question, put back untimed before the next one."""
+
+    name = "answer step"
 
     def __init__(self, directory: Path) -> None:
+        self.database = directory / "bench.db"
         self.settings = Settings(
             _env_file=None,
             bot_token=TOKEN,
-            database_url=f"sqlite+aiosqlite:///{directory / 'bench.db'}",
+            database_url=f"sqlite+aiosqlite:///{self.database}",
             files_dir=directory / "files",
             secretariat_chat_id=SECRETARIAT,
         )
@@ -85,15 +86,16 @@ class DossierBench:
         self.source = Updates(self.bot)
         self.dossier_id = 0
         self.answered = False
+        self._numbers = itertools.count(1)
 
-    async def feed(self, item: Update) -> None:
+    async def _feed(self, item: Update) -> None:
         await self.dp.feed_update(self.bot, item)
 
     async def prepare(self) -> None:
         """Register through the bot, open a dossier and answer up to the measured question."""
         await migrate(self.engine)
         for text in ["/new", *REGISTRATION]:
-            await self.feed(self.source.text(text))
+            await self._feed(self.source.text(text))
         for _ in range(20):
             keyboard = self.fake.last_keyboard()
             at = position(keyboard)
@@ -101,17 +103,24 @@ class DossierBench:
                 self.dossier_id = int(keyboard[0].split(":")[1])
                 return
             if at == "mayor":
-                await self.feed(self.source.text("Barthélémy Dias"))
+                await self._feed(self.source.text("Barthélémy Dias"))
                 continue
             wanted = next((d for d in keyboard if d.endswith((":keep:", ":c:new"))), None)
             if wanted is None:
                 raise RuntimeError(f"unexpected screen at {at!r}: {keyboard}")
-            await self.feed(self.source.press(self.fake.last_screen(), wanted))
+            await self._feed(self.source.press(self.fake.last_screen(), wanted))
         raise RuntimeError("the questionnaire never reached the measured question")
 
-    async def rewind(self) -> None:
-        """Untimed: put the dossier back at the measured question, then check the last step."""
-        self.check()
+    async def run(self, count: int) -> list[float]:
+        # A different answer each time, so the answers JSON is really rewritten.
+        make = lambda: self.source.text(f"{ANSWER} n°{next(self._numbers)}")  # noqa: E731
+        samples = await feed(self.dp, self.bot, make, count, self._rewind)
+        self._check()
+        return samples
+
+    async def _rewind(self) -> None:
+        """Untimed: check the last step, then put the dossier back at the measured question."""
+        self._check()
         async with self.sessions() as session:
             await session.execute(
                 update(Dossier)
@@ -120,7 +129,7 @@ class DossierBench:
             )
             await session.commit()
 
-    def check(self) -> None:
+    def _check(self) -> None:
         """The last answer was accepted: the bot now asks the next question."""
         at = position(self.fake.last_keyboard())
         expected = NEXT_QUESTION if self.answered else MEASURED_QUESTION
@@ -128,36 +137,15 @@ class DossierBench:
             raise RuntimeError(f"the answer step ended at {at!r}, not at {expected!r}")
         self.answered = True
 
+    def reply(self) -> dict[str, Any]:
+        """The message the last step sent: the next question with its keyboard."""
+        return self.fake.last_screen()
+
+    def person(self) -> dict[str, Any]:
+        """What the step's read is keyed on: the person and their conversation-state key."""
+        key = StorageKey(bot_id=self.bot.id, chat_id=USER_ID, user_id=USER_ID)
+        return {"telegram_id": USER_ID, "fsm_key": self.dp.fsm.storage.record_key(key)}
+
     async def close(self) -> None:
         await self.bot.session.close()
         await self.engine.dispose()
-
-
-@dataclass(frozen=True)
-class AnswerRun:
-    step: Result
-    storage: Result  # the step's statements alone, through SQLAlchemy Core, on the same database
-    sqlite: Result  # the same, through Python's sqlite3 module
-    reply: dict[str, Any]  # the message the step sent: the next question with its keyboard
-
-
-async def run_answer(count: int, warmup: int) -> AnswerRun:
-    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        bench = DossierBench(Path(directory))
-        try:
-            await bench.prepare()
-            numbers = itertools.count(1)
-            # A different answer each time, so the answers JSON is really rewritten.
-            make = lambda: bench.source.text(f"{ANSWER} n°{next(numbers)}")  # noqa: E731
-            await measure("warm-up", bench.dp, bench.bot, make, warmup, bench.rewind)
-            result = await measure("answer step", bench.dp, bench.bot, make, count, bench.rewind)
-            bench.check()
-            reply = bench.fake.last_screen()
-            key = StorageKey(bot_id=bench.bot.id, chat_id=USER_ID, user_id=USER_ID)
-            person = {"telegram_id": USER_ID, "fsm_key": bench.dp.fsm.storage.record_key(key)}
-            storage = await run_storage_only(bench.engine, person, bench.dossier_id, count, warmup)
-            database = str(Path(directory) / "bench.db")
-            sqlite = await run_sqlite_only(database, person, bench.dossier_id, count, warmup)
-            return AnswerRun(result, storage, sqlite, reply)
-        finally:
-            await bench.close()

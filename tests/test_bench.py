@@ -13,7 +13,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_benchmark_runs_every_scenario_and_reports_json() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--updates", "5", "--warmup", "2", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--updates",
+            "5",
+            "--warmup",
+            "2",
+            "--rounds",
+            "2",
+            "--json",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
