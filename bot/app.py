@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.housekeeping import Housekeeping
 from bot.i18n import LANGUAGES, AccountI18nMiddleware
-from bot.middlewares import DatabaseMiddleware, InflightMiddleware
+from bot.middlewares import CommitBeforeRequest, DatabaseMiddleware, InflightMiddleware
 from bot.outbox import OutboxWorker
 from bot.rules import FundingRules
 from bot.screens.commands import descriptions
@@ -77,6 +77,7 @@ def build_app(
     )
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
+    bot.session.middleware(CommitBeforeRequest())
     dp.include_router(build_router())
 
     housekeeping = Housekeeping(sessions)

@@ -5,10 +5,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.methods import Response, TelegramMethod
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -80,6 +85,20 @@ class DatabaseMiddleware(BaseMiddleware):
             record_now(session)
             await session.commit()
             return result
+
+
+class CommitBeforeRequest(BaseRequestMiddleware):
+    """No transaction of an update stays open across a call to Telegram: SQLite's one write lock
+    (or PostgreSQL's row locks) would hold up every other person's update for as long as Telegram
+    takes to answer. What the update changed so far is kept, as every answer is anyway."""
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        session = update_session.get()
+        if session is not None and session.in_transaction():
+            await session.commit()
+        return await make_request(bot, method)
 
 
 class InflightMiddleware(BaseMiddleware):

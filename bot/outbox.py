@@ -75,6 +75,8 @@ class OutboxWorker:
             for message in batch:
                 if message.chat_id in held or self._stopping:
                     await outbox.release(session, [message.id])
+                    # Committed now: the next delivery's network call must not hold the write lock.
+                    await session.commit()
                     continue
                 if await self._deliver(session, message):
                     sent += 1

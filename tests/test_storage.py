@@ -3,20 +3,23 @@
 import asyncio
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import SendMessage
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.middlewares import CommitBeforeRequest
 from bot.states import Flow
 from storage import outbox
 from storage.accounts import link_city, new_account
 from storage.db import downgrade, migrate
 from storage.dossiers import create_dossier, next_reference
-from storage.fsm import DatabaseStorage
-from storage.models import Base, Dossier, OutboxMessage
+from storage.fsm import DatabaseStorage, update_session
+from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
 from storage.updates import record_now, record_with_first_write
@@ -168,3 +171,26 @@ async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSe
     await Housekeeping(sessions).run_once()
     async with sessions() as session:
         assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]
+
+
+async def test_an_update_transaction_is_committed_before_any_call_to_telegram(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    seen_by_others: list[bool] = []
+
+    async def telegram(_bot: Any, _method: Any) -> Any:
+        # Another update reading while Telegram is being called sees the change already.
+        async with sessions() as other:
+            seen_by_others.append(await other.get(ProcessedUpdate, 77) is not None)
+        return True
+
+    async with sessions() as session:
+        session.add(ProcessedUpdate(update_id=77))
+        await session.flush()
+        token = update_session.set(session)
+        try:
+            await CommitBeforeRequest()(telegram, None, SendMessage(chat_id=1, text="x"))
+        finally:
+            update_session.reset(token)
+        assert not session.in_transaction()
+    assert seen_by_others == [True]
