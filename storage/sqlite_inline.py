@@ -83,11 +83,6 @@ class InlineConnection:
     def cursor(self) -> "InlineCursor":
         return InlineCursor(self)
 
-    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> "InlineCursor":
-        cursor = self.cursor()
-        await cursor.execute(sql, parameters)
-        return cursor
-
     async def before(self, sql: str) -> None:
         if self._held is None and not _reads_only(sql):
             self._held = await self._gate.enter()
@@ -139,21 +134,18 @@ class InlineCursor:
     async def __aenter__(self) -> "InlineCursor":
         return self
 
-    async def __aexit__(self, *_exc: object) -> None:
-        await self.close()
-
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> "InlineCursor":
-        await self._owner.before(sql)
-        try:
-            self._cursor.execute(sql, parameters)
-        finally:
-            self._owner.after()
-        return self
+        return await self._through_gate(self._cursor.execute, sql, parameters)
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> "InlineCursor":
+        return await self._through_gate(self._cursor.executemany, sql, rows)
+
+    async def _through_gate(
+        self, run: Callable[[str, Any], Any], sql: str, values: Any
+    ) -> "InlineCursor":
         await self._owner.before(sql)
         try:
-            self._cursor.executemany(sql, rows)
+            run(sql, values)
         finally:
             self._owner.after()
         return self
