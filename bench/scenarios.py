@@ -14,8 +14,8 @@ from sqlalchemy import update
 from bench.feeding import TOKEN, USER_ID, Updates, fake_bot, feed
 from bot.app import build_app
 from bot.config import Settings
-from bot.i18n import build_i18n
-from bot.navigation import Cursor
+from bot.domain.navigation import Cursor
+from bot.telegram.i18n import build_i18n
 from storage.db import create_engine, migrate, session_factory
 from storage.models import Dossier
 

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from bot.app import build_app, build_bot
 from bot.config import Settings, describe_error
-from bot.i18n import build_i18n
 from bot.logs import setup_logging
+from bot.telegram.i18n import build_i18n
 from storage.db import create_engine, migrate, session_factory
 
 log = logging.getLogger("bot")

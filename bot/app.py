@@ -14,14 +14,14 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.housekeeping import Housekeeping
-from bot.i18n import LANGUAGES, AccountI18nMiddleware
-from bot.middlewares import CommitBeforeRequest, DatabaseMiddleware, InflightMiddleware
-from bot.outbox import OutboxWorker
-from bot.rules import FundingRules
+from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
+from bot.telegram.fsm_storage import DatabaseStorage
+from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
+from bot.telegram.middlewares import CommitBeforeRequest, DatabaseMiddleware, InflightMiddleware
+from bot.workers.housekeeping import Housekeeping
+from bot.workers.outbox import OutboxWorker
 from handlers import build_router
-from storage.fsm import DatabaseStorage
 
 log = logging.getLogger(__name__)
 COMMANDS = ("new", "dossiers", "status", "profile", "language", "cancel", "help")

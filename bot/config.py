@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import PROJECT_ROOT
-from bot.sessions import BureauSession, default_sessions, parse_sessions
+from bot.domain.sessions import BureauSession, default_sessions, parse_sessions
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 Language = Literal["fr", "en", "ar"]

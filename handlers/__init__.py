@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.filters import PrivateChat
+from bot.telegram.filters import PrivateChat
 from handlers import dossier, errors, fallback, profile, questionnaire, start
 
 

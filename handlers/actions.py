@@ -5,12 +5,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dossier_service import open_new
-from bot.rules import FundingRules
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.home import dossiers_screen
 from bot.screens.registration import registration_screens
-from bot.states import Flow
+from bot.services.dossiers import open_new
+from bot.telegram.states import Flow
 from handlers.replies import send, show_position
 from storage.accounts import missing_profile_fields
 from storage.dossiers import city_dossiers

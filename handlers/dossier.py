@@ -12,22 +12,22 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dossier_service as service
-from bot.callbacks import Menu
 from bot.config import Settings
-from bot.dates import format_long
-from bot.flow import jump
-from bot.forms import QUESTIONS, SECTIONS
-from bot.navigation import Cursor
-from bot.outbox import OutboxWorker
-from bot.rules import FundingRules
+from bot.domain.dates import format_long
+from bot.domain.flow import jump
+from bot.domain.forms import QUESTIONS, SECTIONS
+from bot.domain.navigation import Cursor
+from bot.domain.rules import FundingRules
+from bot.domain.workflow import applicant_can_delete
 from bot.screens.base import Screen
 from bot.screens.cards import secretariat_card
 from bot.screens.common import locale
 from bot.screens.home import dossier_title, statuses_screen
 from bot.screens.review import first_missing, review_screens, section_screen, sections_screen
-from bot.states import Flow
-from bot.workflow import applicant_can_delete
+from bot.services import dossiers as service
+from bot.telegram.callbacks import Menu
+from bot.telegram.states import Flow
+from bot.workers.outbox import OutboxWorker
 from handlers import actions
 from handlers.inputs import today
 from handlers.replies import chat_of, send, show_position

@@ -6,7 +6,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.rules import FundingRules
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from handlers.replies import chat_of, send, show_where
 from storage.models import Account

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 
 from aiogram.types import Message
 
-from bot.answers import AnswerError, Parsed, parse_phone, parse_typed
-from bot.forms import Answers, Kind, Question
+from bot.domain.answers import AnswerError, Parsed, parse_phone, parse_typed
+from bot.domain.forms import Answers, Kind, Question
 
 
 def today() -> date:

@@ -7,17 +7,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answers import AnswerError
-from bot.callbacks import Profile
-from bot.filters import NotCommand
-from bot.profile import PROFILE
-from bot.rules import FundingRules
+from bot.domain.answers import AnswerError
+from bot.domain.profile_form import PROFILE
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.errors import refusal
 from bot.screens.home import profile_screen
 from bot.screens.registration import profile_question, registration_screens
-from bot.states import Flow
+from bot.telegram.callbacks import Profile
+from bot.telegram.filters import NotCommand
+from bot.telegram.states import Flow
 from handlers import actions
 from handlers.inputs import answer_from
 from handlers.replies import chat_of, say, send

@@ -12,16 +12,14 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dossier_service as service
-from bot import flow
-from bot.answers import AnswerError
-from bot.callbacks import Step
 from bot.config import Settings
-from bot.filters import Typed, Upload
-from bot.flow import Move, asked
-from bot.forms import MAX_FILES, Answers, Kind, Question
-from bot.navigation import REVIEW
-from bot.rules import FundingRules, letter_slot
+from bot.domain import flow
+from bot.domain.answers import AnswerError
+from bot.domain.flow import Move, asked
+from bot.domain.forms import MAX_FILES, Answers, Kind, Question
+from bot.domain.navigation import REVIEW
+from bot.domain.rules import FundingRules, letter_slot
+from bot.domain.uploads import upload_problem
 from bot.screens.base import Screen
 from bot.screens.common import locale, shown_answer
 from bot.screens.errors import refusal
@@ -34,8 +32,10 @@ from bot.screens.question import (
     slot_files,
     step_at,
 )
-from bot.states import Flow
-from bot.uploads import upload_problem
+from bot.services import dossiers as service
+from bot.telegram.callbacks import Step
+from bot.telegram.filters import Typed, Upload
+from bot.telegram.states import Flow
 from handlers.inputs import answer_from
 from handlers.replies import chat_of, say, send, show_position, show_where
 from storage.models import Account

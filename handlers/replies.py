@@ -11,17 +11,17 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dossier_service import DossierState, load_active
-from bot.flow import asked
-from bot.forms import Kind
-from bot.navigation import REVIEW
-from bot.rules import FundingRules
+from bot.domain.flow import asked
+from bot.domain.forms import Kind
+from bot.domain.navigation import REVIEW
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen, one_button_keyboard
 from bot.screens.home import welcome
 from bot.screens.question import question_screen
 from bot.screens.registration import registration_screens
 from bot.screens.review import review_screens
-from bot.states import Flow
+from bot.services.dossiers import DossierState, load_active
+from bot.telegram.states import Flow
 from storage.accounts import missing_profile_fields
 from storage.models import Account
 

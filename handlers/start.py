@@ -8,12 +8,12 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import Home, Lang
-from bot.i18n import LANGUAGES
-from bot.rules import FundingRules
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.home import help_screen, language_screen, welcome
-from bot.states import Flow
+from bot.telegram.callbacks import Home, Lang
+from bot.telegram.i18n import LANGUAGES
+from bot.telegram.states import Flow
 from handlers import actions
 from handlers.replies import chat_of, say, send
 from storage.accounts import missing_profile_fields

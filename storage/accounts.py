@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.countries import fold
+from bot.domain.countries import fold
 from storage.models import Account, City
 
 PROFILE_FIELDS = ("city_name", "country", "full_name", "function", "phone", "email")

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from bot.forms import confirmed_partners
-from bot.rules import letter_slot
+from bot.domain.forms import confirmed_partners
+from bot.domain.rules import letter_slot
 
 LONG = "A sufficiently long narrative answer for the dossier."
 

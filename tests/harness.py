@@ -11,7 +11,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.i18n import build_i18n
+from bot.telegram.i18n import build_i18n
 from storage.accounts import link_city, new_account
 from storage.db import create_engine, migrate, session_factory
 from storage.dossiers import create_dossier

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import Menu, Step, menu_data, step_data
+from bot.telegram.callbacks import Menu, Step, menu_data, step_data
 
 names = st.text(st.characters(exclude_characters=":"), max_size=12)
 

@@ -9,7 +9,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from bot import PROJECT_ROOT
-from bot.i18n import LANGUAGES
+from bot.telegram.i18n import LANGUAGES
 
 LOCALES = PROJECT_ROOT / "locales"
 PLACEHOLDER = re.compile(r"\{(\w*)\}")

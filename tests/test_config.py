@@ -7,12 +7,12 @@ import pytest
 from pydantic import ValidationError
 
 from bot import PROJECT_ROOT
-from bot.answers import AnswerError, parse_phone, parse_typed
 from bot.config import Settings, describe_error
-from bot.countries import country_name, find_country
-from bot.dates import parse_date
-from bot.forms import QUESTIONS
-from bot.sessions import BureauSession, next_session, parse_sessions
+from bot.domain.answers import AnswerError, parse_phone, parse_typed
+from bot.domain.countries import country_name, find_country
+from bot.domain.dates import parse_date
+from bot.domain.forms import QUESTIONS
+from bot.domain.sessions import BureauSession, next_session, parse_sessions
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123"
 

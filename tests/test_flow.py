@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot import flow
-from bot.navigation import REVIEW, Cursor, position, visible_questions
+from bot.domain import flow
+from bot.domain.navigation import REVIEW, Cursor, position, visible_questions
 from tests.factories import complete_answers
 
 

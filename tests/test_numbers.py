@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.numbers import NumberError, format_money, format_share, parse_amount, parse_whole
+from bot.domain.numbers import NumberError, format_money, format_share, parse_amount, parse_whole
 
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 

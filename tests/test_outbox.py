@@ -9,7 +9,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outbox import OutboxWorker, backoff
+from bot.workers.outbox import OutboxWorker, backoff
 from storage import outbox
 from storage.db import session_factory
 from storage.models import OutboxMessage

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from bot.forms import QUESTIONS
-from bot.rules import (
+from bot.domain.forms import QUESTIONS
+from bot.domain.rules import (
     FundingRules,
     check_dossier,
     cofinancing_problems,

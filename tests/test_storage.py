@@ -12,13 +12,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.middlewares import CommitBeforeRequest
-from bot.states import Flow
+from bot.telegram.fsm_storage import DatabaseStorage, update_session
+from bot.telegram.middlewares import CommitBeforeRequest
+from bot.telegram.states import Flow
 from storage import outbox
 from storage.accounts import link_city, new_account
 from storage.db import downgrade, migrate
 from storage.dossiers import create_dossier, next_reference
-from storage.fsm import DatabaseStorage, update_session
 from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
@@ -161,7 +161,7 @@ async def test_the_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> Non
 
 
 async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSession]) -> None:
-    from bot.housekeeping import KEEP_UPDATES, Housekeeping
+    from bot.workers.housekeeping import KEEP_UPDATES, Housekeeping
     from storage.models import ProcessedUpdate
 
     async with sessions() as session:

@@ -3,9 +3,9 @@
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
-from bot.countries import country_name
-from bot.forms import QUESTIONS
-from bot.rules import financing
+from bot.domain.countries import country_name
+from bot.domain.forms import QUESTIONS
+from bot.domain.rules import financing
 from bot.screens.common import locale, money
 from bot.screens.financing import share_text
 from storage.models import Account, Dossier

@@ -9,10 +9,10 @@ from aiogram import html
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.countries import country_name
-from bot.dates import format_long
-from bot.forms import Kind, Question
-from bot.numbers import format_money, format_number
+from bot.domain.countries import country_name
+from bot.domain.dates import format_long
+from bot.domain.forms import Kind, Question
+from bot.domain.numbers import format_money, format_number
 
 TEXT_LIMIT = 4096
 

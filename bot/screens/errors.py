@@ -4,10 +4,10 @@ from datetime import date
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.answers import AnswerError
-from bot.dates import format_long
-from bot.forms import MAX_FILES
-from bot.numbers import format_number
+from bot.domain.answers import AnswerError
+from bot.domain.dates import format_long
+from bot.domain.forms import MAX_FILES
+from bot.domain.numbers import format_number
 from bot.screens.common import locale
 
 

@@ -2,9 +2,9 @@
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.forms import Answers
-from bot.numbers import format_share
-from bot.rules import Financing, FundingRules, Problem, cofinancing_problems, financing
+from bot.domain.forms import Answers
+from bot.domain.numbers import format_share
+from bot.domain.rules import Financing, FundingRules, Problem, cofinancing_problems, financing
 from bot.screens.common import locale, money
 
 

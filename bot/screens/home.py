@@ -4,13 +4,13 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import Home, Lang, Menu, Profile
-from bot.countries import country_name
-from bot.dates import format_long
-from bot.profile import PROFILE_QUESTIONS
+from bot.domain.countries import country_name
+from bot.domain.dates import format_long
+from bot.domain.profile_form import PROFILE_QUESTIONS
+from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
 from bot.screens.common import locale
-from bot.workflow import STATUS_LABELS
+from bot.telegram.callbacks import Home, Lang, Menu, Profile
 from storage.models import Account, Dossier
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}

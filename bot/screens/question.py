@@ -11,15 +11,23 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
-from bot.callbacks import menu_data, step_data
-from bot.flow import current_field, current_question
-from bot.forms import MAX_ITEMS, QUESTIONS, SECTIONS, Answers, Kind, Question, confirmed_partners
-from bot.navigation import Cursor, item_fields, position
-from bot.numbers import format_number
-from bot.rules import FundingRules, letter_slot
+from bot.domain.flow import current_field, current_question
+from bot.domain.forms import (
+    MAX_ITEMS,
+    QUESTIONS,
+    SECTIONS,
+    Answers,
+    Kind,
+    Question,
+    confirmed_partners,
+)
+from bot.domain.navigation import Cursor, item_fields, position
+from bot.domain.numbers import format_number
+from bot.domain.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
 from bot.screens.common import locale, money, shown_answer, strip_tags
 from bot.screens.financing import coach
+from bot.telegram.callbacks import menu_data, step_data
 from storage.models import Attachment
 
 COACHED = frozenset({"budget_lines", "fund_amount", "city_amount", "city_kind", "partners"})

@@ -9,11 +9,11 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import Profile
-from bot.forms import Kind, Question
-from bot.profile import PROFILE, PROFILE_QUESTIONS
+from bot.domain.forms import Kind, Question
+from bot.domain.profile_form import PROFILE, PROFILE_QUESTIONS
 from bot.screens.base import Screen, one_button_keyboard
 from bot.screens.question import hint
+from bot.telegram.callbacks import Profile
 from storage.accounts import missing_profile_fields
 from storage.models import Account
 

@@ -6,9 +6,8 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import menu_data
-from bot.forms import LEVELS, SECTIONS, Answers, Kind, Question
-from bot.rules import (
+from bot.domain.forms import LEVELS, SECTIONS, Answers, Kind, Question
+from bot.domain.rules import (
     FundingRules,
     Problem,
     SectionCheck,
@@ -21,6 +20,7 @@ from bot.screens.base import Screen
 from bot.screens.common import shown_answer, split_messages
 from bot.screens.financing import problem_text
 from bot.screens.question import item_summary, slot_files
+from bot.telegram.callbacks import menu_data
 from storage.models import Attachment, Dossier
 
 

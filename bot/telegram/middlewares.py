@@ -17,9 +17,9 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import language_from_telegram
+from bot.telegram.fsm_storage import DatabaseStorage, update_session
+from bot.telegram.i18n import language_from_telegram
 from storage.accounts import new_account
-from storage.fsm import DatabaseStorage, update_session
 from storage.preload import preload
 from storage.updates import record_now, record_with_first_write
 

@@ -8,8 +8,8 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.forms import MAX_ITEMS, QUESTIONS, Answers, Kind, Question
-from bot.navigation import (
+from bot.domain.forms import MAX_ITEMS, QUESTIONS, Answers, Kind, Question
+from bot.domain.navigation import (
     REVIEW,
     Cursor,
     next_field,

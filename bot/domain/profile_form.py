@@ -1,6 +1,6 @@
 """The registration questions: who the person is and which member city they act for."""
 
-from bot.forms import N_, Kind, Question
+from bot.domain.forms import N_, Kind, Question
 
 PROFILE_QUESTIONS: tuple[Question, ...] = (
     Question(

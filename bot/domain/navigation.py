@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.forms import QUESTIONS, SECTION_OF, SECTIONS, Answers, Question
+from bot.domain.forms import QUESTIONS, SECTION_OF, SECTIONS, Answers, Question
 
 REVIEW = "review"
 

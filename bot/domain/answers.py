@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.countries import find_country
-from bot.dates import parse_date
-from bot.forms import Answers, Kind, Question
-from bot.numbers import NumberError, parse_amount, parse_whole
+from bot.domain.countries import find_country
+from bot.domain.dates import parse_date
+from bot.domain.forms import Answers, Kind, Question
+from bot.domain.numbers import NumberError, parse_amount, parse_whole
 
 EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")
 PHONE_NOISE = re.compile(r"[\s\-.()/]")

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from bot.forms import N_
+from bot.domain.forms import N_
 
 
 class Status(StrEnum):

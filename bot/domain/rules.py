@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bot.forms import SECTIONS, Answers, Kind, Question, confirmed_partners
+from bot.domain.forms import SECTIONS, Answers, Kind, Question, confirmed_partners
 
 
 @dataclass(frozen=True)

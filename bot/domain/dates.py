@@ -6,7 +6,7 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
-from bot.numbers import _DIGITS
+from bot.domain.numbers import _DIGITS
 
 _NUMERIC = re.compile(r"^(\d{1,4})\s*[./\-\s]\s*(\d{1,2})\s*[./\-\s]\s*(\d{1,4})$")
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.flow import Move
-from bot.forms import QUESTIONS, SECTIONS, Kind
-from bot.navigation import Cursor, first_key
-from bot.rules import FundingRules, SectionCheck, check_dossier, is_complete
-from bot.sessions import BureauSession, next_session
-from bot.workflow import REFERENCE_PREFIX, Status, applicant_can_edit
+from bot.domain.flow import Move
+from bot.domain.forms import QUESTIONS, SECTIONS, Kind
+from bot.domain.navigation import Cursor, first_key
+from bot.domain.rules import FundingRules, SectionCheck, check_dossier, is_complete
+from bot.domain.sessions import BureauSession, next_session
+from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_edit
 from storage import dossiers as queries
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier

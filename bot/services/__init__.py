@@ -1,0 +1,1 @@
+"""Use cases: each one transaction, the only callers of storage from a request."""

@@ -1,0 +1,1 @@
+"""aiogram glue: callback data, filters, states, middlewares, languages."""
