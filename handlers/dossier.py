@@ -1,143 +1,139 @@
-"""Dossier commands and the dossier menu: open, sections, jump, review, submit, delete."""
+"""Dossier commands and the record menu: open, sections, jump, review, submit, delete."""
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from aiogram import Bot, Router, html
+from aiogram import Router, html
 from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
 from bot.domain.dates import format_long
-from bot.domain.flow import jump
-from bot.domain.forms import QUESTIONS, SECTIONS
+from bot.domain.flow import MoveRefused, jump
 from bot.domain.navigation import Cursor
-from bot.domain.rules import FundingRules
-from bot.domain.workflow import applicant_can_delete
+from bot.domain.records import Record
+from bot.domain.rules import first_missing
 from bot.screens.base import Screen
 from bot.screens.cards import secretariat_card
 from bot.screens.common import locale
-from bot.screens.home import dossier_title, statuses_screen
-from bot.screens.review import first_missing, review_screens, section_screen, sections_screen
-from bot.services import dossiers as service
-from bot.telegram.callbacks import Menu
+from bot.screens.home import profile_screen, statuses_screen
+from bot.screens.review import record_title, review_screens, section_screen, sections_screen
+from bot.services.records import Notice
+from bot.telegram.callbacks import Menu, menu_data
+from bot.telegram.context import Context
 from bot.telegram.states import Flow
-from bot.workers.outbox import OutboxWorker
 from handlers import actions
 from handlers.inputs import today
-from handlers.replies import chat_of, send, show_position
-from storage.dossiers import city_dossiers
-from storage.models import Account, Dossier
-from storage.outbox import enqueue
+from handlers.replies import show_position
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class MenuContext:
-    bot: Bot
-    chat_id: int
-    session: AsyncSession
-    account: Account
-    fsm: FSMContext
-    state: service.DossierState
-    rules: FundingRules
-    settings: Settings
-    outbox: OutboxWorker
-    i18n: I18n
+class MenuAction:
+    ctx: Context
+    record: Record
     value: str
 
     async def go(self, cursor: Cursor) -> None:
-        await service.move_to(self.session, self.account, self.state, cursor)
-        await self.fsm.set_state(Flow.dossier)
-        await show_position(self.bot, self.chat_id, self.state, self.rules)
-
-    async def show(self, *screens: Screen) -> None:
-        await send(self.bot, self.chat_id, list(screens))
+        answering = Flow.registering if self.record.is_profile else Flow.dossier
+        await self.ctx.fsm.set_state(answering)
+        if self.record.is_profile:
+            await self.ctx.profiles.move_to(self.record, cursor)
+        else:
+            await self.ctx.dossiers.move_to(self.record, cursor)
+        await show_position(self.ctx, self.record)
 
     async def review(self) -> None:
-        s = self.state
-        await self.show(*review_screens(s.dossier, s.files, s.counts, self.rules, s.editable))
+        if self.record.is_profile:
+            await self.ctx.send(profile_screen(self.ctx.person))
+            return
+        await self.ctx.dossiers.load_files(self.record)
+        await self.ctx.send(*review_screens(self.record, self.ctx.rules))
 
 
-def _confirm(dossier_id: int, yes: str, yes_action: str, no: str) -> InlineKeyboardMarkup:
+def _confirm(record_id: int, yes: str, yes_action: str, no: str) -> InlineKeyboardMarkup:
     def button(text: str, action: str) -> list[InlineKeyboardButton]:
-        data = Menu(dossier=dossier_id, action=action).pack()
-        return [InlineKeyboardButton(text=text, callback_data=data)]
+        return [InlineKeyboardButton(text=text, callback_data=menu_data(record_id, action))]
 
     return InlineKeyboardMarkup(inline_keyboard=[button(yes, yes_action), button(no, "resume")])
 
 
-async def _resume(c: MenuContext) -> None:
-    if not c.state.editable:
-        await c.review()
+async def _resume(a: MenuAction) -> None:
+    if not a.record.editable:
+        await a.review()
         return
-    await service.activate(c.session, c.account, c.state)
-    await c.fsm.set_state(Flow.dossier)
-    await show_position(c.bot, c.chat_id, c.state, c.rules)
+    await a.ctx.fsm.set_state(Flow.dossier)
+    await a.ctx.dossiers.activate(a.record)
+    if a.record.shows_files():
+        await a.ctx.dossiers.load_files(a.record)
+    await show_position(a.ctx, a.record)
 
 
-async def _sections(c: MenuContext) -> None:
-    await c.show(sections_screen(c.state.dossier, c.state.checks(c.rules)))
+async def _sections(a: MenuAction) -> None:
+    await a.ctx.dossiers.load_files(a.record)
+    await a.ctx.send(sections_screen(a.record, a.record.checks(a.ctx.rules)))
 
 
-async def _section(c: MenuContext) -> None:
-    if not c.value.isdigit() or int(c.value) >= len(SECTIONS):
-        await _sections(c)
+async def _section(a: MenuAction) -> None:
+    if not a.value.isdigit() or int(a.value) >= len(a.record.form.sections):
+        await _sections(a)
         return
-    index = int(c.value)
-    check = c.state.checks(c.rules)[index]
-    await c.show(section_screen(c.state.dossier, index, c.state.counts, check))
+    await a.ctx.dossiers.load_files(a.record)
+    index = int(a.value)
+    check = a.record.checks(a.ctx.rules)[index]
+    await a.ctx.send(section_screen(a.record, index, check))
 
 
-async def _jump(c: MenuContext) -> None:
-    if c.value in QUESTIONS:
-        await c.go(jump(c.value))
-    else:
-        await _sections(c)
+async def _jump(a: MenuAction) -> None:
+    try:
+        cursor = jump(a.record.form, a.value)
+    except MoveRefused:
+        await (a.review() if a.record.is_profile else _sections(a))
+        return
+    await a.go(cursor)
 
 
-async def _fix(c: MenuContext) -> None:
-    target = first_missing(c.state.checks(c.rules), c.state.dossier.answers)
+async def _fix(a: MenuAction) -> None:
+    await a.ctx.dossiers.load_files(a.record)
+    target = first_missing(a.record.form, a.record.checks(a.ctx.rules))
     if target is None:
-        await c.review()
+        await a.review()
     else:
-        await c.go(jump(target))
+        await a.go(jump(a.record.form, target))
 
 
-async def _ask_submit(c: MenuContext) -> None:
-    title = html.quote(dossier_title(c.state.dossier))
+async def _ask_submit(a: MenuAction) -> None:
+    title = html.quote(record_title(a.record))
     text = _(
         "Submit “{title}” to the Permanent Secretariat? After this it can no longer be changed "
         "here."
     ).format(title=title)
-    markup = _confirm(c.state.dossier.id, _("📤 Yes, submit"), "submit_ok", _("✖ Not now"))
-    await c.show(Screen(text, markup))
+    markup = _confirm(a.record.id, _("📤 Yes, submit"), "submit_ok", _("✖ Not now"))
+    await a.ctx.send(Screen(text, markup))
 
 
-async def _submit(c: MenuContext) -> None:
-    def notify(dossier: Dossier) -> None:
-        if c.settings.secretariat_chat_id is None:
-            log.warning("SECRETARIAT_CHAT_ID is not set: no card for %s", dossier.reference)
-            return
-        with c.i18n.use_locale(c.settings.notify_language):
-            card = secretariat_card(dossier, c.account)
-        enqueue(c.session, c.settings.secretariat_chat_id, card)
+async def _submit(a: MenuAction) -> None:
+    ctx = a.ctx
+    settings = ctx.settings
 
+    def notices(record: Record) -> list[Notice]:
+        if settings.secretariat_chat_id is None:
+            log.warning("SECRETARIAT_CHAT_ID is not set: no card for %s", record.reference)
+            return []
+        with ctx.i18n.use_locale(settings.notify_language):
+            card = secretariat_card(record, ctx.person)
+        return [Notice(settings.secretariat_chat_id, card)]
+
+    await ctx.dossiers.load_files(a.record)
     day = today()
-    result = await service.submit(
-        c.session, c.account, c.state, c.rules, c.settings.sessions(day), day, notify
-    )
+    result = await ctx.dossiers.submit(a.record, ctx.rules, settings.sessions(day), day, notices)
     if result is None:
-        await c.review()
+        await a.review()
         return
-    c.outbox.wake()
-    await c.fsm.clear()
+    ctx.outbox.wake()
+    await ctx.fsm.clear()
     lines = [
         "<b>"
         + _("📤 Dossier submitted. Its reference is {reference}.").format(
@@ -157,30 +153,35 @@ async def _submit(c: MenuContext) -> None:
             )
         )
     lines.append(_("/status shows where each of your dossiers stands."))
-    await c.show(Screen("\n\n".join(lines)))
+    await ctx.send(Screen("\n\n".join(lines)))
 
 
-async def _ask_delete(c: MenuContext) -> None:
-    title = html.quote(dossier_title(c.state.dossier))
+async def _ask_delete(a: MenuAction) -> None:
+    title = html.quote(record_title(a.record))
     text = _("Delete the draft “{title}” and its files? This cannot be undone.").format(title=title)
-    markup = _confirm(c.state.dossier.id, _("🗑 Yes, delete it"), "delete_ok", _("✖ No, keep it"))
-    await c.show(Screen(text, markup))
+    markup = _confirm(a.record.id, _("🗑 Yes, delete it"), "delete_ok", _("✖ No, keep it"))
+    await a.ctx.send(Screen(text, markup))
 
 
-async def _delete(c: MenuContext) -> None:
-    if not applicant_can_delete(c.state.dossier.status):
-        await c.review()
+async def _delete(a: MenuAction) -> None:
+    await a.ctx.fsm.clear()
+    if not await a.ctx.dossiers.delete(a.record):
+        await a.review()
         return
-    await service.delete(c.session, c.state)
-    await c.fsm.clear()
-    await c.show(Screen(_("The draft has been deleted.")))
-    await actions.list_dossiers(c.bot, c.chat_id, c.session, c.account, c.fsm)
+    await a.ctx.send(Screen(_("The draft has been deleted.")))
+    await actions.list_dossiers(a.ctx)
 
 
-ACTIONS: dict[str, Callable[[MenuContext], Awaitable[None]]] = {
+async def _review(a: MenuAction) -> None:
+    if a.record.is_profile and await a.ctx.fsm.get_state() == Flow.registering.state:
+        await a.ctx.fsm.clear()
+    await a.review()
+
+
+ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "open": _resume,
     "resume": _resume,
-    "review": lambda c: c.review(),
+    "review": _review,
     "sections": _sections,
     "section": _section,
     "jump": _jump,
@@ -191,80 +192,46 @@ ACTIONS: dict[str, Callable[[MenuContext], Awaitable[None]]] = {
     "delete_ok": _delete,
 }
 READ_ONLY_ACTIONS = frozenset({"open", "review"})
+PROFILE_ACTIONS = frozenset({"review", "jump"})
 
 
 def router() -> Router:
     r = Router(name="dossier")
 
     @r.message(Command("new"))
-    async def new(
-        message: Message,
-        bot: Bot,
-        session: AsyncSession,
-        account: Account,
-        state: FSMContext,
-        rules: FundingRules,
-    ) -> None:
+    async def new(message: Message, ctx: Context) -> None:
         """Open a new dossier (registering first if needed)."""
-        await actions.new_dossier(bot, message.chat.id, session, account, state, rules)
+        await actions.new_dossier(ctx)
 
     @r.message(Command("dossiers"))
-    async def dossiers(
-        message: Message, bot: Bot, session: AsyncSession, account: Account, state: FSMContext
-    ) -> None:
+    async def dossiers(message: Message, ctx: Context) -> None:
         """List the city's dossiers, to continue a draft or view a submitted one."""
-        await actions.list_dossiers(bot, message.chat.id, session, account, state)
+        await actions.list_dossiers(ctx)
 
     @r.message(Command("status"))
-    async def status(message: Message, bot: Bot, session: AsyncSession, account: Account) -> None:
+    async def status(message: Message, ctx: Context) -> None:
         """Show each of the city's dossiers with its status."""
-        if account.city_id is None:
-            await send(bot, message.chat.id, [Screen(_("Register first with /start."))])
+        if ctx.person.city_id is None:
+            await ctx.send(Screen(_("Register first with /start.")))
             return
-        dossiers = await city_dossiers(session, account.city_id)
-        await send(bot, message.chat.id, [statuses_screen(dossiers)])
+        await ctx.send(statuses_screen(await ctx.dossiers.city_records()))
 
     @r.callback_query(Menu.filter())
-    async def menu(
-        query: CallbackQuery,
-        callback_data: Menu,
-        bot: Bot,
-        session: AsyncSession,
-        account: Account,
-        state: FSMContext,
-        rules: FundingRules,
-        settings: Settings,
-        outbox: OutboxWorker,
-        i18n: I18n,
-    ) -> None:
-        """A dossier-level button: checked against owner and status before anything happens."""
-        chat_id = chat_of(query)
-        dossier_state = await service.load(session, account, callback_data.dossier)
-        if dossier_state is None:
+    async def menu(query: CallbackQuery, callback_data: Menu, ctx: Context) -> None:
+        """A record-level button: checked against owner and status before anything happens."""
+        record = await ctx.record(callback_data.record, files=False)
+        if record is None:
             await query.answer(_("This dossier is not available to you."), show_alert=True)
-            await actions.list_dossiers(bot, chat_id, session, account, state)
+            await actions.list_dossiers(ctx)
             return
-        action = callback_data.action
-        if action not in ACTIONS:
-            action = "resume"
-        if not dossier_state.editable and action not in READ_ONLY_ACTIONS:
+        action = callback_data.action if callback_data.action in ACTIONS else "resume"
+        if record.is_profile and action not in PROFILE_ACTIONS:
+            action = "review"
+        if not record.editable and action not in READ_ONLY_ACTIONS:
             await query.answer(_("This dossier has been submitted: it is read-only."), True)
             action = "review"
         else:
             await query.answer()
-        context = MenuContext(
-            bot,
-            chat_id,
-            session,
-            account,
-            state,
-            dossier_state,
-            rules,
-            settings,
-            outbox,
-            i18n,
-            callback_data.value,
-        )
-        await ACTIONS[action](context)
+        await ACTIONS[action](MenuAction(ctx, record, callback_data.value))
 
     return r

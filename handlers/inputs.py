@@ -5,14 +5,15 @@ from datetime import UTC, date, datetime
 from aiogram.types import Message
 
 from bot.domain.answers import AnswerError, Parsed, parse_phone, parse_typed
-from bot.domain.forms import Answers, Kind, Question
+from bot.domain.forms import Kind, Question
+from bot.domain.records import Record
 
 
 def today() -> date:
     return datetime.now(UTC).date()
 
 
-def answer_from(question: Question, message: Message, locale: str, answers: Answers) -> Parsed:
+def answer_from(question: Question, message: Message, locale: str, record: Record) -> Parsed:
     """The value `question` gets from `message`, or AnswerError saying what was expected."""
     if question.kind == Kind.PHONE and message.contact is not None:
         sender = message.from_user.id if message.from_user else None
@@ -25,4 +26,4 @@ def answer_from(question: Question, message: Message, locale: str, answers: Answ
         raise AnswerError("not_expecting_file")
     if message.text is None:
         raise AnswerError("location" if question.kind == Kind.LOCATION else "text_expected")
-    return parse_typed(question, message.text, locale, answers, today())
+    return parse_typed(question, message.text, locale, record.answers, today(), record.currency)

@@ -1,285 +1,240 @@
-"""Answering the dossier's questions: typed answers, contacts, locations, files and buttons."""
+"""Answering a form's questions (a dossier's or the profile's): typed answers, contacts,
+locations, files and buttons."""
 
 import io
 import logging
-from dataclasses import replace
 
 from aiogram import Bot, Router, html
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
 from bot.domain import flow
 from bot.domain.answers import AnswerError
-from bot.domain.flow import Move, asked
-from bot.domain.forms import MAX_FILES, Answers, Kind, Question
+from bot.domain.flow import Move, MoveRefused, asked
+from bot.domain.forms import ATTACHMENTS, MAX_FILES, Kind, Question
 from bot.domain.navigation import REVIEW
-from bot.domain.rules import FundingRules, letter_slot
+from bot.domain.records import Record, letter_target, slot_files
+from bot.domain.rules import letter_slot
 from bot.domain.uploads import upload_problem
 from bot.screens.base import Screen
 from bot.screens.common import locale, shown_answer
 from bot.screens.errors import refusal
 from bot.screens.financing import coach
-from bot.screens.question import (
-    COACHED,
-    file_removal_screen,
-    letter_target,
-    removal_screen,
-    slot_files,
-    step_at,
-)
-from bot.services import dossiers as service
+from bot.screens.home import profile_screen
+from bot.screens.question import file_removal_screen, removal_screen, step_at
 from bot.telegram.callbacks import Step
+from bot.telegram.context import Context
 from bot.telegram.filters import Typed, Upload
 from bot.telegram.states import Flow
+from handlers import actions
 from handlers.inputs import answer_from
-from handlers.replies import chat_of, say, send, show_position, show_where
-from storage.models import Account
+from handlers.replies import show_position, show_where
 
 log = logging.getLogger(__name__)
+ANSWERING = StateFilter(Flow.dossier, Flow.registering)
 
 
-async def _active(
-    bot: Bot,
-    chat_id: int,
-    session: AsyncSession,
-    account: Account,
-    fsm: FSMContext,
-    rules: FundingRules,
-) -> service.DossierState | None:
-    """The draft typed answers go to; None (and the person shown where they are) otherwise."""
-    state = await service.load_active(session, account)
-    if state is None or not state.editable:
-        await fsm.clear()
-        await show_where(bot, chat_id, session, account, fsm, rules)
+async def _current(ctx: Context) -> Record | None:
+    """The record typed answers go to; None (and the person shown where they are) otherwise."""
+    record = await ctx.current()
+    if record is None or not record.editable:
+        await ctx.fsm.clear()
+        await show_where(ctx)
         return None
-    return state
+    return record
 
 
-def _understood(question: Question, value: object, answers: Answers) -> str:
-    return _("✔ Understood: {answer}").format(
-        answer=shown_answer(question, value, answers.get("currency"))
-    )
+def _understood(question: Question, value: object, record: Record) -> str:
+    return _("✔ Understood: {answer}").format(answer=shown_answer(question, value, record.currency))
 
 
 async def _after_move(
-    bot: Bot,
-    chat_id: int,
-    state: service.DossierState,
-    rules: FundingRules,
+    ctx: Context,
+    record: Record,
     left_kind: Kind | None,
     prefix: str | None = None,
     money_given: bool = False,
 ) -> None:
-    """Show the new position; after an amount, the financing picture comes first."""
+    """Show the new position; after an amount, the financing picture comes first. A finished
+    profile thanks the person and goes on where registration was asked for."""
     if left_kind in (Kind.PHONE, Kind.LOCATION):
-        await say(bot, chat_id, _("✔ Saved."))
+        await ctx.say(_("✔ Saved."))
+    if record.is_profile and record.cursor.q == REVIEW:
+        await _profile_done(ctx, record)
+        return
     parts = [prefix] if prefix else []
-    cursor = state.cursor
-    if money_given and (cursor.field is not None or cursor.q not in COACHED):
-        answers = state.dossier.answers
+    cursor = record.cursor
+    if money_given and (cursor.field is not None or cursor.q not in record.form.coached):
+        answers = record.answers
         if cursor.field is not None and cursor.item:
-            # A partner being entered already counts in the picture.
+            # A list entry being entered (a partner) already counts in the picture.
             answers = {**answers, cursor.q: [*(answers.get(cursor.q) or ()), cursor.item]}
-        parts.append(coach(answers, rules))
-    await show_position(bot, chat_id, state, rules, "\n\n".join(parts) or None)
+        parts.append(coach(answers, ctx.rules))
+    await show_position(ctx, record, "\n\n".join(parts) or None)
+
+
+async def _profile_done(ctx: Context, record: Record) -> None:
+    then = (await ctx.fsm.get_data()).get("then")
+    await ctx.fsm.clear()
+    if then == "new":
+        await ctx.say(_("Thank you, your profile is saved."))
+        await actions.new_dossier(ctx)
+        return
+    await ctx.say(_("Saved."))
+    await ctx.send(profile_screen(ctx.person))
 
 
 def router() -> Router:
     r = Router(name="questionnaire")
 
-    @r.message(StateFilter(Flow.dossier), Typed())
-    async def typed(
-        message: Message,
-        bot: Bot,
-        session: AsyncSession,
-        account: Account,
-        state: FSMContext,
-        rules: FundingRules,
-    ) -> None:
+    @r.message(ANSWERING, Typed())
+    async def typed(message: Message, ctx: Context) -> None:
         """A typed answer (or a shared contact or location) to the current question."""
-        chat_id = message.chat.id
-        dossier = await _active(bot, chat_id, session, account, state, rules)
-        if dossier is None:
+        record = await _current(ctx)
+        if record is None:
             return
-        question = asked(dossier.cursor)
-        if dossier.cursor.q == REVIEW or question is None:
-            await send(bot, chat_id, [Screen(_("Please use the buttons below the review."))])
-            await show_position(bot, chat_id, dossier, rules)
+        question = asked(record.form, record.cursor)
+        if record.cursor.q == REVIEW or question is None:
+            await ctx.send(Screen(_("Please use the buttons below the review.")))
+            await show_position(ctx, record)
             return
-        answers = dossier.dossier.answers
         try:
-            parsed = answer_from(question, message, locale(), answers)
+            parsed = answer_from(question, message, locale(), record)
         except AnswerError as error:
-            await show_position(bot, chat_id, dossier, rules, "⚠️ " + refusal(error))
+            await show_position(ctx, record, "⚠️ " + refusal(error))
             return
-        move = flow.give_answer(answers, dossier.cursor, parsed.value)
-        await service.apply(session, account, dossier, move)
-        await service.ready_for_screen(session, dossier)
-        prefix = _understood(question, parsed.value, move.answers) if parsed.echo else None
-        await _after_move(
-            bot,
-            chat_id,
-            dossier,
-            rules,
-            question.kind,
-            prefix,
-            money_given=question.kind == Kind.MONEY,
-        )
+        move = flow.give_answer(record.form, record.answers, record.cursor, parsed.value)
+        await ctx.apply(record, move)
+        prefix = _understood(question, parsed.value, record) if parsed.echo else None
+        money = question.kind == Kind.MONEY
+        await _after_move(ctx, record, question.kind, prefix, money_given=money)
 
-    @r.message(StateFilter(Flow.dossier), Upload())
-    async def upload(
-        message: Message,
-        bot: Bot,
-        session: AsyncSession,
-        account: Account,
-        state: FSMContext,
-        rules: FundingRules,
-        settings: Settings,
-    ) -> None:
+    @r.message(ANSWERING, Upload())
+    async def upload(message: Message, ctx: Context) -> None:
         """A file for the current attachment question: checked, downloaded, kept with its hash."""
-        chat_id = message.chat.id
-        dossier = await _active(bot, chat_id, session, account, state, rules)
-        if dossier is None:
+        record = await _current(ctx)
+        if record is None:
             return
-        question = flow.current_question(dossier.cursor)
-        if question is None or question.kind not in (Kind.FILES, Kind.LETTERS):
-            error = AnswerError("not_expecting_file")
-            await show_position(bot, chat_id, dossier, rules, "⚠️ " + refusal(error))
+        question = flow.current_question(record.form, record.cursor)
+        if question is None or question.kind not in ATTACHMENTS or record.cursor.field:
+            await show_position(ctx, record, "⚠️ " + refusal(AnswerError("not_expecting_file")))
             return
         if message.document is not None:
             doc = message.document
             name, mime, size, file_id = doc.file_name, doc.mime_type, doc.file_size, doc.file_id
         else:
             photo = message.photo[-1]
-            name, mime, size, file_id = (
-                f"photo_{photo.file_unique_id}.jpg",
-                "image/jpeg",
-                photo.file_size,
-                photo.file_id,
-            )
+            name, mime, size = f"photo_{photo.file_unique_id}.jpg", "image/jpeg", photo.file_size
+            file_id = photo.file_id
+        await ctx.dossiers.load_files(record)
         problem = upload_problem(name, mime, size)
-        mine = slot_files(question, dossier.dossier.answers, dossier.files)
+        mine = slot_files(question, record.answers, record.files)
         if question.kind == Kind.FILES and len(mine) >= MAX_FILES:
             problem = "file_count"
         slot = question.key
         if question.kind == Kind.LETTERS:
-            target = letter_target(dossier.dossier.answers, dossier.files)
+            target = letter_target(question, record.answers, record.files)
             if target is None:
-                await show_position(
-                    bot, chat_id, dossier, rules, _("Every confirmed partner already has a letter.")
-                )
+                done = _("Every confirmed partner already has a letter.")
+                await show_position(ctx, record, done)
                 return
-            slot = letter_slot(target["id"])
+            slot = letter_slot(question, target["id"])
         if problem is None:
             try:
-                content = await _download(bot, file_id)
+                content = await _download(ctx.bot, file_id)
             except (TelegramBadRequest, TelegramNetworkError) as error:
                 log.warning("file download failed", extra={"error": str(error)})
                 problem = "file_size" if "too big" in str(error) else "file_failed"
         if problem is not None:
-            await show_position(bot, chat_id, dossier, rules, "⚠️ " + refusal(AnswerError(problem)))
+            await show_position(ctx, record, "⚠️ " + refusal(AnswerError(problem)))
             return
-        await service.attach(
-            session,
-            account,
-            dossier,
+        await ctx.dossiers.attach(
+            record,
             slot=slot,
             file_name=name or "file",
             mime_type=mime or "",
             content=content,
             telegram_file_id=file_id,
-            files_dir=settings.files_dir,
+            files_dir=ctx.settings.files_dir,
         )
         prefix = _("✔ File received: {name}").format(name=html.quote(name or "file"))
-        await show_position(bot, chat_id, dossier, rules, prefix)
+        await show_position(ctx, record, prefix)
 
     @r.callback_query(Step.filter())
-    async def step(
-        query: CallbackQuery,
-        callback_data: Step,
-        bot: Bot,
-        session: AsyncSession,
-        account: Account,
-        state: FSMContext,
-        rules: FundingRules,
-    ) -> None:
+    async def step(query: CallbackQuery, callback_data: Step, ctx: Context) -> None:
         """A button of the current question; an old button only shows where the person is."""
-        chat_id = chat_of(query)
-        dossier = await service.load(session, account, callback_data.dossier)
-        if dossier is None or not dossier.editable:
+        record = await ctx.record(callback_data.record)
+        if record is None or not record.editable:
             await query.answer(_("This button is no longer valid."), show_alert=True)
-            await show_where(bot, chat_id, session, account, state, rules)
+            await show_where(ctx)
             return
-        if callback_data.at != step_at(dossier.cursor):
+        answering = Flow.registering if record.is_profile else Flow.dossier
+        await ctx.fsm.set_state(answering)
+        if callback_data.at != step_at(record.cursor):
             await query.answer(
                 _("This button is no longer valid. Here is where you are now."), show_alert=True
             )
-            await service.activate(session, account, dossier)
-            await state.set_state(Flow.dossier)
-            await show_position(bot, chat_id, dossier, rules)
+            if not record.is_profile:
+                await ctx.dossiers.activate(record)
+            await show_position(ctx, record)
+            return
+        try:
+            shown = await _step(ctx, record, callback_data)
+        except MoveRefused as refused:
+            await query.answer(refusal(refused), show_alert=True)
+            await show_position(ctx, record)
             return
         await query.answer()
-        await state.set_state(Flow.dossier)
-        await _step(bot, chat_id, session, account, dossier, rules, callback_data)
+        if not shown:
+            await show_position(ctx, record)
 
     return r
 
 
-async def _step(
-    bot: Bot,
-    chat_id: int,
-    session: AsyncSession,
-    account: Account,
-    dossier: service.DossierState,
-    rules: FundingRules,
-    data: Step,
-) -> None:
-    answers, cursor = dossier.dossier.answers, dossier.cursor
-    question = asked(cursor)
+async def _step(ctx: Context, record: Record, data: Step) -> bool:
+    """Carry out one button of the question; True once the next screen has been sent."""
+    form, answers, cursor = record.form, record.answers, record.cursor
+    question = asked(form, cursor)
     action = data.action
     move: Move | None = None
-    try:
-        if action == "c" and question is not None:
-            value = _choice_value(question, data.value)
-            move = flow.give_answer(answers, cursor, value)
-        elif action == "back":
-            move = flow.back(answers, cursor)
-        elif action == "skip":
-            move = flow.skip(answers, cursor)
-        elif action == "keep" and question is not None and answers.get(question.key) is not None:
-            move = flow.keep_answer(answers, cursor)
-        elif action == "add":
-            move = flow.start_item(answers, cursor)
-        elif action == "cancel":
-            move = Move(dict(answers), replace(cursor, field=None, item=None))
-        elif action == "rmi":
-            move = flow.remove_item(answers, cursor, data.value)
-        elif action == "done":
-            move = flow.finish_group(answers, cursor)
-        elif action == "rm":
-            await send(bot, chat_id, [removal_screen(dossier.dossier.id, answers, cursor)])
-            return
-        elif action == "rmfiles" and question is not None:
-            mine = slot_files(question, answers, dossier.files)
-            await send(bot, chat_id, [file_removal_screen(dossier.dossier.id, cursor, mine)])
-            return
-        elif action == "rmf" and question is not None and data.value.isdigit():
-            mine = {f.id for f in slot_files(question, answers, dossier.files)}
-            if int(data.value) in mine:
-                await service.detach(session, dossier, int(data.value))
-    except ValueError:
-        move = None
-    if move is not None:
-        await service.apply(session, account, dossier, move)
-        left = question.kind if question is not None and cursor.field is None else None
-        await _after_move(bot, chat_id, dossier, rules, left)
-        return
-    await show_position(bot, chat_id, dossier, rules)
+    if action == "c" and question is not None:
+        move = flow.give_answer(form, answers, cursor, _choice_value(question, data.value))
+    elif action == "t":
+        move = flow.toggle(form, answers, cursor, data.value)
+    elif action == "back":
+        move = flow.back(form, answers, cursor)
+    elif action == "skip":
+        move = flow.skip(form, answers, cursor)
+    elif action == "keep":
+        move = flow.keep_answer(form, answers, cursor)
+    elif action == "add":
+        move = flow.start_item(form, answers, cursor)
+    elif action == "cancel":
+        move = flow.cancel_item(form, answers, cursor)
+    elif action == "rmi":
+        move = flow.remove_item(form, answers, cursor, data.value)
+    elif action == "done":
+        move = flow.finish_group(form, answers, cursor)
+    elif action == "rm" and question is not None and question.kind == Kind.LIST:
+        await ctx.send(removal_screen(record))
+        return True
+    elif action == "rmfiles" and question is not None and not record.is_profile:
+        await ctx.dossiers.load_files(record)
+        await ctx.send(file_removal_screen(record, slot_files(question, answers, record.files)))
+        return True
+    elif action == "rmf" and question is not None and data.value.isdigit():
+        await ctx.dossiers.load_files(record)
+        mine = {f.id for f in slot_files(question, answers, record.files)}
+        if int(data.value) in mine:
+            await ctx.dossiers.detach(record, int(data.value))
+    if move is None:
+        return False
+    await ctx.apply(record, move)
+    left = question.kind if question is not None and cursor.field is None else None
+    await _after_move(ctx, record, left if action not in ("t", "add", "rmi") else None)
+    return True
 
 
 def _choice_value(question: Question, value: str) -> object:
@@ -287,7 +242,7 @@ def _choice_value(question: Question, value: str) -> object:
         return value == "1"
     if question.kind == Kind.CHOICE and any(c.value == value for c in question.choices):
         return value
-    raise ValueError(value)
+    raise MoveRefused("not_here")
 
 
 async def _download(bot: Bot, file_id: str) -> bytes:

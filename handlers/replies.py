@@ -1,40 +1,24 @@
-"""Sending screens, and showing a person where they are."""
+"""Showing a person where they are in a record, and what they can do when they are nowhere."""
 
-from aiogram import Bot
-from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardRemove,
-)
+from aiogram.types import CallbackQuery, KeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.flow import asked
 from bot.domain.forms import Kind
 from bot.domain.navigation import REVIEW
+from bot.domain.records import Record
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen, one_button_keyboard
-from bot.screens.home import welcome
+from bot.screens.home import profile_screen, welcome
 from bot.screens.question import question_screen
-from bot.screens.registration import registration_screens
 from bot.screens.review import review_screens
-from bot.services.dossiers import DossierState, load_active
-from bot.telegram.states import Flow
-from storage.accounts import missing_profile_fields
-from storage.models import Account
+from bot.telegram.context import Context
 
 
 def chat_of(event: Message | CallbackQuery) -> int:
     if isinstance(event, Message):
         return event.chat.id
     return event.message.chat.id if event.message else event.from_user.id
-
-
-async def send(bot: Bot, chat_id: int, screens: list[Screen]) -> None:
-    for screen in screens:
-        await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
 
 
 def device_keyboard(kind: Kind) -> Screen | None:
@@ -51,15 +35,16 @@ def device_keyboard(kind: Kind) -> Screen | None:
 
 
 def position_screens(
-    state: DossierState, rules: FundingRules, prefix: str | None = None
+    ctx: Context, record: Record, rules: FundingRules, prefix: str | None = None
 ) -> list[Screen]:
-    """The screens for where the person is in the dossier, `prefix` above the first."""
-    if state.cursor.q == REVIEW:
-        screens = review_screens(state.dossier, state.files, state.counts, rules, state.editable)
+    """The screens for where the person is in the record, `prefix` above the first."""
+    if record.cursor.q == REVIEW:
+        screens = (
+            [profile_screen(ctx.person)] if record.is_profile else review_screens(record, rules)
+        )
     else:
-        answers, files = state.dossier.answers, state.files
-        screens = [question_screen(state.dossier.id, answers, state.cursor, files, rules)]
-        question = asked(state.cursor)
+        screens = [question_screen(record, rules)]
+        question = asked(record.form, record.cursor)
         extra = device_keyboard(question.kind) if question else None
         if extra is not None:
             screens.append(extra)
@@ -69,34 +54,15 @@ def position_screens(
     return screens
 
 
-async def show_position(
-    bot: Bot, chat_id: int, state: DossierState, rules: FundingRules, prefix: str | None = None
-) -> None:
-    await send(bot, chat_id, position_screens(state, rules, prefix))
+async def show_position(ctx: Context, record: Record, prefix: str | None = None) -> None:
+    await ctx.send(*position_screens(ctx, record, ctx.rules, prefix))
 
 
-async def say(bot: Bot, chat_id: int, text: str) -> None:
-    """A plain message that also takes away a device keyboard still shown."""
-    await bot.send_message(chat_id, text, reply_markup=ReplyKeyboardRemove())
-
-
-async def show_where(
-    bot: Bot,
-    chat_id: int,
-    session: AsyncSession,
-    account: Account,
-    fsm: FSMContext,
-    rules: FundingRules,
-) -> None:
+async def show_where(ctx: Context) -> None:
     """After a stale button or an unexpected message: show what the person can do now."""
-    current = await fsm.get_state()
-    if current == Flow.dossier.state:
-        state = await load_active(session, account)
-        if state is not None and state.editable:
-            await show_position(bot, chat_id, state, rules)
-            return
-        await fsm.clear()
-    if current == Flow.registering.state and missing_profile_fields(account):
-        await send(bot, chat_id, registration_screens(account))
+    record = await ctx.current()
+    if record is not None and record.editable:
+        await show_position(ctx, record)
         return
-    await send(bot, chat_id, [welcome(account, not missing_profile_fields(account))])
+    await ctx.fsm.clear()
+    await ctx.send(welcome(ctx.person))

@@ -59,18 +59,24 @@ class Account(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
     active_dossier_id: Mapped[int | None] = mapped_column(Integer)
+    # The profile is a form too: its answers are the columns above, its position and version here.
+    profile_cursor: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    profile_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Dossier(Base):
-    """Answers and the questionnaire position are one row: they are always saved together."""
+    """A record of answers to a form (which one, and its version, are stored with it): answers and
+    the position in the form are one row, so they are always saved together."""
 
     __tablename__ = "dossiers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
     created_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("accounts.telegram_id"))
+    form: Mapped[str] = mapped_column(String(20), default="fund", server_default="fund")
+    form_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

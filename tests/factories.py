@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.domain.forms import confirmed_partners
+from bot.domain.fund_form import FUND_FORM, confirmed_partners
 from bot.domain.rules import letter_slot
 
 LONG = "A sufficiently long narrative answer for the dossier."
@@ -75,5 +75,10 @@ def complete_answers(**overrides: Any) -> dict[str, Any]:
 
 def complete_files(answers: dict[str, Any]) -> dict[str, int]:
     files = {"att_resolution": 1, "att_technical": 1}
-    files.update({letter_slot(p["id"]): 1 for p in confirmed_partners(answers)})
+    files.update(
+        {
+            letter_slot(FUND_FORM.questions["att_letters"], p["id"]): 1
+            for p in confirmed_partners(answers)
+        }
+    )
     return files

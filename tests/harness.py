@@ -11,8 +11,9 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.services.people import link_city
 from bot.telegram.i18n import build_i18n
-from storage.accounts import link_city, new_account
+from storage.accounts import new_account
 from storage.db import create_engine, migrate, session_factory
 from storage.dossiers import create_dossier
 from tests.standin import BotAPIStandIn, TelegramUser

@@ -9,24 +9,24 @@ from bot.telegram.callbacks import Menu, Step, menu_data, step_data
 names = st.text(st.characters(exclude_characters=":"), max_size=12)
 
 
-@given(dossier=st.integers(1, 10**9), at=names, action=names, value=names)
+@given(record=st.integers(1, 10**9), at=names, action=names, value=names)
 def test_step_data_is_what_aiogram_packs_and_reads_back(
-    dossier: int, at: str, action: str, value: str
+    record: int, at: str, action: str, value: str
 ) -> None:
     try:
-        expected = Step(dossier=dossier, at=at, action=action, value=value).pack()
+        expected = Step(record=record, at=at, action=action, value=value).pack()
     except ValueError:
         with pytest.raises(ValueError):
-            step_data(dossier, at, action, value)
+            step_data(record, at, action, value)
         return
-    packed = step_data(dossier, at, action, value)
+    packed = step_data(record, at, action, value)
     assert packed == expected
-    assert Step.unpack(packed) == Step(dossier=dossier, at=at, action=action, value=value)
+    assert Step.unpack(packed) == Step(record=record, at=at, action=action, value=value)
 
 
 def test_menu_data_is_what_aiogram_packs() -> None:
-    assert menu_data(42, "sections") == Menu(dossier=42, action="sections").pack()
-    assert menu_data(42, "open", "7") == Menu(dossier=42, action="open", value="7").pack()
+    assert menu_data(42, "sections") == Menu(record=42, action="sections").pack()
+    assert menu_data(42, "open", "7") == Menu(record=42, action="open", value="7").pack()
 
 
 @pytest.mark.parametrize(

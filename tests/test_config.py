@@ -11,8 +11,10 @@ from bot.config import Settings, describe_error
 from bot.domain.answers import AnswerError, parse_phone, parse_typed
 from bot.domain.countries import country_name, find_country
 from bot.domain.dates import parse_date
-from bot.domain.forms import QUESTIONS
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.sessions import BureauSession, next_session, parse_sessions
+
+QUESTIONS = FUND_FORM.questions
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123"
 

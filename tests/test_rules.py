@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
-from bot.domain.forms import QUESTIONS
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.rules import (
     FundingRules,
-    check_dossier,
+    check_record,
     cofinancing_problems,
     financing,
     is_complete,
@@ -17,13 +17,15 @@ RULES = FundingRules()
 
 
 def codes(answers, files=None, rules=RULES):
-    checks = check_dossier(answers, files if files is not None else complete_files(answers), rules)
+    checks = check_record(
+        FUND_FORM, answers, files if files is not None else complete_files(answers), rules
+    )
     return {p.code for c in checks for p in c.problems}, [q.key for c in checks for q in c.missing]
 
 
 def test_a_complete_dossier_is_complete() -> None:
     answers = complete_answers()
-    assert is_complete(check_dossier(answers, complete_files(answers), RULES))
+    assert is_complete(check_record(FUND_FORM, answers, complete_files(answers), RULES))
 
 
 def test_the_fund_may_pay_at_most_80_percent_and_the_message_has_the_figures() -> None:
@@ -83,7 +85,7 @@ def test_confirmed_partners_need_a_commitment_letter() -> None:
     answers = complete_answers(fund_amount="900000", partners=partners)
     files = {"att_resolution": 1, "att_technical": 1}
     assert "att_letters" in codes(answers, files)[1]
-    files[letter_slot("p1")] = 1
+    files[letter_slot(FUND_FORM.questions["att_letters"], "p1")] = 1
     assert codes(answers, files) == (set(), [])
 
 
@@ -109,5 +111,5 @@ def test_only_collective_facilities_are_eligible() -> None:
 def test_follow_on_projects_must_name_the_earlier_project() -> None:
     answers = complete_answers(project_kind="follow_on")
     assert "previous_project" in codes(answers)[1]
-    assert QUESTIONS["previous_project"].visible(answers)
-    assert not QUESTIONS["previous_project"].visible(complete_answers())
+    assert FUND_FORM.questions["previous_project"].visible(answers)
+    assert not FUND_FORM.questions["previous_project"].visible(complete_answers())

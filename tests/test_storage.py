@@ -12,11 +12,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.people import link_city
 from bot.telegram.fsm_storage import DatabaseStorage, update_session
 from bot.telegram.middlewares import CommitBeforeRequest
 from bot.telegram.states import Flow
 from storage import outbox
-from storage.accounts import link_city, new_account
+from storage.accounts import new_account
 from storage.db import downgrade, migrate
 from storage.dossiers import create_dossier, next_reference
 from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate

@@ -53,7 +53,12 @@ def parse_email(text: str) -> str:
 
 
 def parse_typed(
-    question: Question, text: str, locale: str, answers: Answers, today: date
+    question: Question,
+    text: str,
+    locale: str,
+    answers: Answers,
+    today: date,
+    currency: str | None = None,
 ) -> Parsed:
     """Check `text` against what `question` expects; raise AnswerError with the reason."""
     kind = question.kind
@@ -87,7 +92,7 @@ def parse_typed(
         return _parse_whole(question, text, locale, answers)
     if kind == Kind.MONEY:
         try:
-            parsed = parse_amount(text, locale, answers.get("currency"))
+            parsed = parse_amount(text, locale, currency)
         except NumberError as error:
             raise AnswerError(f"number_{error.code}", **error.details) from None
         return Parsed(str(parsed.value), echo=parsed.ambiguous)

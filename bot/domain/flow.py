@@ -1,14 +1,14 @@
-"""The questionnaire's moves: what an answer, "back", "skip", "keep" or a list action do.
+"""A form's moves: what an answer, "back", "skip", "keep", a list or a multi-select action do.
 
-Pure functions on (answers, cursor): the caller stores the result of a move in one transaction,
-so the answer and the position are never out of step.
+Pure functions on (form, answers, cursor): the caller stores the result of a move in one
+transaction, so the answer and the position are never out of step.
 """
 
 import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.domain.forms import MAX_ITEMS, QUESTIONS, Answers, Kind, Question
+from bot.domain.forms import GROUPS, MAX_ITEMS, Answers, Form, Kind, Question
 from bot.domain.navigation import (
     REVIEW,
     Cursor,
@@ -18,7 +18,14 @@ from bot.domain.navigation import (
     previous_key,
 )
 
-GROUPS = (Kind.LIST, Kind.FILES, Kind.LETTERS)
+
+class MoveRefused(ValueError):
+    """A move the current question does not allow; `code` names why (for the message shown)."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -28,39 +35,44 @@ class Move:
     item_added: bool = False
 
 
-def current_question(cursor: Cursor) -> Question | None:
-    return QUESTIONS.get(cursor.q)
+def current_question(form: Form, cursor: Cursor) -> Question | None:
+    return form.questions.get(cursor.q)
 
 
-def current_field(cursor: Cursor) -> Question | None:
-    question = current_question(cursor)
+def current_field(form: Form, cursor: Cursor) -> Question | None:
+    question = current_question(form, cursor)
     if question is None or cursor.field is None:
         return None
     return next((f for f in question.fields if f.key == cursor.field), None)
 
 
-def asked(cursor: Cursor) -> Question | None:
+def asked(form: Form, cursor: Cursor) -> Question | None:
     """The question whose answer the person is expected to type or pick now."""
-    return current_field(cursor) or current_question(cursor)
+    return current_field(form, cursor) or current_question(form, cursor)
 
 
-def _after_answer(answers: dict[str, Any], cursor: Cursor) -> Cursor:
+def _after_answer(form: Form, answers: dict[str, Any], cursor: Cursor) -> Cursor:
     if cursor.jump:
         return Cursor(REVIEW)
-    return Cursor(next_key(answers, cursor.q))
+    return Cursor(next_key(form, answers, cursor.q))
 
 
-def give_answer(answers: Answers, cursor: Cursor, value: Any) -> Move:
+def _question(form: Form, cursor: Cursor, *kinds: Kind) -> Question:
+    question = current_question(form, cursor)
+    if question is None or (kinds and question.kind not in kinds):
+        raise MoveRefused("not_here")
+    return question
+
+
+def give_answer(form: Form, answers: Answers, cursor: Cursor, value: Any) -> Move:
     """Store `value` for the question or list field at the cursor and move on."""
-    question = current_question(cursor)
-    if question is None:
-        raise ValueError("no question at the cursor")
+    question = _question(form, cursor)
     if cursor.field is not None:
         return _give_field(answers, cursor, question, value)
+    if question.kind in GROUPS:
+        raise MoveRefused("not_here")
     updated = {**answers, question.key: value}
-    if question.kind == Kind.LIST:
-        return Move(updated, cursor)
-    return Move(updated, _after_answer(updated, cursor))
+    return Move(updated, _after_answer(form, updated, cursor))
 
 
 def _give_field(answers: Answers, cursor: Cursor, question: Question, value: Any) -> Move:
@@ -74,62 +86,88 @@ def _give_field(answers: Answers, cursor: Cursor, question: Question, value: Any
     return Move({**answers, question.key: items}, replace(cursor, field=None, item=None), True)
 
 
-def keep_answer(answers: Answers, cursor: Cursor) -> Move:
+def keep_answer(form: Form, answers: Answers, cursor: Cursor) -> Move:
     """Leave the current answer as it is and move on."""
-    return Move(dict(answers), _after_answer(dict(answers), cursor))
+    question = _question(form, cursor)
+    if cursor.field is not None or answers.get(question.key) is None:
+        raise MoveRefused("not_here")
+    return Move(dict(answers), _after_answer(form, dict(answers), cursor))
 
 
-def skip(answers: Answers, cursor: Cursor) -> Move:
+def skip(form: Form, answers: Answers, cursor: Cursor) -> Move:
     """An optional question left empty on purpose (stored as None: seen and skipped)."""
-    question = current_question(cursor)
-    if question is None or question.required or question.kind in GROUPS:
-        raise ValueError("only optional single answers can be skipped")
+    question = _question(form, cursor)
+    if question.required or question.kind in GROUPS or cursor.field is not None:
+        raise MoveRefused("not_here")
     updated = {**answers, question.key: None}
-    return Move(updated, _after_answer(updated, cursor))
+    return Move(updated, _after_answer(form, updated, cursor))
 
 
-def back(answers: Answers, cursor: Cursor) -> Move:
+def back(form: Form, answers: Answers, cursor: Cursor) -> Move:
     """One step back: the previous field of a list entry, else the previous question."""
-    question = current_question(cursor)
+    question = current_question(form, cursor)
     if question is not None and cursor.field is not None:
         previous = previous_field(question, cursor.item or {}, cursor.field)
         if previous is None:
             return Move(dict(answers), replace(cursor, field=None, item=None))
         item = {k: v for k, v in (cursor.item or {}).items() if k != previous}
         return Move(dict(answers), replace(cursor, field=previous, item=item))
-    return Move(dict(answers), Cursor(previous_key(answers, cursor.q)))
+    return Move(dict(answers), Cursor(previous_key(form, answers, cursor.q)))
 
 
-def start_item(answers: Answers, cursor: Cursor) -> Move:
-    question = current_question(cursor)
-    if question is None or question.kind != Kind.LIST:
-        raise ValueError("not a list question")
+def start_item(form: Form, answers: Answers, cursor: Cursor) -> Move:
+    question = _question(form, cursor, Kind.LIST)
     if len(answers.get(question.key) or ()) >= MAX_ITEMS:
-        raise ValueError("the list is full")
-    return Move(dict(answers), replace(cursor, field=next_field(question, {}, None), item={}))
+        raise MoveRefused("list_full", count=MAX_ITEMS)
+    first = next_field(question, {}, None)
+    return Move(dict(answers), replace(cursor, field=first, item={}))
 
 
-def remove_item(answers: Answers, cursor: Cursor, item_id: str) -> Move:
-    question = current_question(cursor)
-    if question is None or question.kind != Kind.LIST:
-        raise ValueError("not a list question")
+def cancel_item(form: Form, answers: Answers, cursor: Cursor) -> Move:
+    _question(form, cursor, Kind.LIST)
+    return Move(dict(answers), replace(cursor, field=None, item=None))
+
+
+def remove_item(form: Form, answers: Answers, cursor: Cursor, item_id: str) -> Move:
+    question = _question(form, cursor, Kind.LIST)
     items = [i for i in answers.get(question.key) or () if i.get("id") != item_id]
     return Move({**answers, question.key: items}, cursor)
 
 
-def finish_group(answers: Answers, cursor: Cursor) -> Move:
-    """ "Done" on a list or on the files of an attachment question."""
-    question = current_question(cursor)
-    if question is None or question.kind not in GROUPS:
-        raise ValueError("not a list or attachment question")
+def toggle(form: Form, answers: Answers, cursor: Cursor, value: str) -> Move:
+    """A multi-select button: the choice is added or taken away, saved at once."""
+    question = _question(form, cursor, Kind.MULTI)
+    if cursor.field is not None or all(c.value != value for c in question.choices):
+        raise MoveRefused("not_here")
+    chosen = list(answers.get(question.key) or ())
+    if value in chosen:
+        chosen.remove(value)
+    elif question.max_items is not None and len(chosen) >= question.max_items:
+        raise MoveRefused("multi_max", maximum=question.max_items)
+    else:
+        chosen.append(value)
+    order = [c.value for c in question.choices]
+    return Move({**answers, question.key: sorted(chosen, key=order.index)}, cursor)
+
+
+def finish_group(form: Form, answers: Answers, cursor: Cursor) -> Move:
+    """ "Done" on a list, a multi-select or the files of an attachment question."""
+    question = _question(form, cursor, *GROUPS)
+    if cursor.field is not None:
+        raise MoveRefused("not_here")
     updated = dict(answers)
-    if question.kind == Kind.LIST and question.key not in updated:
+    if question.kind == Kind.MULTI:
+        chosen = len(updated.get(question.key) or ())
+        need = max(question.min_items, 1 if question.required else 0)
+        if chosen < need and (chosen > 0 or question.required):
+            raise MoveRefused("multi_min", minimum=need)
+    if question.kind in (Kind.LIST, Kind.MULTI) and question.key not in updated:
         updated[question.key] = []
-    return Move(updated, _after_answer(updated, cursor))
+    return Move(updated, _after_answer(form, updated, cursor))
 
 
-def jump(key: str) -> Cursor:
-    """From the dossier menu straight to one question; afterwards back to the review."""
-    if key not in QUESTIONS:
-        raise ValueError(key)
+def jump(form: Form, key: str) -> Cursor:
+    """From the menu straight to one question; afterwards back to the review."""
+    if key not in form.questions:
+        raise MoveRefused("not_here")
     return Cursor(key, jump=True)

@@ -1,20 +1,20 @@
-"""Where a person is in the questionnaire, and where "next", "back" and "skip" lead."""
+"""Where a person is in a form, and where "next", "back" and "skip" lead."""
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.domain.forms import QUESTIONS, SECTION_OF, SECTIONS, Answers, Question
+from bot.domain.forms import Answers, Form, Question
 
 REVIEW = "review"
 
 
 @dataclass
 class Cursor:
-    """The position of one person in one dossier; stored with every answer.
+    """The position of one person in one record; stored with every answer.
 
     `field` and `item` are set while a list entry (budget line, partner, indicator) is being
     added: the answers given so far for that entry live in `item` until it is complete.
-    `jump` means the person came from the dossier menu and goes back there after answering.
+    `jump` means the person came from the menu and goes back to the review after answering.
     """
 
     q: str
@@ -26,59 +26,60 @@ class Cursor:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> "Cursor":
-        if not data or data.get("q") not in (*QUESTIONS, REVIEW):
-            return cls(first_key())
+    def from_json(cls, form: Form, data: dict[str, Any] | None) -> "Cursor":
+        """A stored position; one that names a question the form no longer has (a record saved
+        under an older version of the form) starts over at the first question."""
+        if not data or data.get("q") not in (*form.questions, REVIEW):
+            return cls(form.first_key())
+        question = form.questions.get(data["q"])
+        field = data.get("field")
+        if question is not None and field is not None and field not in _field_keys(question):
+            field = None
         return cls(
             q=data["q"],
-            field=data.get("field"),
-            item=data.get("item"),
+            field=field,
+            item=data.get("item") if field is not None else None,
             jump=bool(data.get("jump")),
         )
 
 
-def visible_questions(answers: Answers) -> list[Question]:
-    return [q for s in SECTIONS for q in s.questions if q.visible(answers)]
+def _field_keys(question: Question) -> set[str]:
+    return {f.key for f in question.fields}
 
 
-def first_key() -> str:
-    return SECTIONS[0].questions[0].key
-
-
-def next_key(answers: Answers, key: str) -> str:
+def next_key(form: Form, answers: Answers, key: str) -> str:
     """The question after `key` among those that apply, or the review screen after the last."""
-    order = [q.key for q in visible_questions(answers)]
+    order = [q.key for q in form.visible_questions(answers)]
     if key not in order:
-        return _nearest_visible(answers, key)
+        return _nearest_visible(form, answers, key)
     index = order.index(key)
     return order[index + 1] if index + 1 < len(order) else REVIEW
 
 
-def previous_key(answers: Answers, key: str) -> str:
-    order = [q.key for q in visible_questions(answers)]
+def previous_key(form: Form, answers: Answers, key: str) -> str:
+    order = [q.key for q in form.visible_questions(answers)]
     if key == REVIEW:
         return order[-1]
     if key not in order:
-        return _nearest_visible(answers, key)
+        return _nearest_visible(form, answers, key)
     return order[max(order.index(key) - 1, 0)]
 
 
-def _nearest_visible(answers: Answers, key: str) -> str:
+def _nearest_visible(form: Form, answers: Answers, key: str) -> str:
     """A question that no longer applies (its condition changed) hands over to the next one."""
-    all_keys = [q.key for s in SECTIONS for q in s.questions]
-    visible = {q.key for q in visible_questions(answers)}
-    for candidate in all_keys[all_keys.index(key) :]:
+    visible = {q.key for q in form.visible_questions(answers)}
+    for candidate in form.order[form.order.index(key) :]:
         if candidate in visible:
             return candidate
     return REVIEW
 
 
-def position(answers: Answers, key: str) -> tuple[int, int, int, int]:
+def position(form: Form, answers: Answers, key: str) -> tuple[int, int, int, int]:
     """(section number, section count, question number in section, questions in section)."""
-    section_index = SECTION_OF[key]
-    in_section = [q.key for q in SECTIONS[section_index].questions if q.visible(answers)]
+    section_index = form.section_of[key]
+    in_section = [q.key for q in form.sections[section_index].questions if q.visible(answers)]
     number = in_section.index(key) + 1 if key in in_section else 1
-    return section_index + 1, len(SECTIONS), number, len(in_section)
+    return section_index + 1, len(form.sections), number, len(in_section)
 
 
 def item_fields(question: Question, item: Answers) -> list[Question]:

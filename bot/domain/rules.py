@@ -1,11 +1,11 @@
-"""The Fund's rules: cofinancing (DOMAIN.md §1) and what makes a dossier complete."""
+"""What makes a record complete (any form), and the Fund's rules: cofinancing (DOMAIN.md §1)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.forms import SECTIONS, Answers, Kind, Question, confirmed_partners
+from bot.domain.forms import Answers, Form, Kind, Problem, Question
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,6 @@ class Financing:
 
     def share(self, amount: Decimal) -> Decimal | None:
         return amount / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def _money(value: Any) -> Decimal:
@@ -101,15 +95,17 @@ def is_answered(question: Question, answers: Answers, files: Mapping[str, int]) 
     if question.kind == Kind.FILES:
         return files.get(question.key, 0) > 0
     if question.kind == Kind.LETTERS:
-        return all(files.get(letter_slot(p["id"]), 0) > 0 for p in confirmed_partners(answers))
+        entries = question.per_entry(answers) if question.per_entry else []
+        return all(files.get(letter_slot(question, e["id"]), 0) > 0 for e in entries)
     value = answers.get(question.key)
-    if question.kind == Kind.LIST:
+    if question.kind in (Kind.LIST, Kind.MULTI):
         return len(value or ()) >= max(question.min_items, 1 if question.required else 0)
     return value is not None and value != ""
 
 
-def letter_slot(partner_id: str) -> str:
-    return f"att_letters:{partner_id}"
+def letter_slot(question: Question, entry_id: str) -> str:
+    """Where the file of one entry of a LETTERS question is kept (`att_letters:<partner id>`)."""
+    return f"{question.key}:{entry_id}"
 
 
 @dataclass(frozen=True)
@@ -123,7 +119,8 @@ class SectionCheck:
         return not self.missing and not self.problems
 
 
-def _section_problems(key: str, answers: Answers, rules: FundingRules) -> list[Problem]:
+def fund_section_problems(key: str, answers: Answers, rules: FundingRules) -> list[Problem]:
+    """The Cooperation Fund's rules across answers, section by section."""
     if key == "project" and answers.get("collective") is False:
         return [Problem("not_collective")]
     if key == "narrative":
@@ -154,19 +151,31 @@ def _results_problems(answers: Answers) -> list[Problem]:
     return problems
 
 
-def check_dossier(
-    answers: Answers, files: Mapping[str, int], rules: FundingRules
+def check_record(
+    form: Form, answers: Answers, files: Mapping[str, int], rules: FundingRules
 ) -> list[SectionCheck]:
     """Section by section: required answers still missing and rules that do not hold."""
     checks = []
-    for index, section in enumerate(SECTIONS):
+    for index, section in enumerate(form.sections):
         missing = [
             q
             for q in section.questions
             if q.required and q.visible(answers) and not is_answered(q, answers, files)
         ]
-        checks.append(SectionCheck(index, missing, _section_problems(section.key, answers, rules)))
+        checks.append(SectionCheck(index, missing, form.section_rules(section.key, answers, rules)))
     return checks
+
+
+def first_missing(form: Form, checks: list[SectionCheck]) -> str | None:
+    """Where "fix what is missing" leads: the first missing answer, else the question that fixes
+    the first rule that fails."""
+    for check in checks:
+        if check.missing:
+            return check.missing[0].key
+    for check in checks:
+        for problem in check.problems:
+            return form.problem_targets.get(problem.code, form.default_target)
+    return None
 
 
 def is_complete(checks: list[SectionCheck]) -> bool:

@@ -4,20 +4,20 @@ from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.countries import country_name
-from bot.domain.forms import QUESTIONS
+from bot.domain.fund_form import FUND_FORM
+from bot.domain.records import Person, Record
 from bot.domain.rules import financing
 from bot.screens.common import locale, money
 from bot.screens.financing import share_text
-from storage.models import Account, Dossier
 
 
-def secretariat_card(dossier: Dossier, sender: Account) -> str:
+def secretariat_card(record: Record, sender: Person) -> str:
     """The new-dossier card for the Secretariat's chat, in the current (the chat's) language."""
-    answers = dossier.answers
+    answers = record.answers
     plan = financing(answers)
-    sector = QUESTIONS["sector"].choice_label(answers.get("sector"))
+    sector = FUND_FORM.questions["sector"].choice_label(answers.get("sector"))
     lines = [
-        "<b>" + _("📥 New dossier {reference}").format(reference=dossier.reference) + "</b>",
+        "<b>" + _("📥 New dossier {reference}").format(reference=record.reference) + "</b>",
         _("City: {city} ({country})").format(
             city=html.quote(answers.get("city", "")),
             country=html.quote(country_name(answers.get("country", ""), locale())),
@@ -29,8 +29,8 @@ def secretariat_card(dossier: Dossier, sender: Account) -> str:
             amount=money(plan.fund, plan.currency), share=share_text(plan, plan.fund)
         ),
         _("Sent by: {name}, {function}").format(
-            name=html.quote(sender.full_name or sender.first_name),
-            function=html.quote(sender.function or ""),
+            name=html.quote(sender.profile.get("full_name") or sender.first_name),
+            function=html.quote(sender.profile.get("function") or ""),
         ),
     ]
     return "\n".join(lines)

@@ -36,6 +36,9 @@ def shown_answer(question: Question, value: Any, currency: str | None = None) ->
     if kind == Kind.CHOICE:
         label = question.choice_label(value)
         return html.quote(_(label) if label else str(value))
+    if kind == Kind.MULTI:
+        labels = [question.choice_label(v) for v in value]
+        return html.quote(", ".join(_(label) for label in labels if label)) or "—"
     if kind == Kind.YES_NO:
         return _("Yes") if value else _("No")
     if kind == Kind.WHOLE:

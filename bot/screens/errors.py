@@ -6,12 +6,13 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.answers import AnswerError
 from bot.domain.dates import format_long
+from bot.domain.flow import MoveRefused
 from bot.domain.forms import MAX_FILES
 from bot.domain.numbers import format_number
 from bot.screens.common import locale
 
 
-def refusal(error: AnswerError) -> str:
+def refusal(error: AnswerError | MoveRefused) -> str:
     d = error.details
     code = error.code
     if code == "too_short":
@@ -37,6 +38,14 @@ def refusal(error: AnswerError) -> str:
         return _("This question already has {count} files. Remove one to add another.").format(
             count=MAX_FILES
         )
+    if code == "multi_max":
+        return _("At most {count} choices: take one away to choose another.").format(
+            count=d["maximum"]
+        )
+    if code == "multi_min":
+        return _("Choose at least {count}, then “Done”.").format(count=d["minimum"])
+    if code == "list_full":
+        return _("This list is full ({count} entries).").format(count=d["count"])
     if code == "number_out_of_range":
         return _("Expected a whole number from {minimum} to {maximum}.").format(
             minimum=format_number(d["minimum"], locale()),
@@ -77,4 +86,5 @@ def _simple() -> dict[str, str]:
         "text_expected": _("Please answer with a text message."),
         "own_contact": _("Please share your own contact, or type the number."),
         "not_expecting_file": _("I am not expecting a file at this question."),
+        "not_here": _("This button does nothing at this question."),
     }

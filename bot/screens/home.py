@@ -4,14 +4,14 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.countries import country_name
 from bot.domain.dates import format_long
-from bot.domain.profile_form import PROFILE_QUESTIONS
+from bot.domain.profile_form import PROFILE_FORM
+from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
-from bot.screens.common import locale
-from bot.telegram.callbacks import Home, Lang, Menu, Profile
-from storage.models import Account, Dossier
+from bot.screens.common import locale, shown_answer
+from bot.screens.review import record_title
+from bot.telegram.callbacks import Home, Lang, menu_data
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
 
@@ -20,17 +20,17 @@ def _home(text: str, action: str) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=Home(action=action).pack())]
 
 
-def welcome(account: Account, registered: bool) -> Screen:
+def welcome(person: Person) -> Screen:
     text = "\n".join(
         [
-            "<b>" + _("Hello {name}!").format(name=html.quote(account.first_name or "")) + "</b>",
+            "<b>" + _("Hello {name}!").format(name=html.quote(person.first_name or "")) + "</b>",
             _("I help member cities prepare their application to the AIMF Cooperation Fund."),
             _("I check the cofinancing and the completeness of the dossier, question by question."),
             _("Then I send it to the Permanent Secretariat and tell you what follows."),
         ]
     )
     rows = [_home(_("📂 Start a dossier"), "new")]
-    if registered:
+    if person.registered:
         rows.append(_home(_("🗂 My dossiers"), "list"))
     else:
         rows.insert(0, _home(_("📝 Register my city"), "register"))
@@ -62,31 +62,22 @@ def language_screen() -> Screen:
     return Screen(_("Choose your language:"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def profile_value(account: Account, key: str) -> str:
-    value = getattr(account, key)
-    if not value:
-        return _("missing")
-    if key == "country":
-        return html.quote(country_name(value, locale()))
-    return html.quote(value)
-
-
-def profile_screen(account: Account) -> Screen:
+def profile_screen(person: Person) -> Screen:
+    """The profile form's review: every answer, and a button to change each."""
+    questions = PROFILE_FORM.visible_questions(person.profile)
     lines = ["<b>" + _("Your profile") + "</b>"]
-    lines += [
-        _("{label}: {value}").format(
-            label=html.quote(_(q.label)), value=profile_value(account, q.key)
-        )
-        for q in PROFILE_QUESTIONS
-    ]
+    for q in questions:
+        value = person.profile.get(q.key)
+        shown = shown_answer(q, value) if value else _("missing")
+        lines.append(_("{label}: {value}").format(label=html.quote(_(q.label)), value=shown))
     rows = [
         [
             InlineKeyboardButton(
                 text=_("✏️ {field}").format(field=_(q.label)),
-                callback_data=Profile(action="edit", value=q.key).pack(),
+                callback_data=menu_data(PROFILE_RECORD, "jump", q.key),
             )
         ]
-        for q in PROFILE_QUESTIONS
+        for q in questions
     ]
     return Screen("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -96,38 +87,31 @@ def status_label(status: str) -> str:
     return _(label) if label else status
 
 
-def dossier_title(dossier: Dossier) -> str:
-    return dossier.answers.get("title") or _("Untitled dossier")
-
-
-def dossiers_screen(dossiers: list[Dossier]) -> Screen:
-    if not dossiers:
+def dossiers_screen(records: list[Record]) -> Screen:
+    if not records:
         text = _("Your city has no dossier yet.")
     else:
         text = "<b>" + _("Your city's dossiers") + "</b>\n" + _("Choose one to continue or view.")
     rows = []
-    for dossier in dossiers[:30]:
-        mark = dossier.reference or "📝"
-        label = f"{mark} · {dossier_title(dossier)} · {status_label(dossier.status)}"
+    for record in records[:30]:
+        mark = record.reference or "📝"
+        label = f"{mark} · {record_title(record)} · {status_label(record.status)}"
         rows.append(
-            [
-                InlineKeyboardButton(
-                    text=label[:60], callback_data=Menu(dossier=dossier.id, action="open").pack()
-                )
-            ]
+            [InlineKeyboardButton(text=label[:60], callback_data=menu_data(record.id, "open"))]
         )
     rows.append(_home(_("➕ New dossier"), "new"))
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def statuses_screen(dossiers: list[Dossier]) -> Screen:
-    if not dossiers:
+def statuses_screen(records: list[Record]) -> Screen:
+    if not records:
         return Screen(_("Your city has no dossier yet. Start one with /new."))
     lines = ["<b>" + _("Status of your city's dossiers") + "</b>"]
-    for dossier in dossiers:
-        when = dossier.submitted_at or dossier.updated_at
+    for record in records:
+        when = record.submitted_at or record.updated_at
+        day = format_long(when.date(), locale()) if when else "—"
         lines.append(
-            f"• {html.quote(dossier.reference or '—')} · {html.quote(dossier_title(dossier))}\n"
-            f"   {status_label(dossier.status)} · {format_long(when.date(), locale())}"
+            f"• {html.quote(record.reference or '—')} · {html.quote(record_title(record))}\n"
+            f"   {status_label(record.status)} · {day}"
         )
     return Screen("\n".join(lines))

@@ -1,8 +1,7 @@
-"""The screen for the person's current position in the questionnaire."""
+"""The screen for the person's current position in a form."""
 
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from html import unescape
 from typing import Any
 
@@ -12,25 +11,15 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
 from bot.domain.flow import current_field, current_question
-from bot.domain.forms import (
-    MAX_ITEMS,
-    QUESTIONS,
-    SECTIONS,
-    Answers,
-    Kind,
-    Question,
-    confirmed_partners,
-)
+from bot.domain.forms import ATTACHMENTS, MAX_ITEMS, Kind, Question
 from bot.domain.navigation import Cursor, item_fields, position
 from bot.domain.numbers import format_number
+from bot.domain.records import FileInfo, Record, letter_target, slot_files
 from bot.domain.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
 from bot.screens.common import locale, money, shown_answer, strip_tags
 from bot.screens.financing import coach
 from bot.telegram.callbacks import menu_data, step_data
-from storage.models import Attachment
-
-COACHED = frozenset({"budget_lines", "fund_amount", "city_amount", "city_kind", "partners"})
 
 
 def step_at(cursor: Cursor) -> str:
@@ -42,20 +31,26 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-def header(answers: Answers, cursor: Cursor) -> str:
-    section, sections, number, count = position(answers, cursor.q)
-    title = _(SECTIONS[section - 1].title)
-    return (
-        "<i>"
-        + _("Section {section}/{sections} · {title} · question {number}/{count}").format(
-            section=section, sections=sections, title=html.quote(title), number=number, count=count
+def header(record: Record) -> str:
+    form, cursor = record.form, record.cursor
+    section, sections, number, count = position(form, record.answers, cursor.q)
+    if sections == 1:
+        text = _("{title} · question {number}/{count}").format(
+            title=html.quote(_(form.title)), number=number, count=count
         )
-        + "</i>"
-    )
+    else:
+        text = _("Section {section}/{sections} · {title} · question {number}/{count}").format(
+            section=section,
+            sections=sections,
+            title=html.quote(_(form.sections[section - 1].title)),
+            number=number,
+            count=count,
+        )
+    return "<i>" + text + "</i>"
 
 
-def hint(question: Question, answers: Answers) -> str | None:
-    kind, currency = question.kind, answers.get("currency")
+def hint(question: Question, currency: str | None) -> str | None:
+    kind = question.kind
     if kind == Kind.TEXT and question.min_len > 1:
         return _("Between {minimum} and {maximum} characters.").format(
             minimum=question.min_len, maximum=question.max_len
@@ -79,96 +74,122 @@ def hint(question: Question, answers: Answers) -> str | None:
     return None
 
 
-def _choice_rows(question: Question, dossier_id: int, at: str) -> list[list[InlineKeyboardButton]]:
-    if question.kind == Kind.YES_NO:
-        return [
-            [
-                _button(_("Yes"), step_data(dossier_id, at, "c", "1")),
-                _button(_("No"), step_data(dossier_id, at, "c", "0")),
-            ]
-        ]
-    buttons = [
-        _button(_(c.label), step_data(dossier_id, at, "c", c.value)) for c in question.choices
-    ]
-    width = (
-        4 if question.key == "currency" else (1 if any(len(b.text) > 18 for b in buttons) else 2)
-    )
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def question_screen(
-    dossier_id: int,
-    answers: Answers,
-    cursor: Cursor,
-    files: list[Attachment],
-    rules: FundingRules,
-) -> Screen:
-    question = current_question(cursor)
+def _width(question: Question, buttons: list[InlineKeyboardButton]) -> int:
+    if question.columns is not None:
+        return question.columns
+    return 1 if any(len(b.text) > 18 for b in buttons) else 2
+
+
+def _choice_rows(question: Question, record_id: int, at: str) -> list[list[InlineKeyboardButton]]:
+    if question.kind == Kind.YES_NO:
+        return [
+            [
+                _button(_("Yes"), step_data(record_id, at, "c", "1")),
+                _button(_("No"), step_data(record_id, at, "c", "0")),
+            ]
+        ]
+    buttons = [
+        _button(_(c.label), step_data(record_id, at, "c", c.value)) for c in question.choices
+    ]
+    return _rows(buttons, _width(question, buttons))
+
+
+def _menu_row(record: Record) -> list[list[InlineKeyboardButton]]:
+    """The way out of a question: the dossier menu; for a profile answer being changed, back to
+    the profile (registration itself has no way around its questions)."""
+    if not record.is_profile:
+        return [[_button(_("☰ Dossier menu"), menu_data(record.id, "sections"))]]
+    if record.cursor.jump:
+        return [[_button(_("↩ Cancel"), menu_data(record.id, "review"))]]
+    return []
+
+
+def question_screen(record: Record, rules: FundingRules) -> Screen:
+    question = current_question(record.form, record.cursor)
     assert question is not None
-    if cursor.field is not None:
-        return _field_screen(dossier_id, answers, cursor, question)
+    if record.cursor.field is not None:
+        return _field_screen(record, question)
     if question.kind == Kind.LIST:
-        return _list_screen(dossier_id, answers, cursor, question, rules)
-    if question.kind in (Kind.FILES, Kind.LETTERS):
-        return _files_screen(dossier_id, answers, cursor, question, files)
-    parts = [header(answers, cursor), "<b>" + html.quote(_(question.prompt)) + "</b>"]
-    if (text := hint(question, answers)) is not None:
+        return _list_screen(record, question, rules)
+    if question.kind == Kind.MULTI:
+        return _multi_screen(record, question)
+    if question.kind in ATTACHMENTS:
+        return _files_screen(record, question)
+    answers, currency = record.answers, record.currency
+    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    if (text := hint(question, currency)) is not None:
         parts.append("<i>" + text + "</i>")
-    has_answer = question.key in answers and answers[question.key] is not None
+    has_answer = answers.get(question.key) is not None
     if has_answer:
-        current = shown_answer(question, answers[question.key], answers.get("currency"))
+        current = shown_answer(question, answers[question.key], currency)
         parts.append(_("Current answer: {answer}").format(answer=current))
-    if question.key in COACHED:
+    if question.key in record.form.coached:
         parts.append(coach(answers, rules))
-    keyboard = _question_keyboard(dossier_id, question.key, has_answer, locale())
-    return Screen("\n\n".join(parts), keyboard)
-
-
-@lru_cache(maxsize=4096)
-def _question_keyboard(
-    dossier_id: int, key: str, has_answer: bool, _language: str
-) -> InlineKeyboardMarkup:
-    """A question's buttons depend on nothing else, and building them is most of a screen's cost;
-    `_language` is part of the cache key because the labels are translated into it."""
-    question = QUESTIONS[key]
     rows = (
-        _choice_rows(question, dossier_id, key)
+        _choice_rows(question, record.id, question.key)
         if question.choices or question.kind == Kind.YES_NO
         else []
     )
-    nav = [_button(_("◀ Back"), step_data(dossier_id, key, "back"))]
+    nav = [_button(_("◀ Back"), step_data(record.id, question.key, "back"))]
     if not question.required:
-        nav.append(_button(_("Skip ⏭"), step_data(dossier_id, key, "skip")))
+        nav.append(_button(_("Skip ⏭"), step_data(record.id, question.key, "skip")))
     if has_answer:
-        nav.append(_button(_("Keep ✔"), step_data(dossier_id, key, "keep")))
+        nav.append(_button(_("Keep ✔"), step_data(record.id, question.key, "keep")))
     rows.append(nav)
-    rows.append([_button(_("☰ Dossier menu"), menu_data(dossier_id, "sections"))])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    rows.extend(_menu_row(record))
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def _field_screen(dossier_id: int, answers: Answers, cursor: Cursor, question: Question) -> Screen:
-    field = current_field(cursor)
+def _field_screen(record: Record, question: Question) -> Screen:
+    cursor = record.cursor
+    field = current_field(record.form, cursor)
     assert field is not None
-    item = cursor.item or {}
-    fields = item_fields(question, item)
+    fields = item_fields(question, cursor.item or {})
     number = next((i for i, f in enumerate(fields) if f.key == field.key), 0) + 1
     at = step_at(cursor)
     parts = [
-        header(answers, cursor),
+        header(record),
         _("{list} · new entry · {number}/{count}").format(
             list=html.quote(_(question.label)), number=number, count=len(fields)
         ),
         "<b>" + html.quote(_(field.prompt)) + "</b>",
     ]
-    if (text := hint(field, answers)) is not None:
+    if (text := hint(field, record.currency)) is not None:
         parts.append("<i>" + text + "</i>")
-    rows = _choice_rows(field, dossier_id, at) if field.choices or field.kind == Kind.YES_NO else []
+    rows = _choice_rows(field, record.id, at) if field.choices or field.kind == Kind.YES_NO else []
     rows.append(
         [
-            _button(_("◀ Back"), step_data(dossier_id, at, "back")),
-            _button(_("✖ Cancel this entry"), step_data(dossier_id, at, "cancel")),
+            _button(_("◀ Back"), step_data(record.id, at, "back")),
+            _button(_("✖ Cancel this entry"), step_data(record.id, at, "cancel")),
         ]
     )
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _multi_screen(record: Record, question: Question) -> Screen:
+    """Toggle buttons (✅ on the chosen ones), then "Done"; each toggle is saved at once."""
+    at = step_at(record.cursor)
+    chosen = set(record.answers.get(question.key) or ())
+    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    parts.append("<i>" + _("Tap to choose or unchoose, then “Done”.") + "</i>")
+    if question.max_items is not None:
+        parts.append(_("At most {count} choices.").format(count=question.max_items))
+    buttons = [
+        _button(
+            ("✅ " if c.value in chosen else "▫️ ") + _(c.label),
+            step_data(record.id, at, "t", c.value),
+        )
+        for c in question.choices
+    ]
+    rows = _rows(buttons, _width(question, buttons))
+    nav = [_button(_("◀ Back"), step_data(record.id, at, "back"))]
+    nav.append(_button(_("Done ✔"), step_data(record.id, at, "done")))
+    rows.append(nav)
+    rows.extend(_menu_row(record))
     return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -188,13 +209,11 @@ def item_summary(
     return html.quote(plain if len(plain) <= limit else plain[: limit - 1] + "…")
 
 
-def _list_screen(
-    dossier_id: int, answers: Answers, cursor: Cursor, question: Question, rules: FundingRules
-) -> Screen:
-    at = step_at(cursor)
-    items = answers.get(question.key) or []
-    currency = answers.get("currency")
-    parts = [header(answers, cursor), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+def _list_screen(record: Record, question: Question, rules: FundingRules) -> Screen:
+    at = step_at(record.cursor)
+    items = record.answers.get(question.key) or []
+    currency = record.currency
+    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
     if items:
         parts.append(
             "\n".join(
@@ -206,51 +225,44 @@ def _list_screen(
         parts.append(_("No entry yet."))
     if len(items) < question.min_items:
         parts.append(_("At least {count} entries are needed.").format(count=question.min_items))
-    if question.key in COACHED:
-        parts.append(coach(answers, rules))
+    if question.key in record.form.coached:
+        parts.append(coach(record.answers, rules))
     rows = []
     if len(items) < MAX_ITEMS:
-        rows.append([_button(_("➕ Add an entry"), step_data(dossier_id, at, "add"))])
+        rows.append([_button(_("➕ Add an entry"), step_data(record.id, at, "add"))])
     else:
         parts.append(_("This list is full ({count} entries).").format(count=MAX_ITEMS))
     if items:
-        rows.append([_button(_("🗑 Remove an entry"), step_data(dossier_id, at, "rm"))])
+        rows.append([_button(_("🗑 Remove an entry"), step_data(record.id, at, "rm"))])
     rows.append(
         [
-            _button(_("◀ Back"), step_data(dossier_id, at, "back")),
-            _button(_("Done ✔"), step_data(dossier_id, at, "done")),
+            _button(_("◀ Back"), step_data(record.id, at, "back")),
+            _button(_("Done ✔"), step_data(record.id, at, "done")),
         ]
     )
-    rows.append([_button(_("☰ Dossier menu"), menu_data(dossier_id, "sections"))])
+    rows.extend(_menu_row(record))
     return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def removal_screen(dossier_id: int, answers: Answers, cursor: Cursor) -> Screen:
-    """Pick the entry or file to remove."""
-    question = current_question(cursor)
+def removal_screen(record: Record) -> Screen:
+    """Pick the entry to remove."""
+    question = current_question(record.form, record.cursor)
     assert question is not None
-    at = step_at(cursor)
-    currency = answers.get("currency")
+    at = step_at(record.cursor)
     rows = []
-    for n, item in enumerate(answers.get(question.key) or [], 1):
-        label = f"🗑 {n}. " + _plain(item_summary(question, item, currency, 50))
-        rows.append([_button(label[:60], step_data(dossier_id, at, "rmi", item["id"]))])
-    rows.append([_button(_("↩ Cancel"), step_data(dossier_id, at, "show"))])
+    for n, item in enumerate(record.answers.get(question.key) or [], 1):
+        label = f"🗑 {n}. " + _plain(item_summary(question, item, record.currency, 50))
+        rows.append([_button(label[:60], step_data(record.id, at, "rmi", item["id"]))])
+    rows.append([_button(_("↩ Cancel"), step_data(record.id, at, "show"))])
     return Screen(_("Which entry should be removed?"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def file_removal_screen(dossier_id: int, cursor: Cursor, files: list[Attachment]) -> Screen:
-    at = step_at(cursor)
+def file_removal_screen(record: Record, files: list[FileInfo]) -> Screen:
+    at = step_at(record.cursor)
     rows = [
-        [
-            _button(
-                f"🗑 {f.file_name}"[:60],
-                step_data(dossier_id, at, "rmf", str(f.id)),
-            )
-        ]
-        for f in files
+        [_button(f"🗑 {f.name}"[:60], step_data(record.id, at, "rmf", str(f.id)))] for f in files
     ]
-    rows.append([_button(_("↩ Cancel"), step_data(dossier_id, at, "show"))])
+    rows.append([_button(_("↩ Cancel"), step_data(record.id, at, "show"))])
     return Screen(_("Which file should be removed?"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -258,34 +270,21 @@ def _plain(markup: str) -> str:
     return unescape(strip_tags(markup))
 
 
-def slot_files(question: Question, answers: Answers, files: list[Attachment]) -> list[Attachment]:
-    if question.kind == Kind.LETTERS:
-        slots = {letter_slot(p["id"]) for p in confirmed_partners(answers)}
-        return [f for f in files if f.slot in slots]
-    return [f for f in files if f.slot == question.key]
-
-
-def letter_target(answers: Answers, files: list[Attachment]) -> dict[str, Any] | None:
-    """The first confirmed partner whose commitment letter is still missing."""
-    have = {f.slot for f in files}
-    return next((p for p in confirmed_partners(answers) if letter_slot(p["id"]) not in have), None)
-
-
-def _files_screen(
-    dossier_id: int, answers: Answers, cursor: Cursor, question: Question, files: list[Attachment]
-) -> Screen:
-    at = step_at(cursor)
+def _files_screen(record: Record, question: Question) -> Screen:
+    at = step_at(record.cursor)
+    answers, files = record.answers, record.files
     mine = slot_files(question, answers, files)
-    parts = [header(answers, cursor), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
     if question.kind == Kind.LETTERS:
         have = {f.slot for f in mine}
+        entries = question.per_entry(answers) if question.per_entry else []
         parts.append(
             "\n".join(
-                ("✅ " if letter_slot(p["id"]) in have else "❌ ") + html.quote(p["name"])
-                for p in confirmed_partners(answers)
+                ("✅ " if letter_slot(question, e["id"]) in have else "❌ ") + html.quote(e["name"])
+                for e in entries
             )
         )
-        target = letter_target(answers, files)
+        target = letter_target(question, answers, files)
         if target is not None:
             parts.append(
                 _("Send the commitment letter of {partner}.").format(
@@ -304,19 +303,19 @@ def _files_screen(
         parts.append(
             _("Received:")
             + "\n"
-            + "\n".join(f"📄 {html.quote(f.file_name)} ({_size(f.size)})" for f in mine)
+            + "\n".join(f"📄 {html.quote(f.name)} ({_size(f.size)})" for f in mine)
         )
     rows = []
     if mine:
-        rows.append([_button(_("🗑 Remove a file"), step_data(dossier_id, at, "rmfiles"))])
+        rows.append([_button(_("🗑 Remove a file"), step_data(record.id, at, "rmfiles"))])
     done_label = _("Done ✔") if mine or question.required else _("Skip ⏭")
     rows.append(
         [
-            _button(_("◀ Back"), step_data(dossier_id, at, "back")),
-            _button(done_label, step_data(dossier_id, at, "done")),
+            _button(_("◀ Back"), step_data(record.id, at, "back")),
+            _button(done_label, step_data(record.id, at, "done")),
         ]
     )
-    rows.append([_button(_("☰ Dossier menu"), menu_data(dossier_id, "sections"))])
+    rows.extend(_menu_row(record))
     return Screen("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows))
 
 

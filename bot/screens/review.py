@@ -1,27 +1,18 @@
 """The review: every answer and the completeness checklist, section by section."""
 
-from collections.abc import Mapping
-
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.forms import LEVELS, SECTIONS, Answers, Kind, Question
-from bot.domain.rules import (
-    FundingRules,
-    Problem,
-    SectionCheck,
-    check_dossier,
-    financing,
-    is_answered,
-    is_complete,
-)
+from bot.domain.forms import ATTACHMENTS, Answers, Kind, Problem, Question
+from bot.domain.fund_form import LEVELS
+from bot.domain.records import Record, slot_files
+from bot.domain.rules import FundingRules, SectionCheck, financing, is_answered, is_complete
 from bot.screens.base import Screen
 from bot.screens.common import shown_answer, split_messages
 from bot.screens.financing import problem_text
-from bot.screens.question import item_summary, slot_files
+from bot.screens.question import item_summary
 from bot.telegram.callbacks import menu_data
-from storage.models import Attachment, Dossier
 
 
 def rule_text(problem: Problem, answers: Answers) -> str:
@@ -39,65 +30,59 @@ def rule_text(problem: Problem, answers: Answers) -> str:
     return problem_text(problem, financing(answers))
 
 
-def _answer_line(
-    question: Question, answers: Answers, files: list[Attachment], counts: Mapping[str, int]
-) -> str:
-    done = is_answered(question, answers, counts)
-    mark = "✅" if done else ("❌" if question.required else "▫️")
+def mark(question: Question, record: Record) -> str:
+    if is_answered(question, record.answers, record.counts):
+        return "✅"
+    return "❌" if question.required else "▫️"
+
+
+def _answer_line(question: Question, record: Record) -> str:
+    answers = record.answers
     label = html.quote(_(question.label))
     absent = _("missing") if question.required else "—"
-    if question.kind in (Kind.FILES, Kind.LETTERS):
-        names = [html.quote(f.file_name) for f in slot_files(question, answers, files)]
+    if question.kind in ATTACHMENTS:
+        names = [html.quote(f.name) for f in slot_files(question, answers, record.files)]
         value = ", ".join(names) if names else absent
     elif question.kind == Kind.LIST:
         items = answers.get(question.key) or []
-        currency = answers.get("currency")
         value = (
             "".join(
-                f"\n    {n}. {item_summary(question, item, currency)}"
+                f"\n    {n}. {item_summary(question, item, record.currency)}"
                 for n, item in enumerate(items, 1)
             )
             or absent
         )
     elif question.key in answers:
-        value = shown_answer(question, answers[question.key], answers.get("currency"))
+        value = shown_answer(question, answers[question.key], record.currency)
     else:
         value = absent
-    return f"{mark} " + _("{label}: {value}").format(label=label, value=value)
+    return f"{mark(question, record)} " + _("{label}: {value}").format(label=label, value=value)
 
 
-def review_blocks(
-    answers: Answers, files: list[Attachment], counts: Mapping[str, int], rules: FundingRules
-) -> tuple[list[str], list[SectionCheck]]:
-    checks = check_dossier(answers, counts, rules)
+def review_blocks(record: Record, checks: list[SectionCheck]) -> list[str]:
     blocks = []
-    for check, section in zip(checks, SECTIONS, strict=True):
-        mark = "✅" if check.complete else "❌"
-        lines = [f"<b>{mark} {check.index + 1}. {html.quote(_(section.title))}</b>"]
-        lines += [
-            _answer_line(q, answers, files, counts) for q in section.questions if q.visible(answers)
-        ]
-        lines += ["⚠️ " + rule_text(p, answers) for p in check.problems]
+    for check, section in zip(checks, record.form.sections, strict=True):
+        status = "✅" if check.complete else "❌"
+        lines = [f"<b>{status} {check.index + 1}. {html.quote(_(section.title))}</b>"]
+        lines += [_answer_line(q, record) for q in section.questions if q.visible(record.answers)]
+        lines += ["⚠️ " + rule_text(p, record.answers) for p in check.problems]
         blocks.append("\n".join(lines))
-    return blocks, checks
+    return blocks
 
 
-def review_screens(
-    dossier: Dossier,
-    files: list[Attachment],
-    counts: Mapping[str, int],
-    rules: FundingRules,
-    editable: bool,
-) -> list[Screen]:
+def record_title(record: Record) -> str:
+    return record.title or _("Untitled dossier")
+
+
+def review_screens(record: Record, rules: FundingRules) -> list[Screen]:
     """The review, cut into messages Telegram accepts; the last one carries the buttons."""
-    answers = dossier.answers
-    blocks, checks = review_blocks(answers, files, counts, rules)
-    title = answers.get("title") or _("Untitled dossier")
-    intro = "<b>" + _("Review of “{title}”").format(title=html.quote(title)) + "</b>"
-    if dossier.reference:
-        intro += "\n" + _("Reference: {reference}").format(reference=dossier.reference)
+    checks = record.checks(rules)
+    blocks = review_blocks(record, checks)
+    intro = "<b>" + _("Review of “{title}”").format(title=html.quote(record_title(record))) + "</b>"
+    if record.reference:
+        intro += "\n" + _("Reference: {reference}").format(reference=record.reference)
     complete = is_complete(checks)
-    if not editable:
+    if not record.editable:
         outro = _("This dossier has been submitted; it can no longer be changed here.")
     elif complete:
         outro = _("✅ The dossier is complete. You can submit it to the Secretariat.")
@@ -108,72 +93,53 @@ def review_screens(
         )
     messages = split_messages([intro, *blocks, outro])
     rows: list[list[InlineKeyboardButton]] = []
-    if editable:
+    if record.editable:
         if complete:
-            rows.append([_button(_("📤 Submit to the Secretariat"), dossier.id, "submit")])
+            rows.append([_button(_("📤 Submit to the Secretariat"), record.id, "submit")])
         else:
-            rows.append([_button(_("▶ Fix what is missing"), dossier.id, "fix")])
-        rows.append([_button(_("☰ Dossier menu"), dossier.id, "sections")])
+            rows.append([_button(_("▶ Fix what is missing"), record.id, "fix")])
+        rows.append([_button(_("☰ Dossier menu"), record.id, "sections")])
     markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     return [Screen(text) for text in messages[:-1]] + [Screen(messages[-1], markup)]
 
 
-def first_missing(checks: list[SectionCheck], answers: Answers) -> str | None:
-    """Where "fix what is missing" leads: the first missing answer, else a section with a rule
-    that fails."""
-    for check in checks:
-        if check.missing:
-            return check.missing[0].key
-    problem_targets = {
-        "not_collective": "collective",
-        "beneficiaries_over": "beneficiaries",
-        "levels_missing": "indicators",
-        "gender_result_missing": "indicators",
-    }
-    for check in checks:
-        for problem in check.problems:
-            return problem_targets.get(problem.code, "fund_amount")
-    return None
+def _button(text: str, record_id: int, action: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=menu_data(record_id, action, value))
 
 
-def _button(text: str, dossier_id: int, action: str, value: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=menu_data(dossier_id, action, value))
-
-
-def sections_screen(dossier: Dossier, checks: list[SectionCheck]) -> Screen:
-    title = dossier.answers.get("title") or _("Untitled dossier")
-    text = "<b>" + html.quote(title) + "</b>\n" + _("Choose a section to see or change answers.")
+def sections_screen(record: Record, checks: list[SectionCheck]) -> Screen:
+    text = (
+        "<b>"
+        + html.quote(record_title(record))
+        + "</b>\n"
+        + _("Choose a section to see or change answers.")
+    )
     rows = [
         [
             _button(
                 f"{'✅' if check.complete else '❌'} {check.index + 1}. {_(section.title)}",
-                dossier.id,
+                record.id,
                 "section",
                 str(check.index),
             )
         ]
-        for check, section in zip(checks, SECTIONS, strict=True)
+        for check, section in zip(checks, record.form.sections, strict=True)
     ]
-    rows.append([_button(_("📋 Review and submit"), dossier.id, "review")])
-    rows.append([_button(_("▶ Continue"), dossier.id, "resume")])
-    rows.append([_button(_("🗑 Delete this draft"), dossier.id, "delete")])
+    rows.append([_button(_("📋 Review and submit"), record.id, "review")])
+    rows.append([_button(_("▶ Continue"), record.id, "resume")])
+    rows.append([_button(_("🗑 Delete this draft"), record.id, "delete")])
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def section_screen(
-    dossier: Dossier, index: int, counts: Mapping[str, int], check: SectionCheck
-) -> Screen:
-    section = SECTIONS[index]
-    answers = dossier.answers
+def section_screen(record: Record, index: int, check: SectionCheck) -> Screen:
+    section = record.form.sections[index]
     lines = [f"<b>{index + 1}. {html.quote(_(section.title))}</b>"]
-    lines += ["⚠️ " + rule_text(p, answers) for p in check.problems]
+    lines += ["⚠️ " + rule_text(p, record.answers) for p in check.problems]
     lines.append(_("Choose a question to change its answer."))
-    rows = []
-    for question in section.questions:
-        if not question.visible(answers):
-            continue
-        done = is_answered(question, answers, counts)
-        mark = "✅" if done else ("❌" if question.required else "▫️")
-        rows.append([_button(f"{mark} {_(question.label)}", dossier.id, "jump", question.key)])
-    rows.append([_button(_("◀ Sections"), dossier.id, "sections")])
+    rows = [
+        [_button(f"{mark(q, record)} {_(q.label)}", record.id, "jump", q.key)]
+        for q in section.questions
+        if q.visible(record.answers)
+    ]
+    rows.append([_button(_("◀ Sections"), record.id, "sections")])
     return Screen("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))

@@ -8,9 +8,10 @@ MAX_CALLBACK_BYTES = 64  # Telegram refuses longer callback data
 
 
 class Step(CallbackData, prefix="q"):
-    """An action on the question the person is at; `at` names it, so an old button is detected."""
+    """An action on the question the person is at; `at` names it, so an old button is detected.
+    `record` is a dossier's id, or 0 for the person's own profile."""
 
-    dossier: int
+    record: int
     at: str
     action: str
     value: str = ""
@@ -28,29 +29,24 @@ def _packed(prefix: str, *parts: int | str) -> str:
     return data
 
 
-def step_data(dossier: int, at: str, action: str, value: str = "") -> str:
-    return _packed(Step.__prefix__, dossier, at, action, value)
+def step_data(record: int, at: str, action: str, value: str = "") -> str:
+    return _packed(Step.__prefix__, record, at, action, value)
 
 
-def menu_data(dossier: int, action: str, value: str = "") -> str:
-    return _packed(Menu.__prefix__, dossier, action, value)
+def menu_data(record: int, action: str, value: str = "") -> str:
+    return _packed(Menu.__prefix__, record, action, value)
 
 
 class Menu(CallbackData, prefix="m"):
-    """Dossier-level actions that are valid whatever question the person is at."""
+    """Record-level actions that are valid whatever question the person is at."""
 
-    dossier: int
+    record: int
     action: str
     value: str = ""
 
 
 class Lang(CallbackData, prefix="lang"):
     code: str
-
-
-class Profile(CallbackData, prefix="p"):
-    action: str
-    value: str = ""
 
 
 class Home(CallbackData, prefix="h"):

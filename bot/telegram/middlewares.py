@@ -17,6 +17,7 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.telegram.context import build_context
 from bot.telegram.fsm_storage import DatabaseStorage, update_session
 from bot.telegram.i18n import language_from_telegram
 from storage.accounts import new_account
@@ -85,6 +86,15 @@ class DatabaseMiddleware(BaseMiddleware):
             record_now(session)
             await session.commit()
             return result
+
+
+class ContextMiddleware(BaseMiddleware):
+    """Gathers what handlers need into one `ctx` (see `bot.telegram.context`)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if "account" in data and data.get("state") is not None:
+            data["ctx"] = build_context(event, data)
+        return await handler(event, data)
 
 
 class CommitBeforeRequest(BaseRequestMiddleware):

@@ -1,9 +1,9 @@
-"""Conversation states; the position inside a dossier itself is stored with the answers."""
+"""Conversation states: which record typed answers go to. The position inside a record is stored
+with its answers."""
 
 from aiogram.fsm.state import State, StatesGroup
 
 
 class Flow(StatesGroup):
-    registering = State()
-    profile_field = State()
+    registering = State()  # the profile form: registering, or changing one profile answer
     dossier = State()

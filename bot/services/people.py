@@ -1,0 +1,77 @@
+"""The person and their profile: registration is a form whose answers are the account's columns."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.countries import fold
+from bot.domain.flow import Move
+from bot.domain.navigation import Cursor
+from bot.domain.profile_form import CITY_KEYS, PROFILE_FORM
+from bot.domain.records import PROFILE_RECORD, Person, Record
+from storage.accounts import PROFILE_COLUMNS, city_for
+from storage.models import Account
+
+assert set(PROFILE_FORM.questions) <= set(PROFILE_COLUMNS), "a profile question has no column"
+
+
+def profile_answers(account: Account) -> dict[str, str]:
+    return {key: value for key in PROFILE_FORM.questions if (value := getattr(account, key))}
+
+
+def person_of(account: Account) -> Person:
+    return Person(
+        telegram_id=account.telegram_id,
+        first_name=account.first_name,
+        language=account.language,
+        profile=profile_answers(account),
+        city_id=account.city_id,
+        active_record_id=account.active_dossier_id,
+    )
+
+
+async def link_city(session: AsyncSession, account: Account) -> None:
+    """Tie the person to their city (found or created) once both name and country are known."""
+    if not account.city_name or not account.country:
+        account.city_id = None
+        return
+    city = await city_for(session, account.city_name, fold(account.city_name), account.country)
+    account.city_id = city.id
+
+
+class Profiles:
+    """One person's profile, for one update."""
+
+    def __init__(self, session: AsyncSession, account: Account) -> None:
+        self.session = session
+        self.account = account
+
+    def record(self) -> Record:
+        return Record(
+            id=PROFILE_RECORD,
+            form=PROFILE_FORM,
+            answers=profile_answers(self.account),
+            cursor=Cursor.from_json(PROFILE_FORM, self.account.profile_cursor),
+        )
+
+    async def apply(self, record: Record, move: Move) -> Record:
+        """Store a move of the profile form: its answers and position in one transaction; a new
+        city or country ties the person to another city (and leaves the draft of the old one)."""
+        changed = {k for k, v in move.answers.items() if record.answers.get(k) != v}
+        for key in changed & set(PROFILE_FORM.questions):
+            setattr(self.account, key, move.answers[key])
+        self.account.profile_cursor = move.cursor.to_json()
+        self.account.profile_version = PROFILE_FORM.version
+        if changed & CITY_KEYS:
+            previous_city = self.account.city_id
+            await link_city(self.session, self.account)
+            if self.account.city_id != previous_city:
+                self.account.active_dossier_id = None
+        await self.session.commit()
+        record.answers, record.cursor = profile_answers(self.account), move.cursor
+        return record
+
+    async def move_to(self, record: Record, cursor: Cursor) -> Record:
+        return await self.apply(record, Move(dict(record.answers), cursor))
+
+    async def set_language(self, code: str) -> None:
+        self.account.language = code
+        await self.session.commit()

@@ -1,0 +1,207 @@
+"""Dossier use cases: open, answer, attach, submit. Each is one transaction, committed before the
+handler replies; an answer and the position are always saved together."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.all_forms import form_named
+from bot.domain.flow import Move
+from bot.domain.forms import Form
+from bot.domain.fund_form import FUND_FORM
+from bot.domain.navigation import Cursor
+from bot.domain.records import FileInfo, Record
+from bot.domain.rules import FundingRules, is_complete
+from bot.domain.sessions import BureauSession, next_session
+from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_delete
+from bot.services.people import profile_answers
+from storage import dossiers as queries
+from storage.files import remove_files, store_file
+from storage.models import Account, Attachment, Dossier
+from storage.outbox import enqueue
+from storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for someone else (the Secretariat's chat), sent through the outbox."""
+
+    chat_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    reference: str
+    session: BureauSession | None
+
+
+def file_info(attachment: Attachment) -> FileInfo:
+    return FileInfo(
+        attachment.id, attachment.slot, attachment.file_name, attachment.size, attachment.sha256
+    )
+
+
+def record_of(row: Dossier, files: list[Attachment] | None = None) -> Record:
+    form = form_named(row.form)
+    return Record(
+        id=row.id,
+        form=form,
+        answers=dict(row.answers or {}),
+        cursor=Cursor.from_json(form, row.cursor),
+        status=row.status,
+        reference=row.reference,
+        files=[file_info(a) for a in files or ()],
+        files_loaded=files is not None,
+        updated_at=row.updated_at,
+        submitted_at=row.submitted_at,
+    )
+
+
+class Dossiers:
+    """The dossiers of one person's city, for one update (one database session)."""
+
+    def __init__(self, session: AsyncSession, account: Account) -> None:
+        self.session = session
+        self.account = account
+
+    async def _row(self, record: Record) -> Dossier:
+        row = await self.session.get(Dossier, record.id)
+        assert row is not None, record.id
+        return row
+
+    async def open_new(self, form: Form = FUND_FORM) -> Record:
+        answers = form.prefilled(profile_answers(self.account))
+        row = await queries.create_dossier(self.session, self.account, answers)
+        row.form, row.form_version = form.key, form.version
+        row.cursor = Cursor(form.first_key()).to_json()
+        self.account.active_dossier_id = row.id
+        await self.session.commit()
+        return record_of(row, [])
+
+    async def load(self, record_id: int, files: bool = True) -> Record | None:
+        """The dossier and its position, if this person's city owns it."""
+        row = await queries.dossier_for(self.session, self.account, record_id)
+        if row is None:
+            return None
+        record = record_of(row)
+        if files:
+            await self.load_files(record)
+        return record
+
+    async def active(self) -> Record | None:
+        """The draft typed answers go to, with its files only if its screen shows them."""
+        if self.account.active_dossier_id is None:
+            return None
+        record = await self.load(self.account.active_dossier_id, files=False)
+        if record is not None and record.shows_files():
+            await self.load_files(record)
+        return record
+
+    async def load_files(self, record: Record) -> None:
+        if not record.files_loaded:
+            rows = await queries.attachments(self.session, record.id)
+            record.files = [file_info(a) for a in rows]
+            record.files_loaded = True
+
+    async def city_records(self) -> list[Record]:
+        if self.account.city_id is None:
+            return []
+        rows = await queries.city_dossiers(self.session, self.account.city_id)
+        return [record_of(row) for row in rows]
+
+    async def activate(self, record: Record) -> None:
+        """Make this the dossier the person's typed answers go to."""
+        self.account.active_dossier_id = record.id
+        await self.session.commit()
+
+    async def apply(self, record: Record, move: Move) -> Record:
+        """Store a move: the answers and the new position in one transaction."""
+        row = await self._row(record)
+        row.answers = move.answers
+        row.cursor = move.cursor.to_json()
+        row.form_version = record.form.version
+        row.updated_at = utcnow()
+        self.account.active_dossier_id = record.id
+        await self.session.commit()
+        record.answers, record.cursor = dict(move.answers), move.cursor
+        if record.shows_files():
+            await self.load_files(record)
+        return record
+
+    async def move_to(self, record: Record, cursor: Cursor) -> Record:
+        return await self.apply(record, Move(dict(record.answers), cursor))
+
+    async def attach(
+        self,
+        record: Record,
+        *,
+        slot: str,
+        file_name: str,
+        mime_type: str,
+        content: bytes,
+        telegram_file_id: str,
+        files_dir: Path,
+    ) -> FileInfo:
+        path, digest = await store_file(files_dir, record.id, file_name, content)
+        attachment = Attachment(
+            dossier_id=record.id,
+            slot=slot,
+            file_name=file_name[:255],
+            mime_type=mime_type[:100],
+            size=len(content),
+            sha256=digest,
+            path=str(path),
+            telegram_file_id=telegram_file_id[:200],
+            uploaded_by=self.account.telegram_id,
+        )
+        self.session.add(attachment)
+        (await self._row(record)).updated_at = utcnow()
+        await self.session.commit()
+        info = file_info(attachment)
+        record.files.append(info)
+        return info
+
+    async def detach(self, record: Record, file_id: int) -> None:
+        orphans = await queries.remove_attachment(self.session, record.id, file_id)
+        await self.session.commit()
+        await remove_files(orphans)
+        record.files = [f for f in record.files if f.id != file_id]
+
+    async def delete(self, record: Record) -> bool:
+        """Delete a draft, then the files on disk that belonged only to it."""
+        if not applicant_can_delete(record.status):
+            return False
+        orphans = await queries.delete_draft(self.session, await self._row(record))
+        await self.session.commit()
+        await remove_files(orphans)
+        return True
+
+    async def submit(
+        self,
+        record: Record,
+        rules: FundingRules,
+        sessions: tuple[BureauSession, ...],
+        today: date,
+        notices: Callable[[Record], list[Notice]],
+    ) -> Submission | None:
+        """Give the dossier its reference and put it in the Secretariat's queue, only if complete.
+
+        `notices(record)` are written to the outbox in this same transaction."""
+        if not record.editable or not is_complete(record.checks(rules)):
+            return None
+        row = await self._row(record)
+        if row.reference is None:
+            row.reference = await queries.next_reference(self.session, REFERENCE_PREFIX, today.year)
+        await queries.change_status(self.session, row, Status.SUBMITTED, self.account.telegram_id)
+        row.submitted_at = utcnow()
+        self.account.active_dossier_id = None
+        record.status, record.reference = row.status, row.reference
+        record.submitted_at = row.submitted_at
+        for notice in notices(record):
+            enqueue(self.session, notice.chat_id, notice.text)
+        await self.session.commit()
+        return Submission(row.reference, next_session(sessions, today))

@@ -1,0 +1,89 @@
+"""What a handler gets for one update: who is acting, in which chat and language, the rules, and
+the use cases bound to this update's transaction."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import ReplyKeyboardRemove, TelegramObject
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.domain.records import PROFILE_RECORD, Person, Record
+from bot.domain.rules import FundingRules
+from bot.screens.base import Screen
+from bot.services.people import Profiles, person_of
+from bot.services.records import Dossiers
+from bot.telegram.states import Flow
+from bot.workers.outbox import OutboxWorker
+from storage.models import Account
+
+
+@dataclass
+class Context:
+    bot: Bot
+    chat_id: int
+    fsm: FSMContext
+    i18n: I18n
+    settings: Settings
+    rules: FundingRules
+    outbox: OutboxWorker
+    dossiers: Dossiers
+    profiles: Profiles
+    _account: Account
+
+    @property
+    def person(self) -> Person:
+        return person_of(self._account)
+
+    @property
+    def language(self) -> str:
+        return self.i18n.current_locale
+
+    async def send(self, *screens: Screen) -> None:
+        for screen in screens:
+            await self.bot.send_message(self.chat_id, screen.text, reply_markup=screen.markup)
+
+    async def say(self, text: str) -> None:
+        """A plain message that also takes away a device keyboard still shown."""
+        await self.bot.send_message(self.chat_id, text, reply_markup=ReplyKeyboardRemove())
+
+    async def record(self, record_id: int, files: bool = True) -> Record | None:
+        """A record the person may open: their profile, or one of their city's dossiers."""
+        if record_id == PROFILE_RECORD:
+            return self.profiles.record()
+        return await self.dossiers.load(record_id, files=files)
+
+    async def current(self) -> Record | None:
+        """The record typed answers go to now, from the conversation state."""
+        state = await self.fsm.get_state()
+        if state == Flow.registering.state:
+            return self.profiles.record()
+        if state == Flow.dossier.state:
+            return await self.dossiers.active()
+        return None
+
+    async def apply(self, record: Record, move: Any) -> Record:
+        """Store a move in the record's own store (one transaction)."""
+        if record.is_profile:
+            return await self.profiles.apply(record, move)
+        return await self.dossiers.apply(record, move)
+
+
+def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
+    account: Account = data["account"]
+    session = data["session"]
+    chat = data.get("event_chat")
+    return Context(
+        bot=data["bot"],
+        chat_id=chat.id if chat is not None else account.telegram_id,
+        fsm=data["state"],
+        i18n=data["i18n"],
+        settings=data["settings"],
+        rules=data["rules"],
+        outbox=data["outbox"],
+        dossiers=Dossiers(session, account),
+        profiles=Profiles(session, account),
+        _account=account,
+    )
