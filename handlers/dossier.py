@@ -37,8 +37,11 @@ class MenuAction:
     value: str
 
     async def go(self, cursor: Cursor) -> None:
-        answering = Flow.registering if self.record.is_profile else Flow.dossier
-        await self.ctx.fsm.set_state(answering)
+        if self.record.is_profile:
+            await self.ctx.fsm.set_state(Flow.registering)
+            await self.ctx.fsm.set_data({})  # one answer to change, then back to the profile
+        else:
+            await self.ctx.fsm.set_state(Flow.dossier)
         if self.record.is_profile:
             await self.ctx.profiles.move_to(self.record, cursor)
         else:

@@ -76,14 +76,19 @@ async def _after_move(
 
 
 async def _profile_done(ctx: Context, record: Record) -> None:
-    then = (await ctx.fsm.get_data()).get("then")
+    """Registration finished (or one profile answer changed): say so and go on."""
+    data = await ctx.fsm.get_data()
     await ctx.fsm.clear()
-    if then == "new":
-        await ctx.say(_("Thank you, your profile is saved."))
+    if "then" not in data:  # one answer changed from the profile screen
+        await ctx.say(_("Saved."))
+        await ctx.send(profile_screen(ctx.person))
+        return
+    await ctx.say(_("Thank you, your profile is saved."))
+    if data["then"] == "new":
         await actions.new_dossier(ctx)
         return
-    await ctx.say(_("Saved."))
     await ctx.send(profile_screen(ctx.person))
+    await actions.list_dossiers(ctx)
 
 
 def router() -> Router:
