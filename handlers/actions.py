@@ -3,8 +3,10 @@
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.profile_form import PROFILE_QUESTIONS
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.home import dossiers_screen
@@ -23,7 +25,14 @@ async def begin_registration(
     """Ask the first missing profile field; `then="new"` opens a dossier when done."""
     await state.set_state(Flow.registering)
     await state.set_data({"then": then})
-    intro = Screen(_("First, a few words about you and your city (6 short questions)."))
+    count = len(PROFILE_QUESTIONS)
+    intro = Screen(
+        ngettext(
+            "First, a few words about you and your city ({count} short question).",
+            "First, a few words about you and your city ({count} short questions).",
+            count,
+        ).format(count=count)
+    )
     await send(bot, chat_id, [intro, *registration_screens(account)])
 
 

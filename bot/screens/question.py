@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from bot.domain.flow import current_field, current_question
@@ -57,11 +58,15 @@ def header(answers: Answers, cursor: Cursor) -> str:
 def hint(question: Question, answers: Answers) -> str | None:
     kind, currency = question.kind, answers.get("currency")
     if kind == Kind.TEXT and question.min_len > 1:
-        return _("Between {minimum} and {maximum} characters.").format(
-            minimum=question.min_len, maximum=question.max_len
-        )
+        return ngettext(
+            "Between {minimum} and {maximum} character.",
+            "Between {minimum} and {maximum} characters.",
+            question.max_len,
+        ).format(minimum=question.min_len, maximum=question.max_len)
     if kind == Kind.TEXT:
-        return _("At most {maximum} characters.").format(maximum=question.max_len)
+        return ngettext(
+            "At most {maximum} character.", "At most {maximum} characters.", question.max_len
+        ).format(maximum=question.max_len)
     if kind == Kind.MONEY:
         return _("An amount in {currency}, e.g. {example}.").format(
             currency=html.quote(currency or ""), example=money(Decimal(1250000), currency)
@@ -205,14 +210,26 @@ def _list_screen(
     else:
         parts.append(_("No entry yet."))
     if len(items) < question.min_items:
-        parts.append(_("At least {count} entries are needed.").format(count=question.min_items))
+        parts.append(
+            ngettext(
+                "At least {count} entry is needed.",
+                "At least {count} entries are needed.",
+                question.min_items,
+            ).format(count=question.min_items)
+        )
     if question.key in COACHED:
         parts.append(coach(answers, rules))
     rows = []
     if len(items) < MAX_ITEMS:
         rows.append([_button(_("➕ Add an entry"), step_data(dossier_id, at, "add"))])
     else:
-        parts.append(_("This list is full ({count} entries).").format(count=MAX_ITEMS))
+        parts.append(
+            ngettext(
+                "This list is full ({count} entry).",
+                "This list is full ({count} entries).",
+                MAX_ITEMS,
+            ).format(count=MAX_ITEMS)
+        )
     if items:
         rows.append([_button(_("🗑 Remove an entry"), step_data(dossier_id, at, "rm"))])
     rows.append(

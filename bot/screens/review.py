@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.forms import LEVELS, SECTIONS, Answers, Kind, Question
 from bot.domain.rules import (
@@ -103,9 +104,11 @@ def review_screens(
         outro = _("✅ The dossier is complete. You can submit it to the Secretariat.")
     else:
         missing = sum(len(c.missing) + len(c.problems) for c in checks)
-        outro = _("❌ Not complete yet. Points to fix (marked ❌ or ⚠️): {count}.").format(
-            count=missing
-        )
+        outro = ngettext(
+            "❌ Not complete yet. Point to fix (marked ❌ or ⚠️): {count}.",
+            "❌ Not complete yet. Points to fix (marked ❌ or ⚠️): {count}.",
+            missing,
+        ).format(count=missing)
     messages = split_messages([intro, *blocks, outro])
     rows: list[list[InlineKeyboardButton]] = []
     if editable:
