@@ -10,8 +10,8 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from babel.dates import format_date
 
+from bot.domain.dates import format_short
 from bot.domain.flow import current_field, current_question
 from bot.domain.forms import (
     MAX_ITEMS,
@@ -345,4 +345,4 @@ def _size(size: int) -> str:
 
 
 def example_date() -> str:
-    return format_date(date(2027, 3, 15), format="short", locale=locale())
+    return format_short(date(2027, 3, 15), locale())
