@@ -24,8 +24,8 @@ bench: $(VENV)/.installed
 	$(PY) -m bench
 
 # After changing user-visible strings: refresh the template and the catalogs, then translate.
+# Nothing is compiled here: the bot compiles the catalogs into a cache at start (README).
 catalogs: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -k N_ -k _ --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -k N_ -k _ -k ngettext:1,2 --no-location --sort-output \
 		--project="AIMF dossier assistant" -o locales/messages.pot bot handlers
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
-	$(VENV)/bin/pybabel compile -d locales -D messages --statistics

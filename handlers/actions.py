@@ -1,6 +1,7 @@
 """Steps several routers lead to: registration, a new dossier, the list of dossiers."""
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.navigation import REVIEW, Cursor
 from bot.domain.profile_form import PROFILE_FORM, missing_profile
@@ -19,9 +20,11 @@ async def begin_registration(ctx: Context, then: str | None) -> None:
     missing = missing_profile(record.answers)
     record = await ctx.profiles.move_to(record, Cursor(missing[0] if missing else REVIEW))
     count = len(PROFILE_FORM.questions)
-    intro = _("First, a few words about you and your city ({count} short questions).").format(
-        count=count
-    )
+    intro = ngettext(
+        "First, a few words about you and your city ({count} short question).",
+        "First, a few words about you and your city ({count} short questions).",
+        count,
+    ).format(count=count)
     await ctx.send(Screen(intro))
     await show_position(ctx, record)
 

@@ -3,7 +3,7 @@
 import unicodedata
 from functools import cache
 
-from babel import Locale
+from bot.domain.locales import babel_locale
 
 LANGUAGES = ("fr", "en", "ar")
 # Names used in member cities that CLDR does not list.
@@ -22,7 +22,7 @@ def fold(text: str) -> str:
 def _index() -> dict[str, str]:
     names: dict[str, str] = dict(ALIASES)
     for language in LANGUAGES:
-        for code, name in Locale.parse(language).territories.items():
+        for code, name in babel_locale(language).territories.items():
             if code.isalpha() and len(code) == 2 and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
                 names.setdefault(fold(name), code)
                 names.setdefault(code.casefold(), code)
@@ -35,4 +35,4 @@ def find_country(text: str) -> str | None:
 
 
 def country_name(code: str, locale: str) -> str:
-    return Locale.parse(locale).territories.get(code, code)
+    return babel_locale(locale).territories.get(code, code)

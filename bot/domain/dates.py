@@ -3,21 +3,24 @@
 import re
 from datetime import date
 
-from babel import Locale
 from babel.dates import format_date
 
+from bot.domain.locales import babel_locale
 from bot.domain.numbers import _DIGITS
 
 _NUMERIC = re.compile(r"^(\d{1,4})\s*[./\-\s]\s*(\d{1,2})\s*[./\-\s]\s*(\d{1,4})$")
 
 
 def _day_first(locale: str) -> bool:
-    pattern = Locale.parse(locale).date_formats["short"].pattern.lower()
+    pattern = babel_locale(locale).date_formats["short"].pattern.lower()
     return pattern.find("d") < pattern.find("m")
 
 
 def parse_date(text: str, locale: str) -> date:
-    """`15/03/2027`, `15.03.2027`, `2027-03-15`, `3/15/2027` (en); two-digit years are 20xx."""
+    """`15/03/2027`, `15.03.2027`, `2027-03-15`: day first in fr, en and ar; `27` is 2027.
+
+    A day above 12 in the month's place is read as the day (`3/15/2027` is 15 March).
+    """
     cleaned = text.translate(_DIGITS).replace("\u200f", "").strip()
     match = _NUMERIC.match(cleaned)
     if not match:
@@ -35,4 +38,10 @@ def parse_date(text: str, locale: str) -> date:
 
 
 def format_long(value: date, locale: str) -> str:
-    return format_date(value, format="long", locale=locale)
+    """`1 March 2027` (en), `1 mars 2027` (fr)."""
+    return format_date(value, format="long", locale=babel_locale(locale))
+
+
+def format_short(value: date, locale: str) -> str:
+    """`15/03/2027` (en and fr): how the locale writes a date with digits."""
+    return format_date(value, format="short", locale=babel_locale(locale))

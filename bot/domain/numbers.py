@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from babel import Locale
 from babel.numbers import format_currency, format_decimal, get_currency_precision
+
+from bot.domain.locales import babel_locale
 
 MAX_AMOUNT = Decimal(10) ** 13
 MAX_WHOLE = 10**9
@@ -74,7 +75,7 @@ def _currency_words() -> frozenset[str]:
         "ليرة",
     }
     for locale in ("fr", "en", "ar"):
-        data = Locale.parse(locale)
+        data = babel_locale(locale)
         for code, name in data.currencies.items():
             words.add(code.casefold())
             words.update(part.casefold() for part in name.split())
@@ -146,7 +147,7 @@ def parse_amount(
 ) -> ParsedNumber:
     """Read money typed in `locale`; refuse negatives, zero, excess decimals, absurd sizes."""
     core, negative = _split_number(text)
-    parsed = _read_core(core, Locale.parse(locale).number_symbols["latn"]["decimal"])
+    parsed = _read_core(core, babel_locale(locale).number_symbols["latn"]["decimal"])
     if negative:
         raise NumberError("negative")
     if parsed.value == 0 and not allow_zero:
@@ -165,7 +166,7 @@ def parse_whole(
 ) -> ParsedNumber:
     """Read a count (people, months): a whole number between `minimum` and `maximum`."""
     core, negative = _split_number(text)
-    parsed = _read_core(core, Locale.parse(locale).number_symbols["latn"]["decimal"])
+    parsed = _read_core(core, babel_locale(locale).number_symbols["latn"]["decimal"])
     if negative:
         raise NumberError("negative")
     if parsed.value != parsed.value.to_integral_value():
@@ -178,20 +179,20 @@ def parse_whole(
 def format_money(amount: Decimal, currency: str, locale: str) -> str:
     """`1 250 000 €` in fr, `€1,250,000` in en: cents only when there are some."""
     if amount == amount.to_integral_value():
-        pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+        pattern = copy.copy(babel_locale(locale).currency_formats["standard"])
         pattern.frac_prec = (0, 0)
         return format_currency(
-            amount, currency, format=pattern, locale=locale, currency_digits=False
+            amount, currency, format=pattern, locale=babel_locale(locale), currency_digits=False
         )
-    return format_currency(amount, currency, locale=locale)
+    return format_currency(amount, currency, locale=babel_locale(locale))
 
 
 def format_number(value: Decimal | int, locale: str) -> str:
-    return format_decimal(value, locale=locale)
+    return format_decimal(value, locale=babel_locale(locale))
 
 
 def format_share(share: Decimal, locale: str) -> str:
     """A share of 1 as a percentage with at most one decimal: `88 %`, `87,5 %`."""
-    pattern = copy.copy(Locale.parse(locale).percent_formats[None])
+    pattern = copy.copy(babel_locale(locale).percent_formats[None])
     pattern.frac_prec = (0, 1)
-    return pattern.apply(share, Locale.parse(locale))
+    return pattern.apply(share, babel_locale(locale))

@@ -6,7 +6,7 @@ from html import unescape
 from typing import Any
 
 from aiogram import html
-from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.countries import country_name
@@ -52,7 +52,7 @@ def shown_answer(question: Question, value: Any, currency: str | None = None) ->
     if kind == Kind.LOCATION:
         return f"📍 {float(value['lat']):.5f}, {float(value['lon']):.5f}"
     if kind == Kind.LIST:
-        return _("{count} entries").format(count=len(value))
+        return ngettext("{count} entry", "{count} entries", len(value)).format(count=len(value))
     return html.quote(str(value))
 
 

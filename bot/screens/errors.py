@@ -3,6 +3,7 @@
 from datetime import date
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.answers import AnswerError
 from bot.domain.dates import format_long
@@ -16,12 +17,16 @@ def refusal(error: AnswerError | MoveRefused) -> str:
     d = error.details
     code = error.code
     if code == "too_short":
-        return _("This answer is too short: at least {minimum} characters, please.").format(
-            minimum=d["minimum"]
-        )
+        return ngettext(
+            "This answer is too short: at least {minimum} character, please.",
+            "This answer is too short: at least {minimum} characters, please.",
+            d["minimum"],
+        ).format(minimum=d["minimum"])
     if code == "too_long":
-        return _(
-            "This answer is too long ({length} characters); at most {maximum}, please."
+        return ngettext(
+            "This answer is too long ({length} character); at most {maximum}, please.",
+            "This answer is too long ({length} characters); at most {maximum}, please.",
+            d["length"],
         ).format(
             length=format_number(d["length"], locale()),
             maximum=format_number(d["maximum"], locale()),
@@ -31,21 +36,35 @@ def refusal(error: AnswerError | MoveRefused) -> str:
             earliest=_long(d["earliest"]), latest=_long(d["latest"])
         )
     if code == "number_too_many_decimals":
-        return _("Too many decimals: at most {places} for this currency.").format(
-            places=d["places"]
-        )
+        return ngettext(
+            "Too many decimals: at most {places} decimal for this currency.",
+            "Too many decimals: at most {places} decimals for this currency.",
+            d["places"],
+        ).format(places=d["places"])
     if code == "file_count":
-        return _("This question already has {count} files. Remove one to add another.").format(
-            count=MAX_FILES
-        )
+        return ngettext(
+            "This question already has {count} file. Remove it to add another.",
+            "This question already has {count} files. Remove one to add another.",
+            MAX_FILES,
+        ).format(count=MAX_FILES)
     if code == "multi_max":
-        return _("At most {count} choices: take one away to choose another.").format(
-            count=d["maximum"]
-        )
+        return ngettext(
+            "At most {count} choice: take it away to choose another.",
+            "At most {count} choices: take one away to choose another.",
+            d["maximum"],
+        ).format(count=d["maximum"])
     if code == "multi_min":
-        return _("Choose at least {count}, then “Done”.").format(count=d["minimum"])
+        return ngettext(
+            "Choose at least {count}, then “Done”.",
+            "Choose at least {count}, then “Done”.",
+            d["minimum"],
+        ).format(count=d["minimum"])
     if code == "list_full":
-        return _("This list is full ({count} entries).").format(count=d["count"])
+        return ngettext(
+            "This list is full ({count} entry).",
+            "This list is full ({count} entries).",
+            d["count"],
+        ).format(count=d["count"])
     if code == "number_out_of_range":
         return _("Expected a whole number from {minimum} to {maximum}.").format(
             minimum=format_number(d["minimum"], locale()),

@@ -50,6 +50,18 @@ def problem_text(problem: Problem, plan: Financing) -> str:
     )
 
 
+def given(answers: Answers, key: str) -> bool:
+    """The question was answered (a skipped amount counts as 0 and is judged)."""
+    return key in answers
+
+
+def rule_mark(answers: Answers, key: str, plan: Financing, failing: bool) -> str:
+    """⏳ while the amount (or the budget it is measured against) is missing, then ❌ or ✅."""
+    if not given(answers, key) or plan.total <= 0:
+        return " ⏳"
+    return " ❌" if failing else " ✅"
+
+
 def coach(answers: Answers, rules: FundingRules) -> str:
     """The financing picture in the person's currency and locale, with what to fix."""
     plan = financing(answers)
@@ -57,7 +69,7 @@ def coach(answers: Answers, rules: FundingRules) -> str:
     problems = [
         p
         for p in cofinancing_problems(plan, rules)
-        if not (p.code == "city_under" and "city_amount" not in answers)
+        if not (p.code == "city_under" and not given(answers, "city_amount"))
     ]
     codes = {p.code for p in problems}
     lines = [
@@ -68,13 +80,13 @@ def coach(answers: Answers, rules: FundingRules) -> str:
             share=share_text(plan, plan.fund),
             limit=format_share(rules.fund_max_share, locale()),
         )
-        + (" ⚠️" if "fund_over" in codes else " ✅"),
+        + rule_mark(answers, "fund_amount", plan, "fund_over" in codes),
         _("City: {amount} ({share}, at least {limit})").format(
             amount=money(plan.city, cur),
             share=share_text(plan, plan.city),
             limit=format_share(rules.city_min_share, locale()),
         )
-        + (" ⚠️" if "city_under" in codes else " ✅"),
+        + rule_mark(answers, "city_amount", plan, "city_under" in codes),
         _("Partners: {amount} ({share})").format(
             amount=money(plan.partners, cur), share=share_text(plan, plan.partners)
         ),

@@ -8,8 +8,9 @@ from typing import Any
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
+from aiogram.utils.i18n import ngettext
 
+from bot.domain.dates import format_short
 from bot.domain.flow import current_field, current_question
 from bot.domain.forms import ATTACHMENTS, MAX_ITEMS, Kind, Question
 from bot.domain.navigation import Cursor, item_fields, position
@@ -52,11 +53,15 @@ def header(record: Record) -> str:
 def hint(question: Question, currency: str | None) -> str | None:
     kind = question.kind
     if kind == Kind.TEXT and question.min_len > 1:
-        return _("Between {minimum} and {maximum} characters.").format(
-            minimum=question.min_len, maximum=question.max_len
-        )
+        return ngettext(
+            "Between {minimum} and {maximum} character.",
+            "Between {minimum} and {maximum} characters.",
+            question.max_len,
+        ).format(minimum=question.min_len, maximum=question.max_len)
     if kind == Kind.TEXT:
-        return _("At most {maximum} characters.").format(maximum=question.max_len)
+        return ngettext(
+            "At most {maximum} character.", "At most {maximum} characters.", question.max_len
+        ).format(maximum=question.max_len)
     if kind == Kind.MONEY:
         return _("An amount in {currency}, e.g. {example}.").format(
             currency=html.quote(currency or ""), example=money(Decimal(1250000), currency)
@@ -177,7 +182,11 @@ def _multi_screen(record: Record, question: Question) -> Screen:
     parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
     parts.append("<i>" + _("Tap to choose or unchoose, then “Done”.") + "</i>")
     if question.max_items is not None:
-        parts.append(_("At most {count} choices.").format(count=question.max_items))
+        parts.append(
+            ngettext(
+                "At most {count} choice.", "At most {count} choices.", question.max_items
+            ).format(count=question.max_items)
+        )
     buttons = [
         _button(
             ("✅ " if c.value in chosen else "▫️ ") + _(c.label),
@@ -224,14 +233,26 @@ def _list_screen(record: Record, question: Question, rules: FundingRules) -> Scr
     else:
         parts.append(_("No entry yet."))
     if len(items) < question.min_items:
-        parts.append(_("At least {count} entries are needed.").format(count=question.min_items))
+        parts.append(
+            ngettext(
+                "At least {count} entry is needed.",
+                "At least {count} entries are needed.",
+                question.min_items,
+            ).format(count=question.min_items)
+        )
     if question.key in record.form.coached:
         parts.append(coach(record.answers, rules))
     rows = []
     if len(items) < MAX_ITEMS:
         rows.append([_button(_("➕ Add an entry"), step_data(record.id, at, "add"))])
     else:
-        parts.append(_("This list is full ({count} entries).").format(count=MAX_ITEMS))
+        parts.append(
+            ngettext(
+                "This list is full ({count} entry).",
+                "This list is full ({count} entries).",
+                MAX_ITEMS,
+            ).format(count=MAX_ITEMS)
+        )
     if items:
         rows.append([_button(_("🗑 Remove an entry"), step_data(record.id, at, "rm"))])
     rows.append(
@@ -327,4 +348,4 @@ def _size(size: int) -> str:
 
 
 def example_date() -> str:
-    return format_date(date(2027, 3, 15), format="short", locale=locale())
+    return format_short(date(2027, 3, 15), locale())

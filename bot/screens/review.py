@@ -3,6 +3,7 @@
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.forms import ATTACHMENTS, Answers, Kind, Problem, Question
 from bot.domain.fund_form import LEVELS
@@ -88,9 +89,11 @@ def review_screens(record: Record, rules: FundingRules) -> list[Screen]:
         outro = _("✅ The dossier is complete. You can submit it to the Secretariat.")
     else:
         missing = sum(len(c.missing) + len(c.problems) for c in checks)
-        outro = _("❌ Not complete yet. Points to fix (marked ❌ or ⚠️): {count}.").format(
-            count=missing
-        )
+        outro = ngettext(
+            "❌ Not complete yet. Point to fix (marked ❌ or ⚠️): {count}.",
+            "❌ Not complete yet. Points to fix (marked ❌ or ⚠️): {count}.",
+            missing,
+        ).format(count=missing)
     messages = split_messages([intro, *blocks, outro])
     rows: list[list[InlineKeyboardButton]] = []
     if record.editable:
