@@ -59,7 +59,7 @@ def router() -> Router:
         if missing:
             question = PROFILE[missing[0]]
             try:
-                parsed = answer_from(question, message, locale(), {})
+                parsed = answer_from(question, message, locale(), {"country": account.country})
             except AnswerError as error:
                 await send(bot, message.chat.id, [Screen("⚠️ " + refusal(error))])
                 await send(bot, message.chat.id, registration_screens(account))
@@ -106,7 +106,7 @@ def router() -> Router:
             await send(bot, message.chat.id, [profile_screen(account)])
             return
         try:
-            parsed = answer_from(question, message, locale(), {})
+            parsed = answer_from(question, message, locale(), {"country": account.country})
         except AnswerError as error:
             await send(bot, message.chat.id, [Screen("⚠️ " + refusal(error))])
             await send(bot, message.chat.id, profile_question(question, editing=True))

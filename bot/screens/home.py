@@ -6,6 +6,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
+from bot.domain.phones import format_phone
 from bot.domain.profile_form import PROFILE_QUESTIONS
 from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
@@ -68,6 +69,8 @@ def profile_value(account: Account, key: str) -> str:
         return _("missing")
     if key == "country":
         return html.quote(country_name(value, locale()))
+    if key == "phone":
+        return html.quote(format_phone(value))
     return html.quote(value)
 
 
