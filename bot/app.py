@@ -18,7 +18,7 @@ from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
-from bot.telegram.middlewares import CommitBeforeRequest, DatabaseMiddleware, InflightMiddleware
+from bot.telegram.middlewares import DatabaseMiddleware, InflightMiddleware
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.outbox import OutboxWorker
 from handlers import build_router
@@ -77,7 +77,6 @@ def build_app(
     )
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
-    bot.session.middleware(CommitBeforeRequest())
     dp.include_router(build_router())
 
     housekeeping = Housekeeping(sessions)
