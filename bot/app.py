@@ -18,12 +18,7 @@ from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
-from bot.telegram.middlewares import (
-    CommitBeforeRequest,
-    ContextMiddleware,
-    DatabaseMiddleware,
-    InflightMiddleware,
-)
+from bot.telegram.middlewares import ContextMiddleware, DatabaseMiddleware, InflightMiddleware
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.outbox import OutboxWorker
 from handlers import build_router
@@ -86,7 +81,6 @@ def build_app(
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):
             observer.outer_middleware(context)  # after the i18n middleware, which sits here too
-    bot.session.middleware(CommitBeforeRequest())
     dp.include_router(build_router())
 
     housekeeping = Housekeeping(sessions)

@@ -19,7 +19,8 @@ def answer_from(question: Question, message: Message, locale: str, record: Recor
         sender = message.from_user.id if message.from_user else None
         if message.contact.user_id not in (None, sender):
             raise AnswerError("own_contact")
-        return Parsed(parse_phone(message.contact.phone_number))
+        number = message.contact.phone_number
+        return Parsed(parse_phone(number, record.answers.get("country"), international=True))
     if question.kind == Kind.LOCATION and message.location is not None:
         return Parsed({"lat": message.location.latitude, "lon": message.location.longitude})
     if message.document is not None or message.photo:

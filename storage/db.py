@@ -14,30 +14,29 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_inline import WriteGate, inline_creator
+from storage.updates import AppSession
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-# How long a writer waits for another one before "database is locked": within this process on
-# the write gate, for another process in SQLite's busy handler (which holds up the event loop,
-# so it is kept short; only a second process on the same file ever makes it wait).
-WRITE_WAIT_SECONDS = 30.0
-OTHER_PROCESS_WAIT_SECONDS = 5.0
+# How long a writer waits for another connection's write lock before "database is locked".
+# Statements run in aiosqlite's worker thread (one per connection), so SQLite's busy handler waits
+# there and the event loop keeps running meanwhile, including the coroutine whose transaction holds
+# the lock: waiting long is harmless. 30 s covers a transaction held open across a slow call to
+# Telegram (an update commits once, when it is handled) and a second process on the same file.
+BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An engine; for SQLite the file's folder is created, WAL lets readers and a writer mix, and
-    statements run on the event loop's thread (see `storage.sqlite_inline`)."""
+    """An engine; for SQLite (SQLAlchemy's own aiosqlite dialect) the file's folder is created and
+    WAL lets readers and a writer mix."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     database = parsed.database or ":memory:"
     if database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    gate = WriteGate(WRITE_WAIT_SECONDS)
-    creator = inline_creator(database, gate, OTHER_PROCESS_WAIT_SECONDS)
-    engine = create_async_engine(url, async_creator=creator, **kwargs)
+    engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,14 +44,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(OTHER_PROCESS_WAIT_SECONDS * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         cursor.close()
 
     return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=AppSession)
 
 
 def alembic_config() -> Config:

@@ -27,7 +27,12 @@ def record_now(session: AsyncSession) -> None:
         session.add(ProcessedUpdate(update_id=update_id))
 
 
-@event.listens_for(Session, "before_flush")
+class AppSession(Session):
+    """The bot's own sessions (`storage.db.session_factory`). The listener below applies to them
+    only: any other SQLAlchemy session in the process (Alembic, a tool, a test) is left alone."""
+
+
+@event.listens_for(AppSession, "before_flush")
 def _record_before_first_write(session: Session, _context: Any, _instances: Any) -> None:
     update_id = session.info.pop(_PENDING, None)
     if update_id is not None:

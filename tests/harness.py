@@ -8,6 +8,7 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiohttp import ClientSession
 
 from bot.app import App, build_app
 from bot.config import Settings
@@ -22,11 +23,18 @@ SECRETARIAT = -1001234567890
 
 
 class QuickCloseSession(AiohttpSession):
-    """Plain HTTP needs no TLS shutdown pause (AiohttpSession.close sleeps 250 ms)."""
+    """Plain HTTP needs no TLS shutdown pause (AiohttpSession.close sleeps 250 ms). The HTTP
+    client is the one `create_session` returns, kept here: no reaching into aiogram's attributes."""
+
+    client: ClientSession | None = None
+
+    async def create_session(self) -> ClientSession:
+        self.client = await super().create_session()
+        return self.client
 
     async def close(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
+        if self.client is not None and not self.client.closed:
+            await self.client.close()
 
 
 class RunningBot:

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from storage.models import Dossier
+from storage.models import Account, Dossier
 from tests.driver import find, position, screen
 from tests.factories import complete_answers
 from tests.harness import RunningBot
@@ -92,7 +92,7 @@ async def test_contact_and_location_come_from_the_device(running: RunningBot) ->
     assert user.reply_keyboard()
     reply = await user.share_contact("+221 70 000 00 00", user_id=999)
     assert "⚠️" in reply[0]["text"]
-    await user.share_contact("+221700000000")
+    await user.share_contact("221700000000")  # as Telegram often sends it: no "+"
     assert (await answers_of(running, dossier_id))["focal_phone"] == "+221700000000"
     sections = screen(
         await user.press_data(user.chat_messages()[-1], f"m:{dossier_id}:jump:location")
@@ -113,6 +113,22 @@ async def test_the_profile_can_be_viewed_and_edited(running: RunningBot) -> None
     assert "⚠️" in bad[0]["text"]
     saved = await user.send("awa.ndiaye@dakar.sn")
     assert "awa.ndiaye@dakar.sn" in saved[-1]["text"]
+
+
+async def test_a_phone_is_read_in_the_officials_country_and_shown_international(
+    running: RunningBot,
+) -> None:
+    await running.seed(808, {}, "city")
+    user = running.user(808)
+    profile = await user.send("/profile")
+    assert "+221 77 123 45 67" in profile[0]["text"]
+    await user.press(profile[0], "Téléphone")
+    bad = await user.send("77 12")
+    assert "⚠️" in bad[0]["text"]
+    saved = await user.send("70 000 00 01")  # as dialled in Senegal, the account's country
+    assert "+221 70 000 00 01" in saved[-1]["text"]
+    async with running.sessions() as session:
+        assert (await session.get(Account, 808)).phone == "+221700000001"
 
 
 async def test_registration_refuses_bad_answers_and_ties_officials_to_their_city(

@@ -11,7 +11,6 @@ import pytest
 import pytest_asyncio
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -35,6 +34,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from tests.harness import QuickCloseSession
 from tests.standin import BotAPIStandIn, TelegramUser
 from tests.standin.formatting import message_text
 
@@ -55,17 +55,9 @@ async def api():
         yield stand_in
 
 
-class _QuickCloseSession(AiohttpSession):
-    """AiohttpSession.close() sleeps 250 ms for TLS shutdown; plain HTTP doesn't need it."""
-
-    async def close(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-
-
 @pytest_asyncio.fixture
 async def bot(api):
-    session = _QuickCloseSession(api=TelegramAPIServer.from_base(api.url))
+    session = QuickCloseSession(api=TelegramAPIServer.from_base(api.url))
     bot = Bot(api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
     yield bot
     await bot.session.close()

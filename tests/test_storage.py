@@ -3,18 +3,15 @@
 import asyncio
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.methods import SendMessage
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.people import link_city
-from bot.telegram.fsm_storage import DatabaseStorage, update_session
-from bot.telegram.middlewares import CommitBeforeRequest
+from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.states import Flow
 from storage import outbox
 from storage.accounts import new_account
@@ -23,7 +20,7 @@ from storage.dossiers import create_dossier, next_reference
 from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
-from storage.updates import record_now, record_with_first_write
+from storage.updates import AppSession, record_now, record_with_first_write
 
 
 async def test_migrations_go_up_down_and_up_and_match_the_models(engine: AsyncEngine) -> None:
@@ -72,6 +69,29 @@ async def test_an_update_is_recorded_with_its_first_write(
         record_now(session)
         await session.commit()
     assert await handled(sessions, 43)
+
+
+async def test_only_the_apps_own_sessions_record_the_update_id(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """The before_flush listener is on the app's Session subclass, not on every Session."""
+    others = async_sessionmaker(engine, expire_on_commit=False)  # plain sqlalchemy.orm.Session
+    async with others() as session:
+        assert not isinstance(session.sync_session, AppSession)
+        record_with_first_write(session, 50)  # a stray id in the session's info, for all it knows
+        new_account(session, 10, "Jean")
+        await session.flush()
+        assert list(await session.scalars(select(ProcessedUpdate.update_id))) == []
+        await session.commit()
+    async with sessions() as session:
+        assert isinstance(session.sync_session, AppSession)
+        record_with_first_write(session, 51)
+        new_account(session, 11, "Layla")
+        await session.flush()
+        assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [51]
+        await session.commit()
+    async with sessions() as session:
+        assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [51]
 
 
 async def test_an_update_whose_handling_failed_was_not_handled(
@@ -163,7 +183,6 @@ async def test_the_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> Non
 
 async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSession]) -> None:
     from bot.workers.housekeeping import KEEP_UPDATES, Housekeeping
-    from storage.models import ProcessedUpdate
 
     async with sessions() as session:
         session.add(ProcessedUpdate(update_id=1, at=utcnow() - KEEP_UPDATES - timedelta(minutes=1)))
@@ -172,26 +191,3 @@ async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSe
     await Housekeeping(sessions).run_once()
     async with sessions() as session:
         assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]
-
-
-async def test_an_update_transaction_is_committed_before_any_call_to_telegram(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    seen_by_others: list[bool] = []
-
-    async def telegram(_bot: Any, _method: Any) -> Any:
-        # Another update reading while Telegram is being called sees the change already.
-        async with sessions() as other:
-            seen_by_others.append(await other.get(ProcessedUpdate, 77) is not None)
-        return True
-
-    async with sessions() as session:
-        session.add(ProcessedUpdate(update_id=77))
-        await session.flush()
-        token = update_session.set(session)
-        try:
-            await CommitBeforeRequest()(telegram, None, SendMessage(chat_id=1, text="x"))
-        finally:
-            update_session.reset(token)
-        assert not session.in_transaction()
-    assert seen_by_others == [True]

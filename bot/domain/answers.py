@@ -1,18 +1,17 @@
 """Typed answers checked and converted to what the dossier stores (JSON-friendly values)."""
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
+from bot.domain import phones
 from bot.domain.countries import find_country
 from bot.domain.dates import parse_date
 from bot.domain.forms import Answers, Kind, Question
 from bot.domain.numbers import NumberError, parse_amount, parse_whole
-
-EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")
-PHONE_NOISE = re.compile(r"[\s\-.()/]")
 
 
 class AnswerError(ValueError):
@@ -36,20 +35,27 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
-def parse_phone(text: str) -> str:
-    raw = PHONE_NOISE.sub("", text.strip())
-    raw = "+" + raw[2:] if raw.startswith("00") else raw
-    digits = raw[1:] if raw.startswith("+") else raw
-    if not digits.isdigit() or not 8 <= len(digits) <= 15:
-        raise AnswerError("phone")
-    return raw
+def parse_phone(text: str, region: str | None = None, *, international: bool = False) -> str:
+    """A phone number as E.164, read as dialled in `region` (ISO code) unless it starts with
+    `+` or `00`; see `bot.domain.phones`."""
+    try:
+        return phones.parse_phone(text, region, international=international)
+    except phones.PhoneError:
+        raise AnswerError("phone") from None
 
 
 def parse_email(text: str) -> str:
+    """The address's normalised form (domain lowercased, IDNA in Unicode); syntax only, no DNS."""
     value = text.strip()
-    if len(value) > 254 or not EMAIL.match(value):
+    if len(value) > 254:
         raise AnswerError("email")
-    return value
+    try:
+        checked = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise AnswerError("email") from None
+    if len(checked.normalized) > 254:
+        raise AnswerError("email")
+    return checked.normalized
 
 
 def parse_typed(
@@ -80,7 +86,7 @@ def parse_typed(
     if kind == Kind.EMAIL:
         return Parsed(parse_email(text))
     if kind == Kind.PHONE:
-        return Parsed(parse_phone(text))
+        return Parsed(parse_phone(text, answers.get("country")))
     if kind == Kind.COUNTRY:
         code = find_country(clean_text(text)[:100])
         if code is None:

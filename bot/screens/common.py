@@ -13,6 +13,7 @@ from bot.domain.countries import country_name
 from bot.domain.dates import format_long
 from bot.domain.forms import Kind, Question
 from bot.domain.numbers import format_money, format_number
+from bot.domain.phones import format_phone
 
 TEXT_LIMIT = 4096
 
@@ -53,6 +54,8 @@ def shown_answer(question: Question, value: Any, currency: str | None = None) ->
         return f"📍 {float(value['lat']):.5f}, {float(value['lon']):.5f}"
     if kind == Kind.LIST:
         return ngettext("{count} entry", "{count} entries", len(value)).format(count=len(value))
+    if kind == Kind.PHONE:
+        return html.quote(format_phone(str(value)))
     return html.quote(str(value))
 
 

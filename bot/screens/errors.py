@@ -84,7 +84,7 @@ def _simple() -> dict[str, str]:
         "file_expected": _("Please send a file (PDF, DOCX, XLSX, ODT, JPG or PNG)."),
         "email": _("This is not an email address. Expected something like name@city.org."),
         "phone": _(
-            "This is not a phone number. Expected 8 to 15 digits, with the country code, "
+            "This is not a valid phone number. Type it as you would dial it, "
             "e.g. +221 77 123 45 67."
         ),
         "country": _("I do not know this country. Type its name, e.g. Sénégal, Lebanon, Haïti."),

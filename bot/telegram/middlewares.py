@@ -5,15 +5,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
+from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation
-from aiogram.methods import Response, TelegramMethod
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,6 +30,9 @@ class DatabaseMiddleware(BaseMiddleware):
     The person's lock is taken here, before the session's first read: an update waiting behind
     another one of the same person must not read what that one is about to change. aiogram's FSM
     middleware runs inside, on this session.
+
+    The update's transaction is this `async with`: it commits once, after the handler has run
+    (calls to Telegram included), or rolls back if the handler raised.
     """
 
     def __init__(
@@ -95,20 +93,6 @@ class ContextMiddleware(BaseMiddleware):
         if "account" in data and data.get("state") is not None:
             data["ctx"] = build_context(event, data)
         return await handler(event, data)
-
-
-class CommitBeforeRequest(BaseRequestMiddleware):
-    """No transaction of an update stays open across a call to Telegram: SQLite's one write lock
-    (or PostgreSQL's row locks) would hold up every other person's update for as long as Telegram
-    takes to answer. What the update changed so far is kept, as every answer is anyway."""
-
-    async def __call__(
-        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
-    ) -> Response[Any]:
-        session = update_session.get()
-        if session is not None and session.in_transaction():
-            await session.commit()
-        return await make_request(bot, method)
 
 
 class InflightMiddleware(BaseMiddleware):
