@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.domain.answers import AnswerError, parse_email, parse_phone, parse_typed
-from bot.domain.forms import QUESTIONS
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.phones import format_phone
 
 TODAY = date(2026, 11, 26)
@@ -70,7 +70,7 @@ def test_a_shared_contact_is_international_with_or_without_plus() -> None:
 
 
 def test_the_questionnaire_reads_the_phone_with_the_answered_country() -> None:
-    question = QUESTIONS["focal_phone"]
+    question = FUND_FORM.questions["focal_phone"]
     assert parse_typed(question, "0788 123 456", "fr", {"country": "RW"}, TODAY).value == (
         "+250788123456"
     )
@@ -107,7 +107,7 @@ def test_the_test_data_numbers_are_valid() -> None:
 )
 def test_emails_are_stored_normalised(typed: str, stored: str) -> None:
     assert parse_email(typed) == stored
-    assert parse_typed(QUESTIONS["focal_email"], typed, "fr", {}, TODAY).value == stored
+    assert parse_typed(FUND_FORM.questions["focal_email"], typed, "fr", {}, TODAY).value == stored
 
 
 @pytest.mark.parametrize(
