@@ -10,11 +10,12 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods.base import TelegramMethod
+from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App, build_app
@@ -146,6 +147,10 @@ class RunningBot(BotUnderTest):
 
     _task: asyncio.Task[None] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handled: set[int] = set()  # update ids the bot finished handling, across restarts
+
     async def start(self) -> None:
         await migrate(self.engine)
         session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
@@ -153,16 +158,32 @@ class RunningBot(BotUnderTest):
         self.app = build_app(
             self.settings, bot, self.sessions, build_i18n(self.settings.default_language)
         )
+        self._track_handled(self.app.dispatcher)
+        polls = self.api.polls_started
         self._task = asyncio.create_task(
             self.app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
         )
         for _ in range(250):
-            if self.api.calls_of("getUpdates"):
+            if self.api.polls_started > polls:
                 return
             if self._task.done():
                 self._task.result()
             await asyncio.sleep(0.02)
         raise AssertionError("the bot did not start polling")
+
+    def _track_handled(self, dispatcher: Dispatcher) -> None:
+        """Note each update once the polling loop's feed_update returned (the update's work,
+        commit included, is done), so user actions need no quiet period."""
+        feed_update = dispatcher.feed_update
+
+        async def tracked(bot: Bot, update: Update, **kwargs: Any) -> Any:
+            try:
+                return await feed_update(bot, update, **kwargs)
+            finally:
+                self.handled.add(update.update_id)
+                self.api.notify()
+
+        dispatcher.feed_update = tracked  # type: ignore[method-assign]
 
     async def stop(self) -> None:
         if self.app is not None and self._task is not None:
@@ -182,5 +203,9 @@ class RunningBot(BotUnderTest):
         self, user_id: int, language_code: str = "fr", first_name: str = "Awa"
     ) -> TelegramUser:
         return TelegramUser(
-            self.api, user_id, language_code=language_code, first_name=first_name, quiet=0.15
+            self.api,
+            user_id,
+            language_code=language_code,
+            first_name=first_name,
+            handled=self.handled.__contains__,
         )

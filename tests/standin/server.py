@@ -164,6 +164,10 @@ class BotAPIStandIn(MethodsMixin):
             return 0.0
         return time.monotonic() - self._activity_at
 
+    def notify(self) -> None:
+        """Wake whoever waits in `wait_change` (a test's own event happened)."""
+        self._notify()
+
     def _notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
@@ -468,6 +472,12 @@ class BotAPIStandIn(MethodsMixin):
     def allowed_updates(self) -> list[str] | None:
         """Last allowed_updates passed to getUpdates (None/[] = Telegram's default set)."""
         return self._allowed_updates
+
+    @property
+    def polls_started(self) -> int:
+        """getUpdates requests received so far, counted on arrival (`calls` records a long
+        poll only when it is answered, up to its timeout later)."""
+        return self._poll_generation
 
     @property
     def pending_update_count(self) -> int:
