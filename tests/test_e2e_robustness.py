@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage.models import Attachment, Dossier
+from storage.models import Account, Attachment, Dossier
 from tests.driver import Applicant, find, open_draft, position, screen
 from tests.factories import complete_answers
 from tests.harness import InProcessBot
@@ -38,7 +38,8 @@ async def test_an_old_button_says_so_and_shows_where_the_person_is(app: InProces
     first = await open_draft(user, dossier_id)
     await user.send("Nouveau titre du projet")
     stale = await user.press_data(first, find(first, "q", "keep"))
-    assert app.api.callback_answer(stale.callback_query_id)["text"].startswith("Ce bouton")
+    answer = app.api.callback_answer(stale.callback_query_id)["text"]
+    assert answer == "Ce bouton n’est plus valide. Voici où vous en êtes."
     assert position(screen(stale)) == "sector"
     assert (await app.answers_of(dossier_id))["title"] == "Nouveau titre du projet"
     await app.restart()
@@ -220,6 +221,8 @@ async def test_the_chosen_language_is_kept(app: InProcessBot) -> None:
     reply = await user.send("/language")
     reply = await user.press(reply[0], "العربية")
     assert "تم تغيير اللغة." in reply[0]["text"]
+    async with app.sessions() as session:
+        assert (await session.get(Account, 612)).language == "ar"
     await app.restart()
     reply = await user.send("/help")
     assert "/new" in reply[0]["text"] and "ملف" in reply[0]["text"]
