@@ -48,17 +48,38 @@ def check_clean(api: BotAPIStandIn) -> None:
     assert not api.errors, [(c.method, c.description) for c in api.errors]
 
 
-@pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[InProcessBot]:
-    """The bot fed update by update, answered in-process by a strict stand-in (no HTTP);
-    afterwards no error and no unanswered button."""
+async def in_process(tmp_path: Path, database_url: str | None = None) -> InProcessBot:
     api = BotAPIStandIn()
     api.add_group(SECRETARIAT, "Secrétariat permanent")
-    bot = InProcessBot(api, tmp_path)
+    bot = InProcessBot(api, tmp_path, database_url)
     await bot.start()
+    return bot
+
+
+@pytest.fixture
+async def app(tmp_path: Path) -> AsyncIterator[InProcessBot]:
+    """The bot fed update by update, answered in-process by a strict stand-in (no HTTP), on
+    SQLite; afterwards no error and no unanswered button."""
+    bot = await in_process(tmp_path)
     yield bot
     await bot.close()
-    check_clean(api)
+    check_clean(bot.api)
+
+
+@pytest.fixture(params=BACKENDS)
+async def app_on_each_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[InProcessBot]:
+    """`app` on SQLite, then on PostgreSQL (an emptied schema) when TEST_DATABASE_URL is set:
+    asyncpg suspends at every statement, so concurrent updates really interleave there."""
+    url = None
+    if request.param == "postgres":
+        await (await fresh_engine("postgres", tmp_path)).dispose()
+        url = POSTGRES_URL
+    bot = await in_process(tmp_path, url)
+    yield bot
+    await bot.close()
+    check_clean(bot.api)
 
 
 @pytest.fixture

@@ -172,7 +172,8 @@ async def test_an_update_delivered_twice_has_its_effect_once(app: InProcessBot) 
     assert (await app.dossier(dossier_id)).cursor["q"] == "focal_name"
 
 
-async def test_two_quick_messages_are_handled_in_order(app: InProcessBot) -> None:
+async def test_two_quick_messages_are_handled_in_order(app_on_each_database: InProcessBot) -> None:
+    app = app_on_each_database
     answers = complete_answers()
     del answers["mayor"], answers["focal_name"]
     dossier_id = await app.seed(610, answers, "mayor")
