@@ -1,4 +1,5 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set)."""
+"""Shared fixtures: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the bot
+in-process (`app`, most end-to-end tests) or polling over HTTP (`running`)."""
 
 import os
 from collections.abc import AsyncIterator
@@ -9,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import create_engine, migrate, session_factory
-from tests.harness import SECRETARIAT, RunningBot
+from tests.harness import SECRETARIAT, InProcessBot, RunningBot
 from tests.standin import BotAPIStandIn
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -42,6 +43,45 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     await engine.dispose()
 
 
+def check_clean(api: BotAPIStandIn) -> None:
+    assert not api.unanswered_callback_queries()
+    assert not api.errors, [(c.method, c.description) for c in api.errors]
+
+
+async def in_process(tmp_path: Path, database_url: str | None = None) -> InProcessBot:
+    api = BotAPIStandIn()
+    api.add_group(SECRETARIAT, "Secrétariat permanent")
+    bot = InProcessBot(api, tmp_path, database_url)
+    await bot.start()
+    return bot
+
+
+@pytest.fixture
+async def app(tmp_path: Path) -> AsyncIterator[InProcessBot]:
+    """The bot fed update by update, answered in-process by a strict stand-in (no HTTP), on
+    SQLite; afterwards no error and no unanswered button."""
+    bot = await in_process(tmp_path)
+    yield bot
+    await bot.close()
+    check_clean(bot.api)
+
+
+@pytest.fixture(params=BACKENDS)
+async def app_on_each_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[InProcessBot]:
+    """`app` on SQLite, then on PostgreSQL (an emptied schema) when TEST_DATABASE_URL is set:
+    asyncpg suspends at every statement, so concurrent updates really interleave there."""
+    url = None
+    if request.param == "postgres":
+        await (await fresh_engine("postgres", tmp_path)).dispose()
+        url = POSTGRES_URL
+    bot = await in_process(tmp_path, url)
+    yield bot
+    await bot.close()
+    check_clean(bot.api)
+
+
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The bot polling a strict stand-in; afterwards no error and no unanswered button."""
@@ -51,8 +91,7 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
         await bot.start()
         yield bot
         await bot.close()
-        assert not api.unanswered_callback_queries()
-        assert not api.errors, [(c.method, c.description) for c in api.errors]
+        check_clean(api)
 
 
 @pytest.fixture

@@ -72,6 +72,12 @@ def screen(reply: list[dict]) -> dict:
     raise AssertionError(f"no questionnaire screen in {[m.get('text') for m in reply]}")
 
 
+async def open_draft(user: TelegramUser, dossier_id: int) -> dict:
+    """/dossiers, then the dossier's "open" button: the screen where the draft resumes."""
+    listing = await user.send("/dossiers")
+    return screen(await user.press_data(listing[-1], f"m:{dossier_id}:open:"))
+
+
 def find(message: dict, prefix: str, action: str, value: str = "") -> str:
     for _text, data in step_buttons(message):
         parts = data.split(":")

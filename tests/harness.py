@@ -1,23 +1,36 @@
-"""The real bot, polling a strict Bot API stand-in over HTTP, with a database of its own."""
+"""The real bot against a strict Bot API stand-in, with a database of its own.
+
+Two ways to reach it, sharing settings, seeding and the user API:
+- `InProcessBot` (most tests): requests answered in-process by the stand-in through the same
+  checks as over HTTP, each user action fed to the dispatcher and awaited (no polling);
+- `RunningBot`: the bot long-polling the stand-in over real HTTP, like a deployment.
+"""
 
 import asyncio
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods.base import TelegramMethod
+from aiogram.types import Update
 from aiohttp import ClientSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.services.people import link_city
 from bot.telegram.i18n import build_i18n
+from storage import outbox
 from storage.accounts import new_account
 from storage.db import create_engine, migrate, session_factory
 from storage.dossiers import create_dossier
+from storage.models import Dossier
+from storage.types import utcnow
 from tests.standin import BotAPIStandIn, TelegramUser
+from tests.standin.inprocess import BASE_URL, InProcessSession, InProcessUser
 
 SECRETARIAT = -1001234567890
 
@@ -37,8 +50,8 @@ class QuickCloseSession(AiohttpSession):
             await self.client.close()
 
 
-class RunningBot:
-    """Start, stop and restart the bot the way a deployment would, against one database."""
+class BotUnderTest:
+    """What both ways share: settings, database, seeding, reading answers back."""
 
     def __init__(
         self, api: BotAPIStandIn, tmp_path: Path, database_url: str | None = None, **settings: Any
@@ -47,48 +60,15 @@ class RunningBot:
         self.settings = Settings(
             _env_file=None,
             bot_token=api.token,
-            bot_api_url=api.url,
+            bot_api_url=api.url or BASE_URL,
             database_url=database_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
             secretariat_chat_id=SECRETARIAT,
             files_dir=tmp_path / "files",
             **settings,
         )
         self.engine = create_engine(self.settings.database_url)
-        self.sessions = session_factory(self.engine)
+        self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.app: App | None = None
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        await migrate(self.engine)
-        session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
-        bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-        self.app = build_app(
-            self.settings, bot, self.sessions, build_i18n(self.settings.default_language)
-        )
-        self._task = asyncio.create_task(
-            self.app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
-        )
-        for _ in range(250):
-            if self.api.calls_of("getUpdates"):
-                return
-            if self._task.done():
-                self._task.result()
-            await asyncio.sleep(0.02)
-        raise AssertionError("the bot did not start polling")
-
-    async def stop(self) -> None:
-        if self.app is not None and self._task is not None:
-            await self.app.dispatcher.stop_polling()
-            await self._task
-            self._task = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
-
-    async def close(self) -> None:
-        await self.stop()
-        await self.engine.dispose()
 
     async def seed(self, user_id: int, answers: dict, at: str, language: str = "fr") -> int:
         """A registered official of Dakar with a draft positioned at question `at`."""
@@ -104,9 +84,149 @@ class RunningBot:
             await session.commit()
             return dossier.id
 
+    async def answers_of(self, dossier_id: int) -> dict:
+        async with self.sessions() as session:
+            return (await session.get(Dossier, dossier_id)).answers
+
+    async def dossier(self, dossier_id: int) -> Dossier:
+        async with self.sessions() as session:
+            return await session.get(Dossier, dossier_id)
+
+
+class InProcessBot(BotUnderTest):
+    """The bot's dispatcher fed update by update; its requests answered by the stand-in
+    in-process. A restart builds a new app (new dispatcher, workers) on the same database."""
+
+    bot: Bot | None = None
+
+    async def start(self) -> None:
+        await migrate(self.engine)
+        self.bot = Bot(
+            self.api.token,
+            session=InProcessSession(self.api),
+            default=DefaultBotProperties(parse_mode="HTML"),
+        )
+        self.app = build_app(
+            self.settings, self.bot, self.sessions, build_i18n(self.settings.default_language)
+        )
+        await self.app.dispatcher.emit_startup(**self._workflow())
+
+    def _workflow(self) -> dict[str, Any]:
+        """What start_polling hands to startup hooks and handlers."""
+        assert self.app is not None and self.bot is not None
+        return {"bot": self.bot, "dispatcher": self.app.dispatcher, "bots": [self.bot]}
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        """Handle one update to the end, as a polling loop would (a returned method is called);
+        unlike polling, an exception in the bot fails the test."""
+        assert self.app is not None, "the bot is not started"
+        workflow = self._workflow()
+        bot = workflow.pop("bot")
+        result = await self.app.dispatcher.feed_raw_update(bot, update, **workflow)
+        if isinstance(result, TelegramMethod):
+            await bot(result)
+
+    async def drain_outbox(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Deliver every message the outbox holds that is due now, here or by the background
+        worker (which may hold a message when this is called)."""
+        assert self.app is not None
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            while await self.app.outbox.deliver_due():
+                pass
+            async with self.sessions() as session:
+                due = [m for m in await outbox.pending(session) if m.due_at <= utcnow()]
+            if not due:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"outbox not drained: {[m.id for m in due]}")
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.dispatcher.emit_shutdown(**self._workflow())
+            self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def close(self) -> None:
+        await self.stop()
+        await self.engine.dispose()
+
+    def user(
+        self, user_id: int, language_code: str = "fr", first_name: str = "Awa"
+    ) -> InProcessUser:
+        return InProcessUser(
+            self.api, user_id, feed=self.feed, language_code=language_code, first_name=first_name
+        )
+
+
+class RunningBot(BotUnderTest):
+    """Start, stop and restart the bot the way a deployment would: long polling over HTTP."""
+
+    _task: asyncio.Task[None] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handled: set[int] = set()  # update ids the bot finished handling, across restarts
+
+    async def start(self) -> None:
+        await migrate(self.engine)
+        session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
+        bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        self.app = build_app(
+            self.settings, bot, self.sessions, build_i18n(self.settings.default_language)
+        )
+        self._track_handled(self.app.dispatcher)
+        polls = self.api.polls_started
+        self._task = asyncio.create_task(
+            self.app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+        )
+        for _ in range(250):
+            if self.api.polls_started > polls:
+                return
+            if self._task.done():
+                self._task.result()
+            await asyncio.sleep(0.02)
+        raise AssertionError("the bot did not start polling")
+
+    def _track_handled(self, dispatcher: Dispatcher) -> None:
+        """Note each update once the polling loop's feed_update returned (the update's work,
+        commit included, is done), so user actions need no quiet period."""
+        feed_update = dispatcher.feed_update
+
+        async def tracked(bot: Bot, update: Update, **kwargs: Any) -> Any:
+            try:
+                return await feed_update(bot, update, **kwargs)
+            finally:
+                self.handled.add(update.update_id)
+                self.api.notify()
+
+        dispatcher.feed_update = tracked  # type: ignore[method-assign]
+
+    async def stop(self) -> None:
+        if self.app is not None and self._task is not None:
+            await self.app.dispatcher.stop_polling()
+            await self._task
+            self._task = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def close(self) -> None:
+        await self.stop()
+        await self.engine.dispose()
+
     def user(
         self, user_id: int, language_code: str = "fr", first_name: str = "Awa"
     ) -> TelegramUser:
         return TelegramUser(
-            self.api, user_id, language_code=language_code, first_name=first_name, quiet=0.15
+            self.api,
+            user_id,
+            language_code=language_code,
+            first_name=first_name,
+            handled=self.handled.__contains__,
         )

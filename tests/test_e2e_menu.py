@@ -1,13 +1,12 @@
-"""The dossier menu, the review, submission rules, the profile and device answers."""
+"""The dossier menu, the review, submission rules, the profile and device answers (in-process)."""
 
 import pytest
 from sqlalchemy import select
 
 from storage.models import Account, Dossier
-from tests.driver import find, position, screen
+from tests.driver import find, open_draft, position, screen
 from tests.factories import complete_answers
-from tests.harness import RunningBot
-from tests.test_e2e_robustness import answers_of, open_draft
+from tests.harness import SECRETARIAT, InProcessBot
 
 LONG = "Texte long <avec> des & caractères spéciaux. " * 66
 
@@ -18,9 +17,9 @@ def long_answers() -> dict:
     return complete_answers(**{key: LONG[:2990] for key in keys})
 
 
-async def test_a_long_review_is_split_into_messages_telegram_accepts(running: RunningBot) -> None:
-    dossier_id = await running.seed(800, long_answers(), "review")
-    user = running.user(800)
+async def test_a_long_review_is_split_into_messages_telegram_accepts(app: InProcessBot) -> None:
+    dossier_id = await app.seed(800, long_answers(), "review")
+    user = app.user(800)
     reply = await user.send("/dossiers")
     reply = await user.press_data(reply[-1], f"m:{dossier_id}:open:")
     assert len(reply) >= 5
@@ -29,25 +28,26 @@ async def test_a_long_review_is_split_into_messages_telegram_accepts(running: Ru
     assert any("<avec>" in m["text"] for m in reply)
 
 
-async def test_an_incomplete_dossier_cannot_be_submitted(running: RunningBot) -> None:
+async def test_an_incomplete_dossier_cannot_be_submitted(app: InProcessBot) -> None:
     answers = complete_answers(fund_amount="1100000", city_amount="150000")
-    dossier_id = await running.seed(801, answers, "review")
-    user = running.user(801)
+    dossier_id = await app.seed(801, answers, "review")
+    user = app.user(801)
     listing = await user.send("/dossiers")
     review = screen(await user.press_data(listing[-1], f"m:{dossier_id}:open:"))
     with pytest.raises(AssertionError):
         find(review, "m", "submit")
     forged = await user.press_data(review, f"m:{dossier_id}:submit_ok:")
-    assert forged
-    async with running.sessions() as session:
+    assert "❌ Pas encore complet" in forged.texts[-1]  # the review again, not a submission
+    assert app.api.messages(SECRETARIAT) == []
+    async with app.sessions() as session:
         assert (await session.get(Dossier, dossier_id)).status == "draft"
     fix = screen(await user.press_data(review, find(review, "m", "fix")))
     assert position(fix) == "att_resolution"
 
 
-async def test_menu_jump_fixes_one_answer_and_returns_to_the_review(running: RunningBot) -> None:
-    dossier_id = await running.seed(802, complete_answers(), "review")
-    user = running.user(802)
+async def test_menu_jump_fixes_one_answer_and_returns_to_the_review(app: InProcessBot) -> None:
+    dossier_id = await app.seed(802, complete_answers(), "review")
+    user = app.user(802)
     await open_draft(user, dossier_id)
     sections = screen(await user.press_data(user.chat_messages()[-1], f"m:{dossier_id}:sections:"))
     section = screen(await user.press_data(sections, find(sections, "m", "section", "1")))
@@ -55,71 +55,84 @@ async def test_menu_jump_fixes_one_answer_and_returns_to_the_review(running: Run
     assert position(question) == "duration"
     reply = await user.send("24")
     assert "24" in reply[0]["text"]
-    assert (await answers_of(running, dossier_id))["duration"] == 24
+    assert (await app.answers_of(dossier_id))["duration"] == 24
     assert find(screen(reply), "m", "fix")
 
 
 async def test_a_submitted_dossier_is_read_only_and_listed_with_its_status(
-    running: RunningBot,
+    app: InProcessBot,
 ) -> None:
-    dossier_id = await running.seed(803, complete_answers(), "review")
-    user = running.user(803, language_code="en")
+    dossier_id = await app.seed(803, complete_answers(), "review")
+    user = app.user(803, language_code="en")
     await open_draft(user, dossier_id)
-    async with running.sessions() as session:
+    async with app.sessions() as session:
         await session.execute(
             Dossier.__table__.update().values(status="submitted", reference="FC-2026-0007")
         )
         await session.commit()
     old = await user.press_data(user.chat_messages()[-1], f"q:{dossier_id}:review:keep:")
-    assert old
+    assert app.api.callback_answer(old.callback_query_id)["text"] == "Ce bouton n’est plus valide."
     reply = await user.press_data(user.chat_messages()[-1], f"m:{dossier_id}:jump:title")
-    assert (
-        "read-only" in running.api.callback_answer(reply.callback_query_id)["text"]
-        or "lecture seule" in running.api.callback_answer(reply.callback_query_id)["text"]
-    )
+    # The account speaks French (seeded so), whatever the Telegram app's language.
+    answer = app.api.callback_answer(reply.callback_query_id)["text"]
+    assert answer == "Ce dossier a été soumis : il est en lecture seule."
     status = await user.send("/status")
     assert "FC-2026-0007" in status[0]["text"]
-    async with running.sessions() as session:
+    async with app.sessions() as session:
         assert (await session.get(Dossier, dossier_id)).answers == complete_answers()
 
 
-async def test_contact_and_location_come_from_the_device(running: RunningBot) -> None:
+async def test_contact_and_location_come_from_the_device(app: InProcessBot) -> None:
     answers = complete_answers()
     del answers["focal_phone"]
-    dossier_id = await running.seed(804, answers, "focal_phone")
-    user = running.user(804)
+    dossier_id = await app.seed(804, answers, "focal_phone")
+    user = app.user(804)
     await open_draft(user, dossier_id)
-    assert user.reply_keyboard()
+    keyboard = app.api.current_reply_keyboard(804)["keyboard"]
+    assert keyboard == [[{"text": "📱 Partager mon contact", "request_contact": True}]]
     reply = await user.share_contact("+221 70 000 00 00", user_id=999)
-    assert "⚠️" in reply[0]["text"]
+    assert "⚠️" in reply[0]["text"]  # someone else's contact
+    assert "focal_phone" not in await app.answers_of(dossier_id)
     await user.share_contact("221700000000")  # as Telegram often sends it: no "+"
-    assert (await answers_of(running, dossier_id))["focal_phone"] == "+221700000000"
+    assert (await app.answers_of(dossier_id))["focal_phone"] == "+221700000000"
     sections = screen(
         await user.press_data(user.chat_messages()[-1], f"m:{dossier_id}:jump:location")
     )
     assert position(sections) == "location"
     await user.send_location(14.6928, -17.4467)
-    assert (await answers_of(running, dossier_id))["location"] == {"lat": 14.6928, "lon": -17.4467}
+    assert (await app.answers_of(dossier_id))["location"] == {"lat": 14.6928, "lon": -17.4467}
 
 
-async def test_the_profile_can_be_viewed_and_edited(running: RunningBot) -> None:
-    await running.seed(805, {}, "city")
-    user = running.user(805)
+async def test_the_profile_can_be_viewed_and_edited(app: InProcessBot) -> None:
+    await app.seed(805, {}, "city")
+    user = app.user(805)
     profile = await user.send("/profile")
     assert "awa@dakar.sn" in profile[0]["text"]
     ask = await user.press(profile[0], "Courriel")
-    assert ask
+    assert "Votre adresse électronique ?" in ask.texts[0]
+    assert "Réponse actuelle : awa@dakar.sn" in ask.texts[0]
+    assert {"◀ Retour", "Conserver ✔", "↩ Annuler"} <= set(user.buttons(ask[-1]))
     bad = await user.send("pas-un-courriel")
-    assert "⚠️" in bad[0]["text"]
+    assert "⚠️" in bad[0]["text"] and "nom@ville.org" in bad[0]["text"]
+    async with app.sessions() as session:
+        assert (await session.get(Account, 805)).email == "awa@dakar.sn"  # refused: unchanged
     saved = await user.send("awa.ndiaye@dakar.sn")
-    assert "awa.ndiaye@dakar.sn" in saved[-1]["text"]
+    assert saved.texts[0] == "Enregistré."
+    assert "awa.ndiaye@dakar.sn" in saved[-1]["text"] and "Votre profil" in saved[-1]["text"]
+    async with app.sessions() as session:
+        assert (await session.get(Account, 805)).email == "awa.ndiaye@dakar.sn"
+    # The same, then "Cancel": back to the profile, nothing changed.
+    ask = await user.press(saved[-1], "Courriel")
+    back = await user.press(ask[-1], "↩ Annuler")
+    assert "Votre profil" in back[-1]["text"] and "awa.ndiaye@dakar.sn" in back[-1]["text"]
+    assert "Rien à annuler." in (await user.send("/cancel")).texts
 
 
 async def test_a_phone_is_read_in_the_officials_country_and_shown_international(
-    running: RunningBot,
+    app: InProcessBot,
 ) -> None:
-    await running.seed(808, {}, "city")
-    user = running.user(808)
+    await app.seed(808, {}, "city")
+    user = app.user(808)
     profile = await user.send("/profile")
     assert "+221 77 123 45 67" in profile[0]["text"]
     await user.press(profile[0], "Téléphone")
@@ -127,14 +140,14 @@ async def test_a_phone_is_read_in_the_officials_country_and_shown_international(
     assert "⚠️" in bad[0]["text"]
     saved = await user.send("70 000 00 01")  # as dialled in Senegal, the account's country
     assert "+221 70 000 00 01" in saved[-1]["text"]
-    async with running.sessions() as session:
+    async with app.sessions() as session:
         assert (await session.get(Account, 808)).phone == "+221700000001"
 
 
 async def test_registration_refuses_bad_answers_and_ties_officials_to_their_city(
-    running: RunningBot,
+    app: InProcessBot,
 ) -> None:
-    user = running.user(806)
+    user = app.user(806)
     await user.send("/new")
     await user.send("Dakar")
     reply = await user.send("Atlantide")
@@ -143,19 +156,25 @@ async def test_registration_refuses_bad_answers_and_ties_officials_to_their_city
                    "moussa@dakar.sn"):  # fmt: skip
         reply = await user.send(answer)
     assert position(screen(reply)) == "city"
-    second = running.user(807)
-    await running.seed(807, complete_answers(), "title")
+    async with app.sessions() as session:
+        official = await session.get(Account, 806)
+        assert (official.city_name, official.country) == ("Dakar", "SN")
+        assert official.email == "moussa@dakar.sn" and official.city_id is not None
+    second = app.user(807)
+    await app.seed(807, complete_answers(), "title")
     listing = await second.send("/dossiers")
     assert len(listing[-1]["reply_markup"]["inline_keyboard"]) == 3
-    async with running.sessions() as session:
-        assert len(list(await session.scalars(select(Dossier)))) == 2
+    async with app.sessions() as session:
+        dossiers = list(await session.scalars(select(Dossier)))
+        city_id = (await session.get(Account, 806)).city_id
+    assert len(dossiers) == 2 and {d.city_id for d in dossiers} == {city_id}  # one city, Dakar
 
 
 async def test_the_coach_counts_a_partner_as_soon_as_its_amount_is_given(
-    running: RunningBot,
+    app: InProcessBot,
 ) -> None:
-    dossier_id = await running.seed(808, complete_answers(fund_amount="800000"), "partners")
-    user = running.user(808)
+    dossier_id = await app.seed(808, complete_answers(fund_amount="800000"), "partners")
+    user = app.user(808)
     screen_ = await open_draft(user, dossier_id)
     screen_ = screen(await user.press_data(screen_, find(screen_, "q", "add")))
     screen_ = screen(await user.send("Ville de Lyon"))

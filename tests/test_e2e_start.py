@@ -1,32 +1,38 @@
-"""First contact, language and registration, over HTTP against the stand-in."""
+"""First contact, language and registration, fed in-process to the bot."""
 
-from tests.harness import RunningBot
+from tests.harness import SECRETARIAT, InProcessBot
 
 
-async def test_start_greets_in_the_telegram_language(running: RunningBot) -> None:
+async def test_start_greets_in_the_telegram_language(app: InProcessBot) -> None:
     greetings = (("fr", "Bonjour"), ("en-GB", "Hello"), ("ar", "مرحب"), ("de", "Bonjour"))
     for number, (code, word) in enumerate(greetings):
-        user = running.user(100 + number, language_code=code)
+        user = app.user(100 + number, language_code=code)
         reply = await user.send("/start")
         assert word in reply[0]["text"], reply[0]["text"]
 
 
-async def test_commands_are_registered_in_three_languages(running: RunningBot) -> None:
-    api = running.api
+async def test_commands_are_registered_in_three_languages(app: InProcessBot) -> None:
+    api = app.api
+    expected = ["new", "dossiers", "status", "profile", "language", "cancel", "help"]
+    descriptions = {}
     for language in ("fr", "en", "ar"):
-        names = [c["command"] for c in api.commands(language_code=language)]
-        assert names == ["new", "dossiers", "status", "profile", "language", "cancel", "help"]
-    assert api.commands()
+        commands = api.commands(language_code=language)
+        assert [c["command"] for c in commands] == expected
+        descriptions[language] = [c["description"] for c in commands]
+    default = api.commands()
+    assert [c["command"] for c in default] == expected
+    assert [c["description"] for c in default] == descriptions["fr"]  # French is the default
+    assert len({tuple(d) for d in descriptions.values()}) == 3  # each language its own texts
 
 
 async def test_messages_in_group_chats_are_not_answered_as_an_applicant(
-    running: RunningBot,
+    app: InProcessBot,
 ) -> None:
-    from tests.harness import SECRETARIAT
-
-    user = running.user(120)
+    user = app.user(120)
     message = user._message(text="/start") | {
         "chat": {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permanent"}
     }
-    await user._act({"message": message}, expect=0, quiet=0.5)
-    assert running.api.messages(SECRETARIAT) == []
+    start = len(app.api.calls)
+    await user._act({"message": message}, expect=0)
+    assert app.api.messages(SECRETARIAT) == []
+    assert [c.method for c in app.api.calls[start:]] == []  # nothing at all was sent

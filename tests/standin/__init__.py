@@ -8,7 +8,7 @@
 
 Modules: server (HTTP, recording, updates, fault injection), methods (supported
 methods and their state), validation (parameters vs botapi.json), rules (keyboards,
-commands), formatting / html_parser / markdown (parse modes and lengths), files,
+commands), formatting / html_parser (HTML parse mode and lengths), files,
 client (TelegramUser).
 """
 

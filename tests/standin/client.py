@@ -17,6 +17,8 @@ appears once. Messages deleted before the action ended are left out. `reply.sent
 Settling: the update has been fetched by getUpdates, at least `expect` messages were
 sent or edited, and the bot made no request at all for `quiet` seconds (empty
 long-poll answers don't count). With expect=0 only the quiet period is awaited.
+When the test can see inside the bot, `handled=` (a predicate on update ids, true once
+the bot finished handling that update) replaces the quiet period: no waiting past it.
 Past `timeout` seconds an AssertionError with the recent requests is raised. Every
 action accepts `quiet=` and `timeout=` keyword overrides of the user's defaults.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .formatting import utf16_len
@@ -73,10 +76,12 @@ class TelegramUser:
         language_code: str = "fr",
         quiet: float = 0.3,
         timeout: float = 10.0,
+        handled: Callable[[int], bool] | None = None,
     ) -> None:
         self.api = api
         self.id = user_id
         self.quiet = quiet
+        self.handled = handled
         self.timeout = timeout
         self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         self.chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": first_name}
@@ -281,7 +286,10 @@ class TelegramUser:
             self._fail(f"update {update_id} never reached the bot: {why}", start)
         while True:
             reply = self._collect(start)
-            if len(reply) >= expect and self.api.idle_for() >= quiet:
+            settled = (
+                self.api.idle_for() >= quiet if self.handled is None else self.handled(update_id)
+            )
+            if len(reply) >= expect and settled:
                 return reply
             if time.monotonic() > deadline:
                 self._fail(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .errors import bad_request
 from .html_parser import parse_html
-from .markdown import parse_markdown, parse_markdown_v2
 
 MAX_RAW_BYTES = 1 << 15
 MAX_TEXT = 4096
@@ -48,16 +47,12 @@ def parse_text(
 ) -> tuple[str, list[dict]]:
     """Return (visible text, entities) after entity parsing and trimming."""
     mode = (parse_mode or "").lower()
-    if mode not in ("", "none", "html", "markdown", "markdownv2"):
+    if mode not in ("", "none", "html"):  # the bot never uses Markdown
         raise bad_request("unsupported parse_mode")
     if len(text.encode("utf-8")) > MAX_RAW_BYTES:
         raise bad_request("text is too long")
     if mode == "html":
         visible, found = parse_html(text)
-    elif mode == "markdownv2":
-        visible, found = parse_markdown_v2(text)
-    elif mode == "markdown":
-        visible, found = parse_markdown(text)
     else:
         visible, found = text, [dict(e) for e in entities or []]
         _check_entities(visible, found)

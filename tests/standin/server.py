@@ -17,6 +17,7 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,18 @@ class Call:
     description: str | None
     result: Any
     at: float  # time.monotonic() when answered
+
+
+@dataclass
+class Answer:
+    """What the stand-in answers to one API request; status 0 = connection dropped."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] | None = None
+
+
+ReadParams = Callable[[], Awaitable[tuple[dict[str, Any], dict[str, UploadedFile]]]]
 
 
 @dataclass
@@ -151,6 +164,10 @@ class BotAPIStandIn(MethodsMixin):
             return 0.0
         return time.monotonic() - self._activity_at
 
+    def notify(self) -> None:
+        """Wake whoever waits in `wait_change` (a test's own event happened)."""
+        self._notify()
+
     def _notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
@@ -214,12 +231,21 @@ class BotAPIStandIn(MethodsMixin):
         )
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.token:
-            return self._reply(ApiError(401, "Unauthorized").body(), 401)
-        stored = self.files.by_path(request.match_info["path"])
-        if stored is None:
-            return self._reply(ApiError(404, "Not Found: file not found").body(), 404)
-        return web.Response(body=stored.content, content_type="application/octet-stream")
+        status, content = self.answer_file(request.match_info["token"], request.match_info["path"])
+        if status != 200:
+            return self._reply(json.loads(content), status)
+        return web.Response(body=content, content_type="application/octet-stream")
+
+    def answer_file(self, token: str, path: str) -> tuple[int, bytes]:
+        """A file download (`/file/bot<token>/<path>`): (HTTP status, body bytes)."""
+        if token != self.token:
+            error = ApiError(401, "Unauthorized")
+        else:
+            stored = self.files.by_path(path)
+            if stored is not None:
+                return 200, stored.content
+            error = ApiError(404, "Not Found: file not found")
+        return error.status, json.dumps(error.body(), ensure_ascii=False).encode()
 
     async def _read_params(
         self, request: web.Request
@@ -264,11 +290,25 @@ class BotAPIStandIn(MethodsMixin):
         return raw, uploads
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.token:
-            return self._reply(ApiError(401, "Unauthorized").body(), 401)
-        method = self.spec.canonical_method(request.match_info["method"])
+        answer = await self.answer_api(
+            request.match_info["token"],
+            request.match_info["method"],
+            lambda: self._read_params(request),
+        )
+        if answer.status == 0:
+            request.transport.abort()
+            return web.Response()
+        return self._reply(answer.body, answer.status, answer.headers)
+
+    async def answer_api(self, token: str, method_name: str, read_params: ReadParams) -> Answer:
+        """One Bot API request, whatever carried it (HTTP here, or an in-process session):
+        token and method checked, injected delays and faults applied, parameters validated
+        against the spec, the method dispatched and the call recorded."""
+        if token != self.token:
+            return Answer(401, ApiError(401, "Unauthorized").body())
+        method = self.spec.canonical_method(method_name)
         if method is None:
-            return self._reply(ApiError(404, "Not Found: method not found").body(), 404)
+            return Answer(404, ApiError(404, "Not Found: method not found").body())
         polling = method == "getUpdates"
         if not polling:
             self._inflight += 1
@@ -276,7 +316,7 @@ class BotAPIStandIn(MethodsMixin):
         params: dict[str, Any] = {}
         try:
             try:
-                raw, uploads = await self._read_params(request)
+                raw, uploads = await read_params()
                 params = raw
                 delays = self._delays.get(method)
                 if delays:
@@ -286,8 +326,7 @@ class BotAPIStandIn(MethodsMixin):
                     injected = fault.popleft()
                     if injected.status == 0:
                         self._record(method, params, 0, "connection dropped (injected)", None)
-                        request.transport.abort()
-                        return web.Response()
+                        return Answer(0, {})
                     raise self._injected(injected)
                 params = self._validate(method, raw, uploads)
                 result = await self._dispatch(method, params)
@@ -297,19 +336,19 @@ class BotAPIStandIn(MethodsMixin):
                 _log.exception("stand-in failed on %s", method)
                 return self._error(method, params, ApiError(500, f"stand-in bug: {e!r}"))
             self._record(method, params, 200, None, result)
-            return self._reply({"ok": True, "result": result}, 200)
+            return Answer(200, {"ok": True, "result": result})
         finally:
             if not polling:
                 self._inflight -= 1
                 self._activity_at = time.monotonic()
                 self._notify()
 
-    def _error(self, method: str, params: dict, e: ApiError) -> web.Response:
+    def _error(self, method: str, params: dict, e: ApiError) -> Answer:
         self._record(method, params, e.status, e.description, None)
         headers = None
         if e.parameters and e.parameters.get("retry_after"):
             headers = {"Retry-After": str(e.parameters["retry_after"])}
-        return self._reply(e.body(), e.status, headers)
+        return Answer(e.status, e.body(), headers)
 
     @staticmethod
     def _injected(fault: _Fault) -> ApiError:
@@ -370,7 +409,20 @@ class BotAPIStandIn(MethodsMixin):
             raise ValueError("push_raw_update needs an update_id")
         return self._enqueue(copy.deepcopy(update), forced=True)
 
-    def _enqueue(self, update: dict[str, Any], forced: bool) -> int:
+    def take_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """For in-process delivery: check and register an update like `push_update` (its
+        messages and callback queries become known) and return it, with its update_id, to
+        be fed to the dispatcher directly instead of being queued for getUpdates."""
+        update = copy.deepcopy(payload)
+        update.setdefault("update_id", self._next_update_id)
+        kind = self._check_update(update)
+        self._register_update(update[kind])
+        self._log.status[update["update_id"]] = "confirmed"
+        self._notify()
+        return copy.deepcopy(update)
+
+    def _check_update(self, update: dict[str, Any]) -> str:
+        """Validate against the spec, advance the id counter; returns the payload's kind."""
         kinds = [k for k in update if k != "update_id"]
         if len(kinds) != 1:
             raise ValueError(f"an update must have exactly one payload field, got {kinds}")
@@ -378,8 +430,12 @@ class BotAPIStandIn(MethodsMixin):
             Validator(self.spec).check_object(update, "Update", "update")
         except ApiError as e:
             raise ValueError(f"invalid update: {e.description}") from None
+        self._next_update_id = max(self._next_update_id, update["update_id"] + 1)
+        return kinds[0]
+
+    def _enqueue(self, update: dict[str, Any], forced: bool) -> int:
+        kinds = [self._check_update(update)]
         update_id = update["update_id"]
-        self._next_update_id = max(self._next_update_id, update_id + 1)
         if not self._allowed(kinds[0]):  # like Telegram: not even stored
             self._log.status[update_id] = "filtered"
             return update_id
@@ -416,6 +472,12 @@ class BotAPIStandIn(MethodsMixin):
     def allowed_updates(self) -> list[str] | None:
         """Last allowed_updates passed to getUpdates (None/[] = Telegram's default set)."""
         return self._allowed_updates
+
+    @property
+    def polls_started(self) -> int:
+        """getUpdates requests received so far, counted on arrival (`calls` records a long
+        poll only when it is answered, up to its timeout later)."""
+        return self._poll_generation
 
     @property
     def pending_update_count(self) -> int:
