@@ -12,15 +12,11 @@ from bot.domain.countries import find_country
 from bot.domain.dates import parse_date
 from bot.domain.forms import Answers, Kind, Question
 from bot.domain.numbers import NumberError, parse_amount, parse_whole
+from bot.domain.refusals import Refused
 
 
-class AnswerError(ValueError):
-    """A refused answer; `code` and `details` choose and fill the message shown to the user."""
-
-    def __init__(self, code: str, **details: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class AnswerError(Refused):
+    """A refused answer."""
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,11 @@ from bot.domain.navigation import (
     previous_field,
     previous_key,
 )
+from bot.domain.refusals import Refused
 
 
-class MoveRefused(ValueError):
-    """A move the current question does not allow; `code` names why (for the message shown)."""
-
-    def __init__(self, code: str, **details: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class MoveRefused(Refused):
+    """A move the current question does not allow (a button pressed at the wrong place)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from functools import cache
 from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from bot.domain.locales import babel_locale
+from bot.domain.refusals import Refused
 
 MAX_AMOUNT = Decimal(10) ** 13
 MAX_WHOLE = 10**9
@@ -26,13 +27,8 @@ _MINUS = ("-", "−", "–", "(")
 _CORE = re.compile(r"\d[\d ., ]*")
 
 
-class NumberError(ValueError):
-    """Why a typed number was refused; `code` picks the message shown to the user."""
-
-    def __init__(self, code: str, **details: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class NumberError(Refused):
+    """Why a typed number was refused."""
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ from datetime import date
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.domain.answers import AnswerError
 from bot.domain.dates import format_long
-from bot.domain.flow import MoveRefused
 from bot.domain.forms import MAX_FILES
 from bot.domain.numbers import format_number
+from bot.domain.refusals import Refused
 from bot.screens.common import locale
 
 
-def refusal(error: AnswerError | MoveRefused) -> str:
+def refusal(error: Refused) -> str:
     d = error.details
     code = error.code
     if code == "too_short":

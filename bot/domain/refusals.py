@@ -1,0 +1,11 @@
+"""Why something a person typed or pressed cannot be used: a code and the figures for the message
+that `bot.screens.errors.refusal` shows in their language."""
+
+from typing import Any
+
+
+class Refused(ValueError):
+    def __init__(self, code: str, **details: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
