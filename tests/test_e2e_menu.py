@@ -183,3 +183,28 @@ async def test_the_coach_counts_a_partner_as_soon_as_its_amount_is_given(
     text = reply[0]["text"].replace("\u202f", " ").replace("\xa0", " ")
     assert "200 000 €" in text and "16 %" in text and "✅" in text
     assert position(screen(reply)) == "partners.status"
+
+
+async def test_registration_is_a_form_the_person_can_go_back_in(app: InProcessBot) -> None:
+    user = app.user(809)
+    first = await user.send("/profile")
+    assert first.texts[0] == "D’abord, quelques mots sur vous et votre ville (6 questions courtes)."
+    assert "Inscription · question 1/6" in first.texts[1]
+    await user.send("Dakar")
+    asked = await user.send("Sénégal")
+    assert "Inscription · question 3/6" in asked.texts[0]
+    back = await user.press(asked[-1], "◀ Retour")
+    assert "Réponse actuelle : Sénégal" in back.texts[0]
+    kept = await user.press(back[-1], "Conserver ✔")
+    assert "Votre nom complet ?" in kept.texts[0]
+    async with app.sessions() as session:
+        account = await session.get(Account, 809)
+        assert account.profile_cursor["q"] == "full_name" and account.country == "SN"
+    await app.restart()  # the position is stored: nothing is asked again
+    again = await user.send("Awa Ndiaye")
+    assert "Inscription · question 4/6" in again.texts[0]
+    for answer in ("Directrice", "+221 77 123 45 67", "awa@dakar.sn"):
+        done = await user.send(answer)
+    assert done.texts[0] == "Merci, votre profil est enregistré."
+    assert "Votre profil" in done.texts[1] and "+221 77 123 45 67" in done.texts[1]
+    assert "Rien à annuler." in (await user.send("/cancel")).texts
