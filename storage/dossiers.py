@@ -1,6 +1,5 @@
 """Dossiers, their attachments, status history and references."""
 
-from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -39,10 +38,6 @@ async def attachments(session: AsyncSession, dossier_id: int) -> list[Attachment
         select(Attachment).where(Attachment.dossier_id == dossier_id).order_by(Attachment.id)
     )
     return list(result)
-
-
-def slot_counts(files: list[Attachment]) -> Counter[str]:
-    return Counter(f.slot for f in files)
 
 
 async def remove_attachment(
