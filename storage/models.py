@@ -62,6 +62,14 @@ class Account(Base):
     # The profile is a form too: its answers are the columns above, its position and version here.
     profile_cursor: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     profile_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    role: Mapped[str] = mapped_column(String(20), default="applicant", server_default="applicant")
+    # A registration the Secretariat has looked at: "pending", "verified" or "refused".
+    verification: Mapped[str] = mapped_column(
+        String(10), default="pending", server_default="pending"
+    )
+    verified_by: Mapped[int | None] = mapped_column(BigInteger)
+    verified_at: Mapped[datetime | None]
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
