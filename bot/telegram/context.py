@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.domain.records import PROFILE_RECORD, Person, Record
+from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.services.people import Profiles, person_of
@@ -40,6 +41,15 @@ class Context:
     @property
     def language(self) -> str:
         return self.i18n.current_locale
+
+    @property
+    def role(self) -> Role:
+        """The role of the person who pressed or typed, as stored now (ADMIN_IDS are admins)."""
+        account = self._account
+        return effective_role(account.role, account.telegram_id, self.settings.admin_ids)
+
+    def may(self, action: Action) -> bool:
+        return may(self.role, action)
 
     async def send(self, *screens: Screen) -> None:
         for screen in screens:
