@@ -3,7 +3,7 @@
 from aiogram import Router
 
 from bot.telegram.filters import PrivateChat
-from handlers import dossier, errors, fallback, profile, questionnaire, start
+from handlers import dossier, errors, fallback, notes, profile, questionnaire, start
 
 
 def build_router() -> Router:
@@ -19,5 +19,7 @@ def build_router() -> Router:
         fallback.router(),
     )
     root = Router(name="root")
-    root.include_routers(applicant, errors.router())
+    # Notes and staff work in any chat (the Secretariat's group too); the applicant's flows only in
+    # private chats.
+    root.include_routers(notes.router(), applicant, errors.router())
     return root

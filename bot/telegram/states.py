@@ -1,5 +1,5 @@
-"""Conversation states: which record typed answers go to. The position inside a record is stored
-with its answers."""
+"""Conversation states: which record typed answers go to, or which note the next message is. The
+position inside a record is stored with its answers."""
 
 from aiogram.fsm.state import State, StatesGroup
 
@@ -7,3 +7,4 @@ from aiogram.fsm.state import State, StatesGroup
 class Flow(StatesGroup):
     registering = State()  # the profile form: registering, or changing one profile answer
     dossier = State()
+    note = State()  # the person's next message in this chat is a note (see handlers/notes.py)

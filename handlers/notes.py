@@ -1,0 +1,75 @@
+"""A note asked for in a chat: the next message of the person who was asked, in that chat, is it
+(a reason for a refusal, what must change in a dossier, a message to a city). `/cancel` leaves.
+
+A flow asks with `ask_note(ctx, purpose, target, prompt)` and registers what to do with the text in
+`NOTES[purpose]`; the purpose and its target are stored in the conversation state, so a restart
+between the question and the answer loses nothing. The handler re-checks the right to act when the
+note arrives, as for a button.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.answers import AnswerError, clean_text
+from bot.screens.base import Screen
+from bot.screens.errors import refusal
+from bot.telegram.context import Context
+from bot.telegram.filters import NotCommand
+from bot.telegram.states import Flow
+
+NoteHandler = Callable[[Context, int, str], Awaitable[None]]
+NOTES: dict[str, NoteHandler] = {}
+MAX_NOTE = 3000  # a message with its heading stays under Telegram's 4096 characters
+
+
+def note_purpose(purpose: str) -> Callable[[NoteHandler], NoteHandler]:
+    """Register what a note of this purpose does: `handler(ctx, target, text)`."""
+
+    def register(handler: NoteHandler) -> NoteHandler:
+        NOTES[purpose] = handler
+        return handler
+
+    return register
+
+
+async def ask_note(ctx: Context, purpose: str, target: int, prompt: str) -> None:
+    await ctx.fsm.set_state(Flow.note)
+    await ctx.fsm.set_data({"purpose": purpose, "target": target})
+    hint = _("Write it in one message (/cancel to leave it).")
+    await ctx.send(Screen(prompt + "\n\n<i>" + hint + "</i>"))
+
+
+def router() -> Router:
+    r = Router(name="notes")
+
+    @r.message(StateFilter(Flow.note), Command("cancel"))
+    async def cancel(message: Message, ctx: Context) -> None:
+        """Leave the note: nothing is sent, nothing changes."""
+        await ctx.fsm.clear()
+        await ctx.say(_("Stopped: nothing was sent."))
+
+    @r.message(StateFilter(Flow.note), NotCommand())
+    async def note(message: Message, ctx: Context) -> None:
+        """The awaited note: checked, then handed to its purpose's handler."""
+        data = await ctx.fsm.get_data()
+        handler = NOTES.get(data.get("purpose", ""))
+        if handler is None or not isinstance(data.get("target"), int):
+            await ctx.fsm.clear()
+            return
+        text = clean_text(message.text or message.caption or "")
+        problem = None
+        if not text:
+            problem = AnswerError("text_expected")
+        elif len(text) > MAX_NOTE:
+            problem = AnswerError("too_long", maximum=MAX_NOTE, length=len(text))
+        if problem is not None:
+            await ctx.send(Screen("⚠️ " + refusal(problem)))
+            return
+        await ctx.fsm.clear()
+        await handler(ctx, data["target"], text)
+
+    return r
