@@ -3,7 +3,7 @@
 from aiogram import Router
 
 from bot.telegram.filters import PrivateChat
-from handlers import dossier, errors, fallback, notes, profile, questionnaire, start
+from handlers import dossier, errors, fallback, notes, profile, questionnaire, review, start
 
 
 def build_router() -> Router:
@@ -21,5 +21,5 @@ def build_router() -> Router:
     root = Router(name="root")
     # Notes and staff work in any chat (the Secretariat's group too); the applicant's flows only in
     # private chats.
-    root.include_routers(notes.router(), applicant, errors.router())
+    root.include_routers(notes.router(), review.router(), applicant, errors.router())
     return root

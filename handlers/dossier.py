@@ -13,19 +13,23 @@ from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.navigation import Cursor
 from bot.domain.records import Record
+from bot.domain.review import Case, Change
 from bot.domain.rules import first_missing
 from bot.screens.base import Screen
-from bot.screens.cards import secretariat_card
 from bot.screens.common import locale
 from bot.screens.home import profile_screen, statuses_screen
+from bot.screens.notices import city_update
 from bot.screens.review import record_title, review_screens, section_screen, sections_screen
+from bot.screens.staff import changes_block
 from bot.services.records import Notice
 from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
 from handlers import actions
 from handlers.inputs import today
+from handlers.notes import ask_note, note_purpose
 from handlers.replies import show_position
+from handlers.review import card_notice, move, show_to_city, write
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,11 @@ class MenuAction:
         if self.record.is_profile:
             await self.ctx.send(profile_screen(self.ctx.person))
             return
+        if not self.record.editable:  # submitted: its status, history and messages too
+            case = await self.ctx.review.case(self.record.id)
+            if case is not None:
+                await show_to_city(self.ctx, case)
+                return
         await self.ctx.dossiers.load_files(self.record)
         await self.ctx.send(*review_screens(self.record, self.ctx.rules))
 
@@ -121,13 +130,25 @@ async def _submit(a: MenuAction) -> None:
     ctx = a.ctx
     settings = ctx.settings
 
-    def notices(record: Record) -> list[Notice]:
+    person = ctx.person
+    others = [p for p in await ctx.review.officials(person.city_id or 0) if p != person]
+
+    def notices(record: Record, changes: list[Change] | None) -> list[Notice]:
         if settings.secretariat_chat_id is None:
             log.warning("SECRETARIAT_CHAT_ID is not set: no card for %s", record.reference)
-            return []
-        with ctx.i18n.use_locale(settings.notify_language):
-            card = secretariat_card(record, ctx.person)
-        return [Notice(settings.secretariat_chat_id, card)]
+        answers = record.answers
+        case = Case(
+            record, person.city_id or 0, answers.get("city", ""), answers.get("country", ""), person
+        )
+        if changes is None:
+            return card_notice(ctx, case, lambda: _("📥 New dossier {reference}"))
+        told = []
+        for official in others:
+            with ctx.i18n.use_locale(official.language or settings.default_language):
+                told.append(Notice(official.telegram_id, city_update(case)))
+        heading = lambda: _("🔁 Dossier {reference} submitted again")  # noqa: E731
+        extra = lambda: changes_block(changes, record.currency)  # noqa: E731
+        return told + card_notice(ctx, case, heading, extra)
 
     await ctx.dossiers.load_files(a.record)
     day = today()
@@ -175,6 +196,40 @@ async def _delete(a: MenuAction) -> None:
     await actions.list_dossiers(a.ctx)
 
 
+async def _write(a: MenuAction) -> None:
+    prompt = _("Your message to the Permanent Secretariat about {reference}?").format(
+        reference=a.record.reference or record_title(a.record)
+    )
+    await ask_note(a.ctx, "write_staff", a.record.id, prompt)
+
+
+async def _ask_withdraw(a: MenuAction) -> None:
+    title = html.quote(record_title(a.record))
+    text = _("Withdraw “{title}”? The Secretariat will stop its review; this cannot be undone.")
+    markup = _confirm(a.record.id, _("↩ Yes, withdraw it"), "withdraw_ok", _("✖ No, keep it"))
+    await a.ctx.send(Screen(text.format(title=title), markup))
+
+
+async def _withdraw(a: MenuAction) -> None:
+    case = await a.ctx.review.case(a.record.id)
+    if case is None:
+        await a.review()
+        return
+    updated = await move(a.ctx, case, "withdraw")
+    if updated is not None:
+        await a.ctx.send(Screen(city_update(updated)))
+
+
+@note_purpose("write_staff")
+async def _write_staff(ctx: Context, dossier_id: int, text: str) -> None:
+    """A city official's message to the Secretariat about one of the city's dossiers."""
+    case = await ctx.review.case(dossier_id)
+    if case is None:
+        await ctx.send(Screen(_("This dossier is not available to you.")))
+        return
+    await write(ctx, case, text)
+
+
 async def _review(a: MenuAction) -> None:
     if a.record.is_profile and await a.ctx.fsm.get_state() == Flow.registering.state:
         await a.ctx.fsm.clear()
@@ -193,8 +248,12 @@ ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "submit_ok": _submit,
     "delete": _ask_delete,
     "delete_ok": _delete,
+    "write": _write,
+    "withdraw": _ask_withdraw,
+    "withdraw_ok": _withdraw,
 }
-READ_ONLY_ACTIONS = frozenset({"open", "review"})
+# What may be done to a submitted dossier (the moves are checked again by the workflow's table).
+READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "withdraw", "withdraw_ok"})
 PROFILE_ACTIONS = frozenset({"review", "jump"})
 
 

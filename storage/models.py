@@ -1,11 +1,13 @@
 """Tables. Conversation position lives here too: nothing a user did is kept only in memory."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -92,6 +94,38 @@ class Dossier(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
+    # After submission: the answers as last submitted (to show what a resubmission changed), the
+    # Bureau session it is scheduled on, the amount granted, and the Secretariat's card (an outbox
+    # row, edited in place at every change).
+    submitted_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("bureau_sessions.id"))
+    granted_amount: Mapped[str | None] = mapped_column(String(40))
+    card_outbox_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class BureauSession(Base):
+    """A session of the Bureau, which votes the grants: when, where, and the last day to send."""
+
+    __tablename__ = "bureau_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, unique=True)
+    deadline: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DossierMessage(Base):
+    """A message between a city and the Secretariat about one dossier."""
+
+    __tablename__ = "dossier_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    from_staff: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Attachment(Base):
@@ -121,6 +155,8 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     by_user: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[str | None] = mapped_column(String(40))  # granted, for an approval
+    session_id: Mapped[int | None] = mapped_column(Integer)  # for scheduling and deferral
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -24,6 +24,7 @@ class FileInfo:
     name: str
     size: int
     sha256: str
+    telegram_file_id: str = ""  # Telegram keeps the file: it can be sent again by this id
 
 
 @dataclass
@@ -100,6 +101,11 @@ class Person:
     profile: dict[str, Any]
     city_id: int | None
     active_record_id: int | None = None
+    verification: str = "pending"  # the Secretariat's look at the registration
+
+    @property
+    def name(self) -> str:
+        return self.profile.get("full_name") or self.first_name
 
     @property
     def registered(self) -> bool:

@@ -1,6 +1,6 @@
 """Bureau sessions: when the Bureau votes and the last day a dossier can be sent to each."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -8,6 +8,8 @@ from datetime import date
 class BureauSession:
     held_on: date
     deadline: date
+    place: str = field(default="", compare=False)
+    id: int | None = field(default=None, compare=False)  # once the Secretariat has stored it
 
 
 def parse_sessions(text: str) -> tuple[BureauSession, ...]:

@@ -1,8 +1,12 @@
-"""Dossier statuses (DOMAIN.md §1, after submission) and which moves the applicant may make."""
+"""Dossier statuses (DOMAIN.md §1, after submission): the moves between them, who may take each,
+and what each needs (a note, an amount, a Bureau session). One table: only its moves are offered,
+and every move is checked against it again when it is taken."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.forms import N_
+from bot.domain.roles import Action, may
 
 
 class Status(StrEnum):
@@ -46,3 +50,73 @@ def applicant_can_delete(status: str) -> bool:
 
 def can_submit(status: str) -> bool:
     return status in EDITABLE
+
+
+class Needs(StrEnum):
+    NOTHING = ""
+    NOTE = "note"  # what must change, why it is rejected or deferred
+    AMOUNT = "amount"  # the amount granted (may differ from the amount asked)
+    SESSION = "session"  # the Bureau session it goes to
+
+
+class By(StrEnum):
+    STAFF = "staff"  # the Secretariat (and admins)
+    CITY = "city"  # an official of the dossier's city
+
+
+@dataclass(frozen=True)
+class Transition:
+    key: str  # what a button names (with the dossier); short, for callback data
+    source: Status
+    target: Status
+    by: By
+    label: str
+    needs: Needs = Needs.NOTHING
+
+
+WAITING = (Status.SUBMITTED, Status.IN_REVIEW, Status.ELIGIBLE, Status.SCHEDULED, Status.DEFERRED)
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("review", Status.SUBMITTED, Status.IN_REVIEW, By.STAFF, N_("🔎 Start the review")),
+    Transition("changes", Status.IN_REVIEW, Status.CHANGES_REQUESTED, By.STAFF,
+               N_("✏️ Request changes"), Needs.NOTE),
+    Transition("eligible", Status.IN_REVIEW, Status.ELIGIBLE, By.STAFF, N_("✅ Eligible")),
+    Transition("reject", Status.IN_REVIEW, Status.REJECTED, By.STAFF, N_("✖ Reject"), Needs.NOTE),
+    Transition("schedule", Status.ELIGIBLE, Status.SCHEDULED, By.STAFF,
+               N_("📅 Schedule on a Bureau session"), Needs.SESSION),
+    Transition("approve", Status.SCHEDULED, Status.APPROVED, By.STAFF,
+               N_("🏅 Approved by the Bureau"), Needs.AMOUNT),
+    Transition("reject", Status.SCHEDULED, Status.REJECTED, By.STAFF,
+               N_("✖ Rejected by the Bureau"), Needs.NOTE),
+    Transition("defer", Status.SCHEDULED, Status.DEFERRED, By.STAFF,
+               N_("⏭ Deferred to a later session"), Needs.NOTE),
+    Transition("schedule", Status.DEFERRED, Status.SCHEDULED, By.STAFF,
+               N_("📅 Schedule on a Bureau session"), Needs.SESSION),
+    # Resubmitting after changes is the city's submit button: back in review at once.
+    Transition("resubmit", Status.CHANGES_REQUESTED, Status.IN_REVIEW, By.CITY,
+               N_("📤 Submit again")),
+    *(
+        Transition("withdraw", source, Status.WITHDRAWN, By.CITY, N_("↩ Withdraw the dossier"))
+        for source in (Status.CHANGES_REQUESTED, *WAITING)
+    ),
+)  # fmt: skip
+
+
+def may_take(transition: Transition, role: str | None, of_the_city: bool) -> bool:
+    """Staff moves need the right to review dossiers; the city's moves, an official of that city."""
+    if transition.by == By.STAFF:
+        return may(role, Action.REVIEW_DOSSIERS)
+    return of_the_city
+
+
+def moves(status: str, role: str | None, of_the_city: bool) -> list[Transition]:
+    """The moves this person may take on a dossier in `status` (what the buttons offer)."""
+    return [t for t in TRANSITIONS if t.source == status and may_take(t, role, of_the_city)]
+
+
+def find_move(status: str, key: str, role: str | None, of_the_city: bool) -> Transition | None:
+    """The move a button names, if it may be taken now by this person; None otherwise."""
+    return next((t for t in moves(status, role, of_the_city) if t.key == key), None)
+
+
+def waits_on_secretariat(status: str) -> bool:
+    return status in WAITING

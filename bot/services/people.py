@@ -25,6 +25,7 @@ def person_of(account: Account) -> Person:
         profile=profile_answers(account),
         city_id=account.city_id,
         active_record_id=account.active_dossier_id,
+        verification=account.verification,
     )
 
 

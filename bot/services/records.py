@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,7 @@ from bot.domain.forms import Form
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
 from bot.domain.records import FileInfo, Record
+from bot.domain.review import Change, changed_answers
 from bot.domain.rules import FundingRules, is_complete
 from bot.domain.sessions import BureauSession, next_session
 from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_delete
@@ -27,21 +29,30 @@ from storage.types import utcnow
 
 @dataclass(frozen=True)
 class Notice:
-    """A message for someone else (the Secretariat's chat), sent through the outbox."""
+    """A message for someone else (the Secretariat's chat, a city's officials), sent through the
+    outbox; `markup` is an inline keyboard as Telegram's JSON."""
 
     chat_id: int
     text: str
+    markup: dict[str, Any] | None = None
+    card: bool = False  # the dossier's card in the Secretariat's chat (kept up to date)
 
 
 @dataclass(frozen=True)
 class Submission:
     reference: str
     session: BureauSession | None
+    again: bool = False  # resubmitted after changes were requested
 
 
 def file_info(attachment: Attachment) -> FileInfo:
     return FileInfo(
-        attachment.id, attachment.slot, attachment.file_name, attachment.size, attachment.sha256
+        attachment.id,
+        attachment.slot,
+        attachment.file_name,
+        attachment.size,
+        attachment.sha256,
+        attachment.telegram_file_id,
     )
 
 
@@ -59,6 +70,15 @@ def record_of(row: Dossier, files: list[Attachment] | None = None) -> Record:
         updated_at=row.updated_at,
         submitted_at=row.submitted_at,
     )
+
+
+async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice]) -> None:
+    """Write the notices to the outbox; the dossier remembers its card's first message."""
+    for notice in notices:
+        message = enqueue(session, notice.chat_id, notice.text, notice.markup)
+        if notice.card and row.card_outbox_id is None:
+            await session.flush()
+            row.card_outbox_id = message.id
 
 
 class Dossiers:
@@ -186,22 +206,26 @@ class Dossiers:
         rules: FundingRules,
         sessions: tuple[BureauSession, ...],
         today: date,
-        notices: Callable[[Record], list[Notice]],
+        notices: Callable[[Record, list[Change] | None], list[Notice]],
     ) -> Submission | None:
         """Give the dossier its reference and put it in the Secretariat's queue, only if complete.
-
-        `notices(record)` are written to the outbox in this same transaction."""
+        After changes were requested, it goes back in review, and the answers changed since the
+        last submission are given to `notices(record, changes)` (None on a first submission),
+        whose messages are written to the outbox in this same transaction."""
         if not record.editable or not is_complete(record.checks(rules)):
             return None
         row = await self._row(record)
         if row.reference is None:
             row.reference = await queries.next_reference(self.session, REFERENCE_PREFIX, today.year)
-        await queries.change_status(self.session, row, Status.SUBMITTED, self.account.telegram_id)
-        row.submitted_at = utcnow()
+        again = row.status == Status.CHANGES_REQUESTED
+        changes = changed_answers(record.form, row.submitted_answers or {}, row.answers)
+        target = Status.IN_REVIEW if again else Status.SUBMITTED
+        await queries.change_status(self.session, row, target, self.account.telegram_id)
+        row.submitted_at = row.submitted_at if again else utcnow()
+        row.submitted_answers = dict(row.answers)
         self.account.active_dossier_id = None
         record.status, record.reference = row.status, row.reference
         record.submitted_at = row.submitted_at
-        for notice in notices(record):
-            enqueue(self.session, notice.chat_id, notice.text)
+        await send_notices(self.session, row, notices(record, changes if again else None))
         await self.session.commit()
-        return Submission(row.reference, next_session(sessions, today))
+        return Submission(row.reference, next_session(sessions, today), again)

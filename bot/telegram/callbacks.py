@@ -45,6 +45,18 @@ class Menu(CallbackData, prefix="m"):
     value: str = ""
 
 
+class Staff(CallbackData, prefix="s"):
+    """The Secretariat's actions on a dossier; the presser's right is checked again every time."""
+
+    action: str
+    dossier: int
+    value: str = ""
+
+
+def staff_data(action: str, dossier: int, value: str = "") -> str:
+    return _packed(Staff.__prefix__, action, dossier, value)
+
+
 class Lang(CallbackData, prefix="lang"):
     code: str
 

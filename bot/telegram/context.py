@@ -16,6 +16,7 @@ from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.services.people import Profiles, person_of
 from bot.services.records import Dossiers
+from bot.services.review import Review
 from bot.telegram.states import Flow
 from bot.workers.outbox import OutboxWorker
 from storage.models import Account
@@ -32,6 +33,7 @@ class Context:
     outbox: OutboxWorker
     dossiers: Dossiers
     profiles: Profiles
+    review: Review
     _account: Account
 
     @property
@@ -85,15 +87,18 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
     account: Account = data["account"]
     session = data["session"]
     chat = data.get("event_chat")
+    settings: Settings = data["settings"]
+    role = effective_role(account.role, account.telegram_id, settings.admin_ids)
     return Context(
         bot=data["bot"],
         chat_id=chat.id if chat is not None else account.telegram_id,
         fsm=data["state"],
         i18n=data["i18n"],
-        settings=data["settings"],
+        settings=settings,
         rules=data["rules"],
         outbox=data["outbox"],
         dossiers=Dossiers(session, account),
         profiles=Profiles(session, account),
+        review=Review(session, account, role),
         _account=account,
     )

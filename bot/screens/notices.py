@@ -1,0 +1,76 @@
+"""What a city is told about its dossier, in each official's own language, and what comes next."""
+
+from aiogram import html
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.dates import format_long
+from bot.domain.review import Case, ThreadMessage
+from bot.domain.workflow import Status
+from bot.screens.common import locale, money
+from bot.screens.home import status_label
+
+
+def next_step(status: str) -> str:
+    """What happens next for a dossier in `status`, said to the city."""
+    steps = {
+        Status.DRAFT: _("Next: complete it and submit it (/dossiers)."),
+        Status.SUBMITTED: _("Next: the Permanent Secretariat reviews it."),
+        Status.IN_REVIEW: _("Next: the Secretariat says whether changes are needed."),
+        Status.CHANGES_REQUESTED: _(
+            "Next: change the answers asked for (/dossiers), then submit the dossier again."
+        ),
+        Status.ELIGIBLE: _("Next: the Secretariat puts it on the agenda of a Bureau session."),
+        Status.SCHEDULED: _("Next: the Bureau decides at its session; you will be told here."),
+        Status.DEFERRED: _("Next: the Secretariat puts it on the agenda of a later session."),
+        Status.APPROVED: _("Next: the Secretariat contacts you about the agreement and payment."),
+        Status.REJECTED: _("The dossier is closed. You may prepare a new one (/new)."),
+        Status.WITHDRAWN: _("The dossier is closed. You may prepare a new one (/new)."),
+    }
+    return steps.get(status, "")  # type: ignore[call-overload]
+
+
+def city_update(case: Case) -> str:
+    """A status change of a city's dossier, told to one of its officials."""
+    record = case.record
+    reference = html.quote(record.reference or "")
+    lines = [
+        "<b>"
+        + _("Dossier {reference}: {status}").format(
+            reference=reference, status=status_label(record.status)
+        )
+        + "</b>",
+        html.quote(record.title or ""),
+    ]
+    last = case.history[-1] if case.history else None
+    if record.status == Status.SCHEDULED and case.session is not None:
+        lines.append(
+            _("It will be presented to the Bureau session of {day}.").format(
+                day=format_long(case.session.held_on, locale())
+            )
+        )
+    if record.status == Status.APPROVED and case.granted is not None:
+        lines.append(
+            _("The Bureau granted {amount}.").format(amount=money(case.granted, record.currency))
+        )
+    if last is not None and last.note:
+        lines.append(_("Message from the Secretariat:") + "\n«" + html.quote(last.note) + "»")
+    lines.append(next_step(record.status))
+    return "\n\n".join(line for line in lines if line)
+
+
+def thread_notice(case: Case, message: ThreadMessage) -> str:
+    """A message on a dossier, delivered to the other side."""
+    if message.from_staff:
+        heading = _("✉️ The Permanent Secretariat writes about {reference}:")
+    else:
+        heading = _("✉️ {city} writes about {reference}:")
+    return (
+        "<b>"
+        + heading.format(
+            reference=html.quote(case.record.reference or ""), city=html.quote(case.city)
+        )
+        + "</b>\n"
+        + html.quote(message.author)
+        + "\n\n"
+        + html.quote(message.text)
+    )

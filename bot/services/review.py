@@ -1,0 +1,209 @@
+"""The Secretariat's review of dossiers, and what a city sees of it: the queue, one dossier with
+its history and messages, status changes, messages between the city and the Secretariat, Bureau
+sessions. Each change is one transaction with the notices it causes (written to the outbox)."""
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.records import Person
+from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
+from bot.domain.roles import Action, Role, may
+from bot.domain.sessions import BureauSession
+from bot.domain.workflow import WAITING, Needs, Status, Transition, find_move
+from bot.services.people import person_of
+from bot.services.records import Notice, record_of, send_notices
+from storage import review as queries
+from storage.dossiers import attachments, change_status
+from storage.models import Account, City, Dossier, DossierMessage
+from storage.models import BureauSession as SessionRow
+from storage.types import utcnow
+
+Notices = Callable[[Case], list[Notice]]
+
+
+def bureau_session(row: SessionRow) -> BureauSession:
+    return BureauSession(row.held_on, row.deadline, row.place, row.id)
+
+
+class Review:
+    """What one person may see and do of the review, for one update."""
+
+    def __init__(self, session: AsyncSession, account: Account, role: Role) -> None:
+        self.session = session
+        self.account = account
+        self.role = role
+
+    @property
+    def is_staff(self) -> bool:
+        return may(self.role, Action.REVIEW_DOSSIERS)
+
+    def _visible(self, row: Dossier | None) -> bool:
+        """Staff see every submitted dossier; an official, only their own city's."""
+        if row is None:
+            return False
+        if self.is_staff:
+            return row.status != Status.DRAFT
+        return self.account.city_id is not None and row.city_id == self.account.city_id
+
+    async def case(self, dossier_id: int) -> Case | None:
+        row = await self.session.get(Dossier, dossier_id)
+        return await self._case(row) if self._visible(row) else None
+
+    async def find(self, reference: str) -> Case | None:
+        row = await queries.by_reference(self.session, reference.strip().upper())
+        return await self._case(row) if self._visible(row) else None
+
+    async def _case(self, row: Dossier) -> Case:
+        city = await self.session.get(City, row.city_id)
+        changes = await queries.history(self.session, row.id)
+        messages = await queries.thread(self.session, row.id)
+        people = await queries.accounts(
+            self.session,
+            {row.created_by} | {c.by_user for c in changes} | {m.author_id for m in messages},
+        )
+        sessions = {s.id: bureau_session(s) for s in await queries.bureau_sessions(self.session)}
+
+        def name(telegram_id: int) -> str:
+            account = people.get(telegram_id)
+            return person_of(account).name if account else str(telegram_id)
+
+        sender = people[row.created_by]
+        return Case(
+            record=record_of(row, await attachments(self.session, row.id)),
+            city_id=row.city_id,
+            city=city.name if city else "",
+            country=city.country if city else "",
+            sender=person_of(sender),
+            history=[
+                HistoryEntry(
+                    c.at,
+                    c.from_status,
+                    c.to_status,
+                    name(c.by_user),
+                    c.reason,
+                    Decimal(c.amount) if c.amount else None,
+                    sessions.get(c.session_id) if c.session_id else None,
+                )
+                for c in changes
+            ],
+            thread=[ThreadMessage(m.at, m.from_staff, name(m.author_id), m.text) for m in messages],
+            session=sessions.get(row.session_id) if row.session_id else None,
+            granted=Decimal(row.granted_amount) if row.granted_amount else None,
+        )
+
+    async def queue(self, wanted: QueueFilter) -> tuple[list[Case], int]:
+        """Dossiers waiting on the Secretariat (or in one status), oldest first, one page."""
+        statuses = [wanted.status] if wanted.status else list(WAITING)
+        rows, total = await queries.queue(
+            self.session,
+            statuses,
+            country=wanted.country,
+            sector=wanted.sector,
+            session_id=wanted.session_id,
+            unverified=wanted.flagged,
+            offset=wanted.page * PAGE,
+            limit=PAGE,
+        )
+        cases = [
+            Case(record_of(row), row.city_id, city.name, city.country, person_of(sender))
+            for row, city, sender in rows
+        ]
+        return cases, total
+
+    async def move(
+        self,
+        case: Case,
+        key: str,
+        notices: Notices,
+        *,
+        note: str | None = None,
+        amount: Decimal | None = None,
+        session_id: int | None = None,
+    ) -> Case | None:
+        """Take the move `key` if this person may take it now and what it needs is given; the
+        change, its history entry and its notices are one transaction. None if refused."""
+        row = await self.session.get(Dossier, case.record.id)
+        if row is None or not self._visible(row):
+            return None
+        of_the_city = row.city_id == self.account.city_id and not self.is_staff
+        move = find_move(row.status, key, self.role, of_the_city)
+        if move is None or not self._given(move, note, amount, session_id):
+            return None
+        if move.needs == Needs.SESSION:
+            if session_id is None or await self.session.get(SessionRow, session_id) is None:
+                return None
+            row.session_id = session_id
+        if move.needs == Needs.AMOUNT:
+            row.granted_amount = str(amount)
+        await self._record_change(row, move, note, amount, session_id)
+        updated = await self._case(row)
+        await send_notices(self.session, row, notices(updated))
+        await self.session.commit()
+        return updated
+
+    @staticmethod
+    def _given(
+        move: Transition, note: str | None, amount: Decimal | None, session_id: int | None
+    ) -> bool:
+        if move.needs == Needs.NOTE:
+            return bool(note)
+        if move.needs == Needs.AMOUNT:
+            return amount is not None and amount > 0
+        if move.needs == Needs.SESSION:
+            return session_id is not None
+        return True
+
+    async def _record_change(
+        self,
+        row: Dossier,
+        move: Transition,
+        note: str | None,
+        amount: Decimal | None,
+        session_id: int | None,
+    ) -> None:
+        change = await change_status(
+            self.session, row, move.target, self.account.telegram_id, note, utcnow()
+        )
+        change.amount = str(amount) if amount is not None else None
+        change.session_id = session_id
+        row.updated_at = utcnow()
+
+    async def write(self, case: Case, text: str, notices: Notices) -> Case | None:
+        """A message on the dossier, from the city or from the Secretariat, to the other side."""
+        row = await self.session.get(Dossier, case.record.id)
+        if row is None or not self._visible(row):
+            return None
+        self.session.add(
+            DossierMessage(
+                dossier_id=row.id,
+                author_id=self.account.telegram_id,
+                from_staff=self.is_staff,
+                text=text,
+            )
+        )
+        await self.session.flush()
+        updated = await self._case(row)
+        await send_notices(self.session, row, notices(updated))
+        await self.session.commit()
+        return updated
+
+    async def officials(self, city_id: int) -> list[Person]:
+        """The people who act for a city (each told in their own language)."""
+        return [person_of(a) for a in await queries.officials(self.session, city_id)]
+
+    async def sessions(self, today: date) -> list[BureauSession]:
+        return [bureau_session(s) for s in await queries.bureau_sessions(self.session, today)]
+
+    async def add_session(self, held_on: date, deadline: date, place: str) -> BureauSession | None:
+        if not self.is_staff:
+            return None
+        known = await queries.bureau_sessions(self.session)
+        if any(s.held_on == held_on for s in known):
+            return None
+        row = SessionRow(held_on=held_on, deadline=deadline, place=place[:100])
+        self.session.add(row)
+        await self.session.commit()
+        return bureau_session(row)

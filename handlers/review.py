@@ -1,0 +1,363 @@
+"""The Secretariat's review, in its chat or in private: the queue, a dossier, status changes,
+messages to the city, Bureau sessions. Every action re-checks the role of the person who acts and
+the dossier's status now, whatever the button says."""
+
+from collections.abc import Callable
+from datetime import date
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.answers import AnswerError
+from bot.domain.numbers import NumberError, parse_amount
+from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
+from bot.domain.roles import Action, Role
+from bot.domain.workflow import TRANSITIONS, By, Needs, Transition, find_move, moves
+from bot.screens.base import Screen
+from bot.screens.common import locale
+from bot.screens.errors import refusal
+from bot.screens.notices import city_update, thread_notice
+from bot.screens.staff import (
+    card_text,
+    city_case_screens,
+    dossier_screens,
+    moves_keyboard,
+    queue_screen,
+    session_label,
+    sessions_screen,
+)
+from bot.services.records import Notice
+from bot.telegram.callbacks import Staff, staff_data
+from bot.telegram.context import Context
+from handlers.inputs import today
+from handlers.notes import ask_note, note_purpose
+
+Notices = Callable[[Case], list[Notice]]
+
+
+def card_moves(case: Case) -> list[Transition]:
+    """The moves a card offers: the Secretariat's, for the status the dossier has now."""
+    return [t for t in moves(case.record.status, Role.SECRETARIAT, False) if t.by == By.STAFF]
+
+
+def card_notice(
+    ctx: Context,
+    case: Case,
+    heading: Callable[[], str] | None = None,
+    extra: Callable[[], str] | None = None,
+) -> list[Notice]:
+    """The dossier's card for the Secretariat's chat, in that chat's language (`heading` and
+    `extra` are called in that language)."""
+    chat = ctx.settings.secretariat_chat_id
+    if chat is None:
+        return []
+    with ctx.i18n.use_locale(ctx.settings.notify_language):
+        text = card_text(case, heading() if heading else None)
+        if extra is not None:
+            text += "\n\n" + extra()
+        markup = moves_keyboard(case, card_moves(case)).model_dump(exclude_none=True)
+    return [Notice(chat, text, markup, card=True)]
+
+
+async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -> Notices:
+    """What a status change tells: every official of the city, each in their own language (the
+    person who made the change sees it on their screen), and the card."""
+    officials = [p for p in await ctx.review.officials(case.city_id) if p.telegram_id != exclude]
+
+    def notices(updated: Case) -> list[Notice]:
+        told = []
+        for person in officials:
+            with ctx.i18n.use_locale(person.language or ctx.settings.default_language):
+                told.append(Notice(person.telegram_id, city_update(updated)))
+        return told + card_notice(ctx, updated)
+
+    return notices
+
+
+async def move(ctx: Context, case: Case, key: str, **given: object) -> Case | None:
+    """Take a move (already allowed by the table for this person) and say what happened."""
+    exclude = ctx.person.telegram_id
+    updated = await ctx.review.move(case, key, await change_notices(ctx, case, exclude), **given)
+    if updated is None:
+        await moved_on(ctx)
+        return None
+    ctx.outbox.wake()
+    return updated
+
+
+async def moved_on(ctx: Context) -> None:
+    await ctx.send(Screen(_("This change is no longer possible: the dossier has moved on.")))
+
+
+async def refuse(ctx: Context, query: CallbackQuery | None = None) -> None:
+    text = _("Sorry, this is for the Permanent Secretariat only.")
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    else:
+        await ctx.send(Screen(text))
+
+
+async def show_case(ctx: Context, case: Case) -> None:
+    await ctx.send(*dossier_screens(case, staff_moves(ctx, case), ctx.rules))
+
+
+def staff_moves(ctx: Context, case: Case) -> list[Transition]:
+    return [t for t in moves(case.record.status, ctx.role, False) if t.by == By.STAFF]
+
+
+async def _staff_case(ctx: Context, dossier_id: int) -> Case | None:
+    if not ctx.may(Action.REVIEW_DOSSIERS):
+        return None
+    return await ctx.review.case(dossier_id)
+
+
+def _register_notes() -> None:
+    """Moves that need a note or an amount take the staff member's next message."""
+    for transition in TRANSITIONS:
+        if transition.by == By.STAFF and transition.needs in (Needs.NOTE, Needs.AMOUNT):
+            note_purpose(f"move:{transition.key}")(_note_handler(transition.key))
+
+    @note_purpose("write_city")
+    async def write_city(ctx: Context, dossier_id: int, text: str) -> None:
+        """A staff member's message to the city about a dossier."""
+        case = await _staff_case(ctx, dossier_id)
+        if case is None:
+            await refuse(ctx)
+            return
+        await write(ctx, case, text)
+
+
+def _note_handler(key: str):
+    async def handle(ctx: Context, dossier_id: int, text: str) -> None:
+        case = await _staff_case(ctx, dossier_id)
+        if case is None:
+            await refuse(ctx)
+            return
+        transition = find_move(case.record.status, key, ctx.role, False)
+        if transition is None:
+            await moved_on(ctx)
+            return
+        if transition.needs == Needs.AMOUNT:
+            try:
+                amount = parse_amount(text, locale(), case.record.currency).value
+            except NumberError as error:
+                problem = AnswerError(f"number_{error.code}", **error.details)
+                await ctx.send(Screen("⚠️ " + refusal(problem)))
+                await ask_amount(ctx, case, key)
+                return
+            updated = await move(ctx, case, key, amount=amount)
+        else:
+            updated = await move(ctx, case, key, note=text)
+        if updated is not None:
+            await ctx.send(Screen(card_text(updated)))
+
+    return handle
+
+
+async def ask_amount(ctx: Context, case: Case, key: str) -> None:
+    prompt = _("Amount granted by the Bureau for {reference}, in {currency}?").format(
+        reference=case.record.reference, currency=case.record.currency or ""
+    )
+    await ask_note(ctx, f"move:{key}", case.record.id, prompt)
+
+
+async def write(ctx: Context, case: Case, text: str) -> None:
+    """A message on the dossier, delivered to the other side; each reads it in their language."""
+    staff = ctx.may(Action.REVIEW_DOSSIERS)
+    officials = [] if not staff else await ctx.review.officials(case.city_id)
+
+    def notices(updated: Case) -> list[Notice]:
+        message = updated.thread[-1]
+        if not staff:
+            return _to_secretariat(ctx, updated, message)
+        told = []
+        for person in officials:
+            with ctx.i18n.use_locale(person.language or ctx.settings.default_language):
+                told.append(Notice(person.telegram_id, thread_notice(updated, message)))
+        return told
+
+    updated = await ctx.review.write(case, text, notices)
+    if updated is None:
+        await ctx.send(Screen(_("This dossier is not available to you.")))
+        return
+    ctx.outbox.wake()
+    await ctx.send(Screen(_("✔ Message sent.")))
+
+
+def _to_secretariat(ctx: Context, case: Case, message: ThreadMessage) -> list[Notice]:
+    chat = ctx.settings.secretariat_chat_id
+    if chat is None:
+        return []
+    with ctx.i18n.use_locale(ctx.settings.notify_language):
+        reply = InlineKeyboardButton(
+            text=_("✉️ Answer the city"), callback_data=staff_data("write", case.record.id)
+        )
+        open_it = InlineKeyboardButton(
+            text=_("📂 Open the dossier"), callback_data=staff_data("open", case.record.id)
+        )
+        markup = InlineKeyboardMarkup(inline_keyboard=[[reply, open_it]])
+        return [Notice(chat, thread_notice(case, message), markup.model_dump(exclude_none=True))]
+
+
+_register_notes()
+
+
+def router() -> Router:
+    r = Router(name="review")
+
+    @r.message(Command("queue"))
+    async def queue(message: Message, command: CommandObject, ctx: Context) -> None:
+        """Dossiers waiting on the Secretariat, oldest first; words filter (status, country,
+        sector, a session's date, "flagged")."""
+        if not ctx.may(Action.REVIEW_DOSSIERS):
+            await refuse(ctx)
+            return
+        words = (command.args or "").split()
+        wanted = parse_filter(words, await ctx.review.sessions(date(2000, 1, 1)))
+        await _show_queue(ctx, wanted)
+
+    @r.message(Command("dossier"))
+    async def dossier(message: Message, command: CommandObject, ctx: Context) -> None:
+        """`/dossier FC-2027-0042`: the whole dossier, for staff or for its own city."""
+        reference = (command.args or "").strip()
+        case = await ctx.review.find(reference) if reference else None
+        if case is None:
+            await ctx.send(Screen(_("No dossier of yours has this reference.")))
+            return
+        if ctx.may(Action.REVIEW_DOSSIERS):
+            await show_case(ctx, case)
+            return
+        await show_to_city(ctx, case)
+
+    @r.message(Command("sessions"))
+    async def sessions(message: Message, command: CommandObject, ctx: Context) -> None:
+        """Bureau sessions; `/sessions add 2027-04-28 2027-03-01 Paris` adds one."""
+        if not ctx.may(Action.REVIEW_DOSSIERS):
+            await refuse(ctx)
+            return
+        words = (command.args or "").split()
+        if words[:1] == ["add"]:
+            await _add_session(ctx, words[1:])
+            return
+        await ctx.send(sessions_screen(await ctx.review.sessions(today())))
+
+    @r.callback_query(Staff.filter())
+    async def staff_button(query: CallbackQuery, callback_data: Staff, ctx: Context) -> None:
+        """A button of the review: its payload names the dossier and the action; both are
+        checked again, with the presser's role, before anything changes."""
+        if not ctx.may(Action.REVIEW_DOSSIERS):
+            await refuse(ctx, query)
+            return
+        action, value = callback_data.action, callback_data.value
+        if action == "queue":
+            await query.answer()
+            await _show_queue(ctx, QueueFilter.unpack(value))
+            return
+        case = await ctx.review.case(callback_data.dossier)
+        if case is None:
+            await query.answer(_("This dossier is not available to you."), show_alert=True)
+            return
+        await query.answer()
+        if action == "open":
+            await show_case(ctx, case)
+        elif action == "files":
+            await _send_files(ctx, case)
+        elif action == "write":
+            prompt = _("Your message to {city} about {reference}?").format(
+                city=case.city, reference=case.record.reference
+            )
+            await ask_note(ctx, "write_city", case.record.id, prompt)
+        elif action == "mv":
+            await _start_move(ctx, case, value)
+        elif action == "sched" and value.isdigit():
+            updated = await move(ctx, case, "schedule", session_id=int(value))
+            if updated is not None:
+                await ctx.send(Screen(card_text(updated)))
+        else:
+            await show_case(ctx, case)
+
+    return r
+
+
+async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
+    cases, total = await ctx.review.queue(wanted)
+    await ctx.send(queue_screen(cases, total, wanted, today()))
+
+
+async def _start_move(ctx: Context, case: Case, key: str) -> None:
+    transition = find_move(case.record.status, key, ctx.role, False)
+    if transition is None or transition.by != By.STAFF:
+        await moved_on(ctx)
+        await show_case(ctx, case)
+        return
+    reference = case.record.reference
+    if transition.needs == Needs.NOTE:
+        prompts = {
+            "changes": _("What must change in {reference}? The city receives your words."),
+            "reject": _("Why is {reference} rejected? The city receives your words."),
+            "defer": _("Why is {reference} deferred? The city receives your words."),
+        }
+        await ask_note(ctx, f"move:{key}", case.record.id, prompts[key].format(reference=reference))
+    elif transition.needs == Needs.AMOUNT:
+        await ask_amount(ctx, case, key)
+    elif transition.needs == Needs.SESSION:
+        await _pick_session(ctx, case)
+    else:
+        updated = await move(ctx, case, key)
+        if updated is not None:
+            await ctx.send(Screen(card_text(updated)))
+
+
+async def _pick_session(ctx: Context, case: Case) -> None:
+    upcoming = await ctx.review.sessions(today())
+    if not upcoming:
+        await ctx.send(Screen(_("No Bureau session is planned yet: add one with /sessions add.")))
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=session_label(s), callback_data=staff_data("sched", case.record.id, str(s.id))
+            )
+        ]
+        for s in upcoming[:6]
+    ]
+    text = _("Which Bureau session is {reference} for?").format(reference=case.record.reference)
+    await ctx.send(Screen(text, InlineKeyboardMarkup(inline_keyboard=rows)))
+
+
+async def _send_files(ctx: Context, case: Case) -> None:
+    """The attachments again, as documents (Telegram keeps the files it received)."""
+    for info in case.record.files:
+        caption = f"{case.record.reference} · {info.name}"[:200]
+        await ctx.bot.send_document(ctx.chat_id, info.telegram_file_id, caption=caption)
+
+
+async def _add_session(ctx: Context, words: list[str]) -> None:
+    """`/sessions add <date> <deadline> <place…>`, dates as YYYY-MM-DD."""
+    try:
+        held_on, deadline = date.fromisoformat(words[0]), date.fromisoformat(words[1])
+    except (IndexError, ValueError):
+        held_on = deadline = None
+    place = " ".join(words[2:])[:100]
+    if held_on is None or deadline is None or deadline > held_on or held_on < today():
+        await ctx.send(
+            Screen(
+                _(
+                    "Expected: /sessions add 2027-04-28 2027-03-01 Paris — the session's date, "
+                    "the last day to send dossiers (not after it), and the place."
+                )
+            )
+        )
+        return
+    added = await ctx.review.add_session(held_on, deadline, place)
+    if added is None:
+        await ctx.send(Screen(_("A session on this date already exists.")))
+        return
+    await ctx.send(sessions_screen(await ctx.review.sessions(today())))
+
+
+async def show_to_city(ctx: Context, case: Case) -> None:
+    of_the_city = [t for t in moves(case.record.status, ctx.role, True) if t.by == By.CITY]
+    await ctx.send(*city_case_screens(case, of_the_city, ctx.rules))

@@ -1,0 +1,104 @@
+"""Queries of the Secretariat's review: the queue, a dossier's history and messages, the city's
+officials, Bureau sessions."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Account,
+    BureauSession,
+    City,
+    Dossier,
+    DossierMessage,
+    StatusChange,
+)
+
+
+def _queue(
+    statuses: Sequence[str],
+    country: str | None,
+    sector: str | None,
+    session_id: int | None,
+    unverified: bool,
+) -> Select:
+    query = (
+        select(Dossier, City, Account)
+        .join(City, City.id == Dossier.city_id)
+        .join(Account, Account.telegram_id == Dossier.created_by)
+        .where(Dossier.status.in_(statuses))
+    )
+    if country:
+        query = query.where(City.country == country)
+    if sector:
+        query = query.where(Dossier.answers["sector"].as_string() == sector)
+    if session_id is not None:
+        query = query.where(Dossier.session_id == session_id)
+    if unverified:
+        query = query.where(Account.verification != "verified")
+    return query
+
+
+async def queue(
+    session: AsyncSession,
+    statuses: Sequence[str],
+    *,
+    country: str | None = None,
+    sector: str | None = None,
+    session_id: int | None = None,
+    unverified: bool = False,
+    offset: int = 0,
+    limit: int = 10,
+) -> tuple[list[tuple[Dossier, City, Account]], int]:
+    """Dossiers in `statuses`, oldest submission first, one page, and how many in all."""
+    query = _queue(statuses, country, sector, session_id, unverified)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    page = query.order_by(Dossier.submitted_at, Dossier.id).offset(offset).limit(limit)
+    rows = (await session.execute(page)).tuples().all()
+    return list(rows), int(total or 0)
+
+
+async def by_reference(session: AsyncSession, reference: str) -> Dossier | None:
+    return await session.scalar(select(Dossier).where(Dossier.reference == reference))
+
+
+async def history(session: AsyncSession, dossier_id: int) -> list[StatusChange]:
+    rows = await session.scalars(
+        select(StatusChange)
+        .where(StatusChange.dossier_id == dossier_id)
+        .order_by(StatusChange.at, StatusChange.id)
+    )
+    return list(rows)
+
+
+async def thread(session: AsyncSession, dossier_id: int) -> list[DossierMessage]:
+    rows = await session.scalars(
+        select(DossierMessage)
+        .where(DossierMessage.dossier_id == dossier_id)
+        .order_by(DossierMessage.at, DossierMessage.id)
+    )
+    return list(rows)
+
+
+async def accounts(session: AsyncSession, ids: set[int]) -> dict[int, Account]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Account).where(Account.telegram_id.in_(ids)))
+    return {a.telegram_id: a for a in rows}
+
+
+async def officials(session: AsyncSession, city_id: int) -> list[Account]:
+    """Everyone who acts for this city (they are all told about its dossiers)."""
+    rows = await session.scalars(
+        select(Account).where(Account.city_id == city_id).order_by(Account.telegram_id)
+    )
+    return list(rows)
+
+
+async def bureau_sessions(session: AsyncSession, since: date | None = None) -> list[BureauSession]:
+    query = select(BureauSession).order_by(BureauSession.held_on)
+    if since is not None:
+        query = query.where(BureauSession.held_on >= since)
+    return list(await session.scalars(query))
