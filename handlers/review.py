@@ -18,6 +18,7 @@ from bot.domain.workflow import TRANSITIONS, By, Needs, Transition, find_move, m
 from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.errors import refusal
+from bot.screens.home import status_label
 from bot.screens.notices import city_update, thread_notice
 from bot.screens.staff import (
     card_text,
@@ -87,6 +88,13 @@ async def move(ctx: Context, case: Case, key: str, **given: object) -> Case | No
     return updated
 
 
+def done_text(case: Case) -> str:
+    """The short answer to whoever made a change (the card and the city say the rest)."""
+    return _("✔ {reference}: {status}").format(
+        reference=case.record.reference, status=status_label(case.record.status)
+    )
+
+
 async def moved_on(ctx: Context) -> None:
     await ctx.send(Screen(_("This change is no longer possible: the dossier has moved on.")))
 
@@ -151,7 +159,7 @@ def _note_handler(key: str):
         else:
             updated = await move(ctx, case, key, note=text)
         if updated is not None:
-            await ctx.send(Screen(card_text(updated)))
+            await ctx.send(Screen(done_text(updated)))
 
     return handle
 
@@ -274,7 +282,7 @@ def router() -> Router:
         elif action == "sched" and value.isdigit():
             updated = await move(ctx, case, "schedule", session_id=int(value))
             if updated is not None:
-                await ctx.send(Screen(card_text(updated)))
+                await ctx.send(Screen(done_text(updated)))
         else:
             await show_case(ctx, case)
 
@@ -307,7 +315,7 @@ async def _start_move(ctx: Context, case: Case, key: str) -> None:
     else:
         updated = await move(ctx, case, key)
         if updated is not None:
-            await ctx.send(Screen(card_text(updated)))
+            await ctx.send(Screen(done_text(updated)))
 
 
 async def _pick_session(ctx: Context, case: Case) -> None:

@@ -1,8 +1,10 @@
 """Drives a person through the bot the way a mayor's office would: reads the screen, answers."""
 
+import asyncio
 from typing import Any
 
-from tests.standin import TelegramUser
+from tests.harness import SECRETARIAT
+from tests.standin import BotAPIStandIn, TelegramUser
 
 LONG = {
     "fr": "La Médina n’a pas d’éclairage public : insécurité la nuit, commerces fermés tôt.",
@@ -210,3 +212,27 @@ class Applicant:
                 return visited
             visited.append(await self.answer_current())
         raise AssertionError(f"questionnaire did not end: {visited[-10:]}")
+
+
+async def wait_for_card(api: BotAPIStandIn, after: int = 0, heading: str = "📥") -> dict:
+    """The newest card (a message starting with `heading`) in the Secretariat's chat among its
+    messages after the first `after`."""
+    for _ in range(100):
+        cards = [m for m in api.messages(SECRETARIAT)[after:] if m["text"].startswith(heading)]
+        if cards:
+            return cards[-1]
+        await asyncio.sleep(0.05)
+    raise AssertionError("no card reached the Secretariat's chat")
+
+
+async def submit(applicant: Applicant) -> str:
+    """Fill from /start to the review, submit, confirm; returns the confirmation's text."""
+    await applicant.register()
+    visited = await applicant.fill()
+    assert visited[0] == "city"
+    assert ("att_letters" in visited) == applicant.with_partner
+    review = applicant.last
+    assert "✅" in review["text"] and "❌" not in review["text"]
+    await applicant.press("m", "submit")
+    reply = await applicant.user.press_data(applicant.last, find(applicant.last, "m", "submit_ok"))
+    return reply[-1]["text"]

@@ -33,6 +33,7 @@ from tests.standin import BotAPIStandIn, TelegramUser
 from tests.standin.inprocess import BASE_URL, InProcessSession, InProcessUser
 
 SECRETARIAT = -1001234567890
+SECRETARIAT_GROUP = {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permanent"}
 
 
 class QuickCloseSession(AiohttpSession):
@@ -69,6 +70,13 @@ class BotUnderTest:
         self.engine = create_engine(self.settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.app: App | None = None
+
+    async def add_staff(self, user_id: int, role: str, language: str, name: str) -> None:
+        """Someone the Secretariat gave a role to (as /staff would)."""
+        async with self.sessions() as session:
+            account = new_account(session, user_id, name)
+            account.role, account.language, account.full_name = role, language, name
+            await session.commit()
 
     async def seed(self, user_id: int, answers: dict, at: str, language: str = "fr") -> int:
         """A registered official of Dakar with a draft positioned at question `at`."""
@@ -156,10 +164,19 @@ class InProcessBot(BotUnderTest):
         await self.engine.dispose()
 
     def user(
-        self, user_id: int, language_code: str = "fr", first_name: str = "Awa"
+        self,
+        user_id: int,
+        language_code: str = "fr",
+        first_name: str = "Awa",
+        group: dict[str, Any] | None = None,
     ) -> InProcessUser:
         return InProcessUser(
-            self.api, user_id, feed=self.feed, language_code=language_code, first_name=first_name
+            self.api,
+            user_id,
+            feed=self.feed,
+            language_code=language_code,
+            first_name=first_name,
+            group=group,
         )
 
 
@@ -221,7 +238,11 @@ class RunningBot(BotUnderTest):
         await self.engine.dispose()
 
     def user(
-        self, user_id: int, language_code: str = "fr", first_name: str = "Awa"
+        self,
+        user_id: int,
+        language_code: str = "fr",
+        first_name: str = "Awa",
+        group: dict[str, Any] | None = None,
     ) -> TelegramUser:
         return TelegramUser(
             self.api,
@@ -229,4 +250,5 @@ class RunningBot(BotUnderTest):
             language_code=language_code,
             first_name=first_name,
             handled=self.handled.__contains__,
+            group=group,
         )

@@ -4,43 +4,20 @@ Over real HTTP long polling, once per language (fr, en, ar): the deployment's pa
 In-process, the journey without a partner (no letter asked, the card leaves through the outbox).
 """
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from storage.models import Attachment, Dossier, StatusChange
-from tests.driver import Applicant, find
+from tests.driver import Applicant, submit, wait_for_card
 from tests.harness import SECRETARIAT, BotUnderTest, InProcessBot, RunningBot
-from tests.standin import BotAPIStandIn
 
 SUBMITTED = {
     "fr": "📤 Dossier soumis. Sa référence est",
     "en": "📤 Dossier submitted. Its reference is",
     "ar": "📤 تم تقديم الملف. مرجعه",
 }
-
-
-async def wait_for_card(api: BotAPIStandIn) -> dict:
-    for _ in range(100):
-        if api.messages(SECRETARIAT):
-            return api.messages(SECRETARIAT)[-1]
-        await asyncio.sleep(0.05)
-    raise AssertionError("no card reached the Secretariat's chat")
-
-
-async def submit(applicant: Applicant) -> str:
-    """Fill from /start to the review, submit, confirm; returns the confirmation's text."""
-    await applicant.register()
-    visited = await applicant.fill()
-    assert visited[0] == "city"
-    assert ("att_letters" in visited) == applicant.with_partner
-    review = applicant.last
-    assert "✅" in review["text"] and "❌" not in review["text"]
-    await applicant.press("m", "submit")
-    reply = await applicant.user.press_data(applicant.last, find(applicant.last, "m", "submit_ok"))
-    return reply[-1]["text"]
 
 
 async def check_submitted(bot: BotUnderTest, text: str, card: dict, slots: set[str]) -> None:

@@ -77,7 +77,9 @@ class TelegramUser:
         quiet: float = 0.3,
         timeout: float = 10.0,
         handled: Callable[[int], bool] | None = None,
+        group: dict[str, Any] | None = None,
     ) -> None:
+        """`group` (a chat: id, type, title) makes this user act in that group, not privately."""
         self.api = api
         self.id = user_id
         self.quiet = quiet
@@ -89,13 +91,16 @@ class TelegramUser:
             if value is not None:
                 self.user[key] = value
                 self.chat[key] = value
+        if group is not None:
+            self.chat = dict(group)
+        self.chat_id: int = self.chat["id"]
         self.user["language_code"] = language_code
         self._chat_instance = str(abs(user_id * 2654435761) % 10**18)
         self._seq = itertools.count(1)
 
     # ------------------------------------------------------------------ helpers
     def chat_messages(self) -> list[dict]:
-        return self.api.messages(self.id)
+        return self.api.messages(self.chat_id)
 
     @staticmethod
     def buttons(message: dict) -> list[str]:
@@ -107,15 +112,15 @@ class TelegramUser:
         """Button texts of the reply keyboard sent with `message` (flattened), or of the
         keyboard currently shown in the chat when `message` is None."""
         if message is None:
-            markup = self.api.current_reply_keyboard(self.id)
+            markup = self.api.current_reply_keyboard(self.chat_id)
         else:
-            markup = self.api.sent_reply_markup(self.id, message["message_id"])
+            markup = self.api.sent_reply_markup(self.chat_id, message["message_id"])
         rows = (markup or {}).get("keyboard", [])
         return [button["text"] for row in rows for button in row]
 
     def _message(self, **content: Any) -> dict:
         return {
-            "message_id": self.api.next_message_id(self.id),
+            "message_id": self.api.next_message_id(self.chat_id),
             "from": dict(self.user),
             "chat": dict(self.chat),
             "date": int(time.time()),
@@ -149,7 +154,7 @@ class TelegramUser:
         """Press the inline button whose text equals (or else uniquely contains)
         `button_text`, on the CURRENT state of `message`. By default the bot must
         answer the callback query (AssertionError otherwise)."""
-        current = self.api.get_message(self.id, message["message_id"])
+        current = self.api.get_message(self.chat_id, message["message_id"])
         if current is None:
             raise AssertionError(f"message {message['message_id']} no longer exists")
         rows = (current.get("reply_markup") or {}).get("inline_keyboard", [])
@@ -293,7 +298,7 @@ class TelegramUser:
                 return reply
             if time.monotonic() > deadline:
                 self._fail(
-                    f"expected {expect} new or edited message(s) in chat {self.id} within "
+                    f"expected {expect} new or edited message(s) in chat {self.chat_id} within "
                     f"{timeout}s, got {len(reply)}",
                     start,
                 )
@@ -313,13 +318,13 @@ class TelegramUser:
             for result in results:
                 if not isinstance(result, dict) or "message_id" not in result:
                     continue
-                if (result.get("chat") or {}).get("id") != self.id:
+                if (result.get("chat") or {}).get("id") != self.chat_id:
                     continue
                 kind = "edited" if call.method.startswith("edit") else "sent"
                 order.setdefault(result["message_id"], kind)
         messages, sent, edited = [], [], []
         for message_id, kind in order.items():
-            current = self.api.get_message(self.id, message_id)
+            current = self.api.get_message(self.chat_id, message_id)
             if current is None:
                 continue
             messages.append(current)

@@ -151,7 +151,7 @@ class InProcessUser(TelegramUser):
                 return reply
             if time.monotonic() > deadline:
                 self._fail(
-                    f"expected {expect} new or edited message(s) in chat {self.id} within "
+                    f"expected {expect} new or edited message(s) in chat {self.chat_id} within "
                     f"{timeout}s, got {len(reply)}",
                     start,
                 )

@@ -1,0 +1,100 @@
+"""The Secretariat's review end to end: an Arabic-speaking city, an English-speaking staff member
+acting in the French-speaking Secretariat's chat, from submission to the Bureau's grant."""
+
+import re
+
+from sqlalchemy import select
+
+from storage.models import Dossier, StatusChange
+from tests.driver import Applicant, submit, wait_for_card
+from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, RunningBot
+
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+async def press_on_card(running: RunningBot, staff, label: str):
+    """Press a button of the newest card in the Secretariat's chat."""
+    card = [m for m in running.api.messages(SECRETARIAT) if m["text"].startswith(("📥", "🔁"))][-1]
+    return await staff.press(card, label)
+
+
+async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBot) -> None:
+    api = running.api
+    city = running.user(700, language_code="ar", first_name="Layla")
+    applicant = Applicant(city, "ar")
+    confirmation = await submit(applicant)
+    assert "FC-" in confirmation
+    card = await wait_for_card(api)
+    assert "Nouveau dossier" in card["text"]  # the chat's language, French
+    told_from = len(api.messages(700))
+
+    await running.add_staff(900, "secretariat", "en", "John Smith")
+    staff = running.user(900, language_code="en", first_name="John", group=SECRETARIAT_GROUP)
+    cards = len(api.messages(SECRETARIAT))
+    await press_on_card(running, staff, "🔎 Commencer l’examen")
+    card = await wait_for_card(api, cards)
+    assert "En cours d’examen" in card["text"] and "John Smith" in card["text"]
+
+    cards = len(api.messages(SECRETARIAT))
+    asked = await press_on_card(running, staff, "✏️ Demander des modifications")
+    assert asked.texts[-1].startswith("What must change in FC-")  # the staff member's language
+    await staff.send("Précisez le quartier et le titre exact du projet.")
+    card = await wait_for_card(api, cards)
+    assert "Modifications demandées" in card["text"]
+
+    # The city edits two answers and submits again.
+    dossier_id = (
+        int(applicant.last["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
+        if False
+        else None
+    )
+    async with running.sessions() as session:
+        dossier = await session.scalar(select(Dossier))
+        dossier_id = dossier.id
+    await city.send("/dossiers")
+    await city.press_data(city.chat_messages()[-1], f"m:{dossier_id}:jump:title")
+    await city.send("إنارة شمسية لحي المدينة القديمة")
+    await city.press_data(city.chat_messages()[-1], f"m:{dossier_id}:jump:district")
+    await city.send("المدينة القديمة")
+    review = city.chat_messages()[-1]
+    await city.press_data(review, f"m:{dossier_id}:submit:")
+    cards = len(api.messages(SECRETARIAT))
+    await city.press_data(city.chat_messages()[-1], f"m:{dossier_id}:submit_ok:")
+    card = await wait_for_card(api, cards, "🔁")
+    assert "soumis de nouveau" in card["text"]
+    assert "2 réponses ont changé depuis la dernière soumission" in card["text"]
+    assert "→ إنارة شمسية لحي المدينة القديمة" in card["text"]
+    assert card["text"].count("\n• ") == 2
+
+    cards = len(api.messages(SECRETARIAT))
+    await press_on_card(running, staff, "✅ Éligible")
+    await wait_for_card(api, cards)
+    await staff.send("/sessions add 2027-04-28 2027-03-01 Paris")
+    picker = await press_on_card(running, staff, "📅 Inscrire à une session du Bureau")
+    cards = len(api.messages(SECRETARIAT))
+    await staff.press(picker[-1], "Paris")
+    card = await wait_for_card(api, cards)
+    assert "Inscrit à une session du Bureau" in card["text"]
+
+    cards = len(api.messages(SECRETARIAT))
+    asked = await press_on_card(running, staff, "🏅 Approuvé par le Bureau")
+    assert asked.texts[-1].startswith("Amount granted by the Bureau for FC-")
+    await staff.send("900 000")
+    card = await wait_for_card(api, cards)
+    assert "Statut : Approuvé" in card["text"] and "Accordé : 900\u202f000\xa0€" in card["text"]
+
+    async with running.sessions() as session:
+        dossier = await session.get(Dossier, dossier_id)
+        assert dossier.status == "approved" and dossier.granted_amount == "900000"
+        assert dossier.answers["district"] == "المدينة القديمة"
+        steps = [c.to_status for c in await session.scalars(select(StatusChange))]
+    assert steps == [
+        "submitted", "in_review", "changes_requested", "in_review", "eligible", "scheduled",
+        "approved",
+    ]  # fmt: skip
+
+    # Every message the city received since its submission is in Arabic, the last one the grant.
+    told = api.messages(700)[told_from:]
+    assert told and all(ARABIC.search(m["text"]) for m in told)
+    assert "Dossier" not in " ".join(m["text"] for m in told)
+    assert "منح المكتب" in told[-1]["text"]
