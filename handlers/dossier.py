@@ -17,8 +17,8 @@ from bot.domain.review import Case, Change
 from bot.domain.rules import first_missing
 from bot.screens.base import Screen
 from bot.screens.common import locale
-from bot.screens.home import profile_screen, statuses_screen
-from bot.screens.notices import city_update
+from bot.screens.home import profile_screen
+from bot.screens.notices import city_update, statuses_screen
 from bot.screens.review import record_title, review_screens, section_screen, sections_screen
 from bot.screens.staff import changes_block
 from bot.services.records import Notice
@@ -152,7 +152,8 @@ async def _submit(a: MenuAction) -> None:
 
     await ctx.dossiers.load_files(a.record)
     day = today()
-    result = await ctx.dossiers.submit(a.record, ctx.rules, settings.sessions(day), day, notices)
+    planned = tuple(await ctx.review.sessions(day)) or settings.sessions(day)
+    result = await ctx.dossiers.submit(a.record, ctx.rules, planned, day, notices)
     if result is None:
         await a.review()
         return

@@ -56,8 +56,8 @@ async def queue(
     query = _queue(statuses, country, sector, session_id, unverified)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     page = query.order_by(Dossier.submitted_at, Dossier.id).offset(offset).limit(limit)
-    rows = (await session.execute(page)).tuples().all()
-    return list(rows), int(total or 0)
+    rows = (await session.execute(page)).all()
+    return [(row[0], row[1], row[2]) for row in rows], int(total or 0)
 
 
 async def by_reference(session: AsyncSession, reference: str) -> Dossier | None:

@@ -4,12 +4,11 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.dates import format_long
 from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
-from bot.screens.common import locale, shown_answer
+from bot.screens.common import shown_answer
 from bot.screens.review import record_title
 from bot.telegram.callbacks import Home, Lang, menu_data
 
@@ -101,17 +100,3 @@ def dossiers_screen(records: list[Record]) -> Screen:
         )
     rows.append(_home(_("➕ New dossier"), "new"))
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
-
-
-def statuses_screen(records: list[Record]) -> Screen:
-    if not records:
-        return Screen(_("Your city has no dossier yet. Start one with /new."))
-    lines = ["<b>" + _("Status of your city's dossiers") + "</b>"]
-    for record in records:
-        when = record.submitted_at or record.updated_at
-        day = format_long(when.date(), locale()) if when else "—"
-        lines.append(
-            f"• {html.quote(record.reference or '—')} · {html.quote(record_title(record))}\n"
-            f"   {status_label(record.status)} · {day}"
-        )
-    return Screen("\n".join(lines))

@@ -1,13 +1,18 @@
 """What a city is told about its dossier, in each official's own language, and what comes next."""
 
 from aiogram import html
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import format_long
+from bot.domain.records import Record
 from bot.domain.review import Case, ThreadMessage
 from bot.domain.workflow import Status
+from bot.screens.base import Screen
 from bot.screens.common import locale, money
 from bot.screens.home import status_label
+from bot.screens.review import record_title
+from bot.telegram.callbacks import menu_data
 
 
 def next_step(status: str) -> str:
@@ -74,3 +79,26 @@ def thread_notice(case: Case, message: ThreadMessage) -> str:
         + "\n\n"
         + html.quote(message.text)
     )
+
+
+def statuses_screen(records: list[Record]) -> Screen:
+    """Each of the city's dossiers: its status since when, and what comes next; a button opens
+    one with its whole history."""
+    if not records:
+        return Screen(_("Your city has no dossier yet. Start one with /new."))
+    lines = ["<b>" + _("Status of your city's dossiers") + "</b>"]
+    rows = []
+    for record in records:
+        when = record.updated_at if record.status == Status.DRAFT else record.submitted_at
+        day = format_long(when.date(), locale()) if when else "—"
+        lines.append(
+            f"• {html.quote(record.reference or '—')} · {html.quote(record_title(record))}\n"
+            f"   {status_label(record.status)} · {day}\n   <i>{next_step(record.status)}</i>"
+        )
+        if record.reference and len(rows) < 20:
+            button = InlineKeyboardButton(
+                text=f"📂 {record.reference}", callback_data=menu_data(record.id, "review")
+            )
+            rows.append([button])
+    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return Screen("\n".join(lines), markup)

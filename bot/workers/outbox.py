@@ -60,7 +60,7 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox round failed")
                 delivered = 0
-            if delivered:
+            if delivered or self._stopping:  # a stop during the round must not be slept over
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
