@@ -3,7 +3,7 @@
 from aiogram import Router
 
 from bot.telegram.filters import PrivateChat
-from handlers import dossier, errors, fallback, profile, questionnaire, start
+from handlers import dossier, errors, fallback, outbox, profile, questionnaire, start
 
 
 def build_router() -> Router:
@@ -13,6 +13,7 @@ def build_router() -> Router:
     applicant.callback_query.filter(PrivateChat())
     applicant.include_routers(
         start.router(),
+        outbox.router(),  # admins only, checked inside
         dossier.router(),
         profile.router(),
         questionnaire.router(),

@@ -11,8 +11,10 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.domain.records import PROFILE_RECORD, Person, Record
+from bot.domain.roles import Role, effective_role
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
+from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
 from bot.services.records import Dossiers
 from bot.telegram.states import Flow
@@ -32,10 +34,17 @@ class Context:
     dossiers: Dossiers
     profiles: Profiles
     _account: Account
+    outbox_admin: OutboxAdmin  # /outbox: counts, failures, unreachable chats, retry
 
     @property
     def person(self) -> Person:
         return person_of(self._account)
+
+    @property
+    def role(self) -> Role:
+        """The person's role, ADMIN_IDS counted as admins."""
+        account = self._account
+        return effective_role(account.role, account.telegram_id, self.settings.admin_ids)
 
     @property
     def language(self) -> str:
@@ -86,4 +95,5 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         dossiers=Dossiers(session, account),
         profiles=Profiles(session, account),
         _account=account,
+        outbox_admin=OutboxAdmin(session),
     )
