@@ -35,6 +35,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=100, help="untimed updates fed first")
     parser.add_argument("--rounds", type=int, default=5, help="turns the scenarios take")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-outbox", action="store_true", help="skip the outbox delivery bench")
+    parser.add_argument("--outbox-only", action="store_true", help="only the outbox bench")
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -122,8 +124,14 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     arguments = parse_args()
-    results = asyncio.run(main(arguments))
-    if arguments.json:
-        print(json.dumps(results, indent=2))
-    else:
-        print_table(results)
+    if not arguments.outbox_only:
+        results = asyncio.run(main(arguments))
+        if arguments.json:
+            print(json.dumps(results, indent=2))
+        else:
+            print_table(results)
+    if not arguments.no_outbox:  # bench/outbox.py: delivery within Telegram's limits (~80 s)
+        from bench import outbox
+
+        rows = asyncio.run(outbox.main())
+        print(json.dumps(rows, indent=2)) if arguments.json else outbox.print_table(rows)

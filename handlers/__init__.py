@@ -3,7 +3,17 @@
 from aiogram import Router
 
 from bot.telegram.filters import PrivateChat
-from handlers import dossier, errors, fallback, notes, profile, questionnaire, review, start
+from handlers import (
+    dossier,
+    errors,
+    fallback,
+    notes,
+    outbox,
+    profile,
+    questionnaire,
+    review,
+    start,
+)
 
 
 def build_router() -> Router:
@@ -13,6 +23,7 @@ def build_router() -> Router:
     applicant.callback_query.filter(PrivateChat())
     applicant.include_routers(
         start.router(),
+        outbox.router(),  # admins only, checked inside
         dossier.router(),
         profile.router(),
         questionnaire.router(),

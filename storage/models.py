@@ -169,15 +169,29 @@ class ReferenceCounter(Base):
 
 
 class OutboxMessage(Base):
-    """A message the bot sends on its own initiative, kept until Telegram has accepted it."""
+    """A message the bot sends on its own initiative, kept until Telegram has accepted it.
+
+    States: pending (neither sent nor failed; leased while a worker sends it), sent, failed.
+    `kind` says which request it is (see storage/outbox.py KINDS); `payload` holds what that
+    request needs besides `text` (file, caption, coordinates, forum topic). An edit names the row
+    of the message it edits (`edits`) and waits until that one is sent.
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "failed_at", "due_at"),
+        Index("ix_outbox_chat", "chat_id", "priority", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20), default="text", server_default="text")
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Higher first; within a chat, order is (priority desc, id): an urgent message overtakes.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    edits: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -186,6 +200,17 @@ class OutboxMessage(Base):
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class UnreachableChat(Base):
+    """A chat Telegram refused with 403 (the person blocked the bot, the bot was kicked): nothing
+    more is sent there until a message gets through again or an admin retries."""
+
+    __tablename__ = "unreachable_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    error: Mapped[str] = mapped_column(Text)
 
 
 class ProcessedUpdate(Base):

@@ -1,71 +1,240 @@
-"""The outbox: messages the bot sends on its own, written with the change that causes them."""
+"""The outbox: messages the bot sends on its own, written with the change that causes them.
 
+A row is pending until Telegram accepts it (`sent_at`) or it is given up (`failed_at`, with
+`last_error`). Within a chat, rows go out one at a time in (priority desc, id) order; a worker
+leases the head of each chat (`locked_until`) before sending it, so several workers (processes)
+can share the table: on PostgreSQL the claim is `SELECT … FOR UPDATE SKIP LOCKED`, on SQLite the
+single writer and the lease are enough.
+"""
+
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, UnreachableChat
 from storage.types import utcnow
 
-LEASE = timedelta(seconds=60)
+# What a row asks of Telegram.
+TEXT = "text"  # sendMessage(text, reply_markup)
+DOCUMENT = "document"  # sendDocument(payload path or file_id, caption = text)
+LOCATION = "location"  # sendLocation(payload latitude, longitude)
+EDIT_TEXT = "edit_text"  # editMessageText of the row `edits` (text, reply_markup)
+EDIT_CAPTION = "edit_caption"  # editMessageCaption of a document row
+EDIT_MARKUP = "edit_markup"  # editMessageReplyMarkup: only the keyboard changes
+KINDS = (TEXT, DOCUMENT, LOCATION, EDIT_TEXT, EDIT_CAPTION, EDIT_MARKUP)
+EDITS = (EDIT_TEXT, EDIT_CAPTION, EDIT_MARKUP)
+
+# Longer than a request may take (the worker's request timeout): a lease runs out only when its
+# worker died, and then what it had in flight is sent again (Telegram has no idempotency key).
+LEASE = timedelta(seconds=120)
+URGENT = 100  # the emergency alerts' priority (anything > 0 overtakes ordinary messages)
+
+Markup = dict[str, Any] | None
 
 
-def enqueue(
-    session: AsyncSession, chat_id: int, text: str, reply_markup: dict[str, Any] | None = None
+def _pending() -> Any:
+    return OutboxMessage.sent_at.is_(None) & OutboxMessage.failed_at.is_(None)
+
+
+def _add(
+    session: AsyncSession,
+    chat_id: int,
+    kind: str,
+    text: str,
+    reply_markup: Markup,
+    payload: dict[str, Any],
+    priority: int,
+    thread_id: int | None,
 ) -> OutboxMessage:
-    """Add to the caller's transaction: the message exists exactly when the change does."""
-    message = OutboxMessage(chat_id=chat_id, text=text, reply_markup=reply_markup)
+    if thread_id is not None:
+        payload["message_thread_id"] = thread_id
+    message = OutboxMessage(
+        chat_id=chat_id,
+        kind=kind,
+        text=text,
+        reply_markup=reply_markup,
+        payload=payload or None,
+        priority=priority,
+    )
     session.add(message)
     return message
 
 
-async def claim_due(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:
-    """Lease due messages to this worker; a lease that runs out frees them for another worker.
+def enqueue(
+    session: AsyncSession,
+    chat_id: int,
+    text: str,
+    reply_markup: Markup = None,
+    *,
+    priority: int = 0,
+    thread_id: int | None = None,
+) -> OutboxMessage:
+    """Add to the caller's transaction: the message exists exactly when the change does."""
+    return _add(session, chat_id, TEXT, text, reply_markup, {}, priority, thread_id)
 
-    Only the oldest pending message of each chat is due, so a chat told to wait (429) gets its
-    messages later but still in order.
+
+def enqueue_document(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    path: str | None = None,
+    file_id: str | None = None,
+    file_name: str | None = None,
+    caption: str = "",
+    reply_markup: Markup = None,
+    priority: int = 0,
+    thread_id: int | None = None,
+) -> OutboxMessage:
+    """A document: a file on disk (`path`, e.g. a stored attachment's) or one Telegram already
+    has (`file_id`); the caption is HTML, at most 1024 characters."""
+    if (path is None) == (file_id is None):
+        raise ValueError("a document is a path or a file_id")
+    payload: dict[str, Any] = {"path": path} if path is not None else {"file_id": file_id}
+    if file_name:
+        payload["file_name"] = file_name
+    return _add(session, chat_id, DOCUMENT, caption, reply_markup, payload, priority, thread_id)
+
+
+def enqueue_location(
+    session: AsyncSession,
+    chat_id: int,
+    latitude: float,
+    longitude: float,
+    *,
+    reply_markup: Markup = None,
+    priority: int = 0,
+    thread_id: int | None = None,
+) -> OutboxMessage:
+    payload = {"latitude": latitude, "longitude": longitude}
+    return _add(session, chat_id, LOCATION, "", reply_markup, payload, priority, thread_id)
+
+
+async def enqueue_edit(
+    session: AsyncSession,
+    original: int | OutboxMessage,
+    text: str | None = None,
+    reply_markup: Markup = None,
+    *,
+    priority: int | None = None,
+) -> OutboxMessage:
+    """An edit of the message another outbox row sends (`original`, a row or its id): new text
+    (or caption, for a document) and keyboard, or, with `text=None`, only a new keyboard.
+
+    It waits until the original is sent, then edits it; if the original fails, so does the edit.
+    Its priority is the original's unless given, and never above the original's while that one
+    is unsent (an edit cannot go before the message it edits)."""
+    if isinstance(original, OutboxMessage):
+        if original.id is None:
+            await session.flush()
+        row = original
+    else:
+        found = await session.get(OutboxMessage, original)
+        if found is None:
+            raise ValueError(f"no outbox message {original}")
+        row = found
+    if row.kind in EDITS or (row.kind == LOCATION and text is not None):
+        raise ValueError(f"outbox message {row.id} ({row.kind}) cannot be edited that way")
+    kind = EDIT_MARKUP if text is None else EDIT_CAPTION if row.kind == DOCUMENT else EDIT_TEXT
+    chosen = row.priority if priority is None else priority
+    if row.sent_at is None:
+        chosen = min(chosen, row.priority)
+    message = OutboxMessage(
+        chat_id=row.chat_id,
+        kind=kind,
+        text=text or "",
+        reply_markup=reply_markup,
+        priority=chosen,
+        edits=row.id,
+        payload=None,
+    )
+    session.add(message)
+    return message
+
+
+async def claim_due(
+    session: AsyncSession,
+    limit: int = 20,
+    *,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
+    exclude: frozenset[int] | set[int] = frozenset(),
+    chat_interval: timedelta | None = None,
+) -> list[OutboxMessage]:
+    """Lease the next message of each chat that may have one now, in (priority desc, id) order,
+    and commit the lease. A chat's next message is its pending one first in (priority desc, id);
+    it is due only when no other message of that chat is in flight (leased), when it is not
+    postponed (`due_at`, after a 429 or an error), when the message it edits is settled, when
+    its chat is not in `exclude` (chats the worker's rate limiter holds back) and, with
+    `chat_interval`, when nothing was sent to its chat that recently (by any worker).
     """
-    now = utcnow()
-    free = (OutboxMessage.locked_until.is_(None)) | (OutboxMessage.locked_until < now)
-    earlier = aliased(OutboxMessage)
-    waiting_before = (
-        select(earlier.id)
-        .where(earlier.chat_id == OutboxMessage.chat_id, earlier.id < OutboxMessage.id)
-        .where(earlier.sent_at.is_(None), earlier.failed_at.is_(None))
+    now = now or utcnow()
+    o = OutboxMessage
+    free = o.locked_until.is_(None) | (o.locked_until <= now)
+    other = aliased(OutboxMessage)
+    blocked_by = (
+        select(other.id)
+        .where(other.chat_id == o.chat_id, other.id != o.id)
+        .where(other.sent_at.is_(None), other.failed_at.is_(None))
+        .where(
+            (other.locked_until > now)
+            | (other.priority > o.priority)
+            | ((other.priority == o.priority) & (other.id < o.id))
+        )
+    )
+    original = aliased(OutboxMessage)
+    unsettled_original = select(original.id).where(
+        original.id == o.edits, original.sent_at.is_(None), original.failed_at.is_(None)
     )
     due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-        .where(OutboxMessage.due_at <= now, free, ~waiting_before.exists())
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+        select(o.id)
+        .where(o.sent_at.is_(None), o.failed_at.is_(None), o.due_at <= now, free)
+        .where(~blocked_by.exists(), ~unsettled_original.exists())
     )
+    if chat_interval is not None:
+        recent = aliased(OutboxMessage)
+        due = due.where(
+            ~select(recent.id)
+            .where(recent.chat_id == o.chat_id, recent.sent_at > now - chat_interval)
+            .exists()
+        )
+    if exclude:
+        due = due.where(o.chat_id.not_in(sorted(exclude)))
+    due = due.order_by(o.priority.desc(), o.id).limit(limit).with_for_update(skip_locked=True, of=o)
     ids = list(await session.scalars(due))
     if not ids:
+        await session.commit()
         return []
-    claimed = await session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), free)
-        .values(locked_until=now + LEASE)
-        .returning(OutboxMessage.id)
+    claimed = set(
+        await session.scalars(
+            update(o).where(o.id.in_(ids), free).values(locked_until=now + lease).returning(o.id)
+        )
     )
-    claimed_ids = set(claimed)
     await session.commit()
-    rows = await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(claimed_ids)).order_by(OutboxMessage.id)
-    )
-    return list(rows)
+    if not claimed:
+        return []
+    rows = list(await session.scalars(select(o).where(o.id.in_(claimed))))
+    originals = {r.edits for r in rows if r.edits is not None}
+    if originals:  # loaded now, so the worker can read their telegram_message_id
+        await session.scalars(select(o).where(o.id.in_(originals)))
+    rows.sort(key=lambda r: (-r.priority, r.id))
+    return rows
 
 
-async def mark_sent(session: AsyncSession, message_id: int, telegram_message_id: int) -> None:
+async def mark_sent(
+    session: AsyncSession,
+    message_id: int,
+    telegram_message_id: int | None,
+    now: datetime | None = None,
+) -> None:
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
         .values(
-            sent_at=utcnow(),
+            sent_at=now or utcnow(),
             locked_until=None,
             telegram_message_id=telegram_message_id,
             attempts=OutboxMessage.attempts + 1,
@@ -80,7 +249,15 @@ async def postpone(
     error: str,
     chat_id: int | None = None,
 ) -> None:
-    values: dict[str, Any] = {"chat_id": chat_id} if chat_id is not None else {}
+    """Try again at `due_at`. With `chat_id` (the group became a supergroup), every pending
+    message of the old chat moves to the new one."""
+    if chat_id is not None:
+        old = select(OutboxMessage.chat_id).where(OutboxMessage.id == message_id)
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id == old.scalar_subquery(), _pending())
+            .values(chat_id=chat_id)
+        )
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
@@ -89,22 +266,64 @@ async def postpone(
             locked_until=None,
             last_error=error[:1000],
             attempts=OutboxMessage.attempts + 1,
-            **values,
         )
     )
 
 
-async def mark_failed(session: AsyncSession, message_id: int, error: str) -> None:
+async def mark_failed(
+    session: AsyncSession, message_id: int, error: str, now: datetime | None = None
+) -> None:
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
         .values(
-            failed_at=utcnow(),
+            failed_at=now or utcnow(),
             locked_until=None,
             last_error=error[:1000],
             attempts=OutboxMessage.attempts + 1,
         )
     )
+
+
+async def mark_unreachable(
+    session: AsyncSession, message_id: int, chat_id: int, error: str, now: datetime | None = None
+) -> None:
+    """Telegram refused the chat (403): the message fails, the chat is recorded as unreachable
+    and its other pending messages fail with it (they would only be refused too)."""
+    now = now or utcnow()
+    await mark_failed(session, message_id, error, now)
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, _pending())
+        .values(failed_at=now, locked_until=None, last_error=("recipient unreachable: " + error))
+    )
+    row = await session.get(UnreachableChat, chat_id)
+    if row is None:
+        session.add(UnreachableChat(chat_id=chat_id, since=now, error=error[:1000]))
+    else:
+        row.error = error[:1000]
+
+
+async def reachable_again(session: AsyncSession, chat_id: int) -> None:
+    """A message got through (or the person wrote to the bot): the chat is reachable."""
+    await session.execute(delete(UnreachableChat).where(UnreachableChat.chat_id == chat_id))
+
+
+async def unreachable(session: AsyncSession, chat_ids: list[int]) -> dict[int, UnreachableChat]:
+    """Which of these chats refused the bot (403), since when and why: for staff screens."""
+    if not chat_ids:
+        return {}
+    rows = await session.scalars(
+        select(UnreachableChat).where(UnreachableChat.chat_id.in_(chat_ids))
+    )
+    return {row.chat_id: row for row in rows}
+
+
+async def unreachable_chats(session: AsyncSession, limit: int = 20) -> list[UnreachableChat]:
+    rows = await session.scalars(
+        select(UnreachableChat).order_by(UnreachableChat.since.desc()).limit(limit)
+    )
+    return list(rows)
 
 
 async def release(session: AsyncSession, message_ids: list[int]) -> None:
@@ -115,9 +334,73 @@ async def release(session: AsyncSession, message_ids: list[int]) -> None:
 
 
 async def pending(session: AsyncSession) -> list[OutboxMessage]:
+    rows = await session.scalars(select(OutboxMessage).where(_pending()).order_by(OutboxMessage.id))
+    return list(rows)
+
+
+async def next_change(session: AsyncSession, now: datetime) -> datetime | None:
+    """The next time a pending message becomes due or a lease runs out (after `now`)."""
+    o = OutboxMessage
+    due = await session.scalar(select(func.min(o.due_at)).where(_pending(), o.due_at > now))
+    lease = await session.scalar(
+        select(func.min(o.locked_until)).where(_pending(), o.locked_until > now)
+    )
+    times = [t for t in (due, lease) if t is not None]
+    return min(times) if times else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    pending: int  # due or waiting (postponed, or behind another message of its chat)
+    in_flight: int  # leased by a worker now
+    sent: int
+    failed: int
+    oldest_undelivered: datetime | None  # created_at of the oldest pending message
+
+
+async def counts(session: AsyncSession, now: datetime | None = None) -> Counts:
+    now = now or utcnow()
+    o = OutboxMessage
+    leased = _pending() & (o.locked_until > now)
+    row = (
+        await session.execute(
+            select(
+                func.count().filter(_pending() & ~leased),
+                func.count().filter(leased),
+                func.count().filter(o.sent_at.is_not(None)),
+                func.count().filter(o.failed_at.is_not(None)),
+                func.min(o.created_at).filter(_pending()),
+            )
+        )
+    ).one()
+    return Counts(row[0], row[1], row[2], row[3], row[4])
+
+
+async def failed(session: AsyncSession, limit: int = 10) -> list[OutboxMessage]:
+    """The most recently failed messages."""
     rows = await session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-        .order_by(OutboxMessage.id)
+        .where(OutboxMessage.failed_at.is_not(None))
+        .order_by(OutboxMessage.failed_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
     )
     return list(rows)
+
+
+async def retry(session: AsyncSession, message_id: int, now: datetime | None = None) -> bool:
+    """Put a failed message back in its chat's queue (its chat no longer counted unreachable).
+    False, and nothing changed, when there is no such message or it has not failed."""
+    row = await session.get(OutboxMessage, message_id)
+    if row is None or row.failed_at is None or row.sent_at is not None:
+        return False
+    row.failed_at = None
+    row.locked_until = None
+    row.attempts = 0
+    row.due_at = now or utcnow()
+    await reachable_again(session, row.chat_id)
+    return True
+
+
+def is_group(chat_id: int) -> bool:
+    """Groups, supergroups and channels have negative ids; people have positive ones."""
+    return chat_id < 0

@@ -14,6 +14,7 @@ from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
+from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
 from bot.services.records import Dossiers
 from bot.services.review import Review
@@ -35,6 +36,7 @@ class Context:
     profiles: Profiles
     review: Review
     _account: Account
+    outbox_admin: OutboxAdmin  # /outbox: counts, failures, unreachable chats, retry
 
     @property
     def person(self) -> Person:
@@ -101,4 +103,5 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         profiles=Profiles(session, account),
         review=Review(session, account, role),
         _account=account,
+        outbox_admin=OutboxAdmin(session),
     )

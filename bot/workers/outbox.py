@@ -1,118 +1,329 @@
-"""Delivers the outbox: waits on 429, backs off on 5xx and network errors, resumes after restart."""
+"""Delivers the outbox within Telegram's limits; nothing is lost, nothing sent twice but what was
+in flight when a process died.
+
+Each round claims the next message of every chat that may have one now (storage/outbox.py
+claim_due: priority first, then age; one message in flight per chat), at most a second's worth,
+and sends them in that order, paced by the rate limiter, several requests at a time. What each
+answer means is written in its own short transaction right after it:
+
+- accepted → sent (its Telegram message id kept, for later edits);
+- 429 → that chat waits `retry_after` (its message stays first of the chat);
+- 5xx, network errors, timeouts → retried with exponential backoff and jitter, failed after
+  `max_attempts`;
+- 403 (blocked, kicked) → the chat is recorded unreachable, its pending messages fail;
+- any other refusal (400 …) → failed, with Telegram's error, for /outbox.
+"""
 
 import asyncio
 import contextlib
 import logging
 import random
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
     TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.workers.limits import Clock, RateLimiter, RealClock, Slot
 from storage import outbox
 from storage.models import OutboxMessage
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
+MAX_ATTEMPTS = 20
+CONCURRENCY = 8  # requests in flight at once (each to another chat)
+REQUEST_TIMEOUT = 30  # seconds; well under the lease (storage.outbox.LEASE)
+RETRIED = (
+    TelegramServerError,
+    TelegramNetworkError,
+    TimeoutError,
+    TelegramUnauthorizedError,  # the token, not the message: keep it until that is fixed
+    TelegramConflictError,
+)
 
 
-def backoff(attempts: int) -> float:
+def backoff(attempts: int, cap: float = MAX_BACKOFF) -> float:
     """Seconds before retry number `attempts + 1`: doubling from 1 s, capped, with jitter."""
-    return min(MAX_BACKOFF, 2.0**attempts) * random.uniform(0.8, 1.2)
+    return min(cap, 2.0**attempts) * random.uniform(0.8, 1.2)
+
+
+def _markup(markup: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
+    return InlineKeyboardMarkup.model_validate(markup) if markup else None
 
 
 class OutboxWorker:
     def __init__(
-        self, bot: Bot, sessions: async_sessionmaker[AsyncSession], idle_poll: float = 2.0
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        idle_poll: float = 2.0,
+        *,
+        limiter: RateLimiter | None = None,
+        clock: Clock | None = None,
+        concurrency: int = CONCURRENCY,
+        max_attempts: int = MAX_ATTEMPTS,
+        max_backoff: float = MAX_BACKOFF,
+        lease: timedelta = outbox.LEASE,
+        request_timeout: int = REQUEST_TIMEOUT,
     ) -> None:
         self.bot = bot
         self.sessions = sessions
         self.idle_poll = idle_poll
+        self.limiter = limiter or RateLimiter()
+        self.clock = clock or RealClock()
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.max_backoff = max_backoff
+        self.lease = lease
+        self.request_timeout = request_timeout
+        self.in_flight: set[int] = set()  # outbox ids whose request may have reached Telegram
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._slots = asyncio.Semaphore(concurrency)
 
     def wake(self) -> None:
         """Called after a commit that enqueued messages, so they leave without waiting."""
         self._wake.set()
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="outbox")
 
     async def stop(self) -> None:
+        """Finish the requests in flight, give back what was claimed and not sent, and end."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
             await self._task
+            self._task = None
 
     async def _run(self) -> None:
         while not self._stopping:
             try:
-                delivered = await self.deliver_due()
+                claimed = await self._round()
             except Exception:
                 log.exception("outbox round failed")
-                delivered = 0
-            if delivered or self._stopping:  # a stop during the round must not be slept over
-                continue
+                claimed = 0
+                delay = self.idle_poll
+            else:
+                if claimed:
+                    continue
+                delay = await self._idle_delay()
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
+            if self._stopping:  # a stop during the round must not be slept over
+                break
+            await self._sleep_or_wake(delay)
+
+    async def _sleep_or_wake(self, delay: float) -> None:
+        sleeping = asyncio.ensure_future(self.clock.sleep(delay))
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeping, woken):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _idle_delay(self) -> float:
+        """Until something may become sendable: a postponed message, a chat the limiter holds,
+        a lease running out (another worker died), or the next poll."""
+        delay = self.idle_poll
+        async with self.sessions() as session:
+            now = self.clock.now()
+            change = await outbox.next_change(session, now)
+        if change is not None:
+            delay = min(delay, (change - now).total_seconds())
+        t = self.clock.monotonic()
+        release = self.limiter.next_release(t)
+        if release is not None:
+            delay = min(delay, release - t)
+        return max(delay, 0.001)
 
     async def deliver_due(self) -> int:
-        """One round: send what is due, in order; a chat that must wait keeps its later messages."""
+        """One round (see the module doc); returns how many messages Telegram accepted."""
+        return await self._round(count_sent=True)
+
+    async def _round(self, count_sent: bool = False) -> int:
+        t = self.clock.monotonic()
+        held = self.limiter.held_chats(t)
         async with self.sessions() as session:
-            batch = await outbox.claim_due(session)
-            held: set[int] = set()
-            sent = 0
+            batch = await outbox.claim_due(
+                session,
+                limit=self.limiter.global_count,
+                now=self.clock.now(),
+                lease=self.lease,
+                exclude=held,
+                chat_interval=timedelta(seconds=self.limiter.per_chat),
+            )
+            targets = {}
             for message in batch:
-                if message.chat_id in held or self._stopping:
-                    await outbox.release(session, [message.id])
-                    # Committed now: the next delivery's network call must not hold the write lock.
+                if message.edits is not None:
+                    targets[message.id] = await session.get(OutboxMessage, message.edits)
+        tasks: list[asyncio.Task[bool]] = []
+        unsent = [m.id for m in batch]
+        try:
+            for message in batch:
+                if self._stopping:
+                    break
+                await self._slots.acquire()
+                try:
+                    await self._wait_turn(message.chat_id)
+                except BaseException:
+                    self._slots.release()
+                    raise
+                slot = self.limiter.reserve(message.chat_id)
+                self.in_flight.add(message.id)
+                unsent.remove(message.id)
+                tasks.append(
+                    asyncio.create_task(self._deliver(message, targets.get(message.id), slot))
+                )
+            results = await asyncio.gather(*tasks)
+        finally:
+            if unsent and self._stopping:
+                async with self.sessions() as session:
+                    await outbox.release(session, unsent)
                     await session.commit()
-                    continue
-                if await self._deliver(session, message):
-                    sent += 1
-                else:
-                    held.add(message.chat_id)
+        return sum(results) if count_sent else len(batch)
+
+    async def _wait_turn(self, chat_id: int) -> None:
+        while True:
+            t = self.clock.monotonic()
+            ready = self.limiter.ready_at(chat_id, t)
+            if ready <= t:
+                return
+            await self.clock.sleep(ready - t)
+
+    async def _deliver(
+        self, message: OutboxMessage, original: OutboxMessage | None, slot: Slot
+    ) -> bool:
+        try:
+            try:
+                outcome = await self._request(message, original)
+            finally:
+                self.limiter.done(slot, self.clock.monotonic())
+            async with self.sessions() as session:
+                sent = await self._record(session, message, outcome)
                 await session.commit()
             return sent
+        except Exception:
+            log.exception("outbox delivery failed", extra={"outbox_id": message.id})
+            return False
+        finally:
+            self.in_flight.discard(message.id)
+            self._slots.release()
 
-    async def _deliver(self, session: AsyncSession, message: OutboxMessage) -> bool:
-        markup = message.reply_markup
+    async def _request(self, message: OutboxMessage, original: OutboxMessage | None) -> Any:
+        """Telegram's answer, or the exception it raised (dealt with in `_record`)."""
+        p = message.payload or {}
+        chat, thread = message.chat_id, p.get("message_thread_id")
+        markup = _markup(message.reply_markup)
+        timeout = self.request_timeout
         try:
-            result = await self.bot.send_message(
-                chat_id=message.chat_id,
-                text=message.text,
-                reply_markup=InlineKeyboardMarkup.model_validate(markup) if markup else None,
+            if message.kind == outbox.TEXT:
+                return await self.bot.send_message(
+                    chat,
+                    message.text,
+                    reply_markup=markup,
+                    message_thread_id=thread,
+                    request_timeout=timeout,
+                )
+            if message.kind == outbox.DOCUMENT:
+                document = p.get("file_id") or FSInputFile(p["path"], p.get("file_name"))
+                return await self.bot.send_document(
+                    chat,
+                    document,
+                    caption=message.text or None,
+                    reply_markup=markup,
+                    message_thread_id=thread,
+                    request_timeout=timeout,
+                )
+            if message.kind == outbox.LOCATION:
+                return await self.bot.send_location(
+                    chat,
+                    p["latitude"],
+                    p["longitude"],
+                    reply_markup=markup,
+                    message_thread_id=thread,
+                    request_timeout=timeout,
+                )
+            if message.kind not in outbox.EDITS:
+                return ValueError(f"unknown kind {message.kind!r}")
+            if original is None or original.telegram_message_id is None:
+                return LookupError("the message it edits was not delivered")
+            target = {"chat_id": chat, "message_id": original.telegram_message_id}
+            if message.kind == outbox.EDIT_TEXT:
+                return await self.bot.edit_message_text(
+                    text=message.text, reply_markup=markup, request_timeout=timeout, **target
+                )
+            if message.kind == outbox.EDIT_CAPTION:
+                return await self.bot.edit_message_caption(
+                    caption=message.text, reply_markup=markup, request_timeout=timeout, **target
+                )
+            return await self.bot.edit_message_reply_markup(
+                reply_markup=markup, request_timeout=timeout, **target
             )
-        except TelegramRetryAfter as error:
-            due = utcnow() + timedelta(seconds=error.retry_after)
-            await outbox.postpone(session, message.id, due, f"429 retry after {error.retry_after}")
-            log.warning("outbox rate limited", extra={"outbox_id": message.id})
-            return False
-        except TelegramMigrateToChat as error:
-            await outbox.postpone(
-                session, message.id, utcnow(), "chat migrated", chat_id=error.migrate_to_chat_id
-            )
-            return False
-        except (TelegramServerError, TelegramNetworkError, TimeoutError) as error:
-            due = utcnow() + timedelta(seconds=backoff(message.attempts))
-            await outbox.postpone(session, message.id, due, type(error).__name__ + str(error))
-            log.warning("outbox delivery will be retried", extra={"outbox_id": message.id})
-            return False
         except Exception as error:
-            await outbox.mark_failed(session, message.id, f"{type(error).__name__}: {error}")
-            log.error(
-                "outbox message refused", extra={"outbox_id": message.id, "error": str(error)}
-            )
+            return error
+
+    async def _record(self, session: AsyncSession, message: OutboxMessage, outcome: Any) -> bool:
+        now = self.clock.now()
+        ids = {"outbox_id": message.id, "chat_id": message.chat_id}
+        if not isinstance(outcome, BaseException):
+            # An edit answers True (or the message): the original keeps its id.
+            telegram_id = outcome.message_id if isinstance(outcome, Message) else None
+            await self._sent(session, message, telegram_id)
             return True
-        await outbox.mark_sent(session, message.id, result.message_id)
-        return True
+        error = outcome
+        text = f"{type(error).__name__}: {error}"
+        if isinstance(error, TelegramRetryAfter):
+            wait = error.retry_after
+            self.limiter.hold(message.chat_id, self.clock.monotonic() + wait)
+            await outbox.postpone(
+                session, message.id, now + timedelta(seconds=wait), f"429 retry after {wait}"
+            )
+            log.warning("outbox rate limited", extra={**ids, "retry_after": wait})
+        elif isinstance(error, TelegramMigrateToChat):
+            await outbox.postpone(
+                session, message.id, now, "chat migrated", chat_id=error.migrate_to_chat_id
+            )
+        elif isinstance(error, RETRIED):
+            if message.attempts + 1 >= self.max_attempts:
+                await outbox.mark_failed(session, message.id, f"gave up: {text}", now)
+                log.error("outbox message given up", extra={**ids, "error": text})
+            else:
+                due = now + timedelta(seconds=backoff(message.attempts, self.max_backoff))
+                await outbox.postpone(session, message.id, due, text)
+                log.warning("outbox delivery will be retried", extra={**ids, "error": text})
+        elif isinstance(error, TelegramForbiddenError):
+            await outbox.mark_unreachable(session, message.id, message.chat_id, text, now)
+            log.warning("outbox recipient unreachable", extra={**ids, "error": text})
+        elif (
+            isinstance(error, TelegramBadRequest)
+            and message.kind in outbox.EDITS
+            and "message is not modified" in str(error)
+        ):
+            await self._sent(session, message, None)  # it already reads what the edit says
+            return True
+        else:
+            await outbox.mark_failed(session, message.id, text, now)
+            log.error("outbox message refused", extra={**ids, "error": text})
+        return False
+
+    async def _sent(
+        self, session: AsyncSession, message: OutboxMessage, telegram_id: int | None
+    ) -> None:
+        await outbox.mark_sent(session, message.id, telegram_id, self.clock.now())
+        await outbox.reachable_again(session, message.chat_id)

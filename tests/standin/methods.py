@@ -70,6 +70,14 @@ class MethodsMixin:
         self._chats[chat_id] = chat
         return dict(chat)
 
+    def add_private(self, user_id: int, first_name: str = "User") -> dict:
+        """Register a person's private chat with the bot (as if they had written to it)."""
+        if user_id <= 0:
+            raise ValueError("user ids are positive")
+        chat = {"id": user_id, "type": "private", "first_name": first_name}
+        self._chats[user_id] = chat
+        return dict(chat)
+
     def block(self, chat_id: int) -> None:
         """Sends to this chat now fail with 403 (user blocked the bot / bot was kicked)."""
         self._blocked.add(chat_id)
@@ -319,6 +327,12 @@ class MethodsMixin:
         """Store a photo; returns the list of 2 PhotoSize dicts of a Message.photo."""
         stored = self.files.add(content, None, "image/jpeg", file_size, folder="photos")
         return self.files.photo_sizes(stored)
+
+    @handles("sendLocation")
+    async def _send_location(self, p: dict) -> Any:
+        chat = self._sendable_chat(p["chat_id"])
+        location = {"latitude": p["latitude"], "longitude": p["longitude"]}
+        return self._new_message(chat, p, location=location)
 
     @handles("getFile")
     async def _get_file(self, p: dict) -> Any:

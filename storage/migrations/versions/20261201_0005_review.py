@@ -1,14 +1,14 @@
 """The Secretariat's review: Bureau sessions, messages on a dossier, what a status change carries.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
