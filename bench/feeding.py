@@ -25,13 +25,14 @@ USER_ID = 424242
 @dataclass(frozen=True)
 class Result:
     scenario: str
+    backend: str  # "SQLite", "PostgreSQL", or "" for the rows that touch no database
     updates: int
     total_s: float
     samples_us: tuple[float, ...]
 
     @classmethod
-    def of(cls, scenario: str, samples: list[float]) -> "Result":
-        return cls(scenario, len(samples), sum(samples), tuple(s * 1e6 for s in samples))
+    def of(cls, scenario: str, backend: str, samples: list[float]) -> "Result":
+        return cls(scenario, backend, len(samples), sum(samples), tuple(s * 1e6 for s in samples))
 
     @property
     def per_second(self) -> float:
@@ -52,6 +53,7 @@ class Result:
     def as_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,
+            "backend": self.backend,
             "updates": self.updates,
             "total_s": self.total_s,
             "updates_per_s": self.per_second,

@@ -1,6 +1,12 @@
 """Reference points for the answer step's storage: its statements run through SQLAlchemy Core alone
-(storing without the ORM or any Telegram work) and through Python's sqlite3 module (SQLite's own
-share). The third reference, the echo sending the step's reply, is `scenarios.run_echo`."""
+(storing without the ORM or any Telegram work, on SQLite or PostgreSQL) and through Python's sqlite3
+module (SQLite's own share). The third reference, the echo sending the step's reply, is
+`scenarios.Echo`.
+
+The statements are the ones the bot issues for an answer (count them with a
+`before_cursor_execute` listener): one read of the person, their dossier, their conversation state
+and whether the update was seen; one write of the answers and the position; the update id; one
+commit."""
 
 import itertools
 import json
@@ -40,21 +46,32 @@ _RECORD_UPDATE = insert(ProcessedUpdate).values(
 
 
 class StorageOnly:
-    """The answer step's three statements and commit, on its database, with no ORM and no bot."""
+    """The answer step's statements and commit, on its database, with no ORM and no bot.
+
+    Each step takes a connection from the engine's pool and gives it back, as the bot does for
+    every update (a bot serving many people cannot keep one connection to itself): that is part of
+    what any SQLAlchemy bot pays per update (on PostgreSQL the pool's pre-ping, on every engine the
+    pool's reset when the connection comes back)."""
 
     name = "storage only"
 
-    def __init__(self, engine: AsyncEngine, person: dict[str, Any], dossier_id: int) -> None:
+    def __init__(
+        self, engine: AsyncEngine, person: dict[str, Any], dossier_id: int, backend: str
+    ) -> None:
         self.engine = engine
         self.person = person
         self.dossier_id = dossier_id
+        self.backend = backend
         self._update_ids = itertools.count(5_000_000)
 
     async def run(self, count: int) -> list[float]:
-        async with self.engine.connect() as connection:
-            return await timed(lambda: self._step(connection), count)
+        return await timed(self._step, count)
 
-    async def _step(self, connection: AsyncConnection) -> None:
+    async def _step(self) -> None:
+        async with self.engine.connect() as connection:
+            await self._statements(connection)
+
+    async def _statements(self, connection: AsyncConnection) -> None:
         update_id = next(self._update_ids)
         row = (await connection.execute(_READ, {**self.person, "update_id": update_id})).first()
         assert row is not None and not row.handled
@@ -73,6 +90,7 @@ class Sqlite3Only:
     """The same statements written by hand for Python's sqlite3 module: SQLite's own share."""
 
     name = "sqlite3 only"
+    backend = "SQLite"
     READ = (
         "SELECT a.*, d.*, s.*, EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)"
         " FROM accounts a LEFT JOIN dossiers d ON d.id = a.active_dossier_id"

@@ -1,6 +1,7 @@
 """The measured scenarios: a bare echo (also one that sends the answer step's reply) and one
-answer step of the real dossier bot. Each can be run for a number of updates again and again, so
-`python -m bench` interleaves them in rounds and a drift of the machine's speed hits all alike."""
+answer step of the real dossier bot, on SQLite or PostgreSQL. Each can be run for a number of
+updates again and again, so `python -m bench` interleaves them in rounds and a drift of the
+machine's speed hits all alike."""
 
 import itertools
 from pathlib import Path
@@ -9,7 +10,8 @@ from typing import Any
 from aiogram import Dispatcher, Router
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, Update
-from sqlalchemy import update
+from sqlalchemy import text, update
+from sqlalchemy.engine import make_url
 
 from bench.feeding import TOKEN, USER_ID, Updates, fake_bot, feed
 from bot.app import build_app
@@ -38,6 +40,7 @@ class Echo:
 
     def __init__(self, reply: dict[str, Any] | None = None) -> None:
         self.name = "echo same reply" if reply else "bare echo"
+        self.backend = ""  # no database
         self.bot, _session = fake_bot()
         markup = InlineKeyboardMarkup.model_validate(reply["reply_markup"]) if reply else None
         router = Router(name="echo")
@@ -63,18 +66,26 @@ def position(keyboard: list[str]) -> str | None:
     return next((data.split(":")[2] for data in keyboard if data.startswith("q:")), None)
 
 
+def backend_of(url: str) -> str:
+    """How the tables name a database: "SQLite" or "PostgreSQL"."""
+    return "PostgreSQL" if make_url(url).get_backend_name() == "postgresql" else "SQLite"
+
+
 class AnswerStep:
-    """The real dispatcher on a fresh SQLite file, with one registered person and one dossier;
-    each measured update answers the same question, put back untimed before the next one."""
+    """The real dispatcher on a fresh SQLite file (or, given `database_url`, an emptied PostgreSQL
+    schema), with one registered person and one dossier; each measured update answers the same
+    question, put back untimed before the next one."""
 
     name = "answer step"
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, database_url: str | None = None) -> None:
         self.database = directory / "bench.db"
+        url = database_url or f"sqlite+aiosqlite:///{self.database}"
+        self.backend = backend_of(url)
         self.settings = Settings(
             _env_file=None,
             bot_token=TOKEN,
-            database_url=f"sqlite+aiosqlite:///{self.database}",
+            database_url=url,
             files_dir=directory / "files",
             secretariat_chat_id=SECRETARIAT,
         )
@@ -92,10 +103,17 @@ class AnswerStep:
         await self.dp.feed_update(self.bot, item)
 
     async def prepare(self) -> None:
-        """Register through the bot, open a dossier and answer up to the measured question."""
+        """Register through the bot, open a dossier and answer up to the measured question.
+
+        On PostgreSQL the schema `public` is dropped and created again first, as the tests do:
+        the database given must be one the bench may empty."""
+        if self.backend == "PostgreSQL":
+            async with self.engine.begin() as connection:
+                await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                await connection.execute(text("CREATE SCHEMA public"))
         await migrate(self.engine)
-        for text in ["/new", *REGISTRATION]:
-            await self._feed(self.source.text(text))
+        for typed in ["/new", *REGISTRATION]:
+            await self._feed(self.source.text(typed))
         for _ in range(20):
             keyboard = self.fake.last_keyboard()
             at = position(keyboard)

@@ -1,13 +1,25 @@
 """Dossiers, their attachments, status history and references."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Account, Attachment, Dossier, ReferenceCounter, StatusChange
 from storage.types import utcnow
+from storage.updates import record_before_core_write
+
+_dossiers = Dossier.__table__
+# An answer's write, built once and issued as Core: the unit of work (change tracking, flush
+# planning) cost more per answer than the statement itself.
+_SAVE_ANSWERS = (
+    update(_dossiers)
+    .where(_dossiers.c.id == bindparam("dossier_id"))
+    .values(answers=bindparam("answers"), cursor=bindparam("cursor"), updated_at=bindparam("now"))
+)
 
 
 async def create_dossier(session: AsyncSession, account: Account, answers: dict) -> Dossier:
@@ -23,6 +35,20 @@ async def city_dossiers(session: AsyncSession, city_id: int) -> list[Dossier]:
         select(Dossier).where(Dossier.city_id == city_id).order_by(Dossier.updated_at.desc())
     )
     return list(result)
+
+
+async def save_answers(
+    session: AsyncSession, dossier: Dossier, answers: dict, cursor: dict[str, Any] | None
+) -> None:
+    """Store the answers and the position (one UPDATE, with the update id before it when this is
+    the update's first write); the loaded row is told the new values, as if it had flushed them.
+    The transaction is the caller's to commit."""
+    now = utcnow()
+    await record_before_core_write(session)
+    values = {"dossier_id": dossier.id, "answers": answers, "cursor": cursor, "now": now}
+    await session.execute(_SAVE_ANSWERS, values)
+    for name, value in (("answers", answers), ("cursor", cursor), ("updated_at", now)):
+        set_committed_value(dossier, name, value)
 
 
 async def dossier_for(session: AsyncSession, account: Account, dossier_id: int) -> Dossier | None:

@@ -6,17 +6,48 @@ importing aiogram again.
 """
 
 import json
+import os
+
+import pytest
 
 from bench.__main__ import main, parse_args
 
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")  # an emptied schema, as conftest's
 
-async def test_the_benchmark_runs_every_scenario_and_reports_json() -> None:
+REFERENCES = [
+    ("bare echo", ""),
+    ("echo same reply", ""),
+    ("sqlite3 only", "SQLite"),
+    ("storage only", "SQLite"),
+    ("answer step", "SQLite"),
+]
+
+
+async def run(postgres_url: str | None) -> dict:
     arguments = parse_args(["--updates", "5", "--warmup", "2", "--rounds", "2", "--json"])
-    figures = json.loads(json.dumps(await main(arguments)))  # what --json prints
-    names = [row["scenario"] for row in figures["scenarios"]]
-    assert names == ["bare echo", "echo same reply", "sqlite3 only", "storage only", "answer step"]
+    return json.loads(json.dumps(await main(arguments, postgres_url)))  # what --json prints
+
+
+def check(figures: dict, rows: list[tuple[str, str]]) -> None:
+    assert [(row["scenario"], row["backend"]) for row in figures["scenarios"]] == rows
     assert all(row["updates"] == 5 and row["us_per_update"] > 0 for row in figures["scenarios"])
-    assert {"ratio", "floor_ratio", "goal", "goal_met"} <= figures.keys()
+    assert all(row["p95_us"] > 0 for row in figures["scenarios"])
+    backends = [backend for name, backend in rows if name == "answer step"]
+    assert [row["backend"] for row in figures["ratios"]] == backends
+    assert all(row["ratio"] > 0 and row["step_p95_us"] > 0 for row in figures["ratios"])
+    assert figures["goal"] == 2.0
+    assert figures["goal_met"] == all(row["goal_met"] for row in figures["ratios"])
+
+
+async def test_the_benchmark_runs_every_scenario_on_sqlite_and_reports_json() -> None:
+    check(await run(None), REFERENCES)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL not set")
+async def test_the_benchmark_also_runs_the_database_scenarios_on_postgresql() -> None:
+    figures = await run(POSTGRES_URL)
+    check(figures, [*REFERENCES, ("storage only", "PostgreSQL"), ("answer step", "PostgreSQL")])
+    assert "postgresql" in figures["environment"]
 
 
 async def test_the_outbox_benchmark_delivers_everything_within_shrunk_limits() -> None:

@@ -16,7 +16,7 @@ from bot.telegram.states import Flow
 from storage import outbox
 from storage.accounts import new_account
 from storage.db import downgrade, migrate
-from storage.dossiers import create_dossier, next_reference
+from storage.dossiers import create_dossier, next_reference, save_answers
 from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
@@ -103,6 +103,34 @@ async def test_an_update_whose_handling_failed_was_not_handled(
         await session.flush()
         await session.rollback()
     assert not await handled(sessions, 7)
+
+
+async def test_an_answer_written_as_core_carries_the_update_id_in_its_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """`save_answers` bypasses the unit of work, so `before_flush` never sees it: the update id
+    goes in with it all the same, and leaves with it when the transaction is rolled back."""
+    async with sessions() as session:
+        account = new_account(session, 12, "Awa")
+        account.city_name, account.country = "Dakar", "SN"
+        await link_city(session, account)
+        dossier = await create_dossier(session, account, {})
+        await session.commit()
+    for update_id, keep in ((60, False), (61, True)):
+        async with sessions() as session:
+            row = await session.get(Dossier, dossier.id)
+            assert row is not None
+            record_with_first_write(session, update_id)
+            await save_answers(session, row, {"title": f"n°{update_id}"}, {"q": "sector"})
+            assert row.answers == {"title": f"n°{update_id}"} and not session.dirty
+            await (session.commit() if keep else session.rollback())
+        assert await handled(sessions, update_id) is keep
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        assert row is not None and row.answers == {"title": "n°61"}
+        assert row.cursor == {"q": "sector"}
+        ids = list(await session.scalars(select(ProcessedUpdate.update_id)))
+        assert ids == [61]
 
 
 async def test_fsm_state_and_data_survive_a_new_storage_object(

@@ -141,11 +141,11 @@ class Dossiers:
     async def apply(self, record: Record, move: Move) -> Record:
         """Store a move: the answers and the new position in one transaction."""
         row = await self._row(record)
-        row.answers = move.answers
-        row.cursor = move.cursor.to_json()
-        row.form_version = record.form.version
-        row.updated_at = utcnow()
-        self.account.active_dossier_id = record.id
+        if row.form_version != record.form.version:
+            row.form_version = record.form.version  # flushed at the commit, same transaction
+        if self.account.active_dossier_id != record.id:
+            self.account.active_dossier_id = record.id
+        await queries.save_answers(self.session, row, move.answers, move.cursor.to_json())
         await self.session.commit()
         record.answers, record.cursor = dict(move.answers), move.cursor
         if record.shows_files():

@@ -31,8 +31,9 @@ class DatabaseMiddleware(BaseMiddleware):
     another one of the same person must not read what that one is about to change. aiogram's FSM
     middleware runs inside, on this session.
 
-    The update's transaction is this `async with`: it commits once, after the handler has run
-    (calls to Telegram included), or rolls back if the handler raised.
+    The update's transaction is this `async with`: it commits after the handler has run (calls
+    to Telegram included), or rolls back if the handler raised. A use case that commits on its
+    own (an answer) leaves nothing behind, and then there is no second commit.
     """
 
     def __init__(
@@ -82,7 +83,8 @@ class DatabaseMiddleware(BaseMiddleware):
             finally:
                 update_session.reset(token)
             record_now(session)
-            await session.commit()
+            if session.in_transaction() or session.new or session.dirty or session.deleted:
+                await session.commit()  # else the handler's own commit left nothing to write
             return result
 
 
