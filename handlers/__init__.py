@@ -3,7 +3,19 @@
 from aiogram import Router
 
 from bot.telegram.filters import PrivateChat
-from handlers import dossier, errors, fallback, notes, profile, questionnaire, start
+from handlers import (
+    cities,
+    city_picker,
+    dossier,
+    errors,
+    fallback,
+    notes,
+    profile,
+    questionnaire,
+    staff,
+    start,
+    verification,
+)
 
 
 def build_router() -> Router:
@@ -15,11 +27,19 @@ def build_router() -> Router:
         start.router(),
         dossier.router(),
         profile.router(),
+        city_picker.router(),  # before the questionnaire: the city question's own step
         questionnaire.router(),
         fallback.router(),
     )
     root = Router(name="root")
     # Notes and staff work in any chat (the Secretariat's group too); the applicant's flows only in
     # private chats.
-    root.include_routers(notes.router(), applicant, errors.router())
+    root.include_routers(
+        notes.router(),
+        cities.router(),
+        staff.router(),
+        verification.router(),
+        applicant,
+        errors.router(),
+    )
     return root

@@ -2,6 +2,7 @@
 the use cases bound to this update's transaction."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from aiogram import Bot
@@ -14,8 +15,12 @@ from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
+from bot.services.cities import Cities
+from bot.services.invites import Invites
 from bot.services.people import Profiles, person_of
 from bot.services.records import Dossiers
+from bot.services.staff import Staff
+from bot.services.verification import Verifications
 from bot.telegram.states import Flow
 from bot.workers.outbox import OutboxWorker
 from storage.models import Account
@@ -33,6 +38,24 @@ class Context:
     dossiers: Dossiers
     profiles: Profiles
     _account: Account
+    _session: Any = None  # this update's session, for the services below
+
+    # The Secretariat's use cases, built when a handler first asks (each checks the right itself).
+    @cached_property
+    def cities(self) -> Cities:
+        return Cities(self._session, self._account, self.settings.admin_ids)
+
+    @cached_property
+    def staff(self) -> Staff:
+        return Staff(self._session, self._account, self.settings.admin_ids)
+
+    @cached_property
+    def invites(self) -> Invites:
+        return Invites(self._session, self._account, self.settings.admin_ids)
+
+    @cached_property
+    def verifications(self) -> Verifications:
+        return Verifications(self._session, self._account, self.settings.admin_ids)
 
     @property
     def person(self) -> Person:
@@ -96,4 +119,5 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         dossiers=Dossiers(session, account),
         profiles=Profiles(session, account),
         _account=account,
+        _session=session,
     )
