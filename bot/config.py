@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     city_min_share: Decimal = Field(default=Decimal("0.20"), ge=0, lt=1)
     bureau_sessions: Annotated[tuple[BureauSession, ...], NoDecode] = ()
     log_level: str = "INFO"
+    invite_days: int = Field(default=7, ge=1, le=365)  # one-time invite links expire after this
 
     @field_validator("bot_token")
     @classmethod

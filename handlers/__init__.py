@@ -4,6 +4,8 @@ from aiogram import Router
 
 from bot.telegram.filters import PrivateChat
 from handlers import (
+    cities,
+    city_picker,
     dossier,
     errors,
     fallback,
@@ -12,7 +14,9 @@ from handlers import (
     profile,
     questionnaire,
     review,
+    staff,
     start,
+    verification,
 )
 
 
@@ -26,11 +30,20 @@ def build_router() -> Router:
         outbox.router(),  # admins only, checked inside
         dossier.router(),
         profile.router(),
+        city_picker.router(),  # before the questionnaire: the city question's own step
         questionnaire.router(),
         fallback.router(),
     )
     root = Router(name="root")
     # Notes and staff work in any chat (the Secretariat's group too); the applicant's flows only in
     # private chats.
-    root.include_routers(notes.router(), review.router(), applicant, errors.router())
+    root.include_routers(
+        notes.router(),
+        review.router(),
+        cities.router(),
+        staff.router(),
+        verification.router(),
+        applicant,
+        errors.router(),
+    )
     return root

@@ -1,7 +1,7 @@
 """First contact, help, language and /cancel."""
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -11,11 +11,16 @@ from bot.telegram.callbacks import Home, Lang
 from bot.telegram.context import Context
 from bot.telegram.i18n import LANGUAGES
 from bot.telegram.states import Flow
-from handlers import actions
+from handlers import actions, invites
 
 
 def router() -> Router:
     r = Router(name="start")
+
+    @r.message(CommandStart(deep_link=True))
+    async def start_with_invite(message: Message, command: CommandObject, ctx: Context) -> None:
+        """An invite link (`https://t.me/<bot>?start=<token>`)."""
+        await invites.redeem(ctx, command.args or "")
 
     @r.message(CommandStart())
     async def start(message: Message, ctx: Context) -> None:

@@ -24,3 +24,26 @@ async def city_for(session: AsyncSession, name: str, name_key: str, country: str
         session.add(city)
         await session.flush()
     return city
+
+
+async def staff_accounts(
+    session: AsyncSession, roles: frozenset[str], ids: tuple[int, ...]
+) -> list[Account]:
+    """People with one of `roles` stored, and the accounts of `ids` (ADMIN_IDS)."""
+    condition = Account.role.in_(sorted(roles))
+    if ids:
+        condition = condition | Account.telegram_id.in_(ids)
+    return list(
+        await session.scalars(select(Account).where(condition).order_by(Account.telegram_id))
+    )
+
+
+async def pending_registrations(session: AsyncSession, limit: int) -> list[Account]:
+    """Registrations the Secretariat has not decided yet, oldest first."""
+    result = await session.scalars(
+        select(Account)
+        .where(Account.verification == "pending", Account.registered_at.is_not(None))
+        .order_by(Account.registered_at)
+        .limit(limit)
+    )
+    return list(result)

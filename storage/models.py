@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -42,7 +43,27 @@ class City(Base):
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(100))
     country: Mapped[str] = mapped_column(String(2))
+    # Other names people type for it (another spelling, the Arabic name), as the Secretariat wrote.
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # On the Secretariat's member list; a city first named by a registration is not.
+    listed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invite(Base):
+    """A one-time link (`/start <token>`) giving a staff role or tying a focal point to a city."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None]
 
 
 class Account(Base):
@@ -72,6 +93,8 @@ class Account(Base):
     verified_by: Mapped[int | None] = mapped_column(BigInteger)
     verified_at: Mapped[datetime | None]
     refusal_reason: Mapped[str | None] = mapped_column(Text)
+    # When the profile was first complete (the Secretariat's card is sent then, once).
+    registered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

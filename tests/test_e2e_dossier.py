@@ -48,5 +48,5 @@ async def test_a_dossier_without_partner_needs_no_letter(app: InProcessBot) -> N
     text = await submit(applicant)
     assert SUBMITTED["fr"] in text
     await app.drain_outbox()
-    (card,) = app.api.messages(SECRETARIAT)
+    (card,) = [m for m in app.api.messages(SECRETARIAT) if m["text"].startswith("📥")]
     await check_submitted(app, text, card, {"att_resolution", "att_technical"})

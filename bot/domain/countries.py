@@ -10,9 +10,16 @@ LANGUAGES = ("fr", "en", "ar")
 ALIASES = {"rdc": "CD", "rd congo": "CD", "drc": "CD", "congo brazzaville": "CG", "usa": "US"}
 
 
+# Arabic letters written several ways: after NFKD has split off hamza and madda (combining marks,
+# dropped with the tashkeel), alef wasla, ta marbuta and alef maqsura are unified, tatweel removed.
+ARABIC = str.maketrans({"\u0671": "\u0627", "\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None})
+
+
 def fold(text: str) -> str:
+    """A key for comparing names: case, accents, punctuation, and Arabic spelling variants folded
+    (`Saint-Louis` = `saint louis`; `طرابلس` with or without tashkeel; `أ`, `إ`, `آ` = `ا`)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(ARABIC)
     for mark in "-'’.":
         bare = bare.replace(mark, " ")
     return " ".join(bare.split())

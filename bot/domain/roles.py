@@ -26,6 +26,7 @@ ROLE_LABELS = {
 class Action(StrEnum):
     REVIEW_DOSSIERS = "review_dossiers"  # queue, any dossier, status changes, messages to cities
     MANAGE_CITIES = "manage_cities"  # the member cities list
+    IMPORT_CITIES = "import_cities"  # load the member list from a CSV file (admins)
     VERIFY_PEOPLE = "verify_people"  # accept or refuse a registration
     MANAGE_STAFF = "manage_staff"  # grant and revoke roles, invite links
     SEE_OUTBOX = "see_outbox"  # what the bot could not deliver, and retrying it
@@ -48,7 +49,8 @@ RIGHTS: dict[Role, frozenset[Action]] = {
     Role.SECRETARIAT: SECRETARIAT_ACTIONS,
     Role.COMMISSION: frozenset({Action.ACKNOWLEDGE_EMERGENCY, Action.PROPOSE_EMERGENCY_AID}),
     Role.PRESIDENCY: frozenset({Action.DECIDE_EMERGENCY_AID}),
-    Role.ADMIN: SECRETARIAT_ACTIONS | {Action.MANAGE_STAFF, Action.SEE_OUTBOX},
+    Role.ADMIN: SECRETARIAT_ACTIONS
+    | {Action.MANAGE_STAFF, Action.SEE_OUTBOX, Action.IMPORT_CITIES},
 }
 STAFF = frozenset({Role.SECRETARIAT, Role.COMMISSION, Role.PRESIDENCY, Role.ADMIN})
 

@@ -2,6 +2,7 @@
 the use cases bound to this update's transaction."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from aiogram import Bot
@@ -14,10 +15,14 @@ from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
+from bot.services.cities import Cities
+from bot.services.invites import Invites
 from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
 from bot.services.records import Dossiers
 from bot.services.review import Review
+from bot.services.staff import Staff
+from bot.services.verification import Verifications
 from bot.telegram.states import Flow
 from bot.workers.outbox import OutboxWorker
 from storage.models import Account
@@ -37,6 +42,24 @@ class Context:
     review: Review
     _account: Account
     outbox_admin: OutboxAdmin  # /outbox: counts, failures, unreachable chats, retry
+    _session: Any = None  # this update's session, for the services below
+
+    # The Secretariat's use cases, built when a handler first asks (each checks the right itself).
+    @cached_property
+    def cities(self) -> Cities:
+        return Cities(self._session, self._account, self.settings.admin_ids)
+
+    @cached_property
+    def staff(self) -> Staff:
+        return Staff(self._session, self._account, self.settings.admin_ids)
+
+    @cached_property
+    def invites(self) -> Invites:
+        return Invites(self._session, self._account, self.settings.admin_ids)
+
+    @cached_property
+    def verifications(self) -> Verifications:
+        return Verifications(self._session, self._account, self.settings.admin_ids)
 
     @property
     def person(self) -> Person:
@@ -104,4 +127,5 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         review=Review(session, account, role),
         _account=account,
         outbox_admin=OutboxAdmin(session),
+        _session=session,
     )

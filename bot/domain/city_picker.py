@@ -1,0 +1,20 @@
+"""Registration's city question answered by picking a member city: its name and country both."""
+
+from bot.domain import flow
+from bot.domain.cities import MemberCity
+from bot.domain.forms import Answers, Form
+from bot.domain.navigation import Cursor, next_key
+
+CITY_QUESTION = "city_name"
+COUNTRY_QUESTION = "country"
+
+
+def pick(form: Form, answers: Answers, cursor: Cursor, city: MemberCity) -> flow.Move:
+    """Answer the city question with a listed city; its country is answered too, so the country
+    question is passed over."""
+    move = flow.give_answer(form, answers, cursor, city.name)
+    updated = {**move.answers, COUNTRY_QUESTION: city.country}
+    following = move.cursor
+    if following.q == COUNTRY_QUESTION:
+        following = Cursor(next_key(form, updated, COUNTRY_QUESTION))
+    return flow.Move(updated, following)

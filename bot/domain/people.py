@@ -1,0 +1,36 @@
+"""People as the Secretariat sees them: its staff, and the registrations it verifies."""
+
+from dataclasses import dataclass
+
+from bot.domain.roles import Role
+
+
+class Verification:
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    telegram_id: int
+    name: str
+    role: Role
+    configured: bool = False  # in ADMIN_IDS: an admin whatever is stored
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A focal point's profile, for the Secretariat's card and its decision."""
+
+    telegram_id: int
+    first_name: str
+    language: str | None
+    profile: dict[str, str]
+    listed: bool  # tied to a city of the member list
+    verification: str = Verification.PENDING
+    refusal_reason: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.profile.get("full_name") or self.first_name or str(self.telegram_id)

@@ -1,0 +1,98 @@
+"""The Secretariat's staff: who has which role, granted and revoked by admins."""
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.people import StaffMember
+from bot.domain.refusals import Refused
+from bot.domain.roles import STAFF, Action, Role
+from bot.services.rights import require, role_of
+from storage.accounts import staff_accounts
+from storage.models import Account
+from storage.outbox import enqueue
+
+Tell = Callable[[str | None], str]  # the message for the person, in their language
+
+
+class StaffRefused(Refused):
+    """`unknown_person`, `configured_admin`, `self`, `last_admin`, `stale`, `same_role`."""
+
+
+class Staff:
+    def __init__(self, session: AsyncSession, actor: Account, admin_ids: tuple[int, ...]) -> None:
+        self.session = session
+        self.actor = actor
+        self.admin_ids = admin_ids
+
+    def member(self, account: Account) -> StaffMember:
+        return StaffMember(
+            account.telegram_id,
+            account.full_name or account.first_name or str(account.telegram_id),
+            role_of(account, self.admin_ids),
+            account.telegram_id in self.admin_ids,
+        )
+
+    async def members(self) -> list[StaffMember]:
+        """Everyone with a staff role, ADMIN_IDS included (even before they wrote to the bot)."""
+        require(self.actor, self.admin_ids, Action.MANAGE_STAFF)
+        accounts = await staff_accounts(self.session, STAFF, self.admin_ids)
+        members = [self.member(a) for a in accounts]
+        missing = set(self.admin_ids) - {m.telegram_id for m in members}
+        members += [StaffMember(i, str(i), Role.ADMIN, True) for i in sorted(missing)]
+        return sorted(members, key=lambda m: (m.role != Role.ADMIN, m.role, m.name.casefold()))
+
+    async def person(self, telegram_id: int) -> StaffMember | None:
+        require(self.actor, self.admin_ids, Action.MANAGE_STAFF)
+        account = await self.session.get(Account, telegram_id)
+        return self.member(account) if account is not None else None
+
+    async def _target(self, telegram_id: int) -> Account:
+        require(self.actor, self.admin_ids, Action.MANAGE_STAFF)
+        if telegram_id in self.admin_ids:
+            raise StaffRefused("configured_admin")
+        account = await self.session.get(Account, telegram_id)
+        if account is None:
+            raise StaffRefused("unknown_person")
+        return account
+
+    async def grant(self, telegram_id: int, role: Role, tell: Tell) -> StaffMember:
+        """Give a staff role to someone who has written to the bot; they are told."""
+        account = await self._target(telegram_id)
+        if role not in STAFF:
+            raise StaffRefused("stale")
+        if account.role == role:
+            raise StaffRefused("same_role")
+        if account.telegram_id == self.actor.telegram_id:
+            raise StaffRefused("self")
+        await self._keep_an_admin(account)
+        account.role = role
+        enqueue(self.session, account.telegram_id, tell(account.language))
+        await self.session.commit()
+        return self.member(account)
+
+    async def revoke(self, telegram_id: int, expected: str, tell: Tell) -> StaffMember:
+        """Take a staff role away (the person becomes a city official again). `expected` is
+        the role the confirmation showed: a role changed since then makes the button stale."""
+        account = await self._target(telegram_id)
+        if account.role != expected or account.role not in STAFF:
+            raise StaffRefused("stale")
+        if account.telegram_id == self.actor.telegram_id:
+            raise StaffRefused("self")
+        await self._keep_an_admin(account)
+        account.role = Role.APPLICANT
+        enqueue(self.session, account.telegram_id, tell(account.language))
+        await self.session.commit()
+        return self.member(account)
+
+    async def _keep_an_admin(self, account: Account) -> None:
+        """Changing the role of the last admin would leave nobody to manage people."""
+        if account.role != Role.ADMIN:
+            return
+        admins = {
+            a.telegram_id
+            for a in await staff_accounts(self.session, frozenset({Role.ADMIN}), ())
+            if a.role == Role.ADMIN
+        } | set(self.admin_ids)
+        if admins <= {account.telegram_id}:
+            raise StaffRefused("last_admin")

@@ -1,0 +1,92 @@
+"""The Secretariat's verification of registrations: a card when a profile is first complete, then
+"verified" or "refused" (with a reason), the person told in their own language."""
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.people import Registration, Verification
+from bot.domain.profile_form import missing_profile
+from bot.domain.refusals import Refused
+from bot.domain.roles import Action
+from bot.services.people import profile_answers
+from bot.services.rights import require
+from storage.accounts import pending_registrations
+from storage.models import Account, City
+from storage.outbox import enqueue
+from storage.types import utcnow
+
+# The Secretariat's card: its text and inline keyboard (as a dict), for a registration.
+Card = Callable[[Registration], tuple[str, dict[str, Any] | None]]
+Tell = Callable[[Registration], str]  # the message for the person (in their language)
+
+
+class VerificationRefused(Refused):
+    """`unknown` (no such registration), `decided` (already verified or refused)."""
+
+
+class Verifications:
+    def __init__(self, session: AsyncSession, actor: Account, admin_ids: tuple[int, ...]) -> None:
+        self.session = session
+        self.actor = actor
+        self.admin_ids = admin_ids
+
+    async def registration(self, account: Account) -> Registration:
+        city = await self.session.get(City, account.city_id) if account.city_id else None
+        return Registration(
+            telegram_id=account.telegram_id,
+            first_name=account.first_name,
+            language=account.language,
+            profile=profile_answers(account),
+            listed=bool(city is not None and city.listed),
+            verification=account.verification,
+            refusal_reason=account.refusal_reason,
+        )
+
+    async def announce(self, chat_id: int | None, card: Card) -> bool:
+        """The acting person's profile is complete: the first time, the Secretariat's chat gets
+        its card (through the outbox, in this transaction). True when a card was queued."""
+        account = self.actor
+        answers = profile_answers(account)
+        if account.registered_at is not None or missing_profile(answers) or not account.city_id:
+            return False
+        account.registered_at = utcnow()
+        queued = False
+        if chat_id is not None:
+            text, markup = card(await self.registration(account))
+            enqueue(self.session, chat_id, text, markup)
+            queued = True
+        await self.session.commit()
+        return queued
+
+    async def get(self, telegram_id: int) -> Registration | None:
+        """A finished registration, for the person deciding on it."""
+        require(self.actor, self.admin_ids, Action.VERIFY_PEOPLE)
+        account = await self.session.get(Account, telegram_id)
+        if account is None or account.registered_at is None:
+            return None
+        return await self.registration(account)
+
+    async def pending(self, limit: int = 20) -> list[Registration]:
+        require(self.actor, self.admin_ids, Action.VERIFY_PEOPLE)
+        accounts = await pending_registrations(self.session, limit)
+        return [await self.registration(a) for a in accounts]
+
+    async def decide(
+        self, telegram_id: int, verified: bool, tell: Tell, reason: str | None = None
+    ) -> Registration:
+        """Verify or refuse a pending registration; the person is told through the outbox."""
+        require(self.actor, self.admin_ids, Action.VERIFY_PEOPLE)
+        account = await self.session.get(Account, telegram_id)
+        if account is None or account.registered_at is None:
+            raise VerificationRefused("unknown")
+        if account.verification != Verification.PENDING:
+            raise VerificationRefused("decided", registration=await self.registration(account))
+        account.verification = Verification.VERIFIED if verified else Verification.REFUSED
+        account.verified_by, account.verified_at = self.actor.telegram_id, utcnow()
+        account.refusal_reason = None if verified else reason
+        registration = await self.registration(account)
+        enqueue(self.session, account.telegram_id, tell(registration))
+        await self.session.commit()
+        return registration

@@ -1,0 +1,36 @@
+"""Buttons of the Secretariat's side (cities, staff, invites, verification) and of the city
+picker. A payload names a record and an action only; the handler re-checks the right of the
+person who pressed, and the record's current state, every time."""
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class CityButton(CallbackData, prefix="ct"):
+    """`list` (page), `open`, `name` / `country` / `aliases` (edit), `add`, `import`."""
+
+    action: str
+    city: int = 0
+    page: int = 0
+
+
+class PickCity(CallbackData, prefix="pk"):
+    """At registration: a listed city picked for the city question, 0 for "not on the list"."""
+
+    city: int
+
+
+class StaffButton(CallbackData, prefix="sf"):
+    """`list`, `grant` (ask whom), `role` / `grant_ok` (person, role), `revoke` / `revoke_ok`
+    (person, the role shown), `invite`, `inv_role` (role), `inv_city` (city; 0 asks which)."""
+
+    action: str
+    person: int = 0
+    role: str = ""
+    city: int = 0
+
+
+class VerifyButton(CallbackData, prefix="vf"):
+    """On a registration's card: `ok` verifies, `no` asks the reason of a refusal."""
+
+    action: str
+    person: int

@@ -1,0 +1,183 @@
+"""/cities: the member list the Secretariat keeps (list, add, edit), and an admin's CSV import
+(a document with the caption /cities, or sent after "Import CSV"). In any chat."""
+
+import logging
+
+from aiogram import Router, html
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
+from aiogram.filters import Command, Filter, StateFilter
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.city_rows import MAX_CSV_BYTES, RowRefused, read_rows, typed_row
+from bot.domain.roles import Action
+from bot.screens.base import Screen
+from bot.screens.cities import (
+    add_prompt,
+    cities_screen,
+    city_screen,
+    edit_prompt,
+    import_prompt,
+    import_report,
+    row_problem,
+)
+from bot.telegram.context import Context
+from bot.telegram.filters import NotCommand, PrivateChat
+from bot.telegram.people_callbacks import CityButton
+from bot.telegram.states import Flow
+from handlers.files import download
+from handlers.notes import ask_note, note_purpose
+from handlers.rights import allowed, stale
+
+log = logging.getLogger(__name__)
+CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
+EDITS = ("name", "country", "aliases")
+
+
+class Document(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return message.document is not None
+
+
+async def show_list(ctx: Context, page: int = 0, query: CallbackQuery | None = None) -> None:
+    screen = cities_screen(await ctx.cities.page(page), ctx.may(Action.IMPORT_CITIES))
+    await _show(ctx, screen, query)
+
+
+async def _show(ctx: Context, screen: Screen, query: CallbackQuery | None) -> None:
+    """In place of the pressed message when there is one (paging does not pile up messages)."""
+    message = query.message if query is not None else None
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(screen.text, reply_markup=screen.markup)
+            return
+        except TelegramBadRequest:
+            log.debug("could not edit the cities message; sending it again")
+    await ctx.send(screen)
+
+
+async def import_file(ctx: Context, message: Message) -> None:
+    """Read the CSV sent by an admin and report what was added, updated and refused."""
+    if not await allowed(ctx, Action.IMPORT_CITIES):
+        return
+    document = message.document
+    assert document is not None
+    name = (document.file_name or "").casefold()
+    if not name.endswith((".csv", ".txt")) and document.mime_type not in CSV_TYPES:
+        await ctx.send(Screen("⚠️ " + import_prompt()))
+        return
+    if (document.file_size or 0) > MAX_CSV_BYTES:
+        await ctx.send(Screen("⚠️ " + _("This file is too large for a list of cities (1 MB).")))
+        return
+    try:
+        content = await download(ctx.bot, document.file_id)
+    except (TelegramBadRequest, TelegramNetworkError) as error:
+        log.warning("city list download failed", extra={"error": str(error)})
+        await ctx.send(Screen("⚠️ " + _("The file could not be received. Please send it again.")))
+        return
+    report = await ctx.cities.import_rows(read_rows(content))
+    if await ctx.fsm.get_state() == Flow.city_csv.state:
+        await ctx.fsm.clear()
+    await ctx.send(Screen(import_report(report)))
+
+
+def router() -> Router:
+    r = Router(name="cities")
+
+    @r.message(Command("cities"), Document())
+    async def captioned(message: Message, ctx: Context) -> None:
+        await import_file(ctx, message)
+
+    @r.message(StateFilter(Flow.city_csv), Document())
+    async def awaited(message: Message, ctx: Context) -> None:
+        await import_file(ctx, message)
+
+    @r.message(StateFilter(Flow.city_csv), Command("cancel"))
+    async def cancel(message: Message, ctx: Context) -> None:
+        await ctx.fsm.clear()
+        await ctx.say(_("Stopped: nothing was imported."))
+
+    @r.message(StateFilter(Flow.city_csv), NotCommand(), PrivateChat())
+    async def not_a_file(message: Message, ctx: Context) -> None:
+        await ctx.send(Screen(import_prompt()))
+
+    @r.message(Command("cities"))
+    async def cities(message: Message, ctx: Context) -> None:
+        if await allowed(ctx, Action.MANAGE_CITIES):
+            await show_list(ctx)
+
+    @r.callback_query(CityButton.filter())
+    async def button(query: CallbackQuery, callback_data: CityButton, ctx: Context) -> None:
+        if not await allowed(ctx, Action.MANAGE_CITIES, query):
+            return
+        action = callback_data.action
+        if action == "list":
+            await query.answer()
+            await show_list(ctx, callback_data.page, query)
+            return
+        if action == "add":
+            await query.answer()
+            await ask_note(ctx, "city_add", 0, add_prompt())
+            return
+        if action == "import":
+            if not await allowed(ctx, Action.IMPORT_CITIES, query):
+                return
+            await query.answer()
+            await ctx.fsm.set_state(Flow.city_csv)
+            await ctx.send(Screen(import_prompt()))
+            return
+        city = await ctx.cities.get(callback_data.city)
+        if city is None or not city.listed or action not in ("open", *EDITS):
+            await stale(query)
+            return
+        await query.answer()
+        if action == "open":
+            await _show(ctx, city_screen(city), query)
+        else:
+            await ask_note(ctx, "city_" + action, city.id, edit_prompt(city, action))
+
+    return r
+
+
+@note_purpose("city_add")
+async def _add(ctx: Context, target: int, text: str) -> None:
+    if not await allowed(ctx, Action.MANAGE_CITIES):
+        return
+    try:
+        city = await ctx.cities.add(typed_row(text))
+    except RowRefused as problem:
+        await ask_note(ctx, "city_add", 0, "⚠️ " + row_problem(problem) + "\n\n" + add_prompt())
+        return
+    added = _("✅ {city} is on the member list.").format(city=html.quote(city.name))
+    await ctx.send(Screen(added), city_screen(city))
+
+
+async def _edit(ctx: Context, city_id: int, what: str, text: str) -> None:
+    if not await allowed(ctx, Action.MANAGE_CITIES):
+        return
+    if what == "aliases" and text.strip() == "-":
+        text = ""
+    try:
+        city = await ctx.cities.edit(city_id, **{what: text})
+    except RowRefused as problem:
+        await ctx.send(Screen("⚠️ " + row_problem(problem)))
+        current = await ctx.cities.get(city_id)
+        if current is not None and current.listed:
+            await ask_note(ctx, "city_" + what, city_id, edit_prompt(current, what))
+        return
+    await ctx.send(Screen(_("Saved.")), city_screen(city))
+
+
+@note_purpose("city_name")
+async def _edit_name(ctx: Context, target: int, text: str) -> None:
+    await _edit(ctx, target, "name", text)
+
+
+@note_purpose("city_country")
+async def _edit_country(ctx: Context, target: int, text: str) -> None:
+    await _edit(ctx, target, "country", text)
+
+
+@note_purpose("city_aliases")
+async def _edit_aliases(ctx: Context, target: int, text: str) -> None:
+    await _edit(ctx, target, "aliases", text)

@@ -1,0 +1,75 @@
+"""Registration's city question: the typed name is looked up in the member list and the person
+picks their city from the matches (its country comes with it), or says it is not on the list.
+Names that match no listed city go on to the questionnaire unchanged (city created unlisted)."""
+
+from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Filter, StateFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain import flow
+from bot.domain.answers import AnswerError
+from bot.domain.city_picker import CITY_QUESTION, pick
+from bot.screens.cities import picker_screen
+from bot.screens.common import locale
+from bot.telegram.context import Context
+from bot.telegram.filters import Typed
+from bot.telegram.people_callbacks import PickCity
+from bot.telegram.states import Flow
+from handlers.inputs import answer_from
+from handlers.questionnaire import _after_move  # the same "what next" as a typed answer
+from handlers.replies import show_where
+from handlers.rights import stale
+
+TYPED = "typed_city"  # the name as typed, kept in the conversation data for "not on the list"
+
+
+class AtCityQuestion(Filter):
+    """The person is registering (or editing their profile) and is asked their city."""
+
+    async def __call__(self, message: Message, ctx: Context) -> bool:
+        record = ctx.profiles.record()
+        return record.cursor.q == CITY_QUESTION and record.cursor.field is None
+
+
+def router() -> Router:
+    r = Router(name="city_picker")
+
+    @r.message(StateFilter(Flow.registering), Typed(), AtCityQuestion())
+    async def typed_city(message: Message, ctx: Context) -> None:
+        record = ctx.profiles.record()
+        question = record.form.questions[CITY_QUESTION]
+        try:
+            text = answer_from(question, message, locale(), record).value
+        except AnswerError:
+            raise SkipHandler from None  # the questionnaire says what is expected
+        matches = await ctx.cities.search(text)
+        if not matches:
+            raise SkipHandler  # not a listed member: answered as typed, the country asked next
+        await ctx.fsm.update_data({TYPED: text})
+        await ctx.send(picker_screen(matches))
+
+    @r.callback_query(PickCity.filter())
+    async def picked(query: CallbackQuery, callback_data: PickCity, ctx: Context) -> None:
+        record = ctx.profiles.record()
+        data = await ctx.fsm.get_data()
+        typed = data.get(TYPED)
+        registering = await ctx.fsm.get_state() == Flow.registering.state
+        if not registering or record.cursor.q != CITY_QUESTION or not isinstance(typed, str):
+            await stale(query)
+            await show_where(ctx)
+            return
+        if callback_data.city == 0:
+            move = flow.give_answer(record.form, record.answers, record.cursor, typed)
+        else:
+            city = await ctx.cities.get(callback_data.city)
+            if city is None or not city.listed:
+                await stale(query)
+                return
+            move = pick(record.form, record.answers, record.cursor, city)
+        await query.answer()
+        await ctx.fsm.set_data({k: v for k, v in data.items() if k != TYPED})
+        await ctx.apply(record, move)
+        await _after_move(ctx, record, None)
+
+    return r

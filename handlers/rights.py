@@ -1,0 +1,28 @@
+"""The polite refusal every Secretariat command and button gives to someone without the right."""
+
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.roles import Action
+from bot.screens.base import Screen
+from bot.telegram.context import Context
+
+
+def not_allowed_text() -> str:
+    return _("Sorry, this is reserved for the Permanent Secretariat's staff with that right.")
+
+
+async def allowed(ctx: Context, action: Action, query: CallbackQuery | None = None) -> bool:
+    """Whether the person who pressed or typed may take `action` (their role as stored now);
+    if not, they are told so in their language and the button's query is answered."""
+    if ctx.may(action):
+        return True
+    if query is not None:
+        await query.answer(not_allowed_text(), show_alert=True)
+    else:
+        await ctx.send(Screen(not_allowed_text()))
+    return False
+
+
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(_("This button is no longer valid."), show_alert=True)

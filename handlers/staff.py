@@ -1,0 +1,181 @@
+"""/staff (admins, in any chat): the staff list, granting and revoking roles with confirmation,
+and one-time invite links."""
+
+import logging
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.invites import GRANTABLE, invite_link
+from bot.domain.roles import Action, Role
+from bot.screens.base import Screen
+from bot.screens.team import (
+    city_invite_label,
+    grant_confirm,
+    grant_prompt,
+    granted_text,
+    invite_cities_screen,
+    invite_city_prompt,
+    invite_screen,
+    invite_text,
+    revoke_confirm,
+    revoked_text,
+    role_label,
+    roles_screen,
+    staff_refusal,
+    staff_screen,
+    told_role,
+)
+from bot.services.invites import InviteRefused
+from bot.services.staff import StaffRefused
+from bot.telegram.context import Context
+from bot.telegram.people_callbacks import StaffButton
+from handlers.notes import ask_note, note_purpose
+from handlers.rights import allowed, stale
+from handlers.telling import in_language
+
+log = logging.getLogger(__name__)
+
+
+async def show_staff(ctx: Context, query: CallbackQuery | None = None) -> None:
+    screen = staff_screen(await ctx.staff.members(), ctx.person.telegram_id)
+    message = query.message if query is not None else None
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(screen.text, reply_markup=screen.markup)
+            return
+        except TelegramBadRequest:
+            log.debug("could not edit the staff message; sending it again")
+    await ctx.send(screen)
+
+
+async def _send_invite(ctx: Context, role: Role | None = None, city_id: int | None = None) -> bool:
+    try:
+        invite = await ctx.invites.create(ctx.settings.invite_days, role=role, city_id=city_id)
+    except InviteRefused:
+        return False
+    me = await ctx.bot.me()
+    if role is not None:
+        gives = role_label(role)
+    else:
+        city = await ctx.cities.get(city_id or 0)
+        assert city is not None
+        gives = city_invite_label(city)
+    link = invite_link(me.username or "", invite.token)
+    await ctx.send(Screen(invite_text(link, invite.expires_at, gives)))
+    return True
+
+
+def router() -> Router:
+    r = Router(name="staff")
+
+    @r.message(Command("staff"))
+    async def staff(message: Message, ctx: Context) -> None:
+        if await allowed(ctx, Action.MANAGE_STAFF):
+            await show_staff(ctx)
+
+    @r.callback_query(StaffButton.filter())
+    async def button(query: CallbackQuery, callback_data: StaffButton, ctx: Context) -> None:
+        if not await allowed(ctx, Action.MANAGE_STAFF, query):
+            return
+        data = callback_data
+        role = Role(data.role) if data.role in GRANTABLE else None
+        if data.action == "list":
+            await query.answer()
+            await show_staff(ctx, query)
+        elif data.action == "grant":
+            await query.answer()
+            await ask_note(ctx, "staff_grant", 0, grant_prompt())
+        elif data.action == "role" and role is not None:
+            member = await ctx.staff.person(data.person)
+            if member is None or member.configured:
+                await stale(query)
+                return
+            await query.answer()
+            await ctx.send(grant_confirm(member, role))
+        elif data.action == "grant_ok" and role is not None:
+            await _change(ctx, query, data.person, role)
+        elif data.action == "revoke":
+            member = await ctx.staff.person(data.person)
+            if member is None or member.configured or member.role != data.role:
+                await stale(query)
+                return
+            await query.answer()
+            await ctx.send(revoke_confirm(member))
+        elif data.action == "revoke_ok" and data.role:
+            await _change(ctx, query, data.person, None, expected=data.role)
+        elif data.action == "invite":
+            await query.answer()
+            await ctx.send(invite_screen(ctx.settings.invite_days))
+        elif data.action == "inv_role" and role is not None:
+            await query.answer()
+            await _send_invite(ctx, role=role)
+        elif data.action == "inv_city" and data.city == 0:
+            await query.answer()
+            await ask_note(ctx, "invite_city", 0, invite_city_prompt())
+        elif data.action == "inv_city":
+            if not await _send_invite(ctx, city_id=data.city):
+                await stale(query)
+                return
+            await query.answer()
+        else:
+            await stale(query)
+
+    return r
+
+
+async def _change(
+    ctx: Context, query: CallbackQuery, person: int, role: Role | None, expected: str = ""
+) -> None:
+    """Grant `role`, or revoke the role `expected` (what the confirmation showed)."""
+    try:
+        if role is not None:
+            member = await ctx.staff.grant(
+                person, role, lambda language: in_language(ctx, language, lambda: told_role(role))
+            )
+            text = granted_text(member)
+        else:
+            member = await ctx.staff.revoke(
+                person,
+                expected,
+                lambda language: in_language(ctx, language, lambda: told_role(Role.APPLICANT)),
+            )
+            text = revoked_text(member)
+    except StaffRefused as problem:
+        await query.answer(staff_refusal(problem), show_alert=True)
+        return
+    ctx.outbox.wake()
+    await query.answer()
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest:
+            log.debug("confirmation already without buttons")
+    await ctx.send(Screen(text))
+
+
+@note_purpose("staff_grant")
+async def _grant_whom(ctx: Context, target: int, text: str) -> None:
+    if not await allowed(ctx, Action.MANAGE_STAFF):
+        return
+    digits = text.strip().lstrip("@")
+    if not digits.isdigit() or len(digits) > 15:
+        await ask_note(ctx, "staff_grant", 0, "⚠️ " + _("Digits only, e.g. 123456789.") + "\n\n"
+                       + grant_prompt())  # fmt: skip
+        return
+    member = await ctx.staff.person(int(digits))
+    if member is None or member.configured:
+        code = "unknown_person" if member is None else "configured_admin"
+        await ctx.send(Screen("⚠️ " + staff_refusal(StaffRefused(code))))
+        return
+    await ctx.send(roles_screen(member))
+
+
+@note_purpose("invite_city")
+async def _invite_city(ctx: Context, target: int, text: str) -> None:
+    if not await allowed(ctx, Action.MANAGE_STAFF):
+        return
+    await ctx.send(invite_cities_screen(await ctx.cities.search(text)))

@@ -1,0 +1,124 @@
+"""The Secretariat's verification of registrations: the card sent when a profile is first
+complete, its "Verify" / "Refuse" buttons (in the Secretariat's chat or in private) and
+/registrations, the list of those waiting."""
+
+import logging
+from collections.abc import Callable
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain.people import Registration
+from bot.domain.roles import Action
+from bot.screens.base import Screen
+from bot.screens.registrations import (
+    already_decided,
+    decided_text,
+    pending_screen,
+    refusal_prompt,
+    registration_card,
+    told_outcome,
+)
+from bot.services.verification import VerificationRefused
+from bot.telegram.context import Context
+from bot.telegram.people_callbacks import VerifyButton
+from handlers.notes import ask_note, note_purpose
+from handlers.rights import allowed, stale
+from handlers.telling import in_language
+
+log = logging.getLogger(__name__)
+
+
+async def announce_registration(ctx: Context) -> None:
+    """Called when a profile is complete: the first time, the Secretariat's chat gets a card
+    (in the chat's language) through the outbox."""
+    settings = ctx.settings
+
+    def card(registration: Registration) -> tuple[str, dict | None]:
+        with ctx.i18n.use_locale(settings.notify_language):
+            screen = registration_card(registration)
+        markup = screen.markup.model_dump(exclude_none=True) if screen.markup else None
+        return screen.text, markup
+
+    if await ctx.verifications.announce(settings.secretariat_chat_id, card):
+        ctx.outbox.wake()
+
+
+def _tell(ctx: Context) -> Callable[[Registration], str]:
+    return lambda registration: in_language(
+        ctx, registration.language, lambda: told_outcome(registration)
+    )
+
+
+def _by(ctx: Context) -> str:
+    person = ctx.person
+    return person.profile.get("full_name") or person.first_name or str(person.telegram_id)
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest:
+            log.debug("card already without buttons")
+
+
+def router() -> Router:
+    r = Router(name="verification")
+
+    @r.message(Command("registrations"))
+    async def registrations(message: Message, ctx: Context) -> None:
+        if await allowed(ctx, Action.VERIFY_PEOPLE):
+            await ctx.send(*pending_screen(await ctx.verifications.pending()))
+
+    @r.callback_query(VerifyButton.filter())
+    async def decide(query: CallbackQuery, callback_data: VerifyButton, ctx: Context) -> None:
+        if not await allowed(ctx, Action.VERIFY_PEOPLE, query):
+            return
+        person = callback_data.person
+        if callback_data.action == "no":
+            registration = await ctx.verifications.get(person)
+            if registration is None:
+                await stale(query)
+            elif registration.verification != "pending":
+                await query.answer(already_decided(registration), show_alert=True)
+                await _drop_buttons(query)
+            else:
+                await query.answer()
+                await ask_note(ctx, "refuse_registration", person, refusal_prompt(registration))
+            return
+        if callback_data.action != "ok":
+            await stale(query)
+            return
+        try:
+            registration = await ctx.verifications.decide(person, True, _tell(ctx))
+        except VerificationRefused as problem:
+            if problem.code == "decided":
+                await query.answer(already_decided(problem.details["registration"]), True)
+                await _drop_buttons(query)
+            else:
+                await stale(query)
+            return
+        ctx.outbox.wake()
+        await query.answer()
+        await _drop_buttons(query)
+        await ctx.send(Screen(decided_text(registration, _by(ctx))))
+
+    return r
+
+
+@note_purpose("refuse_registration")
+async def _refuse(ctx: Context, target: int, text: str) -> None:
+    """The reason arrived: the right and the registration's state are checked again."""
+    if not await allowed(ctx, Action.VERIFY_PEOPLE):
+        return
+    try:
+        registration = await ctx.verifications.decide(target, False, _tell(ctx), reason=text)
+    except VerificationRefused as problem:
+        if problem.code == "decided":
+            await ctx.send(Screen(already_decided(problem.details["registration"])))
+        return
+    ctx.outbox.wake()
+    await ctx.send(Screen(decided_text(registration, _by(ctx))))
