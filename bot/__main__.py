@@ -7,16 +7,18 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.app import build_app, build_bot
 from bot.config import Settings, describe_error
 from bot.logs import setup_logging
-from bot.telegram.i18n import build_i18n
-from storage.db import create_engine, migrate, session_factory
 
 log = logging.getLogger("bot")
 
 
 async def run(settings: Settings) -> None:
+    # Imported here: a bad configuration is told in a second, before aiogram's seconds of imports.
+    from bot.app import build_app, build_bot
+    from bot.telegram.i18n import build_i18n
+    from storage.db import create_engine, migrate, session_factory
+
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine)

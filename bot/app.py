@@ -20,6 +20,7 @@ from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.telegram.middlewares import ContextMiddleware, DatabaseMiddleware, InflightMiddleware
 from bot.workers.housekeeping import Housekeeping
+from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
 from handlers import build_router
 
@@ -56,10 +57,12 @@ def build_app(
     sessions: async_sessionmaker[AsyncSession],
     i18n: I18n,
     events_isolation: BaseEventIsolation | None = None,
+    outbox_limits: RateLimiter | None = None,
 ) -> App:
-    """A fresh dispatcher each call (tests build several); nothing is global."""
+    """A fresh dispatcher each call (tests build several); nothing is global. `outbox_limits`
+    default to Telegram's (tests of whole conversations shrink them)."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
-    outbox = OutboxWorker(bot, sessions)
+    outbox = OutboxWorker(bot, sessions, limiter=outbox_limits or RateLimiter())
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
     storage = DatabaseStorage(sessions)
     dp = Dispatcher(

@@ -1,18 +1,50 @@
 """Shared fixtures: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the bot
 in-process (`app`, most end-to-end tests) or polling over HTTP (`running`)."""
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import create_engine, migrate, session_factory
 from tests.harness import SECRETARIAT, InProcessBot, RunningBot
 from tests.standin import BotAPIStandIn
 
+
+def _database_per_worker() -> None:
+    """Tests empty the PostgreSQL schema they use: under pytest-xdist each worker process gets a
+    database of its own (`<name>_gw0`, …), created once, so workers never drop each other's."""
+    url, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+
+    async def create() -> None:
+        connection = await asyncpg.connect(
+            user=base.username,
+            password=base.password,
+            host=base.host,
+            port=base.port,
+            database=base.database,
+        )
+        try:
+            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(False)
+
+
+_database_per_worker()
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = [
     "sqlite",

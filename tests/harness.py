@@ -23,6 +23,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.services.people import link_city
 from bot.telegram.i18n import build_i18n
+from bot.workers.limits import RateLimiter
 from storage import outbox
 from storage.accounts import new_account
 from storage.db import create_engine, migrate, session_factory
@@ -33,6 +34,9 @@ from tests.standin import BotAPIStandIn, TelegramUser
 from tests.standin.inprocess import BASE_URL, InProcessSession, InProcessUser
 
 SECRETARIAT = -1001234567890
+# Telegram's pacing (1 message a second per chat, 20 a minute per group) has tests of its own
+# (test_outbox_faults.py); whole conversations are tested with it shrunk a hundredfold.
+QUICK_LIMITS_ARGS = {"per_chat": 0.01, "group_window": 0.6}
 SECRETARIAT_GROUP = {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permanent"}
 
 
@@ -115,7 +119,11 @@ class InProcessBot(BotUnderTest):
             default=DefaultBotProperties(parse_mode="HTML"),
         )
         self.app = build_app(
-            self.settings, self.bot, self.sessions, build_i18n(self.settings.default_language)
+            self.settings,
+            self.bot,
+            self.sessions,
+            build_i18n(self.settings.default_language),
+            outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
         )
         await self.app.dispatcher.emit_startup(**self._workflow())
 
@@ -194,7 +202,11 @@ class RunningBot(BotUnderTest):
         session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
         bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         self.app = build_app(
-            self.settings, bot, self.sessions, build_i18n(self.settings.default_language)
+            self.settings,
+            bot,
+            self.sessions,
+            build_i18n(self.settings.default_language),
+            outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
         )
         self._track_handled(self.app.dispatcher)
         polls = self.api.polls_started
