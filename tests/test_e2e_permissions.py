@@ -100,3 +100,17 @@ async def test_an_official_withdraws_only_their_own_citys_dossier(app: InProcess
     withdrawn = await app.user(CITY).press_data(own, f"m:{dossier_id}:withdraw_ok:")
     assert "Retiré" in withdrawn.texts[0]
     assert await status_of(app, dossier_id) == ("withdrawn", 1)
+
+
+async def test_staff_see_on_the_dossier_that_the_city_blocked_the_bot(app: InProcessBot) -> None:
+    dossier_id, reference = await submitted(app)
+    app.api.block(CITY)
+    staff = app.user(SECRETARIAT, group=SECRETARIAT_GROUP)
+    card = {"message_id": 1, "date": 1, "chat": SECRETARIAT_GROUP, "text": "📥 card"}
+    await staff.press_data(card, f"s:mv:{dossier_id}:review")  # the city is told: 403
+    await app.drain_outbox()
+    shown = await staff.send(f"/dossier {reference}")
+    assert "🚫 Le robot ne peut pas joindre Awa Ndiaye" in shown.texts[0]
+    refused = [c for c in app.api.errors if c.status == 403]
+    assert [c.params["chat_id"] for c in refused] == [CITY]  # tried once, then never again
+    app.api.calls[:] = [c for c in app.api.calls if c not in refused]  # expected: set aside

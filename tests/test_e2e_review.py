@@ -1,6 +1,7 @@
 """The Secretariat's review end to end: an Arabic-speaking city, an English-speaking staff member
 acting in the French-speaking Secretariat's chat, from submission to the Bureau's grant."""
 
+import asyncio
 import re
 
 from sqlalchemy import select
@@ -12,10 +13,24 @@ from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, RunningBot
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
+def the_card(api) -> dict:
+    """The dossier's one card in the Secretariat's chat, as it reads now (edited in place)."""
+    (card,) = [m for m in api.messages(SECRETARIAT) if m["text"].startswith(("📥", "🔁"))]
+    return card
+
+
+async def card_saying(api, text: str) -> dict:
+    """The card once its latest edit says `text` (the outbox delivers in the background)."""
+    for _ in range(200):
+        card = the_card(api)
+        if text in card["text"]:
+            return card
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the card never said {text!r}: {the_card(api)['text']}")
+
+
 async def press_on_card(running: RunningBot, staff, label: str):
-    """Press a button of the newest card in the Secretariat's chat."""
-    card = [m for m in running.api.messages(SECRETARIAT) if m["text"].startswith(("📥", "🔁"))][-1]
-    return await staff.press(card, label)
+    return await staff.press(the_card(running.api), label)
 
 
 async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBot) -> None:
@@ -30,17 +45,14 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
 
     await running.add_staff(900, "secretariat", "en", "John Smith")
     staff = running.user(900, language_code="en", first_name="John", group=SECRETARIAT_GROUP)
-    cards = len(api.messages(SECRETARIAT))
     await press_on_card(running, staff, "🔎 Commencer l’examen")
-    card = await wait_for_card(api, cards)
-    assert "En cours d’examen" in card["text"] and "John Smith" in card["text"]
+    card = await card_saying(api, "Statut : En cours d’examen")
+    assert "John Smith" in card["text"] and card["text"].startswith("📥 Dossier FC-")
 
-    cards = len(api.messages(SECRETARIAT))
     asked = await press_on_card(running, staff, "✏️ Demander des modifications")
     assert asked.texts[-1].startswith("What must change in FC-")  # the staff member's language
     await staff.send("Précisez le quartier et le titre exact du projet.")
-    card = await wait_for_card(api, cards)
-    assert "Modifications demandées" in card["text"]
+    await card_saying(api, "Statut : Modifications demandées")
 
     # The city edits two answers and submits again.
     dossier_id = (
@@ -58,29 +70,23 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
     await city.send("المدينة القديمة")
     review = city.chat_messages()[-1]
     await city.press_data(review, f"m:{dossier_id}:submit:")
-    cards = len(api.messages(SECRETARIAT))
     await city.press_data(city.chat_messages()[-1], f"m:{dossier_id}:submit_ok:")
-    card = await wait_for_card(api, cards, "🔁")
-    assert "soumis de nouveau" in card["text"]
+    card = await card_saying(api, "soumis de nouveau")
     assert "2 réponses ont changé depuis la dernière soumission" in card["text"]
     assert "→ إنارة شمسية لحي المدينة القديمة" in card["text"]
     assert card["text"].count("\n• ") == 2
 
-    cards = len(api.messages(SECRETARIAT))
     await press_on_card(running, staff, "✅ Éligible")
-    await wait_for_card(api, cards)
+    await card_saying(api, "Statut : Éligible")
     await staff.send("/sessions add 2027-04-28 2027-03-01 Paris")
     picker = await press_on_card(running, staff, "📅 Inscrire à une session du Bureau")
-    cards = len(api.messages(SECRETARIAT))
     await staff.press(picker[-1], "Paris")
-    card = await wait_for_card(api, cards)
-    assert "Inscrit à une session du Bureau" in card["text"]
+    await card_saying(api, "Session du Bureau : 28 avril 2027")
 
-    cards = len(api.messages(SECRETARIAT))
     asked = await press_on_card(running, staff, "🏅 Approuvé par le Bureau")
     assert asked.texts[-1].startswith("Amount granted by the Bureau for FC-")
     await staff.send("900 000")
-    card = await wait_for_card(api, cards)
+    card = await card_saying(api, "Statut : Approuvé")
     assert "Statut : Approuvé" in card["text"] and "Accordé : 900\u202f000\xa0€" in card["text"]
 
     async with running.sessions() as session:

@@ -44,6 +44,7 @@ class Case:
     thread: list[ThreadMessage] = field(default_factory=list)
     session: BureauSession | None = None
     granted: Decimal | None = None
+    unreachable: list[Person] = field(default_factory=list)  # officials who blocked the bot
 
     @property
     def flagged(self) -> bool:

@@ -58,6 +58,14 @@ def case_heading(case: Case) -> list[str]:
     ]
     if case.flagged:
         lines.append("⚠️ " + _("Sent by an account the Secretariat has not verified yet."))
+    if case.unreachable:
+        names = ", ".join(person.name for person in case.unreachable)
+        lines.append(
+            "🚫 "
+            + _(
+                "The bot cannot reach {names} (they blocked it): nothing sent reaches them."
+            ).format(names=html.quote(names))
+        )
     return lines
 
 

@@ -23,7 +23,7 @@ from bot.services.people import profile_answers
 from storage import dossiers as queries
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_edit
 from storage.types import utcnow
 
 
@@ -73,10 +73,14 @@ def record_of(row: Dossier, files: list[Attachment] | None = None) -> Record:
 
 
 async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice]) -> None:
-    """Write the notices to the outbox; the dossier remembers its card's first message."""
+    """Write the notices to the outbox. The dossier's card is one message, edited in place at
+    every change (the edit waits in the outbox until the card itself has been delivered)."""
     for notice in notices:
+        if notice.card and row.card_outbox_id is not None:
+            await enqueue_edit(session, row.card_outbox_id, notice.text, notice.markup)
+            continue
         message = enqueue(session, notice.chat_id, notice.text, notice.markup)
-        if notice.card and row.card_outbox_id is None:
+        if notice.card:
             await session.flush()
             row.card_outbox_id = message.id
 

@@ -19,6 +19,7 @@ from storage import review as queries
 from storage.dossiers import attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
 from storage.models import BureauSession as SessionRow
+from storage.outbox import unreachable
 from storage.types import utcnow
 
 Notices = Callable[[Case], list[Notice]]
@@ -71,6 +72,8 @@ class Review:
             return person_of(account).name if account else str(telegram_id)
 
         sender = people[row.created_by]
+        officials = await queries.officials(self.session, row.city_id)
+        blocked = await unreachable(self.session, [a.telegram_id for a in officials])
         return Case(
             record=record_of(row, await attachments(self.session, row.id)),
             city_id=row.city_id,
@@ -92,6 +95,7 @@ class Review:
             thread=[ThreadMessage(m.at, m.from_staff, name(m.author_id), m.text) for m in messages],
             session=sessions.get(row.session_id) if row.session_id else None,
             granted=Decimal(row.granted_amount) if row.granted_amount else None,
+            unreachable=[person_of(a) for a in officials if a.telegram_id in blocked],
         )
 
     async def queue(self, wanted: QueueFilter) -> tuple[list[Case], int]:
