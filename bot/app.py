@@ -9,7 +9,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,13 +26,15 @@ from handlers import build_router
 
 log = logging.getLogger(__name__)
 COMMANDS = ("new", "dossiers", "status", "profile", "language", "cancel", "help")
+# The menu in the Secretariat's chat: the review's commands (each checks the presser's role).
+GROUP_COMMANDS = ("queue", "dossier", "sessions", "cities", "registrations", "staff", "cancel")
 SHUTDOWN_GRACE = 25.0
 
 
-def command_list(i18n: I18n, language: str) -> list[BotCommand]:
+def command_list(i18n: I18n, language: str, names: tuple[str, ...] = COMMANDS) -> list[BotCommand]:
     with i18n.context(), i18n.use_locale(language):
         texts = descriptions()
-    return [BotCommand(command=name, description=texts[name]) for name in COMMANDS]
+    return [BotCommand(command=name, description=texts[name]) for name in names]
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -94,6 +96,10 @@ def build_app(
         await bot.set_my_commands(default_commands, scope=BotCommandScopeDefault())
         for language in LANGUAGES:
             await bot.set_my_commands(command_list(i18n, language), language_code=language)
+        if settings.secretariat_chat_id is not None:
+            staff = command_list(i18n, settings.notify_language, GROUP_COMMANDS)
+            scope = BotCommandScopeChat(chat_id=settings.secretariat_chat_id)
+            await bot.set_my_commands(staff, scope=scope)
         outbox.start()
         housekeeping.start()
         log.info("bot started")

@@ -23,6 +23,11 @@ async def test_commands_are_registered_in_three_languages(app: InProcessBot) -> 
     assert [c["command"] for c in default] == expected
     assert [c["description"] for c in default] == descriptions["fr"]  # French is the default
     assert len({tuple(d) for d in descriptions.values()}) == 3  # each language its own texts
+    group = api.commands({"type": "chat", "chat_id": SECRETARIAT})  # the Secretariat's menu
+    assert [c["command"] for c in group] == [
+        "queue", "dossier", "sessions", "cities", "registrations", "staff", "cancel",
+    ]  # fmt: skip
+    assert group[0]["description"] == "Dossiers en attente du Secrétariat"  # its language
 
 
 async def test_messages_in_group_chats_are_not_answered_as_an_applicant(

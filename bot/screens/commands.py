@@ -12,4 +12,10 @@ def descriptions() -> dict[str, str]:
         "language": _("Change the language"),
         "cancel": _("Leave the current question"),
         "help": _("What the bot can do"),
+        "queue": _("Dossiers waiting on the Secretariat"),
+        "dossier": _("A dossier by its reference"),
+        "sessions": _("Bureau sessions"),
+        "cities": _("Member cities"),
+        "registrations": _("Registrations to verify"),
+        "staff": _("Staff and invite links"),
     }
