@@ -30,6 +30,7 @@ from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
 from handlers.replies import show_position
 from handlers.review import card_notice, move, show_to_city, write
+from handlers.telling import tell
 
 log = logging.getLogger(__name__)
 
@@ -142,10 +143,7 @@ async def _submit(a: MenuAction) -> None:
         )
         if changes is None:
             return card_notice(ctx, case, lambda: _("📥 New dossier {reference}"))
-        told = []
-        for official in others:
-            with ctx.i18n.use_locale(official.language or settings.default_language):
-                told.append(Notice(official.telegram_id, city_update(case)))
+        told = tell(ctx, others, lambda: city_update(case))
         heading = lambda: _("🔁 Dossier {reference} submitted again")  # noqa: E731
         extra = lambda: changes_block(changes, record.currency)  # noqa: E731
         return told + card_notice(ctx, case, heading, extra)

@@ -34,6 +34,8 @@ from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
+from handlers.rights import deny
+from handlers.telling import tell
 
 Notices = Callable[[Case], list[Notice]]
 
@@ -68,11 +70,7 @@ async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -
     officials = [p for p in await ctx.review.officials(case.city_id) if p.telegram_id != exclude]
 
     def notices(updated: Case) -> list[Notice]:
-        told = []
-        for person in officials:
-            with ctx.i18n.use_locale(person.language or ctx.settings.default_language):
-                told.append(Notice(person.telegram_id, city_update(updated)))
-        return told + card_notice(ctx, updated)
+        return tell(ctx, officials, lambda: city_update(updated)) + card_notice(ctx, updated)
 
     return notices
 
@@ -97,14 +95,6 @@ def done_text(case: Case) -> str:
 
 async def moved_on(ctx: Context) -> None:
     await ctx.send(Screen(_("This change is no longer possible: the dossier has moved on.")))
-
-
-async def refuse(ctx: Context, query: CallbackQuery | None = None) -> None:
-    text = _("Sorry, this is for the Permanent Secretariat only.")
-    if query is not None:
-        await query.answer(text, show_alert=True)
-    else:
-        await ctx.send(Screen(text))
 
 
 async def show_case(ctx: Context, case: Case) -> None:
@@ -132,7 +122,7 @@ def _register_notes() -> None:
         """A staff member's message to the city about a dossier."""
         case = await _staff_case(ctx, dossier_id)
         if case is None:
-            await refuse(ctx)
+            await deny(ctx)
             return
         await write(ctx, case, text)
 
@@ -141,7 +131,7 @@ def _note_handler(key: str):
     async def handle(ctx: Context, dossier_id: int, text: str) -> None:
         case = await _staff_case(ctx, dossier_id)
         if case is None:
-            await refuse(ctx)
+            await deny(ctx)
             return
         transition = find_move(case.record.status, key, ctx.role, False)
         if transition is None:
@@ -180,11 +170,7 @@ async def write(ctx: Context, case: Case, text: str) -> None:
         message = updated.thread[-1]
         if not staff:
             return _to_secretariat(ctx, updated, message)
-        told = []
-        for person in officials:
-            with ctx.i18n.use_locale(person.language or ctx.settings.default_language):
-                told.append(Notice(person.telegram_id, thread_notice(updated, message)))
-        return told
+        return tell(ctx, officials, lambda: thread_notice(updated, message))
 
     updated = await ctx.review.write(case, text, notices)
     if updated is None:
@@ -220,7 +206,7 @@ def router() -> Router:
         """Dossiers waiting on the Secretariat, oldest first; words filter (status, country,
         sector, a session's date, "flagged")."""
         if not ctx.may(Action.REVIEW_DOSSIERS):
-            await refuse(ctx)
+            await deny(ctx)
             return
         words = (command.args or "").split()
         wanted = parse_filter(words, await ctx.review.sessions(date(2000, 1, 1)))
@@ -243,7 +229,7 @@ def router() -> Router:
     async def sessions(message: Message, command: CommandObject, ctx: Context) -> None:
         """Bureau sessions; `/sessions add 2027-04-28 2027-03-01 Paris` adds one."""
         if not ctx.may(Action.REVIEW_DOSSIERS):
-            await refuse(ctx)
+            await deny(ctx)
             return
         words = (command.args or "").split()
         if words[:1] == ["add"]:
@@ -256,7 +242,7 @@ def router() -> Router:
         """A button of the review: its payload names the dossier and the action; both are
         checked again, with the presser's role, before anything changes."""
         if not ctx.may(Action.REVIEW_DOSSIERS):
-            await refuse(ctx, query)
+            await deny(ctx, query)
             return
         action, value = callback_data.action, callback_data.value
         if action == "queue":

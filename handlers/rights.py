@@ -17,11 +17,15 @@ async def allowed(ctx: Context, action: Action, query: CallbackQuery | None = No
     if not, they are told so in their language and the button's query is answered."""
     if ctx.may(action):
         return True
+    await deny(ctx, query)
+    return False
+
+
+async def deny(ctx: Context, query: CallbackQuery | None = None) -> None:
     if query is not None:
         await query.answer(not_allowed_text(), show_alert=True)
     else:
         await ctx.send(Screen(not_allowed_text()))
-    return False
 
 
 async def stale(query: CallbackQuery) -> None:

@@ -10,7 +10,7 @@ from storage.models import Dossier, StatusChange
 from tests.factories import complete_answers
 from tests.harness import SECRETARIAT_GROUP, InProcessBot
 
-REFUSED = "Désolé, ceci est réservé au Secrétariat permanent."
+REFUSED = "Désolé, ceci est réservé au personnel du Secrétariat permanent qui en a le droit."
 CITY, OTHER_CITY, SECRETARIAT, COMMISSION, PRESIDENCY, ADMIN = 601, 602, 603, 604, 605, 606
 STAFF = {SECRETARIAT: "secretariat", COMMISSION: "commission", PRESIDENCY: "presidency",
          ADMIN: "admin"}  # fmt: skip
