@@ -104,6 +104,20 @@ class BotUnderTest:
         async with self.sessions() as session:
             return await session.get(Dossier, dossier_id)
 
+    async def start(self) -> None:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        raise NotImplementedError
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def close(self) -> None:
+        await self.stop()
+        await self.engine.dispose()
+
 
 class InProcessBot(BotUnderTest):
     """The bot's dispatcher fed update by update; its requests answered by the stand-in
@@ -162,14 +176,6 @@ class InProcessBot(BotUnderTest):
         if self.app is not None:
             await self.app.dispatcher.emit_shutdown(**self._workflow())
             self.app = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
-
-    async def close(self) -> None:
-        await self.stop()
-        await self.engine.dispose()
 
     def user(
         self,
@@ -240,14 +246,6 @@ class RunningBot(BotUnderTest):
             await self.app.dispatcher.stop_polling()
             await self._task
             self._task = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
-
-    async def close(self) -> None:
-        await self.stop()
-        await self.engine.dispose()
 
     def user(
         self,
