@@ -23,6 +23,7 @@ from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
 from handlers import build_router
+from handlers.verification import announce_registration
 
 log = logging.getLogger(__name__)
 COMMANDS = ("new", "dossiers", "status", "profile", "language", "cancel", "help")
@@ -87,6 +88,7 @@ def build_app(
         if name not in ("update", "error"):
             observer.outer_middleware(context)  # after the i18n middleware, which sits here too
     dp.include_router(build_router())
+    dp["profile_completed"] = announce_registration
 
     housekeeping = Housekeeping(sessions)
 

@@ -31,7 +31,6 @@ from bot.telegram.states import Flow
 from handlers import actions
 from handlers.inputs import answer_from
 from handlers.replies import show_position, show_where
-from handlers.verification import announce_registration
 
 log = logging.getLogger(__name__)
 ANSWERING = StateFilter(Flow.dossier, Flow.registering)
@@ -80,7 +79,7 @@ async def _profile_done(ctx: Context, record: Record) -> None:
     """Registration finished (or one profile answer changed): say so and go on."""
     data = await ctx.fsm.get_data()
     await ctx.fsm.clear()
-    await announce_registration(ctx)  # the first time only: the Secretariat's card
+    ctx.outbox.wake()  # the Secretariat's card, queued with the answer that completed the profile
     if "then" not in data:  # one answer changed from the profile screen
         await ctx.say(_("Saved."))
         await ctx.send(profile_screen(ctx.person))

@@ -31,9 +31,10 @@ from handlers.telling import in_language
 log = logging.getLogger(__name__)
 
 
-async def announce_registration(ctx: Context) -> None:
+async def announce_registration(ctx: Context, commit: bool = True) -> None:
     """Called when a profile is complete: the first time, the Secretariat's chat gets a card
-    (in the chat's language) through the outbox."""
+    (in the chat's language) through the outbox; with `commit=False`, inside the transaction of
+    the answer that completed the profile (see `Context.apply`)."""
     settings = ctx.settings
 
     def card(registration: Registration) -> tuple[str, dict | None]:
@@ -42,7 +43,7 @@ async def announce_registration(ctx: Context) -> None:
         markup = screen.markup.model_dump(exclude_none=True) if screen.markup else None
         return screen.text, markup
 
-    if await ctx.verifications.announce(settings.secretariat_chat_id, card):
+    if await ctx.verifications.announce(settings.secretariat_chat_id, card, commit) and commit:
         ctx.outbox.wake()
 
 

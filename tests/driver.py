@@ -116,8 +116,10 @@ class Applicant:
         """From /start: the welcome's "Start a dossier" button, then the six profile answers."""
         welcome = (await self.user.send("/start"))[-1]
         reply = await self.user.press_data(welcome, "h:new")
-        for answer in REGISTRATION[self.language]:
+        *answers, last = REGISTRATION[self.language]
+        for answer in answers:
             reply = await self.user.send(answer)
+        reply = await self.user.send(last, expect=2)  # thanks, then the dossier's first question
         self.last = screen(reply)
         return reply
 

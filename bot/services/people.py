@@ -1,5 +1,7 @@
 """The person and their profile: registration is a form whose answers are the account's columns."""
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.countries import fold
@@ -53,9 +55,16 @@ class Profiles:
             cursor=Cursor.from_json(PROFILE_FORM, self.account.profile_cursor),
         )
 
-    async def apply(self, record: Record, move: Move) -> Record:
+    async def apply(
+        self,
+        record: Record,
+        move: Move,
+        before_commit: Callable[[], Awaitable[object]] | None = None,
+    ) -> Record:
         """Store a move of the profile form: its answers and position in one transaction; a new
-        city or country ties the person to another city (and leaves the draft of the old one)."""
+        city or country ties the person to another city (and leaves the draft of the old one).
+        `before_commit` adds to the same transaction (the Secretariat's card of a registration
+        that this answer completes)."""
         changed = {k for k, v in move.answers.items() if record.answers.get(k) != v}
         for key in changed & set(PROFILE_FORM.questions):
             setattr(self.account, key, move.answers[key])
@@ -66,6 +75,8 @@ class Profiles:
             await link_city(self.session, self.account)
             if self.account.city_id != previous_city:
                 self.account.active_dossier_id = None
+        if before_commit is not None:
+            await before_commit()
         await self.session.commit()
         record.answers, record.cursor = profile_answers(self.account), move.cursor
         return record

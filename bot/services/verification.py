@@ -44,9 +44,10 @@ class Verifications:
             refusal_reason=account.refusal_reason,
         )
 
-    async def announce(self, chat_id: int | None, card: Card) -> bool:
+    async def announce(self, chat_id: int | None, card: Card, commit: bool = True) -> bool:
         """The acting person's profile is complete: the first time, the Secretariat's chat gets
-        its card (through the outbox, in this transaction). True when a card was queued."""
+        its card (through the outbox, in this transaction; `commit=False` leaves the commit to the
+        caller's use case). True when a card was queued."""
         account = self.actor
         answers = profile_answers(account)
         if account.registered_at is not None or missing_profile(answers) or not account.city_id:
@@ -57,7 +58,8 @@ class Verifications:
             text, markup = card(await self.registration(account))
             enqueue(self.session, chat_id, text, markup)
             queued = True
-        await self.session.commit()
+        if commit:
+            await self.session.commit()
         return queued
 
     async def get(self, telegram_id: int) -> Registration | None:

@@ -1,6 +1,7 @@
 """What a handler gets for one update: who is acting, in which chat and language, the rules, and
 the use cases bound to this update's transaction."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -43,6 +44,9 @@ class Context:
     _account: Account
     outbox_admin: OutboxAdmin  # /outbox: counts, failures, unreachable chats, retry
     _session: Any = None  # this update's session, for the services below
+    # Called inside the transaction of every profile answer (set by the app: the Secretariat's
+    # card of a registration, the first time the profile is complete).
+    profile_completed: Callable[["Context", bool], Awaitable[None]] | None = None
 
     # The Secretariat's use cases, built when a handler first asks (each checks the right itself).
     @cached_property
@@ -104,7 +108,9 @@ class Context:
     async def apply(self, record: Record, move: Any) -> Record:
         """Store a move in the record's own store (one transaction)."""
         if record.is_profile:
-            return await self.profiles.apply(record, move)
+            hook = self.profile_completed
+            announce = (lambda: hook(self, False)) if hook is not None else None
+            return await self.profiles.apply(record, move, announce)
         return await self.dossiers.apply(record, move)
 
 
@@ -128,4 +134,5 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         _account=account,
         outbox_admin=OutboxAdmin(session),
         _session=session,
+        profile_completed=data.get("profile_completed"),
     )
