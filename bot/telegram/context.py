@@ -24,6 +24,7 @@ from bot.services.review import Review
 from bot.services.staff import Staff
 from bot.services.verification import Verifications
 from bot.telegram.states import Flow
+from bot.telegram.topics import SecretariatTopics
 from bot.workers.outbox import OutboxWorker
 from storage.models import Account
 
@@ -43,6 +44,8 @@ class Context:
     _account: Account
     outbox_admin: OutboxAdmin  # /outbox: counts, failures, unreachable chats, retry
     _session: Any = None  # this update's session, for the services below
+    topics: SecretariatTopics | None = None  # the Secretariat's chat as a forum (per process)
+    thread_id: int | None = None  # the forum topic the update came from: answers go back there
 
     # The Secretariat's use cases, built when a handler first asks (each checks the right itself).
     @cached_property
@@ -80,11 +83,21 @@ class Context:
 
     async def send(self, *screens: Screen) -> None:
         for screen in screens:
-            await self.bot.send_message(self.chat_id, screen.text, reply_markup=screen.markup)
+            await self.bot.send_message(
+                self.chat_id,
+                screen.text,
+                reply_markup=screen.markup,
+                message_thread_id=self.thread_id,
+            )
 
     async def say(self, text: str) -> None:
         """A plain message that also takes away a device keyboard still shown."""
-        await self.bot.send_message(self.chat_id, text, reply_markup=ReplyKeyboardRemove())
+        await self.bot.send_message(
+            self.chat_id,
+            text,
+            reply_markup=ReplyKeyboardRemove(),
+            message_thread_id=self.thread_id,
+        )
 
     async def record(self, record_id: int, files: bool = True) -> Record | None:
         """A record the person may open: their profile, or one of their city's dossiers."""
@@ -128,4 +141,6 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         _account=account,
         outbox_admin=OutboxAdmin(session),
         _session=session,
+        topics=data.get("topics"),
+        thread_id=data.get("event_thread_id"),
     )
