@@ -118,6 +118,17 @@ async def test_a_dossier_lives_in_its_own_topic(forum: InProcessBot) -> None:
     assert await staff.send("Réunion à 15 h", expect=0) == []
     await forum.drain_outbox()
     assert len(api.messages(SECRETARIAT)) == before and len(api.messages(700)) == told_from + 1
+    assert forum.bot is not None
+    other = await forum.bot.create_forum_topic(SECRETARIAT, "Réunions")  # no dossier's topic
+    assert await staff.send("Ordre du jour ?", thread_id=other.message_thread_id, expect=0) == []
+
+    # A note asked for in the topic takes the next message: a note, not a message to the city.
+    asked = await staff.press(cards(api)[0], "✏️ Demander des modifications")
+    assert asked.texts[-1].startswith("What must change in FC-2026-0001?")
+    assert asked[-1]["message_thread_id"] == thread
+    await staff.send("Joignez le devis signé.", thread_id=thread)
+    await forum.drain_outbox()
+    assert "Statut : Modifications demandées" in cards(api)[0]["text"]
     async with forum.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(DossierMessage)) == 2
     assert not api.errors, [(c.method, c.description) for c in api.errors]
