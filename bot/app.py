@@ -19,6 +19,7 @@ from bot.screens.commands import descriptions
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.telegram.middlewares import ContextMiddleware, DatabaseMiddleware, InflightMiddleware
+from bot.telegram.topics import SecretariatTopics
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
@@ -74,6 +75,7 @@ def build_app(
         settings=settings,
         rules=rules,
         outbox=outbox,
+        topics=SecretariatTopics(settings.secretariat_chat_id),
     )
     inflight = InflightMiddleware()
     isolation = events_isolation or SimpleEventIsolation()

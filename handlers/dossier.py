@@ -25,6 +25,7 @@ from bot.services.records import Notice
 from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
+from bot.telegram.topics import topic_name
 from handlers import actions
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
@@ -151,7 +152,8 @@ async def _submit(a: MenuAction) -> None:
     await ctx.dossiers.load_files(a.record)
     day = today()
     planned = tuple(await ctx.review.sessions(day)) or settings.sessions(day)
-    result = await ctx.dossiers.submit(a.record, ctx.rules, planned, day, notices)
+    topic_id = await _open_topic(ctx, a.record)
+    result = await ctx.dossiers.submit(a.record, ctx.rules, planned, day, notices, topic_id)
     if result is None:
         await a.review()
         return
@@ -177,6 +179,18 @@ async def _submit(a: MenuAction) -> None:
         )
     lines.append(_("/status shows where each of your dossiers stands."))
     await ctx.send(Screen("\n\n".join(lines)))
+
+
+async def _open_topic(ctx: Context, record: Record) -> int | None:
+    """On a first submission to a forum chat: the dossier's own topic, created before the
+    submission's transaction (no write lock held over the request); None means the main chat."""
+    topics = ctx.topics
+    if topics is None or not await topics.is_forum(ctx.bot):
+        return None
+    reference = await ctx.dossiers.reference_for_topic(record, ctx.rules, today())
+    if reference is None:
+        return None
+    return await topics.create(ctx.bot, topic_name(reference, record.answers.get("city") or ""))
 
 
 async def _ask_delete(a: MenuAction) -> None:

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import date
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.answers import AnswerError
+from bot.domain.answers import AnswerError, clean_text
 from bot.domain.numbers import NumberError, parse_amount
 from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
 from bot.domain.roles import Action, Role
@@ -33,7 +34,7 @@ from bot.services.records import Notice
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
 from handlers.inputs import today
-from handlers.notes import ask_note, note_purpose
+from handlers.notes import MAX_NOTE, ask_note, note_purpose
 from handlers.rights import deny
 from handlers.telling import tell
 
@@ -192,7 +193,8 @@ def _to_secretariat(ctx: Context, case: Case, message: ThreadMessage) -> list[No
             text=_("📂 Open the dossier"), callback_data=staff_data("open", case.record.id)
         )
         markup = InlineKeyboardMarkup(inline_keyboard=[[reply, open_it]])
-        return [Notice(chat, thread_notice(case, message), markup.model_dump(exclude_none=True))]
+        markup_json = markup.model_dump(exclude_none=True)
+        return [Notice(chat, thread_notice(case, message), markup_json, secretariat=True)]
 
 
 _register_notes()
@@ -272,7 +274,39 @@ def router() -> Router:
         else:
             await show_case(ctx, case)
 
+    @r.message(InDossierTopic())
+    async def topic_reply(message: Message, ctx: Context) -> None:
+        """Staff writing in a dossier's topic of the Secretariat's forum answer the city, as with
+        "Answer the city". Anyone else there, and topics of no dossier, are left alone."""
+        if not ctx.may(Action.REVIEW_DOSSIERS) or ctx.thread_id is None:
+            raise SkipHandler
+        if await ctx.fsm.get_state() is not None:  # e.g. the member list awaited as a document
+            raise SkipHandler
+        case = await ctx.review.in_topic(ctx.thread_id)
+        if case is None:
+            raise SkipHandler
+        text = clean_text(message.text or "")
+        if not text:
+            raise SkipHandler
+        if len(text) > MAX_NOTE:
+            problem = AnswerError("too_long", maximum=MAX_NOTE, length=len(text))
+            await ctx.send(Screen("⚠️ " + refusal(problem)))
+            return
+        await write(ctx, case, text)
+
     return r
+
+
+class InDossierTopic(Filter):
+    """A text message, not a command, in a topic of the Secretariat's chat (and not a note: the
+    notes' router comes first). Whether the topic is a dossier's is the handler's to look up."""
+
+    async def __call__(self, message: Message, ctx: Context | None = None) -> bool:
+        if ctx is None or message.chat.id != ctx.settings.secretariat_chat_id:
+            return False
+        if not message.is_topic_message or message.message_thread_id is None:
+            return False
+        return bool(message.text) and not message.text.startswith("/")
 
 
 async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
@@ -325,7 +359,9 @@ async def _send_files(ctx: Context, case: Case) -> None:
     """The attachments again, as documents (Telegram keeps the files it received)."""
     for info in case.record.files:
         caption = f"{case.record.reference} · {info.name}"[:200]
-        await ctx.bot.send_document(ctx.chat_id, info.telegram_file_id, caption=caption)
+        await ctx.bot.send_document(
+            ctx.chat_id, info.telegram_file_id, caption=caption, message_thread_id=ctx.thread_id
+        )
 
 
 async def _add_session(ctx: Context, words: list[str]) -> None:

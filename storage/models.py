@@ -124,6 +124,9 @@ class Dossier(Base):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("bureau_sessions.id"))
     granted_amount: Mapped[str | None] = mapped_column(String(40))
     card_outbox_id: Mapped[int | None] = mapped_column(Integer)
+    # The dossier's forum topic in the Secretariat's chat (its message_thread_id), when that chat
+    # is a forum: the card, the status changes and the messages about the dossier live there.
+    topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
 class BureauSession(Base):

@@ -64,6 +64,11 @@ async def by_reference(session: AsyncSession, reference: str) -> Dossier | None:
     return await session.scalar(select(Dossier).where(Dossier.reference == reference))
 
 
+async def by_topic(session: AsyncSession, topic_id: int) -> Dossier | None:
+    """The dossier whose forum topic (in the Secretariat's chat) this is."""
+    return await session.scalar(select(Dossier).where(Dossier.topic_id == topic_id).limit(1))
+
+
 async def history(session: AsyncSession, dossier_id: int) -> list[StatusChange]:
     rows = await session.scalars(
         select(StatusChange)

@@ -36,6 +36,8 @@ class Notice:
     text: str
     markup: dict[str, Any] | None = None
     card: bool = False  # the dossier's card in the Secretariat's chat (kept up to date)
+    # For the Secretariat's chat: goes to the dossier's forum topic when it has one (the card too).
+    secretariat: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,15 @@ def record_of(row: Dossier, files: list[Attachment] | None = None) -> Record:
 
 async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice]) -> None:
     """Write the notices to the outbox. The dossier's card is one message, edited in place at
-    every change (the edit waits in the outbox until the card itself has been delivered)."""
+    every change (the edit waits in the outbox until the card itself has been delivered; it
+    targets the original message, so it stays in its topic). What is for the Secretariat's chat
+    goes to the dossier's forum topic when it has one."""
     for notice in notices:
         if notice.card and row.card_outbox_id is not None:
             await enqueue_edit(session, row.card_outbox_id, notice.text, notice.markup)
             continue
-        message = enqueue(session, notice.chat_id, notice.text, notice.markup)
+        thread = row.topic_id if notice.card or notice.secretariat else None
+        message = enqueue(session, notice.chat_id, notice.text, notice.markup, thread_id=thread)
         if notice.card:
             await session.flush()
             row.card_outbox_id = message.id
@@ -204,6 +209,24 @@ class Dossiers:
         await remove_files(orphans)
         return True
 
+    async def reference_for_topic(
+        self, record: Record, rules: FundingRules, today: date
+    ) -> str | None:
+        """Before a first submission to a forum chat: the dossier's reference, given now and
+        committed (a short transaction of its own), so its topic can be created, named after it,
+        before the submission's transaction. None if the dossier cannot be submitted or already
+        has its card (or its topic). A reference is never given twice, even if the submission
+        then does not happen."""
+        if not record.editable or not is_complete(record.checks(rules)):
+            return None
+        row = await self._row(record)
+        if row.card_outbox_id is not None or row.topic_id is not None:
+            return None
+        if row.reference is None:
+            row.reference = await queries.next_reference(self.session, REFERENCE_PREFIX, today.year)
+            await self.session.commit()
+        return row.reference
+
     async def submit(
         self,
         record: Record,
@@ -211,14 +234,18 @@ class Dossiers:
         sessions: tuple[BureauSession, ...],
         today: date,
         notices: Callable[[Record, list[Change] | None], list[Notice]],
+        topic_id: int | None = None,
     ) -> Submission | None:
         """Give the dossier its reference and put it in the Secretariat's queue, only if complete.
         After changes were requested, it goes back in review, and the answers changed since the
         last submission are given to `notices(record, changes)` (None on a first submission),
-        whose messages are written to the outbox in this same transaction."""
+        whose messages are written to the outbox in this same transaction. `topic_id`: the
+        dossier's new forum topic, stored here, before the notices go to it."""
         if not record.editable or not is_complete(record.checks(rules)):
             return None
         row = await self._row(record)
+        if topic_id is not None and row.topic_id is None:
+            row.topic_id = topic_id
         if row.reference is None:
             row.reference = await queries.next_reference(self.session, REFERENCE_PREFIX, today.year)
         again = row.status == Status.CHANGES_REQUESTED

@@ -57,6 +57,13 @@ class Review:
         row = await queries.by_reference(self.session, reference.strip().upper())
         return await self._case(row) if self._visible(row) else None
 
+    async def in_topic(self, topic_id: int) -> Case | None:
+        """For staff: the dossier whose forum topic (in the Secretariat's chat) this is."""
+        if not self.is_staff:
+            return None
+        row = await queries.by_topic(self.session, topic_id)
+        return await self._case(row) if self._visible(row) else None
+
     async def _case(self, row: Dossier) -> Case:
         city = await self.session.get(City, row.city_id)
         changes = await queries.history(self.session, row.id)

@@ -25,6 +25,7 @@ from bot.services.review import Review
 from bot.services.staff import Staff
 from bot.services.verification import Verifications
 from bot.telegram.states import Flow
+from bot.telegram.topics import SecretariatTopics
 from bot.workers.outbox import OutboxWorker
 from storage.models import Account
 
@@ -47,6 +48,8 @@ class Context:
     # Called inside the transaction of every profile answer (set by the app: the Secretariat's
     # card of a registration, the first time the profile is complete).
     profile_completed: Callable[["Context", bool], Awaitable[None]] | None = None
+    topics: SecretariatTopics | None = None  # the Secretariat's chat as a forum (per process)
+    thread_id: int | None = None  # the forum topic the update came from: answers go back there
 
     # The Secretariat's use cases, built when a handler first asks (each checks the right itself).
     @cached_property
@@ -84,11 +87,21 @@ class Context:
 
     async def send(self, *screens: Screen) -> None:
         for screen in screens:
-            await self.bot.send_message(self.chat_id, screen.text, reply_markup=screen.markup)
+            await self.bot.send_message(
+                self.chat_id,
+                screen.text,
+                reply_markup=screen.markup,
+                message_thread_id=self.thread_id,
+            )
 
     async def say(self, text: str) -> None:
         """A plain message that also takes away a device keyboard still shown."""
-        await self.bot.send_message(self.chat_id, text, reply_markup=ReplyKeyboardRemove())
+        await self.bot.send_message(
+            self.chat_id,
+            text,
+            reply_markup=ReplyKeyboardRemove(),
+            message_thread_id=self.thread_id,
+        )
 
     async def record(self, record_id: int, files: bool = True) -> Record | None:
         """A record the person may open: their profile, or one of their city's dossiers."""
@@ -135,4 +148,6 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         outbox_admin=OutboxAdmin(session),
         _session=session,
         profile_completed=data.get("profile_completed"),
+        topics=data.get("topics"),
+        thread_id=data.get("event_thread_id"),
     )

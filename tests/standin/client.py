@@ -129,10 +129,22 @@ class TelegramUser:
 
     # ------------------------------------------------------------------ actions
     async def send(
-        self, text: str, *, expect: int = 1, reply_to: dict | None = None, **wait: float
+        self,
+        text: str,
+        *,
+        expect: int = 1,
+        reply_to: dict | None = None,
+        thread_id: int | None = None,
+        **wait: float,
     ) -> Reply:
-        """Send a text message; "/cmd ..." gets a bot_command entity like in Telegram."""
+        """Send a text message; "/cmd ..." gets a bot_command entity like in Telegram.
+        `thread_id`: written in that forum topic (message_thread_id, is_topic_message)."""
         content: dict[str, Any] = {"text": text}
+        if thread_id is not None:
+            if not self.api.has_topic(self.chat_id, thread_id):
+                raise ValueError(f"chat {self.chat_id} has no topic {thread_id}")
+            content["message_thread_id"] = thread_id
+            content["is_topic_message"] = True
         match = _COMMAND_RE.match(text)
         if match and (match.end() == len(text) or text[match.end()].isspace()):
             content["entities"] = [

@@ -22,6 +22,10 @@ Handler = Callable[[Any, dict[str, Any]], Awaitable[Any]]
 HANDLERS: dict[str, Handler] = {}
 MEDIA_KEYS = ("animation", "audio", "document", "photo", "video", "voice", "live_photo")
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+# createForumTopic's icon_color: "one of 7322096 (0x6FB9F0), 16766590 (0xFFD67E), 13338331
+# (0xCB86DB), 9367192 (0x8EEE98), 16749490 (0xFF93B2), or 16478047 (0xFB6F5F)" [SPEC].
+TOPIC_COLORS = (7322096, 16766590, 13338331, 9367192, 16749490, 16478047)
+MAX_TOPIC_NAME = 128
 
 
 def handles(name: str) -> Callable[[Handler], Handler]:
@@ -55,18 +59,31 @@ class MethodsMixin:
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._texts: dict[tuple[str, str], str] = {}  # (kind, language) -> description/name
         self._webhook: dict[str, Any] | None = None
+        self._topics: dict[int, dict[int, dict]] = {}  # forum chat -> thread id -> ForumTopic
 
     # ------------------------------------------------------------------ chats
     def add_group(
-        self, chat_id: int, title: str, *, type: str | None = None, username: str | None = None
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        type: str | None = None,
+        username: str | None = None,
+        forum: bool = False,
     ) -> dict:
-        """Register a group (id > -10**12) or supergroup (id <= -10**12) the bot is in."""
+        """Register a group (id > -10**12) or supergroup (id <= -10**12) the bot is in;
+        `forum=True`: a supergroup with topics enabled (Chat.is_forum), where the bot may
+        create topics."""
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
         kind = type or ("supergroup" if chat_id <= -(10**12) else "group")
-        chat = {"id": chat_id, "type": kind, "title": title}
+        if forum and kind != "supergroup":
+            raise ValueError("only supergroups can be forums")
+        chat: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
         if username:
             chat["username"] = username
+        if forum:
+            chat["is_forum"] = True
         self._chats[chat_id] = chat
         return dict(chat)
 
@@ -136,14 +153,52 @@ class MethodsMixin:
         """The ReplyKeyboardMarkup the user currently sees (None if none or removed)."""
         return copy.deepcopy(self._keyboards.get(chat_id))
 
+    # ------------------------------------------------------------------ forum topics
+    def topics(self, chat_id: int) -> list[dict]:
+        """The forum topics created in a chat (ForumTopic objects), oldest first."""
+        return [copy.deepcopy(t) for t in self._topics.get(chat_id, {}).values()]
+
+    def has_topic(self, chat_id: int, thread_id: int) -> bool:
+        return thread_id in self._topics.get(chat_id, {})
+
+    def _thread(self, chat: dict, thread_id: int | None) -> int | None:
+        """A message_thread_id the chat has: a topic of a forum (Telegram answers the same
+        400 for a thread of a chat that is no forum)."""
+        if thread_id is not None and not self.has_topic(chat["id"], thread_id):
+            raise bad_request("message thread not found")
+        return thread_id
+
+    @handles("createForumTopic")
+    async def _create_forum_topic(self, p: dict) -> Any:
+        chat = self._sendable_chat(p["chat_id"])
+        if not chat.get("is_forum"):
+            raise bad_request("the chat is not a forum")
+        name = p["name"]
+        if not 1 <= utf16_len(name) <= MAX_TOPIC_NAME:
+            raise bad_request(f"topic name must be 1-{MAX_TOPIC_NAME} characters")
+        color = p.get("icon_color", TOPIC_COLORS[0])
+        if color not in TOPIC_COLORS:
+            raise bad_request("invalid icon_color specified")
+        # A topic's id is the id of the service message that opens it, as in Telegram.
+        thread_id = self.next_message_id(chat["id"])
+        topic: dict[str, Any] = {"message_thread_id": thread_id, "name": name, "icon_color": color}
+        if p.get("icon_custom_emoji_id"):
+            topic["icon_custom_emoji_id"] = p["icon_custom_emoji_id"]
+        self._topics.setdefault(chat["id"], {})[thread_id] = topic
+        return copy.deepcopy(topic)
+
     def _new_message(self, chat: dict, params: dict, **content: Any) -> dict:
         chat_id = chat["id"]
+        thread_id = self._thread(chat, params.get("message_thread_id"))
         msg: dict[str, Any] = {
             "message_id": self.next_message_id(chat_id),
             "from": {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")},
             "chat": dict(chat),
             "date": int(time.time()),
         }
+        if thread_id is not None:
+            msg["message_thread_id"] = thread_id
+            msg["is_topic_message"] = True
         reply = params.get("reply_parameters")
         if reply is not None:
             target = self._sent.get(chat_id, {}).get(reply["message_id"]) or self._incoming.get(

@@ -1,0 +1,26 @@
+"""A dossier's forum topic in the Secretariat's chat (when that chat is a forum supergroup).
+
+Revision ID: 0008
+Revises: 0006 (for now; 0007, the timers, lands in parallel: then this revises 0007)
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+# TEMPORARY: "0007" (timers) is not on this branch yet; point this at "0007" when merging.
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("dossiers") as table:
+        table.add_column(sa.Column("topic_id", sa.BigInteger(), nullable=True))
+        table.create_index("ix_dossiers_topic_id", ["topic_id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("dossiers") as table:
+        table.drop_index("ix_dossiers_topic_id")
+        table.drop_column("topic_id")
