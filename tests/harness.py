@@ -39,8 +39,8 @@ SECRETARIAT = -1001234567890
 # (test_outbox_faults.py); whole conversations are tested with it shrunk a hundredfold.
 QUICK_LIMITS_ARGS = {"per_chat": 0.01, "group_window": 0.6}
 SECRETARIAT_GROUP = {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permanent"}
-# The scheduler's clock (reminders, digest) stands here unless a test moves it (`bot.now`): a
-# moment when nothing is due, so no test depends on the real date.
+# The app's scheduler (reminders, digest) runs on `bot.now`, which stands at a moment when nothing
+# is due, so no test depends on the real date; tests of the scheduler call its `run_once(now)`.
 QUIET = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
 
@@ -81,7 +81,7 @@ class BotUnderTest:
         self.now = QUIET
 
     def clock(self) -> datetime:
-        """The scheduler's clock: `self.now`, which tests move."""
+        """The app scheduler's clock."""
         return self.now
 
     async def add_staff(self, user_id: int, role: str, language: str, name: str) -> None:

@@ -68,8 +68,9 @@ async def draft(bot: InProcessBot) -> int:
 
 
 async def round_at(bot: InProcessBot, now: datetime) -> int:
+    """One scheduler round at `now`, as the app's worker would do it, and its messages delivered.
+    The app's own loop stays at the harness's quiet moment (`bot.now`), so it never races this."""
     assert bot.app is not None and bot.app.scheduler is not None
-    bot.now = now
     done = await bot.app.scheduler.run_once(now)
     await bot.drain_outbox()
     return done
