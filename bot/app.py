@@ -1,7 +1,9 @@
 """Assembly: the dispatcher with its storage, middlewares, routers and start/stop hooks."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -23,6 +25,8 @@ from bot.telegram.topics import SecretariatTopics
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
+from bot.workers.reminders import DigestJob, ReminderJob
+from bot.workers.scheduler import Scheduler
 from handlers import build_router
 from handlers.verification import announce_registration
 
@@ -53,6 +57,7 @@ class App:
     dispatcher: Dispatcher
     outbox: OutboxWorker
     inflight: InflightMiddleware
+    scheduler: Scheduler | None = None
 
 
 def build_app(
@@ -62,9 +67,11 @@ def build_app(
     i18n: I18n,
     events_isolation: BaseEventIsolation | None = None,
     outbox_limits: RateLimiter | None = None,
+    scheduler_clock: Callable[[], datetime] | None = None,
 ) -> App:
     """A fresh dispatcher each call (tests build several); nothing is global. `outbox_limits`
-    default to Telegram's (tests of whole conversations shrink them)."""
+    default to Telegram's (tests of whole conversations shrink them); `scheduler_clock` (an aware
+    UTC now) is the reminders' and digest's clock, the real one by default."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
     outbox = OutboxWorker(bot, sessions, limiter=outbox_limits or RateLimiter())
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
@@ -93,6 +100,12 @@ def build_app(
     dp["profile_completed"] = announce_registration
 
     housekeeping = Housekeeping(sessions)
+    scheduler = Scheduler(
+        sessions,
+        [ReminderJob(settings, i18n), DigestJob(settings, i18n)],
+        on_messages=outbox.wake,
+        **({"clock": scheduler_clock} if scheduler_clock else {}),
+    )
 
     async def on_startup(bot: Bot) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
@@ -106,14 +119,16 @@ def build_app(
             await bot.set_my_commands(staff, scope=scope)
         outbox.start()
         housekeeping.start()
+        scheduler.start()
         log.info("bot started")
 
     async def on_shutdown() -> None:
         await inflight.drain(SHUTDOWN_GRACE)
         await housekeeping.stop()
+        await scheduler.stop()
         await outbox.stop()
         log.info("bot stopped")
 
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
-    return App(dp, outbox, inflight)
+    return App(dp, outbox, inflight, scheduler)

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     bureau_sessions: Annotated[tuple[BureauSession, ...], NoDecode] = ()
     log_level: str = "INFO"
     invite_days: int = Field(default=7, ge=1, le=365)  # one-time invite links expire after this
+    # Reminders of unsubmitted drafts, days before the next deadline; the staff's daily digest.
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (30, 7)
+    digest_hour: int = Field(default=8, ge=0, le=23)  # UTC
+    digest_wait_days: int = Field(default=7, ge=0, le=365)
 
     @field_validator("bot_token")
     @classmethod
@@ -50,6 +54,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
         return value
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _days_range(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 0 <= days <= 365 for days in value):
+            raise ValueError("must be days between 0 and 365")
+        return tuple(sorted(set(value), reverse=True))
 
     @field_validator("bureau_sessions", mode="before")
     @classmethod

@@ -256,3 +256,28 @@ class FsmRecord(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Timer(Base):
+    """Something to do at a moment (a draft's reminder, the staff's daily digest; later an
+    emergency's escalation). One row per `key` (`reminder:<dossier>:<deadline>:<days>`,
+    `digest:<date>`): planning it again adds nothing, and it is done once (`done_at`), its
+    messages written to the outbox in the same transaction. A worker leases it while doing it
+    (`claimed_until`, `claimed_by`), so several processes share the table (storage/timers.py)."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_pending", "done_at", "due_at"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    done_at: Mapped[datetime | None]
+    # What doing it came to: "sent 3", "dropped: submitted", "failed: …" (for people reading the
+    # table; nothing reads it back).
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ Two ways to reach it, sharing settings, seeding and the user API:
 """
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ SECRETARIAT = -1001234567890
 # (test_outbox_faults.py); whole conversations are tested with it shrunk a hundredfold.
 QUICK_LIMITS_ARGS = {"per_chat": 0.01, "group_window": 0.6}
 SECRETARIAT_GROUP = {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permanent"}
+# The app's scheduler (reminders, digest) runs on `bot.now`, which stands at a moment when nothing
+# is due, so no test depends on the real date; tests of the scheduler call its `run_once(now)`.
+QUIET = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
 
 class QuickCloseSession(AiohttpSession):
@@ -74,6 +78,11 @@ class BotUnderTest:
         self.engine = create_engine(self.settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.app: App | None = None
+        self.now = QUIET
+
+    def clock(self) -> datetime:
+        """The app scheduler's clock."""
+        return self.now
 
     async def add_staff(self, user_id: int, role: str, language: str, name: str) -> None:
         """Someone the Secretariat gave a role to (as /staff would)."""
@@ -138,6 +147,7 @@ class InProcessBot(BotUnderTest):
             self.sessions,
             build_i18n(self.settings.default_language),
             outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
+            scheduler_clock=self.clock,
         )
         await self.app.dispatcher.emit_startup(**self._workflow())
 
@@ -213,6 +223,7 @@ class RunningBot(BotUnderTest):
             self.sessions,
             build_i18n(self.settings.default_language),
             outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
+            scheduler_clock=self.clock,
         )
         self._track_handled(self.app.dispatcher)
         polls = self.api.polls_started

@@ -1,15 +1,14 @@
 """A dossier's forum topic in the Secretariat's chat (when that chat is a forum supergroup).
 
 Revision ID: 0008
-Revises: 0006 (for now; 0007, the timers, lands in parallel: then this revises 0007)
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-# TEMPORARY: "0007" (timers) is not on this branch yet; point this at "0007" when merging.
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
