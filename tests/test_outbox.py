@@ -9,11 +9,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker, backoff
 from storage import outbox
 from storage.db import session_factory
 from storage.models import OutboxMessage
-from tests.harness import QuickCloseSession
+from tests.harness import QUICK_LIMITS_ARGS, QuickCloseSession
 from tests.standin import BotAPIStandIn
 
 GROUP = -100500
@@ -63,9 +64,18 @@ async def run_until_sent(worker: OutboxWorker, api: BotAPIStandIn, count: int, c
         await worker.stop()
 
 
+def quick_worker(bot: Bot, sessions: async_sessionmaker[AsyncSession]) -> OutboxWorker:
+    """Telegram's pacing shrunk (it has tests of its own in test_outbox_faults.py)."""
+    return OutboxWorker(bot, sessions, idle_poll=0.05, limiter=RateLimiter(**QUICK_LIMITS_ARGS))
+
+
 async def test_messages_are_delivered_in_order(sessions, api, bot) -> None:
     await put(sessions, "<b>one</b>", "two", "three")
-    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 3)
+    await run_until_sent(
+        quick_worker(bot, sessions),
+        api,
+        3,
+    )
     assert [m["text"] for m in api.messages(GROUP)] == ["one", "two", "three"]
     assert all(r.sent_at and r.telegram_message_id for r in await rows(sessions))
 
@@ -73,7 +83,11 @@ async def test_messages_are_delivered_in_order(sessions, api, bot) -> None:
 async def test_a_429_waits_retry_after_and_keeps_the_order(sessions, api, bot) -> None:
     await put(sessions, "first", "second")
     api.fail_next("sendMessage", 429, retry_after=1)
-    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 2)
+    await run_until_sent(
+        quick_worker(bot, sessions),
+        api,
+        2,
+    )
     assert [m["text"] for m in api.messages(GROUP)] == ["first", "second"]
     first, second = await rows(sessions)
     assert first.attempts == 2 and second.attempts == 1
@@ -88,7 +102,11 @@ async def test_server_and_network_errors_are_retried(sessions, api, bot, fault) 
         api.drop_connection_next("sendMessage")
     else:
         api.fail_next("sendMessage", int(fault))
-    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 1)
+    await run_until_sent(
+        quick_worker(bot, sessions),
+        api,
+        1,
+    )
     (row,) = await rows(sessions)
     assert row.sent_at is not None and row.attempts == 2 and row.last_error
 
@@ -96,7 +114,11 @@ async def test_server_and_network_errors_are_retried(sessions, api, bot, fault) 
 async def test_a_refused_message_is_set_aside_not_retried_forever(sessions, api, bot) -> None:
     await put(sessions, "to nobody", chat=777)
     await put(sessions, "to the group")
-    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 1)
+    await run_until_sent(
+        quick_worker(bot, sessions),
+        api,
+        1,
+    )
     refused, delivered = await rows(sessions)
     assert refused.failed_at is not None and "chat not found" in refused.last_error
     assert delivered.sent_at is not None
@@ -105,7 +127,7 @@ async def test_a_refused_message_is_set_aside_not_retried_forever(sessions, api,
 async def test_a_restart_resumes_undelivered_messages(sessions, api, bot) -> None:
     await put(sessions, "waiting")
     api.fail_next("sendMessage", 500, times=1)
-    first = OutboxWorker(bot, sessions, idle_poll=0.05)
+    first = quick_worker(bot, sessions)
     first.start()
     for _ in range(100):
         if api.calls_of("sendMessage"):
@@ -118,7 +140,11 @@ async def test_a_restart_resumes_undelivered_messages(sessions, api, bot) -> Non
             OutboxMessage.__table__.update().values(due_at=OutboxMessage.created_at)
         )
         await session.commit()
-    await run_until_sent(OutboxWorker(bot, sessions, idle_poll=0.05), api, 1)
+    await run_until_sent(
+        quick_worker(bot, sessions),
+        api,
+        1,
+    )
     assert [m["text"] for m in api.messages(GROUP)] == ["waiting"]
 
 
