@@ -253,3 +253,15 @@ class FsmRecord(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class EmergencyCard(Base):
+    """One alert card of an emergency in one chat (the Secretariat's, the commission's): an outbox
+    row, edited in place when the emergency moves on."""
+
+    __tablename__ = "emergency_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    outbox_id: Mapped[int] = mapped_column(Integer)

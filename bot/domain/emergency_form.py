@@ -1,6 +1,7 @@
 """The emergency report as a form (DOMAIN.md §2): what a mayor's office can send in two minutes
 from a phone. Only the event, the date, the place, the people affected and a description are
-required; "🚨 Send now" is offered as soon as they are there, the rest can follow.
+required, and they come first; "🚨 Send now" is offered as soon as they are there, the rest can
+follow.
 
 A count left unanswered ("Skip") means "unknown".
 """
@@ -65,6 +66,10 @@ SECTIONS: tuple[Section, ...] = (
         Question("location", Kind.LOCATION,
                  N_("Share the location on the map (📎 → Location), or skip."),
                  N_("Map location"), required=False),
+        Question("description", Kind.TEXT,
+                 N_("Describe the situation in a few lines: what happened, what the city "
+                    "already does."),
+                 N_("Description"), min_len=10, max_len=3000),
     )),
     Section("people", N_("People"), (
         _count("affected", N_("How many people are affected? (a number)"),
@@ -89,10 +94,6 @@ SECTIONS: tuple[Section, ...] = (
                  required=False, when=_has_currency),
         Question("photos", Kind.FILES, N_("Photos (optional): send them, then Done."),
                  N_("Photos"), required=False),
-        Question("description", Kind.TEXT,
-                 N_("Describe the situation in a few lines: what happened, what the city "
-                    "already does."),
-                 N_("Description"), min_len=10, max_len=3000),
     )),
 )  # fmt: skip
 

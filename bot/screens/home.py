@@ -33,6 +33,8 @@ def welcome(person: Person) -> Screen:
         rows.append(_home(_("🗂 My dossiers"), "list"))
     else:
         rows.insert(0, _home(_("📝 Register my city"), "register"))
+    if person.registered:  # a city official: the emergency report first, clearly visible
+        rows.insert(0, _home(_("🚨 Report an emergency"), "emergency"))
     rows.append(_home(_("🌐 Language"), "language"))
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 

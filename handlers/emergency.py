@@ -1,0 +1,216 @@
+"""The emergency report: `/emergency` (and the home screen's button) for a city official, "🚨 Send
+now", the urgent alert to the Secretariat's and the commission's chats, "✅ Acknowledge" and
+"❓ Ask the city" (the question to the city's officials, their answer back to both chats)."""
+
+from collections.abc import Callable
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.emergency import Emergency
+from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.records import Person, Record
+from bot.screens.base import Screen
+from bot.screens.emergency import (
+    acknowledged_text,
+    alert_markup,
+    alert_text,
+    answer_markup,
+    answer_to_staff,
+    question_to_city,
+    received_text,
+)
+from bot.services.emergencies import Outgoing
+from bot.telegram.callbacks import Alert
+from bot.telegram.context import Context
+from bot.telegram.filters import PrivateChat
+from bot.telegram.states import Flow
+from handlers import actions
+from handlers.inputs import today
+from handlers.notes import ask_note, note_purpose
+from handlers.replies import show_position
+from handlers.telling import in_language
+
+
+def alert_chats(ctx: Context) -> list[tuple[int, str]]:
+    """The chats an alert goes to, each with its language."""
+    settings = ctx.settings
+    chats = [
+        (settings.secretariat_chat_id, settings.notify_language),
+        (settings.commission_chat_id, settings.commission_notify_language),
+    ]
+    return [(chat, language) for chat, language in chats if chat is not None]
+
+
+def _cards(ctx: Context, emergency: Emergency) -> list[Outgoing]:
+    """The alert card in each chat, in its language (new, or an edit of the one sent)."""
+    cards = []
+    for chat, language in alert_chats(ctx):
+        with ctx.i18n.use_locale(language):
+            text = alert_text(emergency)
+            markup = alert_markup(emergency).model_dump(exclude_none=True)
+        cards.append(Outgoing(chat, text, markup, card=True))
+    return cards
+
+
+def _to_city(
+    ctx: Context, people: list[Person], render: Callable[[], str], markup: object = None
+) -> list[Outgoing]:
+    """The same news for each official of the city, each in their own language."""
+    told = []
+    for person in people:
+        with ctx.i18n.use_locale(person.language or ctx.settings.default_language):
+            text = render()
+            shown = markup() if callable(markup) else None
+        told.append(Outgoing(person.telegram_id, text, shown, urgent=False))
+    return told
+
+
+async def open_report(ctx: Context) -> None:
+    """A new emergency report, answered through the questionnaire like a dossier."""
+    if not ctx.person.registered:
+        await ctx.send(Screen(_("To report an emergency, first register your city.")))
+        await actions.begin_registration(ctx, then=None)
+        return
+    await ctx.fsm.set_state(Flow.dossier)
+    record = await ctx.dossiers.open_new(EMERGENCY_FORM)
+    intro = _(
+        "🚨 Emergency report. Five answers are enough to send it: the event, when, where, the "
+        "people affected and a description; “🚨 Send now” appears as soon as they are there."
+    )
+    await show_position(ctx, record, prefix=intro)
+
+
+async def send_now(ctx: Context, record: Record) -> None:
+    """Send the report: its reference, the urgent alert, and "received" for the city."""
+    me = ctx.person.telegram_id
+
+    def render(emergency: Emergency) -> list[Outgoing]:
+        alert = _cards(ctx, emergency)
+        answers = emergency.record.answers
+        for chat, _language in alert_chats(ctx):
+            location = answers.get("location")
+            if isinstance(location, dict) and "lat" in location and "lon" in location:
+                alert.append(Outgoing(chat, location=(location["lat"], location["lon"])))
+            for photo in emergency.record.files:
+                if photo.slot == "photos" and photo.telegram_file_id:
+                    alert.append(
+                        Outgoing(chat, file_id=photo.telegram_file_id, file_name=photo.name)
+                    )
+        others = [p for p in emergency.officials if p.telegram_id != me]
+        reference = emergency.record.reference or ""
+        return alert + _to_city(ctx, others, lambda: received_text(reference))
+
+    emergency = await ctx.emergencies.send(record, today(), render)
+    if emergency is None:
+        await show_position(ctx, record)
+        return
+    ctx.outbox.wake()
+    await ctx.fsm.clear()
+    await ctx.send(Screen(received_text(emergency.record.reference or "")))
+
+
+async def _refuse(query: CallbackQuery) -> None:
+    await query.answer(_("Sorry, this is not yours to do."), show_alert=True)
+
+
+@note_purpose("em_ask")
+async def _ask(ctx: Context, emergency_id: int, text: str) -> None:
+    """Staff's question to the city: to every official, each in their language."""
+    if not ctx.emergencies.is_staff:
+        await ctx.send(Screen(_("Sorry, this is not yours to do.")))
+        return
+
+    def render(emergency: Emergency) -> list[Outgoing]:
+        reference = emergency.record.reference or ""
+        return _to_city(
+            ctx,
+            emergency.officials,
+            lambda: question_to_city(reference, text),
+            lambda: answer_markup(emergency.record.id).model_dump(exclude_none=True),
+        )
+
+    emergency = await ctx.emergencies.message(emergency_id, text, render)
+    if emergency is None:
+        await ctx.send(Screen(_("This emergency is not available to you.")))
+        return
+    ctx.outbox.wake()
+    await ctx.send(Screen(_("✔ Your question was sent to the city.")))
+
+
+@note_purpose("em_answer")
+async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
+    """The city's answer: to both alert chats, each in its language."""
+    name = ctx.person.name
+
+    def render(emergency: Emergency) -> list[Outgoing]:
+        reference = emergency.record.reference or ""
+        return [
+            Outgoing(
+                chat,
+                in_language(
+                    ctx, language, lambda: answer_to_staff(reference, emergency.city, name, text)
+                ),
+            )
+            for chat, language in alert_chats(ctx)
+        ]
+
+    emergency = await ctx.emergencies.get(emergency_id)
+    if emergency is None or emergency.city_id != ctx.person.city_id:
+        await ctx.send(Screen(_("This emergency is not available to you.")))
+        return
+    await ctx.emergencies.message(emergency_id, text, render)
+    ctx.outbox.wake()
+    await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
+
+
+def router() -> Router:
+    r = Router(name="emergency")
+
+    @r.message(Command("emergency"), PrivateChat())
+    async def emergency(message: Message, ctx: Context) -> None:
+        """Report an emergency (registering first if needed)."""
+        await open_report(ctx)
+
+    @r.callback_query(Alert.filter())
+    async def alert(query: CallbackQuery, callback_data: Alert, ctx: Context) -> None:
+        """A button of an alert card or of a question to the city: the right is checked here."""
+        emergency_id, action = callback_data.emergency, callback_data.action
+        if action == "ack":
+            me = ctx.person.name
+
+            def render(emergency: Emergency) -> list[Outgoing]:
+                reference = emergency.record.reference or ""
+                told = _to_city(ctx, emergency.officials, lambda: acknowledged_text(reference, me))
+                return _cards(ctx, emergency) + told
+
+            done = await ctx.emergencies.acknowledge(emergency_id, render)
+            if done is None:
+                await _refuse(query)
+                return
+            ctx.outbox.wake()
+            await query.answer(_("✅ Acknowledged."))
+            return
+        if action == "ask" and ctx.emergencies.is_staff:
+            emergency = await ctx.emergencies.get(emergency_id)
+            if emergency is not None:
+                await query.answer()
+                prompt = _("Your question to the city about {reference}?").format(
+                    reference=emergency.record.reference or ""
+                )
+                await ask_note(ctx, "em_ask", emergency_id, prompt)
+                return
+        if action == "answer":
+            emergency = await ctx.emergencies.get(emergency_id)
+            if emergency is not None and emergency.city_id == ctx.person.city_id:
+                await query.answer()
+                prompt = _("Your answer about {reference}?").format(
+                    reference=emergency.record.reference or ""
+                )
+                await ask_note(ctx, "em_answer", emergency_id, prompt)
+                return
+        await _refuse(query)
+
+    return r
