@@ -72,7 +72,7 @@ async def open_report(ctx: Context) -> None:
     """A new emergency report, answered through the questionnaire like a dossier."""
     if not ctx.person.registered:
         await ctx.send(Screen(_("To report an emergency, first register your city.")))
-        await actions.begin_registration(ctx, then=None)
+        await actions.begin_registration(ctx, then="emergency")
         return
     await ctx.fsm.set_state(Flow.dossier)
     record = await ctx.dossiers.open_new(EMERGENCY_FORM)

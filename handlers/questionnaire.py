@@ -29,7 +29,7 @@ from bot.telegram.callbacks import Step
 from bot.telegram.context import Context
 from bot.telegram.filters import Typed, Upload
 from bot.telegram.states import Flow
-from handlers import actions
+from handlers import actions, emergency
 from handlers.inputs import answer_from, today
 from handlers.replies import show_position, show_where
 from handlers.verification import announce_registration
@@ -89,6 +89,9 @@ async def _profile_done(ctx: Context, record: Record) -> None:
     await ctx.say(_("Thank you, your profile is saved."))
     if data["then"] == "new":
         await actions.new_dossier(ctx)
+        return
+    if data["then"] == "emergency":
+        await emergency.open_report(ctx)
         return
     await ctx.send(profile_screen(ctx.person))
     await actions.list_dossiers(ctx)

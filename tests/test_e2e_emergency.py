@@ -15,6 +15,7 @@ from storage import outbox
 from storage.accounts import new_account
 from storage.models import Dossier, EmergencyCard
 from tests.conftest import check_clean
+from tests.driver import REGISTRATION
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
 from tests.standin import BotAPIStandIn
 
@@ -72,8 +73,8 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
     assert "Que s’est-il passé ?" in screen["text"]
     screen = (await city.press(screen, "Inondation"))[-1]
     screen = (await city.press(screen, "Aujourd’hui"))[-1]
-    screen = (await city.send("Quartiers Nord et Tanambao"))[-2]  # then the device keyboard
-    screen = (await city.press(screen, "Passer ⏭"))[-1]  # no map location
+    await city.send("Quartiers Nord et Tanambao")
+    screen = (await city.send_location(-18.1492, 49.4023))[-1]
     screen = (await city.send("La rivière a débordé cette nuit, trois écoles sont inondées."))[-1]
     assert "🚨 Envoyer maintenant" not in city.buttons(screen)
     screen = (await city.send("1200"))[-1]
@@ -89,6 +90,8 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
         text = card["text"]
         assert reference.group() in text and "Toamasina" in text and "Inondation" in text
         assert "Personnes touchées" in text and "inconnu" in text
+        (location,) = [m for m in api.messages(chat) if "location" in m]
+        assert location["location"]["latitude"] == pytest.approx(-18.1492)
     async with bot.sessions() as session:
         row = await session.scalar(select(Dossier).where(Dossier.form == "emergency"))
         assert row.status == "reported" and row.reference == reference.group()
@@ -132,3 +135,14 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
     for chat in (SECRETARIAT, COMMISSION):
         last = api.messages(chat)[-1]
         assert "About 300 families." in last["text"] and "Toamasina" in last["text"]
+
+
+async def test_someone_not_registered_registers_first_then_the_report_opens(
+    bot: InProcessBot,
+) -> None:
+    person = bot.user(710, "fr")
+    reply = await person.send("/emergency", expect=3)
+    assert "enregistrez d’abord votre ville" in reply[0]["text"]
+    for answer in REGISTRATION["fr"]:
+        reply = await person.send(answer)
+    assert "Que s’est-il passé ?" in reply[-1]["text"]
