@@ -2,23 +2,34 @@
 now", the urgent alert to the Secretariat's and the commission's chats, "✅ Acknowledge" and
 "❓ Ask the city" (the question to the city's officials, their answer back to both chats)."""
 
+import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.emergency import Emergency
+from bot.domain.emergency import PHASES, Emergency, EmergencyStatus
 from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.fund_form import CURRENCIES
+from bot.domain.numbers import NumberError, parse_amount
 from bot.domain.records import Person, Record
+from bot.domain.roles import Action
 from bot.screens.base import Screen
+from bot.screens.common import locale
 from bot.screens.emergency import (
     acknowledged_text,
     alert_markup,
     alert_text,
     answer_markup,
     answer_to_staff,
+    city_decided,
+    city_proposed,
+    phase_markup,
+    presidency_markup,
+    presidency_text,
     question_to_city,
     received_text,
 )
@@ -166,6 +177,84 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
     await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
 
 
+AMOUNT_AND_PURPOSE = re.compile(
+    r"^\s*([0-9][0-9\s.,'\u00a0\u202f]*?)\s*([A-Za-z]{3})\b[\s:,;—–-]*(.+)$", re.S
+)
+
+
+def _presidency(ctx: Context, emergency: Emergency) -> list[Outgoing]:
+    chat = ctx.settings.presidency_chat_id
+    if chat is None:
+        return []
+    with ctx.i18n.use_locale(ctx.settings.presidency_notify_language):
+        text = presidency_text(emergency)
+        markup = presidency_markup(emergency).model_dump(exclude_none=True)
+    return [Outgoing(chat, text, markup, card=True)]
+
+
+def _proposal_prompt(reference: str) -> str:
+    return _(
+        "The amount, its currency and the purpose of the aid for {reference}, in one message, "
+        "e.g. “50000 EUR rebuilding the central market”."
+    ).format(reference=reference)
+
+
+async def _propose(ctx: Context, emergency_id: int, phase: str, text: str) -> None:
+    match = AMOUNT_AND_PURPOSE.match(text)
+    amount = None
+    currency = match.group(2).upper() if match else ""
+    if match and currency in CURRENCIES:
+        try:
+            amount = parse_amount(match.group(1), locale(), currency).value
+        except NumberError:
+            amount = None
+    if match is None or amount is None:
+        await ctx.send(Screen("⚠️ " + _("I could not read an amount, a currency and a purpose.")))
+        await ask_note(ctx, f"em_prop_{phase}", emergency_id, _proposal_prompt(""))
+        return
+
+    def render(emergency: Emergency) -> list[Outgoing]:
+        told = _to_city(ctx, emergency.officials, lambda: city_proposed(emergency))
+        return _cards(ctx, emergency) + _presidency(ctx, emergency) + told
+
+    done = await ctx.emergencies.propose(
+        emergency_id, Decimal(amount), currency, phase, match.group(3).strip(), render
+    )
+    if done is None:
+        await ctx.send(Screen(_("Sorry, this is not yours to do.")))
+        return
+    ctx.outbox.wake()
+    await ctx.send(Screen(_("✔ Your proposal was sent to the Presidency.")))
+
+
+for _phase in PHASES:
+
+    def _bind(phase: str) -> None:
+        @note_purpose(f"em_prop_{phase}")
+        async def _note(ctx: Context, emergency_id: int, text: str) -> None:
+            await _propose(ctx, emergency_id, phase, text)
+
+    _bind(_phase.value)
+
+
+def _decision(ctx: Context) -> Callable[[Emergency], list[Outgoing]]:
+    def render(emergency: Emergency) -> list[Outgoing]:
+        told = _to_city(ctx, emergency.officials, lambda: city_decided(emergency))
+        return _cards(ctx, emergency) + _presidency(ctx, emergency) + told
+
+    return render
+
+
+@note_purpose("em_reject")
+async def _reject(ctx: Context, emergency_id: int, text: str) -> None:
+    done = await ctx.emergencies.decide(emergency_id, "reject", text, _decision(ctx))
+    if done is None:
+        await ctx.send(Screen(_("Sorry, this is not yours to do.")))
+        return
+    ctx.outbox.wake()
+    await ctx.send(Screen(_("✔ Decision recorded; the city is told.")))
+
+
 def router() -> Router:
     r = Router(name="emergency")
 
@@ -193,6 +282,37 @@ def router() -> Router:
             ctx.outbox.wake()
             await query.answer(_("✅ Acknowledged."))
             return
+        if action == "prop" and ctx.may(Action.PROPOSE_EMERGENCY_AID):
+            emergency = await ctx.emergencies.get(emergency_id)
+            if emergency is not None and emergency.status == EmergencyStatus.ACKNOWLEDGED:
+                await query.answer()
+                question = _("Phase of the aid proposed for {reference}?").format(
+                    reference=emergency.record.reference or ""
+                )
+                await ctx.send(Screen(question, phase_markup(emergency_id)))
+                return
+        phases = {f"ph_{c.value}": c.value for c in PHASES}
+        if action in phases and ctx.may(Action.PROPOSE_EMERGENCY_AID):
+            emergency = await ctx.emergencies.get(emergency_id)
+            if emergency is not None and emergency.status == EmergencyStatus.ACKNOWLEDGED:
+                await query.answer()
+                prompt = _proposal_prompt(emergency.record.reference or "")
+                await ask_note(ctx, f"em_prop_{phases[action]}", emergency_id, prompt)
+                return
+        if action in ("approve", "reject"):
+            emergency = await ctx.emergencies.may_decide(emergency_id)
+            if emergency is not None and emergency.status == EmergencyStatus.PROPOSED:
+                if action == "reject":
+                    await query.answer()
+                    prompt = _("Why is the aid for {reference} rejected?").format(
+                        reference=emergency.record.reference or ""
+                    )
+                    await ask_note(ctx, "em_reject", emergency_id, prompt)
+                    return
+                if await ctx.emergencies.decide(emergency_id, "approve", None, _decision(ctx)):
+                    ctx.outbox.wake()
+                    await query.answer(_("🏅 Approved."))
+                    return
         if action == "ask" and ctx.emergencies.is_staff:
             emergency = await ctx.emergencies.get(emergency_id)
             if emergency is not None:

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import EmergencyCard
+from storage.models import EmergencyCard, EmergencyProposal
 
 
 async def cards(session: AsyncSession, dossier_id: int) -> list[EmergencyCard]:
@@ -17,3 +17,12 @@ async def cards(session: AsyncSession, dossier_id: int) -> list[EmergencyCard]:
 
 def add_card(session: AsyncSession, dossier_id: int, chat_id: int, outbox_id: int) -> None:
     session.add(EmergencyCard(dossier_id=dossier_id, chat_id=chat_id, outbox_id=outbox_id))
+
+
+async def last_proposal(session: AsyncSession, dossier_id: int) -> EmergencyProposal | None:
+    return await session.scalar(
+        select(EmergencyProposal)
+        .where(EmergencyProposal.dossier_id == dossier_id)
+        .order_by(EmergencyProposal.id.desc())
+        .limit(1)
+    )

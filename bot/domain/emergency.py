@@ -2,9 +2,10 @@
 rejected) → closed, and who may take each move. One table, looked up again when a move is taken."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
-from bot.domain.forms import N_
+from bot.domain.forms import N_, Choice
 from bot.domain.records import Person, Record
 from bot.domain.roles import Action, may
 
@@ -83,6 +84,22 @@ def find_emergency_move(
     return next((m for m in emergency_moves(status, role, of_the_city) if m.key == key), None)
 
 
+PHASES = (
+    Choice("emergency", N_("Emergency")),
+    Choice("post_emergency", N_("Post-emergency")),
+    Choice("recovery", N_("Recovery")),
+)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    amount: Decimal
+    currency: str
+    phase: str
+    purpose: str
+    by: str
+
+
 @dataclass(frozen=True)
 class Emergency:
     """A sent report as staff and the city see it: the record, its city and who sent it."""
@@ -94,6 +111,9 @@ class Emergency:
     sender: Person
     acknowledged_by: str | None = None
     officials: list[Person] = field(default_factory=list)
+    proposal: Proposal | None = None
+    decided_by: str | None = None
+    decision_note: str | None = None
 
     @property
     def status(self) -> str:

@@ -5,9 +5,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.countries import country_name
-from bot.domain.emergency import EMERGENCY_STATUS_LABELS, Emergency, EmergencyStatus
+from bot.domain.emergency import EMERGENCY_STATUS_LABELS, PHASES, Emergency, EmergencyStatus
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM
-from bot.screens.common import locale, shown_answer
+from bot.screens.common import locale, money, shown_answer
 from bot.telegram.callbacks import alert_data
 
 
@@ -55,7 +55,91 @@ def alert_text(emergency: Emergency) -> str:
         lines.append(
             _("Acknowledged by {name}.").format(name=html.quote(emergency.acknowledged_by))
         )
+    if emergency.proposal is not None:
+        lines.append(proposal_line(emergency))
+    if emergency.decided_by:
+        lines.append(decision_line(emergency))
     return "\n".join(lines)
+
+
+def phase_label(phase: str) -> str:
+    label = next((c.label for c in PHASES if c.value == phase), None)
+    return _(label) if label else phase
+
+
+def proposal_line(emergency: Emergency) -> str:
+    p = emergency.proposal
+    assert p is not None
+    return _("💶 Proposed by {name}: {amount} ({phase}) for {purpose}").format(
+        name=html.quote(p.by),
+        amount=html.quote(money(p.amount, p.currency)),
+        phase=phase_label(p.phase),
+        purpose=html.quote(p.purpose),
+    )
+
+
+def decision_line(emergency: Emergency) -> str:
+    name = html.quote(emergency.decided_by or "")
+    if emergency.status == EmergencyStatus.REJECTED:
+        return _("✖ Rejected by {name}: {reason}").format(
+            name=name, reason=html.quote(emergency.decision_note or "")
+        )
+    return _("🏅 Approved by {name}.").format(name=name)
+
+
+def phase_markup(emergency_id: int) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_(c.label), callback_data=alert_data(emergency_id, f"ph_{c.value}")
+            )
+        ]
+        for c in PHASES
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def presidency_text(emergency: Emergency) -> str:
+    return (
+        "<b>"
+        + _("🏛 Emergency aid to decide: {reference}").format(
+            reference=emergency.record.reference or ""
+        )
+        + "</b>\n\n"
+        + alert_text(emergency)
+    )
+
+
+def presidency_markup(emergency: Emergency) -> InlineKeyboardMarkup:
+    rows = []
+    if emergency.status == EmergencyStatus.PROPOSED:
+        rid = emergency.record.id
+        rows = [
+            [InlineKeyboardButton(text=_("🏅 Approve"), callback_data=alert_data(rid, "approve"))],
+            [InlineKeyboardButton(text=_("✖ Reject"), callback_data=alert_data(rid, "reject"))],
+        ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def city_proposed(emergency: Emergency) -> str:
+    return _(
+        "💶 Aid has been proposed for your emergency {reference}; the AIMF Presidency decides."
+    ).format(reference=emergency.record.reference or "")
+
+
+def city_decided(emergency: Emergency) -> str:
+    reference = emergency.record.reference or ""
+    if emergency.status == EmergencyStatus.REJECTED:
+        return _("Your emergency {reference}: no aid was granted. Reason: {reason}").format(
+            reference=reference, reason=html.quote(emergency.decision_note or "")
+        )
+    p = emergency.proposal
+    assert p is not None
+    return _("🏅 Your emergency {reference}: the AIMF grants {amount} for {purpose}.").format(
+        reference=reference,
+        amount=html.quote(money(p.amount, p.currency)),
+        purpose=html.quote(p.purpose),
+    )
 
 
 def alert_markup(emergency: Emergency) -> InlineKeyboardMarkup:
@@ -65,6 +149,14 @@ def alert_markup(emergency: Emergency) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=_("✅ Acknowledge"), callback_data=alert_data(emergency.record.id, "ack")
+                )
+            ]
+        )
+    if emergency.status == EmergencyStatus.ACKNOWLEDGED:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("💶 Propose aid"), callback_data=alert_data(emergency.record.id, "prop")
                 )
             ]
         )

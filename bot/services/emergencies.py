@@ -5,17 +5,21 @@ messages it causes."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.emergency import (
+    PHASES,
     REFERENCE_PREFIX,
     Emergency,
     EmergencyStatus,
+    Proposal,
     find_emergency_move,
 )
 from bot.domain.emergency_form import EMERGENCY_FORM, ready_to_send
+from bot.domain.fund_form import CURRENCIES
 from bot.domain.records import Record
 from bot.domain.roles import Action, Role, may
 from bot.services.people import person_of
@@ -23,7 +27,7 @@ from bot.services.records import record_of
 from storage import emergencies as cards
 from storage import review as people
 from storage.dossiers import attachments, change_status, next_reference
-from storage.models import Account, City, Dossier, DossierMessage
+from storage.models import Account, City, Dossier, DossierMessage, EmergencyProposal
 from storage.outbox import URGENT, enqueue, enqueue_document, enqueue_edit, enqueue_location
 from storage.review import history
 from storage.types import utcnow
@@ -74,11 +78,24 @@ class Emergencies:
         city = await self.session.get(City, row.city_id)
         sender = await self.session.get(Account, row.created_by)
         assert sender is not None
-        acknowledged_by = None
+        acknowledged_by = decided_by = decision_note = None
         for change in await history(self.session, row.id):
+            who = await self.session.get(Account, change.by_user)
+            name = person_of(who).name if who else str(change.by_user)
             if change.to_status == EmergencyStatus.ACKNOWLEDGED:
-                who = await self.session.get(Account, change.by_user)
-                acknowledged_by = person_of(who).name if who else str(change.by_user)
+                acknowledged_by = name
+            if change.to_status in (EmergencyStatus.APPROVED, EmergencyStatus.REJECTED):
+                decided_by, decision_note = name, change.reason
+        proposal = None
+        if (p := await cards.last_proposal(self.session, row.id)) is not None:
+            author = await self.session.get(Account, p.by_user)
+            proposal = Proposal(
+                Decimal(p.amount),
+                p.currency,
+                p.phase,
+                p.purpose,
+                person_of(author).name if author else str(p.by_user),
+            )
         officials = [person_of(a) for a in await people.officials(self.session, row.city_id)]
         return Emergency(
             record=record_of(row, await attachments(self.session, row.id)),
@@ -88,6 +105,9 @@ class Emergencies:
             sender=person_of(sender),
             acknowledged_by=acknowledged_by,
             officials=officials,
+            proposal=proposal,
+            decided_by=decided_by,
+            decision_note=decision_note,
         )
 
     async def get(self, dossier_id: int) -> Emergency | None:
@@ -173,3 +193,86 @@ class Emergencies:
         await self._write(row, render(emergency))
         await self.session.commit()
         return emergency
+
+    async def _take(self, dossier_id: int, key: str, note: str | None = None) -> Dossier | None:
+        """The row, if this person may take the move `key` on it now (the table says who)."""
+        row = await self._row(dossier_id)
+        if row is None or find_emergency_move(row.status, key, self.role, False) is None:
+            return None
+        move = find_emergency_move(row.status, key, self.role, False)
+        assert move is not None
+        await change_status(self.session, row, move.target, self.account.telegram_id, note)
+        row.updated_at = utcnow()
+        return row
+
+    async def _row_for_staff(self, dossier_id: int) -> Dossier | None:
+        row = await self.session.get(Dossier, dossier_id)
+        if row is None or row.form != EMERGENCY_FORM.key or row.status == EmergencyStatus.DRAFT:
+            return None
+        return row
+
+    async def propose(
+        self,
+        dossier_id: int,
+        amount: Decimal,
+        currency: str,
+        phase: str,
+        purpose: str,
+        render: Render,
+    ) -> Emergency | None:
+        """A proposal of aid (secretariat or commission); None if refused or incomplete."""
+        if amount <= 0 or currency not in CURRENCIES or phase not in {c.value for c in PHASES}:
+            return None
+        if not purpose or not may(self.role, Action.PROPOSE_EMERGENCY_AID):
+            return None
+        row = await self._take(dossier_id, "propose", purpose)
+        if row is None:
+            return None
+        self.session.add(
+            EmergencyProposal(
+                dossier_id=row.id,
+                amount=str(amount),
+                currency=currency,
+                phase=phase,
+                purpose=purpose,
+                by_user=self.account.telegram_id,
+            )
+        )
+        await self.session.flush()
+        emergency = await self._emergency(row)
+        await self._write(row, render(emergency))
+        await self.session.commit()
+        return emergency
+
+    async def decide(
+        self, dossier_id: int, key: str, reason: str | None, render: Render
+    ) -> Emergency | None:
+        """The Presidency approves the proposal, or rejects it with a reason."""
+        if not may(self.role, Action.DECIDE_EMERGENCY_AID) or key not in ("approve", "reject"):
+            return None
+        if key == "reject" and not reason:
+            return None
+        if await self._row_for_staff(dossier_id) is None:
+            return None
+        row = await self.session.get(Dossier, dossier_id)
+        assert row is not None
+        move = find_emergency_move(row.status, key, self.role, False)
+        if move is None:
+            return None
+        await change_status(self.session, row, move.target, self.account.telegram_id, reason)
+        proposal = await cards.last_proposal(self.session, row.id)
+        if key == "approve" and proposal is not None:
+            row.granted_amount = f"{proposal.amount} {proposal.currency}"
+        row.updated_at = utcnow()
+        await self.session.flush()
+        emergency = await self._emergency(row)
+        await self._write(row, render(emergency))
+        await self.session.commit()
+        return emergency
+
+    async def may_decide(self, dossier_id: int) -> Emergency | None:
+        """The emergency, for someone of the Presidency (who is not staff of the alert chats)."""
+        if not may(self.role, Action.DECIDE_EMERGENCY_AID):
+            return None
+        row = await self._row_for_staff(dossier_id)
+        return await self._emergency(row) if row is not None else None
