@@ -27,6 +27,7 @@ from bot.screens.emergency import (
     answer_to_staff,
     city_decided,
     city_proposed,
+    emergencies_screen,
     phase_markup,
     presidency_markup,
     presidency_text,
@@ -262,6 +263,15 @@ def router() -> Router:
     async def emergency(message: Message, ctx: Context) -> None:
         """Report an emergency (registering first if needed)."""
         await open_report(ctx)
+
+    @r.message(Command("emergencies"))
+    async def emergencies(message: Message, ctx: Context) -> None:
+        """Staff: the emergencies not closed, the latest first."""
+        listed = await ctx.emergencies.listed()
+        if listed is None:
+            await ctx.send(Screen(_("Sorry, this is not yours to do.")))
+            return
+        await ctx.send(Screen(emergencies_screen(listed)))
 
     @r.callback_query(Alert.filter())
     async def alert(query: CallbackQuery, callback_data: Alert, ctx: Context) -> None:

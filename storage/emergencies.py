@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import EmergencyCard, EmergencyProposal
+from storage.models import City, Dossier, EmergencyCard, EmergencyProposal
 
 
 async def cards(session: AsyncSession, dossier_id: int) -> list[EmergencyCard]:
@@ -26,3 +26,17 @@ async def last_proposal(session: AsyncSession, dossier_id: int) -> EmergencyProp
         .order_by(EmergencyProposal.id.desc())
         .limit(1)
     )
+
+
+async def emergencies(
+    session: AsyncSession, form: str, statuses: list[str], limit: int = 30
+) -> list[tuple[Dossier, City]]:
+    """Sent emergencies in these statuses, the latest first, with their city."""
+    rows = await session.execute(
+        select(Dossier, City)
+        .join(City, City.id == Dossier.city_id)
+        .where(Dossier.form == form, Dossier.status.in_(statuses))
+        .order_by(Dossier.submitted_at.desc(), Dossier.id.desc())
+        .limit(limit)
+    )
+    return [(row, city) for row, city in rows.all()]

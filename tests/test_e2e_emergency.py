@@ -204,6 +204,9 @@ async def test_a_proposal_goes_to_the_presidency_which_alone_decides(tmp_path: P
         async with bot.sessions() as session:
             row = await session.scalar(select(Dossier))
             assert row.status == "approved" and row.granted_amount == "50000 EUR"
+        listed = (await member.send("/emergencies"))[-1]["text"]
+        assert "FU-" in listed and "Toamasina" in listed and "Aid approved" in listed
+        assert "not yours" in (await city.send("/emergencies"))[-1]["text"]
     finally:
         await bot.close()
     check_clean(api)

@@ -5,6 +5,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.countries import country_name
+from bot.domain.dates import format_short
 from bot.domain.emergency import EMERGENCY_STATUS_LABELS, PHASES, Emergency, EmergencyStatus
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM
 from bot.screens.common import locale, money, shown_answer
@@ -215,3 +216,20 @@ def answer_to_staff(reference: str, city: str, name: str, text: str) -> str:
         + "</b>\n\n"
         + html.quote(text)
     )
+
+
+def emergencies_screen(emergencies: list[Emergency]) -> str:
+    """/emergencies: those not closed, the latest first."""
+    if not emergencies:
+        return _("No emergency is open.")
+    lines = ["<b>" + _("🚨 Open emergencies") + "</b>"]
+    event = EMERGENCY_FORM.questions["event"]
+    for emergency in emergencies:
+        record = emergency.record
+        kind = shown_answer(event, record.answers.get("event"))
+        since = format_short(record.submitted_at.date(), locale()) if record.submitted_at else ""
+        lines.append(
+            f"{record.reference} · {html.quote(emergency.city)} · {kind} · "
+            f"{emergency_status_label(record.status)} · {since}"
+        )
+    return "\n".join(lines)

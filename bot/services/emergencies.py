@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.emergency import (
+    OPEN,
     PHASES,
     REFERENCE_PREFIX,
     Emergency,
@@ -20,7 +21,7 @@ from bot.domain.emergency import (
 )
 from bot.domain.emergency_form import EMERGENCY_FORM, ready_to_send
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.records import Record
+from bot.domain.records import Person, Record
 from bot.domain.roles import Action, Role, may
 from bot.services.people import person_of
 from bot.services.records import record_of
@@ -276,3 +277,17 @@ class Emergencies:
             return None
         row = await self._row_for_staff(dossier_id)
         return await self._emergency(row) if row is not None else None
+
+    async def listed(self) -> list[Emergency] | None:
+        """Emergencies not closed, the latest first (staff and the Presidency); None if refused."""
+        if not (self.is_staff or may(self.role, Action.DECIDE_EMERGENCY_AID)):
+            return None
+        rows = await cards.emergencies(self.session, EMERGENCY_FORM.key, list(OPEN))
+        return [
+            Emergency(record_of(row), row.city_id, city.name, city.country, self._nobody)
+            for row, city in rows
+        ]
+
+    @property
+    def _nobody(self) -> Person:
+        return Person(0, "", None, {}, None)
