@@ -210,3 +210,62 @@ async def test_a_proposal_goes_to_the_presidency_which_alone_decides(tmp_path: P
     finally:
         await bot.close()
     check_clean(api)
+
+
+async def test_photos_go_with_the_alert_and_the_presidency_may_reject(tmp_path: Path) -> None:
+    api = BotAPIStandIn()
+    for chat, title in (
+        (SECRETARIAT, "Secrétariat"),
+        (COMMISSION, "Commission"),
+        (PRESIDENCY, "P"),
+    ):
+        api.add_group(chat, title)
+    bot = InProcessBot(api, tmp_path, None, presidency_chat_id=PRESIDENCY)
+    await bot.start()
+    try:
+        await official(bot, 730, "fr", "Awa Rasoa")
+        city = bot.user(730, "fr")
+        screen = (await city.send("/emergency"))[-1]
+        screen = (await city.press(screen, "Incendie"))[-1]
+        screen = (await city.press(screen, "Hier"))[-1]
+        screen = (await city.send("Marché central"))[-2]
+        screen = (await city.press(screen, "Passer ⏭"))[-1]
+        screen = (await city.send("Le marché central a brûlé dans la nuit, 400 étals détruits."))[
+            -1
+        ]
+        screen = (await city.send("3000"))[-1]
+        async with bot.sessions() as session:
+            dossier_id = (await session.scalar(select(Dossier))).id
+        screen = (await city.press_data(screen, f"m:{dossier_id}:jump:photos"))[-1]
+        screen = (await city.send_photo(b"\xff\xd8\xff\xe0 photo of the market"))[-1]
+        await city.press(screen, "🚨 Envoyer maintenant")
+        await bot.drain_outbox()
+        (photo,) = [m for m in api.messages(SECRETARIAT) if "document" in m or "photo" in m]
+        assert photo  # sent again by its Telegram file id
+
+        await bot.add_staff(901, "secretariat", "fr", "Paul Martin")
+        await bot.add_staff(951, "presidency", "fr", "Le Président")
+        staff = bot.user(901, "fr", group=SECRETARIAT_GROUP)
+        _, card = alert_of(api, SECRETARIAT)
+        await staff.press(card, "✅ Prendre en compte", expect=0)
+        await bot.drain_outbox()
+        phases = (await staff.press(card, "💶 Proposer une aide"))[-1]
+        await staff.press(phases, "Urgence")
+        await staff.send("20 000 EUR abris provisoires")
+        await bot.drain_outbox()
+        (decision,) = api.messages(PRESIDENCY)
+        group = {"id": PRESIDENCY, "type": "supergroup", "title": "P"}
+        president = bot.user(951, "fr", group=group)
+        asked = (await president.press(decision, "✖ Rejeter"))[-1]
+        assert "Pourquoi" in asked["text"]
+        await president.send("Le fonds d’urgence est épuisé cette année.")
+        await bot.drain_outbox()
+        _, card = alert_of(api, SECRETARIAT)
+        assert "Refusée par Le Président" in card["text"]
+        told = api.messages(730)[-1]["text"]
+        assert "aucune aide" in told and "épuisé" in told
+        async with bot.sessions() as session:
+            assert (await session.get(Dossier, dossier_id)).status == "rejected"
+    finally:
+        await bot.close()
+    check_clean(api)
