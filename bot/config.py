@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     files_dir: Path = Path("data/files")
     default_language: Language = "fr"
     secretariat_language: Language | None = None
+    commission_chat_id: int | None = None  # the Humanitarian Aid commission: emergency alerts
+    commission_language: Language | None = None
+    presidency_chat_id: int | None = None  # the AIMF Presidency: decides emergency aid
+    presidency_language: Language | None = None
     fund_max_share: Decimal = Field(default=Decimal("0.80"), gt=0, le=1)
     city_min_share: Decimal = Field(default=Decimal("0.20"), ge=0, lt=1)
     bureau_sessions: Annotated[tuple[BureauSession, ...], NoDecode] = ()
@@ -94,6 +98,14 @@ class Settings(BaseSettings):
     @property
     def notify_language(self) -> str:
         return self.secretariat_language or self.default_language
+
+    @property
+    def commission_notify_language(self) -> str:
+        return self.commission_language or self.default_language
+
+    @property
+    def presidency_notify_language(self) -> str:
+        return self.presidency_language or self.default_language
 
     def sessions(self, today: date) -> tuple[BureauSession, ...]:
         return self.bureau_sessions or default_sessions(today)

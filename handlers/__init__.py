@@ -7,6 +7,7 @@ from handlers import (
     cities,
     city_picker,
     dossier,
+    emergency,
     errors,
     fallback,
     notes,
@@ -40,6 +41,7 @@ def build_router() -> Router:
     root.include_routers(
         notes.router(),
         review.router(),
+        emergency.router(),  # alerts' buttons in the staff chats; /emergency privately
         cities.router(),
         staff.router(),
         verification.router(),

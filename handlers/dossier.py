@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import format_long
+from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.navigation import Cursor
 from bot.domain.records import Record
@@ -26,7 +27,7 @@ from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
 from bot.telegram.topics import topic_name
-from handlers import actions
+from handlers import actions, emergency
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
 from handlers.replies import show_position
@@ -249,6 +250,10 @@ async def _review(a: MenuAction) -> None:
     await a.review()
 
 
+async def _send_emergency(a: MenuAction) -> None:
+    await emergency.send_now(a.ctx, a.record)
+
+
 ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "open": _resume,
     "resume": _resume,
@@ -264,10 +269,12 @@ ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "write": _write,
     "withdraw": _ask_withdraw,
     "withdraw_ok": _withdraw,
+    "em_send": _send_emergency,
 }
 # What may be done to a submitted dossier (the moves are checked again by the workflow's table).
 READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "withdraw", "withdraw_ok"})
 PROFILE_ACTIONS = frozenset({"review", "jump"})
+SENDS = frozenset({"submit", "submit_ok", "em_send"})
 
 
 def router() -> Router:
@@ -300,6 +307,8 @@ def router() -> Router:
             await actions.list_dossiers(ctx)
             return
         action = callback_data.action if callback_data.action in ACTIONS else "resume"
+        if (record.form.key == EMERGENCY_FORM.key) != (action == "em_send") and action in SENDS:
+            action = "review"  # the Fund's submit is not an emergency's, nor the other way round
         if record.is_profile and action not in PROFILE_ACTIONS:
             action = "review"
         if not record.editable and action not in READ_ONLY_ACTIONS:

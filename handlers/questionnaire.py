@@ -3,6 +3,7 @@ locations, files and buttons."""
 
 import io
 import logging
+from datetime import timedelta
 
 from aiogram import Bot, Router, html
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
@@ -28,8 +29,8 @@ from bot.telegram.callbacks import Step
 from bot.telegram.context import Context
 from bot.telegram.filters import Typed, Upload
 from bot.telegram.states import Flow
-from handlers import actions
-from handlers.inputs import answer_from
+from handlers import actions, emergency
+from handlers.inputs import answer_from, today
 from handlers.replies import show_position, show_where
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,9 @@ async def _profile_done(ctx: Context, record: Record) -> None:
     await ctx.say(_("Thank you, your profile is saved."))
     if data["then"] == "new":
         await actions.new_dossier(ctx)
+        return
+    if data["then"] == "emergency":
+        await emergency.open_report(ctx)
         return
     await ctx.send(profile_screen(ctx.person))
     await actions.list_dossiers(ctx)
@@ -246,6 +250,8 @@ async def _step(ctx: Context, record: Record, data: Step) -> bool:
 def _choice_value(question: Question, value: str) -> object:
     if question.kind == Kind.YES_NO and value in ("0", "1"):
         return value == "1"
+    if question.kind == Kind.DATE and value in ("today", "yesterday"):  # quick date buttons
+        return (today() - timedelta(days=int(value == "yesterday"))).isoformat()
     if question.kind == Kind.CHOICE and any(c.value == value for c in question.choices):
         return value
     raise MoveRefused("not_here")

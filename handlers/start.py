@@ -11,7 +11,7 @@ from bot.telegram.callbacks import Home, Lang
 from bot.telegram.context import Context
 from bot.telegram.i18n import LANGUAGES
 from bot.telegram.states import Flow
-from handlers import actions, invites
+from handlers import actions, emergency, invites
 
 
 def router() -> Router:
@@ -65,6 +65,8 @@ def router() -> Router:
             await actions.begin_registration(ctx, then=None)
         elif callback_data.action == "new":
             await actions.new_dossier(ctx)
+        elif callback_data.action == "emergency":
+            await emergency.open_report(ctx)
         elif callback_data.action == "list":
             await actions.list_dossiers(ctx)
         else:

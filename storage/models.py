@@ -281,3 +281,30 @@ class Timer(Base):
     outcome: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmergencyCard(Base):
+    """One alert card of an emergency in one chat (the Secretariat's, the commission's): an outbox
+    row, edited in place when the emergency moves on."""
+
+    __tablename__ = "emergency_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    outbox_id: Mapped[int] = mapped_column(Integer)
+
+
+class EmergencyProposal(Base):
+    """A proposal of emergency aid (secretariat or commission), for the Presidency to decide."""
+
+    __tablename__ = "emergency_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    amount: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    phase: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(Text)
+    by_user: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

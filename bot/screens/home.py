@@ -4,6 +4,7 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.emergency import EMERGENCY_STATUS_LABELS
 from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.workflow import STATUS_LABELS
@@ -33,6 +34,8 @@ def welcome(person: Person) -> Screen:
         rows.append(_home(_("🗂 My dossiers"), "list"))
     else:
         rows.insert(0, _home(_("📝 Register my city"), "register"))
+    if person.registered:  # a city official: the emergency report first, clearly visible
+        rows.insert(0, _home(_("🚨 Report an emergency"), "emergency"))
     rows.append(_home(_("🌐 Language"), "language"))
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -82,7 +85,7 @@ def profile_screen(person: Person) -> Screen:
 
 
 def status_label(status: str) -> str:
-    label = STATUS_LABELS.get(status)  # type: ignore[call-overload]
+    label = STATUS_LABELS.get(status) or EMERGENCY_STATUS_LABELS.get(status)  # type: ignore[call-overload]
     return _(label) if label else status
 
 

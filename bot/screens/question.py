@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.dates import format_short
+from bot.domain.emergency_form import EMERGENCY_FORM, ready_to_send
 from bot.domain.flow import current_field, current_question
 from bot.domain.forms import ATTACHMENTS, MAX_ITEMS, Kind, Question
 from bot.domain.navigation import Cursor, item_fields, position
@@ -107,7 +108,10 @@ def _menu_row(record: Record) -> list[list[InlineKeyboardButton]]:
     """The way out of a question: the dossier menu; for a profile answer being changed, back to
     the profile (registration itself has no way around its questions)."""
     if not record.is_profile:
-        return [[_button(_("☰ Dossier menu"), menu_data(record.id, "sections"))]]
+        rows = [[_button(_("☰ Dossier menu"), menu_data(record.id, "sections"))]]
+        if record.form.key == EMERGENCY_FORM.key and ready_to_send(record.answers):
+            rows.insert(0, [_button(_("🚨 Send now"), menu_data(record.id, "em_send"))])
+        return rows
     if record.cursor.jump:
         return [[_button(_("↩ Cancel"), menu_data(record.id, "review"))]]
     return []

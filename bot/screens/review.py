@@ -5,6 +5,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.forms import ATTACHMENTS, Answers, Kind, Problem, Question
 from bot.domain.fund_form import LEVELS
 from bot.domain.records import Record, slot_files
@@ -53,6 +54,8 @@ def _answer_line(question: Question, record: Record) -> str:
             )
             or absent
         )
+    elif question.kind == Kind.WHOLE and answers.get(question.key, 0) is None:
+        value = _("unknown")  # an optional count skipped
     elif question.key in answers:
         value = shown_answer(question, answers[question.key], record.currency)
     else:
@@ -97,7 +100,9 @@ def review_screens(record: Record, rules: FundingRules) -> list[Screen]:
     messages = split_messages([intro, *blocks, outro])
     rows: list[list[InlineKeyboardButton]] = []
     if record.editable:
-        if complete:
+        if complete and record.form.key == EMERGENCY_FORM.key:
+            rows.append([_button(_("🚨 Send now"), record.id, "em_send")])
+        elif complete:
             rows.append([_button(_("📤 Submit to the Secretariat"), record.id, "submit")])
         else:
             rows.append([_button(_("▶ Fix what is missing"), record.id, "fix")])

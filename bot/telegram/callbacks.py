@@ -63,3 +63,15 @@ class Lang(CallbackData, prefix="lang"):
 
 class Home(CallbackData, prefix="h"):
     action: str
+
+
+class Alert(CallbackData, prefix="e"):
+    """A button of an emergency (its alert card, or the city's answer): `emergency` is the
+    dossier's id; the right to act is checked again on the server."""
+
+    emergency: int
+    action: str
+
+
+def alert_data(emergency: int, action: str) -> str:
+    return _packed(Alert.__prefix__, emergency, action)
