@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.telegram.filters import PrivateChat
+from bot.telegram.filters import IsCommand, NotAnAnswer, PrivateChat
 from handlers import (
     cities,
     city_picker,
@@ -26,26 +26,31 @@ def build_router() -> Router:
     applicant = Router(name="applicant")
     applicant.message.filter(PrivateChat())
     applicant.callback_query.filter(PrivateChat())
-    applicant.include_routers(
+    commands = Router(name="commands")  # and their buttons: only commands among messages
+    commands.message.filter(IsCommand())
+    commands.include_routers(
         start.router(),
         outbox.router(),  # admins only, checked inside
         dossier.router(),
         profile.router(),
+    )
+    applicant.include_routers(
+        commands,
         city_picker.router(),  # before the questionnaire: the city question's own step
         questionnaire.router(),
         fallback.router(),
     )
-    root = Router(name="root")
-    # Notes and staff work in any chat (the Secretariat's group too); the applicant's flows only in
-    # private chats.
-    root.include_routers(
-        notes.router(),
+    secretariat = Router(name="secretariat")
+    secretariat.message.filter(NotAnAnswer())  # an official's typed answer skips all of these
+    secretariat.include_routers(
         review.router(),
         emergency.router(),  # alerts' buttons in the staff chats; /emergency privately
         cities.router(),
         staff.router(),
         verification.router(),
-        applicant,
-        errors.router(),
     )
+    root = Router(name="root")
+    # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
+    # only in private chats.
+    root.include_routers(notes.router(), secretariat, applicant, errors.router())
     return root

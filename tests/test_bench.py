@@ -24,13 +24,13 @@ REFERENCES = [
 
 
 async def run(postgres_url: str | None) -> dict:
-    arguments = parse_args(["--updates", "5", "--warmup", "2", "--rounds", "2", "--json"])
+    arguments = parse_args(["--updates", "3", "--warmup", "1", "--rounds", "1", "--json"])
     return json.loads(json.dumps(await main(arguments, postgres_url)))  # what --json prints
 
 
 def check(figures: dict, rows: list[tuple[str, str]]) -> None:
     assert [(row["scenario"], row["backend"]) for row in figures["scenarios"]] == rows
-    assert all(row["updates"] == 5 and row["us_per_update"] > 0 for row in figures["scenarios"])
+    assert all(row["updates"] == 3 and row["us_per_update"] > 0 for row in figures["scenarios"])
     assert all(row["p95_us"] > 0 for row in figures["scenarios"])
     backends = [backend for name, backend in rows if name == "answer step"]
     assert [row["backend"] for row in figures["ratios"]] == backends

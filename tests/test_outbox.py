@@ -65,8 +65,9 @@ async def run_until_sent(worker: OutboxWorker, api: BotAPIStandIn, count: int, c
 
 
 def quick_worker(bot: Bot, sessions: async_sessionmaker[AsyncSession]) -> OutboxWorker:
-    """Telegram's pacing shrunk (it has tests of its own in test_outbox_faults.py)."""
-    return OutboxWorker(bot, sessions, idle_poll=0.05, limiter=RateLimiter(**QUICK_LIMITS_ARGS))
+    """Telegram's pacing and the backoff shrunk (test_outbox_faults.py has the real ones)."""
+    limiter = RateLimiter(**QUICK_LIMITS_ARGS)
+    return OutboxWorker(bot, sessions, idle_poll=0.05, limiter=limiter, max_backoff=0.05)
 
 
 async def test_messages_are_delivered_in_order(sessions, api, bot) -> None:

@@ -30,7 +30,10 @@ def step_at(cursor: Cursor) -> str:
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data)
+    """A callback button built without pydantic's validation (a question screen has up to ~25,
+    and validating them was a fifth of an answer's screen): both fields are plain strings, and
+    callback data is checked where it is packed (`bot.telegram.callbacks`)."""
+    return InlineKeyboardButton.model_construct(text=text, callback_data=data)
 
 
 def header(record: Record) -> str:

@@ -2,7 +2,12 @@
 objects) in a worker thread, a thread hop per filter per update."""
 
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+
+from bot.telegram.states import Flow
+
+ANSWERING_STATES = frozenset({Flow.dossier.state, Flow.registering.state})
 
 
 class Typed(Filter):
@@ -32,3 +37,21 @@ class PrivateChat(Filter):
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         message = event if isinstance(event, Message) else event.message
         return message is None or message.chat.type == "private"
+
+
+class IsCommand(Filter):
+    """A command ("/new", "/start token"): routers of commands only skip every other message."""
+
+    async def __call__(self, message: Message) -> bool:
+        return (message.text or message.caption or "").startswith("/")
+
+
+class NotAnAnswer(Filter):
+    """A message that is not an answer to the form the person is filling in: a command, or any
+    message outside the questionnaire's states. The Secretariat's routers see only those, so an
+    official's typed answer goes straight to the questionnaire."""
+
+    async def __call__(self, message: Message, state: FSMContext) -> bool:
+        if (message.text or message.caption or "").startswith("/"):
+            return True
+        return await state.get_state() not in ANSWERING_STATES
