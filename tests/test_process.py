@@ -61,6 +61,17 @@ class BotProcess:
 
 
 @pytest.fixture
+async def process(api: BotAPIStandIn, tmp_path: Path):
+    """The bot's process; killed at the end whatever the test did (a failed test must not leave a
+    bot polling in the background)."""
+    bot = BotProcess(api, tmp_path)
+    yield bot
+    if bot.process is not None and bot.process.returncode is None:
+        bot.process.kill()
+        await bot.process.wait()
+
+
+@pytest.fixture
 async def api():
     async with BotAPIStandIn() as stand_in:
         stand_in.add_group(SECRETARIAT, "Secrétariat")
@@ -89,9 +100,8 @@ async def test_a_missing_or_malformed_token_is_a_one_line_error(tmp_path: Path) 
 
 
 async def test_kill_9_between_answers_loses_nothing_and_logs_hide_the_token(
-    api: BotAPIStandIn, tmp_path: Path
+    api: BotAPIStandIn, tmp_path: Path, process: BotProcess
 ) -> None:
-    process = BotProcess(api, tmp_path)
     await process.start()
     applicant = Applicant(applicant_user(api), "fr")
     await applicant.register()
@@ -115,9 +125,8 @@ async def test_kill_9_between_answers_loses_nothing_and_logs_hide_the_token(
 
 
 async def test_sigterm_lets_the_update_in_progress_finish(
-    api: BotAPIStandIn, tmp_path: Path
+    api: BotAPIStandIn, process: BotProcess
 ) -> None:
-    process = BotProcess(api, tmp_path)
     await process.start()
     user = applicant_user(api)
     api.slow_next("sendMessage", 1.5)
