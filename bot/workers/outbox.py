@@ -36,6 +36,7 @@ from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.workers.limits import Clock, RateLimiter, RealClock, Slot
+from bot.workers.loop import Loop
 from storage import outbox
 from storage.models import OutboxMessage
 
@@ -62,7 +63,9 @@ def _markup(markup: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.model_validate(markup) if markup else None
 
 
-class OutboxWorker:
+class OutboxWorker(Loop):
+    name = "outbox"
+
     def __init__(
         self,
         bot: Bot,
@@ -88,26 +91,8 @@ class OutboxWorker:
         self.lease = lease
         self.request_timeout = request_timeout
         self.in_flight: set[int] = set()  # outbox ids whose request may have reached Telegram
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        super().__init__()
         self._slots = asyncio.Semaphore(concurrency)
-
-    def wake(self) -> None:
-        """Called after a commit that enqueued messages, so they leave without waiting."""
-        self._wake.set()
-
-    def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._run(), name="outbox")
-
-    async def stop(self) -> None:
-        """Finish the requests in flight, give back what was claimed and not sent, and end."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            await self._task
-            self._task = None
 
     async def _run(self) -> None:
         while not self._stopping:

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.workers.loop import Loop
 from storage import timers
 from storage.models import Timer
 from storage.types import utcnow
@@ -61,7 +62,9 @@ class Job(Protocol):
         """When planning may next add a timer that is due at once (None: not before the cap)."""
 
 
-class Scheduler:
+class Scheduler(Loop):
+    name = "scheduler"
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -87,25 +90,7 @@ class Scheduler:
         self.max_attempts = max_attempts
         self.batch = batch
         self.claimer = uuid.uuid4().hex  # this scheduler's name on the rows it leases
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._run(), name="scheduler")
-
-    async def stop(self) -> None:
-        """Finish the timer being done, give back the others claimed, and end."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            await self._task
-            self._task = None
-
-    def wake(self) -> None:
-        """Called after a commit that planned a timer due soon, so the loop looks again."""
-        self._wake.set()
+        super().__init__()
 
     async def run_once(self, now: datetime | None = None) -> int:
         """One round at `now` (the clock's by default): plan, then do every due timer; returns
