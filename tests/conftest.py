@@ -129,3 +129,12 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
+
+
+SLOW_FIRST = ("test_process.py", "test_bench.py", "test_e2e_dossier.py", "test_outbox_faults.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first, so the workers do not end waiting on one of them."""
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))
