@@ -29,11 +29,15 @@ def step_at(cursor: Cursor) -> str:
     return f"{cursor.q}.{cursor.field}" if cursor.field else cursor.q
 
 
+_BUTTON = InlineKeyboardButton(text="·", callback_data="·")
+
+
 def _button(text: str, data: str) -> InlineKeyboardButton:
-    """A callback button built without pydantic's validation (a question screen has up to ~25,
-    and validating them was a fifth of an answer's screen): both fields are plain strings, and
-    callback data is checked where it is packed (`bot.telegram.callbacks`)."""
-    return InlineKeyboardButton.model_construct(text=text, callback_data=data)
+    """A callback button copied from a validated one with its two strings replaced (pydantic's
+    `model_copy(update=)`: no validation, ten times cheaper than building it; a question screen
+    has up to ~25 and building them was a fifth of an answer's screen). Callback data is checked
+    where it is packed (`bot.telegram.callbacks`)."""
+    return _BUTTON.model_copy(update={"text": text, "callback_data": data})
 
 
 def header(record: Record) -> str:
