@@ -64,6 +64,19 @@ async def run_until_sent(worker: OutboxWorker, api: BotAPIStandIn, count: int, c
         await worker.stop()
 
 
+async def run_until(worker: OutboxWorker, done) -> None:
+    """Runs the worker until `done()` (awaited) is true."""
+    worker.start()
+    try:
+        for _ in range(200):
+            if await done():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the outbox never reached the expected state")
+    finally:
+        await worker.stop()
+
+
 def quick_worker(bot: Bot, sessions: async_sessionmaker[AsyncSession]) -> OutboxWorker:
     """Telegram's pacing and the backoff shrunk (test_outbox_faults.py has the real ones)."""
     limiter = RateLimiter(**QUICK_LIMITS_ARGS)
@@ -153,3 +166,58 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert 0.8 <= backoff(0) <= 1.2
     assert 6.4 <= backoff(3) <= 9.6
     assert backoff(30) <= 360
+
+
+async def test_documents_and_locations_go_through_the_worker(sessions, api, bot, tmp_path) -> None:
+    path = tmp_path / "budget.pdf"
+    path.write_bytes(b"%PDF-1.4 the budget")
+    async with sessions() as session:
+        outbox.enqueue_document(
+            session, GROUP, path=str(path), file_name="FC-2026-0001.pdf", caption="<b>Budget</b>"
+        )
+        outbox.enqueue_location(session, GROUP, 14.6928, -17.4467)
+        await session.commit()
+    await run_until_sent(quick_worker(bot, sessions), api, 2)
+    document, location = api.messages(GROUP)
+    assert document["caption"] == "Budget" and document["document"]["file_name"] == (
+        "FC-2026-0001.pdf"
+    )
+    assert api.files.get(document["document"]["file_id"]).content == path.read_bytes()
+    assert location["location"] == {"latitude": 14.6928, "longitude": -17.4467}
+
+
+async def test_an_edit_waits_for_the_message_it_edits(sessions, api, bot) -> None:
+    async with sessions() as session:
+        card = outbox.enqueue(session, GROUP, "card: submitted")
+        await outbox.enqueue_edit(session, card, "card: in review")
+        await session.commit()
+    api.fail_next("sendMessage", 502)  # the card itself waits out a backoff
+
+    async def edited() -> bool:
+        return all(r.sent_at for r in await rows(sessions))
+
+    await run_until(quick_worker(bot, sessions), edited)
+    (message,) = api.messages(GROUP)
+    assert message["text"] == "card: in review"
+    sends = [c for c in api.calls_of("sendMessage") if c.ok]
+    (edit,) = api.calls_of("editMessageText")
+    assert edit.at > sends[0].at and edit.params["message_id"] == message["message_id"]
+    card_row, edit_row = await rows(sessions)
+    assert card_row.attempts == 2 and edit_row.attempts == 1 and edit_row.sent_at
+
+
+async def test_an_edit_of_a_message_that_failed_fails_too(sessions, api, bot) -> None:
+    async with sessions() as session:
+        card = outbox.enqueue(session, 777, "to nobody")  # no such chat: refused for good
+        await outbox.enqueue_edit(session, card, "edited")
+        outbox.enqueue(session, GROUP, "after")
+        await session.commit()
+
+    async def settled() -> bool:
+        card_row, edit_row, after = await rows(sessions)
+        return bool(card_row.failed_at and edit_row.failed_at and after.sent_at)
+
+    await run_until(quick_worker(bot, sessions), settled)
+    card_row, edit_row, _after = await rows(sessions)
+    assert card_row.failed_at and edit_row.failed_at and edit_row.sent_at is None
+    assert api.calls_of("editMessageText") == []
