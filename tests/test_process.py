@@ -1,4 +1,5 @@
-"""`python -m bot` as a real process: configuration errors, kill -9, SIGTERM, no token in logs."""
+"""`python -m bot` as a real process: configuration errors, kill -9 (mid-answer and mid-delivery),
+SIGTERM, no token in logs."""
 
 import asyncio
 import os
@@ -7,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from storage.db import create_engine, session_factory
-from storage.models import Dossier
+from storage import outbox
+from storage.models import Dossier, OutboxMessage
 from tests.driver import Applicant, position
 from tests.harness import SECRETARIAT
 from tests.standin import BotAPIStandIn, TelegramUser
@@ -108,15 +110,30 @@ async def test_kill_9_between_answers_loses_nothing_and_logs_hide_the_token(
     for _ in range(4):
         await applicant.answer_current()
     answered_at = position(applicant.last)
+    engine = create_engine(bot_env(api, tmp_path)["DATABASE_URL"])
+    sessions = session_factory(engine)
+    places = [(14.69, -17.44), (14.70, -17.45)]
+    await message_in_flight_at_the_kill(api, sessions, places)
     await process.end(signal.SIGKILL)
+    async with sessions() as session:  # as if the lease of the message in flight had run out
+        await session.execute(update(OutboxMessage).values(locked_until=None))
+        await session.commit()
     await process.start()
     await applicant.answer_current()  # the screen shown before the kill, answered after it
     at_after = position(applicant.last)
     assert at_after not in (None, answered_at)
-    engine = create_engine(bot_env(api, tmp_path)["DATABASE_URL"])
-    async with session_factory(engine)() as session:
-        dossier = await session.scalar(select(Dossier))
+    for _ in range(200):
+        async with sessions() as session:
+            dossier = await session.scalar(select(Dossier))
+            undelivered = await outbox.pending(session)
+        if not undelivered:
+            break
+        await asyncio.sleep(0.05)
     await engine.dispose()
+    assert undelivered == []
+    shown = [tuple(m["location"].values()) for m in api.messages(SECRETARIAT) if "location" in m]
+    # Each one delivered, in order; only the one in flight at the kill may have gone twice.
+    assert list(dict.fromkeys(shown)) == places and len(shown) <= len(places) + 1
     assert dossier.answers["city"] == "Dakar" and answered_at in dossier.answers
     assert dossier.cursor["q"] == at_after
     assert await process.end(signal.SIGTERM) == 0
@@ -135,6 +152,28 @@ async def test_sigterm_lets_the_update_in_progress_finish(
     await asyncio.sleep(0.2)
     assert await process.end(signal.SIGTERM) == 0
     assert [c for c in api.calls_of("sendMessage") if c.ok and "/new" in c.params["text"]]
+
+
+async def message_in_flight_at_the_kill(api: BotAPIStandIn, sessions, places) -> None:
+    """Queue messages for the Secretariat's chat (locations, which nothing else sends) and return
+    once the first is on its way, held by a slow Bot API."""
+    api.slow_next("sendLocation", 1.5)
+    async with sessions() as session:
+        for latitude, longitude in places:
+            outbox.enqueue_location(session, SECRETARIAT, latitude, longitude)
+        await session.commit()
+    for _ in range(200):  # the worker looks every 2 s when it has nothing to do
+        async with sessions() as session:
+            first = await session.scalar(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == outbox.LOCATION)
+                .order_by(OutboxMessage.id)
+            )
+        if first.locked_until is not None:
+            await asyncio.sleep(0.3)  # the request has reached the Bot API, not its answer
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the outbox worker never took the message")
 
 
 def applicant_user(api: BotAPIStandIn) -> TelegramUser:
