@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from storage.db import create_engine, session_factory
 from storage import outbox
+from storage.db import create_engine, session_factory
 from storage.models import Dossier, OutboxMessage
 from tests.driver import Applicant, position
 from tests.harness import SECRETARIAT
