@@ -220,7 +220,9 @@ class OutboxMessage(Base):
     edits: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # requests made
+    # Server and network errors (not 429s): what the backoff and giving up count.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]

@@ -248,9 +248,12 @@ async def postpone(
     due_at: datetime,
     error: str,
     chat_id: int | None = None,
+    *,
+    failure: bool = False,
 ) -> None:
-    """Try again at `due_at`. With `chat_id` (the group became a supergroup), every pending
-    message of the old chat moves to the new one."""
+    """Try again at `due_at`; `failure`: a server or network error (counted in `failures`),
+    not a 429. With `chat_id` (the group became a supergroup), every pending message of the
+    old chat moves to the new one."""
     if chat_id is not None:
         old = select(OutboxMessage.chat_id).where(OutboxMessage.id == message_id)
         await session.execute(
@@ -266,6 +269,7 @@ async def postpone(
             locked_until=None,
             last_error=error[:1000],
             attempts=OutboxMessage.attempts + 1,
+            failures=OutboxMessage.failures + (1 if failure else 0),
         )
     )
 

@@ -9,7 +9,8 @@ answer means is written in its own short transaction right after it:
 - accepted → sent (its Telegram message id kept, for later edits);
 - 429 → that chat waits `retry_after` (its message stays first of the chat);
 - 5xx, network errors, timeouts → retried with exponential backoff and jitter, failed after
-  `max_attempts`;
+  `max_attempts` of them (the backoff and that count leave 429s out: a message that met a 429
+  and then a 502 waits 1 s, not 2);
 - 403 (blocked, kicked) → the chat is recorded unreachable, its pending messages fail;
 - any other refusal (400 …) → failed, with Telegram's error, for /outbox.
 """
@@ -54,9 +55,10 @@ RETRIED = (
 )
 
 
-def backoff(attempts: int, cap: float = MAX_BACKOFF) -> float:
-    """Seconds before retry number `attempts + 1`: doubling from 1 s, capped, with jitter."""
-    return min(cap, 2.0**attempts) * random.uniform(0.8, 1.2)
+def backoff(failures: int, cap: float = MAX_BACKOFF) -> float:
+    """Seconds before the retry after failure number `failures + 1` (server or network errors
+    only: a 429 says how long to wait itself): doubling from 1 s, capped, with jitter."""
+    return min(cap, 2.0**failures) * random.uniform(0.8, 1.2)
 
 
 def _markup(markup: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
@@ -285,12 +287,12 @@ class OutboxWorker(Loop):
                 session, message.id, now, "chat migrated", chat_id=error.migrate_to_chat_id
             )
         elif isinstance(error, RETRIED):
-            if message.attempts + 1 >= self.max_attempts:
+            if message.failures + 1 >= self.max_attempts:
                 await outbox.mark_failed(session, message.id, f"gave up: {text}", now)
                 log.error("outbox message given up", extra={**ids, "error": text})
             else:
-                due = now + timedelta(seconds=backoff(message.attempts, self.max_backoff))
-                await outbox.postpone(session, message.id, due, text)
+                due = now + timedelta(seconds=backoff(message.failures, self.max_backoff))
+                await outbox.postpone(session, message.id, due, text, failure=True)
                 log.warning("outbox delivery will be retried", extra={**ids, "error": text})
         elif isinstance(error, TelegramForbiddenError):
             await outbox.mark_unreachable(session, message.id, message.chat_id, text, now)
