@@ -15,6 +15,7 @@ from storage import outbox
 from storage.db import session_factory
 from storage.models import OutboxMessage
 from tests.harness import QUICK_LIMITS_ARGS, QuickCloseSession
+from tests.outbox_kit import breaches
 from tests.standin import BotAPIStandIn
 
 GROUP = -100500
@@ -221,3 +222,38 @@ async def test_an_edit_of_a_message_that_failed_fails_too(sessions, api, bot) ->
     card_row, edit_row, _after = await rows(sessions)
     assert card_row.failed_at and edit_row.failed_at and edit_row.sent_at is None
     assert api.calls_of("editMessageText") == []
+
+
+async def test_the_limits_hold_at_the_bot_api_over_http(sessions, api, bot) -> None:
+    """Telegram's limits, shrunk in time but not in kind (per chat, per group's window, global
+    window), checked on the times the stand-in received the requests, a 429 included."""
+    other_group, people = -100600, (501, 502)
+    api.add_group(other_group, "Commission")
+    for person in people:
+        api.add_private(person)
+    chats = (GROUP, other_group, *people)
+    async with sessions() as session:
+        for n in range(6):
+            for chat in chats:
+                outbox.enqueue(session, chat, f"{chat}:{n}")
+        await session.commit()
+    api.fail_next("sendMessage", 429, retry_after=1)
+    limits = RateLimiter(
+        per_chat=0.1, group_count=3, group_window=0.5, global_count=6, global_window=0.25
+    )
+    worker = OutboxWorker(bot, sessions, idle_poll=0.05, limiter=limits, max_backoff=0.05)
+
+    async def all_sent() -> bool:
+        return all(r.sent_at for r in await rows(sessions))
+
+    await run_until(worker, all_sent)
+    calls = api.calls_of("sendMessage")
+    found = breaches(
+        [(c.received, c.at, int(c.params["chat_id"]), c.status, 1 if c.status == 429 else None)
+         for c in calls],
+        limits,
+    )  # fmt: skip
+    assert not found, found
+    assert [c.status for c in calls].count(429) == 1 and len(calls) == 6 * len(chats) + 1
+    for chat in chats:
+        assert [m["text"] for m in api.messages(chat)] == [f"{chat}:{n}" for n in range(6)]

@@ -49,6 +49,7 @@ class Call:
     description: str | None
     result: Any
     at: float  # time.monotonic() when answered
+    received: float = 0.0  # time.monotonic() when the request arrived
 
 
 @dataclass
@@ -304,6 +305,7 @@ class BotAPIStandIn(MethodsMixin):
         """One Bot API request, whatever carried it (HTTP here, or an in-process session):
         token and method checked, injected delays and faults applied, parameters validated
         against the spec, the method dispatched and the call recorded."""
+        received = time.monotonic()
         if token != self.token:
             return Answer(401, ApiError(401, "Unauthorized").body())
         method = self.spec.canonical_method(method_name)
@@ -325,17 +327,20 @@ class BotAPIStandIn(MethodsMixin):
                 if fault:
                     injected = fault.popleft()
                     if injected.status == 0:
-                        self._record(method, params, 0, "connection dropped (injected)", None)
+                        self._record(
+                            method, params, 0, "connection dropped (injected)", None, received
+                        )
                         return Answer(0, {})
                     raise self._injected(injected)
                 params = self._validate(method, raw, uploads)
                 result = await self._dispatch(method, params)
             except ApiError as e:
-                return self._error(method, params, e)
+                return self._error(method, params, e, received)
             except Exception as e:  # a bug in the stand-in: answer 500, keep a trace in calls
                 _log.exception("stand-in failed on %s", method)
-                return self._error(method, params, ApiError(500, f"stand-in bug: {e!r}"))
-            self._record(method, params, 200, None, result)
+                bug = ApiError(500, f"stand-in bug: {e!r}")
+                return self._error(method, params, bug, received)
+            self._record(method, params, 200, None, result, received)
             return Answer(200, {"ok": True, "result": result})
         finally:
             if not polling:
@@ -343,8 +348,10 @@ class BotAPIStandIn(MethodsMixin):
                 self._activity_at = time.monotonic()
                 self._notify()
 
-    def _error(self, method: str, params: dict, e: ApiError) -> Answer:
-        self._record(method, params, e.status, e.description, None)
+    def _error(
+        self, method: str, params: dict, e: ApiError, received: float | None = None
+    ) -> Answer:
+        self._record(method, params, e.status, e.description, None, received)
         headers = None
         if e.parameters and e.parameters.get("retry_after"):
             headers = {"Retry-After": str(e.parameters["retry_after"])}
@@ -364,8 +371,20 @@ class BotAPIStandIn(MethodsMixin):
             fault.status, fault.description or default_description(fault.status), parameters
         )
 
-    def _record(self, method: str, params: dict, status: int, description: str | None, result: Any):
-        call = Call(method, params, status == 200, status, description, result, time.monotonic())
+    def _record(
+        self,
+        method: str,
+        params: dict,
+        status: int,
+        description: str | None,
+        result: Any,
+        received: float | None = None,
+    ):
+        now = time.monotonic()
+        call = Call(
+            method, params, status == 200, status, description, result, now,
+            now if received is None else received,
+        )  # fmt: skip
         self.calls.append(call)
         if not (method == "getUpdates" and status == 200 and not result):
             self._activity_at = call.at
