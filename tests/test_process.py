@@ -101,7 +101,7 @@ async def test_a_missing_or_malformed_token_is_a_one_line_error(tmp_path: Path) 
         assert len(lines) == 1 and "BOT_TOKEN" in lines[0] and "Traceback" not in lines[0]
 
 
-async def test_kill_9_between_answers_loses_nothing_and_logs_hide_the_token(
+async def test_kill_9_loses_nothing_sigterm_finishes_the_update_logs_hide_the_token(
     api: BotAPIStandIn, tmp_path: Path, process: BotProcess
 ) -> None:
     await process.start()
@@ -136,16 +136,16 @@ async def test_kill_9_between_answers_loses_nothing_and_logs_hide_the_token(
     assert list(dict.fromkeys(shown)) == places and len(shown) <= len(places) + 1
     assert dossier.answers["city"] == "Dakar" and answered_at in dossier.answers
     assert dossier.cursor["q"] == at_after
-    assert await process.end(signal.SIGTERM) == 0
+    await sigterm_lets_the_update_in_progress_finish(api, process)
     assert "bot started" in process.logs
     assert api.token.split(":")[1] not in process.logs
 
 
-async def test_sigterm_lets_the_update_in_progress_finish(
+async def sigterm_lets_the_update_in_progress_finish(
     api: BotAPIStandIn, process: BotProcess
 ) -> None:
-    await process.start()
-    user = applicant_user(api)
+    """In the same process as the kill above: starting one costs seconds of imports."""
+    user = TelegramUser(api, 701, language_code="fr", quiet=0.15)
     api.slow_next("sendMessage", 1.5)
     update_id = api.push_update({"message": user._message(text="/help")})
     await api.wait_delivered(update_id)
