@@ -346,17 +346,23 @@ class PdfDocument:
             done += part
 
     def _row_part(self, wrapped, aligns, widths, styles, lines, line, fill) -> None:
+        """Lines `start` to `start + count` of a row's cells. The cells are drawn in their own
+        order (the label before its value, whichever side it stands on), so that a text
+        extractor reads them in that order too."""
         start, count = lines
         top = self.pdf.get_y()
         height = count * line + 1.0
         order = list(range(len(widths)))
         if self.rtl:
             order.reverse()
-        x = self.pdf.l_margin
+        lefts, x = {}, self.pdf.l_margin
+        for index in order:
+            lefts[index] = x
+            x += widths[index]
         self.pdf.set_draw_color(*RULE)
         self.pdf.set_line_width(0.2)
-        for index in order:
-            width = widths[index]
+        for index, width in enumerate(widths):
+            x = lefts[index]
             if fill is not None:
                 self.pdf.set_fill_color(*fill)
                 self.pdf.rect(x, top, width, height, style="DF")
@@ -366,7 +372,6 @@ class PdfDocument:
                 if text:
                     y = top + 0.5 + n * line + (line - styles[index].line) / 2
                     self._line(x, y, width, text, styles[index], aligns[index])
-            x += width
         self.pdf.set_y(top + height)
 
     def draw_footer(self) -> None:
