@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from io import BytesIO
@@ -28,73 +28,26 @@ from bot.domain.countries import country_name
 from bot.domain.dates import format_long
 from bot.domain.forms import ATTACHMENTS, Kind
 from bot.domain.fund_form import FUND_FORM
-from bot.domain.navigation import Cursor
 from bot.domain.numbers import format_money, format_number
 from bot.domain.phones import format_phone
-from bot.domain.records import FileInfo, Person, Record
-from bot.domain.review import Case, HistoryEntry
+from bot.domain.review import Case
 from bot.domain.rules import FundingRules
 from bot.telegram.i18n import build_i18n
-from tests.factories import complete_answers
-
-REFERENCE = "FC-2026-0042"
-MARKUP = "Réseau <b>existant</b> & **vétuste** <script>x</script> [lien](http://x)"
-LONG_FR = "Les quartiers populaires de Dakar manquent d’éclairage public la nuit. " * 40
-AR_CONTEXT = (
-    "تعاني الأحياء الشعبية في المدينة من غياب الإنارة العمومية ليلا، مما يهدد سلامة النساء. "
+from tests.factories import (
+    AR_CONTEXT,
+    AR_TITLE,
+    LONG_FR,
+    MARKUP,
+    REFERENCE,
+    full_case,
 )
-AR_TITLE = "الإنارة الشمسية لحي المدينة القديمة"
-MIXED = "Partenariat avec la Ville de Lyon — شراكة مع مدينة ليون"
+
 PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 ARABIC = re.compile("[\u0600-\u06ff]")
 # A word with Arabic vowel marks (e.g. the label مؤكَّدة) is drawn right, but fpdf2 gives the text
 # of a letter and its marks to the marks' glyph, and an extractor reads that cluster out of order:
 # such words are not looked for letter by letter (user answers rarely carry marks).
 VOWELLED = re.compile("[\u064b-\u065f]")
-
-
-def answers_for(language: str) -> dict:
-    partners = [
-        {"id": "p1", "name": "Ville de Lyon", "type": "decentralised", "amount": "125000",
-         "status": "confirmed"},
-    ]  # fmt: skip
-    if language == "ar":
-        return complete_answers(
-            title=AR_TITLE,
-            district="المدينة القديمة",
-            mayor="خالد بن سعيد",
-            context=AR_CONTEXT * 15,
-            objectives=MIXED,
-            activities="تركيب 400 عمود إنارة شمسية في الشوارع الرئيسية.",
-            fund_amount="1000000",
-            city_amount="125000",
-            partners=partners,
-        )
-    return complete_answers(
-        context=LONG_FR, activities=MARKUP, city_amount="125000", partners=partners
-    )
-
-
-def case_for(language: str) -> Case:
-    answers = answers_for(language)
-    files = [
-        FileInfo(1, "att_resolution", "délibération du conseil.pdf", 234_567, "a1" * 32),
-        FileInfo(2, "att_technical", "étude technique.pdf", 3_456_789, "b2" * 32),
-        FileInfo(3, "att_letters:p1", "lettre de Lyon.pdf", 12_000, "c3" * 32),
-    ]
-    record = Record(
-        7, FUND_FORM, answers, Cursor("review"), status="in_review", reference=REFERENCE,
-        files=files, submitted_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
-    )  # fmt: skip
-    sender = Person(700, "Awa", language, {"full_name": "Awa Ndiaye", "function": "Cheffe"}, 1)
-    history = [
-        HistoryEntry(datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "draft", "submitted", "Awa Ndiaye"),
-        HistoryEntry(
-            datetime(2026, 11, 5, 14, 0, tzinfo=UTC), "submitted", "in_review", "John Smith",
-            note="Bien reçu <i>merci</i>",
-        ),
-    ]  # fmt: skip
-    return Case(record, 1, "Dakar", "SN", sender, history=history)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +64,7 @@ def made(i18n) -> dict[str, tuple[Case, bytes]]:
     out = {}
     line = PdfDocument._line
     for language in ("fr", "en", "ar"):
-        case = case_for(language)
+        case = full_case(language)
         DRAWN[language] = used = set()
 
         def noting(self, x, y, width, text, style, align, used=used):
