@@ -42,6 +42,7 @@ BAD = (170, 30, 30)
 GOOD = (20, 110, 50)
 
 
+_WIDTHS: dict[tuple[str, float, bool, str], float] = {}  # see PdfDocument._width
 MISSING = "□"  # in place of a character the font does not have (an emoji, another script)
 
 
@@ -123,7 +124,6 @@ class PdfDocument:
         if language:
             self.pdf.set_lang(language)
         self.pdf.set_creator("AIMF dossier assistant")
-        self._widths: dict[tuple[str, float, bool, str], float] = {}
         self._header: tuple[list[str], list[float], Style] | None = None
         self.orientation = "P"
         self.pdf.add_page()
@@ -143,10 +143,13 @@ class PdfDocument:
         return shaped
 
     def _width(self, word: str, style: Style, shaped: bool) -> float:
+        """A word's width, measured once per process (every document uses the same fonts)."""
         key = ("B" if style.bold else "", style.size, shaped, word)
-        width = self._widths.get(key)
+        width = _WIDTHS.get(key)
         if width is None:
-            width = self._widths[key] = self.pdf.get_string_width(word)
+            if len(_WIDTHS) > 100_000:  # labels repeat; answers' words need not stay forever
+                _WIDTHS.clear()
+            width = _WIDTHS[key] = self.pdf.get_string_width(word)
         return width
 
     def wrap(self, text: str, width: float, style: Style) -> list[str]:
