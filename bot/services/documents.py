@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bot.documents.dossier import dossier_pdf, pdf_name
 from bot.domain.review import Case
 from bot.domain.rules import FundingRules
 from bot.services.review import Review
@@ -35,8 +34,8 @@ class Documents:
         case = await self.review.case(dossier_id)
         if case is None:
             return None
-        content = await asyncio.to_thread(dossier_pdf, case, self.rules, today)
-        return Made(case, pdf_name(case.record), content)
+        name, content = await asyncio.to_thread(_draw, case, self.rules, today)
+        return Made(case, name, content)
 
     async def keep(self, made: Made) -> Path:
         """The PDF written under FILES_DIR/<dossier>/ (named by its SHA-256), for the outbox to
@@ -45,3 +44,11 @@ class Documents:
             self.files_dir, made.case.record.id, made.name, made.content
         )
         return path
+
+
+def _draw(case: Case, rules: FundingRules, today: date) -> tuple[str, bytes]:
+    """In the worker thread. fpdf2 (with Pillow and fontTools) is imported at the first PDF, not
+    at the bot's start: a second and more of imports nobody waits for until then."""
+    from bot.documents.dossier import dossier_pdf, pdf_name
+
+    return pdf_name(case.record), dossier_pdf(case, rules, today)
