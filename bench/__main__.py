@@ -1,5 +1,6 @@
 """`python -m bench [--updates N] [--warmup N] [--rounds N] [--json]`: the answer step against
-what any aiogram + SQLAlchemy bot pays for the same screen and the same durable write.
+what any aiogram + SQLAlchemy bot pays for the same screen and the same durable write; then the
+dossier's PDF (bench/documents.py, `--no-pdf` to skip) and the outbox (`--no-outbox`).
 
 Reference rows: "bare echo" is an echo handler; "echo same reply" the same echo sending the step's
 own reply (the next question and its keyboard); "storage only" the step's read, write and commit
@@ -53,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-outbox", action="store_true", help="skip the outbox delivery bench")
     parser.add_argument("--outbox-only", action="store_true", help="only the outbox bench")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the dossier PDF bench")
+    parser.add_argument("--pdfs", type=int, default=20, help="PDFs drawn per language")
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -200,6 +203,11 @@ if __name__ == "__main__":
             print(json.dumps(results, indent=2))
         else:
             print_table(results)
+    if not arguments.no_pdf and not arguments.outbox_only:  # bench/documents.py
+        from bench import documents
+
+        pdf_rows = documents.run(arguments.pdfs)
+        print(json.dumps(pdf_rows, indent=2)) if arguments.json else documents.print_table(pdf_rows)
     if not arguments.no_outbox:  # bench/outbox.py: delivery within Telegram's limits (~80 s)
         from bench import outbox
 

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (30, 7)
     digest_hour: int = Field(default=8, ge=0, le=23)  # UTC
     digest_wait_days: int = Field(default=7, ge=0, le=365)
+    card_pdf: bool = True  # on submission, the dossier's PDF goes to the Secretariat's chat too
 
     @field_validator("bot_token")
     @classmethod

@@ -28,6 +28,7 @@ from bot.telegram.context import Context
 from bot.telegram.states import Flow
 from bot.telegram.topics import topic_name
 from handlers import actions, emergency
+from handlers.documents import card_documents, send_dossier_pdf
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
 from handlers.replies import show_position
@@ -154,7 +155,15 @@ async def _submit(a: MenuAction) -> None:
     day = today()
     planned = tuple(await ctx.review.sessions(day)) or settings.sessions(day)
     topic_id = await _open_topic(ctx, a.record)
-    result = await ctx.dossiers.submit(a.record, ctx.rules, planned, day, notices, topic_id)
+    result = await ctx.dossiers.submit(
+        a.record,
+        ctx.rules,
+        planned,
+        day,
+        notices,
+        topic_id,
+        documents=lambda record: card_documents(ctx, record),
+    )
     if result is None:
         await a.review()
         return
@@ -250,6 +259,10 @@ async def _review(a: MenuAction) -> None:
     await a.review()
 
 
+async def _pdf(a: MenuAction) -> None:
+    await send_dossier_pdf(a.ctx, a.record.id)
+
+
 async def _send_emergency(a: MenuAction) -> None:
     await emergency.send_now(a.ctx, a.record)
 
@@ -270,9 +283,10 @@ ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "withdraw": _ask_withdraw,
     "withdraw_ok": _withdraw,
     "em_send": _send_emergency,
+    "pdf": _pdf,
 }
 # What may be done to a submitted dossier (the moves are checked again by the workflow's table).
-READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "withdraw", "withdraw_ok"})
+READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "withdraw", "withdraw_ok", "pdf"})
 PROFILE_ACTIONS = frozenset({"review", "jump"})
 SENDS = frozenset({"submit", "submit_ok", "em_send"})
 

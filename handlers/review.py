@@ -33,6 +33,7 @@ from bot.screens.staff import (
 from bot.services.records import Notice
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
+from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
 from handlers.notes import MAX_NOTE, ask_note, note_purpose
 from handlers.rights import deny
@@ -260,6 +261,8 @@ def router() -> Router:
             await show_case(ctx, case)
         elif action == "files":
             await _send_files(ctx, case)
+        elif action == "pdf":
+            await send_dossier_pdf(ctx, case.record.id)
         elif action == "write":
             prompt = _("Your message to {city} about {reference}?").format(
                 city=case.city, reference=case.record.reference

@@ -66,6 +66,9 @@ class BotUnderTest:
         self, api: BotAPIStandIn, tmp_path: Path, database_url: str | None = None, **settings: Any
     ) -> None:
         self.api = api
+        # The dossier's PDF with each submission's card costs a fraction of a second: only the
+        # tests of that feature turn it on (production's default is on).
+        settings.setdefault("card_pdf", False)
         self.settings = Settings(
             _env_file=None,
             bot_token=api.token,

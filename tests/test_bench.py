@@ -60,3 +60,11 @@ async def test_the_outbox_benchmark_delivers_everything_within_shrunk_limits() -
         row = await outbox.run(16, 6, faults=faults, limiter=limits, max_backoff=0.05)
         assert row["lost"] == 0 and row["twice"] == 0 and row["in_order"] and row["limits_kept"]
         assert 0 < row["share_requests"] <= 1.05 and row["messages_per_s"] > 0
+
+
+def test_the_pdf_benchmark_draws_a_full_dossier_in_each_language() -> None:
+    from bench import documents
+
+    rows = documents.run(1, warmup=False)
+    assert [row["language"] for row in rows] == ["fr", "ar"]
+    assert all(row["p95_ms"] > 0 and row["pages"] >= 3 and row["bytes"] > 10_000 for row in rows)

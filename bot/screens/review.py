@@ -134,6 +134,8 @@ def sections_screen(record: Record, checks: list[SectionCheck]) -> Screen:
         for check, section in zip(checks, record.form.sections, strict=True)
     ]
     rows.append([_button(_("📋 Review and submit"), record.id, "review")])
+    if record.form.key != EMERGENCY_FORM.key:
+        rows.append([_button(_("📄 PDF"), record.id, "pdf")])
     rows.append([_button(_("▶ Continue"), record.id, "resume")])
     rows.append([_button(_("🗑 Delete this draft"), record.id, "delete")])
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))

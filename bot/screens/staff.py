@@ -181,10 +181,10 @@ def dossier_screens(case: Case, moves: list[Transition], rules) -> list[Screen]:
         blocks.append(thread)
     messages = split_messages(blocks)
     markup = moves_keyboard(case, moves)
+    documents = [_button(_("📄 PDF"), "pdf", record.id)]
     if record.files:
-        markup.inline_keyboard.insert(
-            -1, [_button(_("📎 Send the attachments"), "files", record.id)]
-        )
+        documents.append(_button(_("📎 Send the attachments"), "files", record.id))
+    markup.inline_keyboard.insert(-1, documents)
     return [Screen(text) for text in messages[:-1]] + [Screen(messages[-1], markup)]
 
 
@@ -261,7 +261,12 @@ def city_case_screens(case: Case, moves: list[Transition], rules) -> list[Screen
     if (thread := thread_block(case)) is not None:
         blocks.append(thread)
     messages = split_messages(blocks)
-    rows = [[_menu(_("✉️ Write to the Secretariat"), record.id, "write")]]
+    rows = [
+        [
+            _menu(_("✉️ Write to the Secretariat"), record.id, "write"),
+            _menu(_("📄 PDF"), record.id, "pdf"),
+        ]
+    ]
     if any(m.key == "withdraw" for m in moves):
         rows.append([_menu(_("↩ Withdraw the dossier"), record.id, "withdraw")])
     markup = InlineKeyboardMarkup(inline_keyboard=rows)

@@ -1,7 +1,7 @@
 """Dossier use cases: open, answer, attach, submit. Each is one transaction, committed before the
 handler replies; an answer and the position are always saved together."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from bot.services.people import profile_answers
 from storage import dossiers as queries
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
-from storage.outbox import enqueue, enqueue_edit
+from storage.outbox import enqueue, enqueue_document, enqueue_edit
 from storage.types import utcnow
 
 
@@ -38,6 +38,9 @@ class Notice:
     card: bool = False  # the dossier's card in the Secretariat's chat (kept up to date)
     # For the Secretariat's chat: goes to the dossier's forum topic when it has one (the card too).
     secretariat: bool = False
+    # A document (a file written under FILES_DIR) sent with `text` as its caption.
+    document: str | None = None
+    file_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,17 @@ async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice
             await enqueue_edit(session, row.card_outbox_id, notice.text, notice.markup)
             continue
         thread = row.topic_id if notice.card or notice.secretariat else None
+        if notice.document is not None:
+            enqueue_document(
+                session,
+                notice.chat_id,
+                path=notice.document,
+                file_name=notice.file_name,
+                caption=notice.text,
+                reply_markup=notice.markup,
+                thread_id=thread,
+            )
+            continue
         message = enqueue(session, notice.chat_id, notice.text, notice.markup, thread_id=thread)
         if notice.card:
             await session.flush()
@@ -235,12 +249,15 @@ class Dossiers:
         today: date,
         notices: Callable[[Record, list[Change] | None], list[Notice]],
         topic_id: int | None = None,
+        documents: Callable[[Record], Awaitable[list[Notice]]] | None = None,
     ) -> Submission | None:
         """Give the dossier its reference and put it in the Secretariat's queue, only if complete.
         After changes were requested, it goes back in review, and the answers changed since the
         last submission are given to `notices(record, changes)` (None on a first submission),
         whose messages are written to the outbox in this same transaction. `topic_id`: the
-        dossier's new forum topic, stored here, before the notices go to it."""
+        dossier's new forum topic, stored here, before the notices go to it. `documents(record)`:
+        more notices, awaited in the transaction once the status has changed (the dossier's PDF
+        for the Secretariat's chat, made as it now stands), written after the others."""
         if not record.editable or not is_complete(record.checks(rules)):
             return None
         row = await self._row(record)
@@ -257,6 +274,10 @@ class Dossiers:
         self.account.active_dossier_id = None
         record.status, record.reference = row.status, row.reference
         record.submitted_at = row.submitted_at
-        await send_notices(self.session, row, notices(record, changes if again else None))
+        told = notices(record, changes if again else None)
+        if documents is not None:
+            await self.session.flush()
+            told += await documents(record)
+        await send_notices(self.session, row, told)
         await self.session.commit()
         return Submission(row.reference, next_session(sessions, today), again)

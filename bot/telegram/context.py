@@ -17,6 +17,7 @@ from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.services.cities import Cities
+from bot.services.documents import Documents
 from bot.services.emergencies import Emergencies
 from bot.services.invites import Invites
 from bot.services.outbox_admin import OutboxAdmin
@@ -56,6 +57,10 @@ class Context:
     @cached_property
     def cities(self) -> Cities:
         return Cities(self._session, self._account, self.settings.admin_ids)
+
+    @cached_property
+    def documents(self) -> Documents:
+        return Documents(self.review, self.rules, self.settings.files_dir)
 
     @cached_property
     def emergencies(self) -> Emergencies:

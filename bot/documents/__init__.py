@@ -1,0 +1,1 @@
+"""Documents made from domain values: the dossier as a PDF (and, later, agendas)."""

@@ -1,0 +1,284 @@
+"""The dossier as a PDF, read back: a full dossier in French, English and Arabic, each made once.
+
+Text is extracted with pypdf; every answer must be in it, amounts as that language writes them,
+the reference on every page. For Arabic: the answers as typed (joined letters drawn from the
+font's contextual glyphs, yet the text is the plain letters, no presentation forms), and every
+character drawn with a real glyph of the embedded fonts (checked with fontTools).
+"""
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image
+from pypdf import PdfReader
+
+from bot.documents.dossier import dossier_pdf, pdf_name
+from bot.documents.pdf import PdfDocument, Style, printable
+from bot.domain.countries import country_name
+from bot.domain.dates import format_long
+from bot.domain.forms import ATTACHMENTS, Kind
+from bot.domain.fund_form import FUND_FORM
+from bot.domain.numbers import format_money, format_number
+from bot.domain.phones import format_phone
+from bot.domain.review import Case
+from bot.domain.rules import FundingRules
+from bot.telegram.i18n import build_i18n
+from tests.factories import (
+    AR_CONTEXT,
+    AR_TITLE,
+    LONG_FR,
+    MARKUP,
+    REFERENCE,
+    full_case,
+)
+
+PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+ARABIC = re.compile("[\u0600-\u06ff]")
+# A word with Arabic vowel marks (e.g. the label مؤكَّدة) is drawn right, but fpdf2 gives the text
+# of a letter and its marks to the marks' glyph, and an extractor reads that cluster out of order:
+# such words are not looked for letter by letter (user answers rarely carry marks).
+VOWELLED = re.compile("[\u064b-\u065f]")
+
+
+@pytest.fixture(scope="module")
+def i18n():
+    return build_i18n("fr")
+
+
+DRAWN: dict[str, set[str]] = {}  # every character given to the PDF to draw, per language
+
+
+@pytest.fixture(scope="module")
+def made(i18n) -> dict[str, tuple[Case, bytes]]:
+    """One PDF per language, made once for the module (noting every text it draws)."""
+    out = {}
+    line = PdfDocument._line
+    for language in ("fr", "en", "ar"):
+        case = full_case(language)
+        DRAWN[language] = used = set()
+
+        def noting(self, x, y, width, text, style, align, used=used):
+            used.update(text)
+            return line(self, x, y, width, text, style, align)
+
+        spy = mock.patch.object(PdfDocument, "_line", noting)
+        with spy, i18n.context(), i18n.use_locale(language):
+            out[language] = case, dossier_pdf(case, FundingRules(), date(2026, 12, 2))
+    return out
+
+
+@cache
+def pages(data: bytes) -> list[str]:
+    """Each page's text (read once per document)."""
+    return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+
+
+def body(data: bytes) -> str:
+    """The text of every page without its footer (the last line drawn), so that an answer
+    that goes on over the next page reads on."""
+    return "\n".join(text.rsplit("\n", 1)[0] for text in pages(data))
+
+
+def flat(text: str) -> str:
+    """Whitespace of any kind (line breaks of wrapped lines, no-break spaces) as one space;
+    marks in canonical order; control characters (an extractor's stand-in for a glyph that
+    has no text of its own, e.g. the second glyph of a shadda cluster) dropped."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    return unicodedata.normalize("NFC", re.sub(r"[\s\u202f\xa0]+", " ", text)).strip()
+
+
+def found(expected: str, text: str, rtl: bool = False, cell: bool = False) -> bool:
+    """`expected` in `text`. In a table cell (wrapped inside its column while the extractor
+    reads the row line by line across the cells), and in a right-to-left document (where runs
+    of numbers or Latin in an Arabic line come out in visual order), each of its words."""
+    expected, text = flat(expected), flat(text)
+    if expected in text:
+        return True
+    if not (rtl or cell):
+        return False
+    words = [letters(w) for w in expected.split() if not VOWELLED.search(w)]
+    squeezed = letters(text)
+    return all(word in squeezed for word in words)
+
+
+def letters(text: str) -> str:
+    """Only letters and digits: for runs an extractor may put in visual order."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def words_of(text: str) -> str:
+    """The text without its punctuation: an extractor may put a sentence's full stop at the start
+    of a right-to-left line (where it is drawn)."""
+    return flat("".join(" " if unicodedata.category(ch)[0] == "P" else ch for ch in text))
+
+
+def shown(question, value, language: str, i18n, currency: str) -> str:
+    """An answer as the reader must find it, formatted here from its kind."""
+    gettext = i18n.gettext
+    kind = question.kind
+    if kind == Kind.CHOICE:
+        return gettext(question.choice_label(value), locale=language)
+    if kind == Kind.YES_NO:
+        return gettext("Yes" if value else "No", locale=language)
+    if kind == Kind.WHOLE:
+        return format_number(value, language)
+    if kind == Kind.MONEY:
+        return format_money(Decimal(value), currency, language)
+    if kind == Kind.DATE:
+        return format_long(date.fromisoformat(value), language)
+    if kind == Kind.COUNTRY:
+        return country_name(value, language)
+    if kind == Kind.PHONE:
+        return format_phone(value)
+    return str(value)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_every_answer_is_in_the_pdf(made, i18n, language: str) -> None:
+    case, data = made[language]
+    text = body(data)
+    answers, rtl = case.record.answers, language == "ar"
+    expected, cells = [], []
+    for question in FUND_FORM.visible_questions(answers):
+        value = answers.get(question.key)
+        if question.kind in ATTACHMENTS or value is None or question.kind == Kind.LOCATION:
+            continue
+        if question.kind == Kind.LIST:
+            for item in value:
+                for field in question.fields:
+                    if field.key in item and field.kind != Kind.YES_NO:
+                        cells.append(shown(field, item[field.key], language, i18n, "EUR"))
+            continue
+        expected.append(shown(question, value, language, i18n, "EUR"))
+    for info in case.record.files:
+        expected += [info.name, info.sha256]
+    missing = [e for e in expected if not found(e, text, rtl)]
+    missing += [e for e in cells if not found(e, text, rtl, cell=True)]
+    assert not missing, missing
+    assert len(expected) > 30 and len(cells) > 40
+
+
+def test_amounts_as_each_language_writes_them(made) -> None:
+    fr, en, ar = ("\n".join(pages(made[language][1])) for language in ("fr", "en", "ar"))
+    assert found("1 250 000 €", fr, False) and "€1,250,000" not in fr
+    assert found("€1,250,000", en, False) and "1 250 000" not in flat(en)
+    assert found("\u200f1,250,000\xa0€", ar, True) and "1 250 000" not in flat(ar)
+    assert found("Total cost €1,250,000", en, False)  # the financing table's total
+    assert found("80 %", fr, False) and found("10 %", fr, False)  # shares, French spacing
+    assert "The Fund pays at most 80% of the total cost: holds" in flat(en)
+    assert "Coût total" in fr and "التكلفة الإجمالية" in ar
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_the_reference_and_the_number_on_every_page(made, language: str) -> None:
+    texts = pages(made[language][1])
+    assert len(texts) >= 3
+    for number, text in enumerate(texts, 1):
+        assert REFERENCE in text, number
+        page = {"fr": "Page {}", "en": "Page {}", "ar": "الصفحة {}"}[language].format(number)
+        assert page in text or f"{number} الصفحة" in text, (number, text[-80:])
+
+
+def test_arabic_is_shaped_yet_reads_as_typed(made) -> None:
+    _case, data = made["ar"]
+    text = body(data)
+    assert not PRESENTATION_FORMS.search(text), "presentation forms instead of the letters"
+    typed_in = (AR_TITLE, AR_CONTEXT * 15, "المدينة القديمة", "خالد بن سعيد")
+    labels = ("الإنارة العمومية الشمسية", "قيد الدراسة", "قائمة التحقق من الاكتمال")
+    for typed in typed_in + labels:
+        assert words_of(typed) in words_of(text), typed
+    assert "Partenariat avec la Ville de Lyon" in text and "شراكة مع مدينة ليون" in text
+    assert "Dakar" in text and "awa@dakar.sn" in text  # Latin answers in the Arabic document
+
+
+def embedded_glyphs(data: bytes) -> dict[str, bool]:
+    """Every character the PDF's fonts draw, and whether its glyph is a real one (not .notdef,
+    with an outline unless it is a space or an invisible mark)."""
+    drawn: dict[str, bool] = {}
+    reader = PdfReader(BytesIO(data))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            program = descendant["/FontDescriptor"]["/FontFile2"].get_data()
+            ttf = TTFont(BytesIO(program))
+            order, glyf = ttf.getGlyphOrder(), ttf["glyf"]
+            cid_to_gid = descendant["/CIDToGIDMap"].get_data()
+            cmap = font["/ToUnicode"].get_data().decode()
+            for cid, chars in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap):
+                code = int(cid, 16)
+                if code == 0:
+                    continue
+                gid = int.from_bytes(cid_to_gid[2 * code : 2 * code + 2], "big")
+                glyph = glyf[order[gid]] if gid < len(order) else None
+                text = bytes.fromhex(chars).decode("utf-16-be")
+                blank = all(unicodedata.category(c) in ("Zs", "Cf") for c in text)
+                real = gid != 0 and glyph is not None and (blank or glyph.numberOfContours != 0)
+                for ch in text:
+                    drawn[ch] = drawn.get(ch, True) and real
+    return drawn
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_embedded_fonts_draw_every_character(made, language: str) -> None:
+    case, data = made[language]
+    drawn = embedded_glyphs(data)
+    assert all(drawn.values()), [ch for ch, real in drawn.items() if not real]
+    used = DRAWN[language] - {" "}
+    typed = {ch for v in case.record.answers.values() if isinstance(v, str) for ch in v}
+    assert typed - {" ", "\n"} <= used
+    assert used <= set(drawn), used - set(drawn)
+    if language == "ar":
+        assert {ch for ch in drawn if ARABIC.match(ch)} >= set("الإنارةشمسية")
+
+
+def test_typed_markup_and_long_answers_stay_text_on_the_page(made) -> None:
+    _case, data = made["fr"]
+    text = body(data)
+    assert MARKUP in flat(text)  # literally: no bold, no link, nothing dropped
+    assert "Bien reçu <i>merci</i>" in text
+    assert flat(LONG_FR) in flat(text)
+
+
+def test_wrapped_lines_fit_their_column() -> None:
+    doc = PdfDocument(rtl=False, footer=lambda n: ("", ""))
+    style = Style()
+    width = 40.0
+    lines = doc.wrap("mot " * 50 + "x" * 120 + " fin\nligne", width, style)
+    assert lines[-1] == "ligne" and len(lines) > 10
+    room = width - 2 * doc.pdf.c_margin
+    doc.pdf.set_font("DejaVuSans", "", style.size)
+    assert all(doc.pdf.get_string_width(line) <= room + 0.01 for line in lines)
+    assert "".join(lines).count("x") == 120  # a word too long for the column is cut, not lost
+    assert printable("ok 😀") == "ok □"  # what the font lacks shows as a box, never a blank
+
+
+def test_the_file_name_is_the_reference(made) -> None:
+    case, data = made["fr"]
+    assert pdf_name(case.record) == "FC-2026-0042.pdf" and data.startswith(b"%PDF-")
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_page_renders_not_blank(made, tmp_path: Path, language: str) -> None:
+    source = tmp_path / f"{language}.pdf"
+    source.write_bytes(made[language][1])
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(source), str(tmp_path / "p")],
+        check=True,
+        timeout=30,
+    )
+    (png,) = tmp_path.glob("p*.png")
+    image = Image.open(png).convert("L")
+    dark = sum(image.histogram()[:160])
+    assert dark > image.width * image.height * 0.01, "the page is (nearly) blank"
