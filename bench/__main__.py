@@ -53,6 +53,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-outbox", action="store_true", help="skip the outbox delivery bench")
     parser.add_argument("--outbox-only", action="store_true", help="only the outbox bench")
+    parser.add_argument("--no-sheets", action="store_true", help="skip the XLSX export bench")
+    parser.add_argument("--sheets-only", action="store_true", help="only the XLSX export bench")
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -194,13 +196,19 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     arguments = parse_args()
-    if not arguments.outbox_only:
+    only = arguments.outbox_only or arguments.sheets_only
+    if not only:
         results = asyncio.run(main(arguments))
         if arguments.json:
             print(json.dumps(results, indent=2))
         else:
             print_table(results)
-    if not arguments.no_outbox:  # bench/outbox.py: delivery within Telegram's limits (~80 s)
+    if arguments.sheets_only or not (only or arguments.no_sheets):
+        from bench import sheets  # bench/sheets.py: /export of a 1,000-dossier queue (~10 s)
+
+        row = asyncio.run(sheets.main())
+        print(json.dumps(row, indent=2)) if arguments.json else sheets.print_table(row)
+    if not (arguments.no_outbox or arguments.sheets_only):  # bench/outbox.py: ~80 s
         from bench import outbox
 
         rows = asyncio.run(outbox.main())

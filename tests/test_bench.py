@@ -60,3 +60,11 @@ async def test_the_outbox_benchmark_delivers_everything_within_shrunk_limits() -
         row = await outbox.run(16, 6, faults=faults, limiter=limits, max_backoff=0.05)
         assert row["lost"] == 0 and row["twice"] == 0 and row["in_order"] and row["limits_kept"]
         assert 0 < row["share_requests"] <= 1.05 and row["messages_per_s"] > 0
+
+
+async def test_the_xlsx_benchmark_exports_every_dossier() -> None:
+    from bench import sheets
+
+    row = await sheets.run(count=12, rounds=1)
+    assert row["rows"] == 12 and row["bytes"] > 5_000
+    assert 0 < row["query_s"] <= row["total_s"] and row["file_s"] > 0
