@@ -4,6 +4,7 @@ dossiers as XLSX for its officials. Files are generated in a worker thread, neve
 loop; every command and button checks the presser's right again, whatever the button says."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import date
 
 from aiogram import Router
@@ -23,6 +24,7 @@ from bot.screens.charts import render_chart, stats_charts
 from bot.screens.common import locale
 from bot.screens.errors import refusal
 from bot.screens.sheets import (
+    Table,
     agenda_keyboard,
     agenda_summary,
     agenda_tables,
@@ -40,8 +42,13 @@ from handlers.rights import deny
 EVERY = frozenset({"all", "tout", "tous", "الكل"})  # `/export all`: every submitted dossier
 
 
-async def send_workbook(ctx: Context, tables, name: str, caption: str) -> None:
-    data = await asyncio.to_thread(write_workbook, tables, ctx.language == "ar")
+async def send_workbook(
+    ctx: Context, tables: Callable[[], list[Table]], name: str, caption: str
+) -> None:
+    """Build the tables and write the file in a worker thread (it inherits this update's
+    context, so the reader's language), then send it as a document."""
+    right_to_left = ctx.language == "ar"
+    data = await asyncio.to_thread(lambda: write_workbook(tables(), right_to_left))
     await ctx.bot.send_document(
         ctx.chat_id,
         BufferedInputFile(data, filename=name),
@@ -66,7 +73,7 @@ async def export_queue(ctx: Context, words: list[str]) -> None:
         return
     caption = _("The queue as a spreadsheet: {count}.").format(count=_count(len(dossiers)))
     name = f"queue-{today().isoformat()}.xlsx"
-    await send_workbook(ctx, queue_tables(dossiers, ctx.rules), name, caption)
+    await send_workbook(ctx, lambda: queue_tables(dossiers, ctx.rules), name, caption)
 
 
 async def export_city(ctx: Context) -> None:
@@ -79,7 +86,7 @@ async def export_city(ctx: Context) -> None:
         count=_count(len(dossiers))
     )
     name = f"dossiers-{today().isoformat()}.xlsx"
-    await send_workbook(ctx, city_tables(dossiers, ctx.rules), name, caption)
+    await send_workbook(ctx, lambda: city_tables(dossiers, ctx.rules), name, caption)
 
 
 async def send_agenda(ctx: Context, agenda: Agenda) -> None:
@@ -88,7 +95,7 @@ async def send_agenda(ctx: Context, agenda: Agenda) -> None:
     caption = _("Agenda of the Bureau session of {day}: {count}.").format(
         day=long_day(agenda.session.held_on), count=_count(len(agenda.items))
     )
-    await send_workbook(ctx, agenda_tables(agenda), f"agenda-{held_on}.xlsx", caption)
+    await send_workbook(ctx, lambda: agenda_tables(agenda), f"agenda-{held_on}.xlsx", caption)
 
 
 def _pick(sessions: list[BureauSession], words: list[str], now: date) -> BureauSession | None:
@@ -172,8 +179,7 @@ async def send_stats(ctx: Context) -> None:
     if stats.empty:
         await ctx.send(Screen(_("No dossier has been submitted yet: nothing to chart.")))
         return
-    charts = stats_charts(stats)
-    images = await asyncio.to_thread(lambda: [render_chart(chart) for chart in charts])
+    images = await asyncio.to_thread(lambda: [render_chart(c) for c in stats_charts(stats)])
     caption = _("The Secretariat's figures on {day}: {count} submitted.").format(
         day=long_day(today()), count=_count(sum(stats.by_status.values()))
     )

@@ -143,6 +143,15 @@ async def test_non_staff_are_refused_and_forged_buttons_change_nothing(app: InPr
     async with app.sessions() as session:
         assert (await session.get(BureauSession, ids["session"])).budget is None
 
+    # A city's button names no city: whatever it carries, the presser's own city is exported.
+    card = {"message_id": 1, "date": 1, "chat": {"id": KIGALI, "type": "private"}}
+    forged = await app.user(KIGALI).press_data(card, f"xl:city:{ids['FC-2026-0001']}")
+    (document,) = [m for m in forged if "document" in m]
+    assert column(workbook_of(app, document).active, "Référence") == ["FC-2026-0003"]
+    stranger = {"message_id": 1, "date": 1, "chat": {"id": 799, "type": "private"}}
+    unregistered = await app.user(799).press_data(stranger, "xl:city:0")
+    assert unregistered.texts == ["Inscrivez-vous d’abord avec /start."]
+
 
 async def test_the_agenda_and_its_budget_from_the_sessions_buttons(app: InProcessBot) -> None:
     ids = await seeded(app)
