@@ -184,7 +184,11 @@ async def test_the_agenda_and_its_budget_from_the_sessions_buttons(app: InProces
     assert budget["Budget de la session"] == 1000000
     assert budget["Demandé, compté sur le budget"] == 1800000
     assert budget["Reste (négatif : dépassement)"] == -800000
-    assert not app.api.errors
+
+    unknown = await staff.send("/agenda 2031-01-01")
+    assert unknown.texts == ["Aucune session du Bureau n’a cette date."]
+    typed = await staff.send("/agenda 2027-04-28", expect=2)  # the summary, then the file
+    assert "Dépassement du budget" in typed.texts[0] and "document" in typed[-1]
 
 
 async def test_stats_send_an_album_of_charts_in_the_staff_members_language(
