@@ -139,10 +139,10 @@ async def ask_budget(ctx: Context, session_id: int) -> None:
         "Budget of the Bureau session of {day}? An amount and its currency, "
         "for example 1 500 000 EUR."
     ).format(day=long_day(agenda.session.held_on))
-    await ask_note(ctx, "budget", session_id, prompt)
+    await ask_note(ctx, "session_budget", session_id, prompt)
 
 
-@note_purpose("budget")
+@note_purpose("session_budget")
 async def budget_typed(ctx: Context, session_id: int, text: str) -> None:
     """The budget typed after "💶 Budget": read as money in the staff member's locale."""
     if not ctx.may(Action.REVIEW_DOSSIERS):
