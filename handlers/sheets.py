@@ -16,7 +16,7 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.agenda import Agenda, parse_budget
 from bot.domain.answers import AnswerError
 from bot.domain.numbers import NumberError
-from bot.domain.review import parse_filter
+from bot.domain.review import QueueFilter, parse_filter
 from bot.domain.roles import Action
 from bot.domain.sessions import BureauSession
 from bot.screens.base import Screen
@@ -66,7 +66,10 @@ async def export_queue(ctx: Context, words: list[str]) -> None:
         await deny(ctx)
         return
     every = any(w.casefold() in EVERY for w in words)
-    wanted = parse_filter(words, await ctx.sheets.sessions())
+    await export_filtered(ctx, parse_filter(words, await ctx.sheets.sessions()), every)
+
+
+async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False) -> None:
     dossiers = await ctx.sheets.queue(wanted, every=every)
     if dossiers is None:
         await deny(ctx)
@@ -229,6 +232,9 @@ def router() -> Router:
         elif callback_data.action == "budget":
             await query.answer()
             await ask_budget(ctx, callback_data.session)
+        elif callback_data.action == "queue":  # "📊" under /queue: the same filter, every page
+            await query.answer()
+            await export_filtered(ctx, QueueFilter.unpack(callback_data.value))
         else:
             await query.answer(_("This button is no longer valid."), show_alert=True)
 

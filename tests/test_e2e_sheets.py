@@ -117,6 +117,9 @@ async def test_staff_export_the_queue_with_filters_and_a_city_only_its_own(
     waiting = await staff.send("/export RW")  # the queue's filters: a country
     (document,) = [m for m in waiting if "document" in m]
     assert column(workbook_of(app, document).active, "Référence") == ["FC-2026-0003"]
+    queue = await staff.send("/queue scheduled")  # "📊" under the queue: the same filter
+    (document,) = [m for m in await staff.press(queue[-1], "📊") if "document" in m]
+    assert column(workbook_of(app, document).active, "Référence") == ["FC-2026-0001"]
 
     official = app.user(DAKAR)
     listing = await official.send("/dossiers")
@@ -135,7 +138,8 @@ async def test_non_staff_are_refused_and_forged_buttons_change_nothing(app: InPr
             reply = await user.send(command)
             assert reply.texts == [REFUSED]
         card = {"message_id": 1, "date": 1, "chat": {"id": who, "type": "private"}}
-        for data in (f"xl:agenda:{ids['session']}", f"xl:budget:{ids['session']}"):
+        forgeries = (f"xl:agenda:{ids['session']}:", f"xl:budget:{ids['session']}:", "xl:queue:0:")
+        for data in forgeries:
             forged = await user.press_data(card, data, expect=0)
             assert app.api.callback_answer(forged.callback_query_id)["text"] == REFUSED
             assert forged.sent == []
@@ -145,11 +149,11 @@ async def test_non_staff_are_refused_and_forged_buttons_change_nothing(app: InPr
 
     # A city's button names no city: whatever it carries, the presser's own city is exported.
     card = {"message_id": 1, "date": 1, "chat": {"id": KIGALI, "type": "private"}}
-    forged = await app.user(KIGALI).press_data(card, f"xl:city:{ids['FC-2026-0001']}")
+    forged = await app.user(KIGALI).press_data(card, f"xl:city:{ids['FC-2026-0001']}:SN")
     (document,) = [m for m in forged if "document" in m]
     assert column(workbook_of(app, document).active, "Référence") == ["FC-2026-0003"]
     stranger = {"message_id": 1, "date": 1, "chat": {"id": 799, "type": "private"}}
-    unregistered = await app.user(799).press_data(stranger, "xl:city:0")
+    unregistered = await app.user(799).press_data(stranger, "xl:city:0:")
     assert unregistered.texts == ["Inscrivez-vous d’abord avec /start."]
 
 

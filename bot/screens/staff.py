@@ -23,7 +23,7 @@ from bot.screens.home import status_label
 from bot.screens.notices import next_step
 from bot.screens.review import record_title, review_blocks
 from bot.screens.sheets import agenda_buttons
-from bot.telegram.callbacks import menu_data, staff_data
+from bot.telegram.callbacks import menu_data, sheet_data, staff_data
 
 MAX_CHANGES = 20  # a resubmission's card lists at most this many changed answers
 
@@ -224,6 +224,14 @@ def queue_screen(cases: list[Case], total: int, wanted: QueueFilter, today: date
         nav.append(_button(_("Next ▶"), "queue", 0, replace(wanted, page=wanted.page + 1).pack()))
     if nav:
         rows.append(nav)
+    export = replace(wanted, page=0).pack()
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("📊 As a spreadsheet"), callback_data=sheet_data("queue", 0, export)
+            )
+        ]
+    )
     return Screen("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 

@@ -78,13 +78,14 @@ def alert_data(emergency: int, action: str) -> str:
 
 
 class Sheet(CallbackData, prefix="xl"):
-    """A spreadsheet to send (`city`: the presser's own city's dossiers; `agenda`: a Bureau
-    session's, `budget`: set that session's budget, both for staff). Nothing in it is trusted:
-    the city is the presser's own, and staff rights are checked again."""
+    """A spreadsheet to send: `city`, the presser's own city's dossiers; for staff, `agenda` (a
+    Bureau session's), `budget` (set that session's budget), `queue` (as filtered). Nothing in it
+    is trusted: the city is the presser's own, and staff rights are checked again."""
 
     action: str
     session: int = 0
+    value: str = ""  # `queue`: the queue's filter (QueueFilter.pack)
 
 
-def sheet_data(action: str, session: int = 0) -> str:
-    return _packed(Sheet.__prefix__, action, session)
+def sheet_data(action: str, session: int = 0, value: str = "") -> str:
+    return _packed(Sheet.__prefix__, action, session, value)
