@@ -56,6 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--outbox-only", action="store_true", help="only the outbox bench")
     parser.add_argument("--no-pdf", action="store_true", help="skip the dossier PDF bench")
     parser.add_argument("--pdfs", type=int, default=20, help="PDFs drawn per language")
+    parser.add_argument("--no-sheets", action="store_true", help="skip the XLSX export bench")
+    parser.add_argument("--sheets-only", action="store_true", help="only the XLSX export bench")
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -197,18 +199,24 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     arguments = parse_args()
-    if not arguments.outbox_only:
+    only = arguments.outbox_only or arguments.sheets_only
+    if not only:
         results = asyncio.run(main(arguments))
         if arguments.json:
             print(json.dumps(results, indent=2))
         else:
             print_table(results)
-    if not arguments.no_pdf and not arguments.outbox_only:  # bench/documents.py
+    if not (arguments.no_pdf or only):  # bench/documents.py
         from bench import documents
 
         pdf_rows = documents.run(arguments.pdfs)
         print(json.dumps(pdf_rows, indent=2)) if arguments.json else documents.print_table(pdf_rows)
-    if not arguments.no_outbox:  # bench/outbox.py: delivery within Telegram's limits (~80 s)
+    if arguments.sheets_only or not (only or arguments.no_sheets):
+        from bench import sheets  # bench/sheets.py: /export of a 1,000-dossier queue (~10 s)
+
+        row = asyncio.run(sheets.main())
+        print(json.dumps(row, indent=2)) if arguments.json else sheets.print_table(row)
+    if not (arguments.no_outbox or arguments.sheets_only):  # bench/outbox.py: ~80 s
         from bench import outbox
 
         rows = asyncio.run(outbox.main())

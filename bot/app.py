@@ -33,7 +33,10 @@ from handlers.verification import announce_registration
 log = logging.getLogger(__name__)
 COMMANDS = ("new", "dossiers", "status", "profile", "language", "cancel", "help")
 # The menu in the Secretariat's chat: the review's commands (each checks the presser's role).
-GROUP_COMMANDS = ("queue", "dossier", "sessions", "cities", "registrations", "staff", "cancel")
+GROUP_COMMANDS = (
+    "queue", "dossier", "sessions", "export", "agenda", "stats", "cities", "registrations",
+    "staff", "cancel",
+)  # fmt: skip
 SHUTDOWN_GRACE = 25.0
 
 

@@ -15,6 +15,7 @@ from handlers import (
     profile,
     questionnaire,
     review,
+    sheets,
     staff,
     start,
     verification,
@@ -44,6 +45,7 @@ def build_router() -> Router:
     secretariat.message.filter(NotAnAnswer())  # an official's typed answer skips all of these
     secretariat.include_routers(
         review.router(),
+        sheets.router(),  # /export, /agenda, /stats (staff), a city's own XLSX (its officials)
         emergency.router(),  # alerts' buttons in the staff chats; /emergency privately
         cities.router(),
         staff.router(),

@@ -138,6 +138,9 @@ class BureauSession(Base):
     held_on: Mapped[date] = mapped_column(Date, unique=True)
     deadline: Mapped[date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(100), default="")
+    # What the Bureau may commit at this session (a Decimal as text) and its currency.
+    budget: Mapped[str | None] = mapped_column(String(40))
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

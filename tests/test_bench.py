@@ -68,3 +68,11 @@ def test_the_pdf_benchmark_draws_a_full_dossier_in_each_language() -> None:
     rows = documents.run(1, warmup=False)
     assert [row["language"] for row in rows] == ["fr", "ar"]
     assert all(row["p95_ms"] > 0 and row["pages"] >= 3 and row["bytes"] > 10_000 for row in rows)
+
+
+async def test_the_xlsx_benchmark_exports_every_dossier() -> None:
+    from bench import sheets
+
+    row = await sheets.run(count=12, rounds=1)
+    assert row["rows"] == 12 and row["bytes"] > 5_000
+    assert 0 < row["query_s"] <= row["total_s"] and row["file_s"] > 0

@@ -163,7 +163,7 @@ async def test_registration_refuses_bad_answers_and_ties_officials_to_their_city
     second = app.user(807)
     await app.seed(807, complete_answers(), "title")
     listing = await second.send("/dossiers")
-    assert len(listing[-1]["reply_markup"]["inline_keyboard"]) == 3
+    assert len(listing[-1]["reply_markup"]["inline_keyboard"]) == 4  # 2, the XLSX, a new one
     async with app.sessions() as session:
         dossiers = list(await session.scalars(select(Dossier)))
         city_id = (await session.get(Account, 806)).city_id

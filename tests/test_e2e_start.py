@@ -25,7 +25,8 @@ async def test_commands_are_registered_in_three_languages(app: InProcessBot) -> 
     assert len({tuple(d) for d in descriptions.values()}) == 3  # each language its own texts
     group = api.commands({"type": "chat", "chat_id": SECRETARIAT})  # the Secretariat's menu
     assert [c["command"] for c in group] == [
-        "queue", "dossier", "sessions", "cities", "registrations", "staff", "cancel",
+        "queue", "dossier", "sessions", "export", "agenda", "stats", "cities", "registrations",
+        "staff", "cancel",
     ]  # fmt: skip
     assert group[0]["description"] == "Dossiers en attente du Secrétariat"  # its language
 

@@ -11,7 +11,7 @@ from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
 from bot.screens.common import shown_answer
 from bot.screens.review import record_title
-from bot.telegram.callbacks import Home, Lang, menu_data
+from bot.telegram.callbacks import Home, Lang, menu_data, sheet_data
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
 
@@ -89,6 +89,13 @@ def status_label(status: str) -> str:
     return _(label) if label else status
 
 
+def city_sheet_button() -> InlineKeyboardButton:
+    """The city's own dossiers as XLSX: the payload names no city, the presser's is used."""
+    return InlineKeyboardButton(
+        text=_("📊 Our dossiers as a spreadsheet"), callback_data=sheet_data("city")
+    )
+
+
 def dossiers_screen(records: list[Record]) -> Screen:
     if not records:
         text = _("Your city has no dossier yet.")
@@ -101,5 +108,7 @@ def dossiers_screen(records: list[Record]) -> Screen:
         rows.append(
             [InlineKeyboardButton(text=label[:60], callback_data=menu_data(record.id, "open"))]
         )
+    if records:
+        rows.append([city_sheet_button()])
     rows.append(_home(_("➕ New dossier"), "new"))
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))

@@ -22,7 +22,8 @@ from bot.screens.financing import coach, share_text
 from bot.screens.home import status_label
 from bot.screens.notices import next_step
 from bot.screens.review import record_title, review_blocks
-from bot.telegram.callbacks import menu_data, staff_data
+from bot.screens.sheets import agenda_buttons
+from bot.telegram.callbacks import menu_data, sheet_data, staff_data
 
 MAX_CHANGES = 20  # a resubmission's card lists at most this many changed answers
 
@@ -223,6 +224,14 @@ def queue_screen(cases: list[Case], total: int, wanted: QueueFilter, today: date
         nav.append(_button(_("Next ▶"), "queue", 0, replace(wanted, page=wanted.page + 1).pack()))
     if nav:
         rows.append(nav)
+    export = replace(wanted, page=0).pack()
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("📊 As a spreadsheet"), callback_data=sheet_data("queue", 0, export)
+            )
+        ]
+    )
     return Screen("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -243,7 +252,9 @@ def sessions_screen(sessions: list[BureauSession]) -> Screen:
     lines = ["<b>" + _("Bureau sessions") + "</b>"]
     lines += ["• " + html.quote(session_label(s)) for s in sessions]
     lines.append(_("Add one: /sessions add 2027-04-28 2027-03-01 Paris"))
-    return Screen("\n".join(lines))
+    rows = [agenda_buttons(s) for s in sessions[:20] if s.id is not None]
+    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return Screen("\n".join(lines), markup)
 
 
 def city_case_screens(case: Case, moves: list[Transition], rules) -> list[Screen]:

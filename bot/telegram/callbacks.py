@@ -75,3 +75,17 @@ class Alert(CallbackData, prefix="e"):
 
 def alert_data(emergency: int, action: str) -> str:
     return _packed(Alert.__prefix__, emergency, action)
+
+
+class Sheet(CallbackData, prefix="xl"):
+    """A spreadsheet to send: `city`, the presser's own city's dossiers; for staff, `agenda` (a
+    Bureau session's), `budget` (set that session's budget), `queue` (as filtered). Nothing in it
+    is trusted: the city is the presser's own, and staff rights are checked again."""
+
+    action: str
+    session: int = 0
+    value: str = ""  # `queue`: the queue's filter (QueueFilter.pack)
+
+
+def sheet_data(action: str, session: int = 0, value: str = "") -> str:
+    return _packed(Sheet.__prefix__, action, session, value)

@@ -24,6 +24,7 @@ from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
 from bot.services.records import Dossiers
 from bot.services.review import Review
+from bot.services.sheets import Sheets
 from bot.services.staff import Staff
 from bot.services.verification import Verifications
 from bot.telegram.states import Flow
@@ -65,6 +66,10 @@ class Context:
     @cached_property
     def emergencies(self) -> Emergencies:
         return Emergencies(self._session, self._account, self.role)
+
+    @cached_property
+    def sheets(self) -> Sheets:
+        return Sheets(self._session, self._account, self.role)
 
     @cached_property
     def staff(self) -> Staff:

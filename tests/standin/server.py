@@ -392,6 +392,11 @@ class BotAPIStandIn(MethodsMixin):
 
     def _validate(self, method: str, raw: dict, uploads: dict[str, UploadedFile]) -> dict:
         params = Validator(self.spec, uploads).method_params(self.spec.methods[method], raw)
+        album = params.get("media") if method == "sendMediaGroup" else None
+        for item in album or ():
+            ref = item.get("media")  # InputMedia*.media is a String: "attach://<part>" or an id
+            if isinstance(ref, str) and ref.startswith("attach://") and ref[9:] in uploads:
+                item["media"] = uploads[ref[9:]]
         if params.get("reply_markup") is not None:
             check_reply_markup(params["reply_markup"])
         return params

@@ -1,0 +1,121 @@
+"""What the spreadsheets, the Bureau session's agenda and the charts are made of, for one person:
+staff see every submitted dossier, a city official only their own city's. Each use case checks
+the right itself, whatever the button or the command claimed."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.agenda import ON_AGENDA, Agenda, Budget, build_agenda
+from bot.domain.review import QueueFilter
+from bot.domain.roles import Action, Role, may
+from bot.domain.rules import financing
+from bot.domain.sessions import BureauSession
+from bot.domain.sheets import DossierFacts
+from bot.domain.stats import Stats, compute_stats
+from bot.domain.workflow import WAITING, Status
+from bot.services.review import bureau_session
+from storage import review as review_queries
+from storage import sheets as queries
+from storage.models import Account
+from storage.models import BureauSession as SessionRow
+
+
+def facts_of(row: queries.Row) -> DossierFacts:
+    dossier, city, sender, session, changed, decided = row
+    answers = dossier.answers or {}
+    return DossierFacts(
+        id=dossier.id,
+        reference=dossier.reference,
+        city=city.name,
+        country=city.country,
+        title=answers.get("title") or None,
+        sector=answers.get("sector") or None,
+        status=dossier.status,
+        plan=financing(answers),
+        granted=Decimal(dossier.granted_amount) if dossier.granted_amount else None,
+        session=bureau_session(session) if session is not None else None,
+        submitted_at=dossier.submitted_at,
+        changed_at=changed or dossier.updated_at,
+        decided_at=decided,
+        unverified=sender.verification != "verified",
+    )
+
+
+def budget_of(row: SessionRow) -> Budget | None:
+    if not row.budget or not row.budget_currency:
+        return None
+    return Budget(Decimal(row.budget), row.budget_currency)
+
+
+class Sheets:
+    def __init__(self, session: AsyncSession, account: Account, role: Role) -> None:
+        self.session = session
+        self.account = account
+        self.role = role
+
+    @property
+    def is_staff(self) -> bool:
+        return may(self.role, Action.REVIEW_DOSSIERS)
+
+    async def queue(self, wanted: QueueFilter, every: bool = False) -> list[DossierFacts] | None:
+        """The queue as `/queue` filters it (every submitted dossier with `every`), for staff."""
+        if not self.is_staff:
+            return None
+        if wanted.status:
+            statuses: list[str] | None = [wanted.status]
+        else:
+            statuses = None if every else list(WAITING)
+        rows = await queries.dossier_rows(
+            self.session,
+            statuses=statuses,
+            exclude=(Status.DRAFT,),
+            country=wanted.country,
+            sector=wanted.sector,
+            session_id=wanted.session_id,
+            unverified=wanted.flagged,
+        )
+        return [facts_of(row) for row in rows]
+
+    async def city(self) -> list[DossierFacts] | None:
+        """Every dossier of the person's own city, drafts too; None for someone of no city."""
+        if self.account.city_id is None:
+            return None
+        rows = await queries.dossier_rows(self.session, city_id=self.account.city_id)
+        return [facts_of(row) for row in rows]
+
+    async def sessions(self, since: date | None = None) -> list[BureauSession]:
+        if not self.is_staff:
+            return []
+        rows = await review_queries.bureau_sessions(self.session, since)
+        return [bureau_session(row) for row in rows]
+
+    async def agenda(self, session_id: int) -> Agenda | None:
+        """A Bureau session's agenda, for staff; None for a session that does not exist."""
+        if not self.is_staff:
+            return None
+        row = await queries.bureau_session(self.session, session_id)
+        if row is None:
+            return None
+        rows = await queries.dossier_rows(
+            self.session, statuses=list(ON_AGENDA), session_id=session_id
+        )
+        return build_agenda(bureau_session(row), budget_of(row), [facts_of(r) for r in rows])
+
+    async def set_budget(self, session_id: int, budget: Budget) -> BureauSession | None:
+        """Set what the Bureau may commit at a session (staff only, a positive amount)."""
+        if not self.is_staff or budget.amount <= 0:
+            return None
+        row = await queries.bureau_session(self.session, session_id)
+        if row is None:
+            return None
+        row.budget, row.budget_currency = str(budget.amount), budget.currency
+        await self.session.commit()
+        return bureau_session(row)
+
+    async def stats(self) -> Stats | None:
+        if not self.is_staff:
+            return None
+        rows = await queries.dossier_rows(self.session, exclude=(Status.DRAFT,))
+        return compute_stats(facts_of(row) for row in rows)

@@ -1,0 +1,241 @@
+"""Spreadsheets and charts: `/export` (the Secretariat's queue as XLSX), `/agenda` and the
+session buttons (a Bureau session's agenda, its budget), `/stats` (charts), and a city's own
+dossiers as XLSX for its officials. Files are generated in a worker thread, never on the event
+loop; every command and button checks the presser's right again, whatever the button says."""
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.domain.agenda import Agenda, parse_budget
+from bot.domain.answers import AnswerError
+from bot.domain.numbers import NumberError
+from bot.domain.review import QueueFilter, parse_filter
+from bot.domain.roles import Action
+from bot.domain.sessions import BureauSession
+from bot.screens.base import Screen
+from bot.screens.charts import render_chart, stats_charts
+from bot.screens.common import locale
+from bot.screens.errors import refusal
+from bot.screens.sheets import (
+    Table,
+    agenda_keyboard,
+    agenda_summary,
+    agenda_tables,
+    city_tables,
+    long_day,
+    queue_tables,
+    write_workbook,
+)
+from bot.telegram.callbacks import Sheet
+from bot.telegram.context import Context
+from handlers.inputs import today
+from handlers.notes import ask_note, note_purpose
+from handlers.rights import deny
+
+EVERY = frozenset({"all", "tout", "tous", "الكل"})  # `/export all`: every submitted dossier
+
+
+async def send_workbook(
+    ctx: Context, tables: Callable[[], list[Table]], name: str, caption: str
+) -> None:
+    """Build the tables and write the file in a worker thread (it inherits this update's
+    context, so the reader's language), then send it as a document."""
+    right_to_left = ctx.language == "ar"
+    data = await asyncio.to_thread(lambda: write_workbook(tables(), right_to_left))
+    await ctx.bot.send_document(
+        ctx.chat_id,
+        BufferedInputFile(data, filename=name),
+        caption=caption,
+        message_thread_id=ctx.thread_id,
+    )
+
+
+def _count(count: int) -> str:
+    return ngettext("{count} dossier", "{count} dossiers", count).format(count=count)
+
+
+async def export_queue(ctx: Context, words: list[str]) -> None:
+    if not ctx.may(Action.REVIEW_DOSSIERS):
+        await deny(ctx)
+        return
+    every = any(w.casefold() in EVERY for w in words)
+    await export_filtered(ctx, parse_filter(words, await ctx.sheets.sessions()), every)
+
+
+async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False) -> None:
+    dossiers = await ctx.sheets.queue(wanted, every=every)
+    if dossiers is None:
+        await deny(ctx)
+        return
+    caption = _("The queue as a spreadsheet: {count}.").format(count=_count(len(dossiers)))
+    name = f"queue-{today().isoformat()}.xlsx"
+    await send_workbook(ctx, lambda: queue_tables(dossiers, ctx.rules), name, caption)
+
+
+async def export_city(ctx: Context) -> None:
+    """The person's own city's dossiers: no payload names a city, so no other can be asked."""
+    dossiers = await ctx.sheets.city()
+    if dossiers is None:
+        await ctx.send(Screen(_("Register first with /start.")))
+        return
+    caption = _("Your city's dossiers as a spreadsheet: {count}.").format(
+        count=_count(len(dossiers))
+    )
+    name = f"dossiers-{today().isoformat()}.xlsx"
+    await send_workbook(ctx, lambda: city_tables(dossiers, ctx.rules), name, caption)
+
+
+async def send_agenda(ctx: Context, agenda: Agenda) -> None:
+    await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
+    held_on = agenda.session.held_on.isoformat()
+    caption = _("Agenda of the Bureau session of {day}: {count}.").format(
+        day=long_day(agenda.session.held_on), count=_count(len(agenda.items))
+    )
+    await send_workbook(ctx, lambda: agenda_tables(agenda), f"agenda-{held_on}.xlsx", caption)
+
+
+def _pick(sessions: list[BureauSession], words: list[str], now: date) -> BureauSession | None:
+    """The session named by its date, else the next one (else the last one held)."""
+    if words:
+        return next((s for s in sessions if s.held_on.isoformat() == words[0]), None)
+    coming = [s for s in sessions if s.held_on >= now]
+    if coming:
+        return coming[0]
+    return sessions[-1] if sessions else None
+
+
+async def agenda_command(ctx: Context, words: list[str]) -> None:
+    if not ctx.may(Action.REVIEW_DOSSIERS):
+        await deny(ctx)
+        return
+    sessions = await ctx.sheets.sessions()
+    chosen = _pick(sessions, words, today())
+    if chosen is None or chosen.id is None:
+        await ctx.send(
+            Screen(
+                _("No Bureau session has this date.")
+                if words and sessions
+                else _("No Bureau session is planned yet: add one with /sessions add.")
+            )
+        )
+        return
+    agenda = await ctx.sheets.agenda(chosen.id)
+    if agenda is None:
+        await deny(ctx)
+        return
+    await send_agenda(ctx, agenda)
+
+
+async def ask_budget(ctx: Context, session_id: int) -> None:
+    agenda = await ctx.sheets.agenda(session_id)
+    if agenda is None:
+        await ctx.send(Screen(_("This Bureau session no longer exists.")))
+        return
+    prompt = _(
+        "Budget of the Bureau session of {day}? An amount and its currency, "
+        "for example 1 500 000 EUR."
+    ).format(day=long_day(agenda.session.held_on))
+    await ask_note(ctx, "session_budget", session_id, prompt)
+
+
+@note_purpose("session_budget")
+async def budget_typed(ctx: Context, session_id: int, text: str) -> None:
+    """The budget typed after "💶 Budget": read as money in the staff member's locale."""
+    if not ctx.may(Action.REVIEW_DOSSIERS):
+        await deny(ctx)
+        return
+    current = await ctx.sheets.agenda(session_id)
+    if current is None:
+        await ctx.send(Screen(_("This Bureau session no longer exists.")))
+        return
+    default = current.budget.currency if current.budget is not None else "EUR"
+    try:
+        budget = parse_budget(text, locale(), default)
+    except NumberError as error:
+        problem = AnswerError(f"number_{error.code}", **error.details)
+        await ctx.send(Screen("⚠️ " + refusal(problem)))
+        await ask_budget(ctx, session_id)
+        return
+    if await ctx.sheets.set_budget(session_id, budget) is None:
+        await deny(ctx)
+        return
+    agenda = await ctx.sheets.agenda(session_id)
+    if agenda is not None:
+        await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
+
+
+async def send_stats(ctx: Context) -> None:
+    if not ctx.may(Action.REVIEW_DOSSIERS):
+        await deny(ctx)
+        return
+    stats = await ctx.sheets.stats()
+    if stats is None:
+        await deny(ctx)
+        return
+    if stats.empty:
+        await ctx.send(Screen(_("No dossier has been submitted yet: nothing to chart.")))
+        return
+    images = await asyncio.to_thread(lambda: [render_chart(c) for c in stats_charts(stats)])
+    caption = _("The Secretariat's figures on {day}: {count} submitted.").format(
+        day=long_day(today()), count=_count(sum(stats.by_status.values()))
+    )
+    media = [
+        InputMediaPhoto(
+            media=BufferedInputFile(png, filename=f"chart-{n}.png"),
+            caption=caption if n == 1 else None,
+        )
+        for n, png in enumerate(images, 1)
+    ]
+    await ctx.bot.send_media_group(ctx.chat_id, media, message_thread_id=ctx.thread_id)
+
+
+def router() -> Router:
+    r = Router(name="sheets")
+
+    @r.message(Command("export"))
+    async def export(message: Message, command: CommandObject, ctx: Context) -> None:
+        """`/export [status] [country] [sector] [session date] [flagged] [all]`: the queue."""
+        await export_queue(ctx, (command.args or "").split())
+
+    @r.message(Command("agenda"))
+    async def agenda(message: Message, command: CommandObject, ctx: Context) -> None:
+        """`/agenda [2027-04-28]`: a Bureau session's agenda (the next one by default)."""
+        await agenda_command(ctx, (command.args or "").split())
+
+    @r.message(Command("stats"))
+    async def stats(message: Message, ctx: Context) -> None:
+        await send_stats(ctx)
+
+    @r.callback_query(Sheet.filter())
+    async def sheet_button(query: CallbackQuery, callback_data: Sheet, ctx: Context) -> None:
+        if callback_data.action == "city":
+            await query.answer()
+            await export_city(ctx)
+            return
+        if not ctx.may(Action.REVIEW_DOSSIERS):
+            await deny(ctx, query)
+            return
+        if callback_data.action == "agenda":
+            agenda = await ctx.sheets.agenda(callback_data.session)
+            if agenda is None:
+                await query.answer(_("This Bureau session no longer exists."), show_alert=True)
+                return
+            await query.answer()
+            await send_agenda(ctx, agenda)
+        elif callback_data.action == "budget":
+            await query.answer()
+            await ask_budget(ctx, callback_data.session)
+        elif callback_data.action == "queue":  # "📊" under /queue: the same filter, every page
+            await query.answer()
+            await export_filtered(ctx, QueueFilter.unpack(callback_data.value))
+        else:
+            await query.answer(_("This button is no longer valid."), show_alert=True)
+
+    return r

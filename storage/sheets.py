@@ -1,0 +1,69 @@
+"""Queries of the spreadsheets, the agenda and the charts: dossiers with their city, sender,
+Bureau session and the moments of their status changes, in one statement; a session's budget."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Account, BureauSession, City, Dossier, StatusChange
+
+DECIDED = ("approved", "rejected")
+Row = tuple[Dossier, City, Account, BureauSession | None, datetime | None, datetime | None]
+
+
+async def dossier_rows(
+    session: AsyncSession,
+    *,
+    form: str = "fund",
+    statuses: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    city_id: int | None = None,
+    country: str | None = None,
+    sector: str | None = None,
+    session_id: int | None = None,
+    unverified: bool = False,
+) -> list[Row]:
+    """Dossiers of `form` (filtered as the queue is), oldest submission first, each with its
+    city, sender, Bureau session, last status change and the Bureau's decision (when)."""
+    moments = (
+        select(
+            StatusChange.dossier_id.label("dossier_id"),
+            func.max(StatusChange.at).label("changed_at"),
+            func.max(case((StatusChange.to_status.in_(DECIDED), StatusChange.at))).label(
+                "decided_at"
+            ),
+        )
+        .group_by(StatusChange.dossier_id)
+        .subquery()
+    )
+    query = (
+        select(Dossier, City, Account, BureauSession, moments.c.changed_at, moments.c.decided_at)
+        .join(City, City.id == Dossier.city_id)
+        .join(Account, Account.telegram_id == Dossier.created_by)
+        .outerjoin(BureauSession, BureauSession.id == Dossier.session_id)
+        .outerjoin(moments, moments.c.dossier_id == Dossier.id)
+        .where(Dossier.form == form)
+    )
+    if statuses is not None:
+        query = query.where(Dossier.status.in_(list(statuses)))
+    if exclude:
+        query = query.where(Dossier.status.not_in(list(exclude)))
+    if city_id is not None:
+        query = query.where(Dossier.city_id == city_id)
+    if country:
+        query = query.where(City.country == country)
+    if sector:
+        query = query.where(Dossier.answers["sector"].as_string() == sector)
+    if session_id is not None:
+        query = query.where(Dossier.session_id == session_id)
+    if unverified:
+        query = query.where(Account.verification != "verified")
+    query = query.order_by(Dossier.submitted_at.asc().nulls_last(), Dossier.id)  # drafts last
+    rows = await session.execute(query)
+    return [(d, c, a, s, changed, decided) for d, c, a, s, changed, decided in rows]
+
+
+async def bureau_session(session: AsyncSession, session_id: int) -> BureauSession | None:
+    return await session.get(BureauSession, session_id)
