@@ -30,6 +30,13 @@ def _queue(
         .join(Account, Account.telegram_id == Dossier.created_by)
         .where(Dossier.status.in_(statuses))
     )
+    return queue_filters(query, country, sector, session_id, unverified)
+
+
+def queue_filters(
+    query: Select, country: str | None, sector: str | None, session_id: int | None, unverified: bool
+) -> Select:
+    """The queue's filters on a query that joins the dossier's city and sender."""
     if country:
         query = query.where(City.country == country)
     if sector:

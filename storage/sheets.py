@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, BureauSession, City, Dossier, StatusChange
+from storage.review import queue_filters
 
 DECIDED = ("approved", "rejected")
 Row = tuple[Dossier, City, Account, BureauSession | None, datetime | None, datetime | None]
@@ -52,14 +53,7 @@ async def dossier_rows(
         query = query.where(Dossier.status.not_in(list(exclude)))
     if city_id is not None:
         query = query.where(Dossier.city_id == city_id)
-    if country:
-        query = query.where(City.country == country)
-    if sector:
-        query = query.where(Dossier.answers["sector"].as_string() == sector)
-    if session_id is not None:
-        query = query.where(Dossier.session_id == session_id)
-    if unverified:
-        query = query.where(Account.verification != "verified")
+    query = queue_filters(query, country, sector, session_id, unverified)
     query = query.order_by(Dossier.submitted_at.asc().nulls_last(), Dossier.id)  # drafts last
     rows = await session.execute(query)
     return [(d, c, a, s, changed, decided) for d, c, a, s, changed, decided in rows]
