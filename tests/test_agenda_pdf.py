@@ -90,6 +90,11 @@ def test_the_budget_line_against_what_is_asked(made) -> None:
     with i18n.context(), i18n.use_locale("fr"):
         tight = flat("\n".join(pages(agenda_pdf(over, TODAY))))
     assert "Dépassement du budget de 200 000 €." in tight and "Reste" not in tight
+    empty = build_agenda(APRIL, None, [])
+    with i18n.context(), i18n.use_locale("fr"):
+        nothing = flat("\n".join(pages(agenda_pdf(empty, TODAY))))
+    assert "Aucun dossier n’est encore inscrit" in nothing
+    assert "Pas encore de budget pour cette session." in nothing
     assert agenda_pdf_name(agenda) == "agenda-2027-04-28.pdf"
 
 
