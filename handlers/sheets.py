@@ -33,6 +33,7 @@ from bot.screens.sheets import (
     queue_tables,
     write_workbook,
 )
+from bot.services.documents import agenda_pdf
 from bot.telegram.callbacks import Sheet
 from bot.telegram.context import Context
 from handlers.inputs import today
@@ -93,12 +94,20 @@ async def export_city(ctx: Context) -> None:
 
 
 async def send_agenda(ctx: Context, agenda: Agenda) -> None:
+    """The summary, then the agenda as XLSX (to work in) and as PDF (to circulate)."""
     await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
     held_on = agenda.session.held_on.isoformat()
     caption = _("Agenda of the Bureau session of {day}: {count}.").format(
         day=long_day(agenda.session.held_on), count=_count(len(agenda.items))
     )
     await send_workbook(ctx, lambda: agenda_tables(agenda), f"agenda-{held_on}.xlsx", caption)
+    name, content = await agenda_pdf(agenda, today())
+    await ctx.bot.send_document(
+        ctx.chat_id,
+        BufferedInputFile(content, filename=name),
+        caption="📄 " + caption,
+        message_thread_id=ctx.thread_id,
+    )
 
 
 def _pick(sessions: list[BureauSession], words: list[str], now: date) -> BureauSession | None:

@@ -8,6 +8,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 from PIL import Image
+from pypdf import PdfReader
 
 from bot.services.people import link_city
 from storage.accounts import new_account
@@ -15,6 +16,7 @@ from storage.dossiers import create_dossier
 from storage.models import Account, BureauSession, StatusChange
 from tests.factories import complete_answers
 from tests.harness import SECRETARIAT_GROUP, InProcessBot
+from tests.test_pdf import flat
 
 REFUSED = "Désolé, ceci est réservé au personnel du Secrétariat permanent qui en a le droit."
 DAKAR, KIGALI, STAFF, ARABIC_STAFF = 701, 702, 703, 704
@@ -83,6 +85,11 @@ async def seeded(app: InProcessBot) -> dict[str, int]:
 def workbook_of(app: InProcessBot, message: dict):
     content = app.api.files.get(message["document"]["file_id"]).content
     return load_workbook(BytesIO(content))
+
+
+def pdf_text(app: InProcessBot, message: dict) -> str:
+    content = app.api.files.get(message["document"]["file_id"]).content
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
 def column(sheet, header: str) -> list:
@@ -175,7 +182,11 @@ async def test_the_agenda_and_its_budget_from_the_sessions_buttons(app: InProces
         assert (Decimal(bureau.budget), bureau.budget_currency) == (Decimal(1000000), "EUR")
 
     reply = await staff.press(summary[-1], "📊")
-    (document,) = [m for m in reply if "document" in m]
+    document, pdf = [m for m in reply if "document" in m]  # the XLSX, then the PDF
+    assert pdf["document"]["file_name"] == "agenda-2027-04-28.pdf"
+    assert pdf["caption"].startswith("📄 Ordre du jour de la session du Bureau du 28 avril 2027")
+    text = pdf_text(app, pdf)
+    assert "FC-2026-0001" in text and "Dépassement du budget de 800 000 €." in flat(text)
     book = workbook_of(app, document)
     agenda = book.worksheets[0]
     assert column(agenda, "Référence") == ["FC-2026-0001", "FC-2026-0002"]
@@ -191,8 +202,32 @@ async def test_the_agenda_and_its_budget_from_the_sessions_buttons(app: InProces
 
     unknown = await staff.send("/agenda 2031-01-01")
     assert unknown.texts == ["Aucune session du Bureau n’a cette date."]
-    typed = await staff.send("/agenda 2027-04-28", expect=2)  # the summary, then the file
-    assert "Dépassement du budget" in typed.texts[0] and "document" in typed[-1]
+    typed = await staff.send("/agenda 2027-04-28", expect=3)  # the summary, then the files
+    assert "Dépassement du budget" in typed.texts[0]
+    assert [m["document"]["file_name"] for m in typed[1:]] == [
+        "agenda-2027-04-28.xlsx",
+        "agenda-2027-04-28.pdf",
+    ]
+
+
+async def test_the_agenda_pdf_in_the_staff_members_language_and_refused_to_others(
+    app: InProcessBot,
+) -> None:
+    ids = await seeded(app)
+    arabic = app.user(ARABIC_STAFF, language_code="ar")
+    sent = await arabic.send("/agenda", expect=3)  # the next session by default
+    pdf = sent[-1]
+    assert pdf["document"]["file_name"] == "agenda-2027-04-28.pdf"
+    text = pdf_text(app, pdf)
+    assert "جدول أعمال دورة المكتب" in text and "FC-2026-0002" in text
+    assert "Marché central" in text and "الأسواق" in text  # typed as typed, the sector in Arabic
+    assert "FC-2026-0003" not in text  # waiting for review: not on the agenda
+    card = {"message_id": 1, "date": 1, "chat": {"id": DAKAR, "type": "private"}}
+    official = app.user(DAKAR)
+    assert (await official.send("/agenda 2027-04-28")).texts == [REFUSED]
+    forged = await official.press_data(card, f"xl:agenda:{ids['session']}:", expect=0)
+    assert app.api.callback_answer(forged.callback_query_id)["text"] == REFUSED
+    assert len(app.api.calls_of("sendDocument")) == 2  # the Arabic staff member's two files
 
 
 async def test_stats_send_an_album_of_charts_in_the_staff_members_language(

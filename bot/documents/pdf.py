@@ -102,7 +102,8 @@ class _Pages(FPDF):
 
 class PdfDocument:
     """One document. `footer(page_number)` gives the two texts at the foot of each page (e.g.
-    the reference, and "Page 3"); `rtl` mirrors the layout for a right-to-left language."""
+    the reference, and "Page 3"); `rtl` mirrors the layout for a right-to-left language;
+    `orientation` is the first pages' ("P" portrait, "L" landscape: for wide tables)."""
 
     def __init__(
         self,
@@ -111,6 +112,7 @@ class PdfDocument:
         footer: Callable[[int], tuple[str, str]],
         title: str = "",
         language: str = "",
+        orientation: str = "P",
     ) -> None:
         self.rtl = rtl
         self.footer = footer
@@ -125,8 +127,8 @@ class PdfDocument:
             self.pdf.set_lang(language)
         self.pdf.set_creator("AIMF dossier assistant")
         self._header: tuple[list[str], list[float], Style] | None = None
-        self.orientation = "P"
-        self.pdf.add_page()
+        self.orientation = orientation
+        self.pdf.add_page(orientation=orientation)
 
     # --- measuring and wrapping -------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 """Documents made from a dossier: its PDF, for whoever may see the dossier, and kept on disk for
-the outbox when it goes to the Secretariat's chat with the card."""
+the outbox when it goes to the Secretariat's chat with the card; and a Bureau session's agenda
+as a PDF (the `Agenda` comes from `Sheets.agenda`, which only staff get)."""
 
 import asyncio
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.domain.agenda import Agenda
 from bot.domain.review import Case
 from bot.domain.rules import FundingRules
 from bot.services.review import Review
@@ -52,3 +54,15 @@ def _draw(case: Case, rules: FundingRules, today: date) -> tuple[str, bytes]:
     from bot.documents.dossier import dossier_pdf, pdf_name
 
     return pdf_name(case.record), dossier_pdf(case, rules, today)
+
+
+async def agenda_pdf(agenda: Agenda, today: date) -> tuple[str, bytes]:
+    """The agenda's file name and PDF in the current language, drawn in a worker thread."""
+    return await asyncio.to_thread(_draw_agenda, agenda, today)
+
+
+def _draw_agenda(agenda: Agenda, today: date) -> tuple[str, bytes]:
+    from bot.documents.agenda import agenda_pdf as draw
+    from bot.documents.agenda import agenda_pdf_name
+
+    return agenda_pdf_name(agenda), draw(agenda, today)
