@@ -12,8 +12,8 @@ from bot.documents.agenda import agenda_pdf
 from bot.documents.dossier import dossier_pdf
 from bot.domain.rules import FundingRules
 from bot.telegram.i18n import build_i18n
+from tests.agenda_facts import session_agenda
 from tests.factories import full_case
-from tests.test_agenda_pdf import session_agenda
 
 GOAL_MS = 1000.0
 LANGUAGES = ("fr", "ar")

@@ -13,30 +13,10 @@ from bot.domain.agenda import Agenda, Budget, build_agenda
 from bot.domain.dates import format_long
 from bot.domain.numbers import format_money, format_share
 from bot.telegram.i18n import build_i18n
-from tests.test_pdf import PRESENTATION_FORMS, embedded_glyphs, flat, found, pages, words_of
-from tests.test_sheets import APRIL, facts
+from tests.agenda_facts import APRIL, AR_CITY, AR_TITLE, session_agenda
+from tests.pdf_kit import PRESENTATION_FORMS, embedded_glyphs, flat, found, pages, words_of
 
-AR_TITLE = "ترميم مركز صحي في حي النبعة"
-AR_CITY = "بيروت"
 TODAY = date(2026, 12, 2)
-
-
-def session_agenda() -> Agenda:
-    """Thirteen dossiers (a session's usual count): EUR, XOF at the peg, one in USD (not
-    counted against the budget), one approved, one rejected, one deferred; one in Arabic."""
-    dossiers = [facts(n, sector=("water", "markets", "health")[n % 3]) for n in range(1, 10)]
-    dossiers += [
-        facts(10, "approved", granted=650_000, country="CI"),
-        facts(11, "rejected", "XOF", 524_765_600, total=655_957_000, country="CI"),
-        replace(
-            facts(12, "deferred", "USD", 56_000, total=70_000, country="LB", sector="health"),
-            title=AR_TITLE,
-            city=AR_CITY,
-        ),
-        facts(13, "scheduled", "XOF", 262_382_800, total=327_978_500, country="SN"),
-        facts(14, "withdrawn"),  # no longer on the agenda
-    ]
-    return build_agenda(APRIL, Budget(Decimal(10_000_000), "EUR"), dossiers)
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
+from tests.seeds import CITY, OTHER_CITY, REFUSED, complete_dossier, submitted
 from tests.standin import BotAPIStandIn
-from tests.test_e2e_permissions import CITY, OTHER_CITY, REFUSED, submitted
-from tests.test_e2e_topics import complete_dossier
 
 COMMISSION_MEMBER = 604
 

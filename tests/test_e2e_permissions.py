@@ -4,33 +4,19 @@ time: every role against every command and button, forged and stale ones include
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.people import link_city
-from storage.accounts import new_account
 from storage.models import Dossier, StatusChange
-from tests.factories import complete_answers
 from tests.harness import SECRETARIAT_GROUP, InProcessBot
+from tests.seeds import (
+    ADMIN,
+    CITY,
+    OTHER_CITY,
+    REFUSED,
+    SECRETARIAT,
+    STAFF,
+    submitted,
+)
 
-REFUSED = "Désolé, ceci est réservé au personnel du Secrétariat permanent qui en a le droit."
-CITY, OTHER_CITY, SECRETARIAT, COMMISSION, PRESIDENCY, ADMIN = 601, 602, 603, 604, 605, 606
-STAFF = {SECRETARIAT: "secretariat", COMMISSION: "commission", PRESIDENCY: "presidency",
-         ADMIN: "admin"}  # fmt: skip
 MAY_REVIEW = {SECRETARIAT, ADMIN}
-
-
-async def submitted(app: InProcessBot) -> tuple[int, str]:
-    """A dossier of Dakar in the Secretariat's queue, officials of two cities, and staff."""
-    dossier_id = await app.seed(CITY, complete_answers(), "review")
-    async with app.sessions() as session:
-        dossier = await session.get(Dossier, dossier_id)
-        dossier.status, dossier.reference = "submitted", "FC-2026-0042"
-        other = new_account(session, OTHER_CITY, "Jean")
-        other.city_name, other.country, other.language = "Kigali", "RW", "fr"
-        await link_city(session, other)
-        await session.commit()
-    for user_id, role in STAFF.items():
-        await app.add_staff(user_id, role, "fr", f"Staff {user_id}")
-    await app.user(CITY).send("/start")  # the city's chat with the bot, where it is told things
-    return dossier_id, "FC-2026-0042"
 
 
 async def status_of(app: InProcessBot, dossier_id: int) -> tuple[str, int]:

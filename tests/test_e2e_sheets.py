@@ -16,7 +16,7 @@ from storage.dossiers import create_dossier
 from storage.models import Account, BureauSession, StatusChange
 from tests.factories import complete_answers
 from tests.harness import SECRETARIAT_GROUP, InProcessBot
-from tests.test_pdf import flat
+from tests.pdf_kit import flat
 
 REFUSED = "Désolé, ceci est réservé au personnel du Secrétariat permanent qui en a le droit."
 DAKAR, KIGALI, STAFF, ARABIC_STAFF = 701, 702, 703, 704

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import Attachment, DossierMessage
+from storage.models import DossierMessage
 from tests.driver import open_draft
-from tests.factories import complete_answers, complete_files
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
+from tests.seeds import complete_dossier
 from tests.standin import BotAPIStandIn
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -30,29 +30,6 @@ async def forum(tmp_path: Path) -> AsyncIterator[InProcessBot]:
     yield bot
     await bot.close()
     assert not api.unanswered_callback_queries()
-
-
-async def complete_dossier(app: InProcessBot, user_id: int, language: str = "fr") -> int:
-    """A complete draft of Dakar (answers and files), at its review."""
-    answers = complete_answers()
-    dossier_id = await app.seed(user_id, answers, "review", language=language)
-    async with app.sessions() as session:
-        for slot in complete_files(answers):
-            session.add(
-                Attachment(
-                    dossier_id=dossier_id,
-                    slot=slot,
-                    file_name=f"{slot}.pdf",
-                    mime_type="application/pdf",
-                    size=8,
-                    sha256="0" * 64,
-                    path=f"/nowhere/{slot}.pdf",
-                    telegram_file_id=f"file-{slot}",
-                    uploaded_by=user_id,
-                )
-            )
-        await session.commit()
-    return dossier_id
 
 
 async def submit(app: InProcessBot, user_id: int, language: str = "fr") -> int:

@@ -24,3 +24,15 @@ def test_the_catalogs_ship_as_bot_locales() -> None:
     assert settings["package-dir"]["bot.locales"] == "locales"
     assert (PROJECT_ROOT / "locales" / "__init__.py").exists()
     assert "*/LC_MESSAGES/*.po" in settings["package-data"]["bot.locales"]
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in helper modules (harness, driver, factories, seeds, kits)."""
+    tests = PROJECT_ROOT / "tests"
+    offenders = [
+        f"{path.name}: {line.strip()}"
+        for path in sorted(tests.glob("*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("from tests.test_", "import tests.test_"))
+    ]
+    assert offenders == []

@@ -4,7 +4,7 @@ openpyxl, and the charts' Arabic labels: pure functions, no bot."""
 import os
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -13,56 +13,18 @@ from openpyxl import load_workbook
 
 from bot.domain.agenda import Budget, build_agenda, parse_budget
 from bot.domain.numbers import NumberError
-from bot.domain.rules import Financing, FundingRules
+from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession
-from bot.domain.sheets import DossierFacts, Flag, convert
+from bot.domain.sheets import Flag, convert
 from bot.domain.stats import compute_stats
 from bot.screens.charts import shaped, stats_charts
 from bot.screens.sheets import agenda_tables, money_format, queue_tables, write_workbook
 from bot.telegram.i18n import build_i18n
+from tests.agenda_facts import APRIL, facts
 
-APRIL = BureauSession(date(2027, 4, 28), date(2027, 3, 1), "Paris", 1)
 NOVEMBER = BureauSession(date(2027, 11, 20), date(2027, 9, 30), "Dakar", 2)
 LETTERS = re.compile("[\u0621-\u064a]")  # Arabic letters in logical (unshaped) form
 RULES = FundingRules(Decimal("0.80"), Decimal("0.20"))
-SENT = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
-
-
-def facts(
-    n: int,
-    status: str = "scheduled",
-    currency: str = "EUR",
-    fund: int = 800_000,
-    *,
-    total: int = 1_000_000,
-    session: BureauSession | None = APRIL,
-    sector: str = "water",
-    country: str = "SN",
-    granted: int | None = None,
-    decided_days: int | None = None,
-    city: int | None = None,
-) -> DossierFacts:
-    return DossierFacts(
-        id=n,
-        reference=f"FC-2027-{n:04d}",
-        city="Dakar",
-        country=country,
-        title=f"Projet {n}",
-        sector=sector,
-        status=status,
-        plan=Financing(
-            currency,
-            Decimal(total),
-            Decimal(fund),
-            Decimal(city if city is not None else total - fund),
-            Decimal(0),
-        ),
-        granted=Decimal(granted) if granted is not None else None,
-        session=session,
-        submitted_at=SENT,
-        changed_at=SENT,
-        decided_at=SENT + timedelta(days=decided_days) if decided_days is not None else None,
-    )
 
 
 def test_the_agenda_totals_per_sector_country_and_currency_against_the_budget() -> None:
