@@ -5,7 +5,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -60,8 +62,14 @@ def alembic_config() -> Config:
     return config
 
 
+# Several processes starting at once on PostgreSQL: one migrates, the others wait for it and then
+# find nothing to do. A transaction-level advisory lock, released by the migration's commit.
+MIGRATION_LOCK = 0x41494D46  # "AIMF"
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (Alembic, on the engine's own connection)."""
+    """Bring the schema to `revision` (Alembic, on the engine's own connection); on PostgreSQL
+    under an advisory lock, so concurrent starts are safe (SQLite's write lock does the same)."""
 
     def _upgrade(connection: Any) -> None:
         config = alembic_config()
@@ -69,7 +77,28 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
         await connection.run_sync(_upgrade)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raises unless the database answers."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+async def migrations_current(engine: AsyncEngine) -> bool:
+    """Whether the schema is at the code's latest revision."""
+
+    def _current(connection: Any) -> bool:
+        heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)
 
 
 async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
