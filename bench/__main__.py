@@ -53,6 +53,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-outbox", action="store_true", help="skip the outbox delivery bench")
     parser.add_argument("--outbox-only", action="store_true", help="only the outbox bench")
+    parser.add_argument(
+        "--http", action="store_true", help="only the HTTP bench: bot processes vs an echo bot"
+    )
+    parser.add_argument("--cycles", type=int, default=10, help="HTTP bench: cycles per person")
+    parser.add_argument("--profile", action="store_true", help="HTTP bench under pyinstrument")
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -194,6 +199,16 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     arguments = parse_args()
+    if arguments.http:  # bench/http.py: over real HTTP, processes (a few minutes)
+        from bench import http
+
+        figures = asyncio.run(
+            http.main(
+                arguments.cycles, POSTGRES_URL, os.environ.get("TEST_REDIS_URL"), arguments.profile
+            )
+        )
+        print(json.dumps(figures, indent=2)) if arguments.json else http.print_table(figures)
+        raise SystemExit(0)
     if not arguments.outbox_only:
         results = asyncio.run(main(arguments))
         if arguments.json:
