@@ -58,6 +58,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--cycles", type=int, default=10, help="HTTP bench: cycles per person")
     parser.add_argument("--profile", action="store_true", help="HTTP bench under pyinstrument")
+    parser.add_argument(
+        "--run", action="append", help='HTTP bench: only this run ("polling SQLite", ...)'
+    )
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -204,7 +207,11 @@ if __name__ == "__main__":
 
         figures = asyncio.run(
             http.main(
-                arguments.cycles, POSTGRES_URL, os.environ.get("TEST_REDIS_URL"), arguments.profile
+                arguments.cycles,
+                POSTGRES_URL,
+                os.environ.get("TEST_REDIS_URL"),
+                arguments.profile,
+                arguments.run,
             )
         )
         print(json.dumps(figures, indent=2)) if arguments.json else http.print_table(figures)

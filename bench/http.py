@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,9 @@ class Run:
     actions: int
     seconds: float
     latencies: list[float]
+    cpu_s: float = 0.0  # CPU time of the bot's processes during the timed phase
+    driver_cpu_s: float = 0.0  # of this process (stand-in and people)
+    requests: dict[str, int] | None = None  # Bot API requests of the timed phase, by method
 
     @property
     def per_second(self) -> float:
@@ -167,6 +171,11 @@ class Run:
             "p50_ms": round(self.quantile(0.5), 1),
             "p99_ms": round(self.quantile(0.99), 1),
             "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1),
+            "bot_cpu_ms_per_action": round(self.cpu_s * 1000 / self.actions, 2),
+            "driver_cpu_ms_per_action": round(self.driver_cpu_s * 1000 / self.actions, 2),
+            "requests_per_action": {
+                k: round(v / self.actions, 2) for k, v in sorted((self.requests or {}).items())
+            },
         }
 
 
@@ -191,6 +200,14 @@ class Processes:
                 *command, env=env, stdout=log, stderr=log, cwd=self.folder
             )
             self.processes.append(process)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the processes so far (Linux /proc)."""
+        total = 0.0
+        for process in self.processes:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     async def stop(self) -> None:
         for process in self.processes:
@@ -289,6 +306,8 @@ async def measure(
             for person in people:
                 person.latencies.clear()
             began = time.perf_counter()
+            cpu, driver = processes.cpu_seconds(), time.process_time()
+            first_call = len(api.calls)
 
             async def go(person: Person) -> None:
                 for _ in range(cycles):
@@ -296,10 +315,16 @@ async def measure(
 
             await asyncio.gather(*(go(p) for p in people))
             seconds = time.perf_counter() - began
+            cpu, driver = processes.cpu_seconds() - cpu, time.process_time() - driver
+            requests = Counter(c.method for c in api.calls[first_call:])
         finally:
             await processes.stop()
     latencies = [t for p in people for t in p.latencies]
-    return Run(name, "" if echo else database, mode, count, len(latencies), seconds, latencies)
+    database = "" if echo else database
+    return Run(
+        name, database, mode, count, len(latencies), seconds, latencies, cpu, driver,
+        dict(requests),
+    )  # fmt: skip
 
 
 async def main(
@@ -307,6 +332,7 @@ async def main(
     postgres_url: str | None = None,
     redis_url: str | None = None,
     profile: bool = False,
+    only: list[str] | None = None,
 ) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-http-") as directory:
@@ -321,6 +347,8 @@ async def main(
             if redis_url:
                 plans.append(("webhook 2 processes", "webhook", 2, "PostgreSQL", postgres_url))
         for name, mode, count, database, url in plans:
+            if only and name not in only:
+                continue
             common = {"mode": mode, "count": count, "url": url, "redis_url": redis_url,
                       "cycles": cycles, "folder": folder}  # fmt: skip
             echo = await measure(f"echo, {name}", echo=True, database="", **common)
@@ -352,6 +380,7 @@ def print_table(figures: dict[str, Any]) -> None:
         f" (goal: ≥ {GOAL_RATIO}× the echo bot's actions/s, p99 ≤ {GOAL_P99_MS:.0f} ms)"
     )
     header = ("run", "actions/s", "p50 ms", "p99 ms", "echo act/s", "echo p50", "echo p99")
+    header += ("CPU ms/act", "echo CPU")
     print(f"{header[0]:<22}" + "".join(f"{h:>11}" for h in header[1:]) + "      ratio")
     for row in figures["runs"]:
         bot, echo = row["bot"], row["echo"]
@@ -359,5 +388,6 @@ def print_table(figures: dict[str, Any]) -> None:
         print(
             f"{bot['run']:<22}{bot['actions_per_s']:>11.1f}{bot['p50_ms']:>11.1f}"
             f"{bot['p99_ms']:>11.1f}{echo['actions_per_s']:>11.1f}{echo['p50_ms']:>11.1f}"
-            f"{echo['p99_ms']:>11.1f}{row['ratio']:>10.2f}×  {verdict}"
+            f"{echo['p99_ms']:>11.1f}{bot['bot_cpu_ms_per_action']:>11.2f}"
+            f"{echo['bot_cpu_ms_per_action']:>11.2f}{row['ratio']:>10.2f}×  {verdict}"
         )

@@ -22,7 +22,11 @@ async def run(settings: Settings) -> None:
     from bot.web import health_app, serve_webhook, start_site, webhook_app
     from storage.db import create_engine, migrate, session_factory
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     redis = None
     try:
         await migrate(engine)  # under an advisory lock on PostgreSQL: several may start at once
@@ -38,6 +42,8 @@ async def run(settings: Settings) -> None:
             isolation = RedisEventIsolation(
                 redis, lock_kwargs={"timeout": settings.redis_lock_seconds}
             )
+        elif settings.bot_mode == "webhook":
+            log.warning("webhook mode without REDIS_URL: run one process only (the lock is local)")
         bot = build_bot(settings)
         sessions = session_factory(engine)
         app = build_app(settings, bot, sessions, build_i18n(settings.default_language), isolation)

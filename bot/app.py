@@ -78,7 +78,8 @@ def build_app(
     default to Telegram's (tests of whole conversations shrink them); `scheduler_clock` (an aware
     UTC now) is the reminders' and digest's clock, the real one by default."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
-    outbox = OutboxWorker(bot, sessions, limiter=outbox_limits or RateLimiter())
+    limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
+    outbox = OutboxWorker(bot, sessions, limiter=limiter)
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
     storage = DatabaseStorage(sessions)
     dp = Dispatcher(
