@@ -150,6 +150,7 @@ class Run:
     cpu_s: float = 0.0  # CPU time of the bot's processes during the timed phase
     driver_cpu_s: float = 0.0  # of this process (stand-in and people)
     requests: dict[str, int] | None = None  # Bot API requests of the timed phase, by method
+    handling_ms: float | None = None  # mean time in the dispatcher (the bot's /metrics)
 
     @property
     def per_second(self) -> float:
@@ -173,6 +174,7 @@ class Run:
             "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1),
             "bot_cpu_ms_per_action": round(self.cpu_s * 1000 / self.actions, 2),
             "driver_cpu_ms_per_action": round(self.driver_cpu_s * 1000 / self.actions, 2),
+            "handling_mean_ms": self.handling_ms,
             "requests_per_action": {
                 k: round(v / self.actions, 2) for k, v in sorted((self.requests or {}).items())
             },
@@ -189,7 +191,7 @@ class Processes:
 
     async def start(self, profile: bool = False) -> None:
         for index, port in enumerate(self.ports):
-            env = {**self.env, "WEBHOOK_PORT": str(port)}
+            env = {**self.env, "WEBHOOK_PORT": str(port), "METRICS_PORT": str(port)}
             log = (self.folder / f"{self.module}-{index}.log").open("ab")
             command = [sys.executable, "-m", self.module]
             if profile:
@@ -242,6 +244,21 @@ async def wait_started(api: BenchStandIn, mode: str, processes: Processes, expec
                     return
         await asyncio.sleep(0.1)
     raise RuntimeError(f"{processes.module} did not start: see {processes.folder}")
+
+
+async def handling_mean_ms(ports: list[int]) -> float:
+    """Mean handling time of every update so far, from the processes' /metrics."""
+    total = count = 0.0
+    async with aiohttp.ClientSession() as client:
+        for port in ports:
+            async with client.get(f"http://127.0.0.1:{port}/metrics") as response:
+                page = await response.text()
+            for line in page.splitlines():
+                if line.startswith("bot_update_handling_seconds_sum"):
+                    total += float(line.split()[-1])
+                elif line.startswith("bot_update_handling_seconds_count"):
+                    count += float(line.split()[-1])
+    return round(total * 1000 / max(count, 1), 1)
 
 
 async def seed(url: str, backend: str) -> dict[int, int]:
@@ -317,13 +334,14 @@ async def measure(
             seconds = time.perf_counter() - began
             cpu, driver = processes.cpu_seconds() - cpu, time.process_time() - driver
             requests = Counter(c.method for c in api.calls[first_call:])
+            handling = None if echo else await handling_mean_ms(processes.ports)
         finally:
             await processes.stop()
     latencies = [t for p in people for t in p.latencies]
     database = "" if echo else database
     return Run(
         name, database, mode, count, len(latencies), seconds, latencies, cpu, driver,
-        dict(requests),
+        dict(requests), handling,
     )  # fmt: skip
 
 
@@ -380,7 +398,7 @@ def print_table(figures: dict[str, Any]) -> None:
         f" (goal: ≥ {GOAL_RATIO}× the echo bot's actions/s, p99 ≤ {GOAL_P99_MS:.0f} ms)"
     )
     header = ("run", "actions/s", "p50 ms", "p99 ms", "echo act/s", "echo p50", "echo p99")
-    header += ("CPU ms/act", "echo CPU")
+    header += ("CPU ms/act", "echo CPU", "handling")
     print(f"{header[0]:<22}" + "".join(f"{h:>11}" for h in header[1:]) + "      ratio")
     for row in figures["runs"]:
         bot, echo = row["bot"], row["echo"]
@@ -389,5 +407,6 @@ def print_table(figures: dict[str, Any]) -> None:
             f"{bot['run']:<22}{bot['actions_per_s']:>11.1f}{bot['p50_ms']:>11.1f}"
             f"{bot['p99_ms']:>11.1f}{echo['actions_per_s']:>11.1f}{echo['p50_ms']:>11.1f}"
             f"{echo['p99_ms']:>11.1f}{bot['bot_cpu_ms_per_action']:>11.2f}"
-            f"{echo['bot_cpu_ms_per_action']:>11.2f}{row['ratio']:>10.2f}×  {verdict}"
+            f"{echo['bot_cpu_ms_per_action']:>11.2f}{bot['handling_mean_ms']:>11.1f}"
+            f"{row['ratio']:>10.2f}×  {verdict}"
         )

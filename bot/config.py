@@ -60,8 +60,8 @@ class Settings(BaseSettings):
     redis_lock_seconds: float = Field(default=60.0, gt=0, le=3600)
     # Connections per process: an update holds one while it is handled, its calls to Telegram
     # included, so a burst of N people at once needs N (SQLAlchemy's default is 5 + 10).
-    database_pool_size: int = Field(default=10, ge=1, le=200)
-    database_max_overflow: int = Field(default=30, ge=0, le=200)
+    database_pool_size: int = Field(default=30, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
     # Telegram's ~30 messages/s are per bot: with N processes, give each 25 // N.
     outbox_global_rate: int = Field(default=25, ge=1, le=30)
 
