@@ -298,7 +298,11 @@ async def measure(
     folder: Path,
     profile: bool = False,
 ) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "PORT" and not k.startswith(("BOT_", "DATABASE_", "WEBHOOK_", "REDIS_", "METRICS_"))
+    }
     async with BenchStandIn() as api:
         api.add_group(SECRETARIAT, "Secrétariat permanent")
         env.update(

@@ -60,9 +60,10 @@ async def run(settings: Settings) -> None:
             await serve_webhook(web_app, settings.webhook_host, settings.listen_port)
             return
         runner = None
-        health_port = settings.metrics_port or settings.port  # a web dyno must bind PORT
-        if health_port is not None:
-            runner = await start_site(health_app(health), settings.webhook_host, health_port)
+        if settings.metrics_port is not None:
+            runner = await start_site(
+                health_app(health), settings.webhook_host, settings.metrics_port
+            )
         try:
             await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
         finally:

@@ -17,7 +17,11 @@ from tests.standin import BotAPIStandIn, TelegramUser
 
 
 def bot_env(api: BotAPIStandIn, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "PORT" and not k.startswith(("BOT_", "DATABASE_", "WEBHOOK_", "REDIS_", "METRICS_"))
+    }
     env.update(
         BOT_TOKEN=api.token,
         BOT_API_URL=api.url,

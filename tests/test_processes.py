@@ -43,7 +43,12 @@ class WebhookProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp_path / f"{name}.log"
         assert POSTGRES_URL and REDIS_URL
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if k != "PORT"
+            and not k.startswith(("BOT_", "DATABASE_", "WEBHOOK_", "REDIS_", "METRICS_"))
+        }
         self.env.update(
             BOT_TOKEN=api.token,
             BOT_API_URL=api.url,
