@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
+import aiohttp.web
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -168,3 +169,49 @@ async def test_readyz_follows_the_database(tmp_path: Path) -> None:
         await runner.cleanup()
         await engine.dispose()
         await proxy.stop()
+
+
+async def test_a_slow_update_gets_503_and_still_finishes_a_failing_one_500() -> None:
+    """Past `answer_within` the answer is 503 (Telegram sends it again; the update id check drops
+    the copy once the first commits), never a 200 before the update is done."""
+    from aiogram import Bot, Dispatcher
+
+    from bot.telegram.webhook import CommittedRequestHandler
+
+    finished: list[str] = []
+    dp = Dispatcher()
+
+    @dp.message()
+    async def handle(message) -> None:
+        if message.text == "boom":
+            raise RuntimeError("handler failed")
+        await asyncio.sleep(0.3)
+        finished.append(message.text)
+
+    bot = Bot(TOKEN)
+    app = aiohttp.web.Application()
+    CommittedRequestHandler(dp, bot, WEBHOOK_SECRET, answer_within=0.1).register(app, path="/w")
+    runner = await start_site(app, "127.0.0.1", 0)
+    host, port = runner.addresses[0][:2]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+
+    def update(update_id: int, text: str) -> dict:
+        chat = {"id": 5, "type": "private", "first_name": "Awa"}
+        sender = {"id": 5, "is_bot": False, "first_name": "Awa"}
+        message = {"message_id": update_id, "date": 0, "chat": chat, "from": sender, "text": text}
+        return {"update_id": update_id, "message": message}
+
+    try:
+        async with aiohttp.ClientSession() as client:
+            url = f"http://{host}:{port}/w"
+            async with client.post(url, json=update(1, "slow"), headers=headers) as response:
+                assert response.status == 503 and finished == []
+            async with client.post(url, json=update(2, "boom"), headers=headers) as response:
+                assert response.status == 500
+            async with client.post(url, data=b"not json", headers=headers) as response:
+                assert response.status == 400
+        await asyncio.sleep(0.4)
+        assert finished == ["slow"]
+    finally:
+        await runner.cleanup()
+        await bot.session.close()
