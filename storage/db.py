@@ -1,5 +1,9 @@
 """Engine and session factory; migrations applied at start."""
 
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.updates import AppSession
+from storage.updates import WROTE, AppSession
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -50,6 +54,27 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+# SQLite has one writer at a time; a writer that finds the lock taken sleeps in SQLite's busy
+# handler (steps of up to 100 ms) and may lose the race again and again: with 30 people at once the
+# slowest answers took seconds. The bot's main writes (an answer and its commit, an update's last
+# commit) take turns here instead, in arrival order, and hold SQLite's lock only for their own
+# statements. A transaction that already wrote (it holds the lock) never waits here: no deadlock.
+_TURNS: "weakref.WeakKeyDictionary[Any, asyncio.Lock]" = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def write_turn(session: AsyncSession) -> AsyncIterator[None]:
+    """Around a short write-and-commit on SQLite: writers of this process go one at a time."""
+    bind = session.bind
+    if bind is None or bind.dialect.name != "sqlite" or session.info.get(WROTE):
+        yield
+        return
+    engine = bind.sync_engine if isinstance(bind, AsyncEngine) else bind
+    turn = _TURNS.setdefault(engine, asyncio.Lock())
+    async with turn:
+        yield
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -19,6 +19,7 @@ from bot.telegram.context import build_context
 from bot.telegram.fsm_storage import DatabaseStorage, update_session
 from bot.telegram.i18n import language_from_telegram
 from storage.accounts import new_account
+from storage.db import write_turn
 from storage.preload import preload
 from storage.updates import record_now, record_with_first_write
 
@@ -88,7 +89,10 @@ class DatabaseMiddleware(BaseMiddleware):
             finally:
                 update_session.reset(token)
             record_now(session)
-            if session.in_transaction() or session.new or session.dirty or session.deleted:
+            if session.new or session.dirty or session.deleted:
+                async with write_turn(session):
+                    await session.commit()
+            elif session.in_transaction():
                 await session.commit()  # else the handler's own commit left nothing to write
             return result
 
