@@ -46,7 +46,8 @@ class BotProcess:
                 sys.executable, "-m", "bot", cwd=self.tmp_path,
                 env=bot_env(self.api, self.tmp_path), stdout=log, stderr=log,
             )  # fmt: skip
-        for _ in range(400):
+        deadline = asyncio.get_running_loop().time() + 60  # imports are slow on a busy machine
+        while asyncio.get_running_loop().time() < deadline:
             if self.api.polls_started > polls:  # polling: updates are fetched from now on
                 return
             if self.process.returncode is not None:
