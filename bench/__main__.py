@@ -58,6 +58,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pdfs", type=int, default=20, help="PDFs drawn per language")
     parser.add_argument("--no-sheets", action="store_true", help="skip the XLSX export bench")
     parser.add_argument("--sheets-only", action="store_true", help="only the XLSX export bench")
+    parser.add_argument(
+        "--http", action="store_true", help="only the HTTP bench: bot processes vs an echo bot"
+    )
+    parser.add_argument("--cycles", type=int, default=10, help="HTTP bench: cycles per person")
+    parser.add_argument("--profile", action="store_true", help="HTTP bench under pyinstrument")
+    parser.add_argument(
+        "--run", action="append", help='HTTP bench: only this run ("polling SQLite", ...)'
+    )
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -199,6 +207,20 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     arguments = parse_args()
+    if arguments.http:  # bench/http.py: over real HTTP, processes (a few minutes)
+        from bench import http
+
+        figures = asyncio.run(
+            http.main(
+                arguments.cycles,
+                POSTGRES_URL,
+                os.environ.get("TEST_REDIS_URL"),
+                arguments.profile,
+                arguments.run,
+            )
+        )
+        print(json.dumps(figures, indent=2)) if arguments.json else http.print_table(figures)
+        raise SystemExit(0)
     only = arguments.outbox_only or arguments.sheets_only
     if not only:
         results = asyncio.run(main(arguments))

@@ -20,7 +20,12 @@ from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
-from bot.telegram.middlewares import ContextMiddleware, DatabaseMiddleware, InflightMiddleware
+from bot.telegram.middlewares import (
+    ContextMiddleware,
+    DatabaseMiddleware,
+    InflightMiddleware,
+    MetricsMiddleware,
+)
 from bot.telegram.topics import SecretariatTopics
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
@@ -76,7 +81,8 @@ def build_app(
     default to Telegram's (tests of whole conversations shrink them); `scheduler_clock` (an aware
     UTC now) is the reminders' and digest's clock, the real one by default."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
-    outbox = OutboxWorker(bot, sessions, limiter=outbox_limits or RateLimiter())
+    limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
+    outbox = OutboxWorker(bot, sessions, limiter=limiter)
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
     storage = DatabaseStorage(sessions)
     dp = Dispatcher(
@@ -90,6 +96,7 @@ def build_app(
     inflight = InflightMiddleware()
     isolation = events_isolation or SimpleEventIsolation()
     dp.update.outer_middleware(inflight)
+    dp.update.outer_middleware(MetricsMiddleware())
     dp.update.outer_middleware(
         DatabaseMiddleware(sessions, settings.default_language, dp.fsm, storage, isolation)
     )
@@ -111,7 +118,19 @@ def build_app(
     )
 
     async def on_startup(bot: Bot) -> None:
-        await bot.delete_webhook(drop_pending_updates=False)
+        if settings.bot_mode == "webhook":
+            # Every process sets the same webhook: the call is idempotent, and no update waiting
+            # at Telegram is dropped. Shutdown leaves it set (the other processes serve on).
+            assert settings.webhook_secret is not None
+            await bot.set_webhook(
+                settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=dp.resolve_used_update_types(),
+                max_connections=settings.webhook_max_connections,
+                drop_pending_updates=False,
+            )
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
         default_commands = command_list(i18n, settings.default_language)
         await bot.set_my_commands(default_commands, scope=BotCommandScopeDefault())
         for language in LANGUAGES:

@@ -13,6 +13,8 @@ from bot import PROJECT_ROOT
 from bot.domain.sessions import BureauSession, default_sessions, parse_sessions
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
+# Telegram's rule for secret_token (1-256 of A-Z a-z 0-9 _ -), with at least 32 for strength.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 Language = Literal["fr", "en", "ar"]
 
 
@@ -45,6 +47,24 @@ class Settings(BaseSettings):
     digest_hour: int = Field(default=8, ge=0, le=23)  # UTC
     digest_wait_days: int = Field(default=7, ge=0, le=365)
     card_pdf: bool = True  # on submission, the dossier's PDF goes to the Secretariat's chat too
+    # Production: webhook mode behind a TLS proxy, Redis shared by several processes, health.
+    bot_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""  # the public https address Telegram posts to (path included)
+    webhook_host: str = "0.0.0.0"  # behind the reverse proxy
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    port: int | None = Field(default=None, ge=1, le=65535)  # Procfile platforms set PORT
+    webhook_path: str = "/webhook"
+    webhook_secret: SecretStr | None = None
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # polling mode: health
+    redis_url: SecretStr | None = None  # may hold a password
+    redis_lock_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # Connections per process: an update holds one while it is handled, its calls to Telegram
+    # included, so a burst of N people at once needs N (SQLAlchemy's default is 5 + 10).
+    database_pool_size: int = Field(default=30, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
+    # Telegram's ~30 messages/s are per bot: with N processes, give each 25 // N.
+    outbox_global_rate: int = Field(default=25, ge=1, le=30)
 
     @field_validator("bot_token")
     @classmethod
@@ -81,6 +101,20 @@ class Settings(BaseSettings):
             return parse_sessions(value)
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("must be 32 to 256 characters, only A-Z a-z 0-9 _ and -")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path_shape(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
     @field_validator("bot_api_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -92,9 +126,22 @@ class Settings(BaseSettings):
             self.files_dir = PROJECT_ROOT / self.files_dir
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
+        if self.bot_mode == "webhook" and (not self.webhook_url or self.webhook_secret is None):
+            raise ValueError("BOT_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET")
         if self.fund_max_share + self.city_min_share > 1:
             raise ValueError("FUND_MAX_SHARE + CITY_MIN_SHARE must not exceed 1")
         return self
+
+    @property
+    def listen_port(self) -> int:
+        """The webhook server's port: `PORT` when the platform sets it."""
+        return self.port or self.webhook_port
+
+    @property
+    def secrets(self) -> list[str]:
+        """What logs must never show."""
+        values = [self.bot_token, self.webhook_secret, self.redis_url]
+        return [v.get_secret_value() for v in values if v is not None]
 
     @property
     def notify_language(self) -> str:

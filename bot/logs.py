@@ -3,9 +3,12 @@
 import json
 import logging
 import sys
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# The update being handled (set by the update middleware): every line logged meanwhile names it.
+current_update: ContextVar[int | None] = ContextVar("current_update", default=None)
 
 
 class JsonFormatter(logging.Formatter):
@@ -16,6 +19,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        update_id = current_update.get()
+        if update_id is not None:
+            entry["update_id"] = update_id
         entry.update({k: v for k, v in vars(record).items() if k not in RESERVED})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)

@@ -175,11 +175,15 @@ def router() -> Router:
     @r.callback_query(Step.filter())
     async def step(query: CallbackQuery, callback_data: Step, ctx: Context) -> None:
         """A button of the current question; an old button only shows where the person is."""
-        record = await ctx.record(callback_data.record)
+        # Files are read only when the screen shown now lists them (a move to a files question
+        # reads them in `apply`): most buttons need none.
+        record = await ctx.record(callback_data.record, files=False)
         if record is None or not record.editable:
             await query.answer(_("This button is no longer valid."), show_alert=True)
             await show_where(ctx)
             return
+        if not record.is_profile and record.shows_files():
+            await ctx.dossiers.load_files(record)
         answering = Flow.registering if record.is_profile else Flow.dossier
         await ctx.fsm.set_state(answering)
         if callback_data.at != step_at(record.cursor):

@@ -1,6 +1,6 @@
 """Emergency alert cards: the outbox row of each chat's card, for edits in place."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import City, Dossier, EmergencyCard, EmergencyProposal
@@ -40,3 +40,9 @@ async def emergencies(
         .limit(limit)
     )
     return [(row, city) for row, city in rows.all()]
+
+
+async def count_in(session: AsyncSession, form: str, statuses: list[str]) -> int:
+    """How many records of the form are in these statuses (for the metrics)."""
+    query = select(func.count()).where(Dossier.form == form, Dossier.status.in_(statuses))
+    return int(await session.scalar(query) or 0)

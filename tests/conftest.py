@@ -131,7 +131,13 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
 
 
-SLOW_FIRST = ("test_process.py", "test_bench.py", "test_e2e_dossier.py", "test_outbox_faults.py")
+SLOW_FIRST = (
+    "test_processes.py",
+    "test_process.py",
+    "test_bench.py",
+    "test_e2e_dossier.py",
+    "test_outbox_faults.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -7,6 +7,7 @@ Two ways to reach it, sharing settings, seeding and the user API:
 """
 
 import asyncio
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,15 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods.base import TelegramMethod
 from aiogram.types import Update
-from aiohttp import ClientSession
+from aiohttp import ClientSession, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.services.health import Health
 from bot.services.people import link_city
 from bot.telegram.i18n import build_i18n
+from bot.web import webhook_app
 from bot.workers.limits import RateLimiter
 from storage import outbox
 from storage.accounts import new_account
@@ -274,5 +277,79 @@ class RunningBot(BotUnderTest):
             language_code=language_code,
             first_name=first_name,
             handled=self.handled.__contains__,
+            group=group,
+        )
+
+
+WEBHOOK_SECRET = "test-webhook-secret_0123456789abcdefXYZ"
+
+
+class WebhookBot(BotUnderTest):
+    """The bot in webhook mode, in this process: its aiohttp server on a local port, the stand-in
+    posting each update to it over HTTP with the secret header. An update is handled (committed)
+    once the stand-in got its 2xx answer, so users wait for exactly that."""
+
+    _runner: web.AppRunner | None = None
+
+    def __init__(self, api: BotAPIStandIn, tmp_path: Path, **kwargs: Any) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        super().__init__(
+            api,
+            tmp_path,
+            bot_mode="webhook",
+            webhook_url=f"{self.base}/webhook",
+            webhook_secret=WEBHOOK_SECRET,
+            **kwargs,
+        )
+
+    async def start(self) -> None:
+        await migrate(self.engine)
+        session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
+        bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        self.app = build_app(
+            self.settings,
+            bot,
+            self.sessions,
+            build_i18n(self.settings.default_language),
+            outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
+            scheduler_clock=self.clock,
+        )
+        site_app = webhook_app(
+            Health(self.engine, self.sessions), self.app.dispatcher, bot, "/webhook",
+            WEBHOOK_SECRET,
+        )  # fmt: skip
+        self._runner = web.AppRunner(site_app, access_log=None, shutdown_timeout=1)
+        await self._runner.setup()  # the dispatcher's startup: setWebhook
+        await web.SockSite(self._runner, self._socket).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+            self.app = None
+
+    async def close(self) -> None:
+        await super().close()
+        self._socket.close()
+
+    def confirmed(self, update_id: int) -> bool:
+        return self.api.update_status(update_id) == "confirmed"
+
+    def user(
+        self,
+        user_id: int,
+        language_code: str = "fr",
+        first_name: str = "Awa",
+        group: dict[str, Any] | None = None,
+    ) -> TelegramUser:
+        return TelegramUser(
+            self.api,
+            user_id,
+            language_code=language_code,
+            first_name=first_name,
+            handled=self.confirmed,
             group=group,
         )

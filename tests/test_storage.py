@@ -15,12 +15,12 @@ from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.states import Flow
 from storage import outbox
 from storage.accounts import new_account
-from storage.db import downgrade, migrate
+from storage.db import create_engine, downgrade, migrate, session_factory, write_turn
 from storage.dossiers import create_dossier, next_reference, save_answers
 from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
-from storage.updates import AppSession, record_now, record_with_first_write
+from storage.updates import WROTE, AppSession, record_now, record_with_first_write
 
 
 async def test_migrations_go_up_down_and_up_and_match_the_models(engine: AsyncEngine) -> None:
@@ -219,3 +219,27 @@ async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSe
     await Housekeeping(sessions).run_once()
     async with sessions() as session:
         assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]
+
+
+async def test_sqlite_writers_take_turns_and_one_that_already_wrote_never_waits(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
+    await migrate(engine)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as first, sessions() as second:
+            first.add(ProcessedUpdate(update_id=1))
+            await first.flush()  # `first` holds SQLite's write lock now
+            assert first.info[WROTE]
+            async with write_turn(second):  # `second` has the turn, waiting for SQLite's lock…
+                async with asyncio.timeout(5), write_turn(first):  # …`first` must not wait
+                    await first.commit()
+                assert WROTE not in first.info
+                second.add(ProcessedUpdate(update_id=2))
+                await second.commit()
+        async with sessions() as session:
+            ids = await session.scalars(select(ProcessedUpdate.update_id))
+            assert sorted(ids) == [1, 2]
+    finally:
+        await engine.dispose()

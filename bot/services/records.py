@@ -21,6 +21,7 @@ from bot.domain.sessions import BureauSession, next_session
 from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_delete
 from bot.services.people import profile_answers
 from storage import dossiers as queries
+from storage.db import write_turn
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
 from storage.outbox import enqueue, enqueue_document, enqueue_edit
@@ -164,12 +165,13 @@ class Dossiers:
     async def apply(self, record: Record, move: Move) -> Record:
         """Store a move: the answers and the new position in one transaction."""
         row = await self._row(record)
-        if row.form_version != record.form.version:
-            row.form_version = record.form.version  # flushed at the commit, same transaction
-        if self.account.active_dossier_id != record.id:
-            self.account.active_dossier_id = record.id
-        await queries.save_answers(self.session, row, move.answers, move.cursor.to_json())
-        await self.session.commit()
+        async with write_turn(self.session):
+            if row.form_version != record.form.version:
+                row.form_version = record.form.version  # flushed at the commit, same transaction
+            if self.account.active_dossier_id != record.id:
+                self.account.active_dossier_id = record.id
+            await queries.save_answers(self.session, row, move.answers, move.cursor.to_json())
+            await self.session.commit()
         record.answers, record.cursor = dict(move.answers), move.cursor
         if record.shows_files():
             await self.load_files(record)

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,15 +13,19 @@ from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
+from bot.logs import current_update
 from bot.telegram.context import build_context
 from bot.telegram.fsm_storage import DatabaseStorage, update_session
 from bot.telegram.i18n import language_from_telegram
 from storage.accounts import new_account
+from storage.db import write_turn
 from storage.preload import preload
 from storage.updates import record_now, record_with_first_write
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+DUPLICATE = "duplicate_update"  # set in the update's data when it was handled before
 
 
 class DatabaseMiddleware(BaseMiddleware):
@@ -67,6 +72,7 @@ class DatabaseMiddleware(BaseMiddleware):
             loaded = await preload(session, person.id if person else 0, event.update_id, fsm_key)
             if loaded.handled_before:
                 log.info("duplicate update ignored", extra={"update_id": event.update_id})
+                data[DUPLICATE] = True
                 return UNHANDLED
             record_with_first_write(session, event.update_id)
             if person is not None:
@@ -83,7 +89,10 @@ class DatabaseMiddleware(BaseMiddleware):
             finally:
                 update_session.reset(token)
             record_now(session)
-            if session.in_transaction() or session.new or session.dirty or session.deleted:
+            if session.new or session.dirty or session.deleted:
+                async with write_turn(session):
+                    await session.commit()
+            elif session.in_transaction():
                 await session.commit()  # else the handler's own commit left nothing to write
             return result
 
@@ -118,3 +127,25 @@ class InflightMiddleware(BaseMiddleware):
         if others:
             log.info("waiting for updates in progress", extra={"count": len(others)})
             await asyncio.wait(others, timeout=seconds)
+
+
+class MetricsMiddleware(BaseMiddleware):
+    """Counts each update by kind and outcome, times it, and names it in every log line."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        kind = event.event_type
+        token = current_update.set(event.update_id)
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            result = await handler(event, data)
+            if data.get(DUPLICATE):
+                outcome = "duplicate"
+            else:
+                outcome = "unhandled" if result is UNHANDLED else "handled"
+            return result
+        finally:
+            metrics.HANDLING.labels(kind).observe(time.perf_counter() - started)
+            metrics.UPDATES.labels(kind, outcome).inc()
+            current_update.reset(token)

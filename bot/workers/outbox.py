@@ -36,6 +36,7 @@ from aiogram.exceptions import (
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.workers.limits import Clock, RateLimiter, RealClock, Slot
 from bot.workers.loop import Loop
 from storage import outbox
@@ -59,6 +60,21 @@ def backoff(failures: int, cap: float = MAX_BACKOFF) -> float:
     """Seconds before the retry after failure number `failures + 1` (server or network errors
     only: a 429 says how long to wait itself): doubling from 1 s, capped, with jitter."""
     return min(cap, 2.0**failures) * random.uniform(0.8, 1.2)
+
+
+def delivery_result(outcome: Any) -> str:
+    """The metrics' label for one request's outcome."""
+    if not isinstance(outcome, BaseException):
+        return "sent"
+    if isinstance(outcome, TelegramRetryAfter):
+        return "429"
+    if isinstance(outcome, TelegramServerError):
+        return "5xx"
+    if isinstance(outcome, TelegramNetworkError | TimeoutError):
+        return "network"
+    if isinstance(outcome, TelegramForbiddenError):
+        return "403"
+    return "failed"
 
 
 def _markup(markup: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
@@ -266,6 +282,7 @@ class OutboxWorker(Loop):
             return error
 
     async def _record(self, session: AsyncSession, message: OutboxMessage, outcome: Any) -> bool:
+        metrics.DELIVERIES.labels(delivery_result(outcome)).inc()
         now = self.clock.now()
         ids = {"outbox_id": message.id, "chat_id": message.chat_id}
         if not isinstance(outcome, BaseException):

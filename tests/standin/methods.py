@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ApiError, bad_request, forbidden
 from .files import MAX_DOWNLOAD, MAX_PHOTO_UPLOAD, MAX_UPLOAD, FileStore, StoredFile
@@ -545,9 +547,24 @@ class MethodsMixin:
     # ------------------------------------------------------------------ webhook
     @handles("setWebhook")
     async def _set_webhook(self, p: dict) -> Any:
-        self._webhook = dict(p) if p.get("url") else None
+        url = p.get("url") or ""
+        if url:
+            # Telegram wants https on 443/80/88/8443; like a local Bot API server, the stand-in
+            # also takes plain http to this machine (the bot under test).
+            host = urlsplit(url).hostname or ""
+            if not url.startswith("https://") and host not in ("127.0.0.1", "localhost"):
+                raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+            secret = p.get("secret_token")
+            if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+                raise bad_request("bad webhook: secret token contains unallowed characters")
+            if not 1 <= p.get("max_connections", 40) <= 100:
+                raise bad_request("bad webhook: max_connections must be between 1 and 100")
+            if "allowed_updates" in p:
+                self._allowed_updates = list(p["allowed_updates"])
+        self._webhook = dict(p) if url else None
         if p.get("drop_pending_updates"):
             self._drop_pending()
+        self._webhook_changed()
         return True
 
     @handles("deleteWebhook")
@@ -555,6 +572,7 @@ class MethodsMixin:
         self._webhook = None
         if p.get("drop_pending_updates"):
             self._drop_pending()
+        self._webhook_changed()
         return True
 
     @handles("getWebhookInfo")
@@ -571,6 +589,9 @@ class MethodsMixin:
         return True
 
     def _drop_pending(self) -> None:  # implemented by the server
+        raise NotImplementedError
+
+    def _webhook_changed(self) -> None:  # implemented by the server
         raise NotImplementedError
 
     @property

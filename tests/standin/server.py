@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from aiohttp.web_request import FileField
 
@@ -76,6 +77,8 @@ class _Queued:
     update: dict[str, Any]
     forced: bool = False
     delivered: bool = False
+    retry_at: float = 0.0  # webhook: not posted again before this (time.monotonic())
+    attempts: int = 0
 
     @property
     def update_id(self) -> int:
@@ -120,6 +123,21 @@ class BotAPIStandIn(MethodsMixin):
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.url = ""
+        # Webhook delivery (after setWebhook): each queued update is POSTed to the webhook URL
+        # with the secret header, one at a time per chat (as Telegram does), up to
+        # max_connections at once; any answer but 2xx (or no answer) is retried after
+        # `webhook_retry` seconds, doubled each time up to 2 s. `webhook_targets`, set by a
+        # test, stands for a load balancer: posts go to these URLs in turn instead.
+        self.webhook_targets: list[str] | None = None
+        self.webhook_retry = 0.05
+        self.webhook_answers: list[tuple[int, int]] = []  # (update_id, HTTP status; 0 = none)
+        self._deliverer: asyncio.Task[None] | None = None
+        self._posting: set[int] = set()
+        self._post_tasks: set[asyncio.Task[None]] = set()
+        self._target_turn = 0
+        self._client: aiohttp.ClientSession | None = None
+        self._chat_inflight: dict[int, int] = {}
+        self.max_concurrent_requests: dict[int, int] = {}  # per chat, over the whole run
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> str:
@@ -139,6 +157,18 @@ class BotAPIStandIn(MethodsMixin):
     async def stop(self) -> None:
         self._closing = True
         self._notify()
+        if self._deliverer is not None:
+            self._deliverer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._deliverer
+            self._deliverer = None
+        for task in list(self._post_tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -333,7 +363,18 @@ class BotAPIStandIn(MethodsMixin):
                         return Answer(0, {})
                     raise self._injected(injected)
                 params = self._validate(method, raw, uploads)
-                result = await self._dispatch(method, params)
+                chat = params.get("chat_id")
+                tracked = chat if isinstance(chat, int) and not polling else None
+                if tracked is not None:
+                    count = self._chat_inflight.get(tracked, 0) + 1
+                    self._chat_inflight[tracked] = count
+                    top = max(self.max_concurrent_requests.get(tracked, 0), count)
+                    self.max_concurrent_requests[tracked] = top
+                try:
+                    result = await self._dispatch(method, params)
+                finally:
+                    if tracked is not None:
+                        self._chat_inflight[tracked] -= 1
             except ApiError as e:
                 return self._error(method, params, e, received)
             except Exception as e:  # a bug in the stand-in: answer 500, keep a trace in calls
@@ -583,3 +624,100 @@ class BotAPIStandIn(MethodsMixin):
             q.delivered = True
             self._log.status[q.update_id] = "delivered"
         return [copy.deepcopy(q.update) for q in ready]
+
+    # ------------------------------------------------------------------ webhook delivery
+    def _webhook_changed(self) -> None:
+        if self._deliverer is not None and self._deliverer.done():
+            self._deliverer = None
+        if self._webhook is not None and self._deliverer is None and not self._closing:
+            self._deliverer = asyncio.create_task(self._deliver_webhook())
+        self._notify()
+
+    @property
+    def webhook(self) -> dict[str, Any] | None:
+        """The parameters of the last setWebhook (None when no webhook is set)."""
+        return copy.deepcopy(self._webhook)
+
+    @staticmethod
+    def _order_key(update: dict[str, Any]) -> Any:
+        """Telegram delivers one update at a time per chat (or per user, without a chat)."""
+        kind = next(k for k in update if k != "update_id")
+        obj = update[kind]
+        message = obj.get("message") if kind == "callback_query" else obj
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            return message["chat"]["id"]
+        return (obj.get("from") or {}).get("id", kind)
+
+    def _next_target(self) -> str:
+        assert self._webhook is not None
+        if not self.webhook_targets:
+            return self._webhook["url"]
+        url = self.webhook_targets[self._target_turn % len(self.webhook_targets)]
+        self._target_turn += 1
+        return url
+
+    async def _deliver_webhook(self) -> None:
+        while not self._closing and self._webhook is not None:
+            now = time.monotonic()
+            limit = self._webhook.get("max_connections", 40)
+            busy: set[Any] = set()
+            wake_at: float | None = None
+            for queued in sorted(self._queue, key=lambda q: q.update_id):
+                key = self._order_key(queued.update)
+                if key in busy:
+                    continue
+                busy.add(key)
+                if queued.update_id in self._posting or len(self._posting) >= limit:
+                    continue
+                if queued.retry_at > now:
+                    wake_at = min(wake_at or queued.retry_at, queued.retry_at)
+                    continue
+                self._posting.add(queued.update_id)
+                task = asyncio.create_task(self._post_queued(queued))
+                self._post_tasks.add(task)
+                task.add_done_callback(self._post_tasks.discard)
+            timeout = 1.0 if wake_at is None else max(wake_at - time.monotonic(), 0.001)
+            await self.wait_change(timeout)
+
+    async def post_update(self, url: str, update: dict[str, Any], secret: str | None = None) -> int:
+        """POST one update to `url` as Telegram's webhook would; returns the HTTP status (0:
+        no answer). `secret` defaults to the registered secret_token; "" sends no header."""
+        if secret is None:
+            secret = (self._webhook or {}).get("secret_token") or ""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        if self._client is None:
+            self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=70))
+        try:
+            async with self._client.post(url, json=update, headers=headers) as response:
+                await response.read()
+                return response.status
+        except (TimeoutError, aiohttp.ClientError):
+            return 0
+
+    def register_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Check and register an update (its messages and callback queries become known) without
+        queueing it, for a test that posts it itself (`post_update`)."""
+        update = copy.deepcopy(payload)
+        update.setdefault("update_id", self._next_update_id)
+        kind = self._check_update(update)
+        self._register_update(update[kind])
+        return update
+
+    async def _post_queued(self, queued: _Queued) -> None:
+        self._log.status[queued.update_id] = "delivered"
+        self._notify()
+        try:
+            status = await self.post_update(self._next_target(), queued.update)
+        finally:
+            self._posting.discard(queued.update_id)
+        self.webhook_answers.append((queued.update_id, status))
+        if 200 <= status < 300:
+            self._queue = [q for q in self._queue if q is not queued]
+            self._log.status[queued.update_id] = "confirmed"
+        else:
+            queued.attempts += 1
+            queued.retry_at = time.monotonic() + min(
+                self.webhook_retry * 2 ** (queued.attempts - 1), 2.0
+            )
+            self._log.status[queued.update_id] = "queued"
+        self._notify()

@@ -1,0 +1,218 @@
+"""Two `python -m bot` processes in webhook mode on PostgreSQL and Redis, behind a "load balancer"
+(the stand-in posting to each in turn): one person's updates alternate between them, arrive at
+both at once, one process is killed with SIGKILL mid-journey, and the dossier still reaches the
+Secretariat once."""
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.services.people import link_city
+from storage.accounts import new_account
+from storage.db import create_engine, session_factory
+from storage.dossiers import create_dossier
+from storage.models import Dossier, OutboxMessage, ProcessedUpdate
+from tests.driver import Applicant, find, open_draft, position, screen, step_buttons, wait_for_card
+from tests.factories import complete_answers
+from tests.harness import SECRETARIAT, WEBHOOK_SECRET
+from tests.standin import BotAPIStandIn, TelegramUser
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+pytestmark = pytest.mark.skipif(
+    not (POSTGRES_URL and REDIS_URL), reason="TEST_DATABASE_URL and TEST_REDIS_URL not set"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class WebhookProcess:
+    def __init__(self, api: BotAPIStandIn, tmp_path: Path, name: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp_path / f"{name}.log"
+        assert POSTGRES_URL and REDIS_URL
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if k != "PORT"
+            and not k.startswith(("BOT_", "DATABASE_", "WEBHOOK_", "REDIS_", "METRICS_"))
+        }
+        self.env.update(
+            BOT_TOKEN=api.token,
+            BOT_API_URL=api.url,
+            BOT_MODE="webhook",
+            DATABASE_URL=POSTGRES_URL,
+            REDIS_URL=REDIS_URL,
+            REDIS_LOCK_SECONDS="10",
+            WEBHOOK_URL="http://127.0.0.1:1/webhook",  # the balancer's; the stand-in overrides
+            WEBHOOK_SECRET=WEBHOOK_SECRET,
+            WEBHOOK_HOST="127.0.0.1",
+            WEBHOOK_PORT=str(self.port),
+            FILES_DIR=str(tmp_path / "files"),
+            SECRETARIAT_CHAT_ID=str(SECRETARIAT),
+        )
+        self.process: asyncio.subprocess.Process | None = None
+        self.cwd = tmp_path
+
+    async def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", cwd=self.cwd, env=self.env, stdout=log, stderr=log
+            )
+
+    async def wait_ready(self, client: aiohttp.ClientSession) -> None:
+        deadline = asyncio.get_running_loop().time() + 60  # imports are slow on a busy machine
+        while asyncio.get_running_loop().time() < deadline:
+            assert self.process is not None and self.process.returncode is None, self.logs
+            try:
+                async with client.get(f"{self.url}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"not ready: {self.logs}")
+
+    @property
+    def logs(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def end(self, sig: int) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        return await self.process.wait()
+
+    async def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+def typed(message: dict) -> bool:
+    """The screen asks for a typed answer (no choice, no keep button)."""
+    at = position(message) or ""
+    data = [d for _t, d in step_buttons(message)]
+    choice = any(":c:" in d or d.endswith(":keep:") for d in data)
+    return bool(at) and not choice and not at.startswith("att_") and "." not in at
+
+
+async def seed(user_id: int, at: str) -> int:
+    """As the harness's `seed`: an official of Dakar with a draft at question `at`."""
+    engine = create_engine(POSTGRES_URL or "")
+    async with session_factory(engine)() as session:
+        account = new_account(session, user_id, "Awa")
+        account.language, account.city_name, account.country = "fr", "Dakar", "SN"
+        account.full_name, account.function = "Awa Ndiaye", "Directrice technique"
+        account.phone, account.email = "+221771234567", "awa@dakar.sn"
+        await link_city(session, account)
+        answers = complete_answers()
+        del answers[at]
+        dossier = await create_dossier(session, account, answers)
+        dossier.cursor = {"q": at}
+        await session.commit()
+    await engine.dispose()
+    return dossier.id
+
+
+async def empty_database() -> None:
+    assert POSTGRES_URL
+    engine = create_engine(POSTGRES_URL)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+def replies_to(api: BotAPIStandIn, chat_id: int, needle: str) -> int:
+    calls = [c for c in api.calls_of("sendMessage") if c.ok and c.params["chat_id"] == chat_id]
+    return sum(1 for c in calls if needle in c.params["text"])
+
+
+async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path) -> None:
+    await empty_database()  # both processes migrate it at once, under the advisory lock
+    async with BotAPIStandIn() as api, aiohttp.ClientSession() as client:
+        api.add_group(SECRETARIAT, "Secrétariat permanent")
+        a, b = WebhookProcess(api, tmp_path, "a"), WebhookProcess(api, tmp_path, "b")
+        try:
+            await asyncio.gather(a.start(), b.start())
+            await asyncio.gather(a.wait_ready(client), b.wait_ready(client))
+            api.webhook_targets = [f"{a.url}/webhook", f"{b.url}/webhook"]
+            user = TelegramUser(api, 700, handled=lambda u: api.update_status(u) == "confirmed")
+            dossier_id = await seed(700, "city_amount")  # an official, the dossier nearly done
+            applicant = Applicant(user, "fr")
+            applicant.last = await open_draft(user, dossier_id)  # each update to the other one
+            while not typed(applicant.last):
+                await applicant.answer_current()
+            served = {update_id for update_id, _status in api.webhook_answers}
+
+            # The same answer at both at once (a redelivery race): handled once.
+            at = position(applicant.last)
+            start = len(api.calls)
+            again = api.register_update({"message": user._message(text=applicant.typed(at))})
+            statuses = await asyncio.gather(
+                *(api.post_update(f"{p.url}/webhook", again) for p in (a, b))
+            )
+            assert statuses == [200, 200]
+            applicant.last = screen(user._collect(start))
+            assert position(applicant.last) not in (None, at)
+            duplicate = f'"msg": "duplicate update ignored", "update_id": {again["update_id"]}'
+            assert (duplicate in a.logs) != (duplicate in b.logs)
+            # Two updates of one person at both at once: one after the other, both answered.
+            api.slow_next("sendMessage", 0.3, times=2)
+            helps = [api.register_update({"message": user._message(text="/help")}) for _ in "ab"]
+            await asyncio.gather(
+                *(
+                    api.post_update(f"{p.url}/webhook", u)
+                    for p, u in zip((a, b), helps, strict=True)
+                )
+            )
+            assert replies_to(api, 700, "/new") == 2 and api.max_concurrent_requests[700] == 1
+
+            await a.kill()  # SIGKILL between two answers; b carries on alone
+            await applicant.fill()
+            await applicant.press("m", "submit")
+            await user.press_data(applicant.last, find(applicant.last, "m", "submit_ok"))
+            card = await wait_for_card(api)
+            assert "FC-" in card["text"]
+            # SIGTERM while an update is in progress: it finishes and is answered, then exit 0.
+            api.slow_next("sendMessage", 1.0)
+            late = api.register_update({"message": user._message(text="/help")})
+            posted = asyncio.create_task(api.post_update(f"{b.url}/webhook", late))
+            await asyncio.sleep(0.4)  # its reply is under way (answered after 1 s)
+            assert await b.end(signal.SIGTERM) == 0
+            assert await posted == 200 and replies_to(api, 700, "/new") == 3
+        finally:
+            await asyncio.gather(a.kill(), b.kill())
+
+        assert len({u for u, _ in api.webhook_answers}) > len(served) >= 2
+        assert {s for _, s in api.webhook_answers} <= {200, 0}  # 0: posts to the killed process
+        engine = create_engine(POSTGRES_URL or "")
+        async with session_factory(engine)() as session:
+            dossier = await session.scalar(select(Dossier))
+            messages = list(await session.scalars(select(OutboxMessage)))
+            recorded = await session.scalar(
+                select(func.count()).where(ProcessedUpdate.update_id == again["update_id"])
+            )
+        await engine.dispose()
+        assert dossier.status == "submitted" and dossier.answers["city_amount"] == "250000"
+        assert messages and all(m.sent_at is not None for m in messages) and recorded == 1
+        shown = api.messages(SECRETARIAT)
+        cards = [m for m in shown if m.get("text", "").startswith("📥")]
+        pdfs = [m for m in shown if m.get("document", {}).get("file_name", "").endswith(".pdf")]
+        # Once each, though both processes run an outbox worker.
+        assert len(cards) == 1 and len(pdfs) == 1
+        for process in (a, b):
+            assert WEBHOOK_SECRET not in process.logs and api.token not in process.logs
+        assert '"update_id"' in a.logs + b.logs
