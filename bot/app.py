@@ -22,6 +22,7 @@ from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.telegram.middlewares import ContextMiddleware, DatabaseMiddleware, InflightMiddleware
 from bot.telegram.topics import SecretariatTopics
+from bot.workers.emergencies import EscalationJob, SitrepRequestJob
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
@@ -31,9 +32,13 @@ from handlers import build_router
 from handlers.verification import announce_registration
 
 log = logging.getLogger(__name__)
-COMMANDS = ("new", "dossiers", "status", "profile", "language", "cancel", "help")
+COMMANDS = (
+    "emergency", "new", "dossiers", "status", "profile", "language", "cancel", "help",
+)  # fmt: skip
 # The menu in the Secretariat's chat: the review's commands (each checks the presser's role).
-GROUP_COMMANDS = ("queue", "dossier", "sessions", "cities", "registrations", "staff", "cancel")
+GROUP_COMMANDS = (
+    "queue", "dossier", "emergencies", "sessions", "cities", "registrations", "staff", "cancel",
+)  # fmt: skip
 SHUTDOWN_GRACE = 25.0
 
 
@@ -102,10 +107,16 @@ def build_app(
     housekeeping = Housekeeping(sessions)
     scheduler = Scheduler(
         sessions,
-        [ReminderJob(settings, i18n), DigestJob(settings, i18n)],
+        [
+            ReminderJob(settings, i18n),
+            DigestJob(settings, i18n),
+            EscalationJob(settings, i18n),
+            SitrepRequestJob(settings, i18n),
+        ],
         on_messages=outbox.wake,
         **({"clock": scheduler_clock} if scheduler_clock else {}),
     )
+    dp["scheduler"] = scheduler  # woken after a commit that planned a timer (an escalation)
 
     async def on_startup(bot: Bot) -> None:
         await bot.delete_webhook(drop_pending_updates=False)

@@ -49,9 +49,12 @@ def _add(
     payload: dict[str, Any],
     priority: int,
     thread_id: int | None,
+    reply_to: int | None = None,
 ) -> OutboxMessage:
     if thread_id is not None:
         payload["message_thread_id"] = thread_id
+    if reply_to is not None:  # sent as an answer to that row's message, once it is delivered
+        payload["reply_to"] = reply_to
     message = OutboxMessage(
         chat_id=chat_id,
         kind=kind,
@@ -72,9 +75,11 @@ def enqueue(
     *,
     priority: int = 0,
     thread_id: int | None = None,
+    reply_to: int | None = None,
 ) -> OutboxMessage:
-    """Add to the caller's transaction: the message exists exactly when the change does."""
-    return _add(session, chat_id, TEXT, text, reply_markup, {}, priority, thread_id)
+    """Add to the caller's transaction: the message exists exactly when the change does.
+    `reply_to` (another row's id, same chat): sent as an answer to that message."""
+    return _add(session, chat_id, TEXT, text, reply_markup, {}, priority, thread_id, reply_to)
 
 
 def enqueue_document(

@@ -138,15 +138,30 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
         assert "About 300 families." in last["text"] and "Toamasina" in last["text"]
 
 
-async def test_someone_not_registered_registers_first_then_the_report_opens(
+async def test_someone_not_registered_gives_only_city_name_and_phone_and_is_flagged(
     bot: InProcessBot,
 ) -> None:
     person = bot.user(710, "fr")
     reply = await person.send("/emergency", expect=3)
-    assert "enregistrez d’abord votre ville" in reply[0]["text"]
-    for answer in REGISTRATION["fr"]:
+    assert "votre ville, votre nom et un téléphone" in reply[0]["text"]
+    assert "4 questions courtes" in reply[1]["text"]
+    city, country, name, _function, phone, _email = REGISTRATION["fr"]
+    for answer in (city, country, name):
         reply = await person.send(answer)
+    reply = await person.send(phone)
     assert "Que s’est-il passé ?" in reply[-1]["text"]
+    screen = (await person.press(reply[-1], "Séisme"))[-1]
+    screen = (await person.press(screen, "Aujourd’hui"))[-1]
+    screen = (await person.send("Plateau"))[-2]
+    screen = (await person.press(screen, "Passer ⏭"))[-1]
+    screen = (await person.send("Des immeubles se sont effondrés au Plateau ce matin."))[-1]
+    screen = (await person.send("500"))[-1]
+    await person.press(screen, "🚨 Envoyer maintenant")
+    await bot.drain_outbox()
+    _, card = alert_of(bot.api, SECRETARIAT)
+    assert "Non vérifié" in card["text"] and "Awa Ndiaye" in card["text"]
+    async with bot.sessions() as session:
+        assert (await session.scalar(select(Dossier))).status == "reported"
 
 
 async def test_a_proposal_goes_to_the_presidency_which_alone_decides(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message, ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.workers.limits import Clock, RateLimiter, RealClock, Slot
@@ -157,6 +157,10 @@ class OutboxWorker(Loop):
             for message in batch:
                 if message.edits is not None:
                     targets[message.id] = await session.get(OutboxMessage, message.edits)
+                elif (message.payload or {}).get("reply_to") is not None:  # answers that one
+                    targets[message.id] = await session.get(
+                        OutboxMessage, message.payload["reply_to"]
+                    )
         tasks: list[asyncio.Task[bool]] = []
         unsent = [m.id for m in batch]
         try:
@@ -218,11 +222,17 @@ class OutboxWorker(Loop):
         timeout = self.request_timeout
         try:
             if message.kind == outbox.TEXT:
+                reply = None
+                if original is not None and original.telegram_message_id is not None:
+                    reply = ReplyParameters(
+                        message_id=original.telegram_message_id, allow_sending_without_reply=True
+                    )
                 return await self.bot.send_message(
                     chat,
                     message.text,
                     reply_markup=markup,
                     message_thread_id=thread,
+                    reply_parameters=reply,
                     request_timeout=timeout,
                 )
             if message.kind == outbox.DOCUMENT:
