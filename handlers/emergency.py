@@ -33,6 +33,7 @@ from bot.screens.emergency import (
     presidency_asks,
     question_to_city,
     received_text,
+    sitrep_markup,
     sitrep_sent_text,
     sitrep_text,
 )
@@ -90,14 +91,16 @@ async def send_now(ctx: Context, record: Record) -> None:
         return
     _woken(ctx)
     await ctx.fsm.clear()
-    await ctx.send(Screen(received_text(emergency.record.reference or "")))
+    reference = emergency.record.reference or ""
+    await ctx.send(Screen(received_text(reference), sitrep_markup(emergency.record.id)))
 
 
 async def _send_sitrep(ctx: Context, record: Record) -> None:
     name = ctx.person.name
 
     def render(emergency: Emergency, report: Record, known: dict) -> list[Outgoing]:
-        messages = ctx.alerts.to_chats(lambda: sitrep_text(emergency, report, known, name))
+        messages = ctx.alerts.cards(emergency)  # the count of situation reports
+        messages += ctx.alerts.to_chats(lambda: sitrep_text(emergency, report, known, name))
         for chat, _language in ctx.alerts.chats():
             messages += ctx.alerts.photos(chat, report.files)
         return messages
@@ -227,7 +230,7 @@ async def _propose(ctx: Context, emergency_id: int, phase: str, text: str) -> No
 
     def render(emergency: Emergency) -> list[Outgoing]:
         told = ctx.alerts.to_city(emergency.officials, lambda: city_proposed(emergency))
-        return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency) + told
+        return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency, new=True) + told
 
     done = await ctx.emergencies.propose(
         emergency_id, amount[0], amount[1], phase, match.group(3).strip(), render

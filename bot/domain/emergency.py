@@ -140,6 +140,7 @@ class Outgoing:
     urgent: bool = True
     thread: bool = False
     replace: bool = False  # a new card that replaces the chat's current one (not an edit)
+    only_edit: bool = False  # a card edited if the chat has one, else nothing
 
 
 class EventKind(StrEnum):

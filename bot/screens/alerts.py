@@ -98,8 +98,8 @@ class Alerts:
             told.append(Outgoing(person.telegram_id, text, shown, urgent=False))
         return told
 
-    def presidency(self, emergency: Emergency) -> list[Outgoing]:
-        """The Presidency's card of the case (new with the proposal, then edited)."""
+    def presidency(self, emergency: Emergency, new: bool = False) -> list[Outgoing]:
+        """The Presidency's card of the case (`new` with the proposal, then edited)."""
         chat = self.settings.presidency_chat_id
         if chat is None:
             return []
@@ -107,7 +107,7 @@ class Alerts:
             self.settings.presidency_notify_language,
             lambda: (presidency_text(emergency), _dump(presidency_markup(emergency))),
         )
-        return [Outgoing(chat, text, markup, card=True)]
+        return [Outgoing(chat, text, markup, card=True, only_edit=not new)]
 
     def to_presidency(self, render: Callable[[], str]) -> list[Outgoing]:
         chat = self.settings.presidency_chat_id

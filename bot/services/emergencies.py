@@ -164,6 +164,8 @@ async def write_messages(session: AsyncSession, dossier_id: int, messages: list[
     known = {c.chat_id: c.outbox_id for c in await queries.cards(session, dossier_id)}
     for m in messages:
         priority = URGENT if m.urgent else 0
+        if m.only_edit and m.chat_id not in known:
+            continue
         if m.card and m.chat_id in known and not m.replace:
             await enqueue_edit(session, known[m.chat_id], m.text, m.markup)
         elif m.location is not None:

@@ -7,7 +7,8 @@ emergencies.py) in the transaction that sends the report, so `plan` adds nothing
   planned, up to ESCALATION_ROUNDS. An acknowledgement marks the rows done (nothing sent); a row
   that comes due afterwards anyway (claimed just before) is dropped when it finds the status moved.
 - Situation report requests (`sitrep:<emergency>:<n>`): every SITREP_HOURS while the emergency is
-  open, the city's officials are asked for one, unless one came in that time.
+  open, the city's officials are asked for one, unless one came in that time (then the request
+  is put off until SITREP_HOURS after it).
 """
 
 from dataclasses import replace
@@ -93,7 +94,7 @@ class SitrepRequestJob(_EmergencyJob):
         reports = await queries.sitreps(session, row.id, SENT)
         last = max([r.submitted_at for r in reports if r.submitted_at] or [row.submitted_at or now])
         outcome, sent, due = "", 0, now + every
-        if reports and now - last < every:
+        if reports and last > timer.due_at - every:  # one came in the period this one covers
             outcome, due = "dropped: a report came since", last + every
         else:
             emergency = await load_emergency(session, row)
