@@ -52,7 +52,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="turns the scenarios take")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-outbox", action="store_true", help="skip the outbox delivery bench")
-    parser.add_argument("--outbox-only", action="store_true", help="only the outbox bench")
+    parser.add_argument("--outbox-only", action="store_true", help="only the outbox benches")
+    parser.add_argument(
+        "--no-emergency", action="store_true", help="skip the emergency alert bench (~40 s)"
+    )
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
         parser.error("--updates ≥ 2, --warmup ≥ 0 and 1 ≤ --rounds ≤ --updates")
@@ -205,3 +208,8 @@ if __name__ == "__main__":
 
         rows = asyncio.run(outbox.main())
         print(json.dumps(rows, indent=2)) if arguments.json else outbox.print_table(rows)
+        if not arguments.no_emergency:  # bench/emergency.py: an alert through that backlog
+            from bench import emergency
+
+            row = asyncio.run(emergency.main())
+            print(json.dumps(row, indent=2)) if arguments.json else emergency.print_row(row)

@@ -60,3 +60,11 @@ async def test_the_outbox_benchmark_delivers_everything_within_shrunk_limits() -
         row = await outbox.run(16, 6, faults=faults, limiter=limits, max_backoff=0.05)
         assert row["lost"] == 0 and row["twice"] == 0 and row["in_order"] and row["limits_kept"]
         assert 0 < row["share_requests"] <= 1.05 and row["messages_per_s"] > 0
+
+
+async def test_the_emergency_benchmark_times_an_alert_through_a_backlog() -> None:
+    from bench import emergency
+
+    row = await emergency.main(runs=1, backlog=20, settle=0)
+    assert row["runs"] == 1 and row["backlog"] == 20 and row["p99_s"] > 0
+    assert row["outbox_rows"] >= 20 + 2  # the backlog and the run's two cards

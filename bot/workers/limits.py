@@ -55,6 +55,7 @@ class RateLimiter:
     _last: dict[int, Slot] = field(default_factory=dict)  # each chat's latest request
     _groups: dict[int, list[Slot]] = field(default_factory=dict)  # within the group window
     _held: dict[int, float] = field(default_factory=dict)  # chat → not before (429)
+    _last_start: float = -math.inf  # the latest ordinary request's start (`reserve(at=)`)
 
     @staticmethod
     def _window_ready(slots: list[Slot], count: int, window: float, t: float) -> float:
@@ -65,12 +66,16 @@ class RateLimiter:
         ends = sorted(s.until + window for s in slots)
         return ends[len(slots) - count]
 
-    def chat_ready_at(self, chat_id: int, t: float) -> float:
-        """When this chat may have its next request, as far as its own limits go."""
+    def chat_ready_at(self, chat_id: int, t: float, urgent: bool = False) -> float:
+        """When this chat may have its next request, as far as its own limits go. An urgent
+        request does not wait out the second since the chat's last one (Telegram tolerates a
+        short burst in a chat); it keeps a 429's wait and the group's 20 a minute."""
         ready = max(t, self._held.get(chat_id, t))
         last = self._last.get(chat_id)
-        if last is not None:
+        if last is not None and not urgent:
             ready = max(ready, last.until + self.per_chat)
+        elif last is not None and last.until == math.inf:
+            ready = math.inf  # one request at a time to a chat
         group = self._groups.get(chat_id)
         if group is not None:
             ready = max(ready, self._window_ready(group, self.group_count, self.group_window, t))
@@ -78,16 +83,24 @@ class RateLimiter:
                 del self._groups[chat_id]
         return ready
 
-    def ready_at(self, chat_id: int, t: float) -> float:
-        """When a request to this chat may start, all limits considered."""
+    def ready_at(self, chat_id: int, t: float, urgent: bool = False) -> float:
+        """When a request to this chat may start, all limits considered. Ordinary requests are
+        also spread evenly over the global window (one every window/count: the same throughput
+        as bursts of `count`, but the window is never full for long), so an urgent one finds a
+        free slot within that spacing instead of waiting out a whole window."""
         everyone = self._window_ready(self._recent, self.global_count, self.global_window, t)
-        return max(everyone, self.chat_ready_at(chat_id, t))
+        if not urgent:
+            everyone = max(everyone, self._last_start + self.global_window / self.global_count)
+        return max(everyone, self.chat_ready_at(chat_id, t, urgent))
 
-    def held_chats(self, t: float) -> set[int]:
-        """Chats that may not have a request now (for the claim to skip)."""
+    def held_chats(self, t: float, urgent: bool = False) -> set[int]:
+        """Chats that may not have a request now (for the claim to skip); `urgent`: those that
+        may not have even an urgent one."""
         self._held = {c: u for c, u in self._held.items() if u > t}
-        chats = set(self._held) | {c for c, s in self._last.items() if s.until + self.per_chat > t}
-        chats |= {c for c in list(self._groups) if self.chat_ready_at(c, t) > t}
+        chats = set(self._held)
+        if not urgent:
+            chats |= {c for c, s in self._last.items() if s.until + self.per_chat > t}
+        chats |= {c for c in list(self._groups) if self.chat_ready_at(c, t, urgent) > t}
         self._last = {c: s for c, s in self._last.items() if s.until + self.per_chat > t}
         return chats
 
@@ -96,8 +109,11 @@ class RateLimiter:
         times = [self.chat_ready_at(c, t) for c in self.held_chats(t)]
         return min(times) if times else None
 
-    def reserve(self, chat_id: int) -> Slot:
-        """A request to `chat_id` starts now; call `done` with the slot when it is answered."""
+    def reserve(self, chat_id: int, at: float | None = None) -> Slot:
+        """A request to `chat_id` starts now (at `at`, when the spacing of ordinary requests is
+        kept); call `done` with the slot when it is answered."""
+        if at is not None:
+            self._last_start = at
         slot = Slot(chat_id)
         self._recent.append(slot)
         self._last[chat_id] = slot

@@ -3,8 +3,11 @@ in flight when a process died.
 
 Each round claims the next message of every chat that may have one now (storage/outbox.py
 claim_due: priority first, then age; one message in flight per chat), at most a second's worth,
-and sends them in that order, paced by the rate limiter, several requests at a time. What each
-answer means is written in its own short transaction right after it:
+and sends them in that order, paced by the rate limiter, several requests at a time. A wake
+during a round (new messages were committed) stops it from starting the rest of its batch, which
+goes back to the queue for the next claim: an urgent alert waits only for the requests already
+started, not for a second's worth of ordinary ones. What each answer means is written in its own
+short transaction right after it:
 
 - accepted → sent (its Telegram message id kept, for later edits);
 - 429 → that chat waits `retry_after` (its message stays first of the chat);
@@ -142,6 +145,7 @@ class OutboxWorker(Loop):
         return await self._round(count_sent=True)
 
     async def _round(self, count_sent: bool = False) -> int:
+        self._wake.clear()  # a wake from here on (new messages) cuts this round short
         t = self.clock.monotonic()
         held = self.limiter.held_chats(t)
         async with self.sessions() as session:
@@ -152,6 +156,7 @@ class OutboxWorker(Loop):
                 lease=self.lease,
                 exclude=held,
                 chat_interval=timedelta(seconds=self.limiter.per_chat),
+                exclude_urgent=self.limiter.held_chats(t, urgent=True),
             )
             targets = {}
             for message in batch:
@@ -164,16 +169,25 @@ class OutboxWorker(Loop):
         tasks: list[asyncio.Task[bool]] = []
         unsent = [m.id for m in batch]
         try:
-            for message in batch:
+            for index, message in enumerate(batch):
                 if self._stopping:
+                    break
+                if index and self._wake.is_set():
+                    # New messages were committed (an urgent alert?): what this round has not
+                    # started goes back, and the next claim takes the highest priority first.
                     break
                 await self._slots.acquire()
                 try:
-                    await self._wait_turn(message.chat_id)
+                    turn = await self._wait_turn(message.chat_id, message.priority > 0)
                 except BaseException:
                     self._slots.release()
                     raise
-                slot = self.limiter.reserve(message.chat_id)
+                if not turn:  # woken while waiting for the limits: claim again
+                    self._slots.release()
+                    break
+                urgent = message.priority > 0
+                at = None if urgent else self.clock.monotonic()
+                slot = self.limiter.reserve(message.chat_id, at)
                 self.in_flight.add(message.id)
                 unsent.remove(message.id)
                 tasks.append(
@@ -181,19 +195,23 @@ class OutboxWorker(Loop):
                 )
             results = await asyncio.gather(*tasks)
         finally:
-            if unsent and self._stopping:
+            if unsent:
                 async with self.sessions() as session:
                     await outbox.release(session, unsent)
                     await session.commit()
         return sum(results) if count_sent else len(batch)
 
-    async def _wait_turn(self, chat_id: int) -> None:
+    async def _wait_turn(self, chat_id: int, urgent: bool = False) -> bool:
+        """Until the limits let a request to this chat go (True), or a wake (new messages,
+        perhaps more urgent than this one) comes first (False)."""
         while True:
             t = self.clock.monotonic()
-            ready = self.limiter.ready_at(chat_id, t)
+            ready = self.limiter.ready_at(chat_id, t, urgent)
             if ready <= t:
-                return
-            await self.clock.sleep(ready - t)
+                return True
+            if self._wake.is_set():
+                return False
+            await self._sleep_or_wake(ready - t)
 
     async def _deliver(
         self, message: OutboxMessage, original: OutboxMessage | None, slot: Slot
