@@ -12,6 +12,7 @@ not the outbox. Goal: p99 under 1 s over 50 runs.
 """
 
 import asyncio
+import math
 import statistics
 import tempfile
 import time
@@ -73,7 +74,7 @@ async def one_run(
     run: int,
     backlog: int,
     settle: float,
-) -> float:
+) -> tuple[float, float]:
     secretariat, commission = -(3 * 10**12) - 2 * run, -(3 * 10**12) - 2 * run - 1
     api.add_group(secretariat, f"Secrétariat {run}")
     api.add_group(commission, f"Commission {run}")
@@ -110,6 +111,7 @@ async def one_run(
         await asyncio.sleep(settle)  # the worker is busy with the backlog
         began = time.perf_counter()
         await user.press_data(welcome, menu_data(dossier_id, "em_send"), expect=0)
+        handled = time.perf_counter() - began  # the update: transaction, reply to the city
         pending = {secretariat, commission}
         arrived = began
         while pending:
@@ -121,7 +123,7 @@ async def one_run(
                 if time.perf_counter() - began > 30:
                     raise TimeoutError("the alert was not delivered in 30 s")
                 await asyncio.sleep(0.002)
-        return arrived - began
+        return arrived - began, handled
     finally:
         await app.dispatcher.emit_shutdown(bot=bot, **workflow)
 
@@ -149,7 +151,7 @@ async def main(runs: int = 50, backlog: int = 1000, settle: float = 0.3) -> dict
                 account.email = "awa@toamasina.mg"
                 await link_city(session, account)
                 await session.commit()
-            times = [
+            both = [
                 await one_run(api, sessions, directory, database_url, run, backlog, settle)
                 for run in range(runs)
             ]
@@ -158,20 +160,27 @@ async def main(runs: int = 50, backlog: int = 1000, settle: float = 0.3) -> dict
                 total = len(list(await session.scalars(OutboxMessage.__table__.select())))
         finally:
             await engine.dispose()
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    ordered = sorted(total for total, _ in both)
+    updates = sorted(update for _, update in both)
     return {
         "scenario": "emergency alert",
         "runs": runs,
         "backlog": backlog,
         "p50_s": statistics.median(ordered),
-        "p99_s": p99,
+        "p99_s": percentile(ordered, 0.99),
         "max_s": ordered[-1],
+        "update_p50_s": statistics.median(updates),  # of which the update's own handling
+        "update_p99_s": percentile(updates, 0.99),
         "pending_after": left,
         "outbox_rows": total,
         "goal_s": GOAL,
-        "goal_met": p99 < GOAL,
+        "goal_met": percentile(ordered, 0.99) < GOAL,
     }
+
+
+def percentile(ordered: list[float], share: float) -> float:
+    """Nearest rank: with 50 runs, p99 is the slowest."""
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def print_row(row: dict[str, Any]) -> None:
@@ -180,7 +189,9 @@ def print_row(row: dict[str, Any]) -> None:
         f"emergency alert: Send now → card delivered in both chats, {row['runs']} runs, "
         f"{row['backlog']:,} ordinary notifications in the outbox: "
         f"p50 {row['p50_s'] * 1000:.0f} ms, p99 {row['p99_s'] * 1000:.0f} ms, "
-        f"max {row['max_s'] * 1000:.0f} ms (goal p99 < {row['goal_s']:g} s: {verdict})"
+        f"max {row['max_s'] * 1000:.0f} ms (goal p99 < {row['goal_s']:g} s: {verdict}); "
+        f"of which the update itself (transaction, reply): p50 "
+        f"{row['update_p50_s'] * 1000:.0f} ms, p99 {row['update_p99_s'] * 1000:.0f} ms"
     )
 
 

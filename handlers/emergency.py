@@ -29,6 +29,7 @@ from bot.screens.emergency import (
     city_emergency_screen,
     city_proposed,
     emergencies_screen,
+    emergency_status_label,
     phase_markup,
     presidency_asks,
     question_to_city,
@@ -420,7 +421,18 @@ def router() -> Router:
 
     @r.callback_query(Alert.filter())
     async def alert(query: CallbackQuery, callback_data: Alert, ctx: Context) -> None:
-        if not await _pressed(query, ctx, callback_data.emergency, callback_data.action):
-            await _refuse(query)
+        if await _pressed(query, ctx, callback_data.emergency, callback_data.action):
+            return
+        emergency = await ctx.emergencies.get(callback_data.emergency)
+        emergencies = ctx.emergencies
+        if emergency is not None and (emergencies.is_staff or emergencies.is_presidency):
+            # A stale button (someone else was quicker), or one that is not this person's.
+            text = _("Nothing done: {reference} is now “{status}”.").format(
+                reference=emergency.record.reference or "",
+                status=emergency_status_label(emergency.status),
+            )
+            await query.answer(text, show_alert=True)
+            return
+        await _refuse(query)
 
     return r
