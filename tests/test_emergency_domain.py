@@ -133,17 +133,19 @@ def test_the_short_registration_asks_city_country_name_and_phone() -> None:
     assert not may_report({**answers, "phone": ""}, 3)
 
 
-def test_urgent_requests_skip_a_chats_spacing_but_not_a_429_nor_the_global_window() -> None:
+def test_urgent_requests_skip_a_chats_spacing_and_a_full_window_but_not_a_429() -> None:
     from bot.workers.limits import RateLimiter
 
-    limits = RateLimiter(per_chat=1.0, global_count=4, global_window=1.0)
-    limits.done(limits.reserve(-1, at=0.0), 0.01)
+    limits = RateLimiter(per_chat=1.0, global_count=4, global_window=1.0, urgent_extra=1)
+    limits.done(limits.reserve(-1), 0.01)
     assert limits.ready_at(-1, 0.02) == 1.01  # ordinary: a second after the last answer
     assert limits.ready_at(-1, 0.02, urgent=True) == 0.02  # urgent: at once
-    assert limits.ready_at(-2, 0.02) == 0.25  # ordinary requests spread: one every 1/4 s
     assert -1 not in limits.held_chats(0.02, urgent=True) and -1 in limits.held_chats(0.02)
     limits.hold(-1, 5.0)  # a 429
     assert limits.ready_at(-1, 0.02, urgent=True) == 5.0
     for chat in (-3, -4, -5):
         limits.done(limits.reserve(chat), 0.03)
-    assert limits.ready_at(-6, 0.04, urgent=True) == 1.01  # the window holds 4 in all
+    assert limits.ready_at(-6, 0.04) == 1.01  # the window holds 4 ordinary ones...
+    assert limits.ready_at(-6, 0.04, urgent=True) == 0.04  # ...and one more urgent
+    limits.done(limits.reserve(-6), 0.05)
+    assert limits.ready_at(-7, 0.06, urgent=True) == 1.01

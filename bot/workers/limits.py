@@ -55,7 +55,10 @@ class RateLimiter:
     _last: dict[int, Slot] = field(default_factory=dict)  # each chat's latest request
     _groups: dict[int, list[Slot]] = field(default_factory=dict)  # within the group window
     _held: dict[int, float] = field(default_factory=dict)  # chat → not before (429)
-    _last_start: float = -math.inf  # the latest ordinary request's start (`reserve(at=)`)
+    # Urgent requests may go this far above `global_count` in the window (Telegram's own limit is
+    # about 30 a second; 25 leaves the margin): an alert does not wait for a window full of
+    # ordinary messages to empty.
+    urgent_extra: int = 3
 
     @staticmethod
     def _window_ready(slots: list[Slot], count: int, window: float, t: float) -> float:
@@ -84,13 +87,10 @@ class RateLimiter:
         return ready
 
     def ready_at(self, chat_id: int, t: float, urgent: bool = False) -> float:
-        """When a request to this chat may start, all limits considered. Ordinary requests are
-        also spread evenly over the global window (one every window/count: the same throughput
-        as bursts of `count`, but the window is never full for long), so an urgent one finds a
-        free slot within that spacing instead of waiting out a whole window."""
-        everyone = self._window_ready(self._recent, self.global_count, self.global_window, t)
-        if not urgent:
-            everyone = max(everyone, self._last_start + self.global_window / self.global_count)
+        """When a request to this chat may start, all limits considered (`urgent`: with the
+        margin above the global count, and without the chat's one-second spacing)."""
+        count = self.global_count + (self.urgent_extra if urgent else 0)
+        everyone = self._window_ready(self._recent, count, self.global_window, t)
         return max(everyone, self.chat_ready_at(chat_id, t, urgent))
 
     def held_chats(self, t: float, urgent: bool = False) -> set[int]:
@@ -109,11 +109,8 @@ class RateLimiter:
         times = [self.chat_ready_at(c, t) for c in self.held_chats(t)]
         return min(times) if times else None
 
-    def reserve(self, chat_id: int, at: float | None = None) -> Slot:
-        """A request to `chat_id` starts now (at `at`, when the spacing of ordinary requests is
-        kept); call `done` with the slot when it is answered."""
-        if at is not None:
-            self._last_start = at
+    def reserve(self, chat_id: int) -> Slot:
+        """A request to `chat_id` starts now; call `done` with the slot when it is answered."""
         slot = Slot(chat_id)
         self._recent.append(slot)
         self._last[chat_id] = slot

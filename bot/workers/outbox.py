@@ -185,9 +185,7 @@ class OutboxWorker(Loop):
                 if not turn:  # woken while waiting for the limits: claim again
                     self._slots.release()
                     break
-                urgent = message.priority > 0
-                at = None if urgent else self.clock.monotonic()
-                slot = self.limiter.reserve(message.chat_id, at)
+                slot = self.limiter.reserve(message.chat_id)
                 self.in_flight.add(message.id)
                 unsent.remove(message.id)
                 tasks.append(
