@@ -407,10 +407,14 @@ class Emergencies:
             return None
         if row.status in (EmergencyStatus.DRAFT, EmergencyStatus.CLOSED):
             return None
-        report = await create_dossier(self.session, self.account, {})
-        report.form, report.form_version = SITREP_FORM.key, SITREP_FORM.version
-        report.parent_id = row.id
-        report.cursor = {"q": SITREP_FORM.first_key()}
+        drafts = await queries.sitreps(self.session, row.id, EmergencyStatus.DRAFT)
+        if drafts:  # one begun and not sent: go on with it
+            report = drafts[-1]
+        else:
+            report = await create_dossier(self.session, self.account, {})
+            report.form, report.form_version = SITREP_FORM.key, SITREP_FORM.version
+            report.parent_id = row.id
+            report.cursor = {"q": SITREP_FORM.first_key()}
         self.account.active_dossier_id = report.id
         await self.session.commit()
         return record_of(report, [])
