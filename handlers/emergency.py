@@ -197,8 +197,9 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
 AMOUNT_AND_PURPOSE = re.compile(
     r"^\s*([0-9][0-9\s.,'\u00a0\u202f]*?)\s*([A-Za-z]{3})\b[\s:,;—–-]*(.+)$", re.S
 )
-AMOUNT_ONLY = re.compile(
-    r"^\s*(?:([0-9][0-9\s.,'\u00a0\u202f]*?)\s*([A-Za-z]{3})|([A-Za-z]{3})\s*([0-9][0-9\s.,'\u00a0\u202f]*?))\s*$"
+NUMBER = r"([0-9][0-9\s.,'\u00a0\u202f]*?)"
+AMOUNT_ONLY = re.compile(  # "30000 EUR" or "EUR 30000"
+    rf"^\s*(?:{NUMBER}\s*([A-Za-z]{{3}})|([A-Za-z]{{3}})\s*{NUMBER})\s*$"
 )
 
 
@@ -288,15 +289,10 @@ async def _other_amount(ctx: Context, emergency_id: int, text: str) -> None:
     match = AMOUNT_ONLY.match(text)
     amount = None
     if match is not None:
-        number, currency = (
-            (match.group(1), match.group(2))
-            if match.group(1)
-            else (
-                match.group(4),
-                match.group(3),
-            )
-        )
-        amount = read_amount(number, currency)
+        if match.group(1):
+            amount = read_amount(match.group(1), match.group(2))
+        else:
+            amount = read_amount(match.group(4), match.group(3))
     if amount is None:
         await ctx.send(
             Screen("⚠️ " + _("I could not read an amount and one of the Fund's currencies."))
@@ -316,6 +312,9 @@ async def _close(ctx: Context, emergency_id: int, text: str) -> None:
         return
     ctx.outbox.wake()
     await ctx.send(Screen(_("✔ The emergency is closed; the city is told.")))
+
+
+PROPOSED = EmergencyStatus.PROPOSED
 
 
 async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action: str) -> bool:
@@ -352,7 +351,7 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
         await query.answer()
         await ask_note(ctx, f"em_prop_{phases[action]}", emergency_id, _proposal_prompt(reference))
         return True
-    if action in ("approve", "other", "reject") and presidency and status == S_PROPOSED:
+    if action in ("approve", "other", "reject") and presidency and status == PROPOSED:
         if action == "approve":
             render = _everywhere(ctx, city_decided)
             if await emergencies.decide(emergency_id, "approve", None, render) is None:
@@ -397,9 +396,6 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
         await show_position(ctx, record, prefix=intro)
         return True
     return False
-
-
-S_PROPOSED = EmergencyStatus.PROPOSED
 
 
 def router() -> Router:

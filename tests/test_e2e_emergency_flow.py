@@ -184,6 +184,20 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
     assert "Aide d’urgence à décider" in decision["text"]
     await bot.add_staff(950, "presidency", "en", "The President")
     president = bot.user(950, "en", group=PRESIDENCY_GROUP)
+    # The Presidency asks for information: the city (in French) answers, back to all three.
+    asked = (await president.press(decision, "❓ Demander des informations"))[-1]
+    assert "Your question to the city" in asked["text"]
+    await president.send("How many schools are still closed?")
+    await bot.drain_outbox()
+    question = api.messages(701)[-1]
+    assert "How many schools are still closed?" in question["text"]
+    await city.press(question, "✉️ Répondre")
+    await city.send("Trois écoles restent fermées.")
+    await bot.drain_outbox()
+    for chat in (SECRETARIAT, COMMISSION, PRESIDENCY):
+        last = [m for m in api.messages(chat) if "Trois écoles" in m.get("text", "")]
+        assert len(last) == 1 and "reply_to_message" in last[0]  # on the alert's thread
+    assert "La Présidence (The President) demande" in api.messages(SECRETARIAT)[-2]["text"]
     asked = (await president.press(decision, "💶 Approuver un autre montant"))[-1]
     assert "The amount granted" in asked["text"]
     refused = (await president.send("thirty thousand"))[0]
@@ -241,6 +255,16 @@ async def test_the_escalation_survives_a_restart_and_fires_once_late(tmp_path: P
         assert rows[f"escalation:{ident}:1"].outcome.startswith("sent")
         following = rows[f"escalation:{ident}:2"]
         assert following.done_at is None and following.due_at > late  # the next round, after now
+        # Staff close it unacknowledged: its timers stop; the Presidency gets no case card.
+        await bot.add_staff(901, "secretariat", "fr", "Paul Martin")
+        staff = bot.user(901, "fr", group=SECRETARIAT_GROUP)
+        await staff.press(cards(bot.api, SECRETARIAT)[-1], "🔒 Clore")
+        await staff.send("Fausse alerte, vérifiée par téléphone.")
+        await bot.drain_outbox()
+        assert len(bot.api.messages(PRESIDENCY)) == 1
+        assert "Close par Paul Martin" in cards(bot.api, SECRETARIAT)[-1]["text"]
+        async with bot.sessions() as session:
+            assert (await session.get(Timer, f"escalation:{ident}:2")).outcome == "closed"
     finally:
         await bot.close()
     check_clean(bot.api)
