@@ -225,7 +225,12 @@ async def claim_due(
         return []
     claimed = set(
         await session.scalars(
-            update(o).where(o.id.in_(ids), free).values(locked_until=now + lease).returning(o.id)
+            # Still pending too: on SQLite the SELECT above takes no lock, and a row another
+            # worker sent meanwhile is free again (its lease cleared) but must not go twice.
+            update(o)
+            .where(o.id.in_(ids), free, _pending())
+            .values(locked_until=now + lease)
+            .returning(o.id)
         )
     )
     await session.commit()
