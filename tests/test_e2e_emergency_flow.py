@@ -320,6 +320,11 @@ async def test_situation_reports_show_each_figures_change(tmp_path: Path) -> Non
         assert "📊 Envoyer un point de situation" in city.buttons(asked)
         city_screen = (await city.send("/dossiers"))[-1]
         assert "Point de situation" not in city_screen["text"]  # not a dossier of its own
+        ident = await emergency_id(bot)
+        opened = (await city.press_data(city_screen, f"m:{ident}:open:"))[-1]
+        assert opened["text"].startswith(f"🚨 Urgence {reference}") and "Signalée" in opened["text"]
+        assert "Point de situation · Awa Rasoa · n° 1" in opened["text"]  # its timeline
+        assert city.buttons(opened) == ["📊 Envoyer un point de situation"]
     finally:
         await bot.close()
     check_clean(api)
