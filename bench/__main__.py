@@ -53,7 +53,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="turns the scenarios take")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-outbox", action="store_true", help="skip the outbox delivery bench")
-    parser.add_argument("--outbox-only", action="store_true", help="only the outbox bench")
+    parser.add_argument("--outbox-only", action="store_true", help="only the outbox benches")
     parser.add_argument("--no-pdf", action="store_true", help="skip the dossier PDF bench")
     parser.add_argument("--pdfs", type=int, default=20, help="PDFs drawn per language")
     parser.add_argument("--no-sheets", action="store_true", help="skip the XLSX export bench")
@@ -65,6 +65,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="HTTP bench under pyinstrument")
     parser.add_argument(
         "--run", action="append", help='HTTP bench: only this run ("polling SQLite", ...)'
+    )
+    parser.add_argument(
+        "--no-emergency", action="store_true", help="skip the emergency alert bench (~40 s)"
     )
     args = parser.parse_args(argv)
     if args.updates < 2 or args.warmup < 0 or not 1 <= args.rounds <= args.updates:
@@ -243,3 +246,8 @@ if __name__ == "__main__":
 
         rows = asyncio.run(outbox.main())
         print(json.dumps(rows, indent=2)) if arguments.json else outbox.print_table(rows)
+        if not arguments.no_emergency:  # bench/emergency.py: an alert through that backlog
+            from bench import emergency
+
+            row = asyncio.run(emergency.main())
+            print(json.dumps(row, indent=2)) if arguments.json else emergency.print_row(row)

@@ -27,6 +27,7 @@ from bot.telegram.middlewares import (
     MetricsMiddleware,
 )
 from bot.telegram.topics import SecretariatTopics
+from bot.workers.emergencies import EscalationJob, SitrepRequestJob
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
@@ -36,11 +37,13 @@ from handlers import build_router
 from handlers.verification import announce_registration
 
 log = logging.getLogger(__name__)
-COMMANDS = ("new", "dossiers", "status", "profile", "language", "cancel", "help")
+COMMANDS = (
+    "emergency", "new", "dossiers", "status", "profile", "language", "cancel", "help",
+)  # fmt: skip
 # The menu in the Secretariat's chat: the review's commands (each checks the presser's role).
 GROUP_COMMANDS = (
-    "queue", "dossier", "sessions", "export", "agenda", "stats", "cities", "registrations",
-    "staff", "cancel",
+    "queue", "dossier", "emergencies", "sessions", "export", "agenda", "stats", "cities",
+    "registrations", "staff", "cancel",
 )  # fmt: skip
 SHUTDOWN_GRACE = 25.0
 
@@ -112,10 +115,16 @@ def build_app(
     housekeeping = Housekeeping(sessions)
     scheduler = Scheduler(
         sessions,
-        [ReminderJob(settings, i18n), DigestJob(settings, i18n)],
+        [
+            ReminderJob(settings, i18n),
+            DigestJob(settings, i18n),
+            EscalationJob(settings, i18n),
+            SitrepRequestJob(settings, i18n),
+        ],
         on_messages=outbox.wake,
         **({"clock": scheduler_clock} if scheduler_clock else {}),
     )
+    dp["scheduler"] = scheduler  # woken after a commit that planned a timer (an escalation)
 
     async def on_startup(bot: Bot) -> None:
         if settings.bot_mode == "webhook":

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     database_max_overflow: int = Field(default=10, ge=0, le=200)
     # Telegram's ~30 messages/s are per bot: with N processes, give each 25 // N.
     outbox_global_rate: int = Field(default=25, ge=1, le=30)
+    # Emergencies: an alert nobody acknowledges is escalated (repeated, and sent to the Presidency
+    # and to these people) after this many minutes, up to that many times; a situation report is
+    # asked of the city every SITREP_HOURS while its emergency is open. Decimals allowed.
+    escalation_minutes: Decimal = Field(default=Decimal("15"), gt=0, le=10080)
+    escalation_rounds: int = Field(default=3, ge=0, le=20)
+    escalation_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    sitrep_hours: Decimal = Field(default=Decimal("24"), gt=0, le=8760)
 
     @field_validator("bot_token")
     @classmethod
@@ -73,7 +80,7 @@ class Settings(BaseSettings):
             raise ValueError("is not shaped like a token from @BotFather (digits:letters)")
         return SecretStr(value.get_secret_value().strip())
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "escalation_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):

@@ -4,7 +4,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.navigation import REVIEW, Cursor
-from bot.domain.profile_form import PROFILE_FORM, missing_profile
 from bot.screens.base import Screen
 from bot.screens.home import dossiers_screen
 from bot.telegram.context import Context
@@ -12,14 +11,18 @@ from bot.telegram.states import Flow
 from handlers.replies import show_position
 
 
-async def begin_registration(ctx: Context, then: str | None) -> None:
-    """Ask the first missing profile answer; `then="new"` opens a dossier when done."""
+async def begin_registration(ctx: Context, then: str | None, short: bool = False) -> None:
+    """Ask the first missing profile answer; `then="new"` opens a dossier when done. `short`:
+    only the city, the name and the phone (before an emergency report)."""
     await ctx.fsm.set_state(Flow.registering)
-    await ctx.fsm.set_data({"then": then})
-    record = ctx.profiles.record()
-    missing = missing_profile(record.answers)
+    await ctx.fsm.set_data({"then": then, "short": short})
+    record = ctx.profiles.record(short=short)
+    form = record.form
+    missing = [
+        q.key for q in form.visible_questions(record.answers) if not record.answers.get(q.key)
+    ]
     record = await ctx.profiles.move_to(record, Cursor(missing[0] if missing else REVIEW))
-    count = len(PROFILE_FORM.questions)
+    count = len(form.questions)
     intro = ngettext(
         "First, a few words about you and your city ({count} short question).",
         "First, a few words about you and your city ({count} short questions).",

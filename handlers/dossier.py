@@ -9,8 +9,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.all_forms import SENDABLE
 from bot.domain.dates import format_long
-from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.navigation import Cursor
 from bot.domain.records import Record
@@ -61,6 +61,8 @@ class MenuAction:
             await self.ctx.send(profile_screen(self.ctx.person))
             return
         if not self.record.editable:  # submitted: its status, history and messages too
+            if await emergency.show_to_city(self.ctx, self.record):
+                return
             case = await self.ctx.review.case(self.record.id)
             if case is not None:
                 await show_to_city(self.ctx, case)
@@ -321,7 +323,7 @@ def router() -> Router:
             await actions.list_dossiers(ctx)
             return
         action = callback_data.action if callback_data.action in ACTIONS else "resume"
-        if (record.form.key == EMERGENCY_FORM.key) != (action == "em_send") and action in SENDS:
+        if (record.form.key in SENDABLE) != (action == "em_send") and action in SENDS:
             action = "review"  # the Fund's submit is not an emergency's, nor the other way round
         if record.is_profile and action not in PROFILE_ACTIONS:
             action = "review"

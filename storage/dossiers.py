@@ -32,7 +32,9 @@ async def create_dossier(session: AsyncSession, account: Account, answers: dict)
 
 async def city_dossiers(session: AsyncSession, city_id: int) -> list[Dossier]:
     result = await session.scalars(
-        select(Dossier).where(Dossier.city_id == city_id).order_by(Dossier.updated_at.desc())
+        select(Dossier)
+        .where(Dossier.city_id == city_id, Dossier.parent_id.is_(None))
+        .order_by(Dossier.updated_at.desc())
     )
     return list(result)
 

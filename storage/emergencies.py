@@ -1,9 +1,12 @@
-"""Emergency alert cards: the outbox row of each chat's card, for edits in place."""
+"""Emergencies: the outbox row of each chat's alert card (for edits in place), the proposals,
+the situation reports, and the emergency's timers (escalation, situation report requests)."""
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import City, Dossier, EmergencyCard, EmergencyProposal
+from storage.models import Account, City, Dossier, EmergencyCard, EmergencyProposal, Timer
 
 
 async def cards(session: AsyncSession, dossier_id: int) -> list[EmergencyCard]:
@@ -46,3 +49,42 @@ async def count_in(session: AsyncSession, form: str, statuses: list[str]) -> int
     """How many records of the form are in these statuses (for the metrics)."""
     query = select(func.count()).where(Dossier.form == form, Dossier.status.in_(statuses))
     return int(await session.scalar(query) or 0)
+
+
+async def cancel_timers(session: AsyncSession, prefix: str, now: datetime, outcome: str) -> None:
+    """Timers of an emergency not yet done (`escalation:12:`) are done now, with nothing sent:
+    a claimer that holds one finds it done and writes nothing (storage.timers.finish)."""
+    await session.execute(
+        update(Timer)
+        .where(Timer.key.startswith(prefix, autoescape=True), Timer.done_at.is_(None))
+        .values(done_at=now, outcome=outcome[:200], claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def timers_done(session: AsyncSession, prefix: str) -> list[Timer]:
+    """Timers of an emergency done with something sent (escalation rounds), oldest first."""
+    rows = await session.scalars(
+        select(Timer)
+        .where(Timer.key.startswith(prefix, autoescape=True), Timer.done_at.is_not(None))
+        .where(Timer.outcome.startswith("sent"))
+        .order_by(Timer.done_at)
+    )
+    return list(rows)
+
+
+async def sitreps(session: AsyncSession, parent_id: int, status: str) -> list[Dossier]:
+    """The situation reports of an emergency in this status, oldest first."""
+    rows = await session.scalars(
+        select(Dossier)
+        .where(Dossier.parent_id == parent_id, Dossier.status == status)
+        .order_by(Dossier.submitted_at, Dossier.id)
+    )
+    return list(rows)
+
+
+async def accounts(session: AsyncSession, ids: list[int]) -> list[Account]:
+    if not ids:
+        return []
+    rows = await session.scalars(select(Account).where(Account.telegram_id.in_(ids)))
+    return list(rows)

@@ -127,6 +127,8 @@ class Dossier(Base):
     # The dossier's forum topic in the Secretariat's chat (its message_thread_id), when that chat
     # is a forum: the card, the status changes and the messages about the dossier live there.
     topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # A situation report (form "sitrep") names the emergency it follows.
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class BureauSession(Base):

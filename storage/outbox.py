@@ -49,9 +49,12 @@ def _add(
     payload: dict[str, Any],
     priority: int,
     thread_id: int | None,
+    reply_to: int | None = None,
 ) -> OutboxMessage:
     if thread_id is not None:
         payload["message_thread_id"] = thread_id
+    if reply_to is not None:  # sent as an answer to that row's message, once it is delivered
+        payload["reply_to"] = reply_to
     message = OutboxMessage(
         chat_id=chat_id,
         kind=kind,
@@ -72,9 +75,11 @@ def enqueue(
     *,
     priority: int = 0,
     thread_id: int | None = None,
+    reply_to: int | None = None,
 ) -> OutboxMessage:
-    """Add to the caller's transaction: the message exists exactly when the change does."""
-    return _add(session, chat_id, TEXT, text, reply_markup, {}, priority, thread_id)
+    """Add to the caller's transaction: the message exists exactly when the change does.
+    `reply_to` (another row's id, same chat): sent as an answer to that message."""
+    return _add(session, chat_id, TEXT, text, reply_markup, {}, priority, thread_id, reply_to)
 
 
 def enqueue_document(
@@ -163,13 +168,16 @@ async def claim_due(
     lease: timedelta = LEASE,
     exclude: frozenset[int] | set[int] = frozenset(),
     chat_interval: timedelta | None = None,
+    exclude_urgent: frozenset[int] | set[int] | None = None,
 ) -> list[OutboxMessage]:
     """Lease the next message of each chat that may have one now, in (priority desc, id) order,
     and commit the lease. A chat's next message is its pending one first in (priority desc, id);
     it is due only when no other message of that chat is in flight (leased), when it is not
     postponed (`due_at`, after a 429 or an error), when the message it edits is settled, when
     its chat is not in `exclude` (chats the worker's rate limiter holds back) and, with
-    `chat_interval`, when nothing was sent to its chat that recently (by any worker).
+    `chat_interval`, when nothing was sent to its chat that recently (by any worker). With
+    `exclude_urgent`, an urgent message (priority > 0) is held back only by those chats (a
+    429's wait, a full group window), not by `exclude` or `chat_interval`: it goes at once.
     """
     now = now or utcnow()
     o = OutboxMessage
@@ -194,14 +202,21 @@ async def claim_due(
         .where(o.sent_at.is_(None), o.failed_at.is_(None), o.due_at <= now, free)
         .where(~blocked_by.exists(), ~unsettled_original.exists())
     )
+    urgent = o.priority > 0
     if chat_interval is not None:
         recent = aliased(OutboxMessage)
-        due = due.where(
-            ~select(recent.id)
+        spaced = ~(
+            select(recent.id)
             .where(recent.chat_id == o.chat_id, recent.sent_at > now - chat_interval)
             .exists()
         )
-    if exclude:
+        due = due.where(spaced | urgent if exclude_urgent is not None else spaced)
+    if exclude_urgent is not None:  # an urgent message skips the chat's spacing
+        if exclude:
+            due = due.where(urgent | o.chat_id.not_in(sorted(exclude)))
+        if exclude_urgent:
+            due = due.where(~urgent | o.chat_id.not_in(sorted(exclude_urgent)))
+    elif exclude:
         due = due.where(o.chat_id.not_in(sorted(exclude)))
     due = due.order_by(o.priority.desc(), o.id).limit(limit).with_for_update(skip_locked=True, of=o)
     ids = list(await session.scalars(due))
@@ -210,7 +225,12 @@ async def claim_due(
         return []
     claimed = set(
         await session.scalars(
-            update(o).where(o.id.in_(ids), free).values(locked_until=now + lease).returning(o.id)
+            # Still pending too: on SQLite the SELECT above takes no lock, and a row another
+            # worker sent meanwhile is free again (its lease cleared) but must not go twice.
+            update(o)
+            .where(o.id.in_(ids), free, _pending())
+            .values(locked_until=now + lease)
+            .returning(o.id)
         )
     )
     await session.commit()

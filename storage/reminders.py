@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Account, City, Dossier, StatusChange
 
 
-async def draft_ids(session: AsyncSession, status: str = "draft") -> list[int]:
-    return list(await session.scalars(select(Dossier.id).where(Dossier.status == status)))
+async def draft_ids(session: AsyncSession, status: str = "draft", form: str = "fund") -> list[int]:
+    """Drafts of the Fund's form (an emergency report or a situation report has no deadline)."""
+    query = select(Dossier.id).where(Dossier.status == status, Dossier.form == form)
+    return list(await session.scalars(query))
 
 
 async def waiting(

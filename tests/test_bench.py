@@ -81,3 +81,11 @@ async def test_the_xlsx_benchmark_exports_every_dossier() -> None:
     row = await sheets.run(count=12, rounds=1)
     assert row["rows"] == 12 and row["bytes"] > 5_000
     assert 0 < row["query_s"] <= row["total_s"] and row["file_s"] > 0
+
+
+async def test_the_emergency_benchmark_times_an_alert_through_a_backlog() -> None:
+    from bench import emergency
+
+    row = await emergency.main(runs=1, backlog=20, settle=0)
+    assert row["runs"] == 1 and row["backlog"] == 20 and row["p99_s"] > 0
+    assert row["outbox_rows"] >= 20 + 2  # the backlog and the run's two cards

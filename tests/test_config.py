@@ -120,3 +120,17 @@ def test_women_cannot_outnumber_all_beneficiaries() -> None:
     with pytest.raises(AnswerError) as refused:
         parse_typed(question, "13 000", "fr", {"beneficiaries": 12000}, date.today())
     assert refused.value.details["maximum"] == 12000
+
+
+def test_emergency_timers_take_decimals_and_a_list_of_people(monkeypatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("ESCALATION_MINUTES", "0.05")
+    monkeypatch.setenv("ESCALATION_USER_IDS", "111;222")
+    monkeypatch.setenv("SITREP_HOURS", "1.5")
+    loaded = Settings(_env_file=None)
+    assert loaded.escalation_minutes == Decimal("0.05") and loaded.escalation_rounds == 3
+    assert loaded.escalation_user_ids == (111, 222) and loaded.sitrep_hours == Decimal("1.5")
+    monkeypatch.delenv("ESCALATION_MINUTES")
+    assert Settings(_env_file=None).escalation_minutes == Decimal("15")
+    with pytest.raises(ValidationError):
+        settings(bot_token=TOKEN, escalation_minutes="0")

@@ -138,78 +138,30 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
         assert "About 300 families." in last["text"] and "Toamasina" in last["text"]
 
 
-async def test_someone_not_registered_registers_first_then_the_report_opens(
+async def test_someone_not_registered_gives_only_city_name_and_phone_and_is_flagged(
     bot: InProcessBot,
 ) -> None:
     person = bot.user(710, "fr")
     reply = await person.send("/emergency", expect=3)
-    assert "enregistrez d’abord votre ville" in reply[0]["text"]
-    for answer in REGISTRATION["fr"]:
+    assert "votre ville, votre nom et un téléphone" in reply[0]["text"]
+    assert "4 questions courtes" in reply[1]["text"]
+    city, country, name, _function, phone, _email = REGISTRATION["fr"]
+    for answer in (city, country, name):
         reply = await person.send(answer)
+    reply = await person.send(phone)
     assert "Que s’est-il passé ?" in reply[-1]["text"]
-
-
-async def test_a_proposal_goes_to_the_presidency_which_alone_decides(tmp_path: Path) -> None:
-    api = BotAPIStandIn()
-    for chat, title in (
-        (SECRETARIAT, "Secrétariat"),
-        (COMMISSION, "Commission"),
-        (PRESIDENCY, "P"),
-    ):
-        api.add_group(chat, title)
-    bot = InProcessBot(
-        api, tmp_path, None, commission_chat_id=COMMISSION, presidency_chat_id=PRESIDENCY
-    )
-    await bot.start()
-    try:
-        await official(bot, 720, "en", "John Rakoto")
-        city = bot.user(720, "en")
-        await city.send("/start")
-        screen = (await city.send("/emergency"))[-1]
-        screen = (await city.press(screen, "Cyclone or storm"))[-1]
-        screen = (await city.press(screen, "Yesterday"))[-1]
-        screen = (await city.send("Toamasina centre"))[-2]
-        screen = (await city.press(screen, "Skip ⏭"))[-1]
-        screen = (await city.send("80% of the infrastructure is destroyed by the cyclone."))[-1]
-        screen = (await city.send("250000"))[-1]
-        await city.press(screen, "🚨 Send now")
-        await bot.drain_outbox()
-        await bot.add_staff(900, "commission", "en", "Marie Dupont")
-        await bot.add_staff(950, "presidency", "fr", "Le Président")
-        member = bot.user(900, "en", group=COMMISSION_GROUP)
-        _, card = alert_of(api, COMMISSION)
-        await member.press(card, "✅ Prendre en compte", expect=0)
-        await bot.drain_outbox()
-        phases = (await member.press(card, "💶 Proposer une aide"))[-1]
-        prompt = (await member.press(phases, "Post-emergency"))[-1]
-        assert "in one message" in prompt["text"]
-        await member.send("50000 EUR post-emergency recovery of the port")
-        await bot.drain_outbox()
-        (decision,) = api.messages(PRESIDENCY)
-        assert "Aide d’urgence à décider" in decision["text"] and "50" in decision["text"]
-        # A commission member may not decide; the Presidency may.
-        group = {"id": PRESIDENCY, "type": "supergroup", "title": "P"}
-        intruder = bot.user(900, "en", group=group)
-        refused = await intruder.press(decision, "🏅 Approuver", expect=0)
-        assert api.callback_answer(refused.callback_query_id)["show_alert"] is True
-        president = bot.user(950, "fr", group=group)
-        await president.press(decision, "🏅 Approuver", expect=0)
-        await bot.drain_outbox()
-        assert "Approuvée par Le Président" in api.messages(PRESIDENCY)[0]["text"]
-        for chat in (SECRETARIAT, COMMISSION):
-            _, card = alert_of(api, chat)
-            assert "Approuvée par Le Président" in card["text"]
-        told = api.messages(720)[-1]["text"]
-        assert "the AIMF grants" in told and "recovery of the port" in told
-        async with bot.sessions() as session:
-            row = await session.scalar(select(Dossier))
-            assert row.status == "approved" and row.granted_amount == "50000 EUR"
-        listed = (await member.send("/emergencies"))[-1]["text"]
-        assert "FU-" in listed and "Toamasina" in listed and "Aid approved" in listed
-        assert "not yours" in (await city.send("/emergencies"))[-1]["text"]
-    finally:
-        await bot.close()
-    check_clean(api)
+    screen = (await person.press(reply[-1], "Séisme"))[-1]
+    screen = (await person.press(screen, "Aujourd’hui"))[-1]
+    screen = (await person.send("Plateau"))[-2]
+    screen = (await person.press(screen, "Passer ⏭"))[-1]
+    screen = (await person.send("Des immeubles se sont effondrés au Plateau ce matin."))[-1]
+    screen = (await person.send("500"))[-1]
+    await person.press(screen, "🚨 Envoyer maintenant")
+    await bot.drain_outbox()
+    _, card = alert_of(bot.api, SECRETARIAT)
+    assert "Non vérifié" in card["text"] and "Awa Ndiaye" in card["text"]
+    async with bot.sessions() as session:
+        assert (await session.scalar(select(Dossier))).status == "reported"
 
 
 async def test_photos_go_with_the_alert_and_the_presidency_may_reject(tmp_path: Path) -> None:

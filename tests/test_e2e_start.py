@@ -13,7 +13,7 @@ async def test_start_greets_in_the_telegram_language(app: InProcessBot) -> None:
 
 async def test_commands_are_registered_in_three_languages(app: InProcessBot) -> None:
     api = app.api
-    expected = ["new", "dossiers", "status", "profile", "language", "cancel", "help"]
+    expected = ["emergency", "new", "dossiers", "status", "profile", "language", "cancel", "help"]
     descriptions = {}
     for language in ("fr", "en", "ar"):
         commands = api.commands(language_code=language)
@@ -25,8 +25,8 @@ async def test_commands_are_registered_in_three_languages(app: InProcessBot) -> 
     assert len({tuple(d) for d in descriptions.values()}) == 3  # each language its own texts
     group = api.commands({"type": "chat", "chat_id": SECRETARIAT})  # the Secretariat's menu
     assert [c["command"] for c in group] == [
-        "queue", "dossier", "sessions", "export", "agenda", "stats", "cities", "registrations",
-        "staff", "cancel",
+        "queue", "dossier", "emergencies", "sessions", "export", "agenda", "stats", "cities",
+        "registrations", "staff", "cancel",
     ]  # fmt: skip
     assert group[0]["description"] == "Dossiers en attente du Secrétariat"  # its language
 

@@ -79,3 +79,73 @@ def test_each_status_has_its_moves_and_only_the_right_roles_take_them() -> None:
     assert find_emergency_move(s.APPROVED, "close", "secretariat", False) is not None
     assert find_emergency_move(s.CLOSED, "close", "admin", False) is None
     assert find_emergency_move(s.REPORTED, "close", "nonsense", False) is None
+
+
+def test_a_situation_report_gives_each_figure_with_the_last_one_known() -> None:
+    from bot.domain.emergency import figure_changes, latest_figures
+
+    before = latest_figures({"affected": 1200, "deaths": None}, [{"injured": 4}, {"deaths": ""}])
+    assert before == {"affected": 1200, "deaths": None, "injured": 4}
+    after = {"affected": 1500, "deaths": 3, "injured": 4, "missing": None, "news": "x"}
+    assert figure_changes(before, after, COUNTS) == [
+        ("affected", 1200, 1500),
+        ("deaths", None, 3),  # unknown until now
+        ("injured", 4, 4),
+    ]
+
+
+def test_times_to_acknowledgement_and_decision_come_from_the_timeline() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.emergency import DECIDED, Event, EventKind, time_to, timeline
+
+    start = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    events = timeline(
+        [
+            Event(start + timedelta(minutes=40), EventKind.ACKNOWLEDGED, "Marie"),
+            Event(start, EventKind.REPORTED, "Awa"),
+            Event(start + timedelta(minutes=15), EventKind.ESCALATED, "", "1"),
+        ]
+    )
+    assert [e.kind for e in events] == ["reported", "escalated", "acknowledged"]
+    assert time_to(events, (EventKind.ACKNOWLEDGED,)) == timedelta(minutes=40)
+    assert time_to(events, DECIDED) is None
+
+
+def test_the_presidency_alone_decides_and_approving_another_amount_needs_one() -> None:
+    from bot.domain.emergency import EmergencyNeeds
+
+    other = find_emergency_move(EmergencyStatus.PROPOSED, "other", "presidency", False)
+    assert other is not None and other.needs == EmergencyNeeds.AMOUNT
+    for role in ("secretariat", "commission", "admin", "applicant"):
+        assert find_emergency_move(EmergencyStatus.PROPOSED, "other", role, False) is None
+        assert find_emergency_move(EmergencyStatus.PROPOSED, "approve", role, False) is None
+    assert find_emergency_move(EmergencyStatus.REPORTED, "close", "presidency", False) is None
+    assert find_emergency_move(EmergencyStatus.CLOSED, "close", "secretariat", False) is None
+
+
+def test_the_short_registration_asks_city_country_name_and_phone() -> None:
+    from bot.domain.profile_form import SHORT_PROFILE_FORM, may_report
+
+    assert list(SHORT_PROFILE_FORM.questions) == ["city_name", "country", "full_name", "phone"]
+    answers = {"city_name": "Toamasina", "country": "MG", "full_name": "Awa", "phone": "+261"}
+    assert may_report(answers, 3) and not may_report(answers, None)
+    assert not may_report({**answers, "phone": ""}, 3)
+
+
+def test_urgent_requests_skip_a_chats_spacing_and_a_full_window_but_not_a_429() -> None:
+    from bot.workers.limits import RateLimiter
+
+    limits = RateLimiter(per_chat=1.0, global_count=4, global_window=1.0, urgent_extra=1)
+    limits.done(limits.reserve(-1), 0.01)
+    assert limits.ready_at(-1, 0.02) == 1.01  # ordinary: a second after the last answer
+    assert limits.ready_at(-1, 0.02, urgent=True) == 0.02  # urgent: at once
+    assert -1 not in limits.held_chats(0.02, urgent=True) and -1 in limits.held_chats(0.02)
+    limits.hold(-1, 5.0)  # a 429
+    assert limits.ready_at(-1, 0.02, urgent=True) == 5.0
+    for chat in (-3, -4, -5):
+        limits.done(limits.reserve(chat), 0.03)
+    assert limits.ready_at(-6, 0.04) == 1.01  # the window holds 4 ordinary ones...
+    assert limits.ready_at(-6, 0.04, urgent=True) == 0.04  # ...and one more urgent
+    limits.done(limits.reserve(-6), 0.05)
+    assert limits.ready_at(-7, 0.06, urgent=True) == 1.01

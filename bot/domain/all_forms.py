@@ -1,11 +1,26 @@
 """Every form the bot runs, by the key its records store."""
 
-from bot.domain.emergency_form import EMERGENCY_FORM
-from bot.domain.forms import Form
+from collections.abc import Callable
+
+from bot.domain.emergency_form import EMERGENCY_FORM, ready_to_send
+from bot.domain.forms import Answers, Form
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.profile_form import PROFILE_FORM
+from bot.domain.sitrep_form import SITREP_FORM, sitrep_ready
 
-FORMS: dict[str, Form] = {form.key: form for form in (FUND_FORM, PROFILE_FORM, EMERGENCY_FORM)}
+FORMS: dict[str, Form] = {
+    form.key: form for form in (FUND_FORM, PROFILE_FORM, EMERGENCY_FORM, SITREP_FORM)
+}
+# Forms whose records are sent with "🚨 Send now" as soon as this says so (not "Submit").
+SENDABLE: dict[str, Callable[[Answers], bool]] = {
+    EMERGENCY_FORM.key: ready_to_send,
+    SITREP_FORM.key: sitrep_ready,
+}
+
+
+def sendable(form: Form, answers: Answers) -> bool:
+    check = SENDABLE.get(form.key)
+    return check is not None and check(answers)
 
 
 def form_named(key: str) -> Form:

@@ -2,8 +2,10 @@
 rejected) → closed, and who may take each move. One table, looked up again when a move is taken."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from bot.domain.forms import N_, Choice
 from bot.domain.records import Person, Record
@@ -56,7 +58,8 @@ MOVES: tuple[EmergencyMove, ...] = (
     EmergencyMove("ack", S.REPORTED, S.ACKNOWLEDGED, Action.ACKNOWLEDGE_EMERGENCY),
     EmergencyMove("propose", S.ACKNOWLEDGED, S.PROPOSED, Action.PROPOSE_EMERGENCY_AID,
                   EmergencyNeeds.PROPOSAL),
-    EmergencyMove("approve", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID,
+    EmergencyMove("approve", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID),
+    EmergencyMove("other", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID,
                   EmergencyNeeds.AMOUNT),
     EmergencyMove("reject", S.PROPOSED, S.REJECTED, Action.DECIDE_EMERGENCY_AID,
                   EmergencyNeeds.NOTE),
@@ -100,6 +103,106 @@ class Proposal:
     by: str
 
 
+ESCALATION = "escalation"  # the timer kinds (storage/timers.py rows)
+SITREP_REQUEST = "sitrep"
+SITREP_FORM_KEY = "sitrep"
+
+
+def escalation_key(emergency_id: int, round_: int) -> str:
+    return f"escalation:{emergency_id}:{round_}"
+
+
+def sitrep_request_key(emergency_id: int, number: int) -> str:
+    return f"sitrep:{emergency_id}:{number}"
+
+
+def minutes(value: Decimal) -> timedelta:
+    return timedelta(seconds=float(value * 60))
+
+
+def hours(value: Decimal) -> timedelta:
+    return timedelta(seconds=float(value * 3600))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message the bot sends on its own: text (`card`: the alert card, edited later), a
+    location, or a document already on Telegram's servers (`file_id`). `thread`: sent as a
+    reply to the emergency's card in that chat (the alert's thread)."""
+
+    chat_id: int
+    text: str = ""
+    markup: dict[str, Any] | None = None
+    card: bool = False
+    location: tuple[float, float] | None = None
+    file_id: str | None = None
+    file_name: str | None = None
+    urgent: bool = True
+    thread: bool = False
+    replace: bool = False  # a new card that replaces the chat's current one (not an edit)
+    only_edit: bool = False  # a card edited if the chat has one, else nothing
+
+
+class EventKind(StrEnum):
+    REPORTED = "reported"
+    ACKNOWLEDGED = "acknowledged"
+    ESCALATED = "escalated"
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+    QUESTION = "question"  # staff or the Presidency asked the city
+    ANSWER = "answer"  # the city answered
+    SITREP = "sitrep"  # a situation report
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of an emergency's timeline: when, what, who, and a detail (a note, an amount)."""
+
+    at: datetime
+    kind: EventKind
+    by: str = ""
+    detail: str = ""
+
+
+def timeline(events: list[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: e.at)
+
+
+def time_to(events: list[Event], kinds: tuple[EventKind, ...]) -> timedelta | None:
+    """From the report to the first event of these kinds (None: not yet)."""
+    start = next((e.at for e in events if e.kind == EventKind.REPORTED), None)
+    end = next((e.at for e in timeline(events) if e.kind in kinds), None)
+    if start is None or end is None:
+        return None
+    return max(end - start, timedelta(0))
+
+
+DECIDED = (EventKind.APPROVED, EventKind.REJECTED)
+
+
+def figure_changes(
+    before: dict[str, Any], after: dict[str, Any], keys: tuple[str, ...]
+) -> list[tuple[str, int | None, int]]:
+    """The figures a situation report gives, each with the last one known (None: unknown)."""
+    changes = []
+    for key in keys:
+        new = after.get(key)
+        if isinstance(new, int) and not isinstance(new, bool):
+            old = before.get(key)
+            changes.append((key, old if isinstance(old, int) else None, new))
+    return changes
+
+
+def latest_figures(first: dict[str, Any], reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """What is known now: the report's answers, each updated by the later situation reports."""
+    known = dict(first)
+    for answers in reports:
+        known.update({k: v for k, v in answers.items() if v not in (None, "", [])})
+    return known
+
+
 @dataclass(frozen=True)
 class Emergency:
     """A sent report as staff and the city see it: the record, its city and who sent it."""
@@ -114,6 +217,18 @@ class Emergency:
     proposal: Proposal | None = None
     decided_by: str | None = None
     decision_note: str | None = None
+    granted: tuple[Decimal, str] | None = None  # the amount approved, and its currency
+    closed_by: str | None = None
+    closed_note: str | None = None
+    escalations: int = 0  # rounds of escalation sent
+    events: list[Event] = field(default_factory=list)
+    sitreps: int = 0
+    sender_registered: bool = True  # False: the short registration only
+    sender_verified: bool = False  # the Secretariat verified the sender's registration
+
+    @property
+    def unverified(self) -> bool:
+        return not (self.sender_registered and self.sender_verified)
 
     @property
     def status(self) -> str:

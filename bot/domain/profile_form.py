@@ -42,6 +42,20 @@ PROFILE_FORM = Form(
         ),
     ),
 )
+SHORT_KEYS = ("city_name", "country", "full_name", "phone")
+# Before an emergency report, someone not registered is asked only these (the rest can wait).
+SHORT_PROFILE_FORM = Form(
+    key="profile_short",
+    version=1,
+    title=N_("Registration"),
+    sections=(
+        Section(
+            "profile",
+            N_("Registration"),
+            tuple(q for q in PROFILE_FORM.sections[0].questions if q.key in SHORT_KEYS),
+        ),
+    ),
+)
 CITY_KEYS = frozenset({"city_name", "country"})  # a change ties the person to another city
 
 
@@ -52,3 +66,8 @@ def missing_profile(answers: Answers) -> list[str]:
         for q in PROFILE_FORM.visible_questions(answers)
         if q.required and not answers.get(q.key)
     ]
+
+
+def may_report(answers: Answers, city_id: int | None) -> bool:
+    """Enough is known of the person to send an emergency report (the short registration)."""
+    return city_id is not None and all(answers.get(key) for key in SHORT_KEYS)

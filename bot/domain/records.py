@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.domain.forms import ATTACHMENTS, Answers, Form, Kind, Question
 from bot.domain.navigation import Cursor
-from bot.domain.profile_form import PROFILE_FORM, missing_profile
+from bot.domain.profile_form import PROFILE_FORM, SHORT_PROFILE_FORM, may_report, missing_profile
 from bot.domain.rules import FundingRules, SectionCheck, check_record, letter_slot
 from bot.domain.workflow import applicant_can_edit
 
@@ -44,7 +44,7 @@ class Record:
 
     @property
     def is_profile(self) -> bool:
-        return self.form is PROFILE_FORM
+        return self.form is PROFILE_FORM or self.form is SHORT_PROFILE_FORM
 
     @property
     def counts(self) -> Counter[str]:
@@ -110,3 +110,8 @@ class Person:
     @property
     def registered(self) -> bool:
         return not missing_profile(self.profile) and self.city_id is not None
+
+    @property
+    def may_report(self) -> bool:
+        """Enough is known to send an emergency report (the short registration at least)."""
+        return may_report(self.profile, self.city_id)

@@ -5,6 +5,8 @@ from aiogram.utils.i18n import gettext as _
 
 def descriptions() -> dict[str, str]:
     return {
+        "emergency": _("Report an emergency"),
+        "emergencies": _("Emergencies and their timelines"),
         "new": _("Start a new dossier"),
         "dossiers": _("Your city's dossiers"),
         "status": _("Status of submitted dossiers"),

@@ -1,14 +1,34 @@
 """The emergency's texts: the alert card for staff, and what the city is told."""
 
+from datetime import datetime, timedelta
+from typing import Any
+
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime, format_timedelta
 
 from bot.domain.countries import country_name
 from bot.domain.dates import format_short
-from bot.domain.emergency import EMERGENCY_STATUS_LABELS, PHASES, Emergency, EmergencyStatus
+from bot.domain.emergency import (
+    DECIDED,
+    EMERGENCY_STATUS_LABELS,
+    OPEN,
+    PHASES,
+    Emergency,
+    EmergencyStatus,
+    Event,
+    EventKind,
+    figure_changes,
+    time_to,
+)
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM
-from bot.screens.common import locale, money, shown_answer
+from bot.domain.locales import babel_locale
+from bot.domain.numbers import format_number
+from bot.domain.records import Record
+from bot.domain.sitrep_form import SITREP_FORM
+from bot.screens.base import Screen
+from bot.screens.common import locale, money, shown_answer, split_messages
 from bot.telegram.callbacks import alert_data
 
 
@@ -52,15 +72,39 @@ def alert_text(emergency: Emergency) -> str:
         + " "
         + _("Status: {status}").format(status=emergency_status_label(emergency.status))
     )
+    if emergency.unverified:
+        lines.append(unverified_line(emergency))
+    if emergency.escalations:
+        lines.append(
+            _("⏰ Escalated to the Presidency ({count}×): nobody acknowledged in time.").format(
+                count=emergency.escalations
+            )
+        )
     if emergency.acknowledged_by:
         lines.append(
             _("Acknowledged by {name}.").format(name=html.quote(emergency.acknowledged_by))
         )
+    if emergency.sitreps:
+        lines.append(_("📊 Situation reports: {count}").format(count=emergency.sitreps))
     if emergency.proposal is not None:
         lines.append(proposal_line(emergency))
     if emergency.decided_by:
         lines.append(decision_line(emergency))
+    if emergency.closed_by:
+        lines.append(
+            _("🔒 Closed by {name}: {note}").format(
+                name=html.quote(emergency.closed_by), note=html.quote(emergency.closed_note or "")
+            )
+        )
     return "\n".join(lines)
+
+
+def unverified_line(emergency: Emergency) -> str:
+    if not emergency.sender_registered:
+        return "⚠️ " + _(
+            "Unverified: the sender gave only a city, a name and a phone ({phone})."
+        ).format(phone=html.quote(emergency.sender.profile.get("phone", "")))
+    return "⚠️ " + _("Unverified: the Secretariat has not verified the sender's registration.")
 
 
 def phase_label(phase: str) -> str:
@@ -84,6 +128,11 @@ def decision_line(emergency: Emergency) -> str:
     if emergency.status == EmergencyStatus.REJECTED:
         return _("✖ Rejected by {name}: {reason}").format(
             name=name, reason=html.quote(emergency.decision_note or "")
+        )
+    if emergency.granted is not None:
+        amount, currency = emergency.granted
+        return _("🏅 Approved by {name}: {amount}.").format(
+            name=name, amount=html.quote(money(amount, currency))
         )
     return _("🏅 Approved by {name}.").format(name=name)
 
@@ -113,12 +162,25 @@ def presidency_text(emergency: Emergency) -> str:
 
 def presidency_markup(emergency: Emergency) -> InlineKeyboardMarkup:
     rows = []
+    rid = emergency.record.id
     if emergency.status == EmergencyStatus.PROPOSED:
-        rid = emergency.record.id
         rows = [
             [InlineKeyboardButton(text=_("🏅 Approve"), callback_data=alert_data(rid, "approve"))],
+            [
+                InlineKeyboardButton(
+                    text=_("💶 Approve another amount"), callback_data=alert_data(rid, "other")
+                )
+            ],
             [InlineKeyboardButton(text=_("✖ Reject"), callback_data=alert_data(rid, "reject"))],
         ]
+    if emergency.status in OPEN:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("❓ Ask for information"), callback_data=alert_data(rid, "ask")
+                )
+            ]
+        )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -136,10 +198,18 @@ def city_decided(emergency: Emergency) -> str:
         )
     p = emergency.proposal
     assert p is not None
+    amount, currency = emergency.granted or (p.amount, p.currency)
     return _("🏅 Your emergency {reference}: the AIMF grants {amount} for {purpose}.").format(
         reference=reference,
-        amount=html.quote(money(p.amount, p.currency)),
+        amount=html.quote(money(amount, currency)),
         purpose=html.quote(p.purpose),
+    )
+
+
+def city_closed(emergency: Emergency) -> str:
+    return _("🔒 Your emergency {reference} is closed: {note}").format(
+        reference=emergency.record.reference or "",
+        note=html.quote(emergency.closed_note or ""),
     )
 
 
@@ -161,13 +231,21 @@ def alert_markup(emergency: Emergency) -> InlineKeyboardMarkup:
                 )
             ]
         )
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text=_("❓ Ask the city"), callback_data=alert_data(emergency.record.id, "ask")
-            )
-        ]
-    )
+    if emergency.status in OPEN:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("❓ Ask the city"), callback_data=alert_data(emergency.record.id, "ask")
+                )
+            ]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("🔒 Close"), callback_data=alert_data(emergency.record.id, "close")
+                )
+            ]
+        )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -200,6 +278,17 @@ def question_to_city(reference: str, text: str) -> str:
     )
 
 
+def presidency_asks(reference: str, name: str, text: str) -> str:
+    return (
+        "<b>"
+        + _("🏛 The Presidency ({name}) asks the city about {reference}:").format(
+            name=html.quote(name), reference=reference
+        )
+        + "</b>\n\n"
+        + html.quote(text)
+    )
+
+
 def answer_markup(emergency_id: int) -> InlineKeyboardMarkup:
     button = InlineKeyboardButton(
         text=_("✉️ Answer"), callback_data=alert_data(emergency_id, "answer")
@@ -218,18 +307,167 @@ def answer_to_staff(reference: str, city: str, name: str, text: str) -> str:
     )
 
 
-def emergencies_screen(emergencies: list[Emergency]) -> str:
-    """/emergencies: those not closed, the latest first."""
+def escalation_heading(waited: timedelta, round_: int, rounds: int) -> str:
+    """Above an alert nobody acknowledged in time (in the staff chats, to the Presidency)."""
+    return (
+        "<b>"
+        + _("⏰ Not acknowledged after {waited} (escalation {round} of {rounds})").format(
+            waited=duration(waited), round=round_, rounds=rounds
+        )
+        + "</b>"
+    )
+
+
+def duration(value: timedelta) -> str:
+    return format_timedelta(value, threshold=1.5, locale=babel_locale(locale()), format="short")
+
+
+def moment(value: datetime) -> str:
+    """A moment of the timeline (UTC), short, in the reader's language."""
+    return format_datetime(value, "dd/MM HH:mm", tzinfo=None, locale=babel_locale(locale()))
+
+
+EVENT_LABELS = {
+    EventKind.REPORTED: lambda: _("Reported"),
+    EventKind.ACKNOWLEDGED: lambda: _("Acknowledged"),
+    EventKind.ESCALATED: lambda: _("Escalated to the Presidency"),
+    EventKind.PROPOSED: lambda: _("Aid proposed"),
+    EventKind.APPROVED: lambda: _("Aid approved"),
+    EventKind.REJECTED: lambda: _("Rejected"),
+    EventKind.CLOSED: lambda: _("Closed"),
+    EventKind.QUESTION: lambda: _("Question to the city"),
+    EventKind.ANSWER: lambda: _("The city's answer"),
+    EventKind.SITREP: lambda: _("Situation report"),
+}
+
+
+def event_line(event: Event) -> str:
+    parts = [moment(event.at), EVENT_LABELS[event.kind]()]
+    if event.by:
+        parts.append(html.quote(event.by))
+    detail = event.detail
+    if event.kind == EventKind.ESCALATED:
+        detail = _("round {round}").format(round=detail)
+    elif event.kind == EventKind.SITREP:
+        detail = _("n° {number}").format(number=detail)
+    elif event.kind == EventKind.APPROVED and detail:
+        amount, _sep, currency = detail.partition(" ")
+        detail = money(amount, currency or None)
+    if detail:
+        short = detail if len(detail) <= 120 else detail[:119] + "…"
+        parts.append(html.quote(short))
+    return " · ".join(parts)
+
+
+def timings_line(emergency: Emergency) -> str:
+    unknown = _("not yet")
+    ack = time_to(emergency.events, (EventKind.ACKNOWLEDGED,))
+    decision = time_to(emergency.events, DECIDED)
+    return _("⏱ To acknowledgement: {ack}; to decision: {decision}").format(
+        ack=duration(ack) if ack is not None else unknown,
+        decision=duration(decision) if decision is not None else unknown,
+    )
+
+
+def emergencies_screen(emergencies: list[Emergency]) -> list[Screen]:
+    """/emergencies: the open ones first, then the latest, each with its timeline and how long
+    acknowledgement and decision took."""
     if not emergencies:
-        return _("No emergency is open.")
-    lines = ["<b>" + _("🚨 Open emergencies") + "</b>"]
+        return [Screen(_("No emergency has been reported."))]
+    blocks = ["<b>" + _("🚨 Emergencies") + "</b>"]
     event = EMERGENCY_FORM.questions["event"]
     for emergency in emergencies:
         record = emergency.record
         kind = shown_answer(event, record.answers.get("event"))
         since = format_short(record.submitted_at.date(), locale()) if record.submitted_at else ""
-        lines.append(
-            f"{record.reference} · {html.quote(emergency.city)} · {kind} · "
-            f"{emergency_status_label(record.status)} · {since}"
+        lines = [
+            f"<b>{record.reference}</b> · {html.quote(emergency.city)} · {kind} · "
+            f"{emergency_status_label(record.status)} · {since}",
+            timings_line(emergency),
+        ]
+        lines += [event_line(e) for e in emergency.events]
+        blocks.append("\n".join(lines))
+    return [Screen(text) for text in split_messages(blocks)]
+
+
+def _figure(key: str, before: int | None, after: int) -> str:
+    label = _(EMERGENCY_FORM.questions[key].label)
+    loc = locale()
+    now = format_number(after, loc)
+    if before is None:
+        return _("{label}: {now} (was unknown)").format(label=html.quote(label), now=now)
+    change = after - before
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    return _("{label}: {before} → {now} ({change})").format(
+        label=html.quote(label),
+        before=format_number(before, loc),
+        now=now,
+        change=sign + format_number(abs(change), loc),
+    )
+
+
+def sitrep_text(emergency: Emergency, report: Record, known: dict[str, Any], by: str) -> str:
+    """A situation report for the staff chats: each figure with its change since the last one
+    known, then services, needs and what changed."""
+    answers = report.answers
+    lines = [
+        "<b>"
+        + _("📊 Situation report n° {number} on {reference} · {city}").format(
+            number=emergency.sitreps,
+            reference=emergency.record.reference or "",
+            city=html.quote(emergency.city),
         )
+        + "</b>"
+    ]
+    if answers.get("news"):
+        lines.append(html.quote(answers["news"]))
+    lines += [_figure(key, old, new) for key, old, new in figure_changes(known, answers, COUNTS)]
+    for key in ("services", "needs", "needs_other"):
+        value = answers.get(key)
+        if value not in (None, "", []):
+            question = SITREP_FORM.questions[key]
+            lines.append(
+                _("{label}: {value}").format(
+                    label=html.quote(_(question.label)), value=shown_answer(question, value)
+                )
+            )
+    lines.append(_("Sent by {name}.").format(name=html.quote(by)))
     return "\n".join(lines)
+
+
+def sitrep_request_text(emergency: Emergency) -> str:
+    return _(
+        "📊 Your emergency {reference} is still open. How is the situation now? Send a short "
+        "situation report: new figures, photos, needs."
+    ).format(reference=emergency.record.reference or "")
+
+
+def sitrep_markup(emergency_id: int) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=_("📊 Send a situation report"), callback_data=alert_data(emergency_id, "sitrep")
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def sitrep_sent_text(reference: str) -> str:
+    return _(
+        "✔ Your situation report on {reference} was sent to the Secretariat and the commission."
+    ).format(reference=reference)
+
+
+def city_emergency_screen(emergency: Emergency) -> Screen:
+    """What the city sees of its sent emergency: where it stands, its timeline, and the way to
+    send a situation report while it is open."""
+    record = emergency.record
+    lines = [
+        "<b>" + _("🚨 Emergency {reference}").format(reference=record.reference or "") + "</b>",
+        _("Status: {status}").format(status=emergency_status_label(record.status)),
+    ]
+    if emergency.decided_by:
+        lines.append(decision_line(emergency))
+    lines += [event_line(e) for e in emergency.events]
+    markup = None
+    if record.status in OPEN:
+        markup = sitrep_markup(record.id)
+    text = "\n".join(lines)
+    return Screen(split_messages([text])[0], markup)

@@ -10,8 +10,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.all_forms import sendable
 from bot.domain.dates import format_short
-from bot.domain.emergency_form import EMERGENCY_FORM, ready_to_send
 from bot.domain.flow import current_field, current_question
 from bot.domain.forms import ATTACHMENTS, MAX_ITEMS, Kind, Question
 from bot.domain.navigation import Cursor, item_fields, position
@@ -116,7 +116,7 @@ def _menu_row(record: Record) -> list[list[InlineKeyboardButton]]:
     the profile (registration itself has no way around its questions)."""
     if not record.is_profile:
         rows = [[_button(_("☰ Dossier menu"), menu_data(record.id, "sections"))]]
-        if record.form.key == EMERGENCY_FORM.key and ready_to_send(record.answers):
+        if sendable(record.form, record.answers):
             rows.insert(0, [_button(_("🚨 Send now"), menu_data(record.id, "em_send"))])
         return rows
     if record.cursor.jump:

@@ -5,9 +5,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.all_forms import SENDABLE
 from bot.domain.forms import ATTACHMENTS, Answers, Kind, Problem, Question
-from bot.domain.fund_form import LEVELS
+from bot.domain.fund_form import FUND_FORM, LEVELS
 from bot.domain.records import Record, slot_files
 from bot.domain.rules import FundingRules, SectionCheck, financing, is_answered, is_complete
 from bot.screens.base import Screen
@@ -100,7 +100,7 @@ def review_screens(record: Record, rules: FundingRules) -> list[Screen]:
     messages = split_messages([intro, *blocks, outro])
     rows: list[list[InlineKeyboardButton]] = []
     if record.editable:
-        if complete and record.form.key == EMERGENCY_FORM.key:
+        if complete and record.form.key in SENDABLE:
             rows.append([_button(_("🚨 Send now"), record.id, "em_send")])
         elif complete:
             rows.append([_button(_("📤 Submit to the Secretariat"), record.id, "submit")])
@@ -134,7 +134,7 @@ def sections_screen(record: Record, checks: list[SectionCheck]) -> Screen:
         for check, section in zip(checks, record.form.sections, strict=True)
     ]
     rows.append([_button(_("📋 Review and submit"), record.id, "review")])
-    if record.form.key != EMERGENCY_FORM.key:
+    if record.form.key == FUND_FORM.key:
         rows.append([_button(_("📄 PDF"), record.id, "pdf")])
     rows.append([_button(_("▶ Continue"), record.id, "resume")])
     rows.append([_button(_("🗑 Delete this draft"), record.id, "delete")])

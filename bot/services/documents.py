@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.domain.agenda import Agenda
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.review import Case
 from bot.domain.rules import FundingRules
 from bot.services.review import Review
@@ -34,7 +35,7 @@ class Documents:
         """The dossier as a PDF in the current language, drawn in a worker thread (the event
         loop goes on serving everyone); None if this person may not see it."""
         case = await self.review.case(dossier_id)
-        if case is None:
+        if case is None or case.record.form.key != FUND_FORM.key:  # the PDF is the Fund's dossier
             return None
         name, content = await asyncio.to_thread(_draw, case, self.rules, today)
         return Made(case, name, content)

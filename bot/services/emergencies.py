@@ -1,147 +1,254 @@
 """Emergency use cases: send a report (its alert goes out at once, ahead of everything else in the
-outbox), acknowledge it, ask the city and carry its answer back. Each is one transaction with the
-messages it causes."""
+outbox, and its escalation is planned), acknowledge it, ask the city and carry its answer back,
+propose aid, decide (the Presidency), close, and the city's situation reports. Each is one
+transaction with the messages it causes."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from typing import Any
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.emergency import (
-    OPEN,
+    ESCALATION,
     PHASES,
     REFERENCE_PREFIX,
+    SITREP_REQUEST,
     Emergency,
     EmergencyStatus,
+    Event,
+    EventKind,
+    Outgoing,
     Proposal,
+    escalation_key,
     find_emergency_move,
+    sitrep_request_key,
+    timeline,
 )
-from bot.domain.emergency_form import EMERGENCY_FORM, ready_to_send
+from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM, ready_to_send
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.records import Person, Record
+from bot.domain.records import Record
 from bot.domain.roles import Action, Role, may
+from bot.domain.sitrep_form import SITREP_FORM, sitrep_ready
 from bot.services.people import person_of
 from bot.services.records import record_of
-from storage import emergencies as cards
+from storage import emergencies as queries
 from storage import review as people
-from storage.dossiers import attachments, change_status, next_reference
-from storage.models import Account, City, Dossier, DossierMessage, EmergencyProposal
-from storage.outbox import URGENT, enqueue, enqueue_document, enqueue_edit, enqueue_location
-from storage.review import history
+from storage import timers
+from storage.dossiers import attachments, change_status, create_dossier, next_reference
+from storage.models import (
+    Account,
+    City,
+    Dossier,
+    DossierMessage,
+    EmergencyProposal,
+    StatusChange,
+)
+from storage.outbox import (
+    URGENT,
+    OutboxMessage,
+    enqueue,
+    enqueue_document,
+    enqueue_edit,
+    enqueue_location,
+)
+from storage.review import history, thread
 from storage.types import utcnow
+
+__all__ = ["Emergencies", "Outgoing", "Render", "Timing", "load_emergency", "write_messages"]
+
+Render = Callable[[Emergency], list[Outgoing]]
+SENT = "sent"  # a situation report's status once sent
+STATUS_EVENTS = {
+    EmergencyStatus.REPORTED: EventKind.REPORTED,
+    EmergencyStatus.ACKNOWLEDGED: EventKind.ACKNOWLEDGED,
+    EmergencyStatus.PROPOSED: EventKind.PROPOSED,
+    EmergencyStatus.APPROVED: EventKind.APPROVED,
+    EmergencyStatus.REJECTED: EventKind.REJECTED,
+    EmergencyStatus.CLOSED: EventKind.CLOSED,
+}
 
 
 @dataclass(frozen=True)
-class Outgoing:
-    """One message the bot sends on its own: text (`card`: the alert card, edited later), a
-    location, or a document already on Telegram's servers (`file_id`)."""
+class Timing:
+    """When an unacknowledged alert is escalated (and how many times), and how often the city is
+    asked for a situation report."""
 
-    chat_id: int
-    text: str = ""
-    markup: dict[str, Any] | None = None
-    card: bool = False
-    location: tuple[float, float] | None = None
-    file_id: str | None = None
-    file_name: str | None = None
-    urgent: bool = True
+    escalation: timedelta = timedelta(minutes=15)
+    rounds: int = 3
+    sitrep: timedelta = timedelta(hours=24)
 
 
-Render = Callable[[Emergency], list[Outgoing]]
+def _money(text: str | None) -> tuple[Decimal, str] | None:
+    amount, _, currency = (text or "").partition(" ")
+    try:
+        return (Decimal(amount), currency) if currency else None
+    except InvalidOperation:
+        return None
+
+
+async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
+    """A sent report as staff and the city see it, with its timeline."""
+    city = await session.get(City, row.city_id)
+    sender = await session.get(Account, row.created_by)
+    assert sender is not None
+    names: dict[int, str] = {}
+
+    async def name(user_id: int) -> str:
+        if user_id not in names:
+            who = await session.get(Account, user_id)
+            names[user_id] = person_of(who).name if who else str(user_id)
+        return names[user_id]
+
+    found: dict[str, object] = {}
+    events: list[Event] = []
+    for change in await history(session, row.id):
+        who = await name(change.by_user)
+        kind = STATUS_EVENTS.get(change.to_status)  # type: ignore[call-overload]
+        if kind is None:
+            continue
+        detail = change.reason or ""
+        if kind == EventKind.APPROVED and change.amount:
+            detail = change.amount
+        events.append(Event(change.at, kind, who, detail))
+        if kind == EventKind.ACKNOWLEDGED:
+            found["acknowledged_by"] = who
+        if kind in (EventKind.APPROVED, EventKind.REJECTED):
+            found["decided_by"], found["decision_note"] = who, change.reason
+        if kind == EventKind.CLOSED:
+            found["closed_by"], found["closed_note"] = who, change.reason
+    for message in await thread(session, row.id):
+        kind = EventKind.QUESTION if message.from_staff else EventKind.ANSWER
+        events.append(Event(message.at, kind, await name(message.author_id), message.text))
+    escalated = await queries.timers_done(session, f"{ESCALATION}:{row.id}:")
+    for timer in escalated:
+        round_ = (timer.payload or {}).get("round", 0)
+        events.append(Event(timer.done_at or timer.due_at, EventKind.ESCALATED, "", str(round_)))
+    reports = await queries.sitreps(session, row.id, SENT)
+    for number, report in enumerate(reports, start=1):
+        at = report.submitted_at or report.updated_at
+        events.append(Event(at, EventKind.SITREP, await name(report.created_by), str(number)))
+    proposal = None
+    if (p := await queries.last_proposal(session, row.id)) is not None:
+        proposal = Proposal(
+            Decimal(p.amount), p.currency, p.phase, p.purpose, await name(p.by_user)
+        )
+    officials = [person_of(a) for a in await people.officials(session, row.city_id)]
+    person = person_of(sender)
+    return Emergency(
+        record=record_of(row, await attachments(session, row.id)),
+        city_id=row.city_id,
+        city=city.name if city else "",
+        country=city.country if city else "",
+        sender=person,
+        acknowledged_by=found.get("acknowledged_by"),  # type: ignore[arg-type]
+        officials=officials,
+        proposal=proposal,
+        decided_by=found.get("decided_by"),  # type: ignore[arg-type]
+        decision_note=found.get("decision_note"),  # type: ignore[arg-type]
+        granted=_money(row.granted_amount),
+        closed_by=found.get("closed_by"),  # type: ignore[arg-type]
+        closed_note=found.get("closed_note"),  # type: ignore[arg-type]
+        escalations=len(escalated),
+        events=timeline(events),
+        sitreps=len(reports),
+        sender_registered=person.registered,
+        sender_verified=sender.verification == "verified",
+    )
+
+
+async def write_messages(session: AsyncSession, dossier_id: int, messages: list[Outgoing]) -> None:
+    """To the outbox. A card (`card=True`) is a new alert card in its chat, or an edit of the
+    chat's latest one; `thread=True` answers the chat's card (the alert's thread)."""
+    known = {c.chat_id: c.outbox_id for c in await queries.cards(session, dossier_id)}
+    for m in messages:
+        priority = URGENT if m.urgent else 0
+        if m.only_edit and m.chat_id not in known:
+            continue
+        if m.card and m.chat_id in known and not m.replace:
+            await enqueue_edit(session, known[m.chat_id], m.text, m.markup)
+        elif m.location is not None:
+            enqueue_location(session, m.chat_id, *m.location, priority=priority)
+        elif m.file_id is not None:
+            enqueue_document(
+                session,
+                m.chat_id,
+                file_id=m.file_id,
+                file_name=m.file_name,
+                caption=m.text,
+                priority=priority,
+            )
+        else:
+            reply_to = known.get(m.chat_id) if m.thread else None
+            message = enqueue(
+                session, m.chat_id, m.text, m.markup, priority=priority, reply_to=reply_to
+            )
+            if m.card:
+                await session.flush()
+                queries.add_card(session, dossier_id, m.chat_id, message.id)
+                known[m.chat_id] = message.id
+
+
+async def retire_cards(session: AsyncSession, dossier_id: int) -> None:
+    """The buttons of each chat's current card go (a new card is about to replace it)."""
+    latest = {c.chat_id: c for c in await queries.cards(session, dossier_id)}
+    for card in latest.values():
+        original = await session.get(OutboxMessage, card.outbox_id)
+        if original is not None and original.failed_at is None:
+            await enqueue_edit(session, original, None, None)
 
 
 class Emergencies:
     """What one person may do with emergencies, for one update."""
 
-    def __init__(self, session: AsyncSession, account: Account, role: Role) -> None:
+    def __init__(
+        self, session: AsyncSession, account: Account, role: Role, timing: Timing | None = None
+    ) -> None:
         self.session = session
         self.account = account
         self.role = role
+        self.timing = timing or Timing()
+        self._change: StatusChange | None = None  # the last move taken (`_take`)
 
     @property
     def is_staff(self) -> bool:
+        """The Secretariat, the commission, admins: they acknowledge, propose, ask, close."""
         return may(self.role, Action.ACKNOWLEDGE_EMERGENCY)
+
+    @property
+    def is_presidency(self) -> bool:
+        return may(self.role, Action.DECIDE_EMERGENCY_AID)
 
     def _of_the_city(self, row: Dossier) -> bool:
         return self.account.city_id is not None and row.city_id == self.account.city_id
 
     async def _row(self, dossier_id: int) -> Dossier | None:
+        """A sent emergency staff and the Presidency may see, or any of the person's city."""
         row = await self.session.get(Dossier, dossier_id)
         if row is None or row.form != EMERGENCY_FORM.key:
             return None
-        if self._of_the_city(row) or (self.is_staff and row.status != EmergencyStatus.DRAFT):
+        if self._of_the_city(row):
+            return row
+        if (self.is_staff or self.is_presidency) and row.status != EmergencyStatus.DRAFT:
             return row
         return None
 
-    async def _emergency(self, row: Dossier) -> Emergency:
-        city = await self.session.get(City, row.city_id)
-        sender = await self.session.get(Account, row.created_by)
-        assert sender is not None
-        acknowledged_by = decided_by = decision_note = None
-        for change in await history(self.session, row.id):
-            who = await self.session.get(Account, change.by_user)
-            name = person_of(who).name if who else str(change.by_user)
-            if change.to_status == EmergencyStatus.ACKNOWLEDGED:
-                acknowledged_by = name
-            if change.to_status in (EmergencyStatus.APPROVED, EmergencyStatus.REJECTED):
-                decided_by, decision_note = name, change.reason
-        proposal = None
-        if (p := await cards.last_proposal(self.session, row.id)) is not None:
-            author = await self.session.get(Account, p.by_user)
-            proposal = Proposal(
-                Decimal(p.amount),
-                p.currency,
-                p.phase,
-                p.purpose,
-                person_of(author).name if author else str(p.by_user),
-            )
-        officials = [person_of(a) for a in await people.officials(self.session, row.city_id)]
-        return Emergency(
-            record=record_of(row, await attachments(self.session, row.id)),
-            city_id=row.city_id,
-            city=city.name if city else "",
-            country=city.country if city else "",
-            sender=person_of(sender),
-            acknowledged_by=acknowledged_by,
-            officials=officials,
-            proposal=proposal,
-            decided_by=decided_by,
-            decision_note=decision_note,
-        )
-
     async def get(self, dossier_id: int) -> Emergency | None:
         row = await self._row(dossier_id)
-        return await self._emergency(row) if row is not None else None
+        return await load_emergency(self.session, row) if row is not None else None
 
-    async def _write(self, row: Dossier, messages: list[Outgoing]) -> None:
-        """To the outbox; the alert cards' rows are kept, and later cards are edits of them."""
-        known = {c.chat_id: c.outbox_id for c in await cards.cards(self.session, row.id)}
-        for m in messages:
-            priority = URGENT if m.urgent else 0
-            if m.card and m.chat_id in known:
-                await enqueue_edit(self.session, known[m.chat_id], m.text, m.markup)
-            elif m.location is not None:
-                enqueue_location(self.session, m.chat_id, *m.location, priority=priority)
-            elif m.file_id is not None:
-                enqueue_document(
-                    self.session,
-                    m.chat_id,
-                    file_id=m.file_id,
-                    file_name=m.file_name,
-                    caption=m.text,
-                    priority=priority,
-                )
-            else:
-                message = enqueue(self.session, m.chat_id, m.text, m.markup, priority=priority)
-                if m.card:
-                    await self.session.flush()
-                    cards.add_card(self.session, row.id, m.chat_id, message.id)
+    async def _done(self, row: Dossier, render: Render) -> Emergency:
+        await self.session.flush()
+        emergency = await load_emergency(self.session, row)
+        await write_messages(self.session, row.id, render(emergency))
+        await self.session.commit()
+        return emergency
 
     async def send(self, record: Record, today: date, render: Render) -> Emergency | None:
         """The report gets its FU reference and status "reported"; its alert is written to the
-        outbox, urgent, in the same transaction. None if it is not the city's or not ready."""
+        outbox, urgent, and its first escalation and situation report request are planned, in
+        the same transaction. None if it is not the city's or not ready."""
         row = await self.session.get(Dossier, record.id)
         if row is None or row.form != EMERGENCY_FORM.key or not self._of_the_city(row):
             return None
@@ -149,68 +256,69 @@ class Emergencies:
             return None
         if not ready_to_send(row.answers or {}):
             return None
+        now = utcnow()
         row.reference = await next_reference(self.session, REFERENCE_PREFIX, today.year)
         await change_status(self.session, row, EmergencyStatus.REPORTED, self.account.telegram_id)
-        row.submitted_at = utcnow()
+        row.submitted_at = now
         row.submitted_answers = dict(row.answers)
         if self.account.active_dossier_id == row.id:
             self.account.active_dossier_id = None
+        planned = [
+            timers.Planned(
+                sitrep_request_key(row.id, 1), SITREP_REQUEST, now + self.timing.sitrep,
+                {"dossier": row.id, "number": 1},
+            )
+        ]  # fmt: skip
+        if self.timing.rounds > 0:
+            planned.append(
+                timers.Planned(
+                    escalation_key(row.id, 1), ESCALATION, now + self.timing.escalation,
+                    {"dossier": row.id, "round": 1},
+                )
+            )  # fmt: skip
         await self.session.flush()
-        emergency = await self._emergency(row)
-        await self._write(row, render(emergency))
-        await self.session.commit()
-        return emergency
+        await timers.plan(self.session, planned)
+        return await self._done(row, render)
 
-    async def acknowledge(self, dossier_id: int, render: Render) -> Emergency | None:
-        """Staff with the right take the alert in hand; None if refused (right or status)."""
-        row = await self._row(dossier_id)
-        if row is None or not self.is_staff:
-            return None
-        if find_emergency_move(row.status, "ack", self.role, False) is None:
-            return None
-        await change_status(
-            self.session, row, EmergencyStatus.ACKNOWLEDGED, self.account.telegram_id
-        )
-        row.updated_at = utcnow()
-        await self.session.flush()
-        emergency = await self._emergency(row)
-        await self._write(row, render(emergency))
-        await self.session.commit()
-        return emergency
-
-    async def message(self, dossier_id: int, text: str, render: Render) -> Emergency | None:
-        """A question from staff to the city, or the city's answer: kept on the emergency, and
-        sent to the other side (`render` says to whom)."""
+    async def _take(self, dossier_id: int, key: str, note: str | None = None) -> Dossier | None:
+        """The row, moved by `key`, if this person may take that move on it now (the table says
+        who, the row's current status says whether)."""
         row = await self._row(dossier_id)
         if row is None or row.status == EmergencyStatus.DRAFT:
             return None
-        staff = self.is_staff and not self._of_the_city(row)
-        self.session.add(
-            DossierMessage(
-                dossier_id=row.id, author_id=self.account.telegram_id, from_staff=staff, text=text
-            )
-        )
-        emergency = await self._emergency(row)
-        await self._write(row, render(emergency))
-        await self.session.commit()
-        return emergency
-
-    async def _take(self, dossier_id: int, key: str, note: str | None = None) -> Dossier | None:
-        """The row, if this person may take the move `key` on it now (the table says who)."""
-        row = await self._row(dossier_id)
-        if row is None or find_emergency_move(row.status, key, self.role, False) is None:
-            return None
         move = find_emergency_move(row.status, key, self.role, False)
-        assert move is not None
-        await change_status(self.session, row, move.target, self.account.telegram_id, note)
+        if move is None:
+            return None
+        self._change = await change_status(
+            self.session, row, move.target, self.account.telegram_id, note
+        )
         row.updated_at = utcnow()
         return row
 
-    async def _row_for_staff(self, dossier_id: int) -> Dossier | None:
-        row = await self.session.get(Dossier, dossier_id)
-        if row is None or row.form != EMERGENCY_FORM.key or row.status == EmergencyStatus.DRAFT:
+    async def acknowledge(self, dossier_id: int, render: Render) -> Emergency | None:
+        """Staff with the right take the alert in hand (its escalation stops); None if refused
+        (right or status)."""
+        row = await self._take(dossier_id, "ack")
+        if row is None:
             return None
-        return row
+        await queries.cancel_timers(
+            self.session, f"{ESCALATION}:{row.id}:", utcnow(), "cancelled: acknowledged"
+        )
+        return await self._done(row, render)
+
+    async def message(self, dossier_id: int, text: str, render: Render) -> Emergency | None:
+        """A question from staff or the Presidency to the city, or the city's answer: kept on
+        the emergency, and sent to the other side (`render` says to whom)."""
+        row = await self._row(dossier_id)
+        if row is None or row.status == EmergencyStatus.DRAFT:
+            return None
+        asking = (self.is_staff or self.is_presidency) and not self._of_the_city(row)
+        self.session.add(
+            DossierMessage(
+                dossier_id=row.id, author_id=self.account.telegram_id, from_staff=asking, text=text
+            )
+        )
+        return await self._done(row, render)
 
     async def propose(
         self,
@@ -224,7 +332,7 @@ class Emergencies:
         """A proposal of aid (secretariat or commission); None if refused or incomplete."""
         if amount <= 0 or currency not in CURRENCIES or phase not in {c.value for c in PHASES}:
             return None
-        if not purpose or not may(self.role, Action.PROPOSE_EMERGENCY_AID):
+        if not purpose:
             return None
         row = await self._take(dossier_id, "propose", purpose)
         if row is None:
@@ -239,55 +347,114 @@ class Emergencies:
                 by_user=self.account.telegram_id,
             )
         )
-        await self.session.flush()
-        emergency = await self._emergency(row)
-        await self._write(row, render(emergency))
-        await self.session.commit()
-        return emergency
+        return await self._done(row, render)
 
     async def decide(
-        self, dossier_id: int, key: str, reason: str | None, render: Render
+        self,
+        dossier_id: int,
+        key: str,
+        reason: str | None,
+        render: Render,
+        amount: tuple[Decimal, str] | None = None,
     ) -> Emergency | None:
-        """The Presidency approves the proposal, or rejects it with a reason."""
-        if not may(self.role, Action.DECIDE_EMERGENCY_AID) or key not in ("approve", "reject"):
+        """The Presidency approves the proposal ("approve"), approves another amount ("other",
+        with `amount`), or rejects it with a reason ("reject"); None if refused."""
+        if key not in ("approve", "other", "reject"):
             return None
         if key == "reject" and not reason:
             return None
-        if await self._row_for_staff(dossier_id) is None:
+        if key == "other" and (amount is None or amount[0] <= 0 or amount[1] not in CURRENCIES):
             return None
-        row = await self.session.get(Dossier, dossier_id)
-        assert row is not None
-        move = find_emergency_move(row.status, key, self.role, False)
-        if move is None:
+        row = await self._take(dossier_id, key, reason)
+        if row is None:
             return None
-        await change_status(self.session, row, move.target, self.account.telegram_id, reason)
-        proposal = await cards.last_proposal(self.session, row.id)
+        proposal = await queries.last_proposal(self.session, row.id)
         if key == "approve" and proposal is not None:
             row.granted_amount = f"{proposal.amount} {proposal.currency}"
-        row.updated_at = utcnow()
+        if key == "other" and amount is not None:
+            row.granted_amount = f"{amount[0]} {amount[1]}"
+        if key != "reject" and self._change is not None:
+            self._change.amount = row.granted_amount
+        return await self._done(row, render)
+
+    async def close(self, dossier_id: int, note: str, render: Render) -> Emergency | None:
+        """Staff close an emergency with a note (its timers stop); None if refused."""
+        if not note:
+            return None
+        row = await self._take(dossier_id, "close", note)
+        if row is None:
+            return None
+        await queries.cancel_timers(self.session, f"{ESCALATION}:{row.id}:", utcnow(), "closed")
+        await queries.cancel_timers(self.session, f"{SITREP_REQUEST}:{row.id}:", utcnow(), "closed")
+        return await self._done(row, render)
+
+    async def listed(self, limit: int = 10) -> list[Emergency] | None:
+        """Sent emergencies, the open ones first, then the latest (staff and the Presidency),
+        each with its timeline; None if refused."""
+        if not (self.is_staff or self.is_presidency):
+            return None
+        statuses = [s.value for s in EmergencyStatus if s != EmergencyStatus.DRAFT]
+        rows = await queries.emergencies(self.session, EMERGENCY_FORM.key, statuses, limit)
+        rows.sort(key=lambda pair: pair[0].status == EmergencyStatus.CLOSED)
+        return [await load_emergency(self.session, row) for row, _city in rows]
+
+    # Situation reports: the city's follow-ups on its emergency.
+
+    async def open_sitrep(self, dossier_id: int) -> Record | None:
+        """A new situation report on the city's open emergency (typed answers go to it)."""
+        row = await self.session.get(Dossier, dossier_id)
+        if row is None or row.form != EMERGENCY_FORM.key or not self._of_the_city(row):
+            return None
+        if row.status in (EmergencyStatus.DRAFT, EmergencyStatus.CLOSED):
+            return None
+        drafts = await queries.sitreps(self.session, row.id, EmergencyStatus.DRAFT)
+        if drafts:  # one begun and not sent: go on with it
+            report = drafts[-1]
+        else:
+            report = await create_dossier(self.session, self.account, {})
+            report.form, report.form_version = SITREP_FORM.key, SITREP_FORM.version
+            report.parent_id = row.id
+            report.cursor = {"q": SITREP_FORM.first_key()}
+        self.account.active_dossier_id = report.id
+        await self.session.commit()
+        return record_of(report, [])
+
+    async def sitrep_parent(self, record: Record) -> Emergency | None:
+        row = await self.session.get(Dossier, record.id)
+        if row is None or row.parent_id is None or not self._of_the_city(row):
+            return None
+        parent = await self.session.get(Dossier, row.parent_id)
+        return await load_emergency(self.session, parent) if parent is not None else None
+
+    async def send_sitrep(
+        self, record: Record, render: Callable[[Emergency, Record, dict], list[Outgoing]]
+    ) -> Emergency | None:
+        """Send a situation report: `render(emergency, report, known_before)` writes it to both
+        chats (each figure's change from what was known before). None if refused."""
+        row = await self.session.get(Dossier, record.id)
+        if row is None or row.form != SITREP_FORM.key or row.status != EmergencyStatus.DRAFT:
+            return None
+        if not self._of_the_city(row) or row.parent_id is None:
+            return None
+        if not sitrep_ready(row.answers or {}):
+            return None
+        parent = await self.session.get(Dossier, row.parent_id)
+        if parent is None or parent.status == EmergencyStatus.CLOSED:
+            return None
+        earlier = await queries.sitreps(self.session, parent.id, SENT)
+        known = dict(parent.submitted_answers or parent.answers or {})
+        for report in earlier:
+            known.update({k: v for k, v in (report.answers or {}).items() if k in COUNTS})
+        row.status = SENT
+        row.submitted_at = utcnow()
+        row.submitted_answers = dict(row.answers)
+        row.reference = None
+        if self.account.active_dossier_id == row.id:
+            self.account.active_dossier_id = None
+        parent.updated_at = utcnow()
         await self.session.flush()
-        emergency = await self._emergency(row)
-        await self._write(row, render(emergency))
+        emergency = await load_emergency(self.session, parent)
+        report = record_of(row, await attachments(self.session, row.id))
+        await write_messages(self.session, parent.id, render(emergency, report, known))
         await self.session.commit()
         return emergency
-
-    async def may_decide(self, dossier_id: int) -> Emergency | None:
-        """The emergency, for someone of the Presidency (who is not staff of the alert chats)."""
-        if not may(self.role, Action.DECIDE_EMERGENCY_AID):
-            return None
-        row = await self._row_for_staff(dossier_id)
-        return await self._emergency(row) if row is not None else None
-
-    async def listed(self) -> list[Emergency] | None:
-        """Emergencies not closed, the latest first (staff and the Presidency); None if refused."""
-        if not (self.is_staff or may(self.role, Action.DECIDE_EMERGENCY_AID)):
-            return None
-        rows = await cards.emergencies(self.session, EMERGENCY_FORM.key, list(OPEN))
-        return [
-            Emergency(record_of(row), row.city_id, city.name, city.country, self._nobody)
-            for row, city in rows
-        ]
-
-    @property
-    def _nobody(self) -> Person:
-        return Person(0, "", None, {}, None)

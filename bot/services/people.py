@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.countries import fold
 from bot.domain.flow import Move
 from bot.domain.navigation import Cursor
-from bot.domain.profile_form import CITY_KEYS, PROFILE_FORM
+from bot.domain.profile_form import CITY_KEYS, PROFILE_FORM, SHORT_PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from storage.accounts import PROFILE_COLUMNS, city_for
 from storage.models import Account
@@ -47,12 +47,14 @@ class Profiles:
         self.session = session
         self.account = account
 
-    def record(self) -> Record:
+    def record(self, short: bool = False) -> Record:
+        """The profile as a form; `short`: only what an emergency report needs first."""
+        form = SHORT_PROFILE_FORM if short else PROFILE_FORM
         return Record(
             id=PROFILE_RECORD,
-            form=PROFILE_FORM,
+            form=form,
             answers=profile_answers(self.account),
-            cursor=Cursor.from_json(PROFILE_FORM, self.account.profile_cursor),
+            cursor=Cursor.from_json(form, self.account.profile_cursor),
         )
 
     async def apply(

@@ -12,13 +12,15 @@ from aiogram.types import ReplyKeyboardRemove, TelegramObject
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.domain.emergency import hours, minutes
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
+from bot.screens.alerts import Alerts
 from bot.screens.base import Screen
 from bot.services.cities import Cities
 from bot.services.documents import Documents
-from bot.services.emergencies import Emergencies
+from bot.services.emergencies import Emergencies, Timing
 from bot.services.invites import Invites
 from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
@@ -53,6 +55,7 @@ class Context:
     profile_completed: Callable[["Context", bool], Awaitable[None]] | None = None
     topics: SecretariatTopics | None = None  # the Secretariat's chat as a forum (per process)
     thread_id: int | None = None  # the forum topic the update came from: answers go back there
+    scheduler: Any = None  # the timers' worker (bot.workers.scheduler.Scheduler): `wake()`
 
     # The Secretariat's use cases, built when a handler first asks (each checks the right itself).
     @cached_property
@@ -65,7 +68,21 @@ class Context:
 
     @cached_property
     def emergencies(self) -> Emergencies:
-        return Emergencies(self._session, self._account, self.role)
+        settings = self.settings
+        timing = Timing(
+            minutes(settings.escalation_minutes),
+            settings.escalation_rounds,
+            hours(settings.sitrep_hours),
+        )
+        return Emergencies(self._session, self._account, self.role, timing)
+
+    @cached_property
+    def alerts(self) -> Alerts:
+        return Alerts(self.settings, self.i18n)
+
+    def wake_scheduler(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.wake()
 
     @cached_property
     def sheets(self) -> Sheets:
@@ -128,7 +145,8 @@ class Context:
         """The record typed answers go to now, from the conversation state."""
         state = await self.fsm.get_state()
         if state == Flow.registering.state:
-            return self.profiles.record()
+            data = await self.fsm.get_data()
+            return self.profiles.record(short=bool(data.get("short")))
         if state == Flow.dossier.state:
             return await self.dossiers.active()
         return None
@@ -165,4 +183,5 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         profile_completed=data.get("profile_completed"),
         topics=data.get("topics"),
         thread_id=data.get("event_thread_id"),
+        scheduler=data.get("scheduler"),
     )

@@ -55,6 +55,10 @@ class RateLimiter:
     _last: dict[int, Slot] = field(default_factory=dict)  # each chat's latest request
     _groups: dict[int, list[Slot]] = field(default_factory=dict)  # within the group window
     _held: dict[int, float] = field(default_factory=dict)  # chat → not before (429)
+    # Urgent requests may go this far above `global_count` in the window (Telegram's own limit is
+    # about 30 a second; 25 leaves the margin): an alert does not wait for a window full of
+    # ordinary messages to empty.
+    urgent_extra: int = 3
 
     @staticmethod
     def _window_ready(slots: list[Slot], count: int, window: float, t: float) -> float:
@@ -65,12 +69,16 @@ class RateLimiter:
         ends = sorted(s.until + window for s in slots)
         return ends[len(slots) - count]
 
-    def chat_ready_at(self, chat_id: int, t: float) -> float:
-        """When this chat may have its next request, as far as its own limits go."""
+    def chat_ready_at(self, chat_id: int, t: float, urgent: bool = False) -> float:
+        """When this chat may have its next request, as far as its own limits go. An urgent
+        request does not wait out the second since the chat's last one (Telegram tolerates a
+        short burst in a chat); it keeps a 429's wait and the group's 20 a minute."""
         ready = max(t, self._held.get(chat_id, t))
         last = self._last.get(chat_id)
-        if last is not None:
+        if last is not None and not urgent:
             ready = max(ready, last.until + self.per_chat)
+        elif last is not None and last.until == math.inf:
+            ready = math.inf  # one request at a time to a chat
         group = self._groups.get(chat_id)
         if group is not None:
             ready = max(ready, self._window_ready(group, self.group_count, self.group_window, t))
@@ -78,16 +86,21 @@ class RateLimiter:
                 del self._groups[chat_id]
         return ready
 
-    def ready_at(self, chat_id: int, t: float) -> float:
-        """When a request to this chat may start, all limits considered."""
-        everyone = self._window_ready(self._recent, self.global_count, self.global_window, t)
-        return max(everyone, self.chat_ready_at(chat_id, t))
+    def ready_at(self, chat_id: int, t: float, urgent: bool = False) -> float:
+        """When a request to this chat may start, all limits considered (`urgent`: with the
+        margin above the global count, and without the chat's one-second spacing)."""
+        count = self.global_count + (self.urgent_extra if urgent else 0)
+        everyone = self._window_ready(self._recent, count, self.global_window, t)
+        return max(everyone, self.chat_ready_at(chat_id, t, urgent))
 
-    def held_chats(self, t: float) -> set[int]:
-        """Chats that may not have a request now (for the claim to skip)."""
+    def held_chats(self, t: float, urgent: bool = False) -> set[int]:
+        """Chats that may not have a request now (for the claim to skip); `urgent`: those that
+        may not have even an urgent one."""
         self._held = {c: u for c, u in self._held.items() if u > t}
-        chats = set(self._held) | {c for c, s in self._last.items() if s.until + self.per_chat > t}
-        chats |= {c for c in list(self._groups) if self.chat_ready_at(c, t) > t}
+        chats = set(self._held)
+        if not urgent:
+            chats |= {c for c, s in self._last.items() if s.until + self.per_chat > t}
+        chats |= {c for c in list(self._groups) if self.chat_ready_at(c, t, urgent) > t}
         self._last = {c: s for c, s in self._last.items() if s.until + self.per_chat > t}
         return chats
 

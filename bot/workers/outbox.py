@@ -3,8 +3,11 @@ in flight when a process died.
 
 Each round claims the next message of every chat that may have one now (storage/outbox.py
 claim_due: priority first, then age; one message in flight per chat), at most a second's worth,
-and sends them in that order, paced by the rate limiter, several requests at a time. What each
-answer means is written in its own short transaction right after it:
+and sends them in that order, paced by the rate limiter, several requests at a time. A wake
+during a round (new messages were committed) stops it from starting the rest of its batch, which
+goes back to the queue for the next claim: an urgent alert waits only for the requests already
+started, not for a second's worth of ordinary ones. What each answer means is written in its own
+short transaction right after it:
 
 - accepted → sent (its Telegram message id kept, for later edits);
 - 429 → that chat waits `retry_after` (its message stays first of the chat);
@@ -33,7 +36,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message, ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -160,6 +163,7 @@ class OutboxWorker(Loop):
         return await self._round(count_sent=True)
 
     async def _round(self, count_sent: bool = False) -> int:
+        self._wake.clear()  # a wake from here on (new messages) cuts this round short
         t = self.clock.monotonic()
         held = self.limiter.held_chats(t)
         async with self.sessions() as session:
@@ -170,23 +174,35 @@ class OutboxWorker(Loop):
                 lease=self.lease,
                 exclude=held,
                 chat_interval=timedelta(seconds=self.limiter.per_chat),
+                exclude_urgent=self.limiter.held_chats(t, urgent=True),
             )
             targets = {}
             for message in batch:
                 if message.edits is not None:
                     targets[message.id] = await session.get(OutboxMessage, message.edits)
+                elif (message.payload or {}).get("reply_to") is not None:  # answers that one
+                    targets[message.id] = await session.get(
+                        OutboxMessage, message.payload["reply_to"]
+                    )
         tasks: list[asyncio.Task[bool]] = []
         unsent = [m.id for m in batch]
         try:
-            for message in batch:
+            for index, message in enumerate(batch):
                 if self._stopping:
+                    break
+                if index and self._wake.is_set():
+                    # New messages were committed (an urgent alert?): what this round has not
+                    # started goes back, and the next claim takes the highest priority first.
                     break
                 await self._slots.acquire()
                 try:
-                    await self._wait_turn(message.chat_id)
+                    turn = await self._wait_turn(message.chat_id, message.priority > 0)
                 except BaseException:
                     self._slots.release()
                     raise
+                if not turn:  # woken while waiting for the limits: claim again
+                    self._slots.release()
+                    break
                 slot = self.limiter.reserve(message.chat_id)
                 self.in_flight.add(message.id)
                 unsent.remove(message.id)
@@ -195,19 +211,23 @@ class OutboxWorker(Loop):
                 )
             results = await asyncio.gather(*tasks)
         finally:
-            if unsent and self._stopping:
+            if unsent:
                 async with self.sessions() as session:
                     await outbox.release(session, unsent)
                     await session.commit()
         return sum(results) if count_sent else len(batch)
 
-    async def _wait_turn(self, chat_id: int) -> None:
+    async def _wait_turn(self, chat_id: int, urgent: bool = False) -> bool:
+        """Until the limits let a request to this chat go (True), or a wake (new messages,
+        perhaps more urgent than this one) comes first (False)."""
         while True:
             t = self.clock.monotonic()
-            ready = self.limiter.ready_at(chat_id, t)
+            ready = self.limiter.ready_at(chat_id, t, urgent)
             if ready <= t:
-                return
-            await self.clock.sleep(ready - t)
+                return True
+            if self._wake.is_set():
+                return False
+            await self._sleep_or_wake(ready - t)
 
     async def _deliver(
         self, message: OutboxMessage, original: OutboxMessage | None, slot: Slot
@@ -236,11 +256,17 @@ class OutboxWorker(Loop):
         timeout = self.request_timeout
         try:
             if message.kind == outbox.TEXT:
+                reply = None
+                if original is not None and original.telegram_message_id is not None:
+                    reply = ReplyParameters(
+                        message_id=original.telegram_message_id, allow_sending_without_reply=True
+                    )
                 return await self.bot.send_message(
                     chat,
                     message.text,
                     reply_markup=markup,
                     message_thread_id=thread,
+                    reply_parameters=reply,
                     request_timeout=timeout,
                 )
             if message.kind == outbox.DOCUMENT:
