@@ -220,11 +220,22 @@ async def wait_for_card(api: BotAPIStandIn, after: int = 0, heading: str = "📥
     """The newest card (a message starting with `heading`) in the Secretariat's chat among its
     messages after the first `after`."""
     for _ in range(100):
-        cards = [m for m in api.messages(SECRETARIAT)[after:] if m["text"].startswith(heading)]
+        shown = api.messages(SECRETARIAT)[after:]
+        cards = [m for m in shown if m.get("text", "").startswith(heading)]
         if cards:
             return cards[-1]
         await asyncio.sleep(0.05)
     raise AssertionError("no card reached the Secretariat's chat")
+
+
+async def wait_for_card_pdf(api: BotAPIStandIn) -> dict:
+    """The dossier's PDF that follows its card (`CARD_PDF`) in the Secretariat's chat."""
+    for _ in range(100):
+        for m in api.messages(SECRETARIAT):
+            if m.get("document", {}).get("file_name", "").endswith(".pdf"):
+                return m
+        await asyncio.sleep(0.05)
+    raise AssertionError("no PDF followed the card")
 
 
 async def submit(applicant: Applicant) -> str:

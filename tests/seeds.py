@@ -1,6 +1,12 @@
 """Dossiers put straight into the database, at the point a test starts from: a complete draft
 with its files, at its review; a dossier in the Secretariat's queue with officials of two cities
-and staff of every role."""
+and staff of every role; an official of Toamasina, and their flood reported through the bot (in
+process or over HTTP: any user of the stand-in)."""
+
+import re
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.people import link_city
 from storage.accounts import new_account
@@ -51,3 +57,32 @@ async def complete_dossier(app: InProcessBot, user_id: int, language: str = "fr"
             )
         await session.commit()
     return dossier_id
+
+
+async def official(
+    sessions: async_sessionmaker[AsyncSession], user_id: int, language: str, name: str
+) -> None:
+    """A registered official of Toamasina (Madagascar)."""
+    async with sessions() as session:
+        account = new_account(session, user_id, name.split()[0])
+        account.language = language
+        account.city_name, account.country = "Toamasina", "MG"
+        account.full_name, account.function = name, "Maire adjoint"
+        account.phone, account.email = "+261340000000", f"{user_id}@toamasina.mg"
+        await link_city(session, account)
+        await session.commit()
+
+
+async def report_flood(city: Any) -> str:
+    """A French official reports a flood with the five required answers; its reference."""
+    screen = (await city.send("/emergency"))[-1]
+    screen = (await city.press(screen, "Inondation"))[-1]
+    screen = (await city.press(screen, "Aujourd’hui"))[-1]
+    screen = (await city.send("Quartiers Nord"))[-2]
+    screen = (await city.press(screen, "Passer ⏭"))[-1]
+    screen = (await city.send("La rivière a débordé cette nuit, trois écoles sont inondées."))[-1]
+    screen = (await city.send("1200"))[-1]
+    sent = (await city.press(screen, "🚨 Envoyer maintenant"))[-1]
+    found = re.search(r"FU-\d{4}-\d{4}", sent["text"])
+    assert found is not None, sent["text"]
+    return found.group()

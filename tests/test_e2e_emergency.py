@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.services.people import link_city
 from storage import outbox
-from storage.accounts import new_account
 from storage.models import Dossier, EmergencyCard
 from tests.conftest import check_clean
 from tests.driver import REGISTRATION
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
+from tests.seeds import official
 from tests.standin import BotAPIStandIn
 
 COMMISSION = -1009876543210
@@ -37,17 +36,6 @@ async def bot(tmp_path: Path) -> AsyncIterator[InProcessBot]:
     check_clean(api)
 
 
-async def official(bot: InProcessBot, user_id: int, language: str, name: str) -> None:
-    async with bot.sessions() as session:
-        account = new_account(session, user_id, name.split()[0])
-        account.language = language
-        account.city_name, account.country = "Toamasina", "MG"
-        account.full_name, account.function = name, "Maire adjoint"
-        account.phone, account.email = "+261340000000", f"{user_id}@toamasina.mg"
-        await link_city(session, account)
-        await session.commit()
-
-
 def alert_of(api: BotAPIStandIn, chat: int) -> tuple[int, dict]:
     messages = api.messages(chat)
     found = [(i, m) for i, m in enumerate(messages) if m.get("text", "").startswith("🚨")]
@@ -57,8 +45,8 @@ def alert_of(api: BotAPIStandIn, chat: int) -> tuple[int, dict]:
 
 async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBot) -> None:
     api = bot.api
-    await official(bot, 701, "fr", "Awa Rasoa")
-    await official(bot, 702, "en", "John Rakoto")
+    await official(bot.sessions, 701, "fr", "Awa Rasoa")
+    await official(bot.sessions, 702, "en", "John Rakoto")
     city = bot.user(701, "fr")
     english_city = bot.user(702, "en")
     await english_city.send("/start")
@@ -175,7 +163,7 @@ async def test_photos_go_with_the_alert_and_the_presidency_may_reject(tmp_path: 
     bot = InProcessBot(api, tmp_path, None, presidency_chat_id=PRESIDENCY)
     await bot.start()
     try:
-        await official(bot, 730, "fr", "Awa Rasoa")
+        await official(bot.sessions, 730, "fr", "Awa Rasoa")
         city = bot.user(730, "fr")
         screen = (await city.send("/emergency"))[-1]
         screen = (await city.press(screen, "Incendie"))[-1]

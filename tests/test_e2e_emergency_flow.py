@@ -7,7 +7,6 @@ French at each step; staff close it. Also: the escalation timer survives a resta
 forged buttons."""
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
@@ -17,18 +16,17 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.people import link_city
 from bot.telegram.i18n import build_i18n
 from bot.workers.emergencies import EscalationJob
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
 from bot.workers.scheduler import Scheduler
 from storage import outbox
-from storage.accounts import new_account
 from storage.models import Dossier, StatusChange, Timer
 from storage.types import utcnow
 from tests.conftest import check_clean
 from tests.harness import QUICK_LIMITS_ARGS, SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
+from tests.seeds import official, report_flood
 from tests.standin import BotAPIStandIn
 
 COMMISSION = -1009876543210
@@ -62,32 +60,10 @@ async def bot(tmp_path: Path) -> AsyncIterator[InProcessBot]:
     check_clean(under_test.api)
 
 
-async def official(bot: InProcessBot, user_id: int, language: str, name: str) -> None:
-    async with bot.sessions() as session:
-        account = new_account(session, user_id, name.split()[0])
-        account.language = language
-        account.city_name, account.country = "Toamasina", "MG"
-        account.full_name, account.function = name, "Maire adjoint"
-        account.phone, account.email = "+261340000000", f"{user_id}@toamasina.mg"
-        await link_city(session, account)
-        await session.commit()
-
-
 async def report(bot: InProcessBot, user_id: int = 701) -> tuple[Any, str]:
-    """A French official reports a flood with the five required answers."""
-    await official(bot, user_id, "fr", "Awa Rasoa")
+    await official(bot.sessions, user_id, "fr", "Awa Rasoa")
     city = bot.user(user_id, "fr")
-    screen = (await city.send("/emergency"))[-1]
-    screen = (await city.press(screen, "Inondation"))[-1]
-    screen = (await city.press(screen, "Aujourd’hui"))[-1]
-    screen = (await city.send("Quartiers Nord"))[-2]
-    screen = (await city.press(screen, "Passer ⏭"))[-1]
-    screen = (await city.send("La rivière a débordé cette nuit, trois écoles sont inondées."))[-1]
-    screen = (await city.send("1200"))[-1]
-    sent = (await city.press(screen, "🚨 Envoyer maintenant"))[-1]
-    found = re.search(r"FU-\d{4}-\d{4}", sent["text"])
-    assert found is not None, sent["text"]
-    return city, found.group()
+    return city, await report_flood(city)
 
 
 def cards(api: BotAPIStandIn, chat: int) -> list[dict]:

@@ -1,10 +1,12 @@
-"""`python -m bot` as a real process: configuration errors, kill -9 (mid-answer and mid-delivery),
-SIGTERM, no token in logs."""
+"""`python -m bot` as a real process: configuration errors, kill -9 (mid-answer, mid-delivery and
+before an emergency's escalation, which the restarted process still sends on time), SIGTERM, no
+token in logs."""
 
 import asyncio
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,11 @@ from storage.db import create_engine, session_factory
 from storage.models import Dossier, OutboxMessage
 from tests.driver import Applicant, position
 from tests.harness import SECRETARIAT
+from tests.seeds import official, report_flood
 from tests.standin import BotAPIStandIn, TelegramUser
+
+COMMISSION, PRESIDENCY = -1009876543210, -1005555555555
+ESCALATION_MINUTES = 0.12  # 7.2 s: past the kill and, on a slow machine, past the restart
 
 
 def bot_env(api: BotAPIStandIn, tmp_path: Path) -> dict[str, str]:
@@ -30,6 +36,10 @@ def bot_env(api: BotAPIStandIn, tmp_path: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         FILES_DIR=str(tmp_path / "files"),
         SECRETARIAT_CHAT_ID=str(SECRETARIAT),
+        COMMISSION_CHAT_ID=str(COMMISSION),
+        PRESIDENCY_CHAT_ID=str(PRESIDENCY),
+        ESCALATION_MINUTES=str(ESCALATION_MINUTES),
+        ESCALATION_ROUNDS="1",
         LOG_LEVEL="DEBUG",
     )
     return env
@@ -82,6 +92,8 @@ async def process(api: BotAPIStandIn, tmp_path: Path):
 async def api():
     async with BotAPIStandIn() as stand_in:
         stand_in.add_group(SECRETARIAT, "Secrétariat")
+        stand_in.add_group(COMMISSION, "Commission")
+        stand_in.add_group(PRESIDENCY, "Présidence")
         yield stand_in
 
 
@@ -117,8 +129,10 @@ async def test_kill_9_loses_nothing_sigterm_finishes_the_update_logs_hide_the_to
     answered_at = position(applicant.last)
     engine = create_engine(bot_env(api, tmp_path)["DATABASE_URL"])
     sessions = session_factory(engine)
+    reference, deadline = await emergency_reported(api, sessions)
     places = [(14.69, -17.44), (14.70, -17.45)]
     await message_in_flight_at_the_kill(api, sessions, places)
+    assert not api.messages(PRESIDENCY), "escalated before the kill: the test proves nothing"
     await process.end(signal.SIGKILL)
     async with sessions() as session:  # as if the lease of the message in flight had run out
         await session.execute(update(OutboxMessage).values(locked_until=None))
@@ -141,9 +155,43 @@ async def test_kill_9_loses_nothing_sigterm_finishes_the_update_logs_hide_the_to
     assert list(dict.fromkeys(shown)) == places and len(shown) <= len(places) + 1
     assert dossier.answers["city"] == "Dakar" and answered_at in dossier.answers
     assert dossier.cursor["q"] == at_after
+    await escalated_after_the_restart(api, reference, deadline)
     await sigterm_lets_the_update_in_progress_finish(api, process)
     assert "bot started" in process.logs
     assert api.token.split(":")[1] not in process.logs
+
+
+async def emergency_reported(api: BotAPIStandIn, sessions) -> tuple[str, float]:
+    """A flood reported over HTTP, its alert delivered to both chats; the earliest moment its
+    escalation may come (on the stand-in's clock)."""
+    await official(sessions, 702, "fr", "Awa Rasoa")
+    reporter = TelegramUser(api, 702, language_code="fr", quiet=0.15)
+    before = time.monotonic()
+    reference = await report_flood(reporter)
+    for _ in range(200):
+        alerted = [
+            any(reference in m.get("text", "") for m in api.messages(chat))
+            for chat in (SECRETARIAT, COMMISSION)
+        ]
+        if all(alerted):
+            return reference, before + ESCALATION_MINUTES * 60
+        await asyncio.sleep(0.05)
+    raise AssertionError("the alert did not reach both chats")
+
+
+async def escalated_after_the_restart(api: BotAPIStandIn, reference: str, deadline: float):
+    """The escalation's timer is a row: the restarted process sends it, not before its time."""
+    for _ in range(600):
+        calls = [
+            c
+            for c in api.calls_of("sendMessage")
+            if c.ok and int(c.params["chat_id"]) == PRESIDENCY and reference in c.params["text"]
+        ]
+        if calls:
+            assert calls[0].at >= deadline - 0.05
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("no escalation to the Presidency after the restart")
 
 
 async def sigterm_lets_the_update_in_progress_finish(

@@ -19,7 +19,16 @@ from storage.accounts import new_account
 from storage.db import create_engine, session_factory
 from storage.dossiers import create_dossier
 from storage.models import Dossier, OutboxMessage, ProcessedUpdate
-from tests.driver import Applicant, find, open_draft, position, screen, step_buttons, wait_for_card
+from tests.driver import (
+    Applicant,
+    find,
+    open_draft,
+    position,
+    screen,
+    step_buttons,
+    wait_for_card,
+    wait_for_card_pdf,
+)
 from tests.factories import complete_answers
 from tests.harness import SECRETARIAT, WEBHOOK_SECRET
 from tests.standin import BotAPIStandIn, TelegramUser
@@ -186,6 +195,7 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
             await user.press_data(applicant.last, find(applicant.last, "m", "submit_ok"))
             card = await wait_for_card(api)
             assert "FC-" in card["text"]
+            await wait_for_card_pdf(api)  # the outbox's last message, a second after the card
             # SIGTERM while an update is in progress: it finishes and is answered, then exit 0.
             api.slow_next("sendMessage", 1.0)
             late = api.register_update({"message": user._message(text="/help")})
