@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from storage import outbox
+from storage.accounts import new_account
 from storage.db import create_engine, session_factory
 from storage.models import Dossier, OutboxMessage
 from tests.driver import Applicant, position
@@ -156,6 +157,7 @@ async def test_kill_9_loses_nothing_sigterm_finishes_the_update_logs_hide_the_to
     assert dossier.answers["city"] == "Dakar" and answered_at in dossier.answers
     assert dossier.cursor["q"] == at_after
     await escalated_after_the_restart(api, reference, deadline)
+    await acknowledged_proposed_and_decided(api, sessions, reference)
     await sigterm_lets_the_update_in_progress_finish(api, process)
     assert "bot started" in process.logs
     assert api.token.split(":")[1] not in process.logs
@@ -192,6 +194,48 @@ async def escalated_after_the_restart(api: BotAPIStandIn, reference: str, deadli
             return
         await asyncio.sleep(0.05)
     raise AssertionError("no escalation to the Presidency after the restart")
+
+
+async def acknowledged_proposed_and_decided(api: BotAPIStandIn, sessions, reference: str):
+    """Over HTTP, after the restart: an English-speaking commission member acknowledges and
+    proposes, an English-speaking member of the Presidency approves another amount, and the
+    French city is told each step in French."""
+    async with sessions() as session:
+        for user_id, role, name in ((900, "commission", "Marie Dupont"),
+                                    (950, "presidency", "The President")):  # fmt: skip
+            account = new_account(session, user_id, name)
+            account.role, account.language, account.full_name = role, "en", name
+        await session.commit()
+    member = TelegramUser(api, 900, language_code="en", quiet=0.15, group=group(COMMISSION))
+    president = TelegramUser(api, 950, language_code="en", quiet=0.15, group=group(PRESIDENCY))
+
+    def latest(chat: int, words: str) -> dict:
+        return [m for m in api.messages(chat) if words in m.get("text", "")][-1]
+
+    await member.press(latest(COMMISSION, reference), "✅ Prendre en compte", expect=0)
+    await told(api, 702, "pris en compte par Marie Dupont")
+    phases = (await member.press(latest(COMMISSION, reference), "💶 Proposer une aide"))[-1]
+    await member.press(phases, "Post-emergency")
+    await member.send("50000 EUR rebuilding the port")
+    await told(api, 702, "Une aide a été proposée")
+    decision = latest(PRESIDENCY, "Aide d’urgence à décider")
+    await president.press(decision, "💶 Approuver un autre montant")
+    await president.send("30,000 EUR")
+    await told(api, 702, "l’AIMF accorde 30\u202f000\xa0€")
+
+
+def group(chat_id: int) -> dict:
+    return {"id": chat_id, "type": "supergroup", "title": f"Chat {chat_id}"}
+
+
+async def told(api: BotAPIStandIn, chat_id: int, words: str) -> None:
+    """The person's latest message says `words` (the outbox delivers it, within seconds)."""
+    for _ in range(200):
+        shown = api.messages(chat_id)
+        if shown and words in shown[-1].get("text", ""):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never told {words!r}: {api.messages(chat_id)[-1:]}")
 
 
 async def sigterm_lets_the_update_in_progress_finish(
