@@ -8,11 +8,11 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.db import create_engine, migrate, session_factory
+from storage.db import create_engine, session_factory
+from tests.databases import emptied_postgres, prepared
 from tests.harness import SECRETARIAT, InProcessBot, RunningBot
 from tests.standin import BotAPIStandIn
 
@@ -61,10 +61,9 @@ async def fresh_engine(backend: str, tmp_path: Path) -> AsyncEngine:
     else:
         assert POSTGRES_URL
         engine = create_engine(POSTGRES_URL)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    await migrate(engine)
+        await emptied_postgres(engine)
+        return engine
+    await prepared(engine)
     return engine
 
 

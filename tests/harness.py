@@ -30,10 +30,11 @@ from bot.web import webhook_app
 from bot.workers.limits import RateLimiter
 from storage import outbox
 from storage.accounts import new_account
-from storage.db import create_engine, migrate, session_factory
+from storage.db import create_engine, session_factory
 from storage.dossiers import create_dossier
 from storage.models import Dossier
 from storage.types import utcnow
+from tests.databases import prepared
 from tests.standin import BotAPIStandIn, TelegramUser
 from tests.standin.inprocess import BASE_URL, InProcessSession, InProcessUser
 
@@ -141,7 +142,7 @@ class InProcessBot(BotUnderTest):
     bot: Bot | None = None
 
     async def start(self) -> None:
-        await migrate(self.engine)
+        await prepared(self.engine)
         self.bot = Bot(
             self.api.token,
             session=InProcessSession(self.api),
@@ -220,7 +221,7 @@ class RunningBot(BotUnderTest):
         self.handled: set[int] = set()  # update ids the bot finished handling, across restarts
 
     async def start(self) -> None:
-        await migrate(self.engine)
+        await prepared(self.engine)
         session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
         bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         self.app = build_app(
@@ -306,7 +307,7 @@ class WebhookBot(BotUnderTest):
         )
 
     async def start(self) -> None:
-        await migrate(self.engine)
+        await prepared(self.engine)
         session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
         bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         self.app = build_app(
