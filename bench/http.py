@@ -55,8 +55,16 @@ class BenchStandIn(BotAPIStandIn):
         super().__init__()
         self.arrivals: dict[int, asyncio.Event] = {}
 
-    def _record(self, method: str, params: dict, status: int, description: Any, result: Any):
-        super()._record(method, params, status, description, result)
+    def _record(
+        self,
+        method: str,
+        params: dict,
+        status: int,
+        description: Any,
+        result: Any,
+        received: float | None = None,
+    ):
+        super()._record(method, params, status, description, result, received)
         if status == 200 and isinstance(result, dict) and isinstance(result.get("chat"), dict):
             event = self.arrivals.get(result["chat"]["id"])
             if event is not None:
@@ -228,7 +236,8 @@ async def wait_started(api: BenchStandIn, mode: str, processes: Processes, expec
     while time.monotonic() < deadline:
         for process in processes.processes:
             if process.returncode is not None:
-                raise RuntimeError(f"{processes.module} exited: see {processes.folder}")
+                logs = "\n".join(p.read_text()[-2000:] for p in processes.folder.glob("*.log"))
+                raise RuntimeError(f"{processes.module} exited:\n{logs}")
         if mode == "polling" and api.polls_started > expected:
             return
         if mode == "webhook" and len(api.calls_of("setWebhook")) >= expected:
