@@ -89,3 +89,17 @@ async def test_the_emergency_benchmark_times_an_alert_through_a_backlog() -> Non
     row = await emergency.main(runs=1, backlog=20, settle=0)
     assert row["runs"] == 1 and row["backlog"] == 20 and row["p99_s"] > 0
     assert row["outbox_rows"] >= 20 + 2  # the backlog and the run's two cards
+
+
+async def test_the_http_benchmarks_stand_in_answers_and_records() -> None:
+    """`python -m bench --http` runs processes (minutes): here only its stand-in, in-process."""
+    from aiogram import Bot
+
+    from bench.http import BenchStandIn
+    from tests.standin.inprocess import InProcessSession
+
+    api = BenchStandIn()
+    bot = Bot(api.token, session=InProcessSession(api))
+    me = await bot.get_me()
+    assert me.is_bot and [c.method for c in api.calls] == ["getMe"]
+    assert api.calls[0].received <= api.calls[0].at
