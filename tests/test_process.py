@@ -18,6 +18,7 @@ from storage.db import create_engine, session_factory
 from storage.models import Dossier, OutboxMessage
 from tests.driver import Applicant, position
 from tests.harness import SECRETARIAT
+from tests.process_kit import BotProcess
 from tests.seeds import official, report_flood
 from tests.standin import BotAPIStandIn, TelegramUser
 
@@ -46,19 +47,15 @@ def bot_env(api: BotAPIStandIn, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-class BotProcess:
+class PollingBot(BotProcess):
     def __init__(self, api: BotAPIStandIn, tmp_path: Path) -> None:
+        super().__init__(tmp_path / "bot.log", tmp_path)
         self.api, self.tmp_path = api, tmp_path
-        self.process: asyncio.subprocess.Process | None = None
-        self.log_path = tmp_path / "bot.log"
 
     async def start(self) -> None:
         polls = self.api.polls_started
-        with self.log_path.open("ab") as log:  # a file, not a pipe: a full pipe blocks the bot
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", cwd=self.tmp_path,
-                env=bot_env(self.api, self.tmp_path), stdout=log, stderr=log,
-            )  # fmt: skip
+        await self.spawn(bot_env(self.api, self.tmp_path))
+        assert self.process is not None
         deadline = asyncio.get_running_loop().time() + 60  # imports are slow on a busy machine
         while asyncio.get_running_loop().time() < deadline:
             if self.api.polls_started > polls:  # polling: updates are fetched from now on
@@ -68,25 +65,14 @@ class BotProcess:
             await asyncio.sleep(0.05)
         raise AssertionError(f"bot did not start: {self.logs}")
 
-    @property
-    def logs(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    async def end(self, sig: int) -> int:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        return await self.process.wait()
-
 
 @pytest.fixture
 async def process(api: BotAPIStandIn, tmp_path: Path):
     """The bot's process; killed at the end whatever the test did (a failed test must not leave a
     bot polling in the background)."""
-    bot = BotProcess(api, tmp_path)
+    bot = PollingBot(api, tmp_path)
     yield bot
-    if bot.process is not None and bot.process.returncode is None:
-        bot.process.kill()
-        await bot.process.wait()
+    await bot.kill()
 
 
 @pytest.fixture
@@ -120,7 +106,7 @@ async def test_a_missing_or_malformed_token_is_a_one_line_error(tmp_path: Path) 
 
 
 async def test_kill_9_loses_nothing_sigterm_finishes_the_update_logs_hide_the_token(
-    api: BotAPIStandIn, tmp_path: Path, process: BotProcess
+    api: BotAPIStandIn, tmp_path: Path, process: PollingBot
 ) -> None:
     await process.start()
     applicant = Applicant(applicant_user(api), "fr")
@@ -239,7 +225,7 @@ async def told(api: BotAPIStandIn, chat_id: int, words: str) -> None:
 
 
 async def sigterm_lets_the_update_in_progress_finish(
-    api: BotAPIStandIn, process: BotProcess
+    api: BotAPIStandIn, process: PollingBot
 ) -> None:
     """In the same process as the kill above: starting one costs seconds of imports."""
     user = TelegramUser(api, 701, language_code="fr", quiet=0.15)

@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -31,6 +30,7 @@ from tests.driver import (
 )
 from tests.factories import complete_answers
 from tests.harness import SECRETARIAT, WEBHOOK_SECRET
+from tests.process_kit import BotProcess
 from tests.standin import BotAPIStandIn, TelegramUser
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -46,11 +46,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class WebhookProcess:
+class WebhookProcess(BotProcess):
     def __init__(self, api: BotAPIStandIn, tmp_path: Path, name: str) -> None:
+        super().__init__(tmp_path / f"{name}.log", tmp_path)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp_path / f"{name}.log"
         assert POSTGRES_URL and REDIS_URL
         self.env = {
             k: v
@@ -72,14 +72,9 @@ class WebhookProcess:
             FILES_DIR=str(tmp_path / "files"),
             SECRETARIAT_CHAT_ID=str(SECRETARIAT),
         )
-        self.process: asyncio.subprocess.Process | None = None
-        self.cwd = tmp_path
 
     async def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", cwd=self.cwd, env=self.env, stdout=log, stderr=log
-            )
+        await self.spawn(self.env)
 
     async def wait_ready(self, client: aiohttp.ClientSession) -> None:
         deadline = asyncio.get_running_loop().time() + 60  # imports are slow on a busy machine
@@ -93,20 +88,6 @@ class WebhookProcess:
                 pass
             await asyncio.sleep(0.05)
         raise AssertionError(f"not ready: {self.logs}")
-
-    @property
-    def logs(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    async def end(self, sig: int) -> int:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        return await self.process.wait()
-
-    async def kill(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.kill()
-            await self.process.wait()
 
 
 def typed(message: dict) -> bool:
