@@ -130,7 +130,9 @@ async def test_someone_not_registered_gives_only_city_name_and_phone_and_is_flag
     bot: InProcessBot,
 ) -> None:
     person = bot.user(710, "fr")
-    reply = await person.send("/emergency", expect=3)
+    welcome = (await person.send("/start"))[-1]
+    assert person.buttons(welcome)[0] == "🚨 Signaler une urgence"  # first, before registering
+    reply = await person.press(welcome, "🚨 Signaler une urgence", expect=3)
     assert "votre ville, votre nom et un téléphone" in reply[0]["text"]
     assert "4 questions courtes" in reply[1]["text"]
     city, country, name, _function, phone, _email = REGISTRATION["fr"]

@@ -34,8 +34,9 @@ def welcome(person: Person) -> Screen:
         rows.append(_home(_("🗂 My dossiers"), "list"))
     else:
         rows.insert(0, _home(_("📝 Register my city"), "register"))
-    if person.registered:  # a city official: the emergency report first, clearly visible
-        rows.insert(0, _home(_("🚨 Report an emergency"), "emergency"))
+    # The emergency report first, clearly visible, registered or not: someone not registered
+    # is asked only their city, name and phone before it.
+    rows.insert(0, _home(_("🚨 Report an emergency"), "emergency"))
     rows.append(_home(_("🌐 Language"), "language"))
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -45,6 +46,7 @@ def help_screen() -> Screen:
         "\n".join(
             [
                 "<b>" + _("What I can do") + "</b>",
+                _("/emergency — report a disaster striking your city"),
                 _("/new — start a new dossier"),
                 _("/dossiers — your city's dossiers: continue a draft"),
                 _("/status — where each submitted dossier stands"),
