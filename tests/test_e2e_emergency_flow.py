@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from bot.telegram.i18n import build_i18n
@@ -220,8 +221,10 @@ async def test_the_escalation_survives_a_restart_and_fires_once_late(tmp_path: P
         await bot.restart()  # the process stops before the deadline; a new one starts
         late = utcnow() + timedelta(hours=3)  # after a long outage
         other = Scheduler(bot.sessions, [EscalationJob(bot.settings, build_i18n("fr"))])
+        before = REGISTRY.get_sample_value("bot_emergency_escalations_total") or 0.0
         done = await asyncio.gather(bot.app.scheduler.run_once(late), other.run_once(late))
         assert sum(done) >= 1  # the app's also does its other jobs; one escalation (below)
+        assert REGISTRY.get_sample_value("bot_emergency_escalations_total") == before + 1
         await bot.drain_outbox()
         (escalated,) = bot.api.messages(PRESIDENCY)
         assert reference in escalated["text"]

@@ -17,6 +17,7 @@ from datetime import datetime
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.config import Settings
 from bot.domain.emergency import (
     ESCALATION,
@@ -79,6 +80,7 @@ class EscalationJob(_EmergencyJob):
                 session,
                 [timers.Planned(escalation_key(row.id, round_ + 1), ESCALATION, due, following)],
             )
+        metrics.ESCALATIONS.inc()
         return Done(f"sent {len(messages)}", len(messages))
 
 
