@@ -2,7 +2,9 @@
 after a commit that gave it work."""
 
 import asyncio
+import contextlib
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable
 
 
 class Loop(ABC):
@@ -28,6 +30,22 @@ class Loop(ABC):
         if self._task is not None:
             await self._task
             self._task = None
+
+    async def _sleep_or_wake(self, delay: float) -> None:
+        """Sleep `delay` seconds on this worker's clock, or less if woken."""
+        sleeping = asyncio.ensure_future(self._sleep(delay))
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeping, woken):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    @abstractmethod
+    def _sleep(self, seconds: float) -> Awaitable[None]:
+        """The worker's clock's sleep (a test's clock may make time pass at once)."""
 
     @abstractmethod
     async def _run(self) -> None: ...

@@ -19,9 +19,9 @@ short transaction right after it:
 """
 
 import asyncio
-import contextlib
 import logging
 import random
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -115,6 +115,9 @@ class OutboxWorker(Loop):
         super().__init__()
         self._slots = asyncio.Semaphore(concurrency)
 
+    def _sleep(self, seconds: float) -> Awaitable[None]:
+        return self.clock.sleep(seconds)
+
     async def _run(self) -> None:
         while not self._stopping:
             try:
@@ -131,17 +134,6 @@ class OutboxWorker(Loop):
             if self._stopping:  # a stop during the round must not be slept over
                 break
             await self._sleep_or_wake(delay)
-
-    async def _sleep_or_wake(self, delay: float) -> None:
-        sleeping = asyncio.ensure_future(self.clock.sleep(delay))
-        woken = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeping, woken):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
 
     async def _idle_delay(self) -> float:
         """Until something may become sendable: a postponed message, a chat the limiter holds,

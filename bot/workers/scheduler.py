@@ -14,7 +14,6 @@ The clock (`clock()`: an aware UTC datetime) and the sleep are injectable: tests
 """
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -163,6 +162,9 @@ class Scheduler(Loop):
         delay = min([self.cap, *((m - now).total_seconds() for m in moments)])
         return max(delay, 0.05)
 
+    def _sleep(self, seconds: float) -> Awaitable[None]:
+        return self.sleep(seconds)
+
     async def _run(self) -> None:
         while not self._stopping:
             self._wake.clear()
@@ -175,14 +177,3 @@ class Scheduler(Loop):
             if self._stopping:
                 break
             await self._sleep_or_wake(delay)
-
-    async def _sleep_or_wake(self, delay: float) -> None:
-        sleeping = asyncio.ensure_future(self.sleep(delay))
-        woken = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeping, woken):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
