@@ -211,7 +211,31 @@ class InProcessBot(BotUnderTest):
         )
 
 
-class RunningBot(BotUnderTest):
+class OverHttp(BotUnderTest):
+    """A bot the stand-in reaches over HTTP: its users wait until the bot has handled what they
+    sent (`is_handled`), not for a quiet period."""
+
+    def is_handled(self, update_id: int) -> bool:
+        raise NotImplementedError
+
+    def user(
+        self,
+        user_id: int,
+        language_code: str = "fr",
+        first_name: str = "Awa",
+        group: dict[str, Any] | None = None,
+    ) -> TelegramUser:
+        return TelegramUser(
+            self.api,
+            user_id,
+            language_code=language_code,
+            first_name=first_name,
+            handled=self.is_handled,
+            group=group,
+        )
+
+
+class RunningBot(OverHttp):
     """Start, stop and restart the bot the way a deployment would: long polling over HTTP."""
 
     _task: asyncio.Task[None] | None = None
@@ -265,27 +289,14 @@ class RunningBot(BotUnderTest):
             await self._task
             self._task = None
 
-    def user(
-        self,
-        user_id: int,
-        language_code: str = "fr",
-        first_name: str = "Awa",
-        group: dict[str, Any] | None = None,
-    ) -> TelegramUser:
-        return TelegramUser(
-            self.api,
-            user_id,
-            language_code=language_code,
-            first_name=first_name,
-            handled=self.handled.__contains__,
-            group=group,
-        )
+    def is_handled(self, update_id: int) -> bool:
+        return update_id in self.handled
 
 
 WEBHOOK_SECRET = "test-webhook-secret_0123456789abcdefXYZ"
 
 
-class WebhookBot(BotUnderTest):
+class WebhookBot(OverHttp):
     """The bot in webhook mode, in this process: its aiohttp server on a local port, the stand-in
     posting each update to it over HTTP with the secret header. An update is handled (committed)
     once the stand-in got its 2xx answer, so users wait for exactly that."""
@@ -336,21 +347,5 @@ class WebhookBot(BotUnderTest):
         await super().close()
         self._socket.close()
 
-    def confirmed(self, update_id: int) -> bool:
+    def is_handled(self, update_id: int) -> bool:
         return self.api.update_status(update_id) == "confirmed"
-
-    def user(
-        self,
-        user_id: int,
-        language_code: str = "fr",
-        first_name: str = "Awa",
-        group: dict[str, Any] | None = None,
-    ) -> TelegramUser:
-        return TelegramUser(
-            self.api,
-            user_id,
-            language_code=language_code,
-            first_name=first_name,
-            handled=self.confirmed,
-            group=group,
-        )
