@@ -218,6 +218,21 @@ class OverHttp(BotUnderTest):
     def is_handled(self, update_id: int) -> bool:
         raise NotImplementedError
 
+    async def _build(self) -> Bot:
+        """The database at head and the app, its Bot talking HTTP to the stand-in."""
+        await prepared(self.engine)
+        session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
+        bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        self.app = build_app(
+            self.settings,
+            bot,
+            self.sessions,
+            build_i18n(self.settings.default_language),
+            outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
+            scheduler_clock=self.clock,
+        )
+        return bot
+
     def user(
         self,
         user_id: int,
@@ -245,17 +260,7 @@ class RunningBot(OverHttp):
         self.handled: set[int] = set()  # update ids the bot finished handling, across restarts
 
     async def start(self) -> None:
-        await prepared(self.engine)
-        session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
-        bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-        self.app = build_app(
-            self.settings,
-            bot,
-            self.sessions,
-            build_i18n(self.settings.default_language),
-            outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
-            scheduler_clock=self.clock,
-        )
+        bot = await self._build()
         self._track_handled(self.app.dispatcher)
         polls = self.api.polls_started
         self._task = asyncio.create_task(
@@ -318,17 +323,7 @@ class WebhookBot(OverHttp):
         )
 
     async def start(self) -> None:
-        await prepared(self.engine)
-        session = QuickCloseSession(api=TelegramAPIServer.from_base(self.api.url))
-        bot = Bot(self.api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-        self.app = build_app(
-            self.settings,
-            bot,
-            self.sessions,
-            build_i18n(self.settings.default_language),
-            outbox_limits=RateLimiter(**QUICK_LIMITS_ARGS),
-            scheduler_clock=self.clock,
-        )
+        bot = await self._build()
         site_app = webhook_app(
             Health(self.engine, self.sessions), self.app.dispatcher, bot, "/webhook",
             WEBHOOK_SECRET,
