@@ -23,7 +23,7 @@ from tests.standin import BotAPIStandIn
 
 ADMIN, CITY = 950, 951
 STALE = "Ce bouton n’est plus valide."
-PREFIXES = ("q", "m", "s", "lang", "h", "e", "xl", "ct", "pk", "sf", "vf", "obx", "zz")
+PREFIXES = ("q", "m", "s", "lang", "h", "e", "xl", "ct", "pk", "sf", "iv", "vf", "obx", "zz")
 BIG = 10**22  # no row has such an id; the databases cannot even compare it
 MALFORMED = ("{p}", "{p}:1:2:3:4:5:6:7", f"{{p}}:{BIG}:ack", f"{{p}}:x:{BIG}:x:0")
 UNKNOWN = ("{p}:{d}:nope:", "{p}:nope:{d}:0:0", "{p}:{d}:title:nope:")

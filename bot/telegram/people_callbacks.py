@@ -31,6 +31,14 @@ class StaffButton(CallbackData, prefix="sf"):
     city: RecordId = 0
 
 
+class InviteButton(CallbackData, prefix="iv"):
+    """To the admin who made a link for admin or presidency: `ok` confirms the person who
+    opened it, `no` declines them (the invite's id; only its maker may answer, once)."""
+
+    action: str
+    invite: RecordId
+
+
 class VerifyButton(CallbackData, prefix="vf"):
     """On a registration's card: `ok` verifies, `no` asks the reason of a refusal."""
 
