@@ -25,8 +25,10 @@ ADMIN, CITY = 950, 951
 STALE = "Ce bouton n’est plus valide."
 PREFIXES = ("q", "m", "s", "lang", "h", "e", "xl", "ct", "pk", "sf", "iv", "vf", "obx", "zz")
 BIG = 10**22  # no row has such an id; the databases cannot even compare it
+# No separator, too many parts, an id no row can have (first or second place).
 MALFORMED = ("{p}", "{p}:1:2:3:4:5:6:7", f"{{p}}:{BIG}:ack", f"{{p}}:x:{BIG}:x:0")
-UNKNOWN = ("{p}:{d}:nope:", "{p}:nope:{d}:0:0", "{p}:{d}:title:nope:")
+# An unknown action on a real record, for payloads that name the record first or second.
+UNKNOWN = ("{p}:{d}:nope:", "{p}:nope:{d}:0:0")
 INVISIBLE = ("\u200b" * 6, "\u3164" * 6, "\u2800" * 6, "\u115f\u1160\u200d\ufeff" * 2)
 RLO, PDF_MARK = "\u202e", "\u202c"
 

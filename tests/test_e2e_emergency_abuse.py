@@ -13,11 +13,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.navigation import REVIEW, Cursor
 from bot.services.people import link_city
+from bot.telegram.callbacks import menu_data
+from storage.dossiers import create_dossier
 from storage.models import Account, Dossier, EmergencyCard, Timer
 from tests.conftest import BACKENDS, POSTGRES_URL, check_clean, fresh_engine
 from tests.harness import SECRETARIAT, InProcessBot
-from tests.seeds import official, report_flood
+from tests.seeds import official
 from tests.standin import BotAPIStandIn
 
 COMMISSION = -1009876543210
@@ -39,20 +43,27 @@ async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[I
     check_clean(api)
 
 
-async def report(user, language: str = "fr") -> str:
-    """A flood reported with the five required answers; what the sender is told at the end."""
-    if language == "fr":
-        await report_flood(user)
-        return user.api.messages(user.id)[-1]["text"]
-    screen = (await user.send("/emergency"))[-1]
-    screen = (await user.press(screen, "Flood"))[-1]
-    screen = (await user.press(screen, "Today"))[-1]
-    screen = (await user.send("North districts"))[-2]
-    screen = (await user.press(screen, "Skip ⏭"))[-1]
-    screen = (await user.send("The river overflowed tonight, three schools are flooded."))[-1]
-    screen = (await user.send("1500"))[-1]
-    sent = (await user.press(screen, "🚨 Send now"))[-1]
-    return sent["text"]
+ANSWERS = {
+    "event": "flood",
+    "started": "2026-12-01",
+    "place": "Quartiers Nord",
+    "description": "La rivière a débordé cette nuit, trois écoles sont inondées.",
+    "affected": 1200,
+}
+
+
+async def report(bot: InProcessBot, user_id: int, language: str = "fr") -> str:
+    """A report with the five required answers, sent with "🚨 Send now" (the report's screens
+    are tests/test_e2e_emergency.py's); what the sender is told."""
+    async with bot.sessions() as session:
+        account = await session.get(Account, user_id)
+        draft = await create_dossier(session, account, dict(ANSWERS))
+        draft.form, draft.cursor = EMERGENCY_FORM.key, Cursor(REVIEW).to_json()
+        await session.commit()
+    user = bot.user(user_id, language)
+    anchor = {"message_id": 1, "chat": {"id": user_id, "type": "private"}, "date": 0, "text": "…"}
+    reply = await user.press_data(anchor, menu_data(draft.id, "em_send"))
+    return reply.texts[-1]
 
 
 async def emergencies(bot: InProcessBot) -> list[Dossier]:
@@ -67,14 +78,13 @@ async def test_an_unverified_account_has_one_open_emergency_at_a_time(bot: InPro
     api = bot.api
     await official(bot.sessions, 601, "fr", "Awa Rasoa")  # registered, not verified
     await official(bot.sessions, 602, "en", "John Rakoto")
-    first, second = bot.user(601), bot.user(602, "en")
-    await second.send("/start")  # the city's other official, told of the report
-    told = await report(first)
+    await bot.user(602, "en").send("/start")  # the city's other official, told of the report
+    told = await report(bot, 601)
     reference = re.search(r"FU-\d{4}-0001", told).group()
     for number in (1, 2, 3):  # the same account, again and again
-        told = await report(first)
+        told = await report(bot, 601)
         assert f"ajouté à {reference}" in told and f"n° {number}" in told, told
-    told = await report(second, "en")  # the city's other unverified official
+    told = await report(bot, 602, "en")  # the city's other unverified official
     assert f"added to {reference}" in told and "n° 4" in told, told
 
     (alert,) = await emergencies(bot)
@@ -86,7 +96,7 @@ async def test_an_unverified_account_has_one_open_emergency_at_a_time(bot: InPro
             a.telegram_id: a.active_dossier_id for a in await session.scalars(select(Account))
         }
     assert [(r.form, r.status, r.reference) for r in reports] == [("sitrep", "sent", None)] * 4
-    assert reports[0].answers["news"].startswith("Quartiers Nord — La rivière a débordé")
+    assert reports[0].answers["news"] == "Quartiers Nord — " + ANSWERS["description"]
     timers = [t for t in timers if t.startswith(("escalation", "sitrep"))]
     assert timers == [f"escalation:{alert.id}:1", f"sitrep:{alert.id}:1"]  # the first's only
     assert accounts[601] is None and accounts[602] is None
@@ -114,10 +124,10 @@ async def test_verified_officials_other_cities_and_an_hour_later_get_their_own_a
         await session.commit()
     for person in (611, 612, 613):
         await bot.user(person).send("/start")
-    await report(bot.user(611))
-    told = await report(bot.user(612))  # verified: an alert of its own
+    await report(bot, 611)
+    told = await report(bot, 612)  # verified: an alert of its own
     assert re.search(r"FU-\d{4}-0002", told), told
-    told = await report(bot.user(613))  # unverified, of another city
+    told = await report(bot, 613)  # unverified, of another city
     assert re.search(r"FU-\d{4}-0003", told), told
     async with bot.sessions() as session:  # the city's reports are now two hours old
         for row in await session.scalars(select(Dossier).where(Dossier.form == "emergency")):
@@ -126,7 +136,7 @@ async def test_verified_officials_other_cities_and_an_hour_later_get_their_own_a
         await session.commit()
     await official(bot.sessions, 614, "fr", "Zo Nouveau")
     await bot.user(614).send("/start")
-    told = await report(bot.user(614))  # unverified, but the city's report is not recent
+    told = await report(bot, 614)  # unverified, but the city's report is not recent
     assert re.search(r"FU-\d{4}-0004", told), told
     assert len(await emergencies(bot)) == 4
     async with bot.sessions() as session:
