@@ -484,7 +484,9 @@ class Emergencies:
         parent = await self.session.get(Dossier, row.parent_id)
         return await load_emergency(self.session, parent) if parent is not None else None
 
-    async def send_sitrep(self, record: Record, render: SitrepRender) -> Emergency | None:
+    async def send_sitrep(
+        self, record: Record, render: Callable[[Emergency, Record, dict], list[Outgoing]]
+    ) -> Emergency | None:
         """Send a situation report: `render(emergency, report, known_before)` writes it to both
         chats (each figure's change from what was known before). None if refused."""
         row = await self.session.get(Dossier, record.id)
