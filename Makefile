@@ -3,13 +3,29 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench catalogs
+.PHONY: run test lint bench catalogs lock upgrade
 
-$(VENV)/.installed: pyproject.toml
+# Every version comes from constraints.txt (pip, the build backend and the project's packages,
+# the dev extras included): a fresh install gets what the project was last tested with.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt pip setuptools
+	$(PY) -m pip install --quiet --no-build-isolation -c constraints.txt -e '.[dev]'
 	touch $@
+
+# constraints.txt is made by uv (itself pinned there) from pyproject.toml and constraints.in,
+# for Python 3.11 and later on every platform. `make lock` after editing pyproject.toml: what is
+# new gets pinned, the rest stays. `make upgrade`: the newest versions pyproject.toml allows.
+LOCK = $(VENV)/bin/uv pip compile pyproject.toml constraints.in --extra dev --universal \
+	--python-version 3.11 --quiet -o constraints.txt
+
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt uv
+	$(LOCK)
+
+upgrade: $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt uv
+	$(LOCK) --upgrade
 
 run: $(VENV)/.installed
 	$(PY) -m bot

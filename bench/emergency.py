@@ -149,6 +149,9 @@ async def main(runs: int = 50, backlog: int = 1000, settle: float = 0.3) -> dict
                 account.city_name, account.country = "Toamasina", "MG"
                 account.function, account.phone = "Maire adjointe", "+261340000000"
                 account.email = "awa@toamasina.mg"
+                # Verified: an unverified account's next reports would be merged into its first
+                # (one open emergency at a time), and each run needs an alert of its own.
+                account.verification = "verified"
                 await link_city(session, account)
                 await session.commit()
             both = [

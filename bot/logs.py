@@ -1,10 +1,14 @@
-"""Structured (JSON lines) logs that never show the bot token."""
+"""Structured (JSON lines) logs that never show the bot token, nor what people typed: at any
+level, no phone, e-mail or answer. The bot's own lines name ids and outcomes only; the libraries
+that would print data (SQLAlchemy's statements with their parameters and rows, aiosqlite's calls
+with their arguments, aiogram's events) are held at WARNING whatever LOG_LEVEL says."""
 
 import json
 import logging
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import TextIO
 
 RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # The update being handled (set by the update middleware): every line logged meanwhile names it.
@@ -28,11 +32,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+# Loggers whose DEBUG and INFO lines hold people's data (SQL parameters, rows, call arguments).
+DATA_LOGGERS = ("sqlalchemy", "aiosqlite", "asyncpg", "aiogram.event")
+
+
 class RedactingHandler(logging.StreamHandler):
     """Replaces secrets in the finished line: message, extras and tracebacks alike."""
 
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__(sys.stderr)
+    def __init__(self, secrets: list[str], stream: TextIO | None = None) -> None:
+        super().__init__(stream or sys.stderr)
         self.secrets = [s for s in secrets if s]
 
     def format(self, record: logging.LogRecord) -> str:
@@ -42,10 +50,11 @@ class RedactingHandler(logging.StreamHandler):
         return text
 
 
-def setup_logging(level: str, secrets: list[str]) -> None:
-    handler = RedactingHandler(secrets)
+def setup_logging(level: str, secrets: list[str], stream: TextIO | None = None) -> None:
+    handler = RedactingHandler(secrets, stream)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    for name in DATA_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -54,5 +54,7 @@ def build_router() -> Router:
     root = Router(name="root")
     # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
     # only in private chats.
-    root.include_routers(notes.router(), secretariat, applicant, errors.router())
+    root.include_routers(
+        notes.router(), secretariat, applicant, fallback.any_chat_router(), errors.router()
+    )
     return root

@@ -9,7 +9,13 @@ from aiogram.filters import Command, Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.city_rows import MAX_CSV_BYTES, RowRefused, read_rows, typed_row
+from bot.domain.city_rows import (
+    MAX_CSV_BYTES,
+    EncodingRefused,
+    RowRefused,
+    read_rows,
+    typed_row,
+)
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.cities import (
@@ -20,6 +26,7 @@ from bot.screens.cities import (
     import_prompt,
     import_report,
     row_problem,
+    wrong_encoding,
 )
 from bot.telegram.context import Context
 from bot.telegram.filters import NotCommand, PrivateChat
@@ -75,7 +82,12 @@ async def import_file(ctx: Context, message: Message) -> None:
         log.warning("city list download failed", extra={"error": str(error)})
         await ctx.send(Screen("⚠️ " + _("The file could not be received. Please send it again.")))
         return
-    report = await ctx.cities.import_rows(read_rows(content))
+    try:
+        rows = read_rows(content)
+    except EncodingRefused:
+        await ctx.send(Screen("⚠️ " + wrong_encoding()))
+        return
+    report = await ctx.cities.import_rows(rows)
     if await ctx.fsm.get_state() == Flow.city_csv.state:
         await ctx.fsm.clear()
     await ctx.send(Screen(import_report(report)))

@@ -322,7 +322,11 @@ def router() -> Router:
             await query.answer(_("This dossier is not available to you."), show_alert=True)
             await actions.list_dossiers(ctx)
             return
-        action = callback_data.action if callback_data.action in ACTIONS else "resume"
+        if callback_data.action not in ACTIONS:  # forged, or of an older version
+            await query.answer(_("This button is no longer valid."), show_alert=True)
+            await ACTIONS["resume"](MenuAction(ctx, record, ""))
+            return
+        action = callback_data.action
         if (record.form.key in SENDABLE) != (action == "em_send") and action in SENDS:
             action = "review"  # the Fund's submit is not an emergency's, nor the other way round
         if record.is_profile and action not in PROFILE_ACTIONS:

@@ -30,6 +30,8 @@ from bot.screens.emergency import (
     city_proposed,
     emergencies_screen,
     emergency_status_label,
+    merged_note,
+    merged_text,
     phase_markup,
     presidency_asks,
     question_to_city,
@@ -86,14 +88,36 @@ async def send_now(ctx: Context, record: Record) -> None:
             others, lambda: received_text(reference)
         )
 
-    emergency = await ctx.emergencies.send(record, today(), render)
+    emergency = await ctx.emergencies.send(record, today(), render, _merged_render(ctx))
     if emergency is None:
         await show_position(ctx, record)
         return
     _woken(ctx)
     await ctx.fsm.clear()
     reference = emergency.record.reference or ""
+    if emergency.record.id != record.id:  # added to the emergency already open
+        text = merged_text(reference, emergency.sitreps)
+        await ctx.send(Screen(text, sitrep_markup(emergency.record.id)))
+        return
     await ctx.send(Screen(received_text(reference), sitrep_markup(emergency.record.id)))
+
+
+def _merged_render(ctx: Context) -> Callable[[Emergency, Record, dict], list[Outgoing]]:
+    """A report from an unverified account added to an open emergency: to both alert chats as a
+    situation report, saying it came as a new report (no new alert, no escalation)."""
+    name = ctx.person.name
+
+    def render(emergency: Emergency, report: Record, known: dict) -> list[Outgoing]:
+        def shown() -> str:
+            return merged_note(name) + "\n" + sitrep_text(emergency, report, known, name)
+
+        messages = ctx.alerts.cards(emergency)  # the count of situation reports
+        messages += ctx.alerts.to_chats(shown)
+        for chat, _language in ctx.alerts.chats():
+            messages += ctx.alerts.photos(chat, report.files)
+        return messages
+
+    return render
 
 
 async def _send_sitrep(ctx: Context, record: Record) -> None:

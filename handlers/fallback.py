@@ -29,3 +29,16 @@ def router() -> Router:
         await show_where(ctx)
 
     return r
+
+
+def any_chat_router() -> Router:
+    """A button nobody took in a chat that is not private (the Secretariat's group: a stale or
+    forged button, or one of a person's own screens forwarded there) is still answered, so its
+    spinner stops: the applicant's fallback above only sees private chats."""
+    r = Router(name="fallback_any_chat")
+
+    @r.callback_query()
+    async def stale_button(query: CallbackQuery) -> None:
+        await query.answer(_("This button is no longer valid."), show_alert=True)
+
+    return r

@@ -15,6 +15,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.answers import AnswerError, clean_text
+from bot.domain.text import visible_length
 from bot.screens.base import Screen
 from bot.screens.errors import refusal
 from bot.telegram.context import Context
@@ -62,7 +63,7 @@ def router() -> Router:
             return
         text = clean_text(message.text or message.caption or "")
         problem = None
-        if not text:
+        if not visible_length(text):
             problem = AnswerError("text_expected")
         elif len(text) > MAX_NOTE:
             problem = AnswerError("too_long", maximum=MAX_NOTE, length=len(text))

@@ -18,7 +18,7 @@ from bot.domain.forms import ATTACHMENTS, MAX_FILES, Kind, Question
 from bot.domain.navigation import REVIEW
 from bot.domain.records import Record, letter_target, slot_files
 from bot.domain.rules import letter_slot
-from bot.domain.uploads import upload_problem
+from bot.domain.uploads import content_problem, file_name, type_label, upload_problem
 from bot.screens.base import Screen
 from bot.screens.common import locale, shown_answer
 from bot.screens.errors import refusal
@@ -35,6 +35,24 @@ from handlers.replies import show_position, show_where
 
 log = logging.getLogger(__name__)
 ANSWERING = StateFilter(Flow.dossier, Flow.registering)
+# What a question's buttons do (`_step`); any other action is a forged or outdated button.
+STEPS = frozenset(
+    {
+        "c",
+        "t",
+        "back",
+        "skip",
+        "keep",
+        "add",
+        "cancel",
+        "rmi",
+        "done",
+        "rm",
+        "rmfiles",
+        "rmf",
+        "show",
+    }
+)
 
 
 async def _current(ctx: Context) -> Record | None:
@@ -134,6 +152,7 @@ def router() -> Router:
         if message.document is not None:
             doc = message.document
             name, mime, size, file_id = doc.file_name, doc.mime_type, doc.file_size, doc.file_id
+            name = file_name(name)  # no bidirectional controls, nothing invisible
         else:
             photo = message.photo[-1]
             name, mime, size = f"photo_{photo.file_unique_id}.jpg", "image/jpeg", photo.file_size
@@ -157,8 +176,11 @@ def router() -> Router:
             except (TelegramBadRequest, TelegramNetworkError) as error:
                 log.warning("file download failed", extra={"error": str(error)})
                 problem = "file_size" if "too big" in str(error) else "file_failed"
+            else:
+                problem = content_problem(name, content)  # empty, or not what its name says
         if problem is not None:
-            await show_position(ctx, record, "⚠️ " + refusal(AnswerError(problem)))
+            error = AnswerError(problem, type=type_label(name))
+            await show_position(ctx, record, "⚠️ " + refusal(error))
             return
         await ctx.dossiers.attach(
             record,
@@ -186,7 +208,7 @@ def router() -> Router:
             await ctx.dossiers.load_files(record)
         answering = Flow.registering if record.is_profile else Flow.dossier
         await ctx.fsm.set_state(answering)
-        if callback_data.at != step_at(record.cursor):
+        if callback_data.at != step_at(record.cursor) or callback_data.action not in STEPS:
             await query.answer(
                 _("This button is no longer valid. Here is where you are now."), show_alert=True
             )

@@ -3,7 +3,7 @@ and one-time invite links."""
 
 import logging
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -19,6 +19,8 @@ from bot.screens.team import (
     granted_text,
     invite_cities_screen,
     invite_city_prompt,
+    invite_decided,
+    invite_refusal,
     invite_screen,
     invite_text,
     revoke_confirm,
@@ -27,12 +29,13 @@ from bot.screens.team import (
     roles_screen,
     staff_refusal,
     staff_screen,
+    told_invite,
     told_role,
 )
 from bot.services.invites import InviteRefused
 from bot.services.staff import StaffRefused
 from bot.telegram.context import Context
-from bot.telegram.people_callbacks import StaffButton
+from bot.telegram.people_callbacks import InviteButton, StaffButton
 from handlers.notes import ask_note, note_purpose
 from handlers.rights import allowed, stale
 from handlers.telling import in_language
@@ -52,9 +55,16 @@ async def show_staff(ctx: Context, query: CallbackQuery | None = None) -> None:
     await ctx.send(screen)
 
 
+def _private(ctx: Context) -> bool:
+    """In the admin's own private chat with the bot (where an invite link may be shown)."""
+    return ctx.chat_id == ctx.person.telegram_id
+
+
 async def _send_invite(ctx: Context, role: Role | None = None, city_id: int | None = None) -> bool:
     try:
-        invite = await ctx.invites.create(ctx.settings.invite_days, role=role, city_id=city_id)
+        invite = await ctx.invites.create(
+            ctx.settings.invite_days, role=role, city_id=city_id, private=_private(ctx)
+        )
     except InviteRefused:
         return False
     me = await ctx.bot.me()
@@ -76,6 +86,34 @@ def router() -> Router:
     async def staff(message: Message, ctx: Context) -> None:
         if await allowed(ctx, Action.MANAGE_STAFF):
             await show_staff(ctx)
+
+    @r.callback_query(InviteButton.filter(F.action.in_({"ok", "no"})))
+    async def invite_answer(
+        query: CallbackQuery, callback_data: InviteButton, ctx: Context
+    ) -> None:
+        """The maker of a link for admin or presidency confirms or declines who opened it."""
+        if not await allowed(ctx, Action.MANAGE_STAFF, query):
+            return
+        confirmed = callback_data.action == "ok"
+        try:
+            decided = await ctx.invites.decide(
+                callback_data.invite,
+                confirmed,
+                lambda language, role, yes: in_language(
+                    ctx, language, lambda: told_invite(role, yes)
+                ),
+            )
+        except InviteRefused as problem:
+            await query.answer(invite_refusal(problem), show_alert=True)
+            return
+        ctx.outbox.wake()
+        await query.answer()
+        if isinstance(query.message, Message):
+            try:
+                await query.message.edit_reply_markup(reply_markup=None)
+            except TelegramBadRequest:
+                log.debug("request already without buttons")
+        await ctx.send(Screen(invite_decided(decided.person, decided.role, decided.confirmed)))
 
     @r.callback_query(StaffButton.filter())
     async def button(query: CallbackQuery, callback_data: StaffButton, ctx: Context) -> None:
@@ -107,6 +145,9 @@ def router() -> Router:
             await ctx.send(revoke_confirm(member))
         elif data.action == "revoke_ok" and data.role:
             await _change(ctx, query, data.person, None, expected=data.role)
+        elif data.action in ("invite", "inv_role", "inv_city") and not _private(ctx):
+            # Never in a group: whoever in it opened the link first would take the role.
+            await query.answer(invite_refusal(InviteRefused("not_private")), show_alert=True)
         elif data.action == "invite":
             await query.answer()
             await ctx.send(invite_screen(ctx.settings.invite_days))

@@ -13,6 +13,8 @@ from bot.telegram.i18n import LANGUAGES
 from bot.telegram.states import Flow
 from handlers import actions, emergency, invites
 
+HOME_ACTIONS = frozenset({"language", "register", "new", "emergency", "list", "home"})
+
 
 def router() -> Router:
     r = Router(name="start")
@@ -58,6 +60,10 @@ def router() -> Router:
 
     @r.callback_query(Home.filter())
     async def home(query: CallbackQuery, callback_data: Home, ctx: Context) -> None:
+        if callback_data.action not in HOME_ACTIONS:  # forged, or of an older version
+            await query.answer(_("This button is no longer valid."), show_alert=True)
+            await ctx.send(welcome(ctx.person))
+            return
         await query.answer()
         if callback_data.action == "language":
             await ctx.send(language_screen())

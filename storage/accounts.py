@@ -3,13 +3,16 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.text import one_line
 from storage.models import Account, City
 
 PROFILE_COLUMNS = ("city_name", "country", "full_name", "function", "phone", "email")
 
 
 def new_account(session: AsyncSession, telegram_id: int, first_name: str) -> Account:
-    account = Account(telegram_id=telegram_id, first_name=first_name[:200])
+    """A person's account; their Telegram first name without bidirectional controls or blanks
+    (it is shown to staff when they give no full name)."""
+    account = Account(telegram_id=telegram_id, first_name=one_line(first_name)[:200])
     session.add(account)
     return account
 

@@ -35,7 +35,9 @@ BUSY_TIMEOUT_SECONDS = 30.0
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An engine; for SQLite (SQLAlchemy's own aiosqlite dialect) the file's folder is created and
-    WAL lets readers and a writer mix."""
+    WAL lets readers and a writer mix. A database error's message names its statement, never its
+    parameters (people's answers, phones, e-mails): it may be logged."""
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, **kwargs)

@@ -83,6 +83,27 @@ async def sitreps(session: AsyncSession, parent_id: int, status: str) -> list[Do
     return list(rows)
 
 
+async def open_report_to_merge(
+    session: AsyncSession,
+    form: str,
+    statuses: list[str],
+    created_by: int,
+    city_id: int,
+    since: datetime,
+) -> Dossier | None:
+    """The open emergency a new report of this account would repeat: one it sent itself, or one
+    of its city reported since `since`; the latest."""
+    condition = (Dossier.created_by == created_by) | (
+        (Dossier.city_id == city_id) & (Dossier.submitted_at >= since)
+    )
+    return await session.scalar(
+        select(Dossier)
+        .where(Dossier.form == form, Dossier.status.in_(statuses), condition)
+        .order_by(Dossier.submitted_at.desc(), Dossier.id.desc())
+        .limit(1)
+    )
+
+
 async def accounts(session: AsyncSession, ids: list[int]) -> list[Account]:
     if not ids:
         return []

@@ -22,3 +22,23 @@ async def use_invite(
         .values(used_by=telegram_id, used_at=now)
     )
     return result.rowcount == 1
+
+
+async def decide_invite(
+    session: AsyncSession, invite_id: int, admin_id: int, confirmed: bool, now: datetime
+) -> bool:
+    """The admin who made the invite confirms (or declines) the use of it, once: False if it is
+    not theirs, not used yet, or already decided."""
+    column = "confirmed_at" if confirmed else "declined_at"
+    result = await session.execute(
+        update(Invite)
+        .where(
+            Invite.id == invite_id,
+            Invite.created_by == admin_id,
+            Invite.used_by.is_not(None),
+            Invite.confirmed_at.is_(None),
+            Invite.declined_at.is_(None),
+        )
+        .values({column: now})
+    )
+    return result.rowcount == 1

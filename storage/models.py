@@ -51,7 +51,10 @@ class City(Base):
 
 
 class Invite(Base):
-    """A one-time link (`/start <token>`) giving a staff role or tying a focal point to a city."""
+    """A one-time link (`/start <token>`) giving a staff role or tying a focal point to a city.
+    `used_by` is set once, by whoever opens it first (compare-and-set). A link for admin or
+    presidency then waits for the admin who made it: `confirmed_at` (the role applies) or
+    `declined_at` (it does not), set once too."""
 
     __tablename__ = "invites"
 
@@ -64,6 +67,8 @@ class Invite(Base):
     expires_at: Mapped[datetime]
     used_by: Mapped[int | None] = mapped_column(BigInteger)
     used_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
 
 
 class Account(Base):

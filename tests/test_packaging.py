@@ -1,6 +1,10 @@
-"""`pip install .` ships every package, and the catalogs' sources as `bot.locales`."""
+"""`pip install .` ships every package, and the catalogs' sources as `bot.locales`; every
+dependency is pinned in constraints.txt."""
 
 import tomllib
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from bot import PROJECT_ROOT
 
@@ -36,3 +40,36 @@ def test_no_test_module_imports_another() -> None:
         if line.startswith(("from tests.test_", "import tests.test_"))
     ]
     assert offenders == []
+
+
+def _pins() -> dict[str, list[str]]:
+    """constraints.txt: each package's pinned version(s) (one per Python range when they differ)."""
+    pins: dict[str, list[str]] = {}
+    for line in (PROJECT_ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")):
+            requirement = Requirement(line)
+            (spec,) = requirement.specifier
+            assert spec.operator == "==", line
+            pins.setdefault(canonicalize_name(requirement.name), []).append(spec.version)
+    return pins
+
+
+def test_every_dependency_is_pinned_within_what_pyproject_allows() -> None:
+    """What the project runs and tests with is pinned (the Makefile installs from it); a
+    dependency added to pyproject.toml without `make lock` fails here."""
+    with (PROJECT_ROOT / "pyproject.toml").open("rb") as source:
+        project = tomllib.load(source)["project"]
+    pins = _pins()
+    wanted = [Requirement(r) for r in project["dependencies"]]
+    wanted += [Requirement(r) for r in project["optional-dependencies"]["dev"]]
+    for tool in ("pip", "setuptools", "uv"):  # constraints.in: what installs and locks
+        wanted.append(Requirement(tool))
+    for requirement in wanted:
+        versions = pins.get(canonicalize_name(requirement.name))
+        assert versions, f"{requirement.name} is not pinned: run `make lock`"
+        assert all(requirement.specifier.contains(v, prereleases=True) for v in versions), (
+            requirement,
+            versions,
+        )
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-c constraints.txt -e '.[dev]'" in makefile

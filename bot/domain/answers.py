@@ -1,6 +1,5 @@
 """Typed answers checked and converted to what the dossier stores (JSON-friendly values)."""
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -13,6 +12,7 @@ from bot.domain.dates import parse_date
 from bot.domain.forms import Answers, Kind, Question
 from bot.domain.numbers import NumberError, parse_amount, parse_whole
 from bot.domain.refusals import Refused
+from bot.domain.text import trimmed, visible_length
 
 
 class AnswerError(Refused):
@@ -26,9 +26,9 @@ class Parsed:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (but keep line breaks) and surrounding blanks."""
-    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    return "".join(kept).strip()
+    """Drop control characters (but keep line breaks), bidirectional controls, and blanks at
+    either end, invisible ones included (see `bot.domain.text`)."""
+    return trimmed(text)
 
 
 def parse_phone(text: str, region: str | None = None, *, international: bool = False) -> str:
@@ -74,7 +74,7 @@ def parse_typed(
         raise AnswerError("use_buttons")
     if kind == Kind.TEXT:
         value = clean_text(text)
-        if len(value) < question.min_len:
+        if visible_length(value) < question.min_len:  # zero-width or filler characters: none
             raise AnswerError("too_short", minimum=question.min_len, length=len(value))
         if len(value) > question.max_len:
             raise AnswerError("too_long", maximum=question.max_len, length=len(value))

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from bot.domain.countries import fold
+from bot.domain.text import one_line, visible_length
 
 MAX_NAME = 100
 MAX_ALIASES = 10
@@ -44,8 +45,8 @@ def split_aliases(text: str) -> tuple[str, ...]:
     seen: set[str] = set()
     aliases = []
     for part in text.split(ALIAS_SEPARATORS[0]):
-        alias = " ".join(part.split())
-        if alias and fold(alias) not in seen:
+        alias = one_line(part)
+        if visible_length(alias) and fold(alias) not in seen:
             seen.add(fold(alias))
             aliases.append(alias)
     return tuple(aliases)

@@ -1,6 +1,7 @@
 """The Secretariat's list of member cities as rows of name, country and aliases: a CSV file, or
 one line typed to add a city. Every row is checked here; what is refused says why."""
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.domain.cities import MAX_ALIASES, MAX_NAME, split_aliases
 from bot.domain.countries import find_country, fold
 from bot.domain.refusals import Refused
+from bot.domain.text import one_line, visible_length
 
 MAX_CSV_BYTES = 1_000_000
 MAX_ROWS = 5000
@@ -33,8 +35,8 @@ class CityRow:
 def city_row(name: str, country: str, aliases: str = "") -> CityRow:
     """One row checked: a name, a country (ISO code, or a name the bot knows), aliases separated
     by `;` or `|`."""
-    name = " ".join(name.split())
-    if not name:
+    name = one_line(name)
+    if not visible_length(name):  # nothing, or only invisible characters
         raise RowRefused("empty_name")
     if len(name) > MAX_NAME:
         raise RowRefused("name_too_long", maximum=MAX_NAME)
@@ -64,12 +66,47 @@ class ReadRows:
     refused: list[tuple[int, RowRefused]]
 
 
+class EncodingRefused(Refused):
+    """A file that is not text in an encoding the bot reads (`encoding`)."""
+
+
 def decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as spreadsheets often export."""
+    """UTF-16 or UTF-32 (with a BOM, or UTF-16 recognised by its zero bytes, as Excel's "Unicode
+    text" saves), UTF-8 (with or without BOM), else Windows-1252 as spreadsheets often export.
+    Anything else with zero bytes in it (a spreadsheet, an image renamed .csv) is refused:
+    EncodingRefused."""
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+        for bom, encoding in BOMS:
+            if content.startswith(bom):
+                return content.decode(encoding)
+        if b"\x00" in content:
+            return content.decode(_utf16_without_bom(content))
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return content.decode("cp1252", errors="replace")
+    except (UnicodeDecodeError, LookupError):
+        raise EncodingRefused("encoding") from None
+
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _utf16_without_bom(content: bytes) -> str:
+    """Text of Latin letters in UTF-16 has a zero byte every other byte: after each letter
+    (little-endian) or before it (big-endian). Anything else is not text."""
+    head = content[:4096]
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= len(odd) // 2 and even.count(0) < len(even) // 4:
+        return "utf-16-le"
+    if even.count(0) >= len(even) // 2 and odd.count(0) < len(odd) // 4:
+        return "utf-16-be"
+    raise EncodingRefused("encoding")
 
 
 def _delimiter(first_line: str) -> str:
@@ -83,7 +120,8 @@ def _is_header(cells: list[str]) -> bool:
 
 def read_rows(content: bytes) -> ReadRows:
     """Every row of a CSV of name, country, aliases (a header line is allowed; `,` `;` or tab
-    between columns). A city given twice is refused the second time."""
+    between columns). A city given twice is refused the second time. A file in no encoding the
+    bot reads raises EncodingRefused."""
     text = decode(content)
     delimiter = _delimiter(text.split("\n", 1)[0])
     good: list[tuple[int, CityRow]] = []

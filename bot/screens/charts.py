@@ -2,15 +2,15 @@
 
 `stats_charts` builds each chart's texts and figures on the event loop (gettext, Babel);
 `render_chart` draws one with matplotlib's Agg backend, without pyplot (no global figure state),
-and is meant to run in a worker thread. matplotlib neither joins Arabic letters nor orders
-right-to-left text, so every label with Arabic in it is shaped (arabic-reshaper: the joined
-presentation forms) and put in visual order with its brackets mirrored (python-bidi) before it
-is drawn; in Arabic the charts themselves read from the right. The font is DejaVu Sans, shipped
-inside matplotlib itself (`mpl-data/fonts/ttf`), which has Latin and Arabic glyphs, presentation
-forms included: nothing depends on the fonts of the machine.
+and is meant to run in a worker thread. Every text is given to matplotlib as typed (logical
+order): since 3.11 matplotlib lays text out with libraqm (HarfBuzz shaping, FriBiDi ordering), so
+Arabic letters are joined and right-to-left runs ordered, brackets mirrored, by matplotlib itself.
+Shaping or reordering it beforehand (as arabic-reshaper and python-bidi did for older versions)
+would do it twice: reversed words, broken joins. In Arabic the charts themselves read from the
+right. The font is DejaVu Sans, shipped inside matplotlib itself (`mpl-data/fonts/ttf`), which has
+Latin and Arabic glyphs: nothing depends on the fonts of the machine.
 """
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
@@ -27,7 +27,6 @@ from bot.screens.common import locale
 from bot.screens.home import status_label
 from bot.screens.sheets import sector_label
 
-ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 FONT = "DejaVu Sans"
 MAX_BARS = 12  # countries and sectors beyond the first twelve are summed as "others"
 COLOURS = ("#1f5aa6", "#e39b2d")
@@ -37,6 +36,7 @@ COLOURS = ("#1f5aa6", "#e39b2d")
 class Series:
     name: str
     values: list[float]
+    whole: bool = False  # counts: whole numbers on the axis
 
 
 @dataclass
@@ -53,16 +53,6 @@ class Chart:
     texts: list[str] = field(default_factory=list)  # every text drawn (checked for glyphs)
 
 
-def shaped(text: str) -> str:
-    """`text` as matplotlib must be given it: Arabic letters joined and in visual order."""
-    if not ARABIC.search(text):
-        return text
-    import arabic_reshaper
-    from bidi.algorithm import get_display  # python-bidi's own algorithm: it mirrors brackets
-
-    return get_display(arabic_reshaper.reshape(text))
-
-
 def _number(value: float, language: str) -> str:
     return format_decimal(round(value), locale=babel_locale(language))
 
@@ -74,7 +64,7 @@ def stats_charts(stats: Stats) -> list[Chart]:
     pipeline = Chart(
         _("Dossiers by status"),
         [status_label(s) for s in stats.by_status],
-        [Series(_("Dossiers"), [float(n) for n in stats.by_status.values()])],
+        [Series(_("Dossiers"), [float(n) for n in stats.by_status.values()], whole=True)],
         axis=_("Dossiers"),
         horizontal=True,
     )
@@ -101,7 +91,11 @@ def stats_charts(stats: Stats) -> list[Chart]:
     days = Chart(
         _("Median days from submission to decision"),
         [format_long(f.session.held_on, language) for f in stats.sessions if f.days],
-        [Series(_("Days"), [float(f.median_days or 0) for f in stats.sessions if f.days])],
+        [
+            Series(
+                _("Days"), [float(f.median_days or 0) for f in stats.sessions if f.days], whole=True
+            )
+        ],
         axis=_("Days"),
         note=(
             _("Median of all decisions: {days} · dossiers decided: {count}").format(
@@ -141,30 +135,31 @@ def _shares_chart(title: str, shares: dict, axis: str) -> Chart:
     return Chart(
         title,
         labels,
-        [Series(_("Dossiers"), counts), Series(axis, amounts)],
+        [Series(_("Dossiers"), counts, whole=True), Series(axis, amounts)],
         horizontal=True,
     )
 
 
-def render_chart(chart: Chart) -> bytes:
-    """The chart as a PNG (CPU-bound: call it in a worker thread)."""
+def render_chart(chart: Chart, fmt: str = "png") -> bytes:
+    """The chart as a PNG (or `fmt`: "svg" for the tests) (CPU-bound: call it in a worker
+    thread)."""
     from matplotlib import rc_context
 
-    with rc_context({"font.family": FONT}):
-        return _render(chart)
+    with rc_context({"font.family": FONT, "svg.hashsalt": "aimf", "svg.fonttype": "path"}):
+        return _render(chart, fmt)
 
 
-def _render(chart: Chart) -> bytes:
+def _render(chart: Chart, fmt: str) -> bytes:
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     rtl = chart.language == "ar"
     texts: list[str] = []
 
     def text(value: str) -> str:
-        drawn = shaped(value)
-        texts.append(drawn)
-        return drawn
+        """Every text as typed: matplotlib shapes and orders it (see the module's doc)."""
+        texts.append(value)
+        return value
 
     formatter = FuncFormatter(lambda value, _pos: text(_number(value, chart.language)))
     labels = [text(label) for label in chart.labels]
@@ -182,6 +177,8 @@ def _render(chart: Chart) -> bytes:
             ax.invert_yaxis()  # the first row on top
             ax.set_title(text(series.name), fontsize=10)
             ax.xaxis.set_major_formatter(formatter)
+            if series.whole:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             if rtl:
                 ax.invert_xaxis()  # bars grow from the right
                 ax.yaxis.tick_right()
@@ -218,26 +215,28 @@ def _render(chart: Chart) -> bytes:
             )
         ax.set_xticks(order, labels)
         ax.yaxis.set_major_formatter(formatter)
+        if all(series.whole for series in chart.series):
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         if chart.axis:
             ax.set_ylabel(text(chart.axis))
         if rtl:
             ax.yaxis.tick_right()
             ax.yaxis.set_label_position("right")
         if len(chart.series) > 1:
-            ax.legend(loc="upper left" if rtl else "upper right")
+            ax.legend(loc="upper left" if rtl else "upper right", markerfirst=not rtl)
         if len(labels) > 4:
             ax.tick_params(axis="x", labelrotation=30)
         ax.margins(y=0.12)
         _margins(figure, rtl, 0.14, top=0.86, bottom=0.2 if len(labels) > 4 else 0.13)
     for ax in figure.axes:
         ax.tick_params(labelsize=9)
-    figure.suptitle(text(chart.title), fontsize=13)
+    figure.suptitle(text(chart.title), fontsize=13, gid="title")
     if chart.note:
         figure.text(0.5, 0.01, text(chart.note), ha="center", fontsize=8)
     if not labels:
         figure.text(0.5, 0.5, text(chart.note or "—"), ha="center", fontsize=12)
     out = BytesIO()
-    figure.savefig(out, format="png", dpi=100)
+    figure.savefig(out, format=fmt, dpi=100)
     chart.texts = texts
     return out.getvalue()
 

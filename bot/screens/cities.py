@@ -100,6 +100,13 @@ def import_prompt() -> str:
     ).format(example=_code("Dakar,SN,Ndakaaru"))
 
 
+def wrong_encoding() -> str:
+    return _(
+        "This file is not text I can read (wrong encoding): nothing was imported. Save it again "
+        "as “CSV UTF-8” (or Windows-1252, or UTF-16) and send it again."
+    )
+
+
 def row_problem(problem: RowRefused) -> str:
     d = problem.details
     texts = {

@@ -435,6 +435,23 @@ def sitrep_text(emergency: Emergency, report: Record, known: dict[str, Any], by:
     return "\n".join(lines)
 
 
+def merged_text(reference: str, number: int) -> str:
+    """To an unverified sender whose new report was added to the emergency already open."""
+    return _(
+        "📊 Your report was added to {reference}, already open, as situation report n° {number}: "
+        "the Secretariat and the commission have it. Until the Secretariat verifies your "
+        "account, you have one emergency open at a time; send news of it with the button below."
+    ).format(reference=reference, number=number)
+
+
+def merged_note(name: str) -> str:
+    """For the staff chats: the situation report came as a new report from an unverified sender."""
+    return "🔁 " + _(
+        "{name} (not verified) sent a new report; it is added to this emergency instead of a "
+        "new alert."
+    ).format(name=html.quote(name))
+
+
 def sitrep_request_text(emergency: Emergency) -> str:
     return _(
         "📊 Your emergency {reference} is still open. How is the situation now? Send a short "

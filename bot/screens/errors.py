@@ -64,6 +64,11 @@ def refusal(error: Refused) -> str:
             "This list is full ({count} entries).",
             d["count"],
         ).format(count=d["count"])
+    if code == "file_content":
+        return _(
+            "This file is not a real {type} file: its content does not match its name. Open it, "
+            "save or export it again as {type}, and send it again."
+        ).format(type=d.get("type", "?"))
     if code == "number_out_of_range":
         return _("Expected a whole number from {minimum} to {maximum}.").format(
             minimum=format_number(d["minimum"], locale()),
@@ -101,6 +106,7 @@ def _simple() -> dict[str, str]:
         ),
         "file_size": _("This file is too large: at most 20 MB. Send a smaller or compressed file."),
         "file_failed": _("The file could not be received. Please send it again."),
+        "file_empty": _("This file is empty (0 bytes). Please send the document itself."),
         "text_expected": _("Please answer with a text message."),
         "own_contact": _("Please share your own contact, or type the number."),
         "not_expecting_file": _("I am not expecting a file at this question."),

@@ -13,6 +13,7 @@ from bot.domain.dates import format_long
 from bot.domain.outbox import OutboxSummary
 from bot.screens.base import Screen
 from bot.screens.common import locale
+from bot.telegram.callbacks import RecordId
 
 ERROR_SHOWN = 200  # characters of an error
 
@@ -20,7 +21,7 @@ ERROR_SHOWN = 200  # characters of an error
 class OutboxRetry(CallbackData, prefix="obx"):
     """Retry a failed outbox message: re-checked on the server (admin, row exists and failed)."""
 
-    id: int
+    id: RecordId
 
 
 def age(delta: timedelta) -> str:

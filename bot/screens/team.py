@@ -16,7 +16,7 @@ from bot.domain.roles import ROLE_LABELS, Role
 from bot.screens.base import Screen
 from bot.screens.cities import city_label
 from bot.screens.common import locale
-from bot.telegram.people_callbacks import StaffButton
+from bot.telegram.people_callbacks import InviteButton, StaffButton
 
 
 def _button(text: str, **data: int | str) -> InlineKeyboardButton:
@@ -176,7 +176,71 @@ def invite_refusal(problem: Refused) -> str:
         return _("This invite link has already been used. Ask the Secretariat for a new one.")
     if problem.code == "expired":
         return _("This invite link has expired. Ask the Secretariat for a new one.")
+    if problem.code == "same_role":
+        return _("You already have this role: the link was not used.")
+    if problem.code == "staff_role":
+        return _(
+            "You already have the role “{role}”: this link would replace it, so it was not used. "
+            "An admin changes roles with /staff."
+        ).format(role=html.quote(role_label(problem.details.get("role", ""))))
+    if problem.code == "not_private":
+        return _(
+            "Invite links are made only in a private chat with me, so that nobody else sees "
+            "them: send me /staff privately."
+        )
+    if problem.code == "decided":
+        return _("This request has already been answered.")
     return _("This invite link is not valid. Check it, or ask the Secretariat for a new one.")
+
+
+def invite_pending(role: str) -> str:
+    """To the person who opened a link for admin or presidency."""
+    return _(
+        "⏳ The admin who made this link is asked to confirm that it is you. The role “{role}” "
+        "applies once they do; I will tell you."
+    ).format(role=html.quote(role_label(role)))
+
+
+def invite_request(member: StaffMember, invite_id: int, role: str) -> Screen:
+    """To the admin who made the link, privately: who opened it, and "Confirm" / "Refuse"."""
+    text = _(
+        "🔗 {name}, id {id}, wants to use your invite link for the role “{role}”. Is it the "
+        "person you sent it to?"
+    ).format(
+        name=html.quote(member.name),
+        id=f"<code>{member.telegram_id}</code>",
+        role=html.quote(role_label(role)),
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_("✅ Confirm"),
+                callback_data=InviteButton(action="ok", invite=invite_id).pack(),
+            ),
+            InlineKeyboardButton(
+                text=_("✖ Refuse"), callback_data=InviteButton(action="no", invite=invite_id).pack()
+            ),
+        ]
+    ]
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def invite_decided(member: StaffMember, role: str, confirmed: bool) -> str:
+    """To the admin, once they answered."""
+    if confirmed:
+        return _("✅ {name} now has the role “{role}”.").format(
+            name=html.quote(member.name), role=html.quote(role_label(role))
+        )
+    return _("✖ {name} did not get the role “{role}”; the link cannot be used again.").format(
+        name=html.quote(member.name), role=html.quote(role_label(role))
+    )
+
+
+def told_invite(role: str, confirmed: bool) -> str:
+    """To the person who opened the link, in their language, once the admin answered."""
+    if confirmed:
+        return told_role(role)
+    return _("✖ The admin who made the invite link did not confirm it: your role has not changed.")
 
 
 def invite_welcome(role: str | None, city: MemberCity | None) -> str:

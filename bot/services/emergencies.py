@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.emergency import (
     ESCALATION,
+    OPEN,
     PHASES,
     REFERENCE_PREFIX,
     SITREP_REQUEST,
@@ -28,6 +29,7 @@ from bot.domain.emergency import (
 )
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM, ready_to_send
 from bot.domain.fund_form import CURRENCIES
+from bot.domain.people import Verification
 from bot.domain.records import Record
 from bot.domain.roles import Action, Role, may
 from bot.domain.sitrep_form import SITREP_FORM, sitrep_ready
@@ -59,7 +61,11 @@ from storage.types import utcnow
 __all__ = ["Emergencies", "Outgoing", "Render", "Timing", "load_emergency", "write_messages"]
 
 Render = Callable[[Emergency], list[Outgoing]]
+# A situation report to the alert chats: (the emergency, the report, the figures known before).
+SitrepRender = Callable[[Emergency, Record, dict], list[Outgoing]]
 SENT = "sent"  # a situation report's status once sent
+# An unverified account's report is merged into its city's emergency reported within this time.
+MERGE_WINDOW = timedelta(hours=1)
 STATUS_EVENTS = {
     EmergencyStatus.REPORTED: EventKind.REPORTED,
     EmergencyStatus.ACKNOWLEDGED: EventKind.ACKNOWLEDGED,
@@ -245,10 +251,22 @@ class Emergencies:
         await self.session.commit()
         return emergency
 
-    async def send(self, record: Record, today: date, render: Render) -> Emergency | None:
+    async def send(
+        self,
+        record: Record,
+        today: date,
+        render: Render,
+        merged: SitrepRender | None = None,
+    ) -> Emergency | None:
         """The report gets its FU reference and status "reported"; its alert is written to the
         outbox, urgent, and its first escalation and situation report request are planned, in
-        the same transaction. None if it is not the city's or not ready."""
+        the same transaction. None if it is not the city's or not ready.
+
+        An account the Secretariat has not verified has one open emergency at a time: its
+        report while one of its own is open, or while one of its city reported within the hour
+        is, is added to that emergency as a situation report (`merged` writes it to the chats)
+        instead of a new alert. The emergency returned is then that one (its record is not
+        `record`)."""
         row = await self.session.get(Dossier, record.id)
         if row is None or row.form != EMERGENCY_FORM.key or not self._of_the_city(row):
             return None
@@ -257,6 +275,17 @@ class Emergencies:
         if not ready_to_send(row.answers or {}):
             return None
         now = utcnow()
+        if merged is not None and self.account.verification != Verification.VERIFIED:
+            earlier = await queries.open_report_to_merge(
+                self.session,
+                EMERGENCY_FORM.key,
+                [s.value for s in OPEN],
+                self.account.telegram_id,
+                row.city_id,
+                now - MERGE_WINDOW,
+            )
+            if earlier is not None and earlier.id != row.id:
+                return await self._merge(row, earlier, merged)
         row.reference = await next_reference(self.session, REFERENCE_PREFIX, today.year)
         await change_status(self.session, row, EmergencyStatus.REPORTED, self.account.telegram_id)
         row.submitted_at = now
@@ -279,6 +308,35 @@ class Emergencies:
         await self.session.flush()
         await timers.plan(self.session, planned)
         return await self._done(row, render)
+
+    async def _merge(self, row: Dossier, parent: Dossier, render: SitrepRender) -> Emergency:
+        """The report becomes a situation report of `parent`: its figures, services, needs and
+        photos as they are, what happened and where as its news; written to the alert chats as
+        one (no new alert, no escalation)."""
+        answers = dict(row.answers or {})
+        said = [answers.get(key) for key in ("place", "description")]
+        answers["news"] = " — ".join(str(s) for s in said if s)
+        earlier = await queries.sitreps(self.session, parent.id, SENT)
+        known = dict(parent.submitted_answers or parent.answers or {})
+        for report in earlier:
+            known.update({k: v for k, v in (report.answers or {}).items() if k in COUNTS})
+        row.form, row.form_version = SITREP_FORM.key, SITREP_FORM.version
+        row.parent_id = parent.id
+        row.answers = answers
+        row.status = SENT
+        row.submitted_at = utcnow()
+        row.submitted_answers = dict(answers)
+        row.reference = None
+        row.cursor = None
+        if self.account.active_dossier_id == row.id:
+            self.account.active_dossier_id = None
+        parent.updated_at = utcnow()
+        await self.session.flush()
+        emergency = await load_emergency(self.session, parent)
+        report = record_of(row, await attachments(self.session, row.id))
+        await write_messages(self.session, parent.id, render(emergency, report, known))
+        await self.session.commit()
+        return emergency
 
     async def _take(self, dossier_id: int, key: str, note: str | None = None) -> Dossier | None:
         """The row, moved by `key`, if this person may take that move on it now (the table says

@@ -1,34 +1,74 @@
-"""One-time invite links: created by admins, redeemed once by whoever opens them in time."""
+"""One-time invite links: created by admins in a private chat with the bot, redeemed once by
+whoever opens them first (a compare-and-set on `used_by`). A link for admin or presidency gives
+its role only once the admin who made it confirms who opened it; no link lowers or swaps the role
+of a staff member who opens it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import invites as rules
 from bot.domain.cities import MemberCity
-from bot.domain.people import Verification
+from bot.domain.people import StaffMember, Verification
 from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Action, Role
 from bot.services.cities import member_city
-from bot.services.rights import require
-from storage.invites import invite_with_token, use_invite
+from bot.services.rights import require, role_of
+from storage.invites import decide_invite, invite_with_token, use_invite
 from storage.models import Account, City, Invite
+from storage.outbox import enqueue
 from storage.types import utcnow
+
+# What the admin who made a link is asked, in their language: (language, who opened it, the
+# invite's id, the role) → the message and its buttons.
+Ask = Callable[[str | None, StaffMember, int, Role], tuple[str, dict[str, Any] | None]]
+Tell = Callable[[str | None], str]  # the message for the person, in their language
 
 
 class InviteRefused(Refused):
-    """`unknown` (no such token: forged or mistyped), `used`, `expired`, `unknown_city`."""
+    """`unknown` (no such token: forged or mistyped), `used`, `expired`, `unknown_city`,
+    `not_private` (a link is made in a private chat only), `same_role`, `staff_role` (the
+    person is staff already: a link would swap or lower their role; with `role`), `decided`
+    (the confirmation was answered already)."""
 
 
 @dataclass(frozen=True)
 class Redeemed:
     role: Role | None
     city: MemberCity | None
+    pending: bool = False  # waits for the confirmation of the admin who made the link
+
+
+@dataclass(frozen=True)
+class Decided:
+    """An admin's answer to a request to use their link: who asked, and the role it gives."""
+
+    person: StaffMember
+    role: Role
+    confirmed: bool
 
 
 def invite_of(row: Invite) -> rules.Invite:
     return rules.Invite(row.token, row.role, row.city_id, row.expires_at, row.used_by)
+
+
+def needs_confirmation(role: str | None) -> bool:
+    """Links that make someone an admin or a member of the Presidency wait for the admin who
+    made them to confirm who opened them."""
+    return role in (Role.ADMIN, Role.PRESIDENCY)
+
+
+def role_change_problem(current: Role, offered: Role) -> InviteRefused | None:
+    """A link never lowers nor swaps the role of someone who has one: a staff member can only
+    be made an admin by one."""
+    if current == offered:
+        return InviteRefused("same_role", role=current)
+    if current in STAFF and offered != Role.ADMIN:
+        return InviteRefused("staff_role", role=current)
+    return None
 
 
 class Invites:
@@ -37,11 +77,27 @@ class Invites:
         self.actor = actor
         self.admin_ids = admin_ids
 
+    def _member(self, account: Account) -> StaffMember:
+        return StaffMember(
+            account.telegram_id,
+            account.full_name or account.first_name or str(account.telegram_id),
+            role_of(account, self.admin_ids),
+            account.telegram_id in self.admin_ids,
+        )
+
     async def create(
-        self, days: int, role: Role | None = None, city_id: int | None = None
+        self,
+        days: int,
+        role: Role | None = None,
+        city_id: int | None = None,
+        *,
+        private: bool = True,
     ) -> rules.Invite:
-        """A new link for a staff role, or for a focal point of a listed city."""
+        """A new link for a staff role, or for a focal point of a listed city; made only in a
+        private chat with the admin (`private`), so that nobody else ever sees it."""
         require(self.actor, self.admin_ids, Action.MANAGE_STAFF)
+        if not private:
+            raise InviteRefused("not_private")
         if (role is None) == (city_id is None) or (role is not None and role not in STAFF):
             raise InviteRefused("unknown")
         if city_id is not None:
@@ -61,8 +117,11 @@ class Invites:
         await self.session.commit()
         return invite_of(row)
 
-    async def redeem(self, token: str, now: datetime | None = None) -> Redeemed:
-        """The acting person takes what the invite gives, if it is still unused and valid."""
+    async def redeem(
+        self, token: str, now: datetime | None = None, ask: Ask | None = None
+    ) -> Redeemed:
+        """The acting person takes what the invite gives, if it is still unused and valid. A
+        link for admin or presidency is only claimed: the admin who made it is asked (`ask`)."""
         now = now or utcnow()
         row = await invite_with_token(self.session, token) if rules.well_formed(token) else None
         if row is None:
@@ -70,11 +129,24 @@ class Invites:
         problem = invite_of(row).problem(now)
         if problem is not None:
             raise InviteRefused(problem)
-        if not await use_invite(self.session, row.id, self.actor.telegram_id, now):
+        account = self.actor
+        if row.role is not None:
+            refused = role_change_problem(role_of(account, self.admin_ids), Role(row.role))
+            if refused is not None:
+                raise refused  # the link stays unused, for the person it was meant for
+        if not await use_invite(self.session, row.id, account.telegram_id, now):
             # Someone else redeemed it a moment ago.
             raise InviteRefused("used")
-        account = self.actor
         city = None
+        if row.role is not None and needs_confirmation(row.role):
+            admin = await self.session.get(Account, row.created_by)
+            if ask is not None:
+                text, markup = ask(
+                    admin.language if admin else None, self._member(account), row.id, row.role
+                )
+                enqueue(self.session, row.created_by, text, markup)
+            await self.session.commit()
+            return Redeemed(Role(row.role), None, pending=True)
         if row.role is not None:
             account.role = row.role
         else:
@@ -90,3 +162,30 @@ class Invites:
             account.refusal_reason = None
         await self.session.commit()
         return Redeemed(Role(row.role) if row.role else None, city)
+
+    async def decide(
+        self, invite_id: int, confirmed: bool, tell: Callable[[str | None, Role, bool], str]
+    ) -> Decided:
+        """The admin who made a link for admin or presidency confirms (the role applies) or
+        declines the person who opened it; once. The person is told, in their language."""
+        require(self.actor, self.admin_ids, Action.MANAGE_STAFF)
+        row = await self.session.get(Invite, invite_id)
+        if row is None or row.created_by != self.actor.telegram_id or row.role is None:
+            raise InviteRefused("unknown")
+        person = await self.session.get(Account, row.used_by) if row.used_by else None
+        if person is None:
+            raise InviteRefused("unknown")
+        role = Role(row.role)
+        if confirmed:
+            refused = role_change_problem(role_of(person, self.admin_ids), role)
+            if refused is not None:  # their role changed since they opened the link
+                raise refused
+        if not await decide_invite(
+            self.session, row.id, self.actor.telegram_id, confirmed, utcnow()
+        ):
+            raise InviteRefused("decided")
+        if confirmed:
+            person.role = role
+        enqueue(self.session, person.telegram_id, tell(person.language, role, confirmed))
+        await self.session.commit()
+        return Decided(self._member(person), role, confirmed)

@@ -1,17 +1,26 @@
 """Button payloads. Everything in them is client-controlled: handlers re-check it against the
-database (owner, status, current question) before acting."""
+database (owner, status, current question) before acting. A payload that does not parse (too
+few or too many parts, a word where a number goes, a number no row can have) matches no
+handler's filter and is answered "This button is no longer valid" (handlers/fallback.py)."""
+
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 SEPARATOR = ":"
 MAX_CALLBACK_BYTES = 64  # Telegram refuses longer callback data
+# A row's id (INTEGER on PostgreSQL, 0 for "none"), and a Telegram user's id (BIGINT): a forged
+# number out of these ranges would fail in the database instead.
+RecordId = Annotated[int, Field(ge=0, le=2**31 - 1)]
+UserId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class Step(CallbackData, prefix="q"):
     """An action on the question the person is at; `at` names it, so an old button is detected.
     `record` is a dossier's id, or 0 for the person's own profile."""
 
-    record: int
+    record: RecordId
     at: str
     action: str
     value: str = ""
@@ -40,7 +49,7 @@ def menu_data(record: int, action: str, value: str = "") -> str:
 class Menu(CallbackData, prefix="m"):
     """Record-level actions that are valid whatever question the person is at."""
 
-    record: int
+    record: RecordId
     action: str
     value: str = ""
 
@@ -49,7 +58,7 @@ class Staff(CallbackData, prefix="s"):
     """The Secretariat's actions on a dossier; the presser's right is checked again every time."""
 
     action: str
-    dossier: int
+    dossier: RecordId
     value: str = ""
 
 
@@ -69,7 +78,7 @@ class Alert(CallbackData, prefix="e"):
     """A button of an emergency (its alert card, or the city's answer): `emergency` is the
     dossier's id; the right to act is checked again on the server."""
 
-    emergency: int
+    emergency: RecordId
     action: str
 
 
@@ -83,7 +92,7 @@ class Sheet(CallbackData, prefix="xl"):
     is trusted: the city is the presser's own, and staff rights are checked again."""
 
     action: str
-    session: int = 0
+    session: RecordId = 0
     value: str = ""  # `queue`: the queue's filter (QueueFilter.pack)
 
 

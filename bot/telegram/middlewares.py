@@ -146,6 +146,9 @@ class MetricsMiddleware(BaseMiddleware):
                 outcome = "unhandled" if result is UNHANDLED else "handled"
             return result
         finally:
-            metrics.HANDLING.labels(kind).observe(time.perf_counter() - started)
+            took = time.perf_counter() - started
+            metrics.HANDLING.labels(kind).observe(took)
             metrics.UPDATES.labels(kind, outcome).inc()
+            # What an update was and how it went, never what it said (bot/logs.py).
+            log.debug("update %s", outcome, extra={"kind": kind, "ms": round(took * 1000)})
             current_update.reset(token)

@@ -4,19 +4,21 @@ person who pressed, and the record's current state, every time."""
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.telegram.callbacks import RecordId, UserId
+
 
 class CityButton(CallbackData, prefix="ct"):
     """`list` (page), `open`, `name` / `country` / `aliases` (edit), `add`, `import`."""
 
     action: str
-    city: int = 0
-    page: int = 0
+    city: RecordId = 0
+    page: RecordId = 0
 
 
 class PickCity(CallbackData, prefix="pk"):
     """At registration: a listed city picked for the city question, 0 for "not on the list"."""
 
-    city: int
+    city: RecordId
 
 
 class StaffButton(CallbackData, prefix="sf"):
@@ -24,13 +26,21 @@ class StaffButton(CallbackData, prefix="sf"):
     (person, the role shown), `invite`, `inv_role` (role), `inv_city` (city; 0 asks which)."""
 
     action: str
-    person: int = 0
+    person: UserId = 0
     role: str = ""
-    city: int = 0
+    city: RecordId = 0
+
+
+class InviteButton(CallbackData, prefix="iv"):
+    """To the admin who made a link for admin or presidency: `ok` confirms the person who
+    opened it, `no` declines them (the invite's id; only its maker may answer, once)."""
+
+    action: str
+    invite: RecordId
 
 
 class VerifyButton(CallbackData, prefix="vf"):
     """On a registration's card: `ok` verifies, `no` asks the reason of a refusal."""
 
     action: str
-    person: int
+    person: UserId
