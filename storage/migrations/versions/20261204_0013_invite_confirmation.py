@@ -1,14 +1,14 @@
 """A staff invite for admin or presidency waits for the admin who made it: the moment they
 confirmed (`invites.confirmed_at`, the role applies) or declined it (`invites.declined_at`).
 
-Revision ID: 0017
+Revision ID: 0013
 Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
