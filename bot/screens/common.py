@@ -16,10 +16,17 @@ from bot.domain.numbers import format_money, format_number
 from bot.domain.phones import format_phone
 
 TEXT_LIMIT = 4096
+RIGHT_TO_LEFT = frozenset({"ar"})
 
 
 def locale() -> str:
     return get_i18n().current_locale
+
+
+def onward() -> str:
+    """The arrow from a before to its after (`old → new`) in reading order: right to left, an
+    Arabic line reads `old ← new`."""
+    return "←" if locale() in RIGHT_TO_LEFT else "→"
 
 
 def money(amount: Decimal | str, currency: str | None) -> str:

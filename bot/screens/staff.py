@@ -17,7 +17,7 @@ from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import Transition
 from bot.screens.base import Screen
-from bot.screens.common import locale, money, shown_answer, split_messages
+from bot.screens.common import locale, money, onward, shown_answer, split_messages
 from bot.screens.financing import coach, share_text
 from bot.screens.home import status_label
 from bot.screens.notices import next_step
@@ -154,7 +154,7 @@ def changes_block(changes: list[Change], currency: str | None) -> str:
         old = _shown(change.question, change.old, currency)
         new = _shown(change.question, change.new, currency)
         label = html.quote(_(change.question.label))
-        lines.append(f"• {label}: {old} → {new}")
+        lines.append(f"• {label}: {old} {onward()} {new}")
     return "\n".join(lines)
 
 
