@@ -245,6 +245,20 @@ def budget_table(agenda: Agenda) -> Table:
     return table
 
 
+def nothing_to_export(*, filtered: bool, every: bool, city: bool = False) -> str:
+    """What `/export` (or a city's own export) says instead of sending an empty spreadsheet."""
+    if city:
+        return _("Your city has no dossier yet: nothing to export.")
+    if filtered:
+        return _("No dossier matches these words: nothing to export.")
+    if every:
+        return _("No dossier has been submitted yet: nothing to export.")
+    return _(
+        "No dossier is waiting on the Secretariat: nothing to export. "
+        "/export all takes every submitted dossier, decided ones too."
+    )
+
+
 def long_day(moment: date) -> str:
     return format_long(moment, locale())
 

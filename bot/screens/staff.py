@@ -11,7 +11,9 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
+from bot.domain.forms import Kind
 from bot.domain.fund_form import FUND_FORM
+from bot.domain.records import FileInfo, Record
 from bot.domain.review import PAGE, Case, Change, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
@@ -163,6 +165,30 @@ def _shown(question, value, currency: str | None) -> str:
         return "—"
     text = shown_answer(question, value, currency)
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+def attachment_piece(record: Record, slot: str) -> str:
+    """Which piece of the dossier a file is, as its reader names it: the attachment question's
+    label ("Council resolution"), or, for one entry's file, that entry ("Commitment letter —
+    Ville de Lyon")."""
+    key, _sep, entry = slot.partition(":")
+    question = record.form.questions.get(key)
+    if question is None:
+        return _("Attachment")
+    if question.kind == Kind.LETTERS and entry:
+        entries = record.answers.get("partners") or []
+        if question.per_entry is not None:
+            entries = question.per_entry(record.answers) + list(entries)
+        name = next((e.get("name") for e in entries if e.get("id") == entry), None)
+        if name:
+            return _("Commitment letter — {partner}").format(partner=name)
+    return _(question.label)
+
+
+def attachment_caption(record: Record, info: FileInfo) -> str:
+    """A file sent again to staff: the dossier, the piece it is and the file's name (HTML)."""
+    text = f"{record.reference or '—'} · {attachment_piece(record, info.slot)}\n{info.name}"
+    return html.quote(text[:1000])
 
 
 def dossier_screens(case: Case, moves: list[Transition], rules) -> list[Screen]:
