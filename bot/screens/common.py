@@ -16,11 +16,18 @@ from bot.domain.numbers import format_money, format_number
 from bot.domain.phones import format_phone
 
 TEXT_LIMIT = 4096
+BUTTON_TEXT = 60  # characters of a button's text, at most (longer ones are cut by the screens)
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 
 def locale() -> str:
     return get_i18n().current_locale
+
+
+def shortened(text: str, room: int) -> str:
+    """`text` in at most `room` characters (at least a few): cut at the end, with "…"."""
+    room = max(room, 8)
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
 def onward() -> str:
