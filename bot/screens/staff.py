@@ -19,7 +19,7 @@ from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import Transition
 from bot.screens.base import Screen
-from bot.screens.common import locale, money, onward, shown_answer, split_messages
+from bot.screens.common import listed, locale, money, onward, shown_answer, split_messages
 from bot.screens.financing import coach, share_text
 from bot.screens.home import status_label
 from bot.screens.notices import next_step
@@ -62,7 +62,7 @@ def case_heading(case: Case) -> list[str]:
     if case.flagged:
         lines.append("⚠️ " + _("Sent by an account the Secretariat has not verified yet."))
     if case.unreachable:
-        names = ", ".join(person.name for person in case.unreachable)
+        names = listed(person.name for person in case.unreachable)
         lines.append(
             "🚫 "
             + _(
@@ -156,7 +156,9 @@ def changes_block(changes: list[Change], currency: str | None) -> str:
         old = _shown(change.question, change.old, currency)
         new = _shown(change.question, change.new, currency)
         label = html.quote(_(change.question.label))
-        lines.append(f"• {label}: {old} {onward()} {new}")
+        lines.append(
+            "• " + _("{label}: {value}").format(label=label, value=f"{old} {onward()} {new}")
+        )
     return "\n".join(lines)
 
 
