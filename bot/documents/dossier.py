@@ -34,6 +34,7 @@ from bot.screens.common import locale, money, onward, shown_answer, strip_tags
 from bot.screens.financing import problem_text
 from bot.screens.home import status_label
 from bot.screens.review import record_title, rule_text
+from bot.screens.staff import attachment_piece
 
 RTL_LANGUAGES = frozenset({"ar"})
 YES, NO = "✓", "✗"
@@ -211,7 +212,7 @@ def _attachments(doc: PdfDocument, record: Record, questions: list[Question]) ->
             for entry in question.per_entry(answers):
                 slot = letter_slot(question, entry["id"])
                 mine = [f for f in given if f.slot == slot]
-                rows += _file_rows(f"{label} · {entry.get('name', '')}", mine, True)
+                rows += _file_rows(attachment_piece(record, slot), mine, True)
             continue
         rows += _file_rows(label, given, question.required)
     headers = [_("Document"), _("File"), _("Size"), "SHA-256"]
