@@ -22,6 +22,7 @@ from bot.screens.errors import refusal
 from bot.screens.home import status_label
 from bot.screens.notices import city_update, thread_notice
 from bot.screens.staff import (
+    attachment_caption,
     card_text,
     city_case_screens,
     dossier_screens,
@@ -361,7 +362,7 @@ async def _pick_session(ctx: Context, case: Case) -> None:
 async def _send_files(ctx: Context, case: Case) -> None:
     """The attachments again, as documents (Telegram keeps the files it received)."""
     for info in case.record.files:
-        caption = f"{case.record.reference} · {info.name}"[:200]
+        caption = attachment_caption(case.record, info)
         await ctx.bot.send_document(
             ctx.chat_id, info.telegram_file_id, caption=caption, message_thread_id=ctx.thread_id
         )

@@ -5,6 +5,7 @@ loop; every command and button checks the presser's right again, whatever the bu
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from aiogram import Router
@@ -30,6 +31,7 @@ from bot.screens.sheets import (
     agenda_tables,
     city_tables,
     long_day,
+    nothing_to_export,
     queue_tables,
     write_workbook,
 )
@@ -75,6 +77,10 @@ async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False
     if dossiers is None:
         await deny(ctx)
         return
+    if not dossiers:
+        filtered = replace(wanted, page=0) != QueueFilter()
+        await ctx.send(Screen(nothing_to_export(filtered=filtered, every=every)))
+        return
     caption = _("The queue as a spreadsheet: {count}.").format(count=_count(len(dossiers)))
     name = f"queue-{today().isoformat()}.xlsx"
     await send_workbook(ctx, lambda: queue_tables(dossiers, ctx.rules), name, caption)
@@ -85,6 +91,9 @@ async def export_city(ctx: Context) -> None:
     dossiers = await ctx.sheets.city()
     if dossiers is None:
         await ctx.send(Screen(_("Register first with /start.")))
+        return
+    if not dossiers:
+        await ctx.send(Screen(nothing_to_export(filtered=False, every=True, city=True)))
         return
     caption = _("Your city's dossiers as a spreadsheet: {count}.").format(
         count=_count(len(dossiers))

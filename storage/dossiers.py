@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -37,6 +37,18 @@ async def city_dossiers(session: AsyncSession, city_id: int) -> list[Dossier]:
         .order_by(Dossier.updated_at.desc())
     )
     return list(result)
+
+
+async def last_status_changes(session: AsyncSession, dossier_ids: list[int]) -> dict[int, datetime]:
+    """When each of these dossiers last changed status (those that never did are left out)."""
+    if not dossier_ids:
+        return {}
+    rows = await session.execute(
+        select(StatusChange.dossier_id, func.max(StatusChange.at))
+        .where(StatusChange.dossier_id.in_(dossier_ids))
+        .group_by(StatusChange.dossier_id)
+    )
+    return {dossier_id: at for dossier_id, at in rows}
 
 
 async def save_answers(

@@ -24,7 +24,7 @@ def made() -> dict[str, tuple[Agenda, bytes]]:
     i18n = build_i18n("fr")
     agenda = session_agenda()
     out = {}
-    for language in ("fr", "ar"):
+    for language in ("fr", "en", "ar"):
         with i18n.context(), i18n.use_locale(language):
             out[language] = agenda, agenda_pdf(agenda, TODAY)
     return out
@@ -102,3 +102,28 @@ def test_arabic_is_shaped_yet_reads_as_typed_with_real_glyphs(made) -> None:
     drawn = embedded_glyphs(data)
     assert all(drawn.values()), [ch for ch, real in drawn.items() if not real]
     assert set(AR_TITLE.replace(" ", "")) <= set(drawn)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_an_amount_and_a_row_are_never_cut(made, language) -> None:
+    """ "524 765 600 F / CFA" was cut over two lines, and a dossier's row over two pages: each
+    amount is whole on one line, each row whole on one page, in every language."""
+    agenda, data = made[language]
+    texts = pages(data)
+    for d in agenda.items:
+        asked = format_money(d.plan.fund, d.currency, language)
+        (page,) = [text for text in texts if d.reference in text]  # the row on one page
+        lines = page.split("\n")
+        assert any(found(asked, line, language == "ar") for line in lines), (d.reference, asked)
+    if language == "en":
+        assert "F CFA 524,765,600" in flat("\n".join(texts))  # the symbol apart from the number
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_the_budget_block_stays_on_the_page_it_starts_on(made, language) -> None:
+    """The budget's lines and what remains were split over two pages: the block moves whole."""
+    _agenda, data = made[language]
+    first = {"fr": "Budget de la session", "en": "Budget of the session", "ar": "ميزانية الدورة"}
+    last = {"fr": "Reste", "en": "Remaining", "ar": "المتبقي"}
+    (page,) = [text for text in pages(data) if first[language] in text]
+    assert last[language] in page

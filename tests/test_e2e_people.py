@@ -254,7 +254,7 @@ async def test_verified_in_the_group_the_person_is_told_in_their_language(
     assert (await account(app, 721)).verification == "pending"
     staff = in_group(app.user(720))
     await staff.press_data(card, buttons(card)["✅ Vérifier"], expect=0)
-    assert "L’inscription de Awa Ndiaye est vérifiée" in group_texts(app)[-1]
+    assert "L’inscription d’Awa Ndiaye est vérifiée" in group_texts(app)[-1]
     person = await account(app, 721)
     assert (person.verification, person.verified_by) == ("verified", 720)
     await app.drain_outbox()
@@ -272,7 +272,7 @@ async def test_refused_with_a_reason_an_english_speaker_reads_english(app: InPro
     card = await registration_card(app, applicant, "Thiès")
     staff = in_group(app.user(730))
     await staff.press_data(card, buttons(card)["✖ Refuser"], expect=0)
-    assert "Pourquoi l’inscription de Awa Ndiaye est-elle refusée ?" in group_texts(app)[-1]
+    assert "Pourquoi l’inscription d’Awa Ndiaye est-elle refusée ?" in group_texts(app)[-1]
     await staff.send("Thiès n’est pas membre de l’AIMF.", expect=0)
     assert "est refusée" in group_texts(app)[-1]
     person = await account(app, 731)

@@ -1,11 +1,14 @@
 """Money and counts as people type them in fr, en and ar."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from babel.numbers import get_currency_precision
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.fund_form import CURRENCIES
 from bot.domain.numbers import NumberError, format_money, format_share, parse_amount, parse_whole
 
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -107,6 +110,35 @@ def test_money_is_shown_per_locale_without_useless_cents() -> None:
     assert format_money(Decimal("1250.5"), "EUR", "en") == "€1,250.50"
     assert format_share(Decimal("0.88"), "fr") == "88\u00a0%"
     assert format_share(Decimal("0.875"), "en") == "87.5%"
+
+
+GLUED = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")  # a letter touching a digit
+
+
+@pytest.mark.parametrize("currency", CURRENCIES)
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_every_currency_of_the_network_stands_apart_from_its_number(
+    currency: str, language: str
+) -> None:
+    """English wrote "F CFA656,000,000" and "TND2,000,000": a symbol of letters now stands a
+    no-break space from the number (CLDR's alphaNextToNumber), in cents too; "€" and "US$"
+    still touch it, as English writes them."""
+    cents = Decimal("2000000.5") if get_currency_precision(currency) else Decimal(2_000_000)
+    for amount in (Decimal(656_000_000), cents):
+        text = format_money(amount, currency, language)
+        assert not GLUED.search(text), text
+        assert parse_amount(text, language, currency).value == amount
+
+
+def test_english_amounts_of_the_network_as_english_writes_them() -> None:
+    shown = {c: format_money(Decimal(2_000_000), c, "en") for c in CURRENCIES}
+    assert shown["XOF"] == "F\u202fCFA\u00a02,000,000"
+    assert shown["XAF"] == "FCFA\u00a02,000,000"
+    assert shown["TND"] == "TND\u00a02,000,000"
+    assert shown["EUR"] == "€2,000,000" and shown["USD"] == "US$2,000,000"
+    assert shown["VND"] == "₫2,000,000" and shown["CAD"] == "CA$2,000,000"
+    assert format_money(Decimal("1250.5"), "MAD", "en") == "MAD\u00a01,250.50"
+    assert format_money(Decimal(2_000_000), "TND", "fr") == "2\u202f000\u202f000\u00a0TND"
 
 
 def test_whole_numbers_have_bounds_and_no_decimals() -> None:

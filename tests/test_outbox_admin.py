@@ -58,7 +58,7 @@ async def test_an_admin_sees_the_outbox_and_retries_a_failed_message(app: InProc
     reply = await admin.send("/outbox")
     text = reply.texts[-1]
     assert "📮 Messages sortants" in text and "Envoyés : 1 · En échec : 2" in text
-    assert "Rien n'est en attente." in text
+    assert "Rien n’est en attente." in text
     assert f"n°{ids[UNKNOWN]} à {UNKNOWN}" in text and "chat not found" in text
     assert f"{BLOCKED} depuis le" in text and "blocked by the user" in text
     assert set(admin.buttons(reply[-1])) == {
@@ -69,14 +69,14 @@ async def test_an_admin_sees_the_outbox_and_retries_a_failed_message(app: InProc
     app.api.add_private(UNKNOWN)  # the chat exists now
     after = await admin.press(reply[-1], f"🔁 Réessayer n°{ids[UNKNOWN]}")
     assert (
-        app.api.callback_answer(after.callback_query_id)["text"] == "Remis dans la file d'attente."
+        app.api.callback_answer(after.callback_query_id)["text"] == "Remis dans la file d’attente."
     )
     await app.drain_outbox()
     assert [m["text"] for m in app.api.messages(UNKNOWN)] == [f"card for {UNKNOWN}"]
 
     again = await admin.press_data(reply[-1], f"obx:{ids[UNKNOWN]}", expect=0)  # an old button
     assert app.api.callback_answer(again.callback_query_id)["text"] == (
-        "Ce message n'est plus en échec."
+        "Ce message n’est plus en échec."
     )
     missing = await admin.press_data(reply[-1], "obx:999999", expect=0)
     assert "plus en échec" in app.api.callback_answer(missing.callback_query_id)["text"]

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from bot.documents.dossier import dossier_pdf, pdf_name
-from bot.documents.pdf import PdfDocument, Style, printable
+from bot.documents.pdf import MUTED, TEXT, PdfDocument, Style, printable
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
 from bot.domain.forms import ATTACHMENTS, Kind
@@ -46,6 +46,12 @@ from tests.pdf_kit import (
 )
 
 ARABIC = re.compile("[\u0600-\u06ff]")
+BREAKING = re.compile(r"[^\S\u00a0\u2007\u202f]+")  # white space but the no-break kinds
+
+
+def words(text: str) -> list[str]:
+    """Words between breaking spaces (an amount with its no-break spaces is one)."""
+    return [word for word in BREAKING.split(text) if word]
 
 
 @pytest.fixture(scope="module")
@@ -54,23 +60,34 @@ def i18n():
 
 
 DRAWN: dict[str, set[str]] = {}  # every character given to the PDF to draw, per language
+LINES: dict[str, list[tuple[str, Style]]] = {}  # every line drawn, with its style
+WRAPPED: dict[str, list[tuple[str, list[str]]]] = {}  # every text wrapped, and its lines
 
 
 @pytest.fixture(scope="module")
 def made(i18n) -> dict[str, tuple[Case, bytes]]:
     """One PDF per language, made once for the module (noting every text it draws)."""
     out = {}
-    line = PdfDocument._line
+    line, wrap = PdfDocument._line, PdfDocument.wrap
     for language in ("fr", "en", "ar"):
         case = full_case(language)
         DRAWN[language] = used = set()
+        LINES[language] = drawn = []
+        WRAPPED[language] = wrapped = []
 
-        def noting(self, x, y, width, text, style, align, used=used):
+        def noting(self, x, y, width, text, style, align, used=used, drawn=drawn):
             used.update(text)
+            drawn.append((text, style))
             return line(self, x, y, width, text, style, align)
 
+        def wrapping(self, text, width, style, wrapped=wrapped):
+            lines = wrap(self, text, width, style)
+            wrapped.append((text, lines))
+            return lines
+
         spy = mock.patch.object(PdfDocument, "_line", noting)
-        with spy, i18n.context(), i18n.use_locale(language):
+        spy_wrap = mock.patch.object(PdfDocument, "wrap", wrapping)
+        with spy, spy_wrap, i18n.context(), i18n.use_locale(language):
             out[language] = case, dossier_pdf(case, FundingRules(), date(2026, 12, 2))
     return out
 
@@ -179,6 +196,55 @@ def test_typed_markup_and_long_answers_stay_text_on_the_page(made) -> None:
     assert MARKUP in flat(text)  # literally: no bold, no link, nothing dropped
     assert "Bien reçu <i>merci</i>" in text
     assert flat(LONG_FR) in flat(text)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_lines_break_between_words_never_inside_one_or_an_amount(made, language) -> None:
+    """The results framework's thirteen columns cut "intermédiai/re" and "personne/s", and an
+    amount's no-break spaces were taken for breaks: every text is now wrapped between its
+    words, each amount whole on its line."""
+    made[language]
+    cut = []
+    for text, lines in WRAPPED[language]:
+        given = [w for w in words(printable(text.replace("\r", ""))) if len(w) <= 30]
+        drawn = [w for line in lines for w in words(line)]
+        if not set(given) <= set(drawn):
+            cut.append((text, lines))
+    assert not cut, cut[:5]
+    texts = [text for text, _lines in WRAPPED[language]]
+    level = {"fr": "Résultat intermédiaire", "en": "Intermediate outcome", "ar": "النتيجة الوسيطة"}
+    assert level[language] in texts  # the narrow column's words were among those checked
+    amounts = [text for text, _style in LINES[language] if "250" in text]
+    assert format_money(Decimal(1_250_000), "EUR", language) in amounts
+
+
+def test_the_arabic_history_arrow_points_at_the_new_status(made) -> None:
+    """Read right to left, "مسودة → مُقدَّم" pointed back at the draft: Arabic draws "←"."""
+    history = {
+        language: [text for text, _style in LINES[language] if "→" in text or "←" in text]
+        for language in ("fr", "en", "ar")
+    }
+    assert "Brouillon → Soumis" in history["fr"] and "Draft → Submitted" in history["en"]
+    assert history["ar"] and all("←" in t and "→" not in t for t in history["ar"]), history
+    assert flat("مسودة ← مُقدَّم") in [flat(t) for t in history["ar"]]
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_the_partners_subtotal_is_marked_and_its_parts_drawn_lighter(made, language) -> None:
+    """The financing table listed "Partners" beside each partner in the same style, so its
+    column seemed to add up to more than the cost: the subtotal says so, and each partner is
+    "of which", drawn lighter."""
+    made[language]
+    words_for = {
+        "fr": ("Partenaires (sous-total)", "dont Ville de Lyon"),
+        "en": ("Partners (subtotal)", "of which Ville de Lyon"),
+        "ar": ("الشركاء (مجموع فرعي)", "منها Ville de Lyon"),
+    }
+    subtotal, part = words_for[language]
+    styles = {flat(text): style for text, style in LINES[language]}
+    assert styles[flat(subtotal)].color == TEXT
+    assert styles[flat(part)].color == MUTED
+    assert not any(text.startswith(("Partner:", "Partenaire :")) for text in styles)
 
 
 def test_wrapped_lines_fit_their_column() -> None:

@@ -144,7 +144,7 @@ def test_the_queue_and_the_agenda_as_xlsx_read_back() -> None:
     assert sheet["H2"].number_format == '#,##0.00 "EUR"' == money_format("EUR")
     assert sheet["H3"].number_format == '#,##0 "XOF"' and sheet["J3"].number_format == "0.0%"
     assert sheet["O2"].number_format == "DD/MM/YYYY"
-    assert values[2][17] == "حصة الصندوق فوق حدها الأقصى, حصة المدينة دون حدها الأدنى"
+    assert values[2][17] == "حصة الصندوق فوق حدها الأقصى، حصة المدينة دون حدها الأدنى"
 
     sheets = load_workbook(BytesIO(write_workbook(agenda))).worksheets
     assert [s.title for s in sheets] == ["جدول الأعمال", "حسب القطاع", "حسب البلد", "الميزانية"]

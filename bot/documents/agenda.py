@@ -27,6 +27,8 @@ from bot.screens.home import status_label
 from bot.screens.sheets import sector_label
 
 TABLE_SIZE = 8.0
+BUDGET_LABELS = 0.45  # the budget block's labels: share of the width
+LAST_LINE = Style(11, True)  # what remains of the budget, or by how much it is over
 
 
 def agenda_reference(agenda: Agenda) -> str:
@@ -169,9 +171,12 @@ def _total_row(name: str, currency: str | None, total: Total) -> list[str]:
 
 
 def _budget(doc: PdfDocument, agenda: Agenda) -> None:
-    doc.heading(_("Budget"))
+    """The budget block: its heading, the lines counted against it and what remains (or the
+    excess), kept on one page when it fits on one."""
     budget = agenda.budget
     if budget is None or agenda.asked is None:
+        doc.keep(doc.heading_height() + LAST_LINE.line)
+        doc.heading(_("Budget"))
         doc.paragraph(_("No budget set for this session yet."), Style(color=MUTED))
         return
     code = budget.currency
@@ -190,11 +195,14 @@ def _budget(doc: PdfDocument, agenda: Agenda) -> None:
             budget=code, currency=currency
         )
         rows.append((label, f"{money(total.asked, currency)} · {_count(total.count)}"))
-    doc.fields(rows, label_share=0.45)
     remaining = agenda.remaining if agenda.remaining is not None else Decimal(0)
     if agenda.over_budget:
         text = "⚠ " + _("Over budget by {amount}.").format(amount=money(-remaining, code))
-        doc.paragraph(text, Style(11, True, BAD))
+        last = Style(LAST_LINE.size, True, BAD)
     else:
         text = _("Remaining: {amount}").format(amount=money(remaining, code))
-        doc.paragraph(text, Style(11, True, GOOD))
+        last = Style(LAST_LINE.size, True, GOOD)
+    doc.keep(doc.heading_height() + doc.fields_height(rows, BUDGET_LABELS) + 2 * last.line)
+    doc.heading(_("Budget"))
+    doc.fields(rows, label_share=BUDGET_LABELS)
+    doc.paragraph(text, last)

@@ -30,10 +30,11 @@ from bot.domain.rules import (
     is_answered,
     letter_slot,
 )
-from bot.screens.common import locale, money, shown_answer, strip_tags
+from bot.screens.common import locale, money, onward, shown_answer, strip_tags
 from bot.screens.financing import problem_text
 from bot.screens.home import status_label
 from bot.screens.review import record_title, rule_text
+from bot.screens.staff import attachment_piece
 
 RTL_LANGUAGES = frozenset({"ar"})
 YES, NO = "✓", "✗"
@@ -50,10 +51,14 @@ def pdf_name(record: Record) -> str:
 
 
 def file_size(size: int) -> str:
+    """`229 KB`, `3.3 MB`: the number and its unit held together (a no-break space)."""
     kb = Decimal(size) / 1024
     if kb < 1024:
-        return _("{size} KB").format(size=format_number(kb.quantize(Decimal(1)), locale()))
-    return _("{size} MB").format(size=format_number((kb / 1024).quantize(Decimal("0.1")), locale()))
+        text = _("{size} KB").format(size=format_number(kb.quantize(Decimal(1)), locale()))
+    else:
+        mb = (kb / 1024).quantize(Decimal("0.1"))
+        text = _("{size} MB").format(size=format_number(mb, locale()))
+    return text.replace(" ", "\u00a0")
 
 
 def _day(moment: date | None) -> str:
@@ -207,7 +212,7 @@ def _attachments(doc: PdfDocument, record: Record, questions: list[Question]) ->
             for entry in question.per_entry(answers):
                 slot = letter_slot(question, entry["id"])
                 mine = [f for f in given if f.slot == slot]
-                rows += _file_rows(f"{label} · {entry.get('name', '')}", mine, True)
+                rows += _file_rows(attachment_piece(record, slot), mine, True)
             continue
         rows += _file_rows(label, given, question.required)
     headers = [_("Document"), _("File"), _("Size"), "SHA-256"]
@@ -236,13 +241,18 @@ def _financing(doc: PdfDocument, record: Record, rules: FundingRules) -> None:
         [_("Fund"), money(plan.fund, cur), share(plan.fund)],
         [_("City"), money(plan.city, cur), share(plan.city)],
     ]
+    # The partners' subtotal is a source like the Fund and the city; each partner under it is
+    # one of its parts, drawn lighter and named as such, so the column reads as adding up.
+    rows.append([_("Partners (subtotal)"), money(plan.partners, cur), share(plan.partners)])
+    details = []
     for partner in answers.get("partners") or ():
         amount = Decimal(str(partner.get("amount") or 0))
-        rows.append([_("Partner: {name}").format(name=partner.get("name", "")), money(amount, cur),
-                     share(amount)])  # fmt: skip
-    rows.append([_("Partners"), money(plan.partners, cur), share(plan.partners)])
+        details.append(len(rows))
+        rows.append([_("of which {name}").format(name=partner.get("name", "")),
+                     money(amount, cur), share(amount)])  # fmt: skip
     footer = [_("Total cost"), money(plan.total, cur), share(plan.total)]
-    doc.table([_("Source"), _("Amount"), _("Share")], rows, [3, 2, 1], footer=footer)
+    headers = [_("Source"), _("Amount"), _("Share")]
+    doc.table(headers, rows, [3, 2, 1], footer=footer, details=details)
     codes = {p.code: p for p in cofinancing_problems(plan, rules)}
     verdicts = [
         (
@@ -264,9 +274,10 @@ def _financing(doc: PdfDocument, record: Record, rules: FundingRules) -> None:
     ]
     for text, problem in verdicts:
         if problem is None:
-            doc.paragraph(f"{YES} {text}: " + _("holds"), Style(color=GOOD))
+            doc.paragraph(f"{YES} " + _("{rule}: holds").format(rule=text), Style(color=GOOD))
         else:
-            doc.paragraph(f"{NO} {text}: " + _("does not hold"), Style(bold=True, color=BAD))
+            verdict = _("{rule}: does not hold").format(rule=text)
+            doc.paragraph(f"{NO} {verdict}", Style(bold=True, color=BAD))
             doc.paragraph(plain(problem_text(problem, plan)), Style(color=BAD), indent=5)
 
 
@@ -310,7 +321,7 @@ def _history(doc: PdfDocument, case: Case) -> None:
         rows.append(
             [
                 _day(entry.at.date()),
-                f"{status_label(entry.source)} → {status_label(entry.target)}",
+                f"{status_label(entry.source)} {onward()} {status_label(entry.target)}",
                 entry.by,
                 "\n".join(details) or "—",
             ]

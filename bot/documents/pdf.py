@@ -2,23 +2,26 @@
 languages, left to right or right to left, on A4 pages with a footer on each.
 
 Built on fpdf2. Text is drawn literally (no markup is interpreted). Lines are wrapped here, word by
-word (a word wider than its column is cut), so long answers wrap and never leave the page, and a
-table row taller than what is left of a page goes on over the next one with the table's header
-again. Arabic (and any text outside basic Latin) is shaped by HarfBuzz (uharfbuzz) and laid out by
-fpdf2's bidirectional algorithm; text of Latin letters only skips shaping, which is what keeps a
-full dossier well under a second (fpdf2's own line breaking shapes a paragraph again at every
-character). Each paragraph takes its direction from its first strong letter (an Arabic answer in a
-French document reads right to left, and a French one in an Arabic document left to right), and is
-aligned on that side; in a right-to-left document tables run from right to left and labels stand
-on the right.
+word (a word wider than its column is cut), so long answers wrap and never leave the page; a table
+row that does not fit what is left of a page goes on the next one whole (a tall one goes on over
+the next one), under the table's header again. Arabic (and any text outside basic Latin) is shaped
+by HarfBuzz (uharfbuzz) and laid out by fpdf2's bidirectional algorithm; text of Latin letters only
+skips shaping, which is what keeps a full dossier well under a second (fpdf2's own line breaking
+shapes a paragraph again at every character). Lines break only at breaking spaces: an amount
+(`1 250 000 €`, whose spaces are no-break ones) is never cut, and a table's columns are made at
+least as wide as their widest word and amount when the page allows it. Each paragraph takes its
+direction from its first strong letter (an Arabic answer in a French document reads right to
+left, and a French one in an Arabic document left to right), and is aligned on that side; in a
+right-to-left document tables run from right to left and labels stand on the right.
 
 The font is DejaVu Sans cut down to the scripts the network writes in (`fonts/`, with its
 licence), shipped with the package: one font with Latin and Arabic, so a line that mixes them
 needs no font switching.
 """
 
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -44,6 +47,12 @@ GOOD = (20, 110, 50)
 
 _WIDTHS: dict[tuple[str, float, bool, str], float] = {}  # see PdfDocument._width
 MISSING = "□"  # in place of a character the font does not have (an emoji, another script)
+# Where a line may break: any white space but the no-break ones (U+00A0, U+2007, U+202F), which
+# Babel puts inside amounts and between a number and its unit, and but the space French puts
+# before ":" ";" "!" "?" "»" and after "«" (a colon never starts a line).
+BREAKS = re.compile(r"(?<!«)[^\S\u00a0\u2007\u202f]++(?![:;!?»])")
+LONGEST_WORD = 30  # characters: a longer "word" (a link, a hash) may be cut rather than widen
+KEEP_ROW = 0.3  # a table row up to this share of a page is moved whole rather than split
 
 
 @cache
@@ -59,6 +68,11 @@ def printable(text: str) -> str:
     if all(ord(ch) in have for ch in text):
         return text
     return "".join(ch if ord(ch) in have or ch in "\n\t" else MISSING for ch in text)
+
+
+def words(text: str) -> list[str]:
+    """`text` cut at its breaking spaces (an amount's no-break spaces hold it together)."""
+    return [word for word in BREAKS.split(text) if word]
 
 
 def needs_shaping(text: str) -> bool:
@@ -163,7 +177,7 @@ class PdfDocument:
             space = self._width(" ", style, shaped)
             current: list[str] = []
             used = 0.0
-            for word in paragraph.split():
+            for word in words(paragraph):
                 for piece in self._pieces(word, room, style, shaped):
                     size = self._width(piece, style, shaped)
                     if current and used + space + size > room:
@@ -250,7 +264,8 @@ class PdfDocument:
 
     def heading(self, text: str, level: int = 1, color: tuple[int, int, int] = ACCENT) -> None:
         style = Style(13 if level == 1 else 10.5, True, color)
-        self._room(style.line * 3)  # never a heading alone at the foot of a page
+        # never a heading alone at the foot of a page: room for it and the start of what follows
+        self.keep(self.heading_height(level) + 6 * Style().line)
         self.space(3 if level == 1 else 1.5)
         self.paragraph(text, style)
         if level == 1:
@@ -271,6 +286,24 @@ class PdfDocument:
             styles=[label, value],
         )
 
+    def fields_height(self, rows: Sequence[tuple[str, str]], label_share: float = 0.32) -> float:
+        """How tall `fields(rows, label_share)` is drawn (with the space under it)."""
+        styles = [Style(BODY, True, MUTED), Style(BODY)]
+        cells = [list(row) for row in rows]
+        widths = self._widths_for([], cells, [label_share, 1 - label_share], styles[0], styles)
+        return sum(self._row_height(row, widths, styles) for row in cells) + 2.5
+
+    def heading_height(self, level: int = 1) -> float:
+        """How tall a heading of `level` is drawn, on one line, with the space around it."""
+        style = Style(13 if level == 1 else 10.5, True)
+        return (3 if level == 1 else 1.5) + style.line + (2.2 if level == 1 else 0) + 0.8
+
+    def keep(self, height: float) -> None:
+        """What follows (`height` millimetres) starts on a new page unless it fits on this one;
+        taller than a page, it starts here."""
+        if height <= self.bottom - self.pdf.t_margin:
+            self._room(height)
+
     def table(
         self,
         headers: Sequence[str],
@@ -280,19 +313,24 @@ class PdfDocument:
         size: float = BODY,
         styles: Sequence[Style] | None = None,
         footer: Sequence[str] | None = None,
+        details: Collection[int] = (),
     ) -> None:
-        """A table filling the page's width, columns in proportion to `weights`; cells wrap; a
-        row that does not fit goes on over the next page, under the header again. `footer`: a
-        last row in bold (totals)."""
+        """A table filling the page's width, columns in proportion to `weights` but each as wide
+        as its widest word when the page allows it; cells wrap between words; a row that does not
+        fit goes on the next page (split over two only when it is tall), under the header again.
+        `footer`: a last row in bold (totals). `details`: indexes of rows that detail the row
+        above them (its parts), drawn lighter: they are not added to the column's total."""
         cell_styles = list(styles or [Style(size)] * len(weights))
         head = Style(size, True, ACCENT)
-        widths = self._widths_for(headers, weights, head)
-        if headers:
-            self._room(head.line * 3)
+        lighter = [Style(s.size, s.bold, MUTED) for s in cell_styles]
+        widths = self._widths_for(headers, rows, weights, head, cell_styles)
+        if headers:  # never a header alone at the foot of a page: its first row comes with it
+            first = [self._row_height(list(rows[0]), widths, cell_styles)] if rows else []
+            self.keep(self._row_height(list(headers), widths, [head] * len(widths)) + sum(first))
             self._header_row(list(headers), widths, head)
             self._header = (list(headers), widths, head)
-        for row in rows:
-            self._row(list(row), widths, cell_styles)
+        for index, row in enumerate(rows):
+            self._row(list(row), widths, lighter if index in details else cell_styles)
         if footer is not None:
             bold = [Style(s.size, True, s.color) for s in cell_styles]
             self._row(list(footer), widths, bold)
@@ -300,30 +338,58 @@ class PdfDocument:
         self.space(2.5)
 
     def _widths_for(
-        self, headers: Sequence[str], weights: Sequence[float], head: Style
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        weights: Sequence[float],
+        head: Style,
+        styles: Sequence[Style],
     ) -> list[float]:
-        """Widths in proportion to `weights`, but each column at least as wide as the longest
-        word of its header (taken from the columns that have room to spare)."""
+        """Widths in proportion to `weights`, but each column at least as wide as the widest
+        word of its header and cells (what it lacks is taken from the columns with room to
+        spare). When the page is too narrow for that, at least as wide as its header's words and
+        its numbers and amounts; when it is too narrow even for those, as `weights` say (and a
+        word too wide for its column is cut)."""
         total = sum(weights)
         widths = [self.pdf.epw * w / total for w in weights]
-        if not headers:
-            return widths
-        self._use(head, " ".join(headers))
-        least = [
-            max((self._width(w, head, needs_shaping(h)) for w in h.split()), default=0.0)
-            + 2 * self.pdf.c_margin
-            for h in headers
-        ]
-        short = sum(max(m - w, 0.0) for m, w in zip(least, widths, strict=True))
-        spare = sum(max(w - m, 0.0) for m, w in zip(least, widths, strict=True))
-        if short <= 0 or spare <= short:
-            return widths
-        return [
-            m if w <= m else w - (w - m) * short / spare for m, w in zip(least, widths, strict=True)
-        ]
+        columns = [[*([h] if headers else []), *(row[i] for row in rows)] for i, h in
+                   enumerate(headers or [""] * len(weights))]  # fmt: skip
+        want, must = [], []
+        for index, cells in enumerate(columns):
+            wide = strict = 0.0
+            for number, cell in enumerate(cells):
+                header = bool(headers) and number == 0
+                style = head if header else styles[index]
+                for word in words(printable(cell)):
+                    if len(word) > LONGEST_WORD:
+                        continue
+                    size = self._word_width(word, style)
+                    wide = max(wide, size)
+                    if header or any(ch.isdigit() for ch in word):
+                        strict = max(strict, size)
+            margins = 2 * self.pdf.c_margin + 0.05  # and a hair, against rounding
+            want.append(max(wide, strict) + margins)
+            must.append(strict + margins)
+        for least in (want, must):
+            if sum(least) <= self.pdf.epw:
+                return _widen(widths, least)
+        return widths
+
+    def _word_width(self, word: str, style: Style) -> float:
+        shaped = needs_shaping(word)
+        key = ("B" if style.bold else "", style.size, shaped, word)
+        width = _WIDTHS.get(key)
+        if width is None:
+            self._use(style, word)
+            width = self._width(word, style, shaped)
+        return width
 
     def _header_row(self, headers: list[str], widths: list[float], style: Style) -> None:
         self._row(headers, widths, [style] * len(headers), fill=HEAD_FILL, repeat=False)
+
+    def _row_height(self, cells: list[str], widths: list[float], styles: list[Style]) -> float:
+        wrapped = [self.wrap(text, w, s) for text, w, s in zip(cells, widths, styles, strict=True)]
+        return max(len(lines) for lines in wrapped) * max(s.line for s in styles) + 1.0
 
     def _row(
         self,
@@ -338,17 +404,24 @@ class PdfDocument:
         aligns = [self._align(text, len(lines)) for text, lines in zip(cells, wrapped, strict=True)]
         line = max(s.line for s in styles)
         count = max(len(lines) for lines in wrapped)
+        short = count * line + 1 <= KEEP_ROW * (self.bottom - self.pdf.t_margin)
+        if short and self.pdf.get_y() + count * line + 1 > self.bottom:
+            self._break(repeat)  # a short row is never split over two pages
         done = 0
         while done < count:
             if self.pdf.get_y() + line + 1 > self.bottom:
-                if repeat:
-                    self.new_page()
-                else:
-                    self.pdf.add_page(orientation=self.orientation)
+                self._break(repeat)
             fits = int((self.bottom - self.pdf.get_y() - 1) // line)
             part = min(count - done, max(fits, 1))
             self._row_part(wrapped, aligns, widths, styles, (done, part), line, fill)
             done += part
+
+    def _break(self, repeat: bool) -> None:
+        """A new page, under the table's header again (`repeat`: this row is not the header)."""
+        if repeat:
+            self.new_page()
+        else:
+            self.pdf.add_page(orientation=self.orientation)
 
     def _row_part(self, wrapped, aligns, widths, styles, lines, line, fill) -> None:
         """Lines `start` to `start + count` of a row's cells. The cells are drawn in their own
@@ -394,3 +467,15 @@ class PdfDocument:
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+def _widen(widths: list[float], least: list[float]) -> list[float]:
+    """`widths` with each column brought up to its `least`, what that costs taken from the
+    columns above theirs in proportion to their room to spare (`sum(least)` fits the page)."""
+    short = sum(max(m - w, 0.0) for m, w in zip(least, widths, strict=True))
+    if short <= 0:
+        return widths
+    spare = sum(max(w - m, 0.0) for m, w in zip(least, widths, strict=True))
+    return [
+        m if w <= m else w - (w - m) * short / spare for m, w in zip(least, widths, strict=True)
+    ]

@@ -6,11 +6,18 @@ all of these must be read exactly (Decimal, never float), and anything doubtful 
 
 import copy
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import (
+    NumberPattern,
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_currency_symbol,
+)
 
 from bot.domain.locales import babel_locale
 from bot.domain.refusals import Refused
@@ -173,14 +180,35 @@ def parse_whole(
 
 
 def format_money(amount: Decimal, currency: str, locale: str) -> str:
-    """`1 250 000 €` in fr, `€1,250,000` in en: cents only when there are some."""
+    """`1 250 000 €` in fr, `€1,250,000` and `F CFA 656,000,000` in en: cents only when there
+    are some, and never a letter glued to a digit."""
+    data = babel_locale(locale)
+    pattern = _spaced(data.currency_formats["standard"], get_currency_symbol(currency, data))
     if amount == amount.to_integral_value():
-        pattern = copy.copy(babel_locale(locale).currency_formats["standard"])
         pattern.frac_prec = (0, 0)
-        return format_currency(
-            amount, currency, format=pattern, locale=babel_locale(locale), currency_digits=False
-        )
-    return format_currency(amount, currency, locale=babel_locale(locale))
+        return format_currency(amount, currency, format=pattern, locale=data, currency_digits=False)
+    return format_currency(amount, currency, format=pattern, locale=data)
+
+
+def _spaced(standard: NumberPattern, symbol: str) -> NumberPattern:
+    """The locale's currency pattern for this symbol. CLDR's rule (its `alphaNextToNumber`
+    pattern, which Babel does not carry): when the symbol's character beside the number is a
+    letter, a no-break space stands between them (`TND 2,000,000`, but `€2,000,000`)."""
+    pattern = copy.copy(standard)
+    if symbol and unicodedata.category(symbol[-1])[0] == "L":
+        pattern.prefix = tuple(_gap(p, before=True) for p in pattern.prefix)
+    if symbol and unicodedata.category(symbol[0])[0] == "L":
+        pattern.suffix = tuple(_gap(p, before=False) for p in pattern.suffix)
+    return pattern
+
+
+def _gap(affix: str, *, before: bool) -> str:
+    """A prefix ending in `¤` (or a suffix starting with it) with a no-break space added."""
+    if before and affix.endswith("¤"):
+        return affix + "\u00a0"
+    if not before and affix.startswith("¤"):
+        return "\u00a0" + affix
+    return affix
 
 
 def format_number(value: Decimal | int, locale: str) -> str:

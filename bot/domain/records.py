@@ -41,6 +41,7 @@ class Record:
     files_loaded: bool = True
     updated_at: datetime | None = None
     submitted_at: datetime | None = None
+    changed_at: datetime | None = None  # its last status change, when it was read with it
 
     @property
     def is_profile(self) -> bool:

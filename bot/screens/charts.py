@@ -30,13 +30,15 @@ from bot.screens.sheets import sector_label
 FONT = "DejaVu Sans"
 MAX_BARS = 12  # countries and sectors beyond the first twelve are summed as "others"
 COLOURS = ("#1f5aa6", "#e39b2d")
+TICK_SIZE, VALUE_SIZE = 9, 8  # points: the axes' numbers, the numbers at the bars' ends
+GAP = 12  # pixels at least between two numbers of an axis, and after a bar's number
 
 
 @dataclass(frozen=True)
 class Series:
     name: str
     values: list[float]
-    whole: bool = False  # counts: whole numbers on the axis
+    whole: bool = False  # counts (dossiers, days): whole-number ticks only
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Chart:
     axis: str = ""  # what the values measure
     horizontal: bool = False
     note: str = ""  # under the chart
+    nothing: str = "—"  # in place of the bars when there is nothing to draw
     language: str = "fr"
     texts: list[str] = field(default_factory=list)  # every text drawn (checked for glyphs)
 
@@ -116,6 +119,7 @@ def stats_charts(stats: Stats) -> list[Chart]:
             chart.note = note
     for chart in charts:
         chart.language = language
+        chart.nothing = _("No data yet.")
     return charts
 
 
@@ -151,7 +155,7 @@ def render_chart(chart: Chart, fmt: str = "png") -> bytes:
 
 def _render(chart: Chart, fmt: str) -> bytes:
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import FuncFormatter
 
     rtl = chart.language == "ar"
     texts: list[str] = []
@@ -161,6 +165,8 @@ def _render(chart: Chart, fmt: str) -> bytes:
         texts.append(value)
         return value
 
+    if not any(value for series in chart.series for value in series.values):
+        return _nothing_to_show(chart, text, texts)
     formatter = FuncFormatter(lambda value, _pos: text(_number(value, chart.language)))
     labels = [text(label) for label in chart.labels]
     if chart.horizontal:
@@ -177,8 +183,6 @@ def _render(chart: Chart, fmt: str) -> bytes:
             ax.invert_yaxis()  # the first row on top
             ax.set_title(text(series.name), fontsize=10)
             ax.xaxis.set_major_formatter(formatter)
-            if series.whole:
-                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             if rtl:
                 ax.invert_xaxis()  # bars grow from the right
                 ax.yaxis.tick_right()
@@ -191,12 +195,15 @@ def _render(chart: Chart, fmt: str) -> bytes:
                         textcoords="offset points",
                         va="center",
                         ha="right" if rtl else "left",
-                        fontsize=8,
+                        fontsize=VALUE_SIZE,
                     )
             ax.margins(x=0.15)
         longest = max((len(label) for label in labels), default=0)
         side = min((0.3 + 0.075 * longest) / figure.get_figwidth(), 0.45)
         _margins(figure, rtl, side, top=0.95 - 0.75 / height, bottom=0.55 / height)
+        for ax, series in zip(axes, chart.series, strict=True):
+            _room_for_values(figure, ax, series.values, chart.language, rtl)
+            _ticks(figure, ax, "x", series.whole, chart.language)
     else:
         figure = Figure(figsize=(8, 4.5))
         ax = figure.subplots()
@@ -215,8 +222,6 @@ def _render(chart: Chart, fmt: str) -> bytes:
             )
         ax.set_xticks(order, labels)
         ax.yaxis.set_major_formatter(formatter)
-        if all(series.whole for series in chart.series):
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         if chart.axis:
             ax.set_ylabel(text(chart.axis))
         if rtl:
@@ -228,13 +233,12 @@ def _render(chart: Chart, fmt: str) -> bytes:
             ax.tick_params(axis="x", labelrotation=30)
         ax.margins(y=0.12)
         _margins(figure, rtl, 0.14, top=0.86, bottom=0.2 if len(labels) > 4 else 0.13)
+        _ticks(figure, ax, "y", all(s.whole for s in chart.series), chart.language)
     for ax in figure.axes:
-        ax.tick_params(labelsize=9)
+        ax.tick_params(labelsize=TICK_SIZE)
     figure.suptitle(text(chart.title), fontsize=13, gid="title")
     if chart.note:
         figure.text(0.5, 0.01, text(chart.note), ha="center", fontsize=8)
-    if not labels:
-        figure.text(0.5, 0.5, text(chart.note or "—"), ha="center", fontsize=12)
     out = BytesIO()
     figure.savefig(out, format=fmt, dpi=100)
     chart.texts = texts
@@ -246,3 +250,79 @@ def _margins(figure, rtl: bool, side: float, *, top: float, bottom: float) -> No
     right in Arabic."""
     left, right = (0.04, 1 - side) if rtl else (side, 0.96)
     figure.subplots_adjust(left=left, right=right, top=top, bottom=bottom, wspace=0.08)
+
+
+def _nothing_to_show(chart: Chart, text, texts: list[str]) -> bytes:
+    """A chart with no figure to draw: its title and "No data yet." where the bars would be (an
+    empty axis would read as zeros), and its note."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 4.5))
+    figure.suptitle(text(chart.title), fontsize=13)
+    figure.text(0.5, 0.5, text(chart.nothing), ha="center", va="center", fontsize=14)
+    if chart.note:
+        figure.text(0.5, 0.01, text(chart.note), ha="center", fontsize=8)
+    out = BytesIO()
+    figure.savefig(out, format="png", dpi=100)
+    chart.texts = texts
+    return out.getvalue()
+
+
+def _renderer(figure):
+    """The Agg renderer of `figure` (attached once), to measure texts before drawing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    return figure.canvas.get_renderer()
+
+
+def _text_size(figure, value: str, size: float) -> tuple[float, float]:
+    """Width and height in pixels of `value` drawn in the charts' font at `size` points."""
+    from matplotlib.font_manager import FontProperties
+
+    width, height, _descent = _renderer(figure).get_text_width_height_descent(
+        value, FontProperties(family=FONT, size=size), ismath=False
+    )
+    return width, height
+
+
+def _room_for_values(figure, ax, values: list[float], language: str, rtl: bool) -> None:
+    """Widen the value axis so that each bar's number, written at its end, stays inside the
+    axes: it never runs into the next panel or off the image."""
+    width = ax.get_window_extent(_renderer(figure)).width
+    offset = 3 * figure.dpi / 72  # the annotation's 3 points from the bar's end
+    low, high = sorted(ax.get_xlim())
+    top = high
+    for value in values:
+        if value > 0:
+            label, _height = _text_size(figure, _number(value, language), VALUE_SIZE)
+            room = width - label - offset - GAP / 2
+            if room > 0:
+                top = max(top, value * width / room)
+    ax.set_xlim((top, low) if rtl else (low, top))
+
+
+def _ticks(figure, ax, axis: str, whole: bool, language: str) -> None:
+    """The numbers along `axis` ("x" or "y"): whole ones only for counts (a count axis read
+    "0 0 0 1 1 1"), and as many as fit with a gap between their labels (amounts in full, such
+    as "160,000,000", ran into each other)."""
+    from matplotlib.ticker import MaxNLocator
+
+    box = ax.get_window_extent(_renderer(figure))
+    length = box.width if axis == "x" else box.height
+    low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
+    if high <= low:
+        return
+    locator = MaxNLocator(nbins=8, integer=whole, min_n_ticks=1)
+    for bins in (8, 6, 5, 4, 3, 2, 1):
+        locator = MaxNLocator(nbins=bins, integer=whole, min_n_ticks=1)
+        ticks = [t for t in locator.tick_values(low, high) if low <= t <= high]
+        if len(ticks) < 2:
+            break
+        step = length * (ticks[1] - ticks[0]) / (high - low)
+        sizes = [_text_size(figure, _number(t, language), TICK_SIZE) for t in ticks]
+        needed = max(w for w, _h in sizes) if axis == "x" else max(h for _w, h in sizes)
+        if step >= needed + GAP:
+            break
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(locator)

@@ -9,7 +9,7 @@ from bot.domain.cities import CityPage, MemberCity
 from bot.domain.city_rows import ImportReport, RowRefused
 from bot.domain.countries import country_name
 from bot.screens.base import Screen
-from bot.screens.common import locale
+from bot.screens.common import fill, listed, locale
 from bot.telegram.people_callbacks import CityButton, PickCity
 
 MAX_REPORTED = 25  # refused rows listed one by one; the rest are counted
@@ -54,7 +54,7 @@ def cities_screen(page: CityPage, can_import: bool) -> Screen:
 
 
 def city_screen(city: MemberCity) -> Screen:
-    aliases = ", ".join(city.aliases) or "—"
+    aliases = listed(city.aliases) or "—"
     lines = [
         "<b>" + html.quote(city.name) + "</b>",
         _("Country: {country}").format(country=html.quote(country_name(city.country, locale()))),
@@ -88,8 +88,8 @@ def edit_prompt(city: MemberCity, what: str) -> str:
         return _("New name for {city}?").format(city=name)
     if what == "country":
         return _("In which country is {city}? Its name or ISO code, e.g. SN.").format(city=name)
-    return _("Other names of {city}, separated by “;” (a single “-” removes them all)?").format(
-        city=name
+    return fill(
+        _("Other names of {city}, separated by “;” (a single “-” removes them all)?"), city=name
     )
 
 

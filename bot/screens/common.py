@@ -1,5 +1,7 @@
 """Small pieces every screen uses: the current locale, answer display, message splitting."""
 
+import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from html import unescape
@@ -16,10 +18,50 @@ from bot.domain.numbers import format_money, format_number
 from bot.domain.phones import format_phone
 
 TEXT_LIMIT = 4096
+BUTTON_TEXT = 60  # characters of a button's text, at most (longer ones are cut by the screens)
+RIGHT_TO_LEFT = frozenset({"ar"})
 
 
 def locale() -> str:
     return get_i18n().current_locale
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items in a row, as the reader's language separates them: `a, b` (Arabic: `a، b`)."""
+    return ("، " if locale() in RIGHT_TO_LEFT else ", ").join(items)
+
+
+_ELIDABLE = re.compile(r"\b(de|De|que|Que) \{(\w+)\}")
+_ELIDED = {"de": "d’", "De": "D’", "que": "qu’", "Que": "Qu’"}
+_VOWELS = frozenset("AEIOUYÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜaeiouyàâäæéèêëîïôöœùûü")
+
+
+def fill(template: str, **values: Any) -> str:
+    """`template.format(**values)`, and in French "de {name}" elided before a name that starts
+    with a vowel: "l’inscription d’Awa", "point focal d’Abidjan" (a name's own "H" is left
+    alone: it may be aspirated)."""
+
+    def elide(match: re.Match[str]) -> str:
+        value = unescape(strip_tags(str(values.get(match.group(2), "")))).lstrip()
+        if value[:1] in _VOWELS:
+            return _ELIDED[match.group(1)] + "{" + match.group(2) + "}"
+        return match.group(0)
+
+    if locale() == "fr":
+        template = _ELIDABLE.sub(elide, template)
+    return template.format(**values)
+
+
+def shortened(text: str, room: int) -> str:
+    """`text` in at most `room` characters (at least a few): cut at the end, with "…"."""
+    room = max(room, 8)
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
+
+
+def onward() -> str:
+    """The arrow from a before to its after (`old → new`) in reading order: right to left, an
+    Arabic line reads `old ← new`."""
+    return "←" if locale() in RIGHT_TO_LEFT else "→"
 
 
 def money(amount: Decimal | str, currency: str | None) -> str:
@@ -39,7 +81,7 @@ def shown_answer(question: Question, value: Any, currency: str | None = None) ->
         return html.quote(_(label) if label else str(value))
     if kind == Kind.MULTI:
         labels = [question.choice_label(v) for v in value]
-        return html.quote(", ".join(_(label) for label in labels if label)) or "—"
+        return html.quote(listed(_(label) for label in labels if label)) or "—"
     if kind == Kind.YES_NO:
         return _("Yes") if value else _("No")
     if kind == Kind.WHOLE:

@@ -9,7 +9,7 @@ from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
-from bot.screens.common import shown_answer
+from bot.screens.common import BUTTON_TEXT, shortened, shown_answer
 from bot.screens.review import record_title
 from bot.telegram.callbacks import Home, Lang, menu_data, sheet_data
 
@@ -106,10 +106,11 @@ def dossiers_screen(records: list[Record]) -> Screen:
     rows = []
     for record in records[:30]:
         mark = record.reference or "📝"
-        label = f"{mark} · {record_title(record)} · {status_label(record.status)}"
-        rows.append(
-            [InlineKeyboardButton(text=label[:60], callback_data=menu_data(record.id, "open"))]
-        )
+        status = status_label(record.status)
+        # The button holds 60 characters: the title gives way, never the reference or the status.
+        room = BUTTON_TEXT - len(f"{mark} ·  · {status}")
+        label = f"{mark} · {shortened(record_title(record), room)} · {status}"
+        rows.append([InlineKeyboardButton(text=label, callback_data=menu_data(record.id, "open"))])
     if records:
         rows.append([city_sheet_button()])
     rows.append(_home(_("➕ New dossier"), "new"))

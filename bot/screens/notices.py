@@ -81,6 +81,26 @@ def thread_notice(case: Case, message: ThreadMessage) -> str:
     )
 
 
+def _since(record: Record) -> str:
+    """The status and the day it was reached (its last change, not the first submission), with
+    the submission's day when that was another; a draft, the day it was last edited."""
+    status = status_label(record.status)
+    changed = record.changed_at or record.submitted_at
+    if record.status == Status.DRAFT or changed is None:
+        if record.updated_at is None:
+            return status
+        edited = format_long(record.updated_at.date(), locale())
+        return _("{status}, last edited on {day}").format(status=status, day=edited)
+    line = _("{status} since {day}").format(
+        status=status, day=format_long(changed.date(), locale())
+    )
+    submitted = record.submitted_at
+    if submitted is not None and submitted.date() != changed.date():
+        day = format_long(submitted.date(), locale())
+        line += " · " + _("submitted on {day}").format(day=day)
+    return line
+
+
 def statuses_screen(records: list[Record]) -> Screen:
     """Each of the city's dossiers: its status since when, and what comes next; a button opens
     one with its whole history."""
@@ -89,11 +109,9 @@ def statuses_screen(records: list[Record]) -> Screen:
     lines = ["<b>" + _("Status of your city's dossiers") + "</b>"]
     rows = []
     for record in records:
-        when = record.updated_at if record.status == Status.DRAFT else record.submitted_at
-        day = format_long(when.date(), locale()) if when else "—"
         lines.append(
             f"• {html.quote(record.reference or '—')} · {html.quote(record_title(record))}\n"
-            f"   {status_label(record.status)} · {day}\n   <i>{next_step(record.status)}</i>"
+            f"   {_since(record)}\n   <i>{next_step(record.status)}</i>"
         )
         if record.reference and len(rows) < 20:
             button = InlineKeyboardButton(

@@ -19,7 +19,7 @@ from bot.domain.numbers import format_number
 from bot.domain.records import FileInfo, Record, letter_target, slot_files
 from bot.domain.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
-from bot.screens.common import locale, money, shown_answer, strip_tags
+from bot.screens.common import fill, locale, money, shown_answer, strip_tags
 from bot.screens.financing import coach
 from bot.telegram.callbacks import menu_data, step_data
 
@@ -319,8 +319,9 @@ def _files_screen(record: Record, question: Question) -> Screen:
         target = letter_target(question, answers, files)
         if target is not None:
             parts.append(
-                _("Send the commitment letter of {partner}.").format(
-                    partner="<b>" + html.quote(target["name"]) + "</b>"
+                fill(
+                    _("Send the commitment letter of {partner}."),
+                    partner="<b>" + html.quote(target["name"]) + "</b>",
                 )
             )
     parts.append(

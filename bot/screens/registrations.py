@@ -7,7 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.people import Registration, Verification
 from bot.domain.profile_form import PROFILE_FORM
 from bot.screens.base import Screen
-from bot.screens.common import shown_answer
+from bot.screens.common import fill, shown_answer
 from bot.telegram.people_callbacks import VerifyButton
 
 
@@ -69,11 +69,14 @@ def decided_text(registration: Registration, by: str) -> str:
     """In the chat where the decision was taken."""
     name = html.quote(registration.name)
     if registration.verification == Verification.VERIFIED:
-        return _("✅ {name}'s registration is verified (by {by}).").format(
-            name=name, by=html.quote(by)
+        return fill(
+            _("✅ {name}'s registration is verified (by {by})."), name=name, by=html.quote(by)
         )
-    return _("✖ {name}'s registration is refused (by {by}). Reason: {reason}").format(
-        name=name, by=html.quote(by), reason=html.quote(registration.refusal_reason or "")
+    return fill(
+        _("✖ {name}'s registration is refused (by {by}). Reason: {reason}"),
+        name=name,
+        by=html.quote(by),
+        reason=html.quote(registration.refusal_reason or ""),
     )
 
 
@@ -84,8 +87,9 @@ def already_decided(registration: Registration) -> str:
 
 
 def refusal_prompt(registration: Registration) -> str:
-    return _("Why is the registration of {name} refused? They will read your reason.").format(
-        name=html.quote(registration.name)
+    return fill(
+        _("Why is the registration of {name} refused? They will read your reason."),
+        name=html.quote(registration.name),
     )
 
 

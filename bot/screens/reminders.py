@@ -15,7 +15,7 @@ from bot.domain.reminders import Waiting, days_left
 from bot.domain.rules import SectionCheck
 from bot.domain.sessions import BureauSession
 from bot.screens.base import Screen
-from bot.screens.common import locale
+from bot.screens.common import listed, locale
 from bot.screens.home import status_label
 from bot.screens.review import record_title, rule_text
 from bot.telegram.callbacks import menu_data, staff_data
@@ -34,7 +34,9 @@ def _missing_lines(record: Record, checks: list[SectionCheck]) -> list[str]:
         more = len(check.missing) - LABELS_PER_SECTION
         if more > 0:
             labels.append(ngettext("and {count} more", "and {count} more", more).format(count=more))
-        line = "❌ " + title + (": " + ", ".join(labels) if labels else "")
+        line = "❌ " + (
+            _("{label}: {value}").format(label=title, value=listed(labels)) if labels else title
+        )
         lines.append(line)
         lines += ["    ⚠️ " + rule_text(p, record.answers) for p in check.problems]
     return lines

@@ -11,7 +11,7 @@ from bot.domain.fund_form import FUND_FORM, LEVELS
 from bot.domain.records import Record, slot_files
 from bot.domain.rules import FundingRules, SectionCheck, financing, is_answered, is_complete
 from bot.screens.base import Screen
-from bot.screens.common import shown_answer, split_messages
+from bot.screens.common import listed, shown_answer, split_messages
 from bot.screens.financing import problem_text
 from bot.screens.question import item_summary
 from bot.telegram.callbacks import menu_data
@@ -25,7 +25,7 @@ def rule_text(problem: Problem, answers: Answers) -> str:
     if problem.code == "levels_missing":
         labels = [_(c.label) for c in LEVELS if c.value in problem.details["levels"]]
         return _("An indicator is still needed for: {levels}.").format(
-            levels=html.quote(", ".join(labels))
+            levels=html.quote(listed(labels))
         )
     if problem.code == "gender_result_missing":
         return _("With gender marker 1 or 2, at least one result must aim at gender equality.")
@@ -44,7 +44,7 @@ def _answer_line(question: Question, record: Record) -> str:
     absent = _("missing") if question.required else "—"
     if question.kind in ATTACHMENTS:
         names = [html.quote(f.name) for f in slot_files(question, answers, record.files)]
-        value = ", ".join(names) if names else absent
+        value = listed(names) if names else absent
     elif question.kind == Kind.LIST:
         items = answers.get(question.key) or []
         value = (

@@ -26,7 +26,7 @@ from bot.domain.fund_form import FUND_FORM
 from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession
 from bot.domain.sheets import DossierFacts, Flag
-from bot.screens.common import locale, money
+from bot.screens.common import listed, locale, money
 from bot.screens.home import status_label
 from bot.telegram.callbacks import sheet_data
 
@@ -137,7 +137,7 @@ def dossier_row(
         _day(facts.changed_at),
     ]
     if with_flags:
-        values.append(", ".join(flag_label(f) for f in facts.flags(rules)))
+        values.append(listed(flag_label(f) for f in facts.flags(rules)))
     return values
 
 
@@ -245,6 +245,20 @@ def budget_table(agenda: Agenda) -> Table:
     return table
 
 
+def nothing_to_export(*, filtered: bool, every: bool, city: bool = False) -> str:
+    """What `/export` (or a city's own export) says instead of sending an empty spreadsheet."""
+    if city:
+        return _("Your city has no dossier yet: nothing to export.")
+    if filtered:
+        return _("No dossier matches these words: nothing to export.")
+    if every:
+        return _("No dossier has been submitted yet: nothing to export.")
+    return _(
+        "No dossier is waiting on the Secretariat: nothing to export. "
+        "/export all takes every submitted dossier, decided ones too."
+    )
+
+
 def long_day(moment: date) -> str:
     return format_long(moment, locale())
 
@@ -293,7 +307,7 @@ def agenda_summary(agenda: Agenda) -> str:
         else:
             lines.append(_("Remaining: {amount}").format(amount=money(remaining, budget.currency)))
         if agenda.uncounted:
-            codes = ", ".join(agenda.uncounted)
+            codes = listed(agenda.uncounted)
             lines.append(
                 _("Not counted against the budget (no fixed rate): {currencies}").format(
                     currencies=codes

@@ -11,13 +11,15 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
+from bot.domain.forms import Kind
 from bot.domain.fund_form import FUND_FORM
+from bot.domain.records import FileInfo, Record
 from bot.domain.review import PAGE, Case, Change, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import Transition
 from bot.screens.base import Screen
-from bot.screens.common import locale, money, shown_answer, split_messages
+from bot.screens.common import listed, locale, money, onward, shown_answer, split_messages
 from bot.screens.financing import coach, share_text
 from bot.screens.home import status_label
 from bot.screens.notices import next_step
@@ -60,7 +62,7 @@ def case_heading(case: Case) -> list[str]:
     if case.flagged:
         lines.append("⚠️ " + _("Sent by an account the Secretariat has not verified yet."))
     if case.unreachable:
-        names = ", ".join(person.name for person in case.unreachable)
+        names = listed(person.name for person in case.unreachable)
         lines.append(
             "🚫 "
             + _(
@@ -154,7 +156,9 @@ def changes_block(changes: list[Change], currency: str | None) -> str:
         old = _shown(change.question, change.old, currency)
         new = _shown(change.question, change.new, currency)
         label = html.quote(_(change.question.label))
-        lines.append(f"• {label}: {old} → {new}")
+        lines.append(
+            "• " + _("{label}: {value}").format(label=label, value=f"{old} {onward()} {new}")
+        )
     return "\n".join(lines)
 
 
@@ -163,6 +167,30 @@ def _shown(question, value, currency: str | None) -> str:
         return "—"
     text = shown_answer(question, value, currency)
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+def attachment_piece(record: Record, slot: str) -> str:
+    """Which piece of the dossier a file is, as its reader names it: the attachment question's
+    label ("Council resolution"), or, for one entry's file, that entry ("Commitment letter —
+    Ville de Lyon")."""
+    key, _sep, entry = slot.partition(":")
+    question = record.form.questions.get(key)
+    if question is None:
+        return _("Attachment")
+    if question.kind == Kind.LETTERS and entry:
+        entries = record.answers.get("partners") or []
+        if question.per_entry is not None:
+            entries = question.per_entry(record.answers) + list(entries)
+        name = next((e.get("name") for e in entries if e.get("id") == entry), None)
+        if name:
+            return _("Commitment letter — {partner}").format(partner=name)
+    return _(question.label)
+
+
+def attachment_caption(record: Record, info: FileInfo) -> str:
+    """A file sent again to staff: the dossier, the piece it is and the file's name (HTML)."""
+    text = f"{record.reference or '—'} · {attachment_piece(record, info.slot)}\n{info.name}"
+    return html.quote(text[:1000])
 
 
 def dossier_screens(case: Case, moves: list[Transition], rules) -> list[Screen]:

@@ -15,7 +15,7 @@ from bot.domain.refusals import Refused
 from bot.domain.roles import ROLE_LABELS, Role
 from bot.screens.base import Screen
 from bot.screens.cities import city_label
-from bot.screens.common import locale
+from bot.screens.common import fill, locale
 from bot.telegram.people_callbacks import InviteButton, StaffButton
 
 
@@ -157,7 +157,7 @@ def invite_cities_screen(matches: list[MemberCity]) -> Screen:
 
 
 def city_invite_label(city: MemberCity) -> str:
-    return _("Focal point of {city}").format(city=city_label(city))
+    return fill(_("Focal point of {city}"), city=city_label(city))
 
 
 def invite_text(link: str, expires_at: datetime, gives: str) -> str:
@@ -245,8 +245,9 @@ def told_invite(role: str, confirmed: bool) -> str:
 
 def invite_welcome(role: str | None, city: MemberCity | None) -> str:
     if city is not None:
-        return _("✅ Welcome! You are now the focal point of {city}.").format(
-            city=html.quote(city_label(city))
+        return fill(
+            _("✅ Welcome! You are now the focal point of {city}."),
+            city=html.quote(city_label(city)),
         )
     return _("✅ Welcome! You now have the role “{role}”.").format(
         role=html.quote(role_label(role or ""))

@@ -155,7 +155,11 @@ class Dossiers:
         if self.account.city_id is None:
             return []
         rows = await queries.city_dossiers(self.session, self.account.city_id)
-        return [record_of(row) for row in rows]
+        changes = await queries.last_status_changes(self.session, [row.id for row in rows])
+        records = [record_of(row) for row in rows]
+        for record in records:
+            record.changed_at = changes.get(record.id)
+        return records
 
     async def activate(self, record: Record) -> None:
         """Make this the dossier the person's typed answers go to."""
