@@ -9,13 +9,14 @@ presser is told "This is no longer possible: … is now …" in their language, 
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+import bot.services.emergencies
 import bot.services.staff
 import storage.dossiers
 import storage.review
@@ -65,6 +66,7 @@ FR = {  # the status labels a French-speaking presser reads
     "eligible": "Éligible",
     "withdrawn": "Retiré",
     "in_review": "En cours d’examen",
+    "reported": "Signalée",
     "acknowledged": "Pris en compte",
     "proposed": "Aide proposée",
     "approved": "Aide accordée",
@@ -93,27 +95,30 @@ class Gate:
     seconds passed), then goes on; `met` counts the rounds where all came. Updates held there
     have each read what they act on, and none has written its move yet."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> None:
-        self.original = getattr(owner, name)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *where: tuple[Any, str]) -> None:
         self.enabled = True
         self.met = 0
         self._arrived = 0
         self._all = asyncio.Event()
-        monkeypatch.setattr(owner, name, self._call)
+        for owner, name in where:  # the function, and the modules that imported it by name
+            monkeypatch.setattr(owner, name, self._gated(getattr(owner, name)))
 
     def next_round(self, enabled: bool = True) -> None:
         self.enabled, self._arrived, self._all = enabled, 0, asyncio.Event()
 
-    async def _call(self, *args: Any, **kwargs: Any) -> Any:
-        if self.enabled:
-            self._arrived += 1
-            if self._arrived == 2:
-                self.met += 1
-                self._all.set()
-            else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._all.wait(), 3.0)
-        return await self.original(*args, **kwargs)
+    def _gated(self, original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            if self.enabled:
+                self._arrived += 1
+                if self._arrived == 2:
+                    self.met += 1
+                    self._all.set()
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._all.wait(), 3.0)
+            return await original(*args, **kwargs)
+
+        return call
 
 
 async def started(request: pytest.FixtureRequest, tmp_path: Path, forum: bool) -> InProcessBot:
@@ -259,7 +264,7 @@ async def test_two_moves_on_one_dossier_at_once(
     await second_official(app, DAKAR_2, of=CITY)
     await verified(app, CITY, DAKAR_2)
     staff, admin, city = app.user(SECRETARIAT), app.user(ADMIN), app.user(CITY)
-    gate = Gate(monkeypatch, storage.dossiers, "set_status")
+    gate = Gate(monkeypatch, (storage.dossiers, "set_status"))
     for number in range(1, ROUNDS + 1):
         reference = f"FC-2026-{number:04d}"
         status = "in_review" if number % 2 else "submitted"
@@ -308,7 +313,7 @@ async def test_two_moves_on_one_dossier_at_once(
 async def emergency_copy(app: InProcessBot, base_id: int, status: str, number: int) -> int:
     """A copy of the base emergency in `status`, with its cards (and the Presidency's, and the
     proposal, once proposed)."""
-    dossier_id = await copy_of(app, base_id, status, f"FU-2026-{number:04d}")
+    dossier_id = await copy_of(app, base_id, status, f"FU-2026-{9000 + number}")
     chats = [SECRETARIAT_CHAT, COMMISSION_CHAT]
     async with app.sessions() as session:
         if status == "proposed":
@@ -358,13 +363,15 @@ async def test_two_moves_on_one_emergency_at_once(
         await app.add_staff(user_id, role, "fr", f"Staff {user_id}")
     staff, commission = app.user(SECRETARIAT), app.user(COMMISSION)
     president, president_2 = app.user(PRESIDENCY), app.user(PRESIDENCY_2)
-    gate = Gate(monkeypatch, storage.dossiers, "set_status")
+    gate = Gate(
+        monkeypatch, (storage.dossiers, "set_status"), (bot.services.emergencies, "set_status")
+    )
     postgres = app.settings.database_url.startswith("postgresql")
     interleaved = 0
     for number in range(1, ROUNDS + 1):
         status = ("reported", "acknowledged", "proposed")[number % 3]
         emergency_id = await emergency_copy(app, base_id, status, number)
-        reference = f"FU-2026-{number:04d}"
+        reference = f"FU-2026-{9000 + number}"
         async with app.sessions() as session:
             cards = set(
                 await session.scalars(
@@ -429,6 +436,53 @@ async def test_two_moves_on_one_emergency_at_once(
         assert new_cards == ([PRESIDENCY_CHAT] if status == "acknowledged" else [])
     assert gate.met == interleaved
 
+    # Two officials of the city pressing "🚨 Send now" on one report, then on one situation
+    # report: each goes once (one reference, one alert; one report to the chats).
+    city, city_2 = app.user(TOAMASINA), app.user(TOAMASINA_2)
+    for number in (1, 2):
+        draft = await copy_of(app, base_id, "draft", None)
+        since = await last_outbox_id(app)
+        gate.next_round()
+        sent = await asyncio.gather(
+            city.press_data(private(TOAMASINA), f"m:{draft}:em_send:"),
+            city_2.press_data(private(TOAMASINA_2), f"m:{draft}:em_send:"),
+        )
+        reference = f"FU-2026-{number:04d}"
+        received = f"🚨 Signalement reçu. Sa référence est {reference}."
+        (lost,) = [reply for reply in sent if gone(reference, "reported") in reply.texts]
+        won = sent[1] if lost is sent[0] else sent[0]
+        assert any(text.startswith(received) for text in won.texts), won.texts
+        assert len(await history(app, draft)) == 1
+        written = await outbox_since(app, since)
+        cards = sorted(m.chat_id for m in written if m.chat_id < 0)
+        assert cards == sorted([SECRETARIAT_CHAT, COMMISSION_CHAT])  # the alert, once
+        other = TOAMASINA if lost is sent[0] else TOAMASINA_2  # told "received"
+        assert Counter(m.chat_id for m in written if m.chat_id > 0) == {other: 1}
+
+        async with app.sessions() as session:
+            report = Dossier(
+                city_id=(await session.get(Dossier, draft)).city_id,
+                created_by=TOAMASINA,
+                form="sitrep",
+                answers={"news": "L’eau monte encore dans les quartiers Nord."},
+                parent_id=draft,
+            )
+            session.add(report)
+            await session.commit()
+        since = await last_outbox_id(app)
+        gate.next_round()
+        await asyncio.gather(
+            city.press_data(private(TOAMASINA), f"m:{report.id}:em_send:"),
+            city_2.press_data(private(TOAMASINA_2), f"m:{report.id}:em_send:"),
+        )
+        assert (await app.dossier(report.id)).status == "sent"
+        written = await outbox_since(app, since)
+        edited = Counter(m.edits for m in written if m.edits is not None)
+        told = sorted(m.chat_id for m in written if m.edits is None)
+        assert len(edited) == 2 and set(edited.values()) == {1}, edited
+        assert told == sorted([SECRETARIAT_CHAT, COMMISSION_CHAT]), told
+    assert gate.met == interleaved + 4
+
     # A decision from the status a preview showed: refused once the emergency has left it.
     async with app.sessions() as session:
         account = await session.get(Account, PRESIDENCY)
@@ -450,7 +504,7 @@ async def test_two_officials_submitting_one_draft_at_once(
     await second_official(app, DAKAR_2, of=CITY)
     await verified(app, CITY, DAKAR_2)
     city, city_2 = app.user(CITY), app.user(DAKAR_2)
-    gate = Gate(monkeypatch, storage.dossiers, "set_status")
+    gate = Gate(monkeypatch, (storage.dossiers, "set_status"))
     for number in range(1, ROUNDS + 1):
         dossier_id = await copy_of(app, base_id, "draft", None)
         since = await last_outbox_id(app)
@@ -505,8 +559,8 @@ async def test_two_officials_submitting_into_a_forum_at_once(
     await second_official(app, DAKAR_2, of=CITY)
     await verified(app, CITY, DAKAR_2)
     city, city_2 = app.user(CITY), app.user(DAKAR_2)
-    giving = Gate(monkeypatch, storage.dossiers, "give_reference")
-    moving = Gate(monkeypatch, storage.dossiers, "set_status")
+    giving = Gate(monkeypatch, (storage.dossiers, "give_reference"))
+    moving = Gate(monkeypatch, (storage.dossiers, "set_status"))
     given = 0
     for number in range(1, ROUNDS + 1):
         earlier = number % 2 == 0
@@ -548,13 +602,13 @@ async def test_two_admins_on_one_role_and_two_staff_on_one_session_at_once(
     admins = {first: app.user(first), second: app.user(second)}
     for admin_id in admins:
         app.api.add_private(admin_id)
-    roles = Gate(monkeypatch, bot.services.staff, "set_role")
+    roles = Gate(monkeypatch, (bot.services.staff, "set_role"))
 
     async def press(admin_id: int, button: StaffButton) -> Any:
         confirmation = await with_buttons(app, admin_id)
         return await admins[admin_id].press_data(confirmation, button.pack(), expect=0)
 
-    sessions = Gate(monkeypatch, storage.review, "add_bureau_session")
+    sessions = Gate(monkeypatch, (storage.review, "add_bureau_session"))
     for number in range(1, ROUNDS + 1):
         person = 700 + number
         async with app.sessions() as session:
