@@ -21,7 +21,6 @@ from storage.accounts import new_account
 from storage.db import create_engine, session_factory
 from storage.dossiers import create_dossier
 from storage.models import Dossier, OutboxMessage, ProcessedUpdate, StatusChange
-from storage.outbox import enqueue
 from storage.types import utcnow
 from tests.driver import (
     Applicant,
@@ -125,9 +124,9 @@ DECIDED = "FC-2026-0900"  # a dossier of Thiès in review, decided by two staff 
 THIES, REJECTING, APPROVING = 710, 901, 902
 
 
-async def seed_in_review() -> tuple[int, int]:
-    """The dossier `DECIDED` in review with its card (an outbox row), its city's verified
-    official and two Secretariat staff; its id and its card's."""
+async def seed_in_review() -> int:
+    """The dossier `DECIDED` in review, its city's verified official and two Secretariat
+    staff; its id."""
     engine = create_engine(POSTGRES_URL or "")
     async with session_factory(engine)() as session:
         for user_id in (REJECTING, APPROVING):
@@ -138,28 +137,27 @@ async def seed_in_review() -> tuple[int, int]:
         official.full_name, official.verification = "Fatou Sarr", "verified"
         await link_city(session, official)
         dossier = await create_dossier(session, official, complete_answers(city="Thiès"))
-        card = enqueue(session, SECRETARIAT, f"🗂 {DECIDED}")
-        await session.flush()
-        dossier.status, dossier.reference, dossier.card_outbox_id = "in_review", DECIDED, card.id
-        dossier.submitted_at = utcnow()
+        dossier.status, dossier.reference, dossier.submitted_at = "in_review", DECIDED, utcnow()
         await session.commit()
-        ids = dossier.id, card.id
     await engine.dispose()
-    return ids
+    return dossier.id
 
 
-async def decided_once(dossier_id: int, card_id: int) -> tuple[str, int, int]:
-    """The dossier's status, and how many notices its official and edits its card got."""
+async def decided_once(dossier_id: int) -> tuple[str, int, int]:
+    """The dossier's status, and how many notices its official and cards the Secretariat's
+    chat got (its card is made at its first change)."""
     engine = create_engine(POSTGRES_URL or "")
     async with session_factory(engine)() as session:
         changes = list(
             await session.scalars(select(StatusChange).where(StatusChange.dossier_id == dossier_id))
         )
         told = await session.scalar(select(func.count()).where(OutboxMessage.chat_id == THIES))
-        edits = await session.scalar(select(func.count()).where(OutboxMessage.edits == card_id))
+        cards = await session.scalar(
+            select(func.count()).where(OutboxMessage.chat_id == SECRETARIAT)
+        )
     await engine.dispose()
     (change,) = changes  # one decision recorded
-    return change.to_status, told, edits
+    return change.to_status, told, cards
 
 
 async def all_sent() -> None:
@@ -267,7 +265,7 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
             # "✅ Eligible" at a, "✖ Reject" (its reason typed) at b. The test holds the
             # dossier's row locked until both have read it and wait at their write: then one
             # decision stands, told once, and the other is refused.
-            decided, card_row = await seed_in_review()
+            decided = await seed_in_review()
             for user_id in (THIES, REJECTING, APPROVING):
                 api.add_private(user_id)
             confirmed = lambda u: api.update_status(u) == "confirmed"  # noqa: E731
@@ -294,8 +292,8 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
                 ]
                 await waiting(2)
             assert await asyncio.gather(*posts) == [200, 200]
-            status, told, edits = await decided_once(decided, card_row)
-            assert told == 1 and edits == 1
+            status, told, cards = await decided_once(decided)
+            assert told == 1 and cards == 1
             said = {
                 c.params["chat_id"]: c.params["text"]
                 for c in api.calls[start:]
@@ -307,7 +305,7 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
                 winner: f"✔ {DECIDED} : {label}",
                 loser: f"Ce n’est plus possible : {DECIDED} est maintenant « {label} ».",
             }
-            await all_sent()  # the card, its edit and the notice, before a is killed
+            await all_sent()  # the card and the notice, before a is killed
             shown = [m.get("text", "") for m in api.messages(SECRETARIAT)]
             assert any(DECIDED in t and f"Statut : {label}" in t for t in shown), shown
             before_card = len(shown)
