@@ -16,13 +16,14 @@ from bot.domain.navigation import Cursor
 from bot.domain.records import Record
 from bot.domain.review import Case, Change
 from bot.domain.rules import first_missing
+from bot.domain.workflow import Status
 from bot.screens.base import Screen
 from bot.screens.common import locale
-from bot.screens.home import profile_screen
+from bot.screens.home import no_longer_possible, profile_screen, status_label
 from bot.screens.notices import city_update, statuses_screen
 from bot.screens.review import record_title, review_screens, section_screen, sections_screen
 from bot.screens.staff import changes_block
-from bot.services.records import Notice
+from bot.services.records import AlreadySubmitted, Notice
 from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
@@ -156,16 +157,33 @@ async def _submit(a: MenuAction) -> None:
     await ctx.dossiers.load_files(a.record)
     day = today()
     planned = tuple(await ctx.review.sessions(day)) or settings.sessions(day)
-    topic_id = await _open_topic(ctx, a.record)
-    result = await ctx.dossiers.submit(
-        a.record,
-        ctx.rules,
-        planned,
-        day,
-        notices,
-        topic_id,
-        documents=lambda record: card_documents(ctx, record),
-    )
+    topic_id = None
+    try:
+        topic_id = await _open_topic(ctx, a.record)
+        result = await ctx.dossiers.submit(
+            a.record,
+            ctx.rules,
+            planned,
+            day,
+            notices,
+            topic_id,
+            documents=lambda record: card_documents(ctx, record),
+        )
+    except AlreadySubmitted as other:
+        # Another official of the city pressed "Submit" at the same moment: theirs goes on,
+        # with the one reference; this press changed nothing (its topic, if any, goes too).
+        if topic_id is not None and ctx.topics is not None:
+            await ctx.topics.delete(ctx.bot, topic_id)
+        await ctx.fsm.clear()
+        if other.status in (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW):
+            text = _("📤 This dossier has just been submitted. Its reference is {reference}.")
+            await ctx.send(Screen(text.format(reference=html.quote(other.reference))))
+        elif other.status not in {s.value for s in Status}:  # the draft was deleted meanwhile
+            await ctx.send(Screen(_("This dossier is not available to you.")))
+        else:  # withdrawn meanwhile, say
+            label = status_label(other.status)
+            await ctx.send(Screen(no_longer_possible(other.reference, label)))
+        return
     if result is None:
         await a.review()
         return

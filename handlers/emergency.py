@@ -17,6 +17,7 @@ from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.numbers import NumberError, parse_amount
 from bot.domain.records import Record
+from bot.domain.roles import Action
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.screens.base import Screen
 from bot.screens.common import locale
@@ -40,6 +41,7 @@ from bot.screens.emergency import (
     sitrep_sent_text,
     sitrep_text,
 )
+from bot.screens.home import no_longer_possible
 from bot.telegram.callbacks import Alert
 from bot.telegram.context import Context
 from bot.telegram.filters import PrivateChat
@@ -90,6 +92,14 @@ async def send_now(ctx: Context, record: Record) -> None:
 
     emergency = await ctx.emergencies.send(record, today(), render, _merged_render(ctx))
     if emergency is None:
+        sent = await ctx.emergencies.get(record.id)
+        if sent is not None and sent.status != EmergencyStatus.DRAFT:
+            # Another official of the city sent it a moment ago: it went once, theirs.
+            await ctx.fsm.clear()
+            label = emergency_status_label(sent.status)
+            await ctx.send(Screen(no_longer_possible(sent.record.reference, label)))
+            await ctx.send(city_emergency_screen(sent))
+            return
         await show_position(ctx, record)
         return
     _woken(ctx)
@@ -132,6 +142,14 @@ async def _send_sitrep(ctx: Context, record: Record) -> None:
 
     emergency = await ctx.emergencies.send_sitrep(record, render)
     if emergency is None:
+        now = await ctx.dossiers.load(record.id, files=False)
+        parent = await ctx.emergencies.sitrep_parent(record)
+        if now is not None and parent is not None and now.status != EmergencyStatus.DRAFT:
+            # Another official of the city sent this report a moment ago: it went once.
+            await ctx.fsm.clear()
+            await ctx.send(city_emergency_screen(parent))
+            await ctx.send(Screen(sitrep_sent_text(parent.record.reference or "")))
+            return
         await show_position(ctx, record)
         return
     _woken(ctx)
@@ -160,6 +178,18 @@ async def _refuse(query: CallbackQuery) -> None:
 
 def _refused(ctx: Context) -> Screen:
     return Screen(_("Sorry, this is not yours to do."))
+
+
+async def _not_taken(ctx: Context, emergency_id: int, action: Action) -> None:
+    """A move refused by the use case. With the right to take it, the emergency was no longer
+    in the status it was taken from (someone else was quicker, or the screen was old): nothing
+    changed, and the presser is told where it stands now. Without the right: not theirs."""
+    emergency = await ctx.emergencies.get(emergency_id) if ctx.may(action) else None
+    if emergency is None:
+        await ctx.send(_refused(ctx))
+        return
+    label = emergency_status_label(emergency.status)
+    await ctx.send(Screen(no_longer_possible(emergency.record.reference, label)))
 
 
 @note_purpose("em_ask")
@@ -262,7 +292,7 @@ async def _propose(ctx: Context, emergency_id: int, phase: str, text: str) -> No
         emergency_id, amount[0], amount[1], phase, match.group(3).strip(), render
     )
     if done is None:
-        await ctx.send(_refused(ctx))
+        await _not_taken(ctx, emergency_id, Action.PROPOSE_EMERGENCY_AID)
         return
     ctx.outbox.wake()
     await ctx.send(Screen(_("✔ Your proposal was sent to the Presidency.")))
@@ -288,9 +318,9 @@ def _everywhere(ctx: Context, tell: Callable[[Emergency], str]) -> Callable[...,
     return render
 
 
-async def _decided(ctx: Context, done: Emergency | None) -> None:
+async def _decided(ctx: Context, done: Emergency | None, emergency_id: int = 0) -> None:
     if done is None:
-        await ctx.send(_refused(ctx))
+        await _not_taken(ctx, emergency_id, Action.DECIDE_EMERGENCY_AID)
         return
     ctx.outbox.wake()
     await ctx.send(Screen(_("✔ Decision recorded; the city is told.")))
@@ -299,7 +329,8 @@ async def _decided(ctx: Context, done: Emergency | None) -> None:
 @note_purpose("em_reject")
 async def _reject(ctx: Context, emergency_id: int, text: str) -> None:
     render = _everywhere(ctx, city_decided)
-    await _decided(ctx, await ctx.emergencies.decide(emergency_id, "reject", text, render))
+    done = await ctx.emergencies.decide(emergency_id, "reject", text, render)
+    await _decided(ctx, done, emergency_id)
 
 
 def _amount_prompt(reference: str) -> str:
@@ -325,14 +356,14 @@ async def _other_amount(ctx: Context, emergency_id: int, text: str) -> None:
         return
     render = _everywhere(ctx, city_decided)
     done = await ctx.emergencies.decide(emergency_id, "other", None, render, amount)
-    await _decided(ctx, done)
+    await _decided(ctx, done, emergency_id)
 
 
 @note_purpose("em_close")
 async def _close(ctx: Context, emergency_id: int, text: str) -> None:
     done = await ctx.emergencies.close(emergency_id, text, _everywhere(ctx, city_closed))
     if done is None:
-        await ctx.send(_refused(ctx))
+        await _not_taken(ctx, emergency_id, Action.ACKNOWLEDGE_EMERGENCY)
         return
     ctx.outbox.wake()
     await ctx.send(Screen(_("✔ The emergency is closed; the city is told.")))
@@ -447,10 +478,8 @@ def router() -> Router:
         emergencies = ctx.emergencies
         if emergency is not None and (emergencies.is_staff or emergencies.is_presidency):
             # A stale button (someone else was quicker), or one that is not this person's.
-            text = _("Nothing done: {reference} is now “{status}”.").format(
-                reference=emergency.record.reference or "",
-                status=emergency_status_label(emergency.status),
-            )
+            label = emergency_status_label(emergency.status)
+            text = no_longer_possible(emergency.record.reference, label)
             await query.answer(text, show_alert=True)
             return
         await _refuse(query)

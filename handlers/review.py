@@ -19,7 +19,7 @@ from bot.domain.workflow import TRANSITIONS, By, Needs, Transition, find_move, m
 from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.errors import refusal
-from bot.screens.home import status_label
+from bot.screens.home import no_longer_possible, status_label
 from bot.screens.notices import city_update, thread_notice
 from bot.screens.staff import (
     attachment_caption,
@@ -83,7 +83,7 @@ async def move(ctx: Context, case: Case, key: str, **given: object) -> Case | No
     exclude = ctx.person.telegram_id
     updated = await ctx.review.move(case, key, await change_notices(ctx, case, exclude), **given)
     if updated is None:
-        await moved_on(ctx)
+        await moved_on(ctx, case.record.id)
         return None
     ctx.outbox.wake()
     return updated
@@ -96,8 +96,15 @@ def done_text(case: Case) -> str:
     )
 
 
-async def moved_on(ctx: Context) -> None:
-    await ctx.send(Screen(_("This change is no longer possible: the dossier has moved on.")))
+async def moved_on(ctx: Context, dossier_id: int | None = None) -> None:
+    """A move that cannot be taken (someone else took one first, or the screen was old): nothing
+    changed, and the presser is told where the dossier stands now, in their language."""
+    case = await ctx.review.case(dossier_id) if dossier_id is not None else None
+    if case is None:
+        await ctx.send(Screen(_("This change is no longer possible: the dossier has moved on.")))
+        return
+    label = status_label(case.record.status)
+    await ctx.send(Screen(no_longer_possible(case.record.reference, label)))
 
 
 async def show_case(ctx: Context, case: Case) -> None:
@@ -138,7 +145,7 @@ def _note_handler(key: str):
             return
         transition = find_move(case.record.status, key, ctx.role, False)
         if transition is None:
-            await moved_on(ctx)
+            await moved_on(ctx, case.record.id)
             return
         if transition.needs == Needs.AMOUNT:
             try:
@@ -321,7 +328,7 @@ async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
     transition = find_move(case.record.status, key, ctx.role, False)
     if transition is None or transition.by != By.STAFF:
-        await moved_on(ctx)
+        await moved_on(ctx, case.record.id)
         await show_case(ctx, case)
         return
     reference = case.record.reference

@@ -1,10 +1,14 @@
 """People and cities."""
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.domain.roles import Role
 from bot.domain.text import one_line
 from storage.models import Account, City
+from storage.updates import record_before_core_write
 
 PROFILE_COLUMNS = ("city_name", "country", "full_name", "function", "phone", "email")
 
@@ -50,3 +54,38 @@ async def pending_registrations(session: AsyncSession, limit: int) -> list[Accou
         .limit(limit)
     )
     return list(result)
+
+
+async def set_role(
+    session: AsyncSession, account: Account, from_role: str, to_role: str, *, keep_an_admin: bool
+) -> bool:
+    """Compare-and-set of a person's role: changed only if it still is `from_role` (the role the
+    change was taken from); False otherwise, and nothing written. `keep_an_admin` (the role taken
+    away is admin and no ADMIN_IDS stands behind): refused too when no other stored admin would
+    be left. One UPDATE, atomic under SQLite's single writer; on PostgreSQL the admins' rows are
+    locked first, in one order, so two admins demoting each other at once take turns and the
+    second finds itself the last. The caller commits."""
+    await record_before_core_write(session)
+    condition = [Account.telegram_id == account.telegram_id, Account.role == from_role]
+    if keep_an_admin:
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(
+                select(Account.telegram_id)
+                .where(Account.role == Role.ADMIN)
+                .order_by(Account.telegram_id)
+                .with_for_update()
+            )
+        other = aliased(Account)
+        condition.append(
+            exists().where(other.role == Role.ADMIN, other.telegram_id != account.telegram_id)
+        )
+    result = await session.execute(
+        update(Account)
+        .where(*condition)
+        .values(role=to_role)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(account, "role", to_role)
+    return True

@@ -98,7 +98,11 @@ async def _orphans(session: AsyncSession, paths: list[str]) -> list[str]:
 
 
 async def delete_draft(session: AsyncSession, dossier: Dossier) -> list[str]:
-    """Delete a draft and its attachments; returns the files on disk nothing refers to now."""
+    """Delete a draft and its attachments; returns the files on disk nothing refers to now.
+    Only while it is a draft: the row is claimed first (`set_status` from draft to draft), so a
+    submission at the same moment either comes first (then `StatusMoved`, nothing deleted) or
+    waits and finds it gone."""
+    await set_status(session, dossier, "draft", "draft")
     paths = list(
         await session.scalars(select(Attachment.path).where(Attachment.dossier_id == dossier.id))
     )
@@ -133,6 +137,47 @@ async def next_reference(session: AsyncSession, prefix: str, year: int) -> str:
     raise RuntimeError("could not allocate a dossier reference")
 
 
+DELETED = "deleted"  # StatusMoved's status when the row is gone
+
+
+class StatusMoved(Exception):
+    """The record is no longer in the status a move was taken from: someone else moved it
+    first (or the screen the move came from was old). Nothing was written; the row now holds
+    its current status and reference."""
+
+    def __init__(self, dossier_id: int, status: str, reference: str | None) -> None:
+        super().__init__(f"dossier {dossier_id} is now {status}")
+        self.dossier_id = dossier_id
+        self.status = status
+        self.reference = reference
+
+
+async def set_status(
+    session: AsyncSession, dossier: Dossier, from_status: str, to_status: str
+) -> datetime:
+    """The compare-and-set under every status change: `UPDATE … WHERE id = :id AND status =
+    :from`, the transaction's write on the row (the update id goes in just before it). On
+    PostgreSQL a second mover waits on the row's lock and then finds the status changed; on
+    SQLite writers take turns. Raises `StatusMoved` (nothing written, the row refreshed) when
+    the status is no longer `from_status`. The caller commits."""
+    now = utcnow()
+    await record_before_core_write(session)
+    result = await session.execute(
+        update(_dossiers)
+        .where(_dossiers.c.id == dossier.id, _dossiers.c.status == from_status)
+        .values(status=to_status, updated_at=now)
+    )
+    if result.rowcount != 1:
+        found = await session.scalar(select(_dossiers.c.id).where(_dossiers.c.id == dossier.id))
+        if found is None:  # a draft deleted a moment ago
+            raise StatusMoved(dossier.id, DELETED, dossier.reference)
+        await session.refresh(dossier)  # as it is now; whatever the caller set on it is dropped
+        raise StatusMoved(dossier.id, dossier.status, dossier.reference)
+    set_committed_value(dossier, "status", to_status)
+    set_committed_value(dossier, "updated_at", now)
+    return now
+
+
 async def change_status(
     session: AsyncSession,
     dossier: Dossier,
@@ -140,15 +185,47 @@ async def change_status(
     by_user: int,
     reason: str | None = None,
     at: datetime | None = None,
+    *,
+    from_status: str | None = None,
 ) -> StatusChange:
+    """Move the dossier (or emergency) from `from_status` (by default the status it was read
+    in) to `to_status`, with its history entry, only if it still is in that status: see
+    `set_status`, which raises `StatusMoved` otherwise. Call it before writing anything else
+    of the move, so that a refused move has written nothing."""
+    source = from_status if from_status is not None else dossier.status
+    moved_at = await set_status(session, dossier, source, to_status)
     change = StatusChange(
         dossier_id=dossier.id,
-        from_status=dossier.status,
+        from_status=source,
         to_status=to_status,
         by_user=by_user,
         reason=reason,
-        at=at or utcnow(),
+        at=at or moved_at,
     )
-    dossier.status = to_status
     session.add(change)
     return change
+
+
+async def give_reference(session: AsyncSession, dossier: Dossier, prefix: str, year: int) -> bool:
+    """Give the dossier its reference, once: True if this call gave it; False if it already had
+    one (`dossier.reference` is then that one, read again). The row is claimed first (`UPDATE …
+    WHERE reference IS NULL`: a concurrent giver waits for it, then finds it given), so the
+    counter moves only for the one that gives it."""
+    await record_before_core_write(session)
+    claimed = await session.execute(
+        update(_dossiers)
+        .where(_dossiers.c.id == dossier.id, _dossiers.c.reference.is_(None))
+        .values(reference=_dossiers.c.reference)
+    )
+    if claimed.rowcount != 1:
+        given = await session.scalar(
+            select(_dossiers.c.reference).where(_dossiers.c.id == dossier.id)
+        )
+        set_committed_value(dossier, "reference", given)
+        return False
+    reference = await next_reference(session, prefix, year)
+    await session.execute(
+        update(_dossiers).where(_dossiers.c.id == dossier.id).values(reference=reference)
+    )
+    set_committed_value(dossier, "reference", reference)
+    return True

@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -15,6 +17,8 @@ from storage.models import (
     DossierMessage,
     StatusChange,
 )
+from storage.types import utcnow
+from storage.updates import record_before_core_write
 
 
 def _queue(
@@ -114,3 +118,20 @@ async def bureau_sessions(session: AsyncSession, since: date | None = None) -> l
     if since is not None:
         query = query.where(BureauSession.held_on >= since)
     return list(await session.scalars(query))
+
+
+async def add_bureau_session(
+    session: AsyncSession, held_on: date, deadline: date, place: str
+) -> BureauSession | None:
+    """A new Bureau session, or None if there is one on that date already: the date is unique
+    and the row goes in with ON CONFLICT DO NOTHING, so of two people adding the same date at
+    once one adds it and the other is told it exists. The caller commits."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await record_before_core_write(session)
+    added = await session.scalar(
+        insert(BureauSession)
+        .values(held_on=held_on, deadline=deadline, place=place, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["held_on"])
+        .returning(BureauSession.id)
+    )
+    return None if added is None else await session.get(BureauSession, added)

@@ -67,7 +67,7 @@ async def test_buttons_of_the_review_in_the_secretariats_chat(app: InProcessBot,
     moved = await user.press_data(card, f"s:mv:{dossier_id}:review", expect=0)
     forged = await user.press_data(card, "s:mv:99999:review", expect=0)
     if who in MAY_REVIEW:
-        assert "Ce changement n’est plus possible" in stale.texts[0]
+        assert stale.texts[0] == "Ce n’est plus possible : FC-2026-0042 est maintenant « Soumis »."
         assert moved.texts == ["✔ FC-2026-0042 : En cours d’examen"]
         assert app.api.callback_answer(forged.callback_query_id)["show_alert"] is True
         assert await status_of(app, dossier_id) == ("in_review", 1)

@@ -1,12 +1,15 @@
 """Two `python -m bot` processes in webhook mode on PostgreSQL and Redis, behind a "load balancer"
 (the stand-in posting to each in turn): one person's updates alternate between them, arrive at
-both at once, one process is killed with SIGKILL mid-journey, and the dossier still reaches the
-Secretariat once."""
+both at once, two staff members decide on one dossier at the same moment at each process (one
+decision stands), one process is killed with SIGKILL mid-journey, and the dossier still reaches
+the Secretariat once."""
 
 import asyncio
 import os
 import signal
 import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
@@ -17,7 +20,8 @@ from bot.services.people import link_city
 from storage.accounts import new_account
 from storage.db import create_engine, session_factory
 from storage.dossiers import create_dossier
-from storage.models import Dossier, OutboxMessage, ProcessedUpdate
+from storage.models import Dossier, OutboxMessage, ProcessedUpdate, StatusChange
+from storage.types import utcnow
 from tests.driver import (
     Applicant,
     find,
@@ -116,6 +120,93 @@ async def seed(user_id: int, at: str) -> int:
     return dossier.id
 
 
+DECIDED = "FC-2026-0900"  # a dossier of Thiès in review, decided by two staff at once
+THIES, REJECTING, APPROVING = 710, 901, 902
+
+
+async def seed_in_review() -> int:
+    """The dossier `DECIDED` in review, its city's verified official and two Secretariat
+    staff; its id."""
+    engine = create_engine(POSTGRES_URL or "")
+    async with session_factory(engine)() as session:
+        for user_id in (REJECTING, APPROVING):
+            staff = new_account(session, user_id, f"Staff {user_id}")
+            staff.role, staff.language, staff.full_name = "secretariat", "fr", f"Staff {user_id}"
+        official = new_account(session, THIES, "Fatou")
+        official.language, official.city_name, official.country = "fr", "Thiès", "SN"
+        official.full_name, official.verification = "Fatou Sarr", "verified"
+        await link_city(session, official)
+        dossier = await create_dossier(session, official, complete_answers(city="Thiès"))
+        dossier.status, dossier.reference, dossier.submitted_at = "in_review", DECIDED, utcnow()
+        await session.commit()
+    await engine.dispose()
+    return dossier.id
+
+
+async def decided_once(dossier_id: int) -> tuple[str, int, int]:
+    """The dossier's status, and how many notices its official and cards the Secretariat's
+    chat got (its card is made at its first change)."""
+    engine = create_engine(POSTGRES_URL or "")
+    async with session_factory(engine)() as session:
+        changes = list(
+            await session.scalars(select(StatusChange).where(StatusChange.dossier_id == dossier_id))
+        )
+        told = await session.scalar(select(func.count()).where(OutboxMessage.chat_id == THIES))
+        cards = await session.scalar(
+            select(func.count()).where(OutboxMessage.chat_id == SECRETARIAT)
+        )
+    await engine.dispose()
+    (change,) = changes  # one decision recorded
+    return change.to_status, told, cards
+
+
+async def all_sent() -> None:
+    """Until every outbox row is sent and recorded so (none left leased by a process)."""
+    engine = create_engine(POSTGRES_URL or "")
+    try:
+        for _ in range(400):
+            async with session_factory(engine)() as session:
+                unsent = await session.scalar(
+                    select(func.count()).where(OutboxMessage.sent_at.is_(None))
+                )
+            if not unsent:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{unsent} outbox messages not sent")
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def row_locked(dossier_id: int) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
+    """The dossier's row locked by the test (`SELECT … FOR UPDATE`) until the block ends; within
+    it, `await waiting(n)` returns once n other sessions wait on a lock (each has read the
+    dossier and is at its write)."""
+    engine = create_engine(POSTGRES_URL or "")
+    try:
+        async with engine.connect() as holder, engine.connect() as watcher:
+            await holder.execute(
+                text("SELECT id FROM dossiers WHERE id = :id FOR UPDATE"), {"id": dossier_id}
+            )
+
+            async def waiting(count: int) -> None:
+                query = text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+                for _ in range(3000):
+                    if await watcher.scalar(query) >= count:
+                        return
+                    await watcher.rollback()  # a fresh snapshot of the activity
+                    await asyncio.sleep(0.01)
+                raise AssertionError(f"not {count} sessions waiting on the dossier's row")
+
+            yield waiting
+            await holder.rollback()
+    finally:
+        await engine.dispose()
+
+
 async def empty_database() -> None:
     assert POSTGRES_URL
     engine = create_engine(POSTGRES_URL)
@@ -170,11 +261,60 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
             )
             assert replies_to(api, 700, "/new") == 2 and api.max_concurrent_requests[700] == 1
 
+            # Two staff decide on one dossier in review at the same moment, one at each process:
+            # "✅ Eligible" at a, "✖ Reject" (its reason typed) at b. The test holds the
+            # dossier's row locked until both have read it and wait at their write: then one
+            # decision stands, told once, and the other is refused.
+            decided = await seed_in_review()
+            for user_id in (THIES, REJECTING, APPROVING):
+                api.add_private(user_id)
+            confirmed = lambda u: api.update_status(u) == "confirmed"  # noqa: E731
+            rejecting = TelegramUser(api, REJECTING, handled=confirmed)
+            private = {"message_id": 1, "date": 1, "chat": {"id": REJECTING, "type": "private"}}
+            await rejecting.press_data(private, f"s:mv:{decided}:reject")  # the reason is asked
+            start = len(api.calls)
+            reason = api.register_update({"message": rejecting._message(text="Budget incomplet.")})
+            eligible = api.register_update(
+                {
+                    "callback_query": {
+                        "id": api.new_callback_query_id(),
+                        "from": TelegramUser(api, APPROVING, handled=confirmed).user,
+                        "message": {**private, "chat": {"id": APPROVING, "type": "private"}},
+                        "chat_instance": str(APPROVING),
+                        "data": f"s:mv:{decided}:eligible",
+                    }
+                }
+            )
+            async with row_locked(decided) as waiting:
+                posts = [
+                    asyncio.create_task(api.post_update(f"{p.url}/webhook", u))
+                    for p, u in ((a, eligible), (b, reason))
+                ]
+                await waiting(2)
+            assert await asyncio.gather(*posts) == [200, 200]
+            status, told, cards = await decided_once(decided)
+            assert told == 1 and cards == 1
+            said = {
+                c.params["chat_id"]: c.params["text"]
+                for c in api.calls[start:]
+                if c.method == "sendMessage" and c.params["chat_id"] in (REJECTING, APPROVING)
+            }
+            label = {"rejected": "Rejeté", "eligible": "Éligible"}[status]
+            winner, loser = (REJECTING, APPROVING)[:: 1 if status == "rejected" else -1]
+            assert said == {
+                winner: f"✔ {DECIDED} : {label}",
+                loser: f"Ce n’est plus possible : {DECIDED} est maintenant « {label} ».",
+            }
+            await all_sent()  # the card and the notice, before a is killed
+            shown = [m.get("text", "") for m in api.messages(SECRETARIAT)]
+            assert any(DECIDED in t and f"Statut : {label}" in t for t in shown), shown
+            before_card = len(shown)
+
             await a.kill()  # SIGKILL between two answers; b carries on alone
             await applicant.fill()
             await applicant.press("m", "submit")
             await user.press_data(applicant.last, find(applicant.last, "m", "submit_ok"))
-            card = await wait_for_card(api)
+            card = await wait_for_card(api, after=before_card)
             assert "FC-" in card["text"]
             await wait_for_card_pdf(api)  # the outbox's last message, a second after the card
             # SIGTERM while an update is in progress: it finishes and is answered, then exit 0.
@@ -191,7 +331,7 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
         assert {s for _, s in api.webhook_answers} <= {200, 0}  # 0: posts to the killed process
         engine = create_engine(POSTGRES_URL or "")
         async with session_factory(engine)() as session:
-            dossier = await session.scalar(select(Dossier))
+            dossier = await session.get(Dossier, dossier_id)
             messages = list(await session.scalars(select(OutboxMessage)))
             recorded = await session.scalar(
                 select(func.count()).where(ProcessedUpdate.update_id == again["update_id"])
@@ -200,7 +340,9 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
         assert dossier.status == "submitted" and dossier.answers["city_amount"] == "250000"
         assert messages and all(m.sent_at is not None for m in messages) and recorded == 1
         shown = api.messages(SECRETARIAT)
-        cards = [m for m in shown if m.get("text", "").startswith("📥")]
+        cards = [
+            m for m in shown if m.get("text", "").startswith("📥") and DECIDED not in m["text"]
+        ]
         pdfs = [m for m in shown if m.get("document", {}).get("file_name", "").endswith(".pdf")]
         # Once each, though both processes run an outbox worker.
         assert len(cards) == 1 and len(pdfs) == 1

@@ -91,6 +91,14 @@ def status_label(status: str) -> str:
     return _(label) if label else status
 
 
+def no_longer_possible(reference: str | None, label: str) -> str:
+    """To whoever pressed or typed a move someone else took first (or from an old screen):
+    nothing changed, and the record's status now (`label`, in the presser's language)."""
+    return _("This is no longer possible: {reference} is now “{status}”.").format(
+        reference=html.quote(reference or "—"), status=label
+    )
+
+
 def city_sheet_button() -> InlineKeyboardButton:
     """The city's own dossiers as XLSX: the payload names no city, the presser's is used."""
     return InlineKeyboardButton(

@@ -120,6 +120,10 @@ def told_role(role: str) -> str:
 
 
 def staff_refusal(problem: Refused) -> str:
+    if problem.code == "moved":  # another admin changed the role a moment ago
+        return _("This is no longer possible: {name} is now “{role}”.").format(
+            name=problem.details["name"][:60], role=role_label(problem.details["role"])
+        )
     texts = {
         "unknown_person": _(
             "This person has not written to the bot yet: send them an invite link instead."

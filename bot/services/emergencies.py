@@ -38,7 +38,14 @@ from bot.services.records import record_of
 from storage import emergencies as queries
 from storage import review as people
 from storage import timers
-from storage.dossiers import attachments, change_status, create_dossier, next_reference
+from storage.dossiers import (
+    StatusMoved,
+    attachments,
+    change_status,
+    create_dossier,
+    give_reference,
+    set_status,
+)
 from storage.models import (
     Account,
     City,
@@ -286,8 +293,13 @@ class Emergencies:
             )
             if earlier is not None and earlier.id != row.id:
                 return await self._merge(row, earlier, merged)
-        row.reference = await next_reference(self.session, REFERENCE_PREFIX, today.year)
-        await change_status(self.session, row, EmergencyStatus.REPORTED, self.account.telegram_id)
+        try:  # first: a second press at the same moment writes nothing
+            await change_status(
+                self.session, row, EmergencyStatus.REPORTED, self.account.telegram_id
+            )
+        except StatusMoved:
+            return None
+        await give_reference(self.session, row, REFERENCE_PREFIX, today.year)
         row.submitted_at = now
         row.submitted_answers = dict(row.answers)
         if self.account.active_dossier_id == row.id:
@@ -309,7 +321,7 @@ class Emergencies:
         await timers.plan(self.session, planned)
         return await self._done(row, render)
 
-    async def _merge(self, row: Dossier, parent: Dossier, render: SitrepRender) -> Emergency:
+    async def _merge(self, row: Dossier, parent: Dossier, render: SitrepRender) -> Emergency | None:
         """The report becomes a situation report of `parent`: its figures, services, needs and
         photos as they are, what happened and where as its news; written to the alert chats as
         one (no new alert, no escalation)."""
@@ -320,10 +332,13 @@ class Emergencies:
         known = dict(parent.submitted_answers or parent.answers or {})
         for report in earlier:
             known.update({k: v for k, v in (report.answers or {}).items() if k in COUNTS})
+        try:  # first: a second press at the same moment merges nothing
+            await set_status(self.session, row, EmergencyStatus.DRAFT, SENT)
+        except StatusMoved:
+            return None
         row.form, row.form_version = SITREP_FORM.key, SITREP_FORM.version
         row.parent_id = parent.id
         row.answers = answers
-        row.status = SENT
         row.submitted_at = utcnow()
         row.submitted_answers = dict(answers)
         row.reference = None
@@ -338,25 +353,38 @@ class Emergencies:
         await self.session.commit()
         return emergency
 
-    async def _take(self, dossier_id: int, key: str, note: str | None = None) -> Dossier | None:
+    async def _take(
+        self, dossier_id: int, key: str, note: str | None = None, expected: str | None = None
+    ) -> Dossier | None:
         """The row, moved by `key`, if this person may take that move on it now (the table says
-        who, the row's current status says whether)."""
+        who, the row's current status says whether) and it still is in the status the move was
+        taken from: a compare-and-set (`storage.dossiers.set_status`), the move's first write,
+        so that of two presses at once the second writes nothing and tells nobody. `expected`:
+        the status the presser saw (a preview's), refused likewise when the row has left it.
+        None if refused; `get()` then reads the emergency as it is now."""
         row = await self._row(dossier_id)
         if row is None or row.status == EmergencyStatus.DRAFT:
+            return None
+        if expected is not None and row.status != expected:
             return None
         move = find_emergency_move(row.status, key, self.role, False)
         if move is None:
             return None
-        self._change = await change_status(
-            self.session, row, move.target, self.account.telegram_id, note
-        )
-        row.updated_at = utcnow()
+        try:
+            self._change = await change_status(
+                self.session, row, move.target, self.account.telegram_id, note,
+                from_status=move.source,
+            )  # fmt: skip
+        except StatusMoved:
+            return None
         return row
 
-    async def acknowledge(self, dossier_id: int, render: Render) -> Emergency | None:
+    async def acknowledge(
+        self, dossier_id: int, render: Render, *, expected: str | None = None
+    ) -> Emergency | None:
         """Staff with the right take the alert in hand (its escalation stops); None if refused
         (right or status)."""
-        row = await self._take(dossier_id, "ack")
+        row = await self._take(dossier_id, "ack", expected=expected)
         if row is None:
             return None
         await queries.cancel_timers(
@@ -386,13 +414,16 @@ class Emergencies:
         phase: str,
         purpose: str,
         render: Render,
+        *,
+        expected: str | None = None,
     ) -> Emergency | None:
-        """A proposal of aid (secretariat or commission); None if refused or incomplete."""
+        """A proposal of aid (secretariat or commission); None if refused or incomplete. One
+        proposal per move: a second one at the same moment is refused with its move."""
         if amount <= 0 or currency not in CURRENCIES or phase not in {c.value for c in PHASES}:
             return None
         if not purpose:
             return None
-        row = await self._take(dossier_id, "propose", purpose)
+        row = await self._take(dossier_id, "propose", purpose, expected)
         if row is None:
             return None
         self.session.add(
@@ -414,6 +445,8 @@ class Emergencies:
         reason: str | None,
         render: Render,
         amount: tuple[Decimal, str] | None = None,
+        *,
+        expected: str | None = None,
     ) -> Emergency | None:
         """The Presidency approves the proposal ("approve"), approves another amount ("other",
         with `amount`), or rejects it with a reason ("reject"); None if refused."""
@@ -423,7 +456,7 @@ class Emergencies:
             return None
         if key == "other" and (amount is None or amount[0] <= 0 or amount[1] not in CURRENCIES):
             return None
-        row = await self._take(dossier_id, key, reason)
+        row = await self._take(dossier_id, key, reason, expected)
         if row is None:
             return None
         proposal = await queries.last_proposal(self.session, row.id)
@@ -435,11 +468,13 @@ class Emergencies:
             self._change.amount = row.granted_amount
         return await self._done(row, render)
 
-    async def close(self, dossier_id: int, note: str, render: Render) -> Emergency | None:
+    async def close(
+        self, dossier_id: int, note: str, render: Render, *, expected: str | None = None
+    ) -> Emergency | None:
         """Staff close an emergency with a note (its timers stop); None if refused."""
         if not note:
             return None
-        row = await self._take(dossier_id, "close", note)
+        row = await self._take(dossier_id, "close", note, expected)
         if row is None:
             return None
         await queries.cancel_timers(self.session, f"{ESCALATION}:{row.id}:", utcnow(), "closed")
@@ -499,11 +534,15 @@ class Emergencies:
         parent = await self.session.get(Dossier, row.parent_id)
         if parent is None or parent.status == EmergencyStatus.CLOSED:
             return None
+        try:  # sent once: two officials of the city sending the same report at once
+            await set_status(self.session, row, EmergencyStatus.DRAFT, SENT)
+        except StatusMoved:
+            return None
         earlier = await queries.sitreps(self.session, parent.id, SENT)
+        earlier = [report for report in earlier if report.id != row.id]
         known = dict(parent.submitted_answers or parent.answers or {})
         for report in earlier:
             known.update({k: v for k, v in (report.answers or {}).items() if k in COUNTS})
-        row.status = SENT
         row.submitted_at = utcnow()
         row.submitted_answers = dict(row.answers)
         row.reference = None

@@ -105,6 +105,17 @@ async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice
             row.card_outbox_id = message.id
 
 
+class AlreadySubmitted(Exception):
+    """Two officials pressed "Submit" on one dossier at the same moment: the other one's
+    submission goes on (or went through), with `reference`; this one changed nothing. `status`:
+    the dossier's status now (still "draft" while the other one's topic is being created)."""
+
+    def __init__(self, reference: str, status: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+        self.status = status
+
+
 class Dossiers:
     """The dossiers of one person's city, for one update (one database session)."""
 
@@ -224,7 +235,10 @@ class Dossiers:
         """Delete a draft, then the files on disk that belonged only to it."""
         if not applicant_can_delete(record.status):
             return False
-        orphans = await queries.delete_draft(self.session, await self._row(record))
+        try:
+            orphans = await queries.delete_draft(self.session, await self._row(record))
+        except queries.StatusMoved:  # submitted a moment ago by another official
+            return False
         await self.session.commit()
         await remove_files(orphans)
         return True
@@ -243,8 +257,10 @@ class Dossiers:
         if row.card_outbox_id is not None or row.topic_id is not None:
             return None
         if row.reference is None:
-            row.reference = await queries.next_reference(self.session, REFERENCE_PREFIX, today.year)
+            gave = await queries.give_reference(self.session, row, REFERENCE_PREFIX, today.year)
             await self.session.commit()
+            if not gave:  # another official pressed "Submit" a moment ago: theirs goes on
+                raise AlreadySubmitted(row.reference or "", row.status)
         return row.reference
 
     async def submit(
@@ -267,14 +283,17 @@ class Dossiers:
         if not record.editable or not is_complete(record.checks(rules)):
             return None
         row = await self._row(record)
-        if topic_id is not None and row.topic_id is None:
-            row.topic_id = topic_id
-        if row.reference is None:
-            row.reference = await queries.next_reference(self.session, REFERENCE_PREFIX, today.year)
         again = row.status == Status.CHANGES_REQUESTED
         changes = changed_answers(record.form, row.submitted_answers or {}, row.answers)
         target = Status.IN_REVIEW if again else Status.SUBMITTED
-        await queries.change_status(self.session, row, target, self.account.telegram_id)
+        try:  # first, so that a second press at the same moment writes nothing
+            await queries.change_status(self.session, row, target, self.account.telegram_id)
+        except queries.StatusMoved as moved:
+            raise AlreadySubmitted(moved.reference or "", moved.status) from moved
+        if topic_id is not None and row.topic_id is None:
+            row.topic_id = topic_id
+        if row.reference is None:
+            await queries.give_reference(self.session, row, REFERENCE_PREFIX, today.year)
         row.submitted_at = row.submitted_at if again else utcnow()
         row.submitted_answers = dict(row.answers)
         self.account.active_dossier_id = None

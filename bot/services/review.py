@@ -16,11 +16,10 @@ from bot.domain.workflow import WAITING, Needs, Status, Transition, find_move
 from bot.services.people import person_of
 from bot.services.records import Notice, record_of, send_notices
 from storage import review as queries
-from storage.dossiers import attachments, change_status
+from storage.dossiers import StatusMoved, attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
 from storage.models import BureauSession as SessionRow
 from storage.outbox import unreachable
-from storage.types import utcnow
 
 Notices = Callable[[Case], list[Notice]]
 
@@ -133,23 +132,37 @@ class Review:
         note: str | None = None,
         amount: Decimal | None = None,
         session_id: int | None = None,
+        expected: str | None = None,
     ) -> Case | None:
         """Take the move `key` if this person may take it now and what it needs is given; the
-        change, its history entry and its notices are one transaction. None if refused."""
+        change, its history entry and its notices are one transaction. None if refused: then
+        nothing was written, and `case()` reads the dossier's status now.
+
+        The move applies only from the status it was taken from (a compare-and-set, see
+        `storage.dossiers.set_status`): of two people pressing at once, the second is refused.
+        `expected`: the status the presser saw (a preview's); refused likewise when the dossier
+        is no longer in it."""
         row = await self.session.get(Dossier, case.record.id)
         if row is None or not self._visible(row):
+            return None
+        if expected is not None and row.status != expected:
             return None
         of_the_city = row.city_id == self.account.city_id and not self.is_staff
         move = find_move(row.status, key, self.role, of_the_city)
         if move is None or not self._given(move, note, amount, session_id):
             return None
+        if move.needs == Needs.SESSION and (
+            session_id is None or await self.session.get(SessionRow, session_id) is None
+        ):
+            return None
+        try:
+            await self._record_change(row, move, note, amount, session_id)
+        except StatusMoved:
+            return None
         if move.needs == Needs.SESSION:
-            if session_id is None or await self.session.get(SessionRow, session_id) is None:
-                return None
             row.session_id = session_id
         if move.needs == Needs.AMOUNT:
             row.granted_amount = str(amount)
-        await self._record_change(row, move, note, amount, session_id)
         updated = await self._case(row)
         await send_notices(self.session, row, notices(updated))
         await self.session.commit()
@@ -176,11 +189,10 @@ class Review:
         session_id: int | None,
     ) -> None:
         change = await change_status(
-            self.session, row, move.target, self.account.telegram_id, note, utcnow()
+            self.session, row, move.target, self.account.telegram_id, note, from_status=move.source
         )
         change.amount = str(amount) if amount is not None else None
         change.session_id = session_id
-        row.updated_at = utcnow()
 
     async def write(self, case: Case, text: str, notices: Notices) -> Case | None:
         """A message on the dossier, from the city or from the Secretariat, to the other side."""
@@ -211,10 +223,8 @@ class Review:
     async def add_session(self, held_on: date, deadline: date, place: str) -> BureauSession | None:
         if not self.is_staff:
             return None
-        known = await queries.bureau_sessions(self.session)
-        if any(s.held_on == held_on for s in known):
+        row = await queries.add_bureau_session(self.session, held_on, deadline, place[:100])
+        if row is None:  # one on this date exists (perhaps added a moment ago by someone else)
             return None
-        row = SessionRow(held_on=held_on, deadline=deadline, place=place[:100])
-        self.session.add(row)
         await self.session.commit()
         return bureau_session(row)

@@ -8,7 +8,7 @@ from bot.domain.people import StaffMember
 from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Action, Role
 from bot.services.rights import require, role_of
-from storage.accounts import staff_accounts
+from storage.accounts import set_role, staff_accounts
 from storage.models import Account
 from storage.outbox import enqueue
 
@@ -16,7 +16,8 @@ Tell = Callable[[str | None], str]  # the message for the person, in their langu
 
 
 class StaffRefused(Refused):
-    """`unknown_person`, `configured_admin`, `self`, `last_admin`, `stale`, `same_role`."""
+    """`unknown_person`, `configured_admin`, `self`, `last_admin`, `stale`, `same_role`,
+    `moved` (another admin changed the role a moment ago: `name`, `role` as it is now)."""
 
 
 class Staff:
@@ -66,7 +67,7 @@ class Staff:
         if account.telegram_id == self.actor.telegram_id:
             raise StaffRefused("self")
         await self._keep_an_admin(account)
-        account.role = role
+        await self._set_role(account, account.role, role)
         enqueue(self.session, account.telegram_id, tell(account.language))
         await self.session.commit()
         return self.member(account)
@@ -80,10 +81,23 @@ class Staff:
         if account.telegram_id == self.actor.telegram_id:
             raise StaffRefused("self")
         await self._keep_an_admin(account)
-        account.role = Role.APPLICANT
+        await self._set_role(account, expected, Role.APPLICANT)
         enqueue(self.session, account.telegram_id, tell(account.language))
         await self.session.commit()
         return self.member(account)
+
+    async def _set_role(self, account: Account, from_role: str, to_role: str) -> None:
+        """The change, only from the role it was taken from (a compare-and-set, first of the
+        transaction's writes): of two admins changing one person's role at once, the second is
+        refused and nothing of theirs is written or told."""
+        configured = set(self.admin_ids) - {account.telegram_id}
+        keep = from_role == Role.ADMIN and not configured
+        if await set_role(self.session, account, from_role, to_role, keep_an_admin=keep):
+            return
+        await self.session.refresh(account)
+        if account.role == from_role:  # still an admin: the other admins were taken away
+            raise StaffRefused("last_admin")
+        raise StaffRefused("moved", name=self.member(account).name, role=account.role)
 
     async def _keep_an_admin(self, account: Account) -> None:
         """Changing the role of the last admin would leave nobody to manage people."""

@@ -49,3 +49,13 @@ class SecretariatTopics:
             log.warning("createForumTopic failed, the dossier stays in the main chat: %s", error)
             return None
         return topic.message_thread_id
+
+    async def delete(self, bot: Bot, thread_id: int) -> None:
+        """Delete a topic made for nothing (its dossier was submitted by someone else at the
+        same moment, into a topic of their own); a failure is logged and left."""
+        if self.chat_id is None:
+            return
+        try:
+            await bot.delete_forum_topic(self.chat_id, thread_id)
+        except (TelegramAPIError, OSError, TimeoutError) as error:
+            log.warning("deleteForumTopic failed, an empty topic is left: %s", error)

@@ -190,6 +190,15 @@ class MethodsMixin:
         self._topics.setdefault(chat["id"], {})[thread_id] = topic
         return copy.deepcopy(topic)
 
+    @handles("deleteForumTopic")
+    async def _delete_forum_topic(self, p: dict) -> Any:
+        chat = self._chat(p["chat_id"])
+        if not chat.get("is_forum"):
+            raise bad_request("the chat is not a forum")
+        if self._topics.get(chat["id"], {}).pop(p["message_thread_id"], None) is None:
+            raise bad_request("TOPIC_ID_INVALID")
+        return True
+
     def _new_message(self, chat: dict, params: dict, **content: Any) -> dict:
         chat_id = chat["id"]
         thread_id = self._thread(chat, params.get("message_thread_id"))
