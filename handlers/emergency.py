@@ -57,8 +57,13 @@ async def open_report(ctx: Context) -> None:
         )
         await actions.begin_registration(ctx, then="emergency", short=True)
         return
-    await ctx.fsm.set_state(Flow.dossier)
+    if await actions.refused_here(ctx):
+        return
     record = await ctx.dossiers.open_new(EMERGENCY_FORM)
+    if record is None:
+        await actions.refused_here(ctx)
+        return
+    await ctx.fsm.set_state(Flow.dossier)
     intro = _(
         "🚨 Emergency report. Five answers are enough to send it: the event, when, where, the "
         "people affected and a description; “🚨 Send now” appears as soon as they are there."
@@ -186,7 +191,7 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
         return told
 
     emergency = await ctx.emergencies.get(emergency_id)
-    if emergency is None or emergency.city_id != ctx.person.city_id:
+    if emergency is None or not ctx.emergencies.for_the_city(emergency):
         await ctx.send(Screen(_("This emergency is not available to you.")))
         return
     await ctx.emergencies.message(emergency_id, text, render)
@@ -340,7 +345,7 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
     reference = emergency.record.reference or ""
     status = emergency.status
     staff, presidency = emergencies.is_staff, emergencies.is_presidency
-    of_the_city = emergency.city_id == ctx.person.city_id and not (staff or presidency)
+    of_the_city = emergencies.for_the_city(emergency)
     phases = {f"ph_{c.value}": c.value for c in PHASES}
     if action == "prop" and staff and status == EmergencyStatus.ACKNOWLEDGED:
         await query.answer()
