@@ -30,7 +30,9 @@ class StaffButton(CallbackData, prefix="sf"):
 
 
 class VerifyButton(CallbackData, prefix="vf"):
-    """On a registration's card: `ok` verifies, `no` asks the reason of a refusal."""
+    """On a registration's card: `ok` verifies, `no` asks the reason of a refusal. `city` is
+    the city the card shows: once the person has changed city, the old card decides nothing."""
 
     action: str
     person: int
+    city: int = 0
