@@ -46,7 +46,7 @@ def alert_of(api: BotAPIStandIn, chat: int) -> tuple[int, dict]:
 async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBot) -> None:
     api = bot.api
     await official(bot.sessions, 701, "fr", "Awa Rasoa")
-    await official(bot.sessions, 702, "en", "John Rakoto")
+    await official(bot.sessions, 702, "en", "John Rakoto", verified=True)  # told of the city's
     city = bot.user(701, "fr")
     english_city = bot.user(702, "en")
     await english_city.send("/start")
