@@ -178,12 +178,13 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
     """The city's answer: to both alert chats on the alert's thread, each in its language, and
     to the Presidency once it has the case."""
     name = ctx.person.name
+    unverified = ctx.person.verification != "verified"
 
     def render(emergency: Emergency) -> list[Outgoing]:
         reference = emergency.record.reference or ""
 
         def shown() -> str:
-            return answer_to_staff(reference, emergency.city, name, text)
+            return answer_to_staff(reference, emergency.city, name, text, unverified)
 
         told = ctx.alerts.to_chats(shown)
         if emergency.proposal is not None:
