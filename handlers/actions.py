@@ -3,9 +3,10 @@
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.access import reach
 from bot.domain.navigation import REVIEW, Cursor
 from bot.screens.base import Screen
-from bot.screens.home import dossiers_screen
+from bot.screens.home import dossiers_screen, no_access_text
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
 from handlers.replies import show_position
@@ -32,12 +33,33 @@ async def begin_registration(ctx: Context, then: str | None, short: bool = False
     await show_position(ctx, record)
 
 
+def own_only(ctx: Context) -> bool:
+    """The person reaches only the records they created (not verified yet: bot/domain/access)."""
+    scope = reach(ctx.person)
+    return scope is not None and not scope.whole_city
+
+
+async def refused_here(ctx: Context) -> bool:
+    """Someone whose registration the Secretariat refused reaches nothing of the city they
+    named: they are told so (and how to choose another city). True if so."""
+    person = ctx.person
+    if person.city_id is None or reach(person) is not None:
+        return False
+    await ctx.send(Screen(no_access_text(person)))
+    return True
+
+
 async def new_dossier(ctx: Context) -> None:
     if not ctx.person.registered:
         await begin_registration(ctx, then="new")
         return
-    await ctx.fsm.set_state(Flow.dossier)
+    if await refused_here(ctx):
+        return
     record = await ctx.dossiers.open_new()
+    if record is None:
+        await refused_here(ctx)
+        return
+    await ctx.fsm.set_state(Flow.dossier)
     intro = _(
         "A new dossier is open. I ask one question at a time; every answer is saved at once, "
         "so you can stop and come back whenever you like."
@@ -49,4 +71,6 @@ async def list_dossiers(ctx: Context) -> None:
     if ctx.person.city_id is None:
         await begin_registration(ctx, then=None)
         return
-    await ctx.send(dossiers_screen(await ctx.dossiers.city_records()))
+    if await refused_here(ctx):
+        return
+    await ctx.send(dossiers_screen(await ctx.dossiers.city_records(), own_only(ctx)))

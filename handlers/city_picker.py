@@ -7,9 +7,8 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.domain import flow
 from bot.domain.answers import AnswerError
-from bot.domain.city_picker import CITY_QUESTION, pick
+from bot.domain.city_picker import CITY_QUESTION, pick, type_city
 from bot.screens.cities import picker_screen
 from bot.screens.common import locale
 from bot.telegram.context import Context
@@ -37,15 +36,20 @@ def router() -> Router:
 
     @r.message(StateFilter(Flow.registering), Typed(), AtCityQuestion())
     async def typed_city(message: Message, ctx: Context) -> None:
-        record = ctx.profiles.record()
+        record = await ctx.current()  # the profile, or its short form before an emergency report
+        if record is None or not record.is_profile:
+            raise SkipHandler
         question = record.form.questions[CITY_QUESTION]
         try:
             text = answer_from(question, message, locale(), record).value
         except AnswerError:
             raise SkipHandler from None  # the questionnaire says what is expected
         matches = await ctx.cities.search(text)
-        if not matches:
-            raise SkipHandler  # not a listed member: answered as typed, the country asked next
+        if not matches:  # not a listed member: answered as typed, the country asked next
+            move = type_city(record.form, record.answers, record.cursor, text)
+            await ctx.apply(record, move)
+            await _after_move(ctx, record, question.kind)
+            return
         await ctx.fsm.update_data({TYPED: text})
         await ctx.send(picker_screen(matches))
 
@@ -60,7 +64,7 @@ def router() -> Router:
             await show_where(ctx)
             return
         if callback_data.city == 0:
-            move = flow.give_answer(record.form, record.answers, record.cursor, typed)
+            move = type_city(record.form, record.answers, record.cursor, typed)
         else:
             city = await ctx.cities.get(callback_data.city)
             if city is None or not city.listed:

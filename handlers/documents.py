@@ -22,7 +22,8 @@ def _caption(reference: str | None, title: str) -> str:
 
 async def send_dossier_pdf(ctx: Context, dossier_id: int) -> None:
     """The dossier as a PDF in the asker's language, if they may see it (checked again here:
-    staff any submitted dossier, an official their own city's; the button proves nothing)."""
+    staff any submitted dossier, an official what they reach of their city; the button proves
+    nothing)."""
     made = await ctx.documents.dossier_pdf(dossier_id, today())
     if made is None:
         await ctx.send(Screen(_("This dossier is not available to you.")))

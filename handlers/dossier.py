@@ -19,7 +19,12 @@ from bot.domain.rules import first_missing
 from bot.domain.workflow import Status
 from bot.screens.base import Screen
 from bot.screens.common import locale
-from bot.screens.home import no_longer_possible, profile_screen, status_label
+from bot.screens.home import (
+    no_longer_possible,
+    profile_screen,
+    status_label,
+    submission_waits_text,
+)
 from bot.screens.notices import city_update, statuses_screen
 from bot.screens.review import record_title, review_screens, section_screen, sections_screen
 from bot.screens.staff import changes_block
@@ -124,6 +129,9 @@ async def _fix(a: MenuAction) -> None:
 
 
 async def _ask_submit(a: MenuAction) -> None:
+    if await a.ctx.dossiers.waits_for_verification():
+        await a.ctx.send(Screen(submission_waits_text()))
+        return
     title = html.quote(record_title(a.record))
     text = _(
         "Submit “{title}” to the Permanent Secretariat? After this it can no longer be changed "
@@ -138,7 +146,10 @@ async def _submit(a: MenuAction) -> None:
     settings = ctx.settings
 
     person = ctx.person
-    others = [p for p in await ctx.review.officials(person.city_id or 0) if p != person]
+    if await ctx.dossiers.waits_for_verification():  # its draft is kept; said politely
+        await ctx.send(Screen(submission_waits_text()))
+        return
+    others = [p for p in await ctx.review.audience(a.record.id) if p != person]
 
     def notices(record: Record, changes: list[Change] | None) -> list[Notice]:
         if settings.secretariat_chat_id is None:
@@ -330,7 +341,10 @@ def router() -> Router:
         if ctx.person.city_id is None:
             await ctx.send(Screen(_("Register first with /start.")))
             return
-        await ctx.send(statuses_screen(await ctx.dossiers.city_records()))
+        if await actions.refused_here(ctx):
+            return
+        records = await ctx.dossiers.city_records()
+        await ctx.send(statuses_screen(records, actions.own_only(ctx)))
 
     @r.callback_query(Menu.filter())
     async def menu(query: CallbackQuery, callback_data: Menu, ctx: Context) -> None:

@@ -61,8 +61,13 @@ async def open_report(ctx: Context) -> None:
         )
         await actions.begin_registration(ctx, then="emergency", short=True)
         return
-    await ctx.fsm.set_state(Flow.dossier)
+    if await actions.refused_here(ctx):
+        return
     record = await ctx.dossiers.open_new(EMERGENCY_FORM)
+    if record is None:
+        await actions.refused_here(ctx)
+        return
+    await ctx.fsm.set_state(Flow.dossier)
     intro = _(
         "🚨 Emergency report. Five answers are enough to send it: the event, when, where, the "
         "people affected and a description; “🚨 Send now” appears as soon as they are there."
@@ -227,12 +232,13 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
     """The city's answer: to both alert chats on the alert's thread, each in its language, and
     to the Presidency once it has the case."""
     name = ctx.person.name
+    unverified = ctx.person.verification != "verified"
 
     def render(emergency: Emergency) -> list[Outgoing]:
         reference = emergency.record.reference or ""
 
         def shown() -> str:
-            return answer_to_staff(reference, emergency.city, name, text)
+            return answer_to_staff(reference, emergency.city, name, text, unverified)
 
         told = ctx.alerts.to_chats(shown)
         if emergency.proposal is not None:
@@ -240,7 +246,7 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
         return told
 
     emergency = await ctx.emergencies.get(emergency_id)
-    if emergency is None or emergency.city_id != ctx.person.city_id:
+    if emergency is None or not ctx.emergencies.for_the_city(emergency):
         await ctx.send(Screen(_("This emergency is not available to you.")))
         return
     await ctx.emergencies.message(emergency_id, text, render)
@@ -395,7 +401,7 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
     reference = emergency.record.reference or ""
     status = emergency.status
     staff, presidency = emergencies.is_staff, emergencies.is_presidency
-    of_the_city = emergency.city_id == ctx.person.city_id and not (staff or presidency)
+    of_the_city = emergencies.for_the_city(emergency)
     phases = {f"ph_{c.value}": c.value for c in PHASES}
     if action == "prop" and staff and status == EmergencyStatus.ACKNOWLEDGED:
         await query.answer()

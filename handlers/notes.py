@@ -22,7 +22,9 @@ from bot.telegram.context import Context
 from bot.telegram.filters import NotCommand
 from bot.telegram.states import Flow
 
-NoteHandler = Callable[[Context, int, str], Awaitable[None]]
+NoteHandler = Callable[
+    ..., Awaitable[None]
+]  # (ctx, target, text) or, asked with `detail`, (…, detail)
 NOTES: dict[str, NoteHandler] = {}
 MAX_NOTE = 3000  # a message with its heading stays under Telegram's 4096 characters
 
@@ -37,9 +39,16 @@ def note_purpose(purpose: str) -> Callable[[NoteHandler], NoteHandler]:
     return register
 
 
-async def ask_note(ctx: Context, purpose: str, target: int, prompt: str) -> None:
+async def ask_note(
+    ctx: Context, purpose: str, target: int, prompt: str, detail: int | None = None
+) -> None:
+    """`detail`: a second number the handler gets as `detail=` (what the button showed, to be
+    checked again when the note arrives)."""
     await ctx.fsm.set_state(Flow.note)
-    await ctx.fsm.set_data({"purpose": purpose, "target": target})
+    data: dict[str, int | str] = {"purpose": purpose, "target": target}
+    if detail is not None:
+        data["detail"] = detail
+    await ctx.fsm.set_data(data)
     hint = _("Write it in one message (/cancel to leave it).")
     await ctx.send(Screen(prompt + "\n\n<i>" + hint + "</i>"))
 
@@ -71,6 +80,9 @@ def router() -> Router:
             await ctx.send(Screen("⚠️ " + refusal(problem)))
             return
         await ctx.fsm.clear()
+        if isinstance(data.get("detail"), int):
+            await handler(ctx, data["target"], text, detail=data["detail"])
+            return
         await handler(ctx, data["target"], text)
 
     return r

@@ -68,9 +68,11 @@ def card_notice(
 
 
 async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -> Notices:
-    """What a status change tells: every official of the city, each in their own language (the
-    person who made the change sees it on their screen), and the card."""
-    officials = [p for p in await ctx.review.officials(case.city_id) if p.telegram_id != exclude]
+    """What a status change tells: the dossier's audience (its city's verified officials, and
+    its author while unverified), each in their own language (the person who made the change
+    sees it on their screen), and the card."""
+    audience = await ctx.review.audience(case.record.id)
+    officials = [p for p in audience if p.telegram_id != exclude]
 
     def notices(updated: Case) -> list[Notice]:
         return tell(ctx, officials, lambda: city_update(updated)) + card_notice(ctx, updated)
@@ -174,7 +176,7 @@ async def ask_amount(ctx: Context, case: Case, key: str) -> None:
 async def write(ctx: Context, case: Case, text: str) -> None:
     """A message on the dossier, delivered to the other side; each reads it in their language."""
     staff = ctx.may(Action.REVIEW_DOSSIERS)
-    officials = [] if not staff else await ctx.review.officials(case.city_id)
+    officials = [] if not staff else await ctx.review.audience(case.record.id)
 
     def notices(updated: Case) -> list[Notice]:
         message = updated.thread[-1]

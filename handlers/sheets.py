@@ -38,6 +38,7 @@ from bot.screens.sheets import (
 from bot.services.documents import agenda_pdf
 from bot.telegram.callbacks import Sheet
 from bot.telegram.context import Context
+from handlers import actions
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
 from handlers.rights import deny
@@ -90,7 +91,8 @@ async def export_city(ctx: Context) -> None:
     """The person's own city's dossiers: no payload names a city, so no other can be asked."""
     dossiers = await ctx.sheets.city()
     if dossiers is None:
-        await ctx.send(Screen(_("Register first with /start.")))
+        if not await actions.refused_here(ctx):
+            await ctx.send(Screen(_("Register first with /start.")))
         return
     if not dossiers:
         await ctx.send(Screen(nothing_to_export(filtered=False, every=True, city=True)))

@@ -9,12 +9,14 @@ from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
 
 from bot.domain.people import Registration
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.registrations import (
     already_decided,
+    changed_city,
     decided_text,
     pending_screen,
     refusal_prompt,
@@ -78,26 +80,33 @@ def router() -> Router:
     async def decide(query: CallbackQuery, callback_data: VerifyButton, ctx: Context) -> None:
         if not await allowed(ctx, Action.VERIFY_PEOPLE, query):
             return
-        person = callback_data.person
+        person, city = callback_data.person, callback_data.city
         if callback_data.action == "no":
             registration = await ctx.verifications.get(person)
             if registration is None:
                 await stale(query)
+            elif registration.city_id != city:
+                await query.answer(changed_city(), show_alert=True)
+                await _drop_buttons(query)
             elif registration.verification != "pending":
                 await query.answer(already_decided(registration), show_alert=True)
                 await _drop_buttons(query)
             else:
                 await query.answer()
-                await ask_note(ctx, "refuse_registration", person, refusal_prompt(registration))
+                prompt = refusal_prompt(registration)
+                await ask_note(ctx, "refuse_registration", person, prompt, detail=city)
             return
         if callback_data.action != "ok":
             await stale(query)
             return
         try:
-            registration = await ctx.verifications.decide(person, True, _tell(ctx))
+            registration = await ctx.verifications.decide(person, city, True, _tell(ctx))
         except VerificationRefused as problem:
             if problem.code == "decided":
                 await query.answer(already_decided(problem.details["registration"]), True)
+                await _drop_buttons(query)
+            elif problem.code == "changed":
+                await query.answer(changed_city(), show_alert=True)
                 await _drop_buttons(query)
             else:
                 await stale(query)
@@ -111,15 +120,22 @@ def router() -> Router:
 
 
 @note_purpose("refuse_registration")
-async def _refuse(ctx: Context, target: int, text: str) -> None:
-    """The reason arrived: the right and the registration's state are checked again."""
+async def _refuse(ctx: Context, target: int, text: str, detail: int = 0) -> None:
+    """The reason arrived: the right, the registration's state and its city (the one the card
+    showed, `detail`) are checked again, in the decision's compare-and-set."""
     if not await allowed(ctx, Action.VERIFY_PEOPLE):
         return
     try:
-        registration = await ctx.verifications.decide(target, False, _tell(ctx), reason=text)
+        registration = await ctx.verifications.decide(
+            target, detail, False, _tell(ctx), reason=text
+        )
     except VerificationRefused as problem:
         if problem.code == "decided":
             await ctx.send(Screen(already_decided(problem.details["registration"])))
+        elif problem.code == "changed":
+            await ctx.send(Screen(changed_city()))
+        else:
+            await ctx.send(Screen(_("This registration no longer exists.")))
         return
     ctx.outbox.wake()
     await ctx.send(Screen(decided_text(registration, _by(ctx))))

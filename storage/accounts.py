@@ -1,10 +1,13 @@
 """People and cities."""
 
+from datetime import datetime
+
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.domain.people import Verification
 from bot.domain.roles import Role
 from bot.domain.text import one_line
 from storage.models import Account, City
@@ -89,3 +92,41 @@ async def set_role(
         return False
     set_committed_value(account, "role", to_role)
     return True
+
+
+async def decide_registration(
+    session: AsyncSession,
+    telegram_id: int,
+    city_id: int,
+    verification: str,
+    by: int,
+    at: datetime,
+    reason: str | None = None,
+) -> bool:
+    """Verify or refuse a registration only if it is still pending and still the one for
+    `city_id` (the city its card showed): one compare-and-set, `UPDATE … WHERE verification =
+    'pending'`. Of two decisions taken at once, one matches and the other finds nothing to
+    change (PostgreSQL: the second waits for the first's row lock, then reads the committed row;
+    SQLite: one writer at a time). True if this one was recorded; the loaded row is refreshed
+    either way. The transaction is the caller's to commit."""
+    await record_before_core_write(session)
+    decided = await session.scalar(
+        update(Account)
+        .where(
+            Account.telegram_id == telegram_id,
+            Account.verification == Verification.PENDING,
+            Account.registered_at.is_not(None),
+            Account.city_id == city_id,
+        )
+        .values(
+            verification=verification,
+            verified_by=by,
+            verified_at=at,
+            refusal_reason=reason,
+            updated_at=at,
+        )
+        .returning(Account.telegram_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.get(Account, telegram_id, populate_existing=True)
+    return decided is not None

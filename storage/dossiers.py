@@ -3,11 +3,12 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.domain.access import Reach, reach, reaches
 from storage.models import Account, Attachment, Dossier, ReferenceCounter, StatusChange
 from storage.types import utcnow
 from storage.updates import record_before_core_write
@@ -30,10 +31,23 @@ async def create_dossier(session: AsyncSession, account: Account, answers: dict)
     return dossier
 
 
-async def city_dossiers(session: AsyncSession, city_id: int) -> list[Dossier]:
+def reachable(scope: Reach) -> ColumnElement[bool]:
+    """The records `scope` covers (bot/domain/access.py), as a condition on `dossiers`."""
+    condition = Dossier.city_id == scope.city_id
+    if scope.author is not None:
+        condition = condition & (Dossier.created_by == scope.author)
+    return condition
+
+
+async def city_dossiers(session: AsyncSession, account: Account) -> list[Dossier]:
+    """The city's records this person reaches (all of them for a verified official, their own
+    while unverified, none once refused), situation reports aside, the latest first."""
+    scope = reach(account)
+    if scope is None:
+        return []
     result = await session.scalars(
         select(Dossier)
-        .where(Dossier.city_id == city_id, Dossier.parent_id.is_(None))
+        .where(reachable(scope), Dossier.parent_id.is_(None))
         .order_by(Dossier.updated_at.desc())
     )
     return list(result)
@@ -66,9 +80,10 @@ async def save_answers(
 
 
 async def dossier_for(session: AsyncSession, account: Account, dossier_id: int) -> Dossier | None:
-    """The dossier if this person's city owns it; anyone else gets nothing."""
+    """The record if this person reaches it (bot/domain/access.py); anyone else gets nothing,
+    whatever id a button or a typed answer names."""
     dossier = await session.get(Dossier, dossier_id)
-    if dossier is None or account.city_id is None or dossier.city_id != account.city_id:
+    if dossier is None or not reaches(account, dossier.city_id, dossier.created_by):
         return None
     return dossier
 

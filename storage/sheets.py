@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.access import Reach
+from storage.dossiers import reachable
 from storage.models import Account, BureauSession, City, Dossier, StatusChange
 from storage.review import queue_filters
 
@@ -20,7 +22,7 @@ async def dossier_rows(
     form: str = "fund",
     statuses: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
-    city_id: int | None = None,
+    scope: Reach | None = None,
     country: str | None = None,
     sector: str | None = None,
     session_id: int | None = None,
@@ -51,8 +53,8 @@ async def dossier_rows(
         query = query.where(Dossier.status.in_(list(statuses)))
     if exclude:
         query = query.where(Dossier.status.not_in(list(exclude)))
-    if city_id is not None:
-        query = query.where(Dossier.city_id == city_id)
+    if scope is not None:  # a city's records, as far as the asker reaches them
+        query = query.where(reachable(scope))
     query = queue_filters(query, country, sector, session_id, unverified)
     query = query.order_by(Dossier.submitted_at.asc().nulls_last(), Dossier.id)  # drafts last
     rows = await session.execute(query)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.people import link_city
 from storage.accounts import new_account
 from storage.models import Attachment, Dossier
+from storage.types import utcnow
 from tests.factories import complete_answers, complete_files
 from tests.harness import InProcessBot
 
@@ -60,15 +61,22 @@ async def complete_dossier(app: InProcessBot, user_id: int, language: str = "fr"
 
 
 async def official(
-    sessions: async_sessionmaker[AsyncSession], user_id: int, language: str, name: str
+    sessions: async_sessionmaker[AsyncSession],
+    user_id: int,
+    language: str,
+    name: str,
+    verified: bool = False,
 ) -> None:
-    """A registered official of Toamasina (Madagascar)."""
+    """A registered official of Toamasina (Madagascar); `verified` by the Secretariat (then they
+    reach every record of the city and are told of them, not only of their own)."""
     async with sessions() as session:
         account = new_account(session, user_id, name.split()[0])
         account.language = language
         account.city_name, account.country = "Toamasina", "MG"
         account.full_name, account.function = name, "Maire adjoint"
         account.phone, account.email = "+261340000000", f"{user_id}@toamasina.mg"
+        if verified:
+            account.verification, account.registered_at = "verified", utcnow()
         await link_city(session, account)
         await session.commit()
 

@@ -28,7 +28,7 @@ SINCE = {
 
 async def dossier_in_changes_requested(app: InProcessBot) -> None:
     """Dakar's dossier with a long title, submitted on 2 March, changes asked on 12 March; three
-    officials of Dakar reading French, English and Arabic."""
+    officials of Dakar reading French, English and Arabic (its author, and two verified ones)."""
     dossier_id = await app.seed(CITY, complete_answers(title=TITLE), "review")
     async with app.sessions() as session:
         dossier = await session.get(Dossier, dossier_id)
@@ -46,6 +46,8 @@ async def dossier_in_changes_requested(app: InProcessBot) -> None:
             official = new_account(session, user_id, "Official")
             official.city_name, official.country, official.language = "Dakar", "SN", language
             official.full_name = f"Official {language}"
+            # Verified: only a verified official reaches the dossiers of the city they did not write.
+            official.verification, official.registered_at = "verified", SENT
             await link_city(session, official)
         await session.commit()
 

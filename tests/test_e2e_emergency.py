@@ -46,7 +46,7 @@ def alert_of(api: BotAPIStandIn, chat: int) -> tuple[int, dict]:
 async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBot) -> None:
     api = bot.api
     await official(bot.sessions, 701, "fr", "Awa Rasoa")
-    await official(bot.sessions, 702, "en", "John Rakoto")
+    await official(bot.sessions, 702, "en", "John Rakoto", verified=True)  # told of the city's
     city = bot.user(701, "fr")
     english_city = bot.user(702, "en")
     await english_city.send("/start")
@@ -124,6 +124,13 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
     for chat in (SECRETARIAT, COMMISSION):
         last = api.messages(chat)[-1]
         assert "About 300 families." in last["text"] and "Toamasina" in last["text"]
+        assert "⚠️" not in last["text"]  # John is verified
+    # Awa, the sender, not verified: asked too, and her answer is flagged for staff.
+    await city.press(api.messages(701)[-1], "✉️ Répondre")
+    await city.send("Environ 300 familles.")
+    await bot.drain_outbox()
+    last = api.messages(SECRETARIAT)[-1]["text"]
+    assert "Environ 300 familles." in last and "⚠️ Envoyé par un compte que le Secrétariat" in last
 
 
 async def test_someone_not_registered_gives_only_city_name_and_phone_and_is_flagged(

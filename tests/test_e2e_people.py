@@ -263,7 +263,9 @@ async def test_verified_in_the_group_the_person_is_told_in_their_language(
     now = app.api.get_message(SECRETARIAT, card["message_id"])
     assert "reply_markup" not in now  # the decision took the buttons away
     again = await staff.press_data(now, buttons(card)["✖ Refuser"], expect=0)
-    assert "Déjà décidé" in app.api.callback_answer(again.callback_query_id)["text"]
+    assert app.api.callback_answer(again.callback_query_id)["text"] == (
+        "Ce n’est plus possible : l’inscription de Awa Ndiaye est désormais vérifiée."
+    )
 
 
 async def test_refused_with_a_reason_an_english_speaker_reads_english(app: InProcessBot) -> None:
@@ -282,8 +284,11 @@ async def test_refused_with_a_reason_an_english_speaker_reads_english(app: InPro
     )
     await app.drain_outbox()
     told = app.api.messages(731)[-1]["text"]
-    assert told.startswith("✖ The Permanent Secretariat could not verify your registration.")
+    assert told.startswith(
+        "✖ The Permanent Secretariat could not verify your registration for Thiès."
+    )
     assert "Thiès n’est pas membre de l’AIMF." in told
+    assert "You no longer have access to Thiès's dossiers" in told and "/profile" in told
 
 
 # ---------------------------------------------------------------- staff and invites
@@ -391,7 +396,7 @@ MATRIX = [
     ("sf:list:0::0", set()),
     ("sf:grant_ok:801:admin:0", set()),
     ("sf:inv_role:0:admin:0", set()),
-    ("vf:ok:900", {"secretariat"}),
+    ("vf:ok:900:1", {"secretariat"}),  # Dakar, the only city: id 1
 ]
 
 
@@ -434,7 +439,7 @@ async def test_every_role_against_every_command_and_button(app: InProcessBot) ->
     admin = app.user(ADMIN)
     anchor = (await admin.send("/help"))[-1]
     before = await snapshot(app)
-    for forged in ("vf:ok:123456", "ct:open:99999:0", "sf:role:123456:admin:0", "sf:x:1::0",
+    for forged in ("vf:ok:123456:1", "ct:open:99999:0", "sf:role:123456:admin:0", "sf:x:1::0",
                    "pk:99999"):  # fmt: skip
         reply = await admin.press_data(anchor, forged, expect=0)
         assert "plus valide" in app.api.callback_answer(reply.callback_query_id)["text"]

@@ -52,7 +52,8 @@ async def bot(tmp_path: Path) -> AsyncIterator[InProcessBot]:
 
 
 async def draft(bot: InProcessBot) -> int:
-    """Awa's draft (no sector, no attachments yet), and Karim, another official of her city."""
+    """Awa's draft (no sector, no attachments yet), and Karim, another official of her city
+    whom the Secretariat verified (so the city's drafts are his to hear of too)."""
     answers = complete_answers()
     del answers["sector"]
     dossier_id = await bot.seed(AWA, answers, at="sector", language="fr")
@@ -61,6 +62,7 @@ async def draft(bot: InProcessBot) -> int:
         row.created_at = CREATED
         karim = new_account(session, KARIM, "Karim")
         karim.language, karim.city_id = "ar", row.city_id
+        karim.verification = "verified"
         await session.commit()
     bot.api.add_private(AWA, "Awa")
     bot.api.add_private(KARIM, "Karim")
@@ -119,6 +121,26 @@ async def test_reminders_30_and_7_days_before_each_once_in_each_language(
     awa = bot.user(AWA, "fr")
     await awa.press_data(bot.api.messages(AWA)[-1], f"m:{dossier_id}:resume:")
     assert "Secteur ?" in awa.chat_messages()[-1]["text"]
+
+
+async def test_reminders_go_to_verified_officials_and_the_author_while_unverified(
+    bot: InProcessBot,
+) -> None:
+    """Moussa typed "Dakar" too (pending, not the author): never told of Awa's draft. Refused,
+    Awa herself is no longer told of it; Karim, verified, is."""
+    await draft(bot)
+    async with bot.sessions() as session:
+        moussa = new_account(session, 1003, "Moussa")
+        moussa.language, moussa.city_id = "fr", (await session.get(Account, AWA)).city_id
+        await session.commit()
+    bot.api.add_private(1003, "Moussa")
+    await round_at(bot, at("2027-01-30"))
+    assert (len(texts(bot, AWA)), len(texts(bot, KARIM)), texts(bot, 1003)) == (1, 1, [])
+    async with bot.sessions() as session:
+        (await session.get(Account, AWA)).verification = "refused"
+        await session.commit()
+    await round_at(bot, at("2027-02-22"))
+    assert (len(texts(bot, AWA)), len(texts(bot, KARIM)), texts(bot, 1003)) == (1, 2, [])
 
 
 async def test_no_reminder_once_the_draft_is_submitted(bot: InProcessBot) -> None:

@@ -2,6 +2,7 @@
 
 from bot.domain import flow
 from bot.domain.cities import MemberCity
+from bot.domain.countries import fold
 from bot.domain.forms import Answers, Form
 from bot.domain.navigation import Cursor, next_key
 
@@ -18,3 +19,19 @@ def pick(form: Form, answers: Answers, cursor: Cursor, city: MemberCity) -> flow
     if following.q == COUNTRY_QUESTION:
         following = Cursor(next_key(form, updated, COUNTRY_QUESTION))
     return flow.Move(updated, following)
+
+
+def type_city(form: Form, answers: Answers, cursor: Cursor, name: str) -> flow.Move:
+    """Answer the city question with a typed name (no listed city picked). Another name than the
+    one known drops the country known with it, and the country is asked next, even when the
+    person came from their profile to change the city alone: a city of that name may be in any
+    country ("Toamasina (Sénégal)" must not happen)."""
+    move = flow.give_answer(form, answers, cursor, name)
+    before = answers.get(CITY_QUESTION)
+    if not answers.get(COUNTRY_QUESTION) or (
+        isinstance(before, str) and fold(before) == fold(name)
+    ):
+        return move
+    return flow.Move(
+        {**move.answers, COUNTRY_QUESTION: None}, Cursor(COUNTRY_QUESTION, jump=cursor.jump)
+    )

@@ -30,6 +30,7 @@ class Registration:
     listed: bool  # tied to a city of the member list
     verification: str = Verification.PENDING
     refusal_reason: str | None = None
+    city_id: int | None = None  # the city this registration is for (its card's buttons name it)
 
     @property
     def name(self) -> str:

@@ -31,6 +31,7 @@ class ThreadMessage:
     from_staff: bool
     author: str
     text: str
+    unverified: bool = False  # from the city, by an account the Secretariat has not verified
 
 
 @dataclass

@@ -296,13 +296,22 @@ def answer_markup(emergency_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def answer_to_staff(reference: str, city: str, name: str, text: str) -> str:
+def answer_to_staff(
+    reference: str, city: str, name: str, text: str, unverified: bool = False
+) -> str:
+    """The city's answer, in the alert chats; from an account the Secretariat has not verified,
+    it says so."""
+    flag = (
+        "\n⚠️ " + _("Sent by an account the Secretariat has not verified yet.") if unverified else ""
+    )
     return (
         "<b>"
         + _("✉️ {city} answers about {reference} ({name}):").format(
             city=html.quote(city), reference=reference, name=html.quote(name)
         )
-        + "</b>\n\n"
+        + "</b>"
+        + flag
+        + "\n\n"
         + html.quote(text)
     )
 

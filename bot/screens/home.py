@@ -106,11 +106,40 @@ def city_sheet_button() -> InlineKeyboardButton:
     )
 
 
-def dossiers_screen(records: list[Record]) -> Screen:
+def own_only_text() -> str:
+    """Under a list, for someone the Secretariat has not verified yet (bot/domain/access.py)."""
+    return "ℹ️ " + _(
+        "Until the Permanent Secretariat verifies your registration, you see only the dossiers "
+        "you started yourself."
+    )
+
+
+def no_access_text(person: Person) -> str:
+    """For someone whose registration the Secretariat refused: they reach nothing of the city."""
+    return _(
+        "The Permanent Secretariat refused your registration for {city}: you have no access to "
+        "its dossiers or emergency reports. If your city was wrong, choose the right one with "
+        "/profile: the Secretariat will look at your registration again."
+    ).format(city=html.quote(person.profile.get("city_name") or ""))
+
+
+def submission_waits_text() -> str:
+    """An unverified account's submission, when its city has a verified official already."""
+    return _(
+        "Your city already has officials verified by the Permanent Secretariat, so a dossier "
+        "goes to the Secretariat from a verified account. It will be possible once the "
+        "Secretariat has verified your registration; until then your draft is kept, and a "
+        "verified official of your city can submit it."
+    )
+
+
+def dossiers_screen(records: list[Record], own_only: bool = False) -> Screen:
     if not records:
-        text = _("Your city has no dossier yet.")
+        text = _("Your city has no dossier yet.") if not own_only else _("You have no dossier yet.")
     else:
         text = "<b>" + _("Your city's dossiers") + "</b>\n" + _("Choose one to continue or view.")
+    if own_only:
+        text += "\n\n" + own_only_text()
     rows = []
     for record in records[:30]:
         mark = record.reference or "📝"

@@ -10,7 +10,7 @@ from bot.domain.review import Case, ThreadMessage
 from bot.domain.workflow import Status
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
-from bot.screens.home import status_label
+from bot.screens.home import own_only_text, status_label
 from bot.screens.review import record_title
 from bot.telegram.callbacks import menu_data
 
@@ -64,18 +64,22 @@ def city_update(case: Case) -> str:
 
 
 def thread_notice(case: Case, message: ThreadMessage) -> str:
-    """A message on a dossier, delivered to the other side."""
+    """A message on a dossier, delivered to the other side; from an account the Secretariat
+    has not verified, it says so."""
     if message.from_staff:
         heading = _("✉️ The Permanent Secretariat writes about {reference}:")
     else:
         heading = _("✉️ {city} writes about {reference}:")
+    author = html.quote(message.author)
+    if message.unverified:
+        author += "\n⚠️ " + _("Sent by an account the Secretariat has not verified yet.")
     return (
         "<b>"
         + heading.format(
             reference=html.quote(case.record.reference or ""), city=html.quote(case.city)
         )
         + "</b>\n"
-        + html.quote(message.author)
+        + author
         + "\n\n"
         + html.quote(message.text)
     )
@@ -101,12 +105,15 @@ def _since(record: Record) -> str:
     return line
 
 
-def statuses_screen(records: list[Record]) -> Screen:
-    """Each of the city's dossiers: its status since when, and what comes next; a button opens
-    one with its whole history."""
+def statuses_screen(records: list[Record], own_only: bool = False) -> Screen:
+    """Each of the city's dossiers (those the person reaches: `own_only` while unverified): its
+    status since when, and what comes next; a button opens one with its whole history."""
     if not records:
-        return Screen(_("Your city has no dossier yet. Start one with /new."))
+        text = _("Your city has no dossier yet. Start one with /new.")
+        return Screen(text + ("\n\n" + own_only_text() if own_only else ""))
     lines = ["<b>" + _("Status of your city's dossiers") + "</b>"]
+    if own_only:
+        lines.append(own_only_text())
     rows = []
     for record in records:
         lines.append(

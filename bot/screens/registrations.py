@@ -28,21 +28,15 @@ def registration_lines(registration: Registration) -> list[str]:
     return lines
 
 
-def decision_buttons(telegram_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("✅ Verify"),
-                    callback_data=VerifyButton(action="ok", person=telegram_id).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=_("✖ Refuse"),
-                    callback_data=VerifyButton(action="no", person=telegram_id).pack(),
-                ),
-            ]
-        ]
-    )
+def decision_buttons(registration: Registration) -> InlineKeyboardMarkup:
+    def button(text: str, action: str) -> InlineKeyboardButton:
+        data = VerifyButton(
+            action=action, person=registration.telegram_id, city=registration.city_id or 0
+        )
+        return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+    return InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Verify"), "ok"),
+                                                  button(_("✖ Refuse"), "no")]])  # fmt: skip
 
 
 def registration_card(registration: Registration) -> Screen:
@@ -52,7 +46,7 @@ def registration_card(registration: Registration) -> Screen:
     if registration.verification == Verification.VERIFIED:
         lines.append(_("Verified already (invite link)."))
         return Screen("\n".join(lines))
-    return Screen("\n".join(lines), decision_buttons(registration.telegram_id))
+    return Screen("\n".join(lines), decision_buttons(registration))
 
 
 def pending_screen(registrations: list[Registration]) -> list[Screen]:
@@ -60,8 +54,7 @@ def pending_screen(registrations: list[Registration]) -> list[Screen]:
         return [Screen(_("No registration is waiting for verification."))]
     head = Screen("<b>" + _("Registrations waiting for verification") + "</b>")
     return [head] + [
-        Screen("\n".join(registration_lines(r)), decision_buttons(r.telegram_id))
-        for r in registrations
+        Screen("\n".join(registration_lines(r)), decision_buttons(r)) for r in registrations
     ]
 
 
@@ -81,9 +74,25 @@ def decided_text(registration: Registration, by: str) -> str:
 
 
 def already_decided(registration: Registration) -> str:
+    """To the second of two staff deciding at once (or a press on an old card): what the first
+    decided; nothing else happens, nobody else is told."""
+    name = registration.name if len(registration.name) <= 60 else registration.name[:59] + "…"
+    name = html.quote(name)  # a button's alert holds 200 characters
     if registration.verification == Verification.VERIFIED:
-        return _("Already decided: this registration is verified.")
-    return _("Already decided: this registration is refused.")
+        return _("This is no longer possible: the registration of {name} is now verified.").format(
+            name=name
+        )
+    return _("This is no longer possible: the registration of {name} is now refused.").format(
+        name=name
+    )
+
+
+def changed_city() -> str:
+    """A card's button pressed after the person changed city: a new card is coming."""
+    return _(
+        "This is no longer possible: this person has changed city since this card; their new "
+        "registration has a card of its own."
+    )
 
 
 def refusal_prompt(registration: Registration) -> str:
@@ -101,6 +110,13 @@ def told_outcome(registration: Registration) -> str:
             "its queue as those of a verified city official."
         )
     return _(
-        "✖ The Permanent Secretariat could not verify your registration. Its reason: {reason}\n"
-        "You can correct your profile with /profile; your dossiers are kept."
-    ).format(reason=html.quote(registration.refusal_reason or ""))
+        "✖ The Permanent Secretariat could not verify your registration for {city}. Its reason: "
+        "{reason}\n"
+        "You no longer have access to {city}'s dossiers and emergency reports, including the "
+        "drafts you started: they stay with the city, for its verified officials. If your city "
+        "was wrong, choose the right one with /profile: the Secretariat will look at your "
+        "registration again."
+    ).format(
+        city=html.quote(registration.profile.get("city_name") or ""),
+        reason=html.quote(registration.refusal_reason or ""),
+    )

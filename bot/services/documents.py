@@ -24,7 +24,8 @@ class Made:
 
 class Documents:
     """What one person may get as documents, for one update. Who may see which dossier is the
-    review's rule (`Review.case`: staff any submitted dossier, an official their city's)."""
+    review's rule (`Review.case`: staff any submitted dossier, an official what they reach of
+    their city, bot/domain/access.py)."""
 
     def __init__(self, review: Review, rules: FundingRules, files_dir: Path) -> None:
         self.review = review

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.access import reaches
 from bot.domain.emergency import (
     ESCALATION,
     OPEN,
@@ -147,7 +148,9 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
         proposal = Proposal(
             Decimal(p.amount), p.currency, p.phase, p.purpose, await name(p.by_user)
         )
-    officials = [person_of(a) for a in await people.officials(session, row.city_id)]
+    # Who is told of the emergency's news: the city's verified officials, and the sender while
+    # unverified (bot/domain/access.py).
+    officials = [person_of(a) for a in await people.audience(session, row.city_id, row.created_by)]
     person = person_of(sender)
     return Emergency(
         record=record_of(row, await attachments(session, row.id)),
@@ -234,7 +237,16 @@ class Emergencies:
         return may(self.role, Action.DECIDE_EMERGENCY_AID)
 
     def _of_the_city(self, row: Dossier) -> bool:
-        return self.account.city_id is not None and row.city_id == self.account.city_id
+        """Whether this person reaches the record as one of its city (bot/domain/access.py: a
+        verified official any of the city's, an unverified account its own, a refused none)."""
+        return reaches(self.account, row.city_id, row.created_by)
+
+    def for_the_city(self, emergency: Emergency) -> bool:
+        """Whether this person acts on the emergency as its city (answers a question, sends a
+        situation report), not as staff or the Presidency."""
+        if self.is_staff or self.is_presidency:
+            return False
+        return reaches(self.account, emergency.city_id, emergency.sender.telegram_id)
 
     async def _row(self, dossier_id: int) -> Dossier | None:
         """A sent emergency staff and the Presidency may see, or any of the person's city."""

@@ -4,9 +4,11 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.access import city_changed
 from bot.domain.countries import fold
 from bot.domain.flow import Move
 from bot.domain.navigation import Cursor
+from bot.domain.people import Verification
 from bot.domain.profile_form import CITY_KEYS, PROFILE_FORM, SHORT_PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from storage.accounts import PROFILE_COLUMNS, city_for
@@ -29,6 +31,16 @@ def person_of(account: Account) -> Person:
         active_record_id=account.active_dossier_id,
         verification=account.verification,
     )
+
+
+def reopen_registration(account: Account) -> None:
+    """The account is tied to another city (or to none while its country is asked again): it
+    is no longer verified for anything, and its registration goes to the Secretariat anew (a new
+    card once the profile is complete again)."""
+    account.verification = Verification.PENDING
+    account.verified_by = account.verified_at = None
+    account.refusal_reason = None
+    account.registered_at = None
 
 
 async def link_city(session: AsyncSession, account: Account) -> None:
@@ -64,9 +76,10 @@ class Profiles:
         before_commit: Callable[[], Awaitable[object]] | None = None,
     ) -> Record:
         """Store a move of the profile form: its answers and position in one transaction; a new
-        city or country ties the person to another city (and leaves the draft of the old one).
-        `before_commit` adds to the same transaction (the Secretariat's card of a registration
-        that this answer completes)."""
+        city or country ties the person to another city (and leaves the draft of the old one):
+        they are unverified again, reach nothing of the old city, and a new registration card
+        goes to the Secretariat once the profile is complete. `before_commit` adds to the same
+        transaction (the Secretariat's card of a registration that this answer completes)."""
         changed = {k for k, v in move.answers.items() if record.answers.get(k) != v}
         for key in changed & set(PROFILE_FORM.questions):
             setattr(self.account, key, move.answers[key])
@@ -77,6 +90,8 @@ class Profiles:
             await link_city(self.session, self.account)
             if self.account.city_id != previous_city:
                 self.account.active_dossier_id = None
+            if city_changed(previous_city, self.account.city_id):
+                reopen_registration(self.account)
         if before_commit is not None:
             await before_commit()
         await self.session.commit()

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.access import reach, submission_waits
 from bot.domain.all_forms import form_named
 from bot.domain.flow import Move
 from bot.domain.forms import Form
@@ -25,6 +26,7 @@ from storage.db import write_turn
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
 from storage.outbox import enqueue, enqueue_document, enqueue_edit
+from storage.review import has_verified_official
 from storage.types import utcnow
 
 
@@ -117,7 +119,8 @@ class AlreadySubmitted(Exception):
 
 
 class Dossiers:
-    """The dossiers of one person's city, for one update (one database session)."""
+    """The records of one person's city that this person reaches (bot/domain/access.py), for
+    one update (one database session)."""
 
     def __init__(self, session: AsyncSession, account: Account) -> None:
         self.session = session
@@ -128,7 +131,11 @@ class Dossiers:
         assert row is not None, record.id
         return row
 
-    async def open_new(self, form: Form = FUND_FORM) -> Record:
+    async def open_new(self, form: Form = FUND_FORM) -> Record | None:
+        """A new record of the person's city; None for someone who reaches nothing of a city
+        (no city, or a refused registration)."""
+        if reach(self.account) is None:
+            return None
         answers = form.prefilled(profile_answers(self.account))
         row = await queries.create_dossier(self.session, self.account, answers)
         row.form, row.form_version = form.key, form.version
@@ -138,7 +145,8 @@ class Dossiers:
         return record_of(row, [])
 
     async def load(self, record_id: int, files: bool = True) -> Record | None:
-        """The dossier and its position, if this person's city owns it."""
+        """The record and its position, if this person reaches it (whatever id a button names:
+        every screen, answer, file, move and document of a city's record comes through here)."""
         row = await queries.dossier_for(self.session, self.account, record_id)
         if row is None:
             return None
@@ -163,14 +171,21 @@ class Dossiers:
             record.files_loaded = True
 
     async def city_records(self) -> list[Record]:
-        if self.account.city_id is None:
-            return []
-        rows = await queries.city_dossiers(self.session, self.account.city_id)
+        """The city's records this person reaches (their own only while unverified)."""
+        rows = await queries.city_dossiers(self.session, self.account)
         changes = await queries.last_status_changes(self.session, [row.id for row in rows])
         records = [record_of(row) for row in rows]
         for record in records:
             record.changed_at = changes.get(record.id)
         return records
+
+    async def waits_for_verification(self) -> bool:
+        """Whether this person's submissions wait for the Secretariat's verification: they are
+        not verified, and their city has a verified official already (bot/domain/access.py)."""
+        if self.account.city_id is None:
+            return False
+        verified = await has_verified_official(self.session, self.account.city_id)
+        return submission_waits(self.account, verified)
 
     async def activate(self, record: Record) -> None:
         """Make this the dossier the person's typed answers go to."""
@@ -253,6 +268,8 @@ class Dossiers:
         then does not happen."""
         if not record.editable or not is_complete(record.checks(rules)):
             return None
+        if await self.waits_for_verification():
+            return None
         row = await self._row(record)
         if row.card_outbox_id is not None or row.topic_id is not None:
             return None
@@ -281,6 +298,8 @@ class Dossiers:
         more notices, awaited in the transaction once the status has changed (the dossier's PDF
         for the Secretariat's chat, made as it now stands), written after the others."""
         if not record.editable or not is_complete(record.checks(rules)):
+            return None
+        if await self.waits_for_verification():
             return None
         row = await self._row(record)
         again = row.status == Status.CHANGES_REQUESTED

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.access import reaches
+from bot.domain.people import Verification
 from bot.domain.records import Person
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.roles import Action, Role, may
@@ -41,12 +43,14 @@ class Review:
         return may(self.role, Action.REVIEW_DOSSIERS)
 
     def _visible(self, row: Dossier | None) -> bool:
-        """Staff see every submitted dossier; an official, only their own city's."""
+        """Staff see every submitted dossier; anyone else what they reach of their city
+        (bot/domain/access.py: a verified official all of it, an unverified account its own
+        dossiers, a refused one nothing), whatever reference or button they used."""
         if row is None:
             return False
         if self.is_staff:
             return row.status != Status.DRAFT
-        return self.account.city_id is not None and row.city_id == self.account.city_id
+        return reaches(self.account, row.city_id, row.created_by)
 
     async def case(self, dossier_id: int) -> Case | None:
         row = await self.session.get(Dossier, dossier_id)
@@ -78,8 +82,15 @@ class Review:
             return person_of(account).name if account else str(telegram_id)
 
         sender = people[row.created_by]
-        officials = await queries.officials(self.session, row.city_id)
+        officials = await queries.audience(self.session, row.city_id, row.created_by)
         blocked = await unreachable(self.session, [a.telegram_id for a in officials])
+
+        def unverified(message: DossierMessage) -> bool:
+            author = people.get(message.author_id)
+            return not message.from_staff and (
+                author is None or author.verification != Verification.VERIFIED
+            )
+
         return Case(
             record=record_of(row, await attachments(self.session, row.id)),
             city_id=row.city_id,
@@ -98,7 +109,10 @@ class Review:
                 )
                 for c in changes
             ],
-            thread=[ThreadMessage(m.at, m.from_staff, name(m.author_id), m.text) for m in messages],
+            thread=[
+                ThreadMessage(m.at, m.from_staff, name(m.author_id), m.text, unverified(m))
+                for m in messages
+            ],
             session=sessions.get(row.session_id) if row.session_id else None,
             granted=Decimal(row.granted_amount) if row.granted_amount else None,
             unreachable=[person_of(a) for a in officials if a.telegram_id in blocked],
@@ -213,9 +227,14 @@ class Review:
         await self.session.commit()
         return updated
 
-    async def officials(self, city_id: int) -> list[Person]:
-        """The people who act for a city (each told in their own language)."""
-        return [person_of(a) for a in await queries.officials(self.session, city_id)]
+    async def audience(self, dossier_id: int) -> list[Person]:
+        """Who is told about this dossier, each in their own language: its city's verified
+        officials, and its author while unverified (bot/domain/access.py)."""
+        row = await self.session.get(Dossier, dossier_id)
+        if row is None:
+            return []
+        people = await queries.audience(self.session, row.city_id, row.created_by)
+        return [person_of(a) for a in people]
 
     async def sessions(self, today: date) -> list[BureauSession]:
         return [bureau_session(s) for s in await queries.bureau_sessions(self.session, today)]

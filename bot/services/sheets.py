@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.access import reach
 from bot.domain.agenda import ON_AGENDA, Agenda, Budget, build_agenda
 from bot.domain.review import QueueFilter
 from bot.domain.roles import Action, Role, may
@@ -79,10 +80,13 @@ class Sheets:
         return [facts_of(row) for row in rows]
 
     async def city(self) -> list[DossierFacts] | None:
-        """Every dossier of the person's own city, drafts too; None for someone of no city."""
-        if self.account.city_id is None:
+        """The dossiers of the person's own city they reach (bot/domain/access.py: every one,
+        drafts too, for a verified official; their own while unverified); None for someone who
+        reaches nothing of a city (none, or a refused registration)."""
+        scope = reach(self.account)
+        if scope is None:
             return None
-        rows = await queries.dossier_rows(self.session, city_id=self.account.city_id)
+        rows = await queries.dossier_rows(self.session, scope=scope)
         return [facts_of(row) for row in rows]
 
     async def sessions(self, since: date | None = None) -> list[BureauSession]:

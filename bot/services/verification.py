@@ -12,7 +12,7 @@ from bot.domain.refusals import Refused
 from bot.domain.roles import Action
 from bot.services.people import profile_answers
 from bot.services.rights import require
-from storage.accounts import pending_registrations
+from storage.accounts import decide_registration, pending_registrations
 from storage.models import Account, City
 from storage.outbox import enqueue
 from storage.types import utcnow
@@ -23,7 +23,8 @@ Tell = Callable[[Registration], str]  # the message for the person (in their lan
 
 
 class VerificationRefused(Refused):
-    """`unknown` (no such registration), `decided` (already verified or refused)."""
+    """`unknown` (no such registration), `decided` (already verified or refused: `registration`
+    says which), `changed` (the person has since changed city: a new card was or will be sent)."""
 
 
 class Verifications:
@@ -36,6 +37,7 @@ class Verifications:
         city = await self.session.get(City, account.city_id) if account.city_id else None
         return Registration(
             telegram_id=account.telegram_id,
+            city_id=account.city_id,
             first_name=account.first_name,
             language=account.language,
             profile=profile_answers(account),
@@ -76,18 +78,40 @@ class Verifications:
         return [await self.registration(a) for a in accounts]
 
     async def decide(
-        self, telegram_id: int, verified: bool, tell: Tell, reason: str | None = None
+        self,
+        telegram_id: int,
+        city_id: int,
+        verified: bool,
+        tell: Tell,
+        reason: str | None = None,
     ) -> Registration:
-        """Verify or refuse a pending registration; the person is told through the outbox."""
+        """Verify or refuse a pending registration for `city_id` (the city its card showed);
+        the person is told through the outbox, in the same transaction. A compare-and-set on the
+        pending state: of two staff deciding at once, one decision is recorded and the other
+        gets `VerificationRefused("decided")` with what was decided, and nobody is told twice.
+        A refused account loses what it reached of the city: its active draft too."""
         require(self.actor, self.admin_ids, Action.VERIFY_PEOPLE)
         account = await self.session.get(Account, telegram_id)
-        if account is None or account.registered_at is None:
+        if account is None:
             raise VerificationRefused("unknown")
-        if account.verification != Verification.PENDING:
+        target = Verification.VERIFIED if verified else Verification.REFUSED
+        done = account.verification == Verification.PENDING and await decide_registration(
+            self.session,
+            telegram_id,
+            city_id,
+            target,
+            self.actor.telegram_id,
+            utcnow(),
+            None if verified else reason,
+        )
+        if not done:
+            if account.registered_at is None and account.verification == Verification.PENDING:
+                raise VerificationRefused("changed" if account.city_id != city_id else "unknown")
+            if account.city_id != city_id:
+                raise VerificationRefused("changed")
             raise VerificationRefused("decided", registration=await self.registration(account))
-        account.verification = Verification.VERIFIED if verified else Verification.REFUSED
-        account.verified_by, account.verified_at = self.actor.telegram_id, utcnow()
-        account.refusal_reason = None if verified else reason
+        if not verified:
+            account.active_dossier_id = None
         registration = await self.registration(account)
         enqueue(self.session, account.telegram_id, tell(registration))
         await self.session.commit()

@@ -40,7 +40,9 @@ class InviteButton(CallbackData, prefix="iv"):
 
 
 class VerifyButton(CallbackData, prefix="vf"):
-    """On a registration's card: `ok` verifies, `no` asks the reason of a refusal."""
+    """On a registration's card: `ok` verifies, `no` asks the reason of a refusal. `city` is
+    the city the card shows: once the person has changed city, the old card decides nothing."""
 
     action: str
     person: UserId
+    city: RecordId = 0

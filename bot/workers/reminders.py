@@ -1,8 +1,9 @@
 """The scheduler's two jobs: reminders of unsubmitted drafts before the next deadline, and the
 staff's daily digest of dossiers waiting on them (rules: bot/domain/reminders.py).
 
-Reminders go to every official of the draft's city (drafts are the city's, whoever opened them),
-each in their language; the digest to each staff member privately (secretariat and admin roles,
+Reminders go to the draft's audience (its city's verified officials, and its author while
+unverified: bot/domain/access.py; drafts are the city's, whoever opened them), each in their
+language; the digest to each staff member privately (secretariat and admin roles,
 and ADMIN_IDS), in theirs. Someone who never wrote to the bot privately cannot be reached: the
 outbox records them unreachable."""
 
@@ -109,7 +110,7 @@ class ReminderJob(_Job):
         checks = record.checks(
             FundingRules(self.settings.fund_max_share, self.settings.city_min_share)
         )
-        officials = await review_queries.officials(session, row.city_id)
+        officials = await review_queries.audience(session, row.city_id, row.created_by)
         for official in officials:
             screen = self.render(
                 official.language,
