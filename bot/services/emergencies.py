@@ -280,11 +280,16 @@ class Emergencies:
         await timers.plan(self.session, planned)
         return await self._done(row, render)
 
-    async def _take(self, dossier_id: int, key: str, note: str | None = None) -> Dossier | None:
+    async def _take(
+        self, dossier_id: int, key: str, note: str | None = None, expected: str | None = None
+    ) -> Dossier | None:
         """The row, moved by `key`, if this person may take that move on it now (the table says
-        who, the row's current status says whether)."""
+        who, the row's current status says whether) and it is still in the `expected` status
+        (the one the move was shown from)."""
         row = await self._row(dossier_id)
         if row is None or row.status == EmergencyStatus.DRAFT:
+            return None
+        if expected is not None and row.status != expected:
             return None
         move = find_emergency_move(row.status, key, self.role, False)
         if move is None:
@@ -328,13 +333,15 @@ class Emergencies:
         phase: str,
         purpose: str,
         render: Render,
+        *,
+        expected: str | None = None,
     ) -> Emergency | None:
         """A proposal of aid (secretariat or commission); None if refused or incomplete."""
         if amount <= 0 or currency not in CURRENCIES or phase not in {c.value for c in PHASES}:
             return None
         if not purpose:
             return None
-        row = await self._take(dossier_id, "propose", purpose)
+        row = await self._take(dossier_id, "propose", purpose, expected)
         if row is None:
             return None
         self.session.add(
@@ -356,6 +363,8 @@ class Emergencies:
         reason: str | None,
         render: Render,
         amount: tuple[Decimal, str] | None = None,
+        *,
+        expected: str | None = None,
     ) -> Emergency | None:
         """The Presidency approves the proposal ("approve"), approves another amount ("other",
         with `amount`), or rejects it with a reason ("reject"); None if refused."""
@@ -365,7 +374,7 @@ class Emergencies:
             return None
         if key == "other" and (amount is None or amount[0] <= 0 or amount[1] not in CURRENCIES):
             return None
-        row = await self._take(dossier_id, key, reason)
+        row = await self._take(dossier_id, key, reason, expected)
         if row is None:
             return None
         proposal = await queries.last_proposal(self.session, row.id)
@@ -377,11 +386,13 @@ class Emergencies:
             self._change.amount = row.granted_amount
         return await self._done(row, render)
 
-    async def close(self, dossier_id: int, note: str, render: Render) -> Emergency | None:
+    async def close(
+        self, dossier_id: int, note: str, render: Render, *, expected: str | None = None
+    ) -> Emergency | None:
         """Staff close an emergency with a note (its timers stop); None if refused."""
         if not note:
             return None
-        row = await self._take(dossier_id, "close", note)
+        row = await self._take(dossier_id, "close", note, expected)
         if row is None:
             return None
         await queries.cancel_timers(self.session, f"{ESCALATION}:{row.id}:", utcnow(), "closed")
