@@ -6,6 +6,7 @@ from bot.telegram.filters import IsCommand, NotAnAnswer, PrivateChat
 from handlers import (
     cities,
     city_picker,
+    decisions,
     dossier,
     emergency,
     errors,
@@ -54,5 +55,7 @@ def build_router() -> Router:
     root = Router(name="root")
     # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
     # only in private chats.
-    root.include_routers(notes.router(), secretariat, applicant, errors.router())
+    root.include_routers(
+        notes.router(), decisions.router(), secretariat, applicant, errors.router()
+    )
     return root

@@ -294,7 +294,10 @@ def read_money(
     if not rest:
         named = _named(text, allowed)
         currency = _currency(named, allowed, default)
-        return TypedMoney(parse_amount(text, locale, currency), currency, typed=text.strip())
+        amount = parse_amount(text, locale, currency)
+        found = _CORE.search(text.translate(_DIGITS).translate(_SEPARATORS))
+        typed = text[found.start() : found.end()].strip(" .,") if found else text.strip()
+        return TypedMoney(amount, currency, typed=typed)
     plain = text.translate(_DIGITS).translate(_SEPARATORS)  # the same positions as `text`
     head = _HEAD.match(plain)
     if head is None:
