@@ -5,9 +5,11 @@ twice; `700,000` in French asked back; a decision corrected within the Bureau se
 "Send"; an emergency proposal and the Presidency's decisions previewed."""
 
 from datetime import UTC, date, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.services.people import link_city
@@ -185,8 +187,13 @@ async def test_a_decision_is_corrected_within_the_bureau_session(app: InProcessB
     ]  # fmt: skip: nothing deleted, the correction after the decision
     card = app.api.get_message(SECRETARIAT, card["message_id"])
     assert "Statut : Rejeté" in card["text"] and "Accordé" not in card["text"]
-    history = "\n".join((await staff.send("/dossier FC-2026-0042")).texts)
+    whole = await staff.send("/dossier FC-2026-0042")
+    history = "\n".join(whole.texts)
     assert "corrigée : Approuvé → Rejeté" in history and "erreur de saisie" in history
+    (document,) = [m for m in await staff.press(whole[-1], "📄 PDF") if "document" in m]
+    content = app.api.files.get(document["document"]["file_id"]).content
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(content)).pages)
+    assert "Correction : Approuvé → Rejeté" in pdf and "erreur de saisie" in pdf
 
 
 async def test_no_correction_once_the_next_session_was_held(app: InProcessBot) -> None:
