@@ -153,7 +153,10 @@ async def test_a_budget_that_reads_two_ways_is_asked_back(app: InProcessBot) -> 
     assert budget == "1500"
 
 
-async def test_a_decision_is_corrected_within_the_bureau_session(app: InProcessBot) -> None:
+async def test_a_decision_is_corrected_within_the_bureau_session(
+    app_on_each_database: InProcessBot,
+) -> None:
+    app = app_on_each_database
     dossier_id = await in_status(app, "scheduled", session_day=date(2027, 4, 28))
     staff = staff_user(app)
     await staff.press(await opened(app, staff), "🏅 Approuvé par le Bureau")
@@ -220,7 +223,10 @@ async def test_no_correction_once_the_next_session_was_held(app: InProcessBot) -
     assert (await app.dossier(dossier_id)).status == "approved"
 
 
-async def test_a_stale_send_changes_nothing_and_says_so(app: InProcessBot) -> None:
+async def test_a_stale_send_changes_nothing_and_says_so(
+    app_on_each_database: InProcessBot,
+) -> None:
+    app = app_on_each_database
     await in_status(app, "in_review", session_day=date(2027, 4, 28))
     staff, other = staff_user(app), app.user(606, group=SECRETARIAT_GROUP)  # two staff members
     await staff.press(await opened(app, staff), "✖ Rejeter")
