@@ -106,6 +106,21 @@ async def test_a_rejection_is_previewed_in_each_language_and_sent_once(app: InPr
     assert len(await changes(app)) == 1
 
 
+async def test_in_private_a_waiting_decision_takes_no_typed_text(app: InProcessBot) -> None:
+    dossier_id = await in_status(app, "in_review")
+    staff = app.user(STAFF_ID)  # privately, not in the Secretariat's chat
+    await staff.press(await opened(app, staff), "✏️ Demander des modifications")
+    shown = await staff.send("Joignez le devis.", expect=2)
+    hint = await staff.send("Et le plan de financement aussi.")
+    assert hint.texts == [
+        "Une décision attend sous son aperçu : « 📤 Envoyer », « ✏️ Modifier » ou « ✖ Annuler »."
+    ]
+    assert (await staff.send("/cancel")).texts == ["Arrêté : rien n’a été envoyé."]
+    late = await staff.press(shown[-1], SEND, expect=0)
+    assert "Rien n’a été fait" in app.api.callback_answer(late.callback_query_id)["text"]
+    assert (await app.dossier(dossier_id)).status == "in_review" and await changes(app) == []
+
+
 async def test_an_absurd_amount_is_refused_and_a_strange_one_confirmed(app: InProcessBot) -> None:
     dossier_id = await in_status(app, "scheduled", session_day=date(2027, 4, 28))
     staff = staff_user(app)
