@@ -6,6 +6,7 @@ from bot.telegram.filters import IsCommand, NotAnAnswer, PrivateChat
 from handlers import (
     cities,
     city_picker,
+    decisions,
     dossier,
     emergency,
     errors,
@@ -55,6 +56,11 @@ def build_router() -> Router:
     # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
     # only in private chats.
     root.include_routers(
-        notes.router(), secretariat, applicant, fallback.any_chat_router(), errors.router()
+        notes.router(),
+        decisions.router(),
+        secretariat,
+        applicant,
+        fallback.any_chat_router(),
+        errors.router(),
     )
     return root

@@ -3,24 +3,33 @@ now", the urgent alert to the Secretariat's and the commission's chats, "✅ Ack
 "❓ Ask the city", "💶 Propose aid", "🔒 Close"; the Presidency's "🏅 Approve", "💶 Approve another
 amount", "✖ Reject", "❓ Ask for information"; the city's situation reports; /emergencies."""
 
-import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.emergency import OPEN, PHASES, Emergency, EmergencyStatus, Outgoing
+from bot.domain.answers import AnswerError
+from bot.domain.decisions import EMERGENCY, Draft, emergency_concerns, foreseen_emergency
+from bot.domain.emergency import (
+    OPEN,
+    PHASES,
+    Emergency,
+    EmergencyStatus,
+    Outgoing,
+    find_emergency_move,
+)
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.numbers import NumberError, parse_amount
+from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
 from bot.domain.roles import Action
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.screens.base import Screen
 from bot.screens.common import locale
+from bot.screens.decisions import Foreseen, emergency_intro, preview_screens
 from bot.screens.emergency import (
     acknowledged_text,
     answer_markup,
@@ -35,18 +44,21 @@ from bot.screens.emergency import (
     merged_text,
     phase_markup,
     presidency_asks,
+    presidency_markup,
     question_to_city,
     received_text,
     sitrep_markup,
     sitrep_sent_text,
     sitrep_text,
 )
+from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible
 from bot.telegram.callbacks import Alert
 from bot.telegram.context import Context
 from bot.telegram.filters import PrivateChat
 from bot.telegram.states import Flow
 from handlers import actions
+from handlers.decisions import confirm, draft_steps, preview, settle_amount
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
 from handlers.replies import show_position
@@ -254,27 +266,6 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
     await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
 
 
-AMOUNT_AND_PURPOSE = re.compile(
-    r"^\s*([0-9][0-9\s.,'\u00a0\u202f]*?)\s*([A-Za-z]{3})\b[\s:,;—–-]*(.+)$", re.S
-)
-NUMBER = r"([0-9][0-9\s.,'\u00a0\u202f]*?)"
-AMOUNT_ONLY = re.compile(  # "30000 EUR" or "EUR 30000"
-    rf"^\s*(?:{NUMBER}\s*([A-Za-z]{{3}})|([A-Za-z]{{3}})\s*{NUMBER})\s*$"
-)
-
-
-def read_amount(number: str, currency: str) -> tuple[Decimal, str] | None:
-    """An amount typed in the reader's locale, in one of the Fund's currencies."""
-    currency = currency.upper()
-    if currency not in CURRENCIES:
-        return None
-    try:
-        value = parse_amount(number, locale(), currency).value
-    except NumberError:
-        return None
-    return (Decimal(value), currency) if value > 0 else None
-
-
 def _proposal_prompt(reference: str) -> str:
     return _(
         "The amount, its currency and the purpose of the aid for {reference}, in one message, "
@@ -282,26 +273,32 @@ def _proposal_prompt(reference: str) -> str:
     ).format(reference=reference)
 
 
+def _unread(error: NumberError, heading: str) -> Screen:
+    """Why an amount typed for emergency aid was not taken."""
+    reason = refusal(AnswerError(f"number_{error.code}", **error.details))
+    return Screen("⚠️ " + heading + "\n" + reason)
+
+
 async def _propose(ctx: Context, emergency_id: int, phase: str, text: str) -> None:
-    match = AMOUNT_AND_PURPOSE.match(text)
-    amount = read_amount(match.group(1), match.group(2)) if match else None
-    if match is None or amount is None:
-        await ctx.send(Screen("⚠️ " + _("I could not read an amount, a currency and a purpose.")))
+    """The amount, currency and purpose typed after the phase: read as every amount is (an
+    ambiguous one asked back), then checked and shown before it goes."""
+    try:
+        typed = read_money(text, locale(), CURRENCIES, rest=True)
+    except NumberError as error:
+        heading = _("I could not read an amount, a currency and a purpose.")
+        await ctx.send(_unread(error, heading))
         await ask_note(ctx, f"em_prop_{phase}", emergency_id, _proposal_prompt(""))
         return
-
-    def render(emergency: Emergency) -> list[Outgoing]:
-        told = ctx.alerts.to_city(emergency.officials, lambda: city_proposed(emergency))
-        return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency, new=True) + told
-
-    done = await ctx.emergencies.propose(
-        emergency_id, amount[0], amount[1], phase, match.group(3).strip(), render
+    draft = Draft(
+        EMERGENCY,
+        emergency_id,
+        "propose",
+        expected=EmergencyStatus.ACKNOWLEDGED,
+        note=typed.rest,
+        currency=typed.currency,
+        phase=phase,
     )
-    if done is None:
-        await _not_taken(ctx, emergency_id, Action.PROPOSE_EMERGENCY_AID)
-        return
-    ctx.outbox.wake()
-    await ctx.send(Screen(_("✔ Your proposal was sent to the Presidency.")))
+    await settle_amount(ctx, draft, typed.amount, typed.typed)
 
 
 for _phase in PHASES:
@@ -324,19 +321,10 @@ def _everywhere(ctx: Context, tell: Callable[[Emergency], str]) -> Callable[...,
     return render
 
 
-async def _decided(ctx: Context, done: Emergency | None, emergency_id: int = 0) -> None:
-    if done is None:
-        await _not_taken(ctx, emergency_id, Action.DECIDE_EMERGENCY_AID)
-        return
-    ctx.outbox.wake()
-    await ctx.send(Screen(_("✔ Decision recorded; the city is told.")))
-
-
 @note_purpose("em_reject")
 async def _reject(ctx: Context, emergency_id: int, text: str) -> None:
-    render = _everywhere(ctx, city_decided)
-    done = await ctx.emergencies.decide(emergency_id, "reject", text, render)
-    await _decided(ctx, done, emergency_id)
+    draft = Draft(EMERGENCY, emergency_id, "reject", expected=EmergencyStatus.PROPOSED, note=text)
+    await _chosen(ctx, draft)
 
 
 def _amount_prompt(reference: str) -> str:
@@ -347,32 +335,163 @@ def _amount_prompt(reference: str) -> str:
 
 @note_purpose("em_other")
 async def _other_amount(ctx: Context, emergency_id: int, text: str) -> None:
-    match = AMOUNT_ONLY.match(text)
-    amount = None
-    if match is not None:
-        if match.group(1):
-            amount = read_amount(match.group(1), match.group(2))
-        else:
-            amount = read_amount(match.group(4), match.group(3))
-    if amount is None:
-        await ctx.send(
-            Screen("⚠️ " + _("I could not read an amount and one of the Fund's currencies."))
-        )
+    emergency = await ctx.emergencies.get(emergency_id)
+    proposed = emergency.proposal.currency if emergency and emergency.proposal else None
+    try:
+        typed = read_money(text, locale(), CURRENCIES, default=proposed)
+    except NumberError as error:
+        heading = _("I could not read an amount and one of the Fund's currencies.")
+        await ctx.send(_unread(error, heading))
         await ask_note(ctx, "em_other", emergency_id, _amount_prompt(""))
         return
-    render = _everywhere(ctx, city_decided)
-    done = await ctx.emergencies.decide(emergency_id, "other", None, render, amount)
-    await _decided(ctx, done, emergency_id)
+    draft = Draft(
+        EMERGENCY, emergency_id, "other", expected=EmergencyStatus.PROPOSED, currency=typed.currency
+    )
+    await settle_amount(ctx, draft, typed.amount, typed.typed)
 
 
 @note_purpose("em_close")
 async def _close(ctx: Context, emergency_id: int, text: str) -> None:
-    done = await ctx.emergencies.close(emergency_id, text, _everywhere(ctx, city_closed))
+    emergency = await ctx.emergencies.get(emergency_id)
+    if emergency is None:
+        await ctx.send(_refused(ctx))
+        return
+    draft = Draft(EMERGENCY, emergency_id, "close", expected=emergency.status, note=text)
+    await _chosen(ctx, draft)
+
+
+TOLD: dict[str, Callable[[Emergency], str]] = {
+    "propose": city_proposed,
+    "approve": city_decided,
+    "other": city_decided,
+    "reject": city_decided,
+    "close": city_closed,
+}
+
+
+async def _stale(ctx: Context, emergency: Emergency) -> None:
+    label = emergency_status_label(emergency.status)
+    await ctx.send(Screen(no_longer_possible(emergency.record.reference or "", label)))
+
+
+def _asked(emergency: Emergency) -> Decimal | None:
+    try:
+        return Decimal(str(emergency.record.answers["amount"]))
+    except (KeyError, InvalidOperation):
+        return None
+
+
+async def _chosen(ctx: Context, draft: Draft) -> None:
+    """A proposal, a decision of the Presidency or a closing, ready: its amount checked against
+    what the city asked (confirmed once more if it looks wrong), then what the city will read."""
+    emergency = await ctx.emergencies.get(draft.target)
+    if emergency is None:
+        await ctx.send(_refused(ctx))
+        return
+    move = find_emergency_move(emergency.status, draft.key, ctx.role, False)
+    if move is None or emergency.status != draft.expected:
+        await _stale(ctx, emergency)
+        return
+    if draft.amount is not None and draft.currency and not draft.confirmed:
+        asked, asked_currency = _asked(emergency), emergency.record.currency
+        concerns = emergency_concerns(draft.amount, draft.currency, asked, asked_currency)
+        if concerns:
+            await confirm(ctx, draft, concerns)
+            return
+    after = foreseen_emergency(emergency, draft, ctx.person.name)
+    if after is None:
+        await _stale(ctx, emergency)
+        return
+    tell = TOLD[draft.key]
+    readers: dict[str, int] = {}
+    for person in emergency.officials:
+        language = ctx.alerts.language(person.language)
+        readers[language] = readers.get(language, 0) + 1
+    foreseen = [
+        Foreseen(language, count, ctx.alerts.render(language, lambda: tell(after)))
+        for language, count in readers.items()
+    ]
+    intro = emergency_intro(emergency, draft)
+    await preview(ctx, draft, lambda token: preview_screens(intro, foreseen, token))
+
+
+async def _send(ctx: Context, draft: Draft) -> None:
+    """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
+    nothing and says so."""
+    emergencies, key, target = ctx.emergencies, draft.key, draft.target
+    done: Emergency | None = None
+    if key == "propose" and draft.amount is not None and draft.currency:
+
+        def render(emergency: Emergency) -> list[Outgoing]:
+            told = ctx.alerts.to_city(emergency.officials, lambda: city_proposed(emergency))
+            return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency, new=True) + told
+
+        done = await emergencies.propose(
+            target,
+            draft.amount,
+            draft.currency,
+            draft.phase or "",
+            draft.note or "",
+            render,
+            expected=draft.expected,
+        )
+        confirmation = _("✔ Your proposal was sent to the Presidency.")
+    elif key in ("approve", "reject", "other"):
+        amount = (draft.amount, draft.currency) if key == "other" and draft.amount else None
+        render = _everywhere(ctx, city_decided)
+        done = await emergencies.decide(
+            target, key, draft.note, render, amount, expected=draft.expected
+        )
+        confirmation = _("✔ Decision recorded; the city is told.")
+    elif key == "close":
+        done = await emergencies.close(
+            target, draft.note or "", _everywhere(ctx, city_closed), expected=draft.expected
+        )
+        confirmation = _("✔ The emergency is closed; the city is told.")
     if done is None:
-        await _not_taken(ctx, emergency_id, Action.ACKNOWLEDGE_EMERGENCY)
+        emergency = await emergencies.get(target)
+        await (_stale(ctx, emergency) if emergency is not None else ctx.send(_refused(ctx)))
         return
     ctx.outbox.wake()
-    await ctx.send(Screen(_("✔ The emergency is closed; the city is told.")))
+    await ctx.send(Screen(confirmation))
+
+
+async def _change(ctx: Context, draft: Draft) -> None:
+    """Change (“✏️ Change”): what was typed is asked again (the Presidency's choices, for
+    “Approve”)."""
+    emergency = await ctx.emergencies.get(draft.target)
+    if emergency is None:
+        await ctx.send(_refused(ctx))
+        return
+    reference = emergency.record.reference or ""
+    if draft.key == "propose":
+        await ask_note(ctx, f"em_prop_{draft.phase}", draft.target, _proposal_prompt(reference))
+    elif draft.key == "other":
+        await ask_note(ctx, "em_other", draft.target, _amount_prompt(reference))
+    elif draft.key == "reject":
+        await ask_note(ctx, "em_reject", draft.target, _reject_prompt(reference))
+    elif draft.key == "close":
+        await ask_note(ctx, "em_close", draft.target, _close_prompt(reference))
+    else:
+        await ctx.send(
+            Screen(
+                _("🏛 Emergency aid to decide: {reference}").format(reference=reference),
+                presidency_markup(emergency),
+            )
+        )
+
+
+draft_steps(EMERGENCY, _chosen, _send, _change)
+
+
+def _reject_prompt(reference: str) -> str:
+    return _("Why is the aid for {reference} rejected?").format(reference=reference)
+
+
+def _close_prompt(reference: str) -> str:
+    return _("Why is {reference} closed? A short note for the record and the city.").format(
+        reference=reference
+    )
 
 
 PROPOSED = EmergencyStatus.PROPOSED
@@ -413,17 +532,11 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
         await ask_note(ctx, f"em_prop_{phases[action]}", emergency_id, _proposal_prompt(reference))
         return True
     if action in ("approve", "other", "reject") and presidency and status == PROPOSED:
-        if action == "approve":
-            render = _everywhere(ctx, city_decided)
-            if await emergencies.decide(emergency_id, "approve", None, render) is None:
-                return False
-            ctx.outbox.wake()
-            await query.answer(_("🏅 Approved."))
-            return True
         await query.answer()
-        if action == "reject":
-            prompt = _("Why is the aid for {reference} rejected?").format(reference=reference)
-            await ask_note(ctx, "em_reject", emergency_id, prompt)
+        if action == "approve":  # what the city will read, before it goes
+            await _chosen(ctx, Draft(EMERGENCY, emergency_id, "approve", expected=PROPOSED))
+        elif action == "reject":
+            await ask_note(ctx, "em_reject", emergency_id, _reject_prompt(reference))
         else:
             await ask_note(ctx, "em_other", emergency_id, _amount_prompt(reference))
         return True
@@ -434,10 +547,7 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
         return True
     if action == "close" and staff and status in OPEN:
         await query.answer()
-        prompt = _("Why is {reference} closed? A short note for the record and the city.").format(
-            reference=reference
-        )
-        await ask_note(ctx, "em_close", emergency_id, prompt)
+        await ask_note(ctx, "em_close", emergency_id, _close_prompt(reference))
         return True
     if action == "answer" and of_the_city:
         await query.answer()

@@ -3,7 +3,8 @@ messages to the city, Bureau sessions. Every action re-checks the role of the pe
 the dossier's status now, whatever the button says."""
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -12,12 +13,33 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.answers import AnswerError, clean_text
-from bot.domain.numbers import NumberError, parse_amount
+from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
+from bot.domain.fund_form import CURRENCIES
+from bot.domain.numbers import NumberError, read_money
+from bot.domain.records import Person
 from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
 from bot.domain.roles import Action, Role
-from bot.domain.workflow import TRANSITIONS, By, Needs, Transition, find_move, moves
+from bot.domain.rules import financing
+from bot.domain.workflow import (
+    DECIDED,
+    TRANSITIONS,
+    By,
+    Needs,
+    Transition,
+    corrections,
+    find_correction,
+    find_move,
+    moves,
+)
 from bot.screens.base import Screen
 from bot.screens.common import locale
+from bot.screens.decisions import (
+    Foreseen,
+    corrections_screen,
+    move_intro,
+    preview_screens,
+    refused_amount,
+)
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible, status_label
 from bot.screens.notices import city_update, thread_notice
@@ -34,11 +56,12 @@ from bot.screens.staff import (
 from bot.services.records import Notice
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
+from handlers.decisions import confirm, draft_steps, preview, settle_amount
 from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
-from handlers.notes import MAX_NOTE, ask_note, note_purpose
+from handlers.notes import MAX_NOTE, ask_note, carried_note, note_purpose
 from handlers.rights import deny
-from handlers.telling import tell
+from handlers.telling import in_language, tell
 
 Notices = Callable[[Case], list[Notice]]
 
@@ -67,12 +90,17 @@ def card_notice(
     return [Notice(chat, text, markup, card=True)]
 
 
-async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -> Notices:
-    """What a status change tells: the dossier's audience (its city's verified officials, and
-    its author while unverified), each in their own language (the person who made the change
-    sees it on their screen), and the card."""
+async def told(ctx: Context, case: Case, exclude: int | None = None) -> list[Person]:
+    """Whom a status change tells: the dossier's audience (its city's verified officials, and
+    its author while unverified), not the person who made it (they see it on their screen)."""
     audience = await ctx.review.audience(case.record.id)
-    officials = [p for p in audience if p.telegram_id != exclude]
+    return [p for p in audience if p.telegram_id != exclude]
+
+
+async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -> Notices:
+    """What a status change tells: the dossier's audience (`told`), each in their own language,
+    and the card."""
+    officials = await told(ctx, case, exclude)
 
     def notices(updated: Case) -> list[Notice]:
         return tell(ctx, officials, lambda: city_update(updated)) + card_notice(ctx, updated)
@@ -140,30 +168,141 @@ def _register_notes() -> None:
 
 
 def _note_handler(key: str):
+    """The note or amount typed for a move: nothing is taken yet, the preview comes first."""
+
     async def handle(ctx: Context, dossier_id: int, text: str) -> None:
         case = await _staff_case(ctx, dossier_id)
         if case is None:
             await deny(ctx)
             return
-        transition = find_move(case.record.status, key, ctx.role, False)
+        transition = await _transition(ctx, case, key)
         if transition is None:
             await moved_on(ctx, case.record.id)
             return
-        if transition.needs == Needs.AMOUNT:
-            try:
-                amount = parse_amount(text, locale(), case.record.currency).value
-            except NumberError as error:
-                problem = AnswerError(f"number_{error.code}", **error.details)
-                await ctx.send(Screen("⚠️ " + refusal(problem)))
-                await ask_amount(ctx, case, key)
-                return
-            updated = await move(ctx, case, key, amount=amount)
-        else:
-            updated = await move(ctx, case, key, note=text)
-        if updated is not None:
-            await ctx.send(Screen(done_text(updated)))
+        draft = Draft(DOSSIER, case.record.id, key, expected=case.record.status)
+        if transition.needs != Needs.AMOUNT:
+            await _chosen(ctx, replace(draft, note=text))
+            return
+        currency = case.record.currency
+        try:
+            typed = read_money(
+                text, locale(), (currency,) if currency else CURRENCIES, default=currency
+            )
+        except NumberError as error:
+            problem = AnswerError(f"number_{error.code}", **error.details)
+            await ctx.send(Screen("⚠️ " + refusal(problem)))
+            await ask_amount(ctx, case, key)
+            return
+        draft = replace(draft, currency=typed.currency)
+        await settle_amount(ctx, draft, typed.amount, typed.typed)
 
     return handle
+
+
+async def _transition(ctx: Context, case: Case, key: str) -> Transition | None:
+    """The staff move `key` on this dossier now, a correction included while it may be made."""
+    found = find_move(case.record.status, key, ctx.role, False)
+    if found is not None:
+        return found if found.by == By.STAFF else None
+    if not key.startswith("fix_"):
+        return None
+    window = await ctx.review.correction_window(case, ctx.settings.sessions(today()))
+    return find_correction(case.record.status, window.origin, key, ctx.role) if window else None
+
+
+async def _chosen(ctx: Context, draft: Draft) -> None:
+    """The move's note or amount is known: the amount checked (refused, or confirmed once
+    more), a correction's reason asked, then the preview of what the city will read."""
+    case = await _staff_case(ctx, draft.target)
+    if case is None:
+        await deny(ctx)
+        return
+    transition = await _transition(ctx, case, draft.key)
+    if transition is None or case.record.status != draft.expected:
+        await moved_on(ctx)
+        return
+    if transition.needs == Needs.AMOUNT:
+        if draft.amount is None:
+            await ask_amount(ctx, case, draft.key)
+            return
+        concerns = granted_concerns(draft.amount, financing(case.record.answers), ctx.rules)
+        blocking = [c for c in concerns if c.blocking]
+        if blocking:
+            await ctx.send(Screen(refused_amount(blocking, draft.amount, draft.currency)))
+            await ask_amount(ctx, case, draft.key)
+            return
+        if concerns and not draft.confirmed:
+            await confirm(ctx, draft, concerns)
+            return
+    if transition.correction and not draft.note:
+        await ask_note(ctx, "fix_reason", case.record.id, _reason_prompt(case), draft.to_data())
+        return
+    officials = await told(ctx, case, ctx.person.telegram_id)
+    after = foreseen_case(case, transition, draft, ctx.person.name, datetime.now(UTC))
+    readers: dict[str, int] = {}
+    for person in officials:
+        language = person.language or ctx.settings.default_language
+        readers[language] = readers.get(language, 0) + 1
+    foreseen = [
+        Foreseen(language, count, in_language(ctx, language, lambda: city_update(after)))
+        for language, count in readers.items()
+    ]
+    intro = move_intro(case, transition, draft)
+    await preview(ctx, draft, lambda token: preview_screens(intro, foreseen, token))
+
+
+async def _send(ctx: Context, draft: Draft) -> None:
+    """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
+    nothing and says so."""
+    case = await _staff_case(ctx, draft.target)
+    if case is None:
+        await deny(ctx)
+        return
+    exclude = ctx.person.telegram_id
+    updated = await ctx.review.move(
+        case,
+        draft.key,
+        await change_notices(ctx, case, exclude),
+        note=draft.note,
+        amount=draft.amount,
+        expected=draft.expected,
+        calendar=ctx.settings.sessions(today()),
+    )
+    if updated is None:
+        now = await ctx.review.case(draft.target)
+        status = status_label(now.record.status) if now is not None else "—"
+        text = _(
+            "This is no longer possible: {reference} is now “{status}”. Nothing was recorded "
+            "or sent."
+        ).format(reference=case.record.reference, status=status)
+        await ctx.send(Screen(text))
+        return
+    ctx.outbox.wake()
+    await ctx.send(Screen(done_text(updated)))
+
+
+async def _change(ctx: Context, draft: Draft) -> None:
+    """Change (“✏️ Change”): the note or the amount is asked again."""
+    case = await _staff_case(ctx, draft.target)
+    if case is None:
+        await deny(ctx)
+        return
+    transition = await _transition(ctx, case, draft.key)
+    if transition is None:
+        await moved_on(ctx)
+        return
+    await _ask_for(ctx, case, transition)
+
+
+draft_steps(DOSSIER, _chosen, _send, _change)
+
+
+@carried_note("fix_reason")
+async def _fix_reason(ctx: Context, carry: dict, text: str) -> None:
+    """The reason of a correction, typed once its amount is known."""
+    draft = Draft.from_data(carry)
+    if draft is not None and draft.kind == DOSSIER:
+        await _chosen(ctx, replace(draft, note=text))
 
 
 async def ask_amount(ctx: Context, case: Case, key: str) -> None:
@@ -171,6 +310,12 @@ async def ask_amount(ctx: Context, case: Case, key: str) -> None:
         reference=case.record.reference, currency=case.record.currency or ""
     )
     await ask_note(ctx, f"move:{key}", case.record.id, prompt)
+
+
+def _reason_prompt(case: Case) -> str:
+    return _("Why is the decision on {reference} corrected? The city receives your words.").format(
+        reference=case.record.reference
+    )
 
 
 async def write(ctx: Context, case: Case, text: str) -> None:
@@ -280,6 +425,8 @@ def router() -> Router:
             await ask_note(ctx, "write_city", case.record.id, prompt)
         elif action == "mv":
             await _start_move(ctx, case, value)
+        elif action == "fix":
+            await _offer_corrections(ctx, case)
         elif action == "sched" and value.isdigit():
             updated = await move(ctx, case, "schedule", session_id=int(value))
             if updated is not None:
@@ -328,27 +475,53 @@ async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
 
 
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
-    transition = find_move(case.record.status, key, ctx.role, False)
+    transition = await _transition(ctx, case, key)
     if transition is None or transition.by != By.STAFF:
         await moved_on(ctx, case.record.id)
         await show_case(ctx, case)
         return
-    reference = case.record.reference
-    if transition.needs == Needs.NOTE:
+    if transition.needs in (Needs.NOTE, Needs.AMOUNT, Needs.SESSION):
+        await _ask_for(ctx, case, transition)
+    else:
+        updated = await move(ctx, case, key)
+        if updated is not None:
+            await ctx.send(Screen(done_text(updated)))
+
+
+async def _ask_for(ctx: Context, case: Case, transition: Transition) -> None:
+    """Ask what the move needs: a note, an amount (a correction's reason comes after it) or a
+    Bureau session."""
+    key, reference = transition.key, case.record.reference
+    if transition.needs == Needs.AMOUNT:
+        await ask_amount(ctx, case, key)
+    elif transition.needs == Needs.SESSION:
+        await _pick_session(ctx, case)
+    elif transition.correction:
+        await ask_note(ctx, f"move:{key}", case.record.id, _reason_prompt(case))
+    else:
         prompts = {
             "changes": _("What must change in {reference}? The city receives your words."),
             "reject": _("Why is {reference} rejected? The city receives your words."),
             "defer": _("Why is {reference} deferred? The city receives your words."),
         }
         await ask_note(ctx, f"move:{key}", case.record.id, prompts[key].format(reference=reference))
-    elif transition.needs == Needs.AMOUNT:
-        await ask_amount(ctx, case, key)
-    elif transition.needs == Needs.SESSION:
-        await _pick_session(ctx, case)
-    else:
-        updated = await move(ctx, case, key)
-        if updated is not None:
-            await ctx.send(Screen(done_text(updated)))
+
+
+async def _offer_corrections(ctx: Context, case: Case) -> None:
+    """“✏️ Correct the decision”: the corrections the table allows, while it may be made."""
+    if case.record.status not in DECIDED:
+        await moved_on(ctx)
+        return
+    window = await ctx.review.correction_window(case, ctx.settings.sessions(today()))
+    if window is None:
+        text = _(
+            "The decision on {reference} can no longer be corrected: the next Bureau session "
+            "has been held."
+        ).format(reference=case.record.reference)
+        await ctx.send(Screen(text))
+        return
+    options = corrections(case.record.status, window.origin, ctx.role)
+    await ctx.send(corrections_screen(case, window, options))
 
 
 async def _pick_session(ctx: Context, case: Case) -> None:

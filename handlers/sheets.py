@@ -14,9 +14,11 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Mes
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.domain.agenda import Agenda, parse_budget
+from bot.domain.agenda import Agenda, Budget
 from bot.domain.answers import AnswerError
-from bot.domain.numbers import NumberError
+from bot.domain.decisions import BUDGET, Draft
+from bot.domain.fund_form import CURRENCIES
+from bot.domain.numbers import NumberError, read_money
 from bot.domain.review import QueueFilter, parse_filter
 from bot.domain.roles import Action
 from bot.domain.sessions import BureauSession
@@ -39,6 +41,7 @@ from bot.services.documents import agenda_pdf
 from bot.telegram.callbacks import Sheet
 from bot.telegram.context import Context
 from handlers import actions
+from handlers.decisions import draft_steps, settle_amount
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
 from handlers.rights import deny
@@ -177,18 +180,38 @@ async def budget_typed(ctx: Context, session_id: int, text: str) -> None:
         return
     default = current.budget.currency if current.budget is not None else "EUR"
     try:
-        budget = parse_budget(text, locale(), default)
+        typed = read_money(text, locale(), CURRENCIES, default=default)
     except NumberError as error:
         problem = AnswerError(f"number_{error.code}", **error.details)
         await ctx.send(Screen("⚠️ " + refusal(problem)))
         await ask_budget(ctx, session_id)
         return
-    if await ctx.sheets.set_budget(session_id, budget) is None:
+    draft = Draft(BUDGET, session_id, "budget", currency=typed.currency)
+    await settle_amount(ctx, draft, typed.amount, typed.typed)  # an ambiguous one asked back
+
+
+async def _budget_read(ctx: Context, draft: Draft) -> None:
+    """The budget's amount is known (chosen, if it read two ways): stored, the summary shown."""
+    if not ctx.may(Action.REVIEW_DOSSIERS):
         await deny(ctx)
         return
-    agenda = await ctx.sheets.agenda(session_id)
+    if draft.amount is None or draft.currency is None:
+        await ask_budget(ctx, draft.target)
+        return
+    if await ctx.sheets.set_budget(draft.target, Budget(draft.amount, draft.currency)) is None:
+        await deny(ctx)
+        return
+    agenda = await ctx.sheets.agenda(draft.target)
     if agenda is not None:
         await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
+
+
+async def _budget_again(ctx: Context, draft: Draft) -> None:
+    await ask_budget(ctx, draft.target)
+
+
+# A budget is not a decision told to a city: no preview, only an ambiguous amount asked back.
+draft_steps(BUDGET, _budget_read, _budget_read, _budget_again)
 
 
 async def send_stats(ctx: Context) -> None:

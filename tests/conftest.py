@@ -8,6 +8,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -45,6 +46,9 @@ def _database_per_worker() -> None:
 
 
 _database_per_worker()
+# Property tests are not timed: on a loaded machine hypothesis' per-example deadline only flakes.
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = [
     "sqlite",

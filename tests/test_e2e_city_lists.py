@@ -46,7 +46,7 @@ async def dossier_in_changes_requested(app: InProcessBot) -> None:
             official = new_account(session, user_id, "Official")
             official.city_name, official.country, official.language = "Dakar", "SN", language
             official.full_name = f"Official {language}"
-            # Verified: only a verified official reaches the dossiers of the city they did not write.
+            # Verified: only a verified official reaches the city's dossiers they did not write.
             official.verification, official.registered_at = "verified", SENT
             await link_city(session, official)
         await session.commit()

@@ -200,14 +200,18 @@ async def test_photos_go_with_the_alert_and_the_presidency_may_reject(tmp_path: 
         await bot.drain_outbox()
         phases = (await staff.press(card, "💶 Proposer une aide"))[-1]
         await staff.press(phases, "Urgence")
-        await staff.send("20 000 EUR abris provisoires")
+        shown = await staff.send("20 000 EUR abris provisoires")
+        assert "aide proposée, 20\u202f000\xa0€ (Urgence) pour abris provisoires" in shown.texts[-1]
+        await staff.press(shown[-1], "📤 Envoyer")
         await bot.drain_outbox()
         (decision,) = api.messages(PRESIDENCY)
         group = {"id": PRESIDENCY, "type": "supergroup", "title": "P"}
         president = bot.user(951, "fr", group=group)
         asked = (await president.press(decision, "✖ Rejeter"))[-1]
         assert "Pourquoi" in asked["text"]
-        await president.send("Le fonds d’urgence est épuisé cette année.")
+        shown = await president.send("Le fonds d’urgence est épuisé cette année.")
+        assert "aucune aide" in shown.texts[-1]  # what the city will read
+        await president.press(shown[-1], "📤 Envoyer")
         await bot.drain_outbox()
         _, card = alert_of(api, SECRETARIAT)
         assert "Refusée par Le Président" in card["text"]

@@ -153,7 +153,12 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
     card = cards(api, COMMISSION)[-1]
     phases = (await member.press(card, "💶 Proposer une aide"))[-1]
     await member.press(phases, "Post-emergency")
-    await member.send("50000 EUR rebuilding the port")
+    shown = await member.send("50000 EUR rebuilding the port")
+    assert "aid proposed, €50,000 (Post-emergency) for rebuilding the port" in shown.texts[-1]
+    assert "What 1 official will read, in Français:" in shown.texts[-1]
+    await bot.drain_outbox()
+    assert "Une aide a été proposée" not in api.messages(701)[-1]["text"]  # not before "Send"
+    await member.press(shown[-1], "📤 Send")
     await bot.drain_outbox()
     assert not api.errors, api.errors
     assert "Une aide a été proposée" in api.messages(701)[-1]["text"]
@@ -179,7 +184,11 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
     assert "The amount granted" in asked["text"]
     refused = (await president.send("thirty thousand"))[0]
     assert "could not read an amount" in refused["text"]
-    await president.send("30,000 EUR")
+    which = await president.send("30,000 EUR")  # 30 000 € in English, 30 € in French: asked
+    assert which.texts[-1].startswith("30,000 — €30,000 or €30?")
+    shown = await president.press(which[-1], "€30,000")
+    assert "aid approved, another amount: €30,000 (proposed: €50,000)" in shown.texts[-1]
+    await president.press(shown[-1], "📤 Send")
     await bot.drain_outbox()
     assert not api.errors, api.errors
     told = api.messages(701)[-1]["text"]
@@ -206,7 +215,8 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
     # Staff close it with a note; the city is told.
     prompt = (await member.press(cards(api, COMMISSION)[-1], "🔒 Clore"))[-1]
     assert "closed" in prompt["text"]
-    await member.send("Aid delivered, the case is closed.")
+    shown = await member.send("Aid delivered, the case is closed.")
+    await member.press(shown[-1], "📤 Send")
     await bot.drain_outbox()
     assert not api.errors, api.errors
     assert "est close : Aid delivered" in api.messages(701)[-1]["text"]
@@ -238,7 +248,8 @@ async def test_the_escalation_survives_a_restart_and_fires_once_late(tmp_path: P
         await bot.add_staff(901, "secretariat", "fr", "Paul Martin")
         staff = bot.user(901, "fr", group=SECRETARIAT_GROUP)
         await staff.press(cards(bot.api, SECRETARIAT)[-1], "🔒 Clore")
-        await staff.send("Fausse alerte, vérifiée par téléphone.")
+        shown = await staff.send("Fausse alerte, vérifiée par téléphone.")
+        await staff.press(shown[-1], "📤 Envoyer")
         await bot.drain_outbox()
         assert len(bot.api.messages(PRESIDENCY)) == 1
         assert "Close par Paul Martin" in cards(bot.api, SECRETARIAT)[-1]["text"]
@@ -339,7 +350,8 @@ async def test_only_staff_acknowledge_and_propose_only_the_presidency_decides(
     (card,) = cards(api, SECRETARIAT)
     phases = (await staff.press(card, "💶 Proposer une aide"))[-1]
     await staff.press(phases, "Urgence")
-    await staff.send("20 000 EUR abris provisoires")
+    shown = await staff.send("20 000 EUR abris provisoires")
+    await staff.press(shown[-1], "📤 Envoyer")
     await bot.drain_outbox()
     for data in ("approve", "other", "reject"):
         await refused(staff, f"e:{ident}:{data}")
@@ -347,7 +359,9 @@ async def test_only_staff_acknowledge_and_propose_only_the_presidency_decides(
     await refused(president_here, f"e:{ident + 99}:approve")  # forged: no such emergency
     decision = api.messages(PRESIDENCY)[-1]
     president = bot.user(951, "fr", group=PRESIDENCY_GROUP)
-    await president.press(decision, "🏅 Approuver", expect=0)
+    shown = await president.press(decision, "🏅 Approuver")
+    await refused(president_here, f"e:{ident}:ack")
+    await president.press(shown[-1], "📤 Envoyer")
     stale = await president.press_data(decision, f"e:{ident}:other", expect=0)
     assert api.callback_answer(stale.callback_query_id)["show_alert"] is True
     await refused(president_here, f"e:{ident}:approve")

@@ -51,7 +51,10 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
 
     asked = await press_on_card(running, staff, "✏️ Demander des modifications")
     assert asked.texts[-1].startswith("What must change in FC-")  # the staff member's language
-    await staff.send("Précisez le quartier et le titre exact du projet.")
+    shown = await staff.send("Précisez le quartier et le titre exact du projet.")
+    assert "Précisez le quartier" in shown.texts[-1]  # the city's words, before they go
+    assert "What 1 official will read, in العربية:" in shown.texts[-1]
+    await staff.press(shown[-1], "📤 Send")
     await card_saying(api, "Statut : Modifications demandées")
 
     # The city edits two answers and submits again.
@@ -85,7 +88,9 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
 
     asked = await press_on_card(running, staff, "🏅 Approuvé par le Bureau")
     assert asked.texts[-1].startswith("Amount granted by the Bureau for FC-")
-    await staff.send("900 000")
+    shown = await staff.send("900 000")
+    assert "€900,000" in shown.texts[-1] and "منح المكتب" in shown.texts[-1]
+    await staff.press(shown[-1], "📤 Send")
     card = await card_saying(api, "Statut : Approuvé")
     assert "Statut : Approuvé" in card["text"] and "Accordé : 900\u202f000\xa0€" in card["text"]
 

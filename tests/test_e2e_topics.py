@@ -103,7 +103,9 @@ async def test_a_dossier_lives_in_its_own_topic(forum: InProcessBot) -> None:
     asked = await staff.press(cards(api)[0], "✏️ Demander des modifications")
     assert asked.texts[-1].startswith("What must change in FC-2026-0001?")
     assert asked[-1]["message_thread_id"] == thread
-    await staff.send("Joignez le devis signé.", thread_id=thread)
+    shown = await staff.send("Joignez le devis signé.", thread_id=thread)
+    assert shown[-1]["message_thread_id"] == thread  # the preview, in the topic
+    await staff.press(shown[-1], "📤 Send")
     await forum.drain_outbox()
     assert "Statut : Modifications demandées" in cards(api)[0]["text"]
     async with forum.sessions() as session:

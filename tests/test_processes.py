@@ -262,9 +262,9 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
             assert replies_to(api, 700, "/new") == 2 and api.max_concurrent_requests[700] == 1
 
             # Two staff decide on one dossier in review at the same moment, one at each process:
-            # "✅ Eligible" at a, "✖ Reject" (its reason typed) at b. The test holds the
-            # dossier's row locked until both have read it and wait at their write: then one
-            # decision stands, told once, and the other is refused.
+            # "✅ Eligible" at a, "📤 Send" of a previewed "✖ Reject" (its reason typed) at b.
+            # The test holds the dossier's row locked until both have read it and wait at their
+            # write: then one decision stands, told once, and the other is refused.
             decided = await seed_in_review()
             for user_id in (THIES, REJECTING, APPROVING):
                 api.add_private(user_id)
@@ -272,8 +272,25 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
             rejecting = TelegramUser(api, REJECTING, handled=confirmed)
             private = {"message_id": 1, "date": 1, "chat": {"id": REJECTING, "type": "private"}}
             await rejecting.press_data(private, f"s:mv:{decided}:reject")  # the reason is asked
+            preview = (await rejecting.send("Budget incomplet."))[-1]  # shown, nothing recorded
+            (send,) = [
+                b["callback_data"]
+                for row in preview["reply_markup"]["inline_keyboard"]
+                for b in row
+                if b["text"] == "📤 Envoyer"
+            ]
             start = len(api.calls)
-            reason = api.register_update({"message": rejecting._message(text="Budget incomplet.")})
+            reason = api.register_update(
+                {
+                    "callback_query": {
+                        "id": api.new_callback_query_id(),
+                        "from": rejecting.user,
+                        "message": preview,
+                        "chat_instance": str(REJECTING),
+                        "data": send,
+                    }
+                }
+            )
             eligible = api.register_update(
                 {
                     "callback_query": {
@@ -301,10 +318,9 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
             }
             label = {"rejected": "Rejeté", "eligible": "Éligible"}[status]
             winner, loser = (REJECTING, APPROVING)[:: 1 if status == "rejected" else -1]
-            assert said == {
-                winner: f"✔ {DECIDED} : {label}",
-                loser: f"Ce n’est plus possible : {DECIDED} est maintenant « {label} ».",
-            }
+            assert said[winner] == f"✔ {DECIDED} : {label}", said
+            gone = f"Ce n’est plus possible : {DECIDED} est maintenant « {label} »."
+            assert said[loser].startswith(gone) and set(said) == {winner, loser}, said
             await all_sent()  # the card and the notice, before a is killed
             shown = [m.get("text", "") for m in api.messages(SECRETARIAT)]
             assert any(DECIDED in t and f"Statut : {label}" in t for t in shown), shown

@@ -30,6 +30,7 @@ from bot.domain.rules import (
     is_answered,
     letter_slot,
 )
+from bot.domain.workflow import is_correction
 from bot.screens.common import locale, money, onward, shown_answer, strip_tags
 from bot.screens.financing import problem_text
 from bot.screens.home import status_label
@@ -318,10 +319,13 @@ def _history(doc: PdfDocument, case: Case) -> None:
             details.append(_("Bureau session of {day}").format(day=_day(entry.session.held_on)))
         if entry.note:
             details.append(entry.note)
+        moved = f"{status_label(entry.source)} {onward()} {status_label(entry.target)}"
+        if is_correction(entry.source, entry.target):
+            moved = _("Correction: {change}").format(change=moved)
         rows.append(
             [
                 _day(entry.at.date()),
-                f"{status_label(entry.source)} {onward()} {status_label(entry.target)}",
+                moved,
                 entry.by,
                 "\n".join(details) or "—",
             ]

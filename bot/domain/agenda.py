@@ -7,14 +7,13 @@ another currency count only at a fixed rate (the CFA francs' peg to the euro); t
 listed apart, never converted at a guessed rate.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.numbers import NumberError, parse_amount
+from bot.domain.numbers import read_money
 from bot.domain.sessions import BureauSession
 from bot.domain.sheets import DossierFacts, convert
 from bot.domain.workflow import Status
@@ -129,9 +128,7 @@ def _cents(amount: Decimal) -> Decimal:
 
 def parse_budget(text: str, locale: str, default_currency: str = "EUR") -> Budget:
     """`1 500 000 EUR`, `€1,500,000`, `١٥٠٠٠٠٠ XOF` or a bare amount (in `default_currency`),
-    read in the staff member's locale; NumberError says why it was refused."""
-    codes = [w.upper() for w in re.findall(r"[A-Za-z]{3}", text) if w.upper() in CURRENCIES]
-    if len(set(codes)) > 1:
-        raise NumberError("not_a_number")
-    currency = codes[0] if codes else ("EUR" if "€" in text else default_currency)
-    return Budget(parse_amount(text, locale, currency).value, currency)
+    read in the staff member's locale as every typed amount is (`read_money`); NumberError says
+    why it was refused. (Staff typing it are asked which reading an ambiguous one means.)"""
+    typed = read_money(text, locale, CURRENCIES, default=default_currency)
+    return Budget(typed.amount.value, typed.currency)

@@ -1,6 +1,7 @@
 """Dossier statuses (DOMAIN.md §1, after submission): the moves between them, who may take each,
 and what each needs (a note, an amount, a Bureau session). One table: only its moves are offered,
-and every move is checked against it again when it is taken."""
+and every move is checked against it again when it is taken. Corrections of a recorded decision
+are moves of the same table (`correction=True`), offered apart (see `corrections`)."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -72,8 +73,14 @@ class Transition:
     by: By
     label: str
     needs: Needs = Needs.NOTHING
+    # A correction of a recorded decision (approved, rejected, deferred): it always needs a
+    # reason besides what its target needs, and `origin` is the status the corrected decision
+    # was taken from (the Bureau's, from "scheduled"; the Secretariat's rejection, from review).
+    correction: bool = False
+    origin: Status | None = None
 
 
+DECIDED = (Status.APPROVED, Status.REJECTED, Status.DEFERRED)
 WAITING = (Status.SUBMITTED, Status.IN_REVIEW, Status.ELIGIBLE, Status.SCHEDULED, Status.DEFERRED)
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("review", Status.SUBMITTED, Status.IN_REVIEW, By.STAFF, N_("🔎 Start the review")),
@@ -98,6 +105,22 @@ TRANSITIONS: tuple[Transition, ...] = (
         Transition("withdraw", source, Status.WITHDRAWN, By.CITY, N_("↩ Withdraw the dossier"))
         for source in (Status.CHANGES_REQUESTED, *WAITING)
     ),
+    # Corrections, by the Secretariat, until the next Bureau session is held: the Bureau's
+    # decision becomes another of its decisions (or the same with another amount or reason)...
+    *(
+        Transition(key, source, target, By.STAFF, label, needs, True, Status.SCHEDULED)
+        for source in DECIDED
+        for key, target, label, needs in (
+            ("fix_approve", Status.APPROVED, N_("🏅 Approved (the amount granted)"), Needs.AMOUNT),
+            ("fix_reject", Status.REJECTED, N_("✖ Rejected"), Needs.NOTE),
+            ("fix_defer", Status.DEFERRED, N_("⏭ Deferred to a later session"), Needs.NOTE),
+        )
+    ),
+    # ...and the Secretariat's own rejection (from review) another reason, or back in review.
+    Transition("fix_reject", Status.REJECTED, Status.REJECTED, By.STAFF, N_("✖ Rejected"),
+               Needs.NOTE, True, Status.IN_REVIEW),
+    Transition("fix_review", Status.REJECTED, Status.IN_REVIEW, By.STAFF,
+               N_("🔎 Back in review"), Needs.NOTE, True, Status.IN_REVIEW),
 )  # fmt: skip
 
 
@@ -109,8 +132,33 @@ def may_take(transition: Transition, role: str | None, of_the_city: bool) -> boo
 
 
 def moves(status: str, role: str | None, of_the_city: bool) -> list[Transition]:
-    """The moves this person may take on a dossier in `status` (what the buttons offer)."""
-    return [t for t in TRANSITIONS if t.source == status and may_take(t, role, of_the_city)]
+    """The moves this person may take on a dossier in `status` (what the buttons offer);
+    corrections are offered apart (`corrections`)."""
+    return [
+        t
+        for t in TRANSITIONS
+        if t.source == status and not t.correction and may_take(t, role, of_the_city)
+    ]
+
+
+def corrections(status: str, origin: str | None, role: str | None) -> list[Transition]:
+    """The corrections staff may make of a decision in `status` taken from `origin`."""
+    return [
+        t
+        for t in TRANSITIONS
+        if t.correction and t.source == status and t.origin == origin and may_take(t, role, False)
+    ]
+
+
+def find_correction(
+    status: str, origin: str | None, key: str, role: str | None
+) -> Transition | None:
+    return next((t for t in corrections(status, origin, role) if t.key == key), None)
+
+
+def is_correction(source: str, target: str) -> bool:
+    """Whether a change from `source` to `target` (a history entry) was a correction."""
+    return any(t.correction and t.source == source and t.target == target for t in TRANSITIONS)
 
 
 def find_move(status: str, key: str, role: str | None, of_the_city: bool) -> Transition | None:

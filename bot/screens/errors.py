@@ -40,6 +40,15 @@ def refusal(error: Refused) -> str:
             "Too many decimals: at most {places} decimals for this currency.",
             d["places"],
         ).format(places=d["places"])
+    if code == "number_currency":
+        return _("{currency} is not possible here. The currency must be one of: {allowed}.").format(
+            currency=d["currency"], allowed=d["allowed"]
+        )
+    if code in ("number_no_currency", "number_currency_unclear"):
+        return _(
+            "Which currency? Write the amount with one currency code, for example "
+            "“30 000 EUR”. Possible here: {allowed}."
+        ).format(allowed=d["allowed"])
     if code == "file_count":
         return ngettext(
             "This question already has {count} file. Remove it to add another.",
@@ -101,6 +110,7 @@ def _simple() -> dict[str, str]:
         "number_zero": _("The amount must be greater than zero."),
         "number_too_large": _("This amount is far too large. Please check it."),
         "number_not_whole": _("Expected a whole number, without decimals."),
+        "number_no_purpose": _("After the amount and its currency, say what the aid is for."),
         "file_type": _(
             "This type of file is not accepted. Send a PDF, DOCX, XLSX, ODT, JPG or PNG file."
         ),

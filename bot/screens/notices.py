@@ -7,7 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.dates import format_long
 from bot.domain.records import Record
 from bot.domain.review import Case, ThreadMessage
-from bot.domain.workflow import Status
+from bot.domain.workflow import Status, is_correction
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
 from bot.screens.home import own_only_text, status_label
@@ -47,6 +47,14 @@ def city_update(case: Case) -> str:
         html.quote(record.title or ""),
     ]
     last = case.history[-1] if case.history else None
+    if last is not None and is_correction(last.source, last.target) and len(case.history) > 1:
+        lines.append(
+            "✏️ "
+            + _("This corrects the decision you were told on {day}: “{status}”.").format(
+                day=format_long(case.history[-2].at.date(), locale()),
+                status=status_label(last.source),
+            )
+        )
     if record.status == Status.SCHEDULED and case.session is not None:
         lines.append(
             _("It will be presented to the Bureau session of {day}.").format(

@@ -17,7 +17,7 @@ from bot.domain.records import FileInfo, Record
 from bot.domain.review import PAGE, Case, Change, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
-from bot.domain.workflow import Transition
+from bot.domain.workflow import DECIDED, Transition, is_correction
 from bot.screens.base import Screen
 from bot.screens.common import listed, locale, money, onward, shown_answer, split_messages
 from bot.screens.financing import coach, share_text
@@ -73,8 +73,13 @@ def case_heading(case: Case) -> list[str]:
 
 
 def _history_line(entry: HistoryEntry, currency: str | None) -> str:
+    status = status_label(entry.target)
+    if is_correction(entry.source, entry.target):  # the corrected decision stays above it
+        status = "✏️ " + _("corrected: {before} → {after}").format(
+            before=status_label(entry.source), after=status
+        )
     line = _("{day}: {status} — {name}").format(
-        day=_day(entry.at.date()), status=status_label(entry.target), name=html.quote(entry.by)
+        day=_day(entry.at.date()), status=status, name=html.quote(entry.by)
     )
     if entry.amount is not None:
         line += " · " + _("granted {amount}").format(amount=money(entry.amount, currency))
@@ -130,6 +135,8 @@ def card_text(case: Case, heading: str | None = None) -> str:
 def moves_keyboard(case: Case, moves: list[Transition]) -> InlineKeyboardMarkup:
     dossier = case.record.id
     rows = [[_button(_(m.label), "mv", dossier, m.key)] for m in moves]
+    if case.record.status in DECIDED:  # until the next Bureau session (checked when pressed)
+        rows.append([_button(_("✏️ Correct the decision"), "fix", dossier)])
     rows.append(
         [
             _button(_("📂 Open the dossier"), "open", dossier),

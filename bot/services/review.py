@@ -9,12 +9,13 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import reaches
+from bot.domain.decisions import CorrectionWindow, correction_window, granted_after
 from bot.domain.people import Verification
 from bot.domain.records import Person
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.roles import Action, Role, may
 from bot.domain.sessions import BureauSession
-from bot.domain.workflow import WAITING, Needs, Status, Transition, find_move
+from bot.domain.workflow import WAITING, Needs, Status, Transition, find_correction, find_move
 from bot.services.people import person_of
 from bot.services.records import Notice, record_of, send_notices
 from storage import review as queries
@@ -22,6 +23,7 @@ from storage.dossiers import StatusMoved, attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
 from storage.models import BureauSession as SessionRow
 from storage.outbox import unreachable
+from storage.types import utcnow
 
 Notices = Callable[[Case], list[Notice]]
 
@@ -147,6 +149,7 @@ class Review:
         amount: Decimal | None = None,
         session_id: int | None = None,
         expected: str | None = None,
+        calendar: tuple[BureauSession, ...] = (),
     ) -> Case | None:
         """Take the move `key` if this person may take it now and what it needs is given; the
         change, its history entry and its notices are one transaction. None if refused: then
@@ -155,7 +158,8 @@ class Review:
         The move applies only from the status it was taken from (a compare-and-set, see
         `storage.dossiers.set_status`): of two people pressing at once, the second is refused.
         `expected`: the status the presser saw (a preview's); refused likewise when the dossier
-        is no longer in it."""
+        is no longer in it. A correction is taken only while the decision may be corrected:
+        until the next Bureau session is held (the stored sessions, else `calendar`)."""
         row = await self.session.get(Dossier, case.record.id)
         if row is None or not self._visible(row):
             return None
@@ -163,6 +167,8 @@ class Review:
             return None
         of_the_city = row.city_id == self.account.city_id and not self.is_staff
         move = find_move(row.status, key, self.role, of_the_city)
+        if move is None and key.startswith("fix_"):
+            move = await self._correction(row, key, calendar)
         if move is None or not self._given(move, note, amount, session_id):
             return None
         if move.needs == Needs.SESSION and (
@@ -175,17 +181,39 @@ class Review:
             return None
         if move.needs == Needs.SESSION:
             row.session_id = session_id
-        if move.needs == Needs.AMOUNT:
-            row.granted_amount = str(amount)
+        current = Decimal(row.granted_amount) if row.granted_amount else None
+        granted = granted_after(move, amount, current)
+        row.granted_amount = str(granted) if granted is not None else None
         updated = await self._case(row)
         await send_notices(self.session, row, notices(updated))
         await self.session.commit()
         return updated
 
+    async def _correction(
+        self, row: Dossier, key: str, calendar: tuple[BureauSession, ...]
+    ) -> Transition | None:
+        """The correction `key` of the dossier's decision, if it may still be corrected."""
+        stored = [bureau_session(s) for s in await queries.bureau_sessions(self.session)]
+        window = correction_window(await self._case(row), stored or calendar, utcnow().date())
+        if window is None:
+            return None
+        return find_correction(row.status, window.origin, key, self.role)
+
+    async def correction_window(
+        self, case: Case, calendar: tuple[BureauSession, ...] = ()
+    ) -> CorrectionWindow | None:
+        """Whether (and until when) staff may correct this dossier's decision today."""
+        if not self.is_staff:
+            return None
+        stored = [bureau_session(s) for s in await queries.bureau_sessions(self.session)]
+        return correction_window(case, stored or calendar, utcnow().date())
+
     @staticmethod
     def _given(
         move: Transition, note: str | None, amount: Decimal | None, session_id: int | None
     ) -> bool:
+        if move.correction and not note:  # a correction always says why
+            return False
         if move.needs == Needs.NOTE:
             return bool(note)
         if move.needs == Needs.AMOUNT:

@@ -98,3 +98,17 @@ class Sheet(CallbackData, prefix="xl"):
 
 def sheet_data(action: str, session: int = 0, value: str = "") -> str:
     return _packed(Sheet.__prefix__, action, session, value)
+
+
+class Decide(CallbackData, prefix="d"):
+    """A button of a decision being prepared ("📤 Send", "✏️ Change", "✖ Cancel", which reading
+    of an amount, "yes, this amount"): `token` names the pending decision it belongs to, kept in
+    the presser's conversation state; a button of any other (older, someone else's) does nothing."""
+
+    token: str
+    action: str
+    value: str = ""
+
+
+def decide_data(token: str, action: str, value: str = "") -> str:
+    return _packed(Decide.__prefix__, token, action, value)

@@ -8,4 +8,5 @@ class Flow(StatesGroup):
     registering = State()  # the profile form: registering, or changing one profile answer
     dossier = State()
     note = State()  # the person's next message in this chat is a note (see handlers/notes.py)
+    decide = State()  # a decision shown before it goes: waiting on its buttons (decisions.py)
     city_csv = State()  # an admin's next document in this chat is the member list (cities.py)

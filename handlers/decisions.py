@@ -1,0 +1,140 @@
+"""A decision staff see before it goes (issue 14 §4), whatever it decides: a flow builds a
+`Draft` (the move, its note or amount, the status it is taken from) and hands it here; the draft
+waits in the conversation state (it survives a restart, as notes do) behind the buttons of its
+screens, which name its token:
+
+- an ambiguous amount is asked back (`settle_amount`: "700,000 — 700 000 € or 700 €?");
+- an amount that looks wrong asks for a second confirmation (`confirm`);
+- the preview (`preview`) shows what the city will read, with "📤 Send" / "✏️ Change" /
+  "✖ Cancel". Nothing is recorded or sent before "Send"; the flow's `send` applies the move
+  from the status the preview showed, and a stale "Send" changes nothing and says so.
+
+Each kind of draft registers its steps (`draft_steps`): `chosen` (the amount is settled: check
+it and show the preview), `send` and `change` (ask again)."""
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from aiogram import Router
+from aiogram.filters import StateFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain.decisions import CONFIRM, PREVIEW, WHICH, AmountConcern, Draft, plain_amount
+from bot.domain.numbers import ParsedNumber
+from bot.screens.base import Screen
+from bot.screens.decisions import (
+    cancelled,
+    confirm_amount,
+    no_longer_waiting,
+    which_amount,
+)
+from bot.screens.decisions import waiting_hint as hint_screen
+from bot.telegram.callbacks import Decide
+from bot.telegram.context import Context
+from bot.telegram.filters import NotCommand, PrivateChat
+from bot.telegram.states import Flow
+
+Step = Callable[[Context, Draft], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DraftSteps:
+    chosen: Step  # the amount is settled (or there is none): check it, then the preview
+    send: Step  # "📤 Send": apply the move, from the status the preview showed
+    change: Step  # "✏️ Change": ask again
+
+
+STEPS: dict[str, DraftSteps] = {}
+
+
+def draft_steps(kind: str, chosen: Step, send: Step, change: Step) -> None:
+    STEPS[kind] = DraftSteps(chosen, send, change)
+
+
+async def hold(ctx: Context, draft: Draft, stage: str) -> Draft:
+    """Keep the draft in the conversation state, under a new token: the buttons of any screen
+    shown before it no longer act."""
+    held = replace(draft, stage=stage, token=secrets.token_hex(4))
+    await ctx.fsm.set_state(Flow.decide)
+    await ctx.fsm.set_data({"draft": held.to_data()})
+    return held
+
+
+async def pending(ctx: Context) -> Draft | None:
+    if await ctx.fsm.get_state() != Flow.decide.state:
+        return None
+    return Draft.from_data((await ctx.fsm.get_data()).get("draft"))
+
+
+async def settle_amount(ctx: Context, draft: Draft, amount: ParsedNumber, typed: str) -> None:
+    """An amount read from what was typed: asked back if it reads two ways, else taken."""
+    if amount.alternative is not None:
+        readings = (plain_amount(amount.value), plain_amount(amount.alternative))
+        choices = tuple(sorted(readings, reverse=True))  # "700 000 € or 700 €", in any locale
+        held = await hold(ctx, replace(draft, choices=choices, typed=typed), WHICH)
+        await ctx.send(which_amount(typed, choices, draft.currency or "", held.token))
+        return
+    await STEPS[draft.kind].chosen(ctx, replace(draft, amount=plain_amount(amount.value)))
+
+
+async def confirm(ctx: Context, draft: Draft, concerns: list[AmountConcern]) -> None:
+    """The amount looks wrong: a second, explicit confirmation before the preview."""
+    assert draft.amount is not None
+    held = await hold(ctx, draft, CONFIRM)
+    await ctx.send(confirm_amount(concerns, draft.amount, draft.currency, held.token))
+
+
+async def preview(ctx: Context, draft: Draft, screens: Callable[[str], list[Screen]]) -> None:
+    """Hold the draft for "📤 Send", and show `screens(token)`: what the city will read."""
+    held = await hold(ctx, draft, PREVIEW)
+    await ctx.send(*screens(held.token))
+
+
+def router() -> Router:
+    r = Router(name="decisions")
+
+    @r.callback_query(Decide.filter())
+    async def pressed(query: CallbackQuery, callback_data: Decide, ctx: Context) -> None:
+        """A button of the decision this person is preparing in this chat; any other (an older
+        screen's, someone else's, a forged one) does nothing and says so."""
+        draft = await pending(ctx)
+        action, value = callback_data.action, callback_data.value
+        steps = STEPS.get(draft.kind) if draft is not None else None
+        if draft is None or steps is None or draft.token != callback_data.token:
+            await query.answer(no_longer_waiting(), show_alert=True)
+            return
+        if action == "cancel":
+            await ctx.fsm.clear()
+            await query.answer()
+            await ctx.send(cancelled())
+            return
+        if action == "change":
+            await ctx.fsm.clear()
+            await query.answer()
+            await steps.change(ctx, draft)
+            return
+        if action == "pick" and draft.stage == WHICH and value in ("0", "1"):
+            await ctx.fsm.clear()
+            await query.answer()
+            chosen = replace(draft, amount=draft.choices[int(value)], choices=(), stage="")
+            await steps.chosen(ctx, chosen)
+            return
+        if action == "sure" and draft.stage == CONFIRM:
+            await ctx.fsm.clear()
+            await query.answer()
+            await steps.chosen(ctx, replace(draft, confirmed=True, stage=""))
+            return
+        if action == "send" and draft.stage == PREVIEW:
+            await ctx.fsm.clear()  # in the move's transaction: a second "Send" finds nothing
+            await query.answer()
+            await steps.send(ctx, draft)
+            return
+        await query.answer(no_longer_waiting(), show_alert=True)
+
+    @r.message(StateFilter(Flow.decide), NotCommand(), PrivateChat())
+    async def typed(message: Message, ctx: Context) -> None:
+        """Something typed while a decision waits on its buttons: it is not taken for it."""
+        await ctx.send(hint_screen())
+
+    return r
