@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
+from bot.services.readers import Readers
+from bot.telegram import fitting
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.telegram.middlewares import (
@@ -84,6 +86,9 @@ def build_app(
     default to Telegram's (tests of whole conversations shrink them); `scheduler_clock` (an aware
     UTC now) is the reminders' and digest's clock, the real one by default."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
+    readers = Readers(settings, sessions)
+    # Every request to Telegram, replies and the outbox's alike, fits Telegram's limits.
+    fitting.install(bot, fitting.reader_pointer(i18n, readers.language))
     limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
     outbox = OutboxWorker(bot, sessions, limiter=limiter)
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.domain.fitting import split
 from storage.models import OutboxMessage, UnreachableChat
 from storage.types import utcnow
 
@@ -55,6 +56,12 @@ def _add(
         payload["message_thread_id"] = thread_id
     if reply_to is not None:  # sent as an answer to that row's message, once it is delivered
         payload["reply_to"] = reply_to
+    if kind == TEXT:
+        # Too long for one message: this row is its cut text (the one later edits change), and
+        # what was cut off becomes rows of its own once it is sent (`continuations`).
+        text, *more = split(text)
+        if more:
+            payload["more"] = more
     message = OutboxMessage(
         chat_id=chat_id,
         kind=kind,
@@ -242,6 +249,23 @@ async def claim_due(
         await session.scalars(select(o).where(o.id.in_(originals)))
     rows.sort(key=lambda r: (-r.priority, r.id))
     return rows
+
+
+def continuations(session: AsyncSession, row: OutboxMessage) -> list[OutboxMessage]:
+    """What was cut off a long message (its `more`), written when that message is sent: each an
+    answer to it, in its chat and topic, at its priority."""
+    p = row.payload or {}
+    return [
+        enqueue(
+            session,
+            row.chat_id,
+            part,
+            priority=row.priority,
+            thread_id=p.get("message_thread_id"),
+            reply_to=row.id,
+        )
+        for part in p.get("more") or ()
+    ]
 
 
 async def mark_sent(

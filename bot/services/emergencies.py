@@ -398,6 +398,16 @@ class Emergencies:
         rows.sort(key=lambda pair: pair[0].status == EmergencyStatus.CLOSED)
         return [await load_emergency(self.session, row) for row, _city in rows]
 
+    async def by_reference(self, reference: str) -> Emergency | None:
+        """A sent emergency by its reference (staff and the Presidency): its whole report, where
+        a card shortened to fit Telegram points to."""
+        if not (self.is_staff or self.is_presidency):
+            return None
+        row = await people.by_reference(self.session, reference.strip().upper())
+        if row is None or row.form != EMERGENCY_FORM.key or row.status == EmergencyStatus.DRAFT:
+            return None
+        return await load_emergency(self.session, row)
+
     # Situation reports: the city's follow-ups on its emergency.
 
     async def open_sitrep(self, dossier_id: int) -> Record | None:

@@ -349,3 +349,5 @@ class OutboxWorker(Loop):
     ) -> None:
         await outbox.mark_sent(session, message.id, telegram_id, self.clock.now())
         await outbox.reachable_again(session, message.chat_id)
+        if outbox.continuations(session, message):
+            self.wake()  # what was cut off a long message follows it
