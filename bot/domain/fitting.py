@@ -18,7 +18,6 @@ Pure functions: the bot's request middleware (bot/telegram/fitting.py) and the o
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 TEXT_LIMIT = 4096  # sendMessage / editMessageText text, after entity parsing
 CAPTION_LIMIT = 1024  # media captions, after entity parsing
@@ -33,7 +32,11 @@ ELLIPSIS = "…"
 MIN_LINE = 60  # a cut line keeps at least this much (below it, the text is split in order)
 
 _TOKEN = re.compile(r"<[^<>]*>|&(?:#\d{1,8}|#[xX][0-9a-fA-F]{1,7}|lt|gt|amp|quot);|[^<&]+|[<&]")
+_TAG = re.compile(r"<[^<>]*>")
+_ENTITY = re.compile(r"&(?:#\d{1,8}|#[xX][0-9a-fA-F]{1,7}|lt|gt|amp|quot);")
 _NAMED = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
+_EMPTY = re.compile(r"<([a-z-]+)(?:\s[^<>]*)?></\1>")
+_SPACE = re.compile(r"\s")
 _GLUE = {"\u200d", "\ufe0f", "\ufe0e"}  # zero-width joiner, variation selectors
 
 
@@ -42,19 +45,21 @@ def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-@dataclass(frozen=True, slots=True)
-class _Atom:
-    """One piece of the HTML source: a character (`char`, as shown) or a tag (`tag` its name,
-    `opening` or closing)."""
+class _Token:
+    """A piece of the HTML source: a run of text or an entity (`shown`: what it shows; a run's
+    source is what it shows), or a tag (`tag` its name, `opening` or closing)."""
 
-    source: str
-    char: str = ""
-    tag: str = ""
-    opening: bool = False
+    __slots__ = ("opening", "shown", "source", "tag")
+
+    def __init__(self, source: str, shown: str = "", tag: str = "", opening: bool = False) -> None:
+        self.source = source
+        self.shown = shown
+        self.tag = tag
+        self.opening = opening
 
     @property
-    def size(self) -> int:
-        return units(self.char) if self.char else 0
+    def is_run(self) -> bool:
+        return not self.tag and self.source == self.shown
 
 
 def _decode(entity: str) -> str:
@@ -68,24 +73,30 @@ def _decode(entity: str) -> str:
         return "\ufffd"
 
 
-def _atoms(html: str) -> list[_Atom]:
-    atoms: list[_Atom] = []
+def _tag(source: str) -> _Token:
+    words = source.strip("<>").lstrip("/").split()
+    return _Token(source, "", words[0].lower() if words else "?", not source.startswith("</"))
+
+
+def _tokens(html: str) -> list[_Token]:
+    tokens: list[_Token] = []
     for match in _TOKEN.finditer(html):
         token = match.group()
-        if token.startswith("<") and len(token) > 1:
-            words = token.strip("<>").lstrip("/").split()
-            name = words[0].lower() if words else "?"
-            atoms.append(_Atom(token, tag=name, opening=not token.startswith("</")))
-        elif token.startswith("&") and len(token) > 1:
-            atoms.append(_Atom(token, char=_decode(token)))
+        if token[0] == "<" and len(token) > 1:
+            tokens.append(_tag(token))
+        elif token[0] == "&" and len(token) > 1:
+            tokens.append(_Token(token, _decode(token)))
         else:
-            atoms.extend(_Atom(ch, char=ch) for ch in token)
-    return atoms
+            tokens.append(_Token(token, token))
+    return tokens
 
 
 def visible_length(html: str) -> int:
     """What Telegram counts of an HTML text: tags count nothing, an entity one character."""
-    return sum(a.size for a in _atoms(html))
+    shown = _TAG.sub("", html)
+    if "&#" in shown:  # a numeric entity may stand for a character of two units
+        return units(_ENTITY.sub(lambda m: _decode(m.group()), shown))
+    return units(_ENTITY.sub("&", shown)) if "&" in shown else units(shown)
 
 
 def fits(html: str, limit: int = TEXT_LIMIT) -> bool:
@@ -98,141 +109,156 @@ def fits(html: str, limit: int = TEXT_LIMIT) -> bool:
     return units(html) <= limit or visible_length(html) <= limit
 
 
-def _source(atoms: list[_Atom]) -> str:
-    return "".join(a.source for a in atoms)
-
-
-def _open_after(stack: list[_Atom], atom: _Atom) -> None:
+def _open_after(stack: list[_Token], token: _Token) -> None:
     """Follow the open tags: push an opening tag, pop up to the matching closing one."""
-    if not atom.tag:
+    if not token.tag:
         return
-    if atom.opening:
-        stack.append(atom)
+    if token.opening:
+        stack.append(token)
         return
     for i in range(len(stack) - 1, -1, -1):
-        if stack[i].tag == atom.tag:
+        if stack[i].tag == token.tag:
             del stack[i:]
             return
 
 
-def _closing(stack: list[_Atom]) -> str:
-    return "".join(f"</{a.tag}>" for a in reversed(stack))
+def _opening(stack: list[_Token]) -> str:
+    return "".join(t.source for t in stack)
+
+
+def _closing(stack: list[_Token]) -> str:
+    return "".join(f"</{t.tag}>" for t in reversed(stack))
 
 
 def _drop_empty(html: str) -> str:
     """`<b></b>` and the like, left where a cut took all their text: nothing to show."""
-    empty = re.compile(r"<([a-z-]+)(?:\s[^<>]*)?></\1>")
     while True:
-        shorter = empty.sub("", html)
+        shorter = _EMPTY.sub("", html)
         if shorter == html:
             return html
         html = shorter
 
 
-def _break_at(chars: list[_Atom], budget: int, prefer_words: bool = True) -> int:
-    """How many of `chars` (characters only) to keep so they take at most `budget` units: after a
-    word when one ends in the last 40 % of the room, never inside a character sequence that must
-    stay whole (a letter and its marks, an emoji with its joiners)."""
-    taken = count = 0
-    for atom in chars:
-        if taken + atom.size > budget:
-            break
-        taken += atom.size
-        count += 1
-    if count == len(chars):
-        return count
-    if prefer_words:
-        floor = int(count * 0.6)
-        for i in range(count, floor, -1):
-            if chars[i - 1].char.isspace() or (i < len(chars) and chars[i].char.isspace()):
-                return i
-    while count > 1 and _glued(chars[count - 1].char, chars[count].char):
-        count -= 1
-    return count
+def _fitting(shown: str, budget: int) -> int:
+    """How many characters (code points) of `shown` take at most `budget` UTF-16 units."""
+    if budget <= 0:
+        return 0
+    encoded = shown.encode("utf-16-le")
+    if len(encoded) <= 2 * budget:
+        return len(shown)
+    return len(encoded[: 2 * budget].decode("utf-16-le", "ignore"))
 
 
 def _glued(before: str, after: str) -> bool:
+    """Two characters a cut must not separate: a letter and its marks, an emoji and its
+    joiners, selectors or skin tone."""
     return (
         before in _GLUE
         or after in _GLUE
-        or unicodedata.combining(after) > 0
         or unicodedata.category(after) in ("Mn", "Me")
-        or 0x1F3FB <= ord(after) <= 0x1F3FF  # skin tones
+        or 0x1F3FB <= ord(after) <= 0x1F3FF
     )
 
 
-@dataclass(frozen=True)
-class _Line:
-    atoms: list[_Atom]
+def _break(shown: str, budget: int, separators: tuple[str, ...] = ()) -> int:
+    """Where to cut `shown` (a code point index) so that what comes before takes at most
+    `budget` units: after one of `separators` or else after a space, when one is in the last
+    40 % of the room; else where the room ends, never between glued characters."""
+    end = _fitting(shown, budget)
+    if end >= len(shown):
+        return len(shown)
+    floor = int(end * 0.6)
+    for separator in separators:
+        found = shown.rfind(separator, floor, end)
+        if found >= 0:
+            return found + len(separator)
+    for i in range(end, floor, -1):
+        if shown[i].isspace() or shown[i - 1].isspace():
+            return i
+    while end > 1 and _glued(shown[end - 1], shown[end]):
+        end -= 1
+    return max(end, 1)
 
-    @property
-    def size(self) -> int:
-        return sum(a.size for a in self.atoms)
 
-
-def _lines(atoms: list[_Atom]) -> list[_Line]:
-    lines: list[_Line] = [_Line([])]
-    for atom in atoms:
-        if atom.char == "\n":
-            lines.append(_Line([]))
-        else:
-            lines[-1].atoms.append(atom)
-    return lines
-
-
-def _cut_lines(lines: list[_Line], cap: int) -> tuple[str, list[str]]:
-    """Each line longer than `cap` keeps at most `cap` units (its "…" included); the open tags
-    stay balanced. Returns the cut text and, for each cut line, what was cut off (as HTML that
-    stands alone, starting with "…")."""
-    out: list[str] = []
-    rests: list[str] = []
-    stack: list[_Atom] = []
-    for n, line in enumerate(lines):
-        if n:
-            out.append("\n")
-        if line.size <= cap:
-            for atom in line.atoms:
-                out.append(atom.source)
-                _open_after(stack, atom)
-            continue
-        chars = [a for a in line.atoms if a.char]
-        keep = _break_at(chars, cap - units(ELLIPSIS))
-        while keep > 1 and chars[keep - 1].char.isspace():
-            keep -= 1
-        seen = 0
-        rest: list[str] | None = None  # what is cut off, once the cut is passed
-        words_begun = False
-        for atom in line.atoms:
-            if atom.char:
-                seen += 1
-                if seen <= keep:
-                    out.append(atom.source)
-                    continue
-                if rest is None:  # the first character cut off
-                    out.append(ELLIPSIS)
-                    rest = ["".join(a.source for a in stack), ELLIPSIS]
-                if not words_begun and atom.char.isspace():
-                    continue  # the rest starts at its first word
-                words_begun = True
-                rest.append(atom.source)
+def _at(tokens: list[_Token], index: int) -> tuple[list[_Token], list[_Token]]:
+    """The tokens before and after a position of the shown text (a run is cut in two there; the
+    closing tags right at the position go with what is before)."""
+    before: list[_Token] = []
+    count = 0
+    for n, token in enumerate(tokens):
+        if token.tag:
+            if count < index or not token.opening:
+                before.append(token)
                 continue
-            # A tag stays in the cut text (its structure with it), and in the rest once begun.
-            out.append(atom.source)
-            if rest is not None:
-                rest.append(atom.source)
-            _open_after(stack, atom)
-        if rest is None:
-            out.append(ELLIPSIS)
-        else:
-            rests.append(_drop_empty("".join(rest) + _closing(stack)))
-    return _drop_empty("".join(out)), rests
+            return before, tokens[n:]
+        size = len(token.shown)
+        if count + size <= index:
+            before.append(token)
+            count += size
+            continue
+        if count >= index:
+            return before, tokens[n:]
+        if not token.is_run:  # an entity is one character: never cut
+            return before, tokens[n:]
+        cut = index - count
+        head, tail = token.source[:cut], token.source[cut:]
+        return [*before, _Token(head, head)], [_Token(tail, tail), *tokens[n + 1 :]]
+    return before, []
+
+
+def _source(tokens: list[_Token]) -> str:
+    return "".join(t.source for t in tokens)
+
+
+def _strip_start(tokens: list[_Token]) -> list[_Token]:
+    """Without the white space a cut left at the start (tags kept)."""
+    out: list[_Token] = []
+    done = False
+    for token in tokens:
+        if not done and not token.tag:
+            if token.is_run:
+                text = token.shown.lstrip()
+                if not text:
+                    continue
+                token = _Token(text, text)
+            elif token.shown.isspace():
+                continue
+            done = True
+        out.append(token)
+    return out
+
+
+def _cut_line(line: str, cap: int, stack: list[_Token], out: list[str], rests: list[str]) -> None:
+    """One line longer than `cap`: what it keeps (with "…") to `out`, every tag of it kept so
+    the structure stays; what is cut off, standing alone (its open tags reopened and closed),
+    to `rests`."""
+    tokens = _tokens(line)
+    shown = "".join(t.shown for t in tokens)
+    keep = _break(shown, cap - len(ELLIPSIS))
+    while keep > 1 and shown[keep - 1].isspace():
+        keep -= 1
+    before, after = _at(tokens, keep)
+    for token in before:
+        out.append(token.source)
+        _open_after(stack, token)
+    out.append(ELLIPSIS)
+    reopened = _opening(stack)
+    rest = _strip_start(after)
+    for token in after:
+        if token.tag:
+            out.append(token.source)
+    for token in rest:
+        _open_after(stack, token)
+    if any(not t.tag for t in rest):
+        rests.append(_drop_empty(reopened + ELLIPSIS + _source(rest) + _closing(stack)))
 
 
 def _cut_to(html: str, budget: int) -> tuple[str, list[str]] | None:
     """The text with its longest lines cut to one length so that it takes at most `budget`
-    units; None when even lines of `MIN_LINE` would not fit."""
-    lines = _lines(_atoms(html))
-    sizes = [line.size for line in lines]
+    units, and what was cut off each; None when even lines of `MIN_LINE` would not fit. (Lines
+    are lines of the source: the bot's tags and entities hold no line break.)"""
+    lines = html.split("\n")
+    sizes = [visible_length(line) for line in lines]
     newlines = len(lines) - 1
 
     def total(cap: int) -> int:
@@ -249,49 +275,39 @@ def _cut_to(html: str, budget: int) -> tuple[str, list[str]] | None:
             low = middle
         else:
             high = middle
-    return _cut_lines(lines, low)
+    out: list[str] = []
+    rests: list[str] = []
+    stack: list[_Token] = []
+    for n, (line, size) in enumerate(zip(lines, sizes, strict=True)):
+        if n:
+            out.append("\n")
+        if size > low:
+            _cut_line(line, low, stack, out, rests)
+            continue
+        out.append(line)  # kept whole: only its tags are looked at, for the open ones
+        for found in _TAG.finditer(line):
+            _open_after(stack, _tag(found.group()))
+    return _drop_empty("".join(out)), rests
 
 
 def _in_order(html: str, limit: int) -> list[str]:
     """The text in consecutive pieces of at most `limit` units each (at a paragraph, a line or a
     word when one is near), every piece valid HTML on its own."""
-    atoms = _atoms(html)
+    tokens = _tokens(html)
     pieces: list[str] = []
-    stack: list[_Atom] = []
-    start = 0
-    while start < len(atoms):
-        head = "".join(a.source for a in stack)
-        taken, end = 0, start
-        while end < len(atoms) and taken + atoms[end].size <= limit:
-            taken += atoms[end].size
-            end += 1
-        if end < len(atoms):
-            end = _good_end(atoms, start, end)
-        end = max(end, start + 1)  # a piece holds something, however small the room
-        chunk = atoms[start:end]
-        inner = list(stack)
-        for atom in chunk:
-            _open_after(inner, atom)
-        pieces.append(_drop_empty(head + _source(chunk) + _closing(inner)))
-        stack = inner
-        start = end
-        while start < len(atoms) and atoms[start].char.isspace():
-            start += 1
+    stack: list[_Token] = []
+    while tokens:
+        shown = "".join(t.shown for t in tokens)
+        end = _break(shown, limit, ("\n\n", "\n"))
+        before, tokens = _at(tokens, end)
+        opened = _opening(stack)
+        for token in before:
+            _open_after(stack, token)
+        pieces.append(_drop_empty(opened + _source(before) + _closing(stack)))
+        tokens = _strip_start(tokens)
+        if not any(not t.tag for t in tokens):
+            break
     return [p for p in pieces if p.strip()] or [""]
-
-
-def _good_end(atoms: list[_Atom], start: int, end: int) -> int:
-    """Where to end a piece that cannot take everything: after a blank line, a line or a word in
-    the last 40 % of the piece, else where it is full (not inside a glued sequence)."""
-    floor = start + int((end - start) * 0.6)
-    for wanted in ("\n\n", "\n", " "):
-        for i in range(end, floor, -1):
-            before = atoms[i - len(wanted) : i]
-            if "".join(a.char for a in before) == wanted and all(a.char for a in before):
-                return i
-    while end - 1 > start and atoms[end].char and _glued(atoms[end - 1].char, atoms[end].char):
-        end -= 1
-    return end
 
 
 def _raw_safe(limit: int, html: str) -> int:
@@ -312,7 +328,7 @@ def cut(html: str, limit: int = TEXT_LIMIT, pointer: str = "") -> str:
         room = max(room, MIN_LINE)
         made = _cut_to(html, room)
         # Too many short lines to cut them all: the first ones, in order.
-        shown = made[0] if made is not None else _in_order(html, room)[0].rstrip() + ELLIPSIS
+        shown = made[0] if made is not None else _in_order(html, room - 1)[0] + ELLIPSIS
         result = shown + ("\n\n" + pointer if pointer else "")
         if fits(result, limit):
             return result
@@ -349,6 +365,4 @@ def shorten(text: str, limit: int) -> str:
     cut at a word with "…" when longer."""
     if units(text) <= limit:
         return text
-    chars = [_Atom(ch, char=ch) for ch in text]
-    keep = _break_at(chars, limit - units(ELLIPSIS))
-    return text[:keep].rstrip() + ELLIPSIS
+    return text[: _break(text, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
