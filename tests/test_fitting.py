@@ -125,7 +125,8 @@ def documents(draw: st.DrawFn) -> str:
 @given(documents(), st.integers(min_value=130, max_value=400))
 def test_any_text_split_or_cut_is_valid_html_within_the_limit(text: str, limit: int) -> None:
     try:
-        parsed(text)
+        if not parsed(text).strip():
+            return  # an empty message is refused whatever its length
     except ApiError:
         return  # only what Telegram accepts as HTML is fitted
     parts = fitting.split(text, limit)
