@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
-from bot.services.readers import Readers
+from bot.services.delivery import Pager, Readers
 from bot.telegram import fitting
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
@@ -90,7 +90,8 @@ def build_app(
     # Every request to Telegram, replies and the outbox's alike, fits Telegram's limits.
     fitting.install(bot, fitting.reader_pointer(i18n, readers.language))
     limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
-    outbox = OutboxWorker(bot, sessions, limiter=limiter)
+    # A card or an alert that cannot be delivered pages the admins.
+    outbox = OutboxWorker(bot, sessions, limiter=limiter, pager=Pager(readers, i18n))
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
     storage = DatabaseStorage(sessions)
     dp = Dispatcher(

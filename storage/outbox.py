@@ -268,6 +268,16 @@ def continuations(session: AsyncSession, row: OutboxMessage) -> list[OutboxMessa
     ]
 
 
+async def stands_for(session: AsyncSession, original_id: int, telegram_message_id: int) -> None:
+    """An edit of a message never delivered went as a new message: that one is the original's
+    message from now on, so the next edits change it."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == original_id)
+        .values(telegram_message_id=telegram_message_id)
+    )
+
+
 async def mark_sent(
     session: AsyncSession,
     message_id: int,
@@ -352,9 +362,42 @@ async def mark_unreachable(
         row.error = error[:1000]
 
 
-async def reachable_again(session: AsyncSession, chat_id: int) -> None:
-    """A message got through (or the person wrote to the bot): the chat is reachable."""
-    await session.execute(delete(UnreachableChat).where(UnreachableChat.chat_id == chat_id))
+async def hold_unreachable(
+    session: AsyncSession,
+    message_id: int,
+    chat_id: int,
+    error: str,
+    due_at: datetime,
+    now: datetime | None = None,
+) -> bool:
+    """A staff chat refused the bot (403: it was removed from the group): unlike a person's, its
+    messages are kept, the first one tried again at `due_at` (the chat's other ones wait behind
+    it), and the chat is recorded unreachable. True when it was not recorded so before."""
+    now = now or utcnow()
+    await postpone(session, message_id, due_at, error)
+    row = await session.get(UnreachableChat, chat_id)
+    if row is not None:
+        row.error = error[:1000]
+        return False
+    session.add(UnreachableChat(chat_id=chat_id, since=now, error=error[:1000]))
+    return True
+
+
+async def waiting(session: AsyncSession, chat_id: int) -> int:
+    """How many messages of this chat are not delivered yet."""
+    o = OutboxMessage
+    return int(
+        await session.scalar(select(func.count()).where(o.chat_id == chat_id, _pending())) or 0
+    )
+
+
+async def reachable_again(session: AsyncSession, chat_id: int) -> bool:
+    """A message got through (or the person wrote to the bot): the chat is reachable. True when
+    it was recorded unreachable until now."""
+    result = await session.execute(
+        delete(UnreachableChat).where(UnreachableChat.chat_id == chat_id)
+    )
+    return (result.rowcount or 0) > 0
 
 
 async def unreachable(session: AsyncSession, chat_ids: list[int]) -> dict[int, UnreachableChat]:

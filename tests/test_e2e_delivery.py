@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.services.health import Health
 from storage import outbox
-from storage.models import Dossier
+from storage.models import Dossier, OutboxMessage
 from storage.types import utcnow
 from tests.conftest import check_clean
+from tests.driver import open_draft
 from tests.harness import SECRETARIAT, InProcessBot
-from tests.seeds import official
+from tests.seeds import complete_dossier, official, report_flood
 from tests.standin import BotAPIStandIn
 from tests.standin.formatting import utf16_len
 
@@ -131,3 +133,115 @@ async def test_an_emergency_with_the_longest_answers_reaches_every_chat(bot: InP
     async with bot.sessions() as session:
         assert not [m for m in await outbox.failed(session)]
     assert not api.errors
+
+
+ADMIN, STORED_ADMIN, STAFF = 606, 607, 900
+
+
+async def paged(tmp_path: Path) -> InProcessBot:
+    """The bot with an admin of ADMIN_IDS (French) and a stored one (Arabic), who get pages."""
+    bot = await started(tmp_path, admin_ids=(ADMIN,))
+    await bot.add_staff(STORED_ADMIN, "admin", "ar", "Samira")
+    await bot.add_staff(STAFF, "secretariat", "fr", "Jean Staff")
+    for admin in (ADMIN, STORED_ADMIN):
+        bot.api.add_private(admin)
+    return bot
+
+
+async def submit(app: InProcessBot, user_id: int) -> str:
+    dossier_id = await complete_dossier(app, user_id)
+    city = app.user(user_id)
+    await open_draft(city, dossier_id)
+    done = await city.press_data(city.chat_messages()[-1], f"m:{dossier_id}:submit_ok:")
+    return done.texts[-1].split("référence est ")[1].split(".")[0]
+
+
+async def test_an_alert_refused_by_telegram_pages_the_admins_at_once(tmp_path: Path) -> None:
+    bot = await paged(tmp_path)
+    api = bot.api
+    await official(bot.sessions, 701, "fr", "Awa Rasoa")
+    api.fail_next(
+        "sendMessage", 400, description="Bad Request: message thread not found", chat_id=COMMISSION
+    )
+    reference = await report_flood(bot.user(701, "fr"))
+    await bot.drain_outbox()
+    (page,) = [m for m in api.messages(ADMIN) if m["text"].startswith("🚨")]
+    assert "Non distribué" in page["text"] and "message thread not found" in page["text"]
+    assert reference in page["text"] and "/outbox" in page["text"]
+    (in_arabic,) = api.messages(STORED_ADMIN)
+    assert "/outbox" in in_arabic["text"] and "لم" in in_arabic["text"]
+    shown = (await bot.user(ADMIN, "fr").send("/outbox"))[-1]["text"]
+    assert "message thread not found" in shown
+    await finish(bot, "message thread not found")
+
+
+async def test_a_card_the_secretariats_chat_refuses_waits_and_goes_when_it_answers(
+    tmp_path: Path,
+) -> None:
+    bot = await paged(tmp_path)
+    api = bot.api
+    api.block(SECRETARIAT)  # the bot was removed from the Secretariat's group
+    reference = await submit(bot, 700)
+    await bot.drain_outbox()
+    async with bot.sessions() as session:
+        assert len(await outbox.pending(session)) == 1  # the card, kept, not failed
+        assert not await outbox.failed(session)
+    (page,) = api.messages(ADMIN)
+    assert "ne peut pas publier dans le chat du Secrétariat" in page["text"]
+    assert len(api.messages(STORED_ADMIN)) == 1
+    health = Health(bot.engine, bot.sessions, None, {"secretariat": SECRETARIAT})
+    assert "secretariat" in (await health.readiness()).unreachable
+    queue = (await bot.user(STAFF, "fr").send("/queue"))[-1]["text"]
+    assert reference in queue
+    await bot.drain_outbox()  # tried again later, still refused: nobody is paged twice
+    await later(bot)
+    await bot.drain_outbox()
+    assert len(api.messages(ADMIN)) == 1
+
+    api.unblock(SECRETARIAT)  # the bot is back in the group: the card goes at its next try
+    await later(bot)
+    await bot.drain_outbox()
+    (delivered,) = [m for m in api.messages(SECRETARIAT) if reference in m.get("text", "")]
+    assert delivered["text"].startswith("📥")
+    assert "de nouveau" in api.messages(ADMIN)[-1]["text"]
+    assert (await health.readiness()).unreachable == {}
+    await finish(bot, "bot was kicked")
+
+
+async def later(bot: InProcessBot) -> None:
+    """As if the time a waiting message waits had passed."""
+    async with bot.sessions() as session:
+        await session.execute(update(OutboxMessage).values(due_at=utcnow()))
+        await session.commit()
+
+
+async def finish(bot: InProcessBot, injected: str) -> None:
+    """The bot stopped; Telegram refused nothing but what the test made it refuse."""
+    await bot.close()
+    assert not bot.api.unanswered_callback_queries()
+    assert all(injected in c.description for c in bot.api.errors), bot.api.errors
+
+
+async def test_an_edit_of_a_card_never_delivered_sends_the_card_anew(tmp_path: Path) -> None:
+    bot = await started(tmp_path)
+    api = bot.api
+    api.fail_next(
+        "sendMessage", 400, description="Bad Request: message thread not found", chat_id=SECRETARIAT
+    )
+    async with bot.sessions() as session:
+        card = outbox.enqueue(session, SECRETARIAT, "📥 Dossier FC-2026-0001\nStatut : soumis")
+        await session.commit()
+    await bot.drain_outbox()
+    async with bot.sessions() as session:
+        await outbox.enqueue_edit(session, card.id, "📥 Dossier FC-2026-0001\nStatut : examen")
+        await session.commit()
+    await bot.drain_outbox()
+    (fresh,) = api.messages(SECRETARIAT)
+    assert fresh["text"].endswith("Statut : examen")
+    async with bot.sessions() as session:  # the next edit changes that new message
+        await outbox.enqueue_edit(session, card.id, "📥 Dossier FC-2026-0001\nStatut : éligible")
+        await session.commit()
+    await bot.drain_outbox()
+    (edited,) = api.messages(SECRETARIAT)
+    assert edited["message_id"] == fresh["message_id"] and edited["text"].endswith("éligible")
+    await finish(bot, "message thread not found")

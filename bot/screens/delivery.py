@@ -2,11 +2,15 @@
 page when a card or an alert could not be delivered, and a person's "what you missed"."""
 
 import re
+from html import unescape
 
+from aiogram import html
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.emergency import REFERENCE_PREFIX as EMERGENCY_PREFIX
 from bot.domain.workflow import REFERENCE_PREFIX as DOSSIER_PREFIX
+from bot.screens.common import strip_tags
 
 _EMERGENCY = re.compile(rf"\b{EMERGENCY_PREFIX}-\d{{4}}-\d{{4,}}\b")
 _DOSSIER = re.compile(rf"\b{DOSSIER_PREFIX}-\d{{4}}-\d{{4,}}\b")
@@ -31,3 +35,57 @@ def cut_pointer(text: str) -> str:
             + "</i>"
         )
     return "<i>" + _("✂️ Shortened to fit Telegram's limit.") + "</i>"
+
+
+def chat_name(which: str | None, chat_id: int) -> str:
+    """A staff chat by what it is, anyone else by the chat's id."""
+    names = {
+        "secretariat": lambda: _("the Secretariat's chat"),
+        "commission": lambda: _("the commission's chat"),
+        "presidency": lambda: _("the Presidency's chat"),
+    }
+    name = names.get(which or "")
+    return name() if name else _("the chat {chat_id}").format(chat_id=chat_id)
+
+
+def _preview(text: str) -> str:
+    """The first line of a message, as plain text, short."""
+    first = next((line for line in unescape(strip_tags(text)).splitlines() if line.strip()), "")
+    return html.quote(first if len(first) <= 120 else first[:119] + "…")
+
+
+def page_refused(which: str | None, chat_id: int, text: str, error: str) -> str:
+    """To each admin: a card or an alert Telegram refused for good."""
+    lines = [
+        "🚨 <b>" + _("Not delivered to {chat}").format(chat=chat_name(which, chat_id)) + "</b>",
+        _("Telegram refused it: {error}").format(error=html.quote(error[:300])),
+    ]
+    if preview := _preview(text):
+        lines.append("« " + preview + " »")
+    lines.append(_("It is listed in /outbox; retry it there once the cause is fixed."))
+    return "\n".join(lines)
+
+
+def page_unreachable(which: str | None, chat_id: int, error: str, waiting: int) -> str:
+    """To each admin: a staff chat refuses the bot (it was removed from the group)."""
+    return "\n".join(
+        [
+            "🚨 <b>"
+            + _("The bot cannot post in {chat}").format(chat=chat_name(which, chat_id))
+            + "</b>",
+            html.quote(error[:300]),
+            ngettext(
+                "{count} message waits for it (dossier cards and alerts are kept): it is sent "
+                "as soon as the bot can post there again. Add the bot to the group again.",
+                "{count} messages wait for it (dossier cards and alerts are kept): they are sent "
+                "as soon as the bot can post there again. Add the bot to the group again.",
+                waiting,
+            ).format(count=waiting),
+        ]
+    )
+
+
+def page_reachable(which: str | None, chat_id: int) -> str:
+    return "✅ " + _("The bot can post in {chat} again; what waited is being sent.").format(
+        chat=chat_name(which, chat_id)
+    )
