@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.domain.fitting import split
+from storage.leases import is_gone
 from storage.models import OutboxMessage, UnreachableChat
 from storage.types import utcnow
 
@@ -33,6 +34,11 @@ EDITS = (EDIT_TEXT, EDIT_CAPTION, EDIT_MARKUP)
 # worker died, and then what it had in flight is sent again (Telegram has no idempotency key).
 LEASE = timedelta(seconds=120)
 URGENT = 100  # the emergency alerts' priority (anything > 0 overtakes ordinary messages)
+# An urgent message's lease is short (its request's timeout is too): if its worker died on
+# another machine, another worker sends it within this, not two minutes later, after the
+# escalation it should have made needless. (On the same machine, a restart takes it back at once:
+# `take_back`.)
+URGENT_LEASE = timedelta(seconds=30)
 
 Markup = dict[str, Any] | None
 
@@ -176,6 +182,8 @@ async def claim_due(
     exclude: frozenset[int] | set[int] = frozenset(),
     chat_interval: timedelta | None = None,
     exclude_urgent: frozenset[int] | set[int] | None = None,
+    holder: str | None = None,
+    urgent_lease: timedelta = URGENT_LEASE,
 ) -> list[OutboxMessage]:
     """Lease the next message of each chat that may have one now, in (priority desc, id) order,
     and commit the lease. A chat's next message is its pending one first in (priority desc, id);
@@ -185,6 +193,8 @@ async def claim_due(
     `chat_interval`, when nothing was sent to its chat that recently (by any worker). With
     `exclude_urgent`, an urgent message (priority > 0) is held back only by those chats (a
     429's wait, a full group window), not by `exclude` or `chat_interval`: it goes at once.
+    The lease names its `holder` (storage/leases.py) and is `urgent_lease` long for an urgent
+    message.
     """
     now = now or utcnow()
     o = OutboxMessage
@@ -236,7 +246,10 @@ async def claim_due(
             # worker sent meanwhile is free again (its lease cleared) but must not go twice.
             update(o)
             .where(o.id.in_(ids), free, _pending())
-            .values(locked_until=now + lease)
+            .values(
+                locked_until=case((o.priority > 0, now + urgent_lease), else_=now + lease),
+                leased_by=holder,
+            )
             .returning(o.id)
         )
     )
@@ -276,6 +289,23 @@ async def stands_for(session: AsyncSession, original_id: int, telegram_message_i
         .where(OutboxMessage.id == original_id)
         .values(telegram_message_id=telegram_message_id)
     )
+
+
+async def take_back(session: AsyncSession, now: datetime) -> int:
+    """Free the messages leased by a process that is gone (killed on this machine: see
+    storage/leases.py), so they go now rather than when the lease runs out. How many."""
+    o = OutboxMessage
+    holders = await session.scalars(
+        select(o.leased_by).where(_pending(), o.locked_until > now, o.leased_by.is_not(None))
+        .distinct()
+    )  # fmt: skip
+    gone = [holder for holder in holders if is_gone(holder)]
+    if not gone:
+        return 0
+    result = await session.execute(
+        update(o).where(_pending(), o.leased_by.in_(gone)).values(locked_until=None, leased_by=None)
+    )
+    return result.rowcount or 0
 
 
 async def mark_sent(

@@ -49,6 +49,7 @@ from bot.services.delivery import Pager
 from bot.workers.limits import Clock, RateLimiter, RealClock, Slot
 from bot.workers.loop import Loop
 from storage import outbox
+from storage.leases import this_process
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ PROBE, MAX_PROBE = 30.0, 600.0  # a staff chat that refuses the bot: tried again
 MAX_ATTEMPTS = 20
 CONCURRENCY = 8  # requests in flight at once (each to another chat)
 REQUEST_TIMEOUT = 30  # seconds; well under the lease (storage.outbox.LEASE)
+URGENT_TIMEOUT = 10  # an urgent request's, under its short lease (storage.outbox.URGENT_LEASE)
 RETRIED = (
     TelegramServerError,
     TelegramNetworkError,
@@ -128,7 +130,22 @@ class OutboxWorker(Loop):
     def _sleep(self, seconds: float) -> Awaitable[None]:
         return self.clock.sleep(seconds)
 
+    async def take_back(self) -> int:
+        """At start: what a killed process of this machine held goes now (storage/leases.py)."""
+        async with self.sessions() as session:
+            taken = await outbox.take_back(session, self.clock.now())
+            await session.commit()
+        if taken:
+            log.warning(
+                "outbox messages of a process that is gone taken back", extra={"count": taken}
+            )
+        return taken
+
     async def _run(self) -> None:
+        try:
+            await self.take_back()
+        except Exception:
+            log.exception("outbox: taking back the leases of a process that is gone failed")
         while not self._stopping:
             try:
                 claimed = await self._round()
@@ -177,6 +194,7 @@ class OutboxWorker(Loop):
                 exclude=held,
                 chat_interval=timedelta(seconds=self.limiter.per_chat),
                 exclude_urgent=self.limiter.held_chats(t, urgent=True),
+                holder=this_process(),
             )
             targets = {}
             for message in batch:
@@ -256,7 +274,11 @@ class OutboxWorker(Loop):
         p = message.payload or {}
         chat, thread = message.chat_id, p.get("message_thread_id")
         markup = _markup(message.reply_markup)
-        timeout = self.request_timeout
+        timeout = (
+            min(self.request_timeout, URGENT_TIMEOUT)
+            if message.priority > 0
+            else self.request_timeout
+        )
         try:
             if message.kind == outbox.TEXT:
                 reply = None
