@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
 from bot.services.delivery import Pager, Readers
-from bot.telegram import fitting
+from bot.telegram import fitting, journal
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.telegram.middlewares import (
@@ -87,7 +87,9 @@ def build_app(
     UTC now) is the reminders' and digest's clock, the real one by default."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
     readers = Readers(settings, sessions)
-    # Every request to Telegram, replies and the outbox's alike, fits Telegram's limits.
+    # A reply sent after its update's effect is written down first (made again if the update
+    # comes again), then every request, replies and the outbox's alike, fits Telegram's limits.
+    journal.install(bot)
     fitting.install(bot, fitting.reader_pointer(i18n, readers.language))
     limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
     # A card or an alert that cannot be delivered pages the admins.
@@ -111,6 +113,8 @@ def build_app(
     )
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
+    for observer in (dp.message, dp.callback_query):
+        observer.middleware(journal.ReplayFlag())  # an answer's reply is re-derived, not written
     context = ContextMiddleware()
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):

@@ -14,6 +14,7 @@ from handlers import (
     outbox,
     profile,
     questionnaire,
+    replay,
     review,
     sheets,
     staff,
@@ -54,5 +55,6 @@ def build_router() -> Router:
     root = Router(name="root")
     # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
     # only in private chats.
-    root.include_routers(notes.router(), secretariat, applicant, errors.router())
+    # A duplicate answer to a form (sent again after a crash) only shows where the person is.
+    root.include_routers(replay.router(), notes.router(), secretariat, applicant, errors.router())
     return root

@@ -3,25 +3,29 @@ what Telegram refuses (4,096 characters after parsing, in UTF-16 units): an emer
 answers are as long as a person can type reaches the Secretariat's and the commission's chats
 and, escalated, the Presidency's; acknowledged, its shortened card is edited in place."""
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.services.health import Health
 from storage import outbox
-from storage.models import Dossier, OutboxMessage
+from storage.models import Dossier, OutboxMessage, StatusChange
 from storage.types import utcnow
+from storage.updates import replies
 from tests.conftest import check_clean
 from tests.driver import open_draft
-from tests.harness import SECRETARIAT, InProcessBot
+from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
 from tests.seeds import complete_dossier, official, report_flood
 from tests.standin import BotAPIStandIn
 from tests.standin.formatting import utf16_len
+from tests.standin.inprocess import InProcessUser
 
 COMMISSION, PRESIDENCY = -1009876543210, -1005555555555
 COMMISSION_GROUP = {"id": COMMISSION, "type": "supergroup", "title": "Commission"}
@@ -136,6 +140,7 @@ async def test_an_emergency_with_the_longest_answers_reaches_every_chat(bot: InP
 
 
 ADMIN, STORED_ADMIN, STAFF = 606, 607, 900
+GROUP = SECRETARIAT_GROUP
 
 
 async def paged(tmp_path: Path) -> InProcessBot:
@@ -245,3 +250,108 @@ async def test_an_edit_of_a_card_never_delivered_sends_the_card_anew(tmp_path: P
     (edited,) = api.messages(SECRETARIAT)
     assert edited["message_id"] == fresh["message_id"] and edited["text"].endswith("éligible")
     await finish(bot, "message thread not found")
+
+
+async def test_a_reply_lost_with_its_process_comes_with_the_update_sent_again(
+    tmp_path: Path,
+) -> None:
+    """Killed while the "📤 Dossier submitted" reply was in flight (the submission committed):
+    the update Telegram sends again is not handled again, but its reply is made again. The same
+    for a staff member's confirmation."""
+    bot = await started(tmp_path)
+    api = bot.api
+    dossier_id = await complete_dossier(bot, 700)
+    await open_draft(bot.user(700), dossier_id)
+    fed: list[dict] = []
+
+    async def killed_during_reply(update: dict) -> None:
+        fed.append(update)
+        await kill_during_reply(bot, update, lambda: journaled(bot, update["update_id"]))
+
+    city = InProcessUser(api, 700, feed=killed_during_reply, timeout=0.2)
+    with contextlib.suppress(AssertionError):  # nothing comes back: the process died
+        await city.press_data(city.chat_messages()[-1], f"m:{dossier_id}:submit_ok:")
+    dossier = await bot.dossier(dossier_id)
+    assert dossier.status == "submitted"
+    assert not [m for m in api.messages(700) if "Dossier soumis" in m.get("text", "")]
+
+    await bot.restart()
+    await bot.feed(fed[-1])  # Telegram sends it again
+    told = [m["text"] for m in api.messages(700) if "Dossier soumis" in m.get("text", "")]
+    assert len(told) == 1 and dossier.reference in told[0]
+    await bot.drain_outbox()
+    async with bot.sessions() as session:  # submitted once: one history line, one card
+        changes = await session.scalar(select(func.count()).select_from(StatusChange))
+        cards = [m for m in await outbox.pending(session)]
+    assert changes == 1 and not cards
+    (card,) = [m for m in api.messages(SECRETARIAT) if dossier.reference in m.get("text", "")]
+
+    # A staff member starts the review: killed before the confirmation; sent again, told once.
+    await bot.add_staff(STAFF, "secretariat", "fr", "Jean Staff")
+    staff = InProcessUser(api, STAFF, feed=killed_during_reply, timeout=0.2, group=GROUP)
+    with contextlib.suppress(AssertionError):
+        await staff.press(card, "🔎 Commencer l’examen")
+    await bot.restart()
+    before = len(api.calls_of("sendMessage"))
+    await bot.feed(fed[-1])
+    confirmations = [c for c in api.calls_of("sendMessage")[before:] if c.ok]
+    assert [int(c.params["chat_id"]) for c in confirmations] == [SECRETARIAT]
+    async with bot.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(StatusChange)) == 2
+    await bot.close()
+
+
+async def kill_during_reply(
+    bot: InProcessBot, update: dict, committed: Callable[[], Awaitable[bool]]
+) -> None:
+    """Handle the update; the process dies once its effect is `committed`, while the reply's
+    request is on its way (the request never reaches Telegram)."""
+    bot.api.slow_next("sendMessage", 0.5, times=5)
+    bot.api.slow_next("editMessageText", 0.5, times=5)
+    handling = asyncio.create_task(bot.feed(update))
+    while not await committed():
+        assert not handling.done(), "the update ended before replying"
+        await asyncio.sleep(0.01)
+    handling.cancel()  # kill -9, as far as this update goes
+    with contextlib.suppress(asyncio.CancelledError):
+        await handling
+    bot.api.clear_delays()
+
+
+async def test_an_answer_sent_again_shows_where_the_person_is_without_a_journal(
+    tmp_path: Path,
+) -> None:
+    """The hot path writes nothing more: a typed answer's reply is re-derived. Killed while the
+    next question was on its way, the answer Telegram sends again is stored once and the person
+    is shown the question they are at."""
+    bot = await started(tmp_path)
+    dossier_id = await bot.seed(700, {}, "title")
+    await open_draft(bot.user(700), dossier_id)  # the person is answering it
+    assert "title" not in await bot.answers_of(dossier_id)
+    fed: list[dict] = []
+
+    async def stored() -> bool:
+        return "title" in await bot.answers_of(dossier_id)
+
+    async def killed_during_reply(update: dict) -> None:
+        fed.append(update)
+        await kill_during_reply(bot, update, stored)
+
+    city = InProcessUser(bot.api, 700, feed=killed_during_reply, timeout=0.2)
+    with contextlib.suppress(AssertionError):
+        await city.send("Éclairage solaire de la Médina")
+    assert not await journaled(bot, fed[-1]["update_id"])
+    await bot.restart()
+    before = len(bot.api.messages(700))
+    await bot.feed(fed[-1])  # Telegram sends it again
+    (shown,) = bot.api.messages(700)[before:]
+    assert "Secteur" in shown["text"]  # the next question: where the answer left the person
+    dossier = await bot.dossier(dossier_id)
+    assert dossier.answers["title"] == "Éclairage solaire de la Médina"
+    assert dossier.cursor["q"] == "sector"
+    await bot.close()
+
+
+async def journaled(bot: InProcessBot, update_id: int) -> bool:
+    async with bot.sessions() as session:
+        return bool(await replies(session, update_id))

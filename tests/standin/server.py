@@ -242,6 +242,10 @@ class BotAPIStandIn(MethodsMixin):
         for _ in range(times):
             self._delays.setdefault(canonical, deque()).append(seconds)
 
+    def clear_delays(self) -> None:
+        """Forget the delays `slow_next` set and no request has taken yet."""
+        self._delays.clear()
+
     def drop_connection_next(self, method: str, times: int = 1) -> None:
         """The next `times` calls of `method` get their connection closed without answer."""
         canonical = self._canonical(method)
