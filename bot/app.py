@@ -20,6 +20,7 @@ from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
 from bot.services.delivery import Pager, Readers
 from bot.telegram import fitting, journal
+from bot.telegram.delivery import MissedNotices
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.telegram.middlewares import (
@@ -113,7 +114,9 @@ def build_app(
     )
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
+    missed = MissedNotices()  # someone who had blocked the bot is told what they missed
     for observer in (dp.message, dp.callback_query):
+        observer.middleware(missed)
         observer.middleware(journal.ReplayFlag())  # an answer's reply is re-derived, not written
     context = ContextMiddleware()
     for name, observer in dp.observers.items():

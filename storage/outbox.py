@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from bot.domain.fitting import split
 from storage.leases import is_gone
-from storage.models import OutboxMessage, UnreachableChat
+from storage.models import Account, OutboxMessage, UnreachableChat
 from storage.types import utcnow
 
 # What a row asks of Telegram.
@@ -29,6 +29,7 @@ EDIT_CAPTION = "edit_caption"  # editMessageCaption of a document row
 EDIT_MARKUP = "edit_markup"  # editMessageReplyMarkup: only the keyboard changes
 KINDS = (TEXT, DOCUMENT, LOCATION, EDIT_TEXT, EDIT_CAPTION, EDIT_MARKUP)
 EDITS = (EDIT_TEXT, EDIT_CAPTION, EDIT_MARKUP)
+NEW = (TEXT, DOCUMENT, LOCATION)  # a message of its own (not an edit)
 
 # Longer than a request may take (the worker's request timeout): a lease runs out only when its
 # worker died, and then what it had in flight is sent again (Telegram has no idempotency key).
@@ -268,7 +269,7 @@ def continuations(session: AsyncSession, row: OutboxMessage) -> list[OutboxMessa
     """What was cut off a long message (its `more`), written when that message is sent: each an
     answer to it, in its chat and topic, at its priority."""
     p = row.payload or {}
-    return [
+    parts = [
         enqueue(
             session,
             row.chat_id,
@@ -279,6 +280,9 @@ def continuations(session: AsyncSession, row: OutboxMessage) -> list[OutboxMessa
         )
         for part in p.get("more") or ()
     ]
+    for part in parts:
+        part.dossier_id = row.dossier_id
+    return parts
 
 
 async def stands_for(session: AsyncSession, original_id: int, telegram_message_id: int) -> None:
@@ -390,6 +394,37 @@ async def mark_unreachable(
         session.add(UnreachableChat(chat_id=chat_id, since=now, error=error[:1000]))
     else:
         row.error = error[:1000]
+    if chat_id > 0:  # a person blocked the bot: told what they missed when they write again
+        await session.execute(
+            update(Account)
+            .where(Account.telegram_id == chat_id, Account.blocked_since.is_(None))
+            .values(blocked_since=now)
+        )
+
+
+async def missed(session: AsyncSession, chat_id: int, since: datetime) -> list[OutboxMessage]:
+    """What did not reach this person while they had blocked the bot (failed since `since`)."""
+    o = OutboxMessage
+    rows = await session.scalars(
+        select(o)
+        .where(o.chat_id == chat_id, o.failed_at >= since, o.sent_at.is_(None))
+        .where(o.kind.in_(NEW))
+        .order_by(o.id)
+    )
+    return list(rows)
+
+
+async def undelivered(session: AsyncSession, dossier_id: int) -> list[OutboxMessage]:
+    """The notices about this dossier that never reached a person (blocked the bot, or
+    refused): listed on the dossier for staff."""
+    o = OutboxMessage
+    rows = await session.scalars(
+        select(o)
+        .where(o.dossier_id == dossier_id, o.chat_id > 0, o.failed_at.is_not(None))
+        .where(o.sent_at.is_(None), o.kind.in_(NEW))
+        .order_by(o.id)
+    )
+    return list(rows)
 
 
 async def hold_unreachable(

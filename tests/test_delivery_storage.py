@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import outbox, timers
+from storage.accounts import new_account
 from storage.leases import is_gone, this_process
-from storage.models import OutboxMessage, Timer
+from storage.models import Account, OutboxMessage, Timer
 from storage.types import utcnow
+from storage.updates import effect_committed, record_with_first_write, remember_reply, replies
 
 
 def dead_pid() -> int:
@@ -90,3 +92,51 @@ async def test_what_a_process_gone_held_is_taken_back_at_start(
         # Taken back, they are claimed again at once (not two minutes later).
         again = await outbox.claim_due(session, now=utcnow(), holder=this_process())
         assert sorted(m.text for m in again) == ["former", "killed", "rebooted"]
+
+
+async def test_a_person_who_blocked_the_bot_and_a_staff_chat_that_refuses_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A person's 403: their notices fail, listed on the dossier and kept for "what you missed";
+    a staff chat's 403: its messages are kept, the chat recorded unreachable once."""
+    now = utcnow()
+    async with sessions() as session:
+        official = new_account(session, 701, "Awa")
+        notice = outbox.enqueue(session, 701, "<b>Dossier FC-2026-0001 : rejeté</b>\nMotif")
+        notice.dossier_id = 42
+        card = outbox.enqueue(session, -100, "📥 Dossier FC-2026-0001")
+        later = outbox.enqueue(session, -100, "📥 Dossier FC-2026-0002")
+        await session.commit()
+        await outbox.mark_unreachable(session, notice.id, 701, "Forbidden: blocked", now)
+        first = await outbox.hold_unreachable(session, card.id, -100, "Forbidden: kicked", now, now)
+        again = await outbox.hold_unreachable(session, card.id, -100, "Forbidden: kicked", now, now)
+        await session.commit()
+        assert (first, again) == (True, False)
+    async with sessions() as session:
+        official = await session.get(Account, 701)
+        assert official.blocked_since is not None
+        (missed,) = await outbox.missed(session, 701, official.blocked_since)
+        (listed,) = await outbox.undelivered(session, 42)
+        assert missed.id == listed.id == notice.id
+        assert {m.id for m in await outbox.pending(session)} == {card.id, later.id}
+        assert await outbox.waiting(session, -100) == 2
+        assert set(await outbox.unreachable(session, [701, -100])) == {701, -100}
+        assert await outbox.reachable_again(session, -100)
+        assert not await outbox.reachable_again(session, -100)
+        await session.commit()
+
+
+async def test_what_an_update_sent_after_its_effect_is_kept_in_order(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        record_with_first_write(session, 5001)
+        new_account(session, 702, "Jean")  # the update's effect
+        await session.commit()
+        assert effect_committed(session)
+        for n in range(3):
+            remember_reply(session, 5001, "SendMessage", {"chat_id": 702, "text": f"n°{n}"})
+        await session.commit()
+    async with sessions() as session:
+        assert [r.params["text"] for r in await replies(session, 5001)] == ["n°0", "n°1", "n°2"]
+        assert await replies(session, 5002) == []

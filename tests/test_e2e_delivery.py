@@ -22,7 +22,8 @@ from storage.updates import replies
 from tests.conftest import check_clean
 from tests.driver import open_draft
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
-from tests.seeds import complete_dossier, official, report_flood
+from tests.seeds import CITY, complete_dossier, official, report_flood, submitted
+from tests.seeds import SECRETARIAT as SEEDED_STAFF
 from tests.standin import BotAPIStandIn
 from tests.standin.formatting import utf16_len
 from tests.standin.inprocess import InProcessUser
@@ -355,3 +356,29 @@ async def test_an_answer_sent_again_shows_where_the_person_is_without_a_journal(
 async def journaled(bot: InProcessBot, update_id: int) -> bool:
     async with bot.sessions() as session:
         return bool(await replies(session, update_id))
+
+
+async def test_a_notice_an_official_never_got_is_on_the_dossier_and_told_when_back(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: an official who blocked the bot misses a status notice (403): staff see it on
+    the dossier; when the official writes again they are told, once, what they missed."""
+    app = await started(tmp_path)
+    _dossier_id, reference = await submitted(app)
+    app.api.block(CITY)
+    staff = app.user(SEEDED_STAFF)
+    screens = await staff.send(f"/dossier {reference}")
+    await staff.press(screens[-1], "🔎 Commencer l’examen")
+    await app.drain_outbox()
+    shown = "".join(m["text"] for m in await staff.send(f"/dossier {reference}"))
+    assert "Non distribué à la ville" in shown and "Awa Ndiaye (a bloqué le bot)" in shown
+    assert f"Dossier {reference}" in shown.split("Non distribué à la ville")[1]
+
+    app.api.unblock(CITY)
+    city = app.user(CITY)
+    missed, *rest = await city.send("/start")
+    assert missed["text"].startswith("👋") and f"Dossier {reference}" in missed["text"]
+    assert rest, "the update itself is handled after"
+    again = await city.send("/start")
+    assert not any(m["text"].startswith("👋") for m in again)  # told once
+    await finish(app, "blocked by the user")

@@ -366,3 +366,11 @@ def shorten(text: str, limit: int) -> str:
     if units(text) <= limit:
         return text
     return text[: _break(text, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
+
+
+def first_line(html: str, limit: int = 100) -> str:
+    """The first line of an HTML text with something in it, as plain text (for a list of
+    messages), shortened to `limit`."""
+    shown = _ENTITY.sub(lambda m: _decode(m.group()), _TAG.sub("", html))
+    line = next((line.strip() for line in shown.splitlines() if line.strip()), "")
+    return shorten(line, limit)

@@ -2,15 +2,14 @@
 page when a card or an alert could not be delivered, and a person's "what you missed"."""
 
 import re
-from html import unescape
 
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.emergency import REFERENCE_PREFIX as EMERGENCY_PREFIX
+from bot.domain.fitting import first_line
 from bot.domain.workflow import REFERENCE_PREFIX as DOSSIER_PREFIX
-from bot.screens.common import strip_tags
 
 _EMERGENCY = re.compile(rf"\b{EMERGENCY_PREFIX}-\d{{4}}-\d{{4,}}\b")
 _DOSSIER = re.compile(rf"\b{DOSSIER_PREFIX}-\d{{4}}-\d{{4,}}\b")
@@ -50,8 +49,7 @@ def chat_name(which: str | None, chat_id: int) -> str:
 
 def _preview(text: str) -> str:
     """The first line of a message, as plain text, short."""
-    first = next((line for line in unescape(strip_tags(text)).splitlines() if line.strip()), "")
-    return html.quote(first if len(first) <= 120 else first[:119] + "…")
+    return html.quote(first_line(text, 120))
 
 
 def page_refused(which: str | None, chat_id: int, text: str, error: str) -> str:
@@ -89,3 +87,22 @@ def page_reachable(which: str | None, chat_id: int) -> str:
     return "✅ " + _("The bot can post in {chat} again; what waited is being sent.").format(
         chat=chat_name(which, chat_id)
     )
+
+
+def missed_summary(lines: list[str], total: int) -> str:
+    """To someone who had blocked the bot and writes again: what did not reach them."""
+    text = [
+        "👋 <b>"
+        + ngettext(
+            "While the bot could not reach you, {count} message did not arrive:",
+            "While the bot could not reach you, {count} messages did not arrive:",
+            total,
+        ).format(count=total)
+        + "</b>",
+        *("• " + html.quote(line) for line in lines),
+    ]
+    if total > len(lines):
+        more = total - len(lines)
+        text.append(ngettext("…and {count} more.", "…and {count} more.", more).format(count=more))
+    text.append(_("/status shows where your city's dossiers stand now."))
+    return "\n".join(text)

@@ -184,6 +184,7 @@ async def write_messages(session: AsyncSession, dossier_id: int, messages: list[
             message = enqueue(
                 session, m.chat_id, m.text, m.markup, priority=priority, reply_to=reply_to
             )
+            message.dossier_id = dossier_id  # never delivered to an official: listed on it
             if m.card:
                 await session.flush()
                 queries.add_card(session, dossier_id, m.chat_id, message.id)

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.fitting import first_line
+from bot.domain.outbox import MissedNotice
 from bot.domain.records import Person
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.roles import Action, Role, may
@@ -19,7 +21,7 @@ from storage import review as queries
 from storage.dossiers import attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
 from storage.models import BureauSession as SessionRow
-from storage.outbox import unreachable
+from storage.outbox import undelivered, unreachable
 from storage.types import utcnow
 
 Notices = Callable[[Case], list[Notice]]
@@ -81,6 +83,8 @@ class Review:
         sender = people[row.created_by]
         officials = await queries.officials(self.session, row.city_id)
         blocked = await unreachable(self.session, [a.telegram_id for a in officials])
+        never = await undelivered(self.session, row.id)
+        readers = {**people, **await queries.accounts(self.session, {m.chat_id for m in never})}
         return Case(
             record=record_of(row, await attachments(self.session, row.id)),
             city_id=row.city_id,
@@ -103,6 +107,15 @@ class Review:
             session=sessions.get(row.session_id) if row.session_id else None,
             granted=Decimal(row.granted_amount) if row.granted_amount else None,
             unreachable=[person_of(a) for a in officials if a.telegram_id in blocked],
+            missed=[
+                MissedNotice(
+                    person_of(readers[m.chat_id]).name if m.chat_id in readers else str(m.chat_id),
+                    m.failed_at or m.created_at,
+                    first_line(m.text),
+                    "Forbidden" in (m.last_error or ""),
+                )
+                for m in never
+            ],
         )
 
     async def queue(self, wanted: QueueFilter) -> tuple[list[Case], int]:
