@@ -265,6 +265,11 @@ async def test_every_message_at_its_longest_fits_telegram(
     built = every_message(i18n, settings, FILLERS[filler], language)
     too_long = [what for what, text, _m, _c in built if not fitting.fits(text)]
     assert too_long, "nothing over the limit: the test would prove nothing"
+    for what, _text, markup, _card in built:  # callback data is built to fit, never cut
+        for row in markup.inline_keyboard if markup is not None else ():
+            for button in row:
+                data = button.callback_data or ""
+                assert len(data.encode()) <= fitting.CALLBACK_DATA_BYTES, (what, data)
     for what, text, markup, card in built:
         chat = PERSON
         api.add_private(chat)
@@ -280,6 +285,10 @@ async def test_every_message_at_its_longest_fits_telegram(
                 text, chat_id=chat, message_id=placeholder.message_id, reply_markup=markup
             )
         assert sent.message_id, what
+    api.add_group(-1001111111111, "forum", forum=True)  # a dossier's topic, its name too long
+    name = "FC-2027-9999 · " + longest(100, FILLERS[filler])
+    topic = await bot.create_forum_topic(-1001111111111, name)
+    assert utf16_len(topic.name) <= fitting.TOPIC_NAME_LIMIT  # emoji: 100 of them are 200
     caption = html.escape(longest(TYPED, FILLERS[filler]), quote=False)
     await bot.send_document(PERSON, BufferedInputFile(b"%PDF-1.4", "a.pdf"), caption=caption)
     assert not api.errors, [(c.method, c.description) for c in api.errors][:3]
