@@ -208,7 +208,9 @@ async def acknowledged_proposed_and_decided(api: BotAPIStandIn, sessions, refere
         if "✅ Prendre en compte" in member.buttons(latest(COMMISSION, reference)):
             break
         await asyncio.sleep(0.05)
-    await member.press(latest(COMMISSION, reference), "✅ Prendre en compte", expect=0)
+    # Its answer comes after the acknowledgement is committed: on a loaded machine, more than
+    # the usual quiet period after the press.
+    await member.press(latest(COMMISSION, reference), "✅ Prendre en compte", expect=0, quiet=1.0)
     await told(api, 702, "pris en compte par Marie Dupont")
     phases = (await member.press(latest(COMMISSION, reference), "💶 Proposer une aide"))[-1]
     await member.press(phases, "Post-emergency")
