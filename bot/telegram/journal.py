@@ -16,6 +16,7 @@ form's question, the hot path, whose reply is the screen of where the person is 
 of it shows that screen again (`REPLAYING`, handlers/replay.py), with no write for it before.
 """
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -122,11 +123,15 @@ class ReplyJournal(BaseRequestMiddleware):
             await session.commit()
 
 
-async def replay(session: AsyncSession, bot: Bot, update_id: int) -> int:
+async def replay(session: AsyncSession, bot: Bot, update: Update) -> int:
     """Make again what a duplicate update's first handling sent after its effect; how many.
     Each request on its own: one refused (an edit that changes nothing now) stops no other."""
     done = 0
-    for reply in await replies(session, update_id):
+    made = await replies(session, update.update_id)
+    if made and update.callback_query is not None:
+        with contextlib.suppress(TelegramAPIError):  # the spinner stops, if it is not too late
+            await bot.answer_callback_query(update.callback_query.id)
+    for reply in made:
         method = getattr(aiogram.methods, reply.method, None)
         if method is None:
             continue

@@ -78,7 +78,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 # Its effect stands; what it sent after may not have arrived (the process died):
                 # made again, or for an answer to a form, where the person is shown again.
                 state = loaded.fsm_record.state if loaded.fsm_record is not None else None
-                sent = await replay(session, data["bot"], event.update_id)
+                sent = await replay(session, data["bot"], event)
                 if sent or not rederivable(event, state):
                     return UNHANDLED
                 data[REPLAYING] = replaying = True
