@@ -6,8 +6,10 @@ A process names itself `<pid>.<start>@<host><boot>`: its pid and when it started
 again by a later process, as a container's pid 1 is, names another process), a hash of the host's
 name and the start of the machine's boot. A lease held by a process of this same machine and
 boot is taken back when that process no longer runs (or it had this process's pid before it);
-one held on another machine, or before a reboot of this one, runs out on its own (a rebooted
-machine's: taken back too, nothing of it still runs).
+one held on another machine runs out on its own, and one held before this machine rebooted is
+taken back too (nothing of it still runs). A machine is its host name with its boot: containers
+sharing a kernel must not share a host name (each container has its own by default), or a
+process of one would take another's pid for gone.
 """
 
 import hashlib
