@@ -17,6 +17,7 @@ log = logging.getLogger("bot")
 async def run(settings: Settings) -> None:
     # Imported here: a bad configuration is told in a second, before aiogram's seconds of imports.
     from bot.app import build_app, build_bot
+    from bot.services.delivery import Readers
     from bot.services.health import Health
     from bot.telegram.i18n import build_i18n
     from bot.web import health_app, serve_webhook, start_site, webhook_app
@@ -47,7 +48,9 @@ async def run(settings: Settings) -> None:
         bot = build_bot(settings)
         sessions = session_factory(engine)
         app = build_app(settings, bot, sessions, build_i18n(settings.default_language), isolation)
-        health = Health(engine, sessions, redis.ping if redis is not None else None)
+        readers = Readers(settings, sessions)
+        staff_chats = {which: chat for chat, (which, _) in readers.staff_chats().items()}
+        health = Health(engine, sessions, redis.ping if redis is not None else None, staff_chats)
         if settings.bot_mode == "webhook":
             assert settings.webhook_secret is not None
             web_app = webhook_app(

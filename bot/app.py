@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.domain.rules import FundingRules
 from bot.screens.commands import descriptions
+from bot.services.delivery import Pager, Readers
+from bot.telegram import fitting, journal
+from bot.telegram.delivery import MissedNotices
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
 from bot.telegram.middlewares import (
@@ -84,8 +87,14 @@ def build_app(
     default to Telegram's (tests of whole conversations shrink them); `scheduler_clock` (an aware
     UTC now) is the reminders' and digest's clock, the real one by default."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
+    readers = Readers(settings, sessions)
+    # A reply sent after its update's effect is written down first (made again if the update
+    # comes again), then every request, replies and the outbox's alike, fits Telegram's limits.
+    journal.install(bot)
+    fitting.install(bot, fitting.reader_pointer(i18n, readers.language))
     limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
-    outbox = OutboxWorker(bot, sessions, limiter=limiter)
+    # A card or an alert that cannot be delivered pages the admins.
+    outbox = OutboxWorker(bot, sessions, limiter=limiter, pager=Pager(readers, i18n))
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
     storage = DatabaseStorage(sessions)
     dp = Dispatcher(
@@ -105,6 +114,10 @@ def build_app(
     )
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
+    missed = MissedNotices()  # someone who had blocked the bot is told what they missed
+    for observer in (dp.message, dp.callback_query):
+        observer.middleware(missed)
+        observer.middleware(journal.ReplayFlag())  # an answer's reply is re-derived, not written
     context = ContextMiddleware()
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):

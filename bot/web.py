@@ -35,6 +35,9 @@ async def readyz(request: web.Request) -> web.Response:
         "database": state.database,
         "migrations": state.migrations,
         "redis": state.redis,
+        # A staff chat that refuses the bot (removed from the group): its cards wait (and the
+        # admins were paged). Reported here; the process is still ready to serve updates.
+        "unreachable_chats": state.unreachable,
     }
     return web.json_response(body, status=200 if state.ready else 503)
 

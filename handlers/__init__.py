@@ -15,6 +15,7 @@ from handlers import (
     outbox,
     profile,
     questionnaire,
+    replay,
     review,
     sheets,
     staff,
@@ -55,7 +56,9 @@ def build_router() -> Router:
     root = Router(name="root")
     # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
     # only in private chats.
+    # A duplicate answer to a form (sent again after a crash) only shows where the person is.
     root.include_routers(
+        replay.router(),
         notes.router(),
         decisions.router(),
         secretariat,

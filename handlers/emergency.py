@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from aiogram import Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -32,6 +32,7 @@ from bot.screens.common import locale
 from bot.screens.decisions import Foreseen, emergency_intro, preview_screens
 from bot.screens.emergency import (
     acknowledged_text,
+    alert_text,
     answer_markup,
     answer_to_staff,
     city_closed,
@@ -578,8 +579,16 @@ def router() -> Router:
         await open_report(ctx)
 
     @r.message(Command("emergencies"))
-    async def emergencies(message: Message, ctx: Context) -> None:
-        """Staff and the Presidency: emergencies with their timelines."""
+    async def emergencies(message: Message, command: CommandObject, ctx: Context) -> None:
+        """Staff and the Presidency: emergencies with their timelines; `/emergencies FU-2026-0001`:
+        that one's whole report (where a card shortened for Telegram points to)."""
+        if command.args:
+            found = await ctx.emergencies.by_reference(command.args)
+            if found is None:
+                await ctx.send(Screen(_("No emergency you may see has this reference.")))
+                return
+            await ctx.send(Screen(alert_text(found)))
+            return
         listed = await ctx.emergencies.listed()
         if listed is None:
             await ctx.send(_refused(ctx))

@@ -28,6 +28,7 @@ from bot.screens.question import file_removal_screen, removal_screen, step_at
 from bot.telegram.callbacks import Step
 from bot.telegram.context import Context
 from bot.telegram.filters import Typed, Upload
+from bot.telegram.journal import WHERE
 from bot.telegram.states import Flow
 from handlers import actions, emergency
 from handlers.inputs import answer_from, today
@@ -117,7 +118,8 @@ async def _profile_done(ctx: Context, record: Record) -> None:
 def router() -> Router:
     r = Router(name="questionnaire")
 
-    @r.message(ANSWERING, Typed())
+    # An answer's reply is the next screen: re-derived if its update comes again (no journal).
+    @r.message(ANSWERING, Typed(), flags={"replay": WHERE})
     async def typed(message: Message, ctx: Context) -> None:
         """A typed answer (or a shared contact or location) to the current question."""
         record = await _current(ctx)
@@ -194,7 +196,7 @@ def router() -> Router:
         prefix = _("✔ File received: {name}").format(name=html.quote(name or "file"))
         await show_position(ctx, record, prefix)
 
-    @r.callback_query(Step.filter())
+    @r.callback_query(Step.filter(), flags={"replay": WHERE})
     async def step(query: CallbackQuery, callback_data: Step, ctx: Context) -> None:
         """A button of the current question; an old button only shows where the person is."""
         # Files are read only when the screen shown now lists them (a move to a files question

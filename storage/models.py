@@ -100,6 +100,9 @@ class Account(Base):
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     # When the profile was first complete (the Secretariat's card is sent then, once).
     registered_at: Mapped[datetime | None]
+    # Since when this person has blocked the bot (a message to them got a 403): when they write
+    # again they are told, in short, what they missed.
+    blocked_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -228,12 +231,16 @@ class OutboxMessage(Base):
     # Higher first; within a chat, order is (priority desc, id): an urgent message overtakes.
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     edits: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    # The dossier (or emergency) a notice is about: a notice an official never got is listed on
+    # it for staff.
+    dossier_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # requests made
     # Server and network errors (not 429s): what the backoff and giving up count.
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None]
+    leased_by: Mapped[str | None] = mapped_column(String(40))  # the process (storage/leases.py)
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -257,6 +264,20 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class UpdateReply(Base):
+    """A request a handler made after its update's effect was committed (a reply, a staff
+    confirmation), written before it is sent: if the process dies before the update is done,
+    Telegram sends the update again and these requests are made again, the effect not."""
+
+    __tablename__ = "update_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    method: Mapped[str] = mapped_column(String(60))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import OutboxMessage, UnreachableChat
+from bot.domain.fitting import split
+from storage.leases import is_gone
+from storage.models import Account, OutboxMessage, UnreachableChat
 from storage.types import utcnow
 
 # What a row asks of Telegram.
@@ -27,11 +29,17 @@ EDIT_CAPTION = "edit_caption"  # editMessageCaption of a document row
 EDIT_MARKUP = "edit_markup"  # editMessageReplyMarkup: only the keyboard changes
 KINDS = (TEXT, DOCUMENT, LOCATION, EDIT_TEXT, EDIT_CAPTION, EDIT_MARKUP)
 EDITS = (EDIT_TEXT, EDIT_CAPTION, EDIT_MARKUP)
+NEW = (TEXT, DOCUMENT, LOCATION)  # a message of its own (not an edit)
 
 # Longer than a request may take (the worker's request timeout): a lease runs out only when its
 # worker died, and then what it had in flight is sent again (Telegram has no idempotency key).
 LEASE = timedelta(seconds=120)
 URGENT = 100  # the emergency alerts' priority (anything > 0 overtakes ordinary messages)
+# An urgent message's lease is short (its request's timeout is too): if its worker died on
+# another machine, another worker sends it within this, not two minutes later, after the
+# escalation it should have made needless. (On the same machine, a restart takes it back at once:
+# `take_back`.)
+URGENT_LEASE = timedelta(seconds=30)
 
 Markup = dict[str, Any] | None
 
@@ -55,6 +63,12 @@ def _add(
         payload["message_thread_id"] = thread_id
     if reply_to is not None:  # sent as an answer to that row's message, once it is delivered
         payload["reply_to"] = reply_to
+    if kind == TEXT:
+        # Too long for one message: this row is its cut text (the one later edits change), and
+        # what was cut off becomes rows of its own once it is sent (`continuations`).
+        text, *more = split(text)
+        if more:
+            payload["more"] = more
     message = OutboxMessage(
         chat_id=chat_id,
         kind=kind,
@@ -169,6 +183,8 @@ async def claim_due(
     exclude: frozenset[int] | set[int] = frozenset(),
     chat_interval: timedelta | None = None,
     exclude_urgent: frozenset[int] | set[int] | None = None,
+    holder: str | None = None,
+    urgent_lease: timedelta = URGENT_LEASE,
 ) -> list[OutboxMessage]:
     """Lease the next message of each chat that may have one now, in (priority desc, id) order,
     and commit the lease. A chat's next message is its pending one first in (priority desc, id);
@@ -178,6 +194,8 @@ async def claim_due(
     `chat_interval`, when nothing was sent to its chat that recently (by any worker). With
     `exclude_urgent`, an urgent message (priority > 0) is held back only by those chats (a
     429's wait, a full group window), not by `exclude` or `chat_interval`: it goes at once.
+    The lease names its `holder` (storage/leases.py) and is `urgent_lease` long for an urgent
+    message.
     """
     now = now or utcnow()
     o = OutboxMessage
@@ -229,7 +247,10 @@ async def claim_due(
             # worker sent meanwhile is free again (its lease cleared) but must not go twice.
             update(o)
             .where(o.id.in_(ids), free, _pending())
-            .values(locked_until=now + lease)
+            .values(
+                locked_until=case((o.priority > 0, now + urgent_lease), else_=now + lease),
+                leased_by=holder,
+            )
             .returning(o.id)
         )
     )
@@ -242,6 +263,53 @@ async def claim_due(
         await session.scalars(select(o).where(o.id.in_(originals)))
     rows.sort(key=lambda r: (-r.priority, r.id))
     return rows
+
+
+def continuations(session: AsyncSession, row: OutboxMessage) -> list[OutboxMessage]:
+    """What was cut off a long message (its `more`), written when that message is sent: each an
+    answer to it, in its chat and topic, at its priority."""
+    p = row.payload or {}
+    parts = [
+        enqueue(
+            session,
+            row.chat_id,
+            part,
+            priority=row.priority,
+            thread_id=p.get("message_thread_id"),
+            reply_to=row.id,
+        )
+        for part in p.get("more") or ()
+    ]
+    for part in parts:
+        part.dossier_id = row.dossier_id
+    return parts
+
+
+async def stands_for(session: AsyncSession, original_id: int, telegram_message_id: int) -> None:
+    """An edit of a message never delivered went as a new message: that one is the original's
+    message from now on, so the next edits change it."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == original_id)
+        .values(telegram_message_id=telegram_message_id)
+    )
+
+
+async def take_back(session: AsyncSession, now: datetime) -> int:
+    """Free the messages leased by a process that is gone (killed on this machine: see
+    storage/leases.py), so they go now rather than when the lease runs out. How many."""
+    o = OutboxMessage
+    holders = await session.scalars(
+        select(o.leased_by).where(_pending(), o.locked_until > now, o.leased_by.is_not(None))
+        .distinct()
+    )  # fmt: skip
+    gone = [holder for holder in holders if is_gone(holder)]
+    if not gone:
+        return 0
+    result = await session.execute(
+        update(o).where(_pending(), o.leased_by.in_(gone)).values(locked_until=None, leased_by=None)
+    )
+    return result.rowcount or 0
 
 
 async def mark_sent(
@@ -326,11 +394,75 @@ async def mark_unreachable(
         session.add(UnreachableChat(chat_id=chat_id, since=now, error=error[:1000]))
     else:
         row.error = error[:1000]
+    if chat_id > 0:  # a person blocked the bot: told what they missed when they write again
+        await session.execute(
+            update(Account)
+            .where(Account.telegram_id == chat_id, Account.blocked_since.is_(None))
+            .values(blocked_since=now)
+        )
 
 
-async def reachable_again(session: AsyncSession, chat_id: int) -> None:
-    """A message got through (or the person wrote to the bot): the chat is reachable."""
-    await session.execute(delete(UnreachableChat).where(UnreachableChat.chat_id == chat_id))
+async def missed(session: AsyncSession, chat_id: int, since: datetime) -> list[OutboxMessage]:
+    """What did not reach this person while they had blocked the bot (failed since `since`)."""
+    o = OutboxMessage
+    rows = await session.scalars(
+        select(o)
+        .where(o.chat_id == chat_id, o.failed_at >= since, o.sent_at.is_(None))
+        .where(o.kind.in_(NEW))
+        .order_by(o.id)
+    )
+    return list(rows)
+
+
+async def undelivered(session: AsyncSession, dossier_id: int) -> list[OutboxMessage]:
+    """The notices about this dossier that never reached a person (blocked the bot, or
+    refused): listed on the dossier for staff."""
+    o = OutboxMessage
+    rows = await session.scalars(
+        select(o)
+        .where(o.dossier_id == dossier_id, o.chat_id > 0, o.failed_at.is_not(None))
+        .where(o.sent_at.is_(None), o.kind.in_(NEW))
+        .order_by(o.id)
+    )
+    return list(rows)
+
+
+async def hold_unreachable(
+    session: AsyncSession,
+    message_id: int,
+    chat_id: int,
+    error: str,
+    due_at: datetime,
+    now: datetime | None = None,
+) -> bool:
+    """A staff chat refused the bot (403: it was removed from the group): unlike a person's, its
+    messages are kept, the first one tried again at `due_at` (the chat's other ones wait behind
+    it), and the chat is recorded unreachable. True when it was not recorded so before."""
+    now = now or utcnow()
+    await postpone(session, message_id, due_at, error)
+    row = await session.get(UnreachableChat, chat_id)
+    if row is not None:
+        row.error = error[:1000]
+        return False
+    session.add(UnreachableChat(chat_id=chat_id, since=now, error=error[:1000]))
+    return True
+
+
+async def waiting(session: AsyncSession, chat_id: int) -> int:
+    """How many messages of this chat are not delivered yet."""
+    o = OutboxMessage
+    return int(
+        await session.scalar(select(func.count()).where(o.chat_id == chat_id, _pending())) or 0
+    )
+
+
+async def reachable_again(session: AsyncSession, chat_id: int) -> bool:
+    """A message got through (or the person wrote to the bot): the chat is reachable. True when
+    it was recorded unreachable until now."""
+    result = await session.execute(
+        delete(UnreachableChat).where(UnreachableChat.chat_id == chat_id)
+    )
+    return (result.rowcount or 0) > 0
 
 
 async def unreachable(session: AsyncSession, chat_ids: list[int]) -> dict[int, UnreachableChat]:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.leases import is_gone
 from storage.models import Timer
 from storage.types import utcnow
 
@@ -155,6 +156,26 @@ async def release(session: AsyncSession, keys: list[str], claimer: str) -> None:
             .values(claimed_until=None, claimed_by=None)
             .execution_options(synchronize_session=False)
         )
+
+
+async def take_back(session: AsyncSession, now: datetime) -> int:
+    """Free the timers leased by a process that is gone (storage/leases.py): done now, not when
+    the lease runs out. How many."""
+    holders = await session.scalars(
+        select(Timer.claimed_by)
+        .where(_pending(), Timer.claimed_until > now, Timer.claimed_by.is_not(None))
+        .distinct()
+    )
+    gone = [holder for holder in holders if is_gone(holder)]
+    if not gone:
+        return 0
+    result = await session.execute(
+        update(Timer)
+        .where(_pending(), Timer.claimed_by.in_(gone))
+        .values(claimed_until=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 async def next_change(session: AsyncSession, now: datetime) -> datetime | None:

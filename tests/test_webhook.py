@@ -163,7 +163,13 @@ async def test_readyz_follows_the_database(tmp_path: Path) -> None:
             await proxy.start()  # the same port again
             assert await ready() == (
                 200,
-                {"ready": True, "database": True, "migrations": True, "redis": None},
+                {
+                    "ready": True,
+                    "database": True,
+                    "migrations": True,
+                    "redis": None,
+                    "unreachable_chats": {},
+                },
             )
     finally:
         await runner.cleanup()

@@ -31,3 +31,13 @@ class OutboxSummary:
     oldest_undelivered: timedelta | None  # the age of the oldest message not yet delivered
     failures: tuple[FailedMessage, ...]  # the most recent ones
     unreachable: tuple[Unreachable, ...]
+
+
+@dataclass(frozen=True)
+class MissedNotice:
+    """A notice about a dossier that never reached one of its officials (shown to staff)."""
+
+    person: str  # the official's name
+    at: datetime  # when it was given up
+    preview: str  # its first line, plain text
+    blocked: bool  # they had blocked the bot (403), or Telegram refused it

@@ -7,6 +7,7 @@ from decimal import Decimal
 from bot.domain.countries import find_country
 from bot.domain.forms import ATTACHMENTS, Answers, Form, Kind, Question
 from bot.domain.fund_form import SECTORS
+from bot.domain.outbox import MissedNotice
 from bot.domain.records import Person, Record
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import Status
@@ -46,6 +47,7 @@ class Case:
     session: BureauSession | None = None
     granted: Decimal | None = None
     unreachable: list[Person] = field(default_factory=list)  # officials who blocked the bot
+    missed: list[MissedNotice] = field(default_factory=list)  # notices that never reached one
 
     @property
     def flagged(self) -> bool:

@@ -200,6 +200,21 @@ def attachment_caption(record: Record, info: FileInfo) -> str:
     return html.quote(text[:1000])
 
 
+def missed_block(case: Case) -> str | None:
+    """The notices that never reached an official (they had blocked the bot, or Telegram
+    refused them): what the city may not know."""
+    if not case.missed:
+        return None
+    lines = ["<b>" + _("🚫 Not delivered to the city") + "</b>"]
+    for notice in case.missed:
+        why = _("blocked the bot") if notice.blocked else _("refused by Telegram")
+        lines.append(
+            f"• {_day(notice.at.date())} · {html.quote(notice.person)} ({why}): "
+            f"« {html.quote(notice.preview)} »"
+        )
+    return "\n".join(lines)
+
+
 def dossier_screens(case: Case, moves: list[Transition], rules) -> list[Screen]:
     """The whole dossier for the Secretariat: heading, every answer with the checklist, the
     financing picture, the history and the messages; the buttons on the last message."""
@@ -215,6 +230,8 @@ def dossier_screens(case: Case, moves: list[Transition], rules) -> list[Screen]:
     blocks.append(history_block(case))
     if (thread := thread_block(case)) is not None:
         blocks.append(thread)
+    if (missed := missed_block(case)) is not None:
+        blocks.append(missed)
     messages = split_messages(blocks)
     markup = moves_keyboard(case, moves)
     documents = [_button(_("📄 PDF"), "pdf", record.id)]

@@ -200,6 +200,7 @@ async def write_messages(session: AsyncSession, dossier_id: int, messages: list[
             message = enqueue(
                 session, m.chat_id, m.text, m.markup, priority=priority, reply_to=reply_to
             )
+            message.dossier_id = dossier_id  # never delivered to an official: listed on it
             if m.card:
                 await session.flush()
                 queries.add_card(session, dossier_id, m.chat_id, message.id)
@@ -502,6 +503,16 @@ class Emergencies:
         rows = await queries.emergencies(self.session, EMERGENCY_FORM.key, statuses, limit)
         rows.sort(key=lambda pair: pair[0].status == EmergencyStatus.CLOSED)
         return [await load_emergency(self.session, row) for row, _city in rows]
+
+    async def by_reference(self, reference: str) -> Emergency | None:
+        """A sent emergency by its reference (staff and the Presidency): its whole report, where
+        a card shortened to fit Telegram points to."""
+        if not (self.is_staff or self.is_presidency):
+            return None
+        row = await people.by_reference(self.session, reference.strip().upper())
+        if row is None or row.form != EMERGENCY_FORM.key or row.status == EmergencyStatus.DRAFT:
+            return None
+        return await load_emergency(self.session, row)
 
     # Situation reports: the city's follow-ups on its emergency.
 

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -23,6 +23,9 @@ class Readiness:
     database: bool
     migrations: bool
     redis: bool | None  # None: not configured
+    # Staff chats that refuse the bot (it was removed from the group): which → since when (ISO).
+    # Reported, not counted against readiness: the process still serves everyone else.
+    unreachable: dict[str, str] = field(default_factory=dict)
 
     @property
     def ready(self) -> bool:
@@ -42,10 +45,12 @@ class Health:
         engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         redis_ping: Callable[[], Awaitable[object]] | None = None,
+        staff_chats: dict[str, int] | None = None,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
         self.redis_ping = redis_ping
+        self.staff_chats = staff_chats or {}  # "secretariat" → its chat id, …
 
     async def readiness(self) -> Readiness:
         database = migrations = False
@@ -54,8 +59,10 @@ class Health:
                 await ping(self.engine)
                 database = True
                 migrations = await migrations_current(self.engine)
+                unreachable = await self._unreachable() if migrations else {}
         except Exception as error:
             log.warning("readiness: database check failed", extra={"error": type(error).__name__})
+            unreachable = {}
         redis = None
         if self.redis_ping is not None:
             try:
@@ -65,7 +72,18 @@ class Health:
             except Exception as error:
                 log.warning("readiness: redis check failed", extra={"error": type(error).__name__})
                 redis = False
-        return Readiness(database, migrations, redis)
+        return Readiness(database, migrations, redis, unreachable)
+
+    async def _unreachable(self) -> dict[str, str]:
+        if not self.staff_chats:
+            return {}
+        async with self.sessions() as session:
+            rows = await outbox.unreachable(session, list(self.staff_chats.values()))
+        return {
+            which: rows[chat].since.isoformat()
+            for which, chat in self.staff_chats.items()
+            if chat in rows
+        }
 
     async def figures(self) -> Figures:
         now = utcnow()

@@ -91,7 +91,7 @@ async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice
             continue
         thread = row.topic_id if notice.card or notice.secretariat else None
         if notice.document is not None:
-            enqueue_document(
+            document = enqueue_document(
                 session,
                 notice.chat_id,
                 path=notice.document,
@@ -100,8 +100,10 @@ async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice
                 reply_markup=notice.markup,
                 thread_id=thread,
             )
+            document.dossier_id = row.id
             continue
         message = enqueue(session, notice.chat_id, notice.text, notice.markup, thread_id=thread)
+        message.dossier_id = row.id  # a notice an official never got is listed on the dossier
         if notice.card:
             await session.flush()
             row.card_outbox_id = message.id

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import reaches
 from bot.domain.decisions import CorrectionWindow, correction_window, granted_after
+from bot.domain.fitting import first_line
+from bot.domain.outbox import MissedNotice
 from bot.domain.people import Verification
 from bot.domain.records import Person
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
@@ -22,7 +24,7 @@ from storage import review as queries
 from storage.dossiers import StatusMoved, attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
 from storage.models import BureauSession as SessionRow
-from storage.outbox import unreachable
+from storage.outbox import undelivered, unreachable
 from storage.types import utcnow
 
 Notices = Callable[[Case], list[Notice]]
@@ -86,6 +88,8 @@ class Review:
         sender = people[row.created_by]
         officials = await queries.audience(self.session, row.city_id, row.created_by)
         blocked = await unreachable(self.session, [a.telegram_id for a in officials])
+        never = await undelivered(self.session, row.id)
+        readers = {**people, **await queries.accounts(self.session, {m.chat_id for m in never})}
 
         def unverified(message: DossierMessage) -> bool:
             author = people.get(message.author_id)
@@ -118,6 +122,15 @@ class Review:
             session=sessions.get(row.session_id) if row.session_id else None,
             granted=Decimal(row.granted_amount) if row.granted_amount else None,
             unreachable=[person_of(a) for a in officials if a.telegram_id in blocked],
+            missed=[
+                MissedNotice(
+                    person_of(readers[m.chat_id]).name if m.chat_id in readers else str(m.chat_id),
+                    m.failed_at or m.created_at,
+                    first_line(m.text),
+                    "Forbidden" in (m.last_error or ""),
+                )
+                for m in never
+            ],
         )
 
     async def queue(self, wanted: QueueFilter) -> tuple[list[Case], int]:

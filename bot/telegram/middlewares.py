@@ -18,6 +18,7 @@ from bot.logs import current_update
 from bot.telegram.context import build_context
 from bot.telegram.fsm_storage import DatabaseStorage, update_session
 from bot.telegram.i18n import language_from_telegram
+from bot.telegram.journal import REPLAYING, rederivable, replay
 from storage.accounts import new_account
 from storage.db import write_turn
 from storage.preload import preload
@@ -70,11 +71,19 @@ class DatabaseMiddleware(BaseMiddleware):
         person = user if user is not None and not user.is_bot else None
         async with self.sessions() as session:
             loaded = await preload(session, person.id if person else 0, event.update_id, fsm_key)
+            replaying = False
             if loaded.handled_before:
                 log.info("duplicate update ignored", extra={"update_id": event.update_id})
                 data[DUPLICATE] = True
-                return UNHANDLED
-            record_with_first_write(session, event.update_id)
+                # Its effect stands; what it sent after may not have arrived (the process died):
+                # made again, or for an answer to a form, where the person is shown again.
+                state = loaded.fsm_record.state if loaded.fsm_record is not None else None
+                sent = await replay(session, data["bot"], event)
+                if sent or not rederivable(event, state):
+                    return UNHANDLED
+                data[REPLAYING] = replaying = True
+            else:
+                record_with_first_write(session, event.update_id)
             if person is not None:
                 account = loaded.account or new_account(session, person.id, person.first_name)
                 if account.language is None:
@@ -88,6 +97,9 @@ class DatabaseMiddleware(BaseMiddleware):
                 result = await handler(event, data)
             finally:
                 update_session.reset(token)
+            if replaying:
+                await session.rollback()  # a screen shown again: nothing written
+                return result
             record_now(session)
             if session.new or session.dirty or session.deleted:
                 async with write_turn(session):

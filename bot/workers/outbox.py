@@ -14,8 +14,13 @@ short transaction right after it:
 - 5xx, network errors, timeouts → retried with exponential backoff and jitter, failed after
   `max_attempts` of them (the backoff and that count leave 429s out: a message that met a 429
   and then a 502 waits 1 s, not 2);
-- 403 (blocked, kicked) → the chat is recorded unreachable, its pending messages fail;
-- any other refusal (400 …) → failed, with Telegram's error, for /outbox.
+- 403 (blocked, kicked) → the chat is recorded unreachable, its pending messages fail; a staff
+  chat's (the bot was removed from the group) are kept instead, the first tried again now and
+  then (30 s, doubling to 10 min) until the chat answers, and the admins are paged;
+- any other refusal (400 …) → failed, with Telegram's error, for /outbox; a card or an alert
+  (a staff chat's message, an urgent one) pages the admins at once (`Pager`);
+- an edit whose original was never delivered goes as a new message, which stands for the
+  original from then on.
 """
 
 import asyncio
@@ -40,16 +45,20 @@ from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message, ReplyParam
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
+from bot.services.delivery import Pager
 from bot.workers.limits import Clock, RateLimiter, RealClock, Slot
 from bot.workers.loop import Loop
 from storage import outbox
+from storage.leases import this_process
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
+PROBE, MAX_PROBE = 30.0, 600.0  # a staff chat that refuses the bot: tried again this often
 MAX_ATTEMPTS = 20
 CONCURRENCY = 8  # requests in flight at once (each to another chat)
 REQUEST_TIMEOUT = 30  # seconds; well under the lease (storage.outbox.LEASE)
+URGENT_TIMEOUT = 10  # an urgent request's, under its short lease (storage.outbox.URGENT_LEASE)
 RETRIED = (
     TelegramServerError,
     TelegramNetworkError,
@@ -100,6 +109,7 @@ class OutboxWorker(Loop):
         max_backoff: float = MAX_BACKOFF,
         lease: timedelta = outbox.LEASE,
         request_timeout: int = REQUEST_TIMEOUT,
+        pager: Pager | None = None,
     ) -> None:
         self.bot = bot
         self.sessions = sessions
@@ -111,14 +121,31 @@ class OutboxWorker(Loop):
         self.max_backoff = max_backoff
         self.lease = lease
         self.request_timeout = request_timeout
+        self.pager = pager  # None: nobody is paged, and a staff chat's 403 is like anyone's
         self.in_flight: set[int] = set()  # outbox ids whose request may have reached Telegram
+        self._fresh: set[int] = set()  # edits sent as new messages (their original never went)
         super().__init__()
         self._slots = asyncio.Semaphore(concurrency)
 
     def _sleep(self, seconds: float) -> Awaitable[None]:
         return self.clock.sleep(seconds)
 
+    async def take_back(self) -> int:
+        """At start: what a killed process of this machine held goes now (storage/leases.py)."""
+        async with self.sessions() as session:
+            taken = await outbox.take_back(session, self.clock.now())
+            await session.commit()
+        if taken:
+            log.warning(
+                "outbox messages of a process that is gone taken back", extra={"count": taken}
+            )
+        return taken
+
     async def _run(self) -> None:
+        try:
+            await self.take_back()
+        except Exception:
+            log.exception("outbox: taking back the leases of a process that is gone failed")
         while not self._stopping:
             try:
                 claimed = await self._round()
@@ -167,6 +194,7 @@ class OutboxWorker(Loop):
                 exclude=held,
                 chat_interval=timedelta(seconds=self.limiter.per_chat),
                 exclude_urgent=self.limiter.held_chats(t, urgent=True),
+                holder=this_process(),
             )
             targets = {}
             for message in batch:
@@ -238,6 +266,7 @@ class OutboxWorker(Loop):
             return False
         finally:
             self.in_flight.discard(message.id)
+            self._fresh.discard(message.id)
             self._slots.release()
 
     async def _request(self, message: OutboxMessage, original: OutboxMessage | None) -> Any:
@@ -245,7 +274,11 @@ class OutboxWorker(Loop):
         p = message.payload or {}
         chat, thread = message.chat_id, p.get("message_thread_id")
         markup = _markup(message.reply_markup)
-        timeout = self.request_timeout
+        timeout = (
+            min(self.request_timeout, URGENT_TIMEOUT)
+            if message.priority > 0
+            else self.request_timeout
+        )
         try:
             if message.kind == outbox.TEXT:
                 reply = None
@@ -282,8 +315,10 @@ class OutboxWorker(Loop):
                 )
             if message.kind not in outbox.EDITS:
                 return ValueError(f"unknown kind {message.kind!r}")
-            if original is None or original.telegram_message_id is None:
-                return LookupError("the message it edits was not delivered")
+            if original is None:
+                return LookupError("the message it edits does not exist")
+            if original.telegram_message_id is None:
+                return await self._instead_of_edit(message, original, markup)
             target = {"chat_id": chat, "message_id": original.telegram_message_id}
             if message.kind == outbox.EDIT_TEXT:
                 return await self.bot.edit_message_text(
@@ -299,6 +334,35 @@ class OutboxWorker(Loop):
         except Exception as error:
             return error
 
+    async def _instead_of_edit(
+        self, message: OutboxMessage, original: OutboxMessage, markup: Any
+    ) -> Any:
+        """The original was never delivered (it failed): the edit's content goes as a new
+        message (the card as it is now), in the original's topic. Taking buttons away from a
+        message nobody saw needs nothing."""
+        p = original.payload or {}
+        thread, timeout = p.get("message_thread_id"), self.request_timeout
+        if message.kind == outbox.EDIT_MARKUP and markup is None:
+            return True
+        self._fresh.add(message.id)
+        if original.kind == outbox.DOCUMENT:
+            document = p.get("file_id") or FSInputFile(p["path"], p.get("file_name"))
+            caption = message.text if message.kind == outbox.EDIT_CAPTION else original.text
+            return await self.bot.send_document(
+                message.chat_id, document, caption=caption or None, reply_markup=markup,
+                message_thread_id=thread, request_timeout=timeout,
+            )  # fmt: skip
+        if original.kind == outbox.LOCATION:
+            return await self.bot.send_location(
+                message.chat_id, p["latitude"], p["longitude"], reply_markup=markup,
+                message_thread_id=thread, request_timeout=timeout,
+            )  # fmt: skip
+        text = message.text if message.kind == outbox.EDIT_TEXT else original.text
+        return await self.bot.send_message(
+            message.chat_id, text, reply_markup=markup, message_thread_id=thread,
+            request_timeout=timeout,
+        )  # fmt: skip
+
     async def _record(self, session: AsyncSession, message: OutboxMessage, outcome: Any) -> bool:
         metrics.DELIVERIES.labels(delivery_result(outcome)).inc()
         now = self.clock.now()
@@ -306,6 +370,8 @@ class OutboxWorker(Loop):
         if not isinstance(outcome, BaseException):
             # An edit answers True (or the message): the original keeps its id.
             telegram_id = outcome.message_id if isinstance(outcome, Message) else None
+            if message.id in self._fresh and message.edits is not None and telegram_id:
+                await outbox.stands_for(session, message.edits, telegram_id)  # a new message
             await self._sent(session, message, telegram_id)
             return True
         error = outcome
@@ -325,10 +391,21 @@ class OutboxWorker(Loop):
             if message.failures + 1 >= self.max_attempts:
                 await outbox.mark_failed(session, message.id, f"gave up: {text}", now)
                 log.error("outbox message given up", extra={**ids, "error": text})
+                if self.pager is not None and self.pager.watched(message):
+                    await self.pager.refused(session, message, f"gave up: {text}")
+                    self.wake()
             else:
                 due = now + timedelta(seconds=backoff(message.failures, self.max_backoff))
                 await outbox.postpone(session, message.id, due, text, failure=True)
                 log.warning("outbox delivery will be retried", extra={**ids, "error": text})
+        elif isinstance(error, TelegramForbiddenError) and self._staff_chat(message.chat_id):
+            probe = min(MAX_PROBE, PROBE * 2 ** min(message.attempts, 5))
+            due = now + timedelta(seconds=probe)
+            if await outbox.hold_unreachable(session, message.id, message.chat_id, text, due, now):
+                assert self.pager is not None
+                await self.pager.unreachable(session, message.chat_id, text)
+                self.wake()
+            log.error("outbox staff chat unreachable", extra={**ids, "error": text})
         elif isinstance(error, TelegramForbiddenError):
             await outbox.mark_unreachable(session, message.id, message.chat_id, text, now)
             log.warning("outbox recipient unreachable", extra={**ids, "error": text})
@@ -342,10 +419,23 @@ class OutboxWorker(Loop):
         else:
             await outbox.mark_failed(session, message.id, text, now)
             log.error("outbox message refused", extra={**ids, "error": text})
+            if self.pager is not None and self.pager.watched(message):
+                await self.pager.refused(session, message, text)
+                self.wake()
         return False
+
+    def _staff_chat(self, chat_id: int) -> bool:
+        return self.pager is not None and self.pager.staff_chat(chat_id) is not None
 
     async def _sent(
         self, session: AsyncSession, message: OutboxMessage, telegram_id: int | None
     ) -> None:
         await outbox.mark_sent(session, message.id, telegram_id, self.clock.now())
-        await outbox.reachable_again(session, message.chat_id)
+        if await outbox.reachable_again(session, message.chat_id) and self._staff_chat(
+            message.chat_id
+        ):
+            assert self.pager is not None
+            await self.pager.reachable(session, message.chat_id)
+            self.wake()
+        if outbox.continuations(session, message):
+            self.wake()  # what was cut off a long message follows it

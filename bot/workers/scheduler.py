@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.workers.loop import Loop
 from storage import timers
+from storage.leases import this_process
 from storage.models import Timer
 from storage.types import utcnow
 
@@ -88,7 +89,9 @@ class Scheduler(Loop):
         self.retry = retry
         self.max_attempts = max_attempts
         self.batch = batch
-        self.claimer = uuid.uuid4().hex  # this scheduler's name on the rows it leases
+        # This scheduler's name on the rows it leases: its process (storage/leases.py), whose
+        # leases a restarted process takes back at once, and its own.
+        self.claimer = f"{this_process()}:{uuid.uuid4().hex[:3]}"
         super().__init__()
 
     async def run_once(self, now: datetime | None = None) -> int:
@@ -166,6 +169,14 @@ class Scheduler(Loop):
         return self.sleep(seconds)
 
     async def _run(self) -> None:
+        try:
+            async with self.sessions() as session:
+                taken = await timers.take_back(session, self.clock())
+                await session.commit()
+            if taken:
+                log.warning("timers of a process that is gone taken back", extra={"count": taken})
+        except Exception:
+            log.exception("timers: taking back the leases of a process that is gone failed")
         while not self._stopping:
             self._wake.clear()
             try:

@@ -70,6 +70,7 @@ class _Fault:
     status: int  # 0 = drop the connection
     retry_after: int | None = None
     description: str | None = None
+    chat_id: int | None = None  # only a request to this chat (None: any request)
 
 
 @dataclass
@@ -225,12 +226,14 @@ class BotAPIStandIn(MethodsMixin):
         retry_after: int | None = None,
         description: str | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """The next `times` calls of `method` fail with that HTTP status / error_code."""
+        """The next `times` calls of `method` (to `chat_id` only, when given) fail with that
+        HTTP status / error_code."""
         canonical = self._canonical(method)
         for _ in range(times):
             self._faults.setdefault(canonical, deque()).append(
-                _Fault(status, retry_after, description)
+                _Fault(status, retry_after, description, chat_id)
             )
 
     def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
@@ -238,6 +241,10 @@ class BotAPIStandIn(MethodsMixin):
         canonical = self._canonical(method)
         for _ in range(times):
             self._delays.setdefault(canonical, deque()).append(seconds)
+
+    def clear_delays(self) -> None:
+        """Forget the delays `slow_next` set and no request has taken yet."""
+        self._delays.clear()
 
     def drop_connection_next(self, method: str, times: int = 1) -> None:
         """The next `times` calls of `method` get their connection closed without answer."""
@@ -353,9 +360,8 @@ class BotAPIStandIn(MethodsMixin):
                 delays = self._delays.get(method)
                 if delays:
                     await asyncio.sleep(delays.popleft())
-                fault = self._faults.get(method)
-                if fault:
-                    injected = fault.popleft()
+                injected = self._take_fault(method, raw)
+                if injected is not None:
                     if injected.status == 0:
                         self._record(
                             method, params, 0, "connection dropped (injected)", None, received
@@ -388,6 +394,15 @@ class BotAPIStandIn(MethodsMixin):
                 self._inflight -= 1
                 self._activity_at = time.monotonic()
                 self._notify()
+
+    def _take_fault(self, method: str, raw: dict[str, Any]) -> _Fault | None:
+        """The first fault waiting for this request (its method, and its chat if it names one)."""
+        faults = self._faults.get(method)
+        for fault in faults or ():
+            if fault.chat_id is None or str(fault.chat_id) == str(raw.get("chat_id")):
+                faults.remove(fault)  # type: ignore[union-attr]
+                return fault
+        return None
 
     def _error(
         self, method: str, params: dict, e: ApiError, received: float | None = None
