@@ -149,9 +149,14 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
 
 
+# The longest tests first (matched against each test's node id). The first two, the tests of
+# `python -m bot` processes, go to the same worker (pytest-xdist hands each worker two tests at
+# the start, `--maxschedchunk 2` in pyproject.toml, then two at a time to whichever is free): they
+# share its zygote (tests/process_kit.py), and mostly wait (on their processes, an escalation's
+# deadline) while the other workers keep both cores busy.
 SLOW_FIRST = (
     "test_processes.py",
-    "test_process.py",
+    "test_process.py::test_kill_9",
     "test_bench.py",
     "test_e2e_dossier.py",
     "test_outbox_faults.py",
@@ -160,8 +165,13 @@ SLOW_FIRST = (
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first, so the workers do not end waiting on one of them."""
-    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, part in enumerate(SLOW_FIRST) if part in item.nodeid), len(SLOW_FIRST)
+        )
+
+    items.sort(key=rank)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
