@@ -148,9 +148,11 @@ async def timed(
 def collection_paused_for_old_objects() -> Iterator[None]:
     """Objects alive before a run are left out of garbage collection, as long-running services do
     after start-up: a full collection over them would land on whichever update comes next."""
+    thaw = gc.get_freeze_count() == 0  # what a caller froze (the tests: every import) stays
     gc.collect()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()

@@ -1,21 +1,26 @@
 """Shared fixtures: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the bot
-in-process (`app`, most end-to-end tests) or polling over HTTP (`running`)."""
+in-process (`app`, most end-to-end tests) or polling over HTTP (`running`).
+
+The bot's modules (aiogram's models: 4-5 s of CPU to import) are imported where they are used:
+pytest-xdist's controller loads this file too and runs no test."""
+
+from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import asyncpg
 import pytest
 from hypothesis import settings
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.db import create_engine, session_factory
-from tests.databases import emptied_postgres, prepared
-from tests.harness import SECRETARIAT, InProcessBot, RunningBot
-from tests.standin import BotAPIStandIn
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+    from tests.harness import InProcessBot, RunningBot
+    from tests.standin import BotAPIStandIn
 
 
 def _database_per_worker() -> None:
@@ -24,6 +29,9 @@ def _database_per_worker() -> None:
     url, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
     if not url or not worker:
         return
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
     base = make_url(url)
     name = f"{base.database}_{worker}"
 
@@ -60,6 +68,9 @@ BACKENDS = [
 
 async def fresh_engine(backend: str, tmp_path: Path) -> AsyncEngine:
     """An empty database of the given kind, migrated to the latest schema."""
+    from storage.db import create_engine
+    from tests.databases import emptied_postgres, prepared
+
     if backend == "sqlite":
         engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
     else:
@@ -84,6 +95,9 @@ def check_clean(api: BotAPIStandIn) -> None:
 
 
 async def in_process(tmp_path: Path, database_url: str | None = None) -> InProcessBot:
+    from tests.harness import SECRETARIAT, InProcessBot
+    from tests.standin import BotAPIStandIn
+
     api = BotAPIStandIn()
     api.add_group(SECRETARIAT, "Secrétariat permanent")
     bot = InProcessBot(api, tmp_path, database_url)
@@ -120,6 +134,9 @@ async def app_on_each_database(
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The bot polling a strict stand-in; afterwards no error and no unanswered button."""
+    from tests.harness import SECRETARIAT, RunningBot
+    from tests.standin import BotAPIStandIn
+
     async with BotAPIStandIn() as api:
         api.add_group(SECRETARIAT, "Secrétariat permanent")
         bot = RunningBot(api, tmp_path)
@@ -131,12 +148,19 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
 
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    from storage.db import session_factory
+
     return session_factory(engine)
 
 
+# The longest tests first (matched against each test's node id). The first two, the tests of
+# `python -m bot` processes, go to the same worker (pytest-xdist hands each worker two tests at
+# the start, `--maxschedchunk 2` in pyproject.toml, then two at a time to whichever is free): they
+# share its zygote (tests/process_kit.py), and mostly wait (on their processes, an escalation's
+# deadline) while the other workers keep both cores busy.
 SLOW_FIRST = (
     "test_processes.py",
-    "test_process.py",
+    "test_process.py::test_kill_9",
     "test_bench.py",
     "test_e2e_dossier.py",
     "test_outbox_faults.py",
@@ -145,5 +169,19 @@ SLOW_FIRST = (
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first, so the workers do not end waiting on one of them."""
-    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, part in enumerate(SLOW_FIRST) if part in item.nodeid), len(SLOW_FIRST)
+        )
+
+    items.sort(key=rank)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The garbage collector took a fifth of an end-to-end test's CPU, mostly in full collections
+    that walked the ~300,000 objects the imports made (aiogram's models, SQLAlchemy, Babel): they
+    are frozen once collected (never walked again), and collections come less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)

@@ -1,9 +1,8 @@
 """Migrated databases for the tests, fast: Alembic's run from an empty SQLite file costs about
 0.13 s of CPU, and hundreds of tests each start from one. The schema is migrated once per test
-process into a template file, and each test's database starts as a copy of it (a millisecond);
-`migrate` then finds it at head. On PostgreSQL a schema already at head is emptied with one
-TRUNCATE (0.03 s against 0.14 s to drop and migrate it). Tests of the migrations themselves run
-Alembic from empty."""
+process into a template file, and each test's database starts as a copy of it (a millisecond),
+at head. On PostgreSQL a schema already at head is emptied with one TRUNCATE (0.03 s against
+0.14 s to drop and migrate it). Tests of the migrations themselves run Alembic from empty."""
 
 import atexit
 import shutil
@@ -32,11 +31,13 @@ async def _sqlite_template() -> Path:
 
 
 async def prepared(engine: AsyncEngine) -> None:
-    """The engine's database at the latest schema; a new SQLite file starts as the template."""
+    """The engine's database at the latest schema; a new SQLite file starts as the template, at
+    head already (Alembic finding nothing to do costs 10-15 ms of CPU: loading every revision)."""
     if engine.dialect.name == "sqlite":
         path = Path(engine.url.database or "")
         if path.name and not path.exists():
             shutil.copyfile(await _sqlite_template(), path)
+            return
     await migrate(engine)
 
 

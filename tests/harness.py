@@ -173,9 +173,10 @@ class InProcessBot(BotUnderTest):
         if isinstance(result, TelegramMethod):
             await bot(result)
 
-    async def drain_outbox(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def drain_outbox(self, timeout: float = 20.0) -> None:  # noqa: ASYNC109
         """Deliver every message the outbox holds that is due now, here or by the background
-        worker (which may hold a message when this is called)."""
+        worker (which may hold a message when this is called: on a busy machine, a batch of
+        them for seconds)."""
         assert self.app is not None
         deadline = asyncio.get_running_loop().time() + timeout
         while True:

@@ -24,6 +24,7 @@ def pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
 
 
+@cache  # the same page's text is compared with dozens of expected strings
 def flat(text: str) -> str:
     """Whitespace of any kind (line breaks of wrapped lines, no-break spaces) as one space;
     marks in canonical order; control characters (an extractor's stand-in for a glyph that

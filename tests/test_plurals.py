@@ -1,5 +1,7 @@
 """Counts shown to people take the plural form of their language: 2 in fr/en, 6 in ar."""
 
+from functools import cache
+
 import pytest
 from aiogram.utils.i18n import I18n
 from babel.messages.pofile import read_po
@@ -32,6 +34,7 @@ def plural_entries() -> list[tuple[str, str]]:
         return [m.id for m in read_po(source) if m.id and m.pluralizable]
 
 
+@cache  # each of the ~30 tests of a language read the whole catalog again
 def catalog_forms(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
     path = PROJECT_ROOT / "locales" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as source:

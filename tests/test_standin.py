@@ -593,7 +593,7 @@ async def test_user_reports_unanswered_callback_and_timeouts(api, bot, user):
     try:
         menu = await user.send("hi")
         with pytest.raises(AssertionError, match="did not answer callback query"):
-            await user.press(menu[0], "A")
+            await user.press(menu[0], "A", timeout=1)  # waited for up to the timeout
         assert len(api.unanswered_callback_queries()) == 1
         with pytest.raises(AssertionError, match="expected 2 new or edited"):
             await user.send("hi", expect=2, timeout=0.6)

@@ -16,7 +16,9 @@ appears once. Messages deleted before the action ended are left out. `reply.sent
 
 Settling: the update has been fetched by getUpdates, at least `expect` messages were
 sent or edited, and the bot made no request at all for `quiet` seconds (empty
-long-poll answers don't count). With expect=0 only the quiet period is awaited.
+long-poll answers don't count), and a pressed button's callback query was answered
+(`press` waits for that answer up to the timeout: a busy bot may be quiet for a while
+before it starts on the update). With expect=0 only the quiet period is awaited.
 When the test can see inside the bot, `handled=` (a predicate on update ids, true once
 the bot finished handling that update) replaces the quiet period: no waiting past it.
 Past `timeout` seconds an AssertionError with the recent requests is raised. Every
@@ -212,7 +214,8 @@ class TelegramUser:
             "chat_instance": self._chat_instance,
             "data": data,
         }
-        reply = await self._act({"callback_query": query}, expect, **wait)
+        answered = query_id if require_answer else None
+        reply = await self._act({"callback_query": query}, expect, answered=answered, **wait)
         reply.callback_query_id = query_id
         if require_answer and self.api.callback_answer(query_id) is None:
             raise AssertionError(
@@ -282,9 +285,13 @@ class TelegramUser:
         update: dict,
         expect: int,
         *,
+        answered: str | None = None,
         quiet: float | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> Reply:
+        """`answered`: a callback query the bot must answer before the action settles (a busy
+        bot may be quiet for a while before it starts on the update); past the timeout without
+        that answer, the reply goes back and the caller reports it."""
         quiet = self.quiet if quiet is None else quiet
         timeout = self.timeout if timeout is None else timeout
         start = len(self.api.calls)
@@ -306,9 +313,12 @@ class TelegramUser:
             settled = (
                 self.api.idle_for() >= quiet if self.handled is None else self.handled(update_id)
             )
-            if len(reply) >= expect and settled:
+            unanswered = answered is not None and self.api.callback_answer(answered) is None
+            if len(reply) >= expect and settled and not unanswered:
                 return reply
             if time.monotonic() > deadline:
+                if len(reply) >= expect and settled:
+                    return reply  # only the callback query's answer is missing
                 self._fail(
                     f"expected {expect} new or edited message(s) in chat {self.chat_id} within "
                     f"{timeout}s, got {len(reply)}",

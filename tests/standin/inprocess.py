@@ -137,10 +137,11 @@ class InProcessUser(TelegramUser):
         update: dict,
         expect: int,
         *,
+        answered: str | None = None,
         quiet: float | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> Reply:
-        del quiet  # nothing to wait for: the feed returns when the update is handled
+        del answered, quiet  # nothing to wait for: the feed returns when the update is handled
         timeout = self.timeout if timeout is None else timeout
         start = len(self.api.calls)
         await self.feed(self.api.take_update(update))
