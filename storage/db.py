@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.updates import WROTE, AppSession
+from storage.updates import AppSession
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -58,27 +58,102 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 # SQLite has one writer at a time; a writer that finds the lock taken sleeps in SQLite's busy
 # handler (steps of up to 100 ms) and may lose the race again and again: with 30 people at once the
-# slowest answers took seconds. The bot's main writes (an answer and its commit, an update's last
-# commit) take turns here instead, in arrival order, and hold SQLite's lock only for their own
-# statements. A transaction that already wrote (it holds the lock) never waits here: no deadlock.
+# slowest answers took seconds, and 30 first contacts at once (each creating an account) came out
+# one every ~100 ms. So the writers of this process take turns instead, in arrival order: a
+# transaction takes the turn just before its first write (a flush, or an INSERT/UPDATE/DELETE) and
+# keeps it until it ends, as SQLite keeps its lock; the next writer waits on the event loop, not in
+# SQLite. A transaction that already wrote holds the turn, so it never waits for it: no deadlock.
+# Writers of another process on the same file still meet in SQLite's busy handler.
 _TURNS: "weakref.WeakKeyDictionary[Any, asyncio.Lock]" = weakref.WeakKeyDictionary()
+TURN = "sqlite_write_turn"  # session.info: the lock whose turn this session's transaction holds
+
+
+async def take_turn(session: AsyncSession) -> None:
+    """On SQLite, wait for this process's write turn unless this transaction holds it already;
+    it is given back when the transaction ends (commit, rollback or close)."""
+    if TURN in session.info:
+        return
+    bind = session.bind
+    if bind is None or bind.dialect.name != "sqlite":
+        return
+    engine = bind.sync_engine if isinstance(bind, AsyncEngine) else bind
+    turn = _TURNS.setdefault(engine, asyncio.Lock())
+    await turn.acquire()
+    session.info[TURN] = turn
+
+
+def give_back_turn(session: Any) -> None:
+    turn = session.info.pop(TURN, None)
+    if turn is not None:
+        turn.release()
+
+
+@event.listens_for(AppSession, "after_transaction_end")
+def _transaction_ended(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:  # the transaction itself, not a savepoint within it
+        give_back_turn(session)
 
 
 @asynccontextmanager
 async def write_turn(session: AsyncSession) -> AsyncIterator[None]:
-    """Around a short write-and-commit on SQLite: writers of this process go one at a time."""
-    bind = session.bind
-    if bind is None or bind.dialect.name != "sqlite" or session.info.get(WROTE):
-        yield
-        return
-    engine = bind.sync_engine if isinstance(bind, AsyncEngine) else bind
-    turn = _TURNS.setdefault(engine, asyncio.Lock())
-    async with turn:
-        yield
+    """Around a write and its commit: the turn is taken first (see `take_turn`)."""
+    await take_turn(session)
+    yield
+
+
+class TurnTakingSession(AsyncSession):
+    """The bot's sessions: on SQLite each statement or flush that may write takes the write turn
+    first (an autoflush before a read writes too). Sessions of other databases are unchanged."""
+
+    def _may_write(self, statement: Any = None) -> bool:
+        if TURN in self.info or self.bind is None or self.bind.dialect.name != "sqlite":
+            return False
+        pending = self.sync_session
+        return bool(getattr(statement, "is_dml", False) or pending.new or pending.deleted) or bool(
+            pending.dirty
+        )
+
+    async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._may_write(statement):
+            await take_turn(self)
+        return await super().execute(statement, *args, **kwargs)
+
+    async def scalar(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._may_write(statement):
+            await take_turn(self)
+        return await super().scalar(statement, *args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        if self._may_write():
+            await take_turn(self)
+        return await super().get(*args, **kwargs)
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        if self._may_write():
+            await take_turn(self)
+        await super().refresh(*args, **kwargs)
+
+    async def flush(self, objects: Any = None) -> None:
+        if self._may_write():
+            await take_turn(self)
+        await super().flush(objects)
+
+    async def commit(self) -> None:
+        if self._may_write():
+            await take_turn(self)
+        await super().commit()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            give_back_turn(self.sync_session)  # in case the transaction never began
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=AppSession)
+    return async_sessionmaker(
+        engine, class_=TurnTakingSession, expire_on_commit=False, sync_session_class=AppSession
+    )
 
 
 def alembic_config() -> Config:

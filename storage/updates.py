@@ -45,28 +45,11 @@ class AppSession(Session):
     only: any other SQLAlchemy session in the process (Alembic, a tool, a test) is left alone."""
 
 
-WROTE = "wrote_in_transaction"  # session.info: this transaction has written (holds SQLite's lock)
-
-
 @event.listens_for(AppSession, "before_flush")
 def _record_before_first_write(session: Session, _context: Any, _instances: Any) -> None:
     update_id = session.info.pop(_PENDING, None)
     if update_id is not None:
         session.add(ProcessedUpdate(update_id=update_id))
-    if session.new or session.dirty or session.deleted:
-        session.info[WROTE] = True
-
-
-@event.listens_for(AppSession, "do_orm_execute")
-def _note_core_write(state: Any) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
-
-
-@event.listens_for(AppSession, "after_commit")
-@event.listens_for(AppSession, "after_rollback")
-def _transaction_over(session: Session) -> None:
-    session.info.pop(WROTE, None)
 
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> None:

@@ -20,7 +20,8 @@ from storage.dossiers import create_dossier, next_reference, save_answers
 from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
-from storage.updates import WROTE, AppSession, record_now, record_with_first_write
+from storage.updates import AppSession, record_now, record_with_first_write
+from tests.databases import without_busy_handler
 
 
 async def test_migrations_go_up_down_and_up_and_match_the_models(engine: AsyncEngine) -> None:
@@ -221,25 +222,30 @@ async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSe
         assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]
 
 
-async def test_sqlite_writers_take_turns_and_one_that_already_wrote_never_waits(
-    tmp_path: Path,
-) -> None:
+async def test_a_sqlite_writer_holds_the_turn_until_its_transaction_ends(tmp_path: Path) -> None:
+    """From its first write to its commit a transaction holds the process's write turn: a second
+    writer waits for it in the process, not in SQLite (whose busy handler is off here, so a
+    writer reaching SQLite while the lock is held would fail at once); the holder never waits."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
     await migrate(engine)
+    await engine.dispose()
+    without_busy_handler(engine)
     sessions = session_factory(engine)
     try:
         async with sessions() as first, sessions() as second:
             first.add(ProcessedUpdate(update_id=1))
-            await first.flush()  # `first` holds SQLite's write lock now
-            assert first.info[WROTE]
-            async with write_turn(second):  # `second` has the turn, waiting for SQLite's lock…
-                async with asyncio.timeout(5), write_turn(first):  # …`first` must not wait
-                    await first.commit()
-                assert WROTE not in first.info
-                second.add(ProcessedUpdate(update_id=2))
-                await second.commit()
+            await first.flush()  # `first` holds SQLite's write lock now, and the turn
+            second.add(ProcessedUpdate(update_id=2))
+            waiting = asyncio.create_task(second.commit())
+            await asyncio.sleep(0.05)
+            assert not waiting.done()  # in line for the turn: SQLite would have said "locked"
+            async with asyncio.timeout(5), write_turn(first):  # `first` never waits for it
+                first.add(ProcessedUpdate(update_id=3))
+                await first.commit()
+            async with asyncio.timeout(5):
+                await waiting
         async with sessions() as session:
             ids = await session.scalars(select(ProcessedUpdate.update_id))
-            assert sorted(ids) == [1, 2]
+            assert sorted(ids) == [1, 2, 3]
     finally:
         await engine.dispose()
