@@ -64,6 +64,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cycles", type=int, default=10, help="HTTP bench: cycles per person")
     parser.add_argument("--profile", action="store_true", help="HTTP bench under pyinstrument")
     parser.add_argument(
+        "--pace",
+        choices=["realistic", "saturated"],
+        action="append",
+        help="HTTP bench: only this pace (realistic: new people, a pause after each reply)",
+    )
+    parser.add_argument(
         "--run", action="append", help='HTTP bench: only this run ("polling SQLite", ...)'
     )
     parser.add_argument(
@@ -220,6 +226,7 @@ if __name__ == "__main__":
                 os.environ.get("TEST_REDIS_URL"),
                 arguments.profile,
                 arguments.run,
+                tuple(arguments.pace or ("realistic", "saturated")),
             )
         )
         print(json.dumps(figures, indent=2)) if arguments.json else http.print_table(figures)
