@@ -61,6 +61,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--http", action="store_true", help="only the HTTP bench: bot processes vs an echo bot"
     )
+    parser.add_argument(
+        "--years",
+        action="store_true",
+        help="only the ten-year database bench: today's actions with and without the history",
+    )
     parser.add_argument("--cycles", type=int, default=10, help="HTTP bench: cycles per person")
     parser.add_argument("--profile", action="store_true", help="HTTP bench under pyinstrument")
     parser.add_argument(
@@ -230,6 +235,12 @@ if __name__ == "__main__":
             )
         )
         print(json.dumps(figures, indent=2)) if arguments.json else http.print_table(figures)
+        raise SystemExit(0)
+    if arguments.years:  # bench/years.py: ten years of history against today's work (~1 min)
+        from bench import years
+
+        figures = asyncio.run(years.main(POSTGRES_URL))
+        print(json.dumps(figures, indent=2)) if arguments.json else years.print_table(figures)
         raise SystemExit(0)
     only = arguments.outbox_only or arguments.sheets_only
     if not only:
