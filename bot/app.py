@@ -1,9 +1,11 @@
 """Assembly: the dispatcher with its storage, middlewares, routers and start/stop hooks."""
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -11,6 +13,15 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetUpdates,
+    SendDocument,
+    SendMessage,
+)
+from aiogram.methods.base import Response
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -63,6 +74,27 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
+@cache
+def reply_types() -> tuple[type, ...]:
+    """aiogram validates every reply as `Response[<the method's result>]`, a pydantic generic
+    model; pydantic keeps such a model only while something else refers to it, so after each
+    full garbage collection the next replies built theirs again (a few milliseconds each). These,
+    of the frequent requests, are held for the life of the process (the cache holds them)."""
+    methods = (SendMessage, AnswerCallbackQuery, EditMessageText, EditMessageReplyMarkup)
+    methods += (SendDocument, GetUpdates)
+    return tuple(Response[method.__returning__] for method in methods)
+
+
+def settle_memory() -> None:
+    """Once the app is built: what exists now (modules, aiogram's models, the app) lives as long
+    as the process, so full garbage collections stop going through it (`gc.freeze`), and young
+    objects are collected every 10,000 allocations instead of 700: an update makes thousands of
+    short-lived objects, and the default made a collection every few updates (~3% of the CPU)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 @dataclass
 class App:
     dispatcher: Dispatcher
@@ -84,6 +116,7 @@ def build_app(
     default to Telegram's (tests of whole conversations shrink them); `scheduler_clock` (an aware
     UTC now) is the reminders' and digest's clock, the real one by default."""
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
+    reply_types()
     limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
     outbox = OutboxWorker(bot, sessions, limiter=limiter)
     # FSM registered by hand: it must run inside DatabaseMiddleware, which takes the lock.
