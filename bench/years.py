@@ -31,6 +31,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,22 @@ APPLICANT = 700_002  # today's focal point, with a draft at "title"
 TODAY_QUEUE = 30
 GOAL = 1.3
 NOW = datetime(2027, 2, 10, 8, 0, tzinfo=UTC)  # the bench's "today" (the digest's moment)
-CITIES, DOSSIERS, CHANGES, OUTBOX, MESSAGES, EMERGENCIES = 350, 3_500, 50_000, 300_000, 100_000, 200
+
+
+@dataclass(frozen=True)
+class History:
+    """How much history to seed (`TEN_YEARS`; a test seeds a sliver of it)."""
+
+    cities: int = 350
+    dossiers: int = 3_500
+    changes: int = 50_000
+    outbox: int = 300_000
+    messages: int = 100_000
+    emergencies: int = 200
+    days: int = 3650
+
+
+TEN_YEARS = History()
 COUNTRIES = ("SN", "CI", "LB", "MA", "TN", "CA", "RW", "CM", "BJ", "HT", "FR", "BE", "MG", "VN")
 SEED_VERSION = "1"  # change when the seed below changes: the cached file is then made again
 CHUNK = 5_000
@@ -86,8 +102,9 @@ async def _bulk(engine: AsyncEngine, table: Any, rows: list[dict[str, Any]]) -> 
             await connection.execute(insert(table), rows[start : start + CHUNK])
 
 
-async def seed_years(engine: AsyncEngine) -> None:
+async def seed_years(engine: AsyncEngine, history: History = TEN_YEARS) -> None:
     """Ten years of the network (see the module doc), ids from 1 in each table."""
+    h = history
     start = _history_start()
     languages = ("fr", "en", "ar")
     await _bulk(
@@ -96,10 +113,10 @@ async def seed_years(engine: AsyncEngine) -> None:
         [
             {"id": i + 1, "name": f"Ville {i}", "name_key": f"ville {i}", "listed": True,
              "country": COUNTRIES[i % len(COUNTRIES)], "aliases": [], "created_at": start}
-            for i in range(CITIES)
+            for i in range(h.cities)
         ],
     )  # fmt: skip
-    officials = [(1_000_000 + 2 * i + k, i + 1) for i in range(CITIES) for k in range(2)]
+    officials = [(1_000_000 + 2 * i + k, i + 1) for i in range(h.cities) for k in range(2)]
     staff = [(900 + k, None) for k in range(10)]
     await _bulk(
         engine,
@@ -130,9 +147,9 @@ async def seed_years(engine: AsyncEngine) -> None:
     answers = complete_answers()
     decided = ("approved", "rejected", "withdrawn")
     dossiers, cards = [], []
-    for n in range(DOSSIERS):
-        city = n % CITIES + 1
-        at = start + timedelta(hours=n * 24 * 3650 // DOSSIERS)
+    for n in range(h.dossiers):
+        city = n % h.cities + 1
+        at = start + timedelta(hours=n * 24 * h.days // h.dossiers)
         status = decided[n % 3]
         dossiers.append(
             {"id": n + 1, "city_id": city, "created_by": 1_000_000 + 2 * (city - 1),
@@ -147,11 +164,11 @@ async def seed_years(engine: AsyncEngine) -> None:
         cards.append(_sent(n + 1, SECRETARIAT, f"Carte FC {n}", at))
     await _bulk(engine, Dossier.__table__, dossiers)
     emergencies = []
-    for e in range(EMERGENCIES):
-        n = DOSSIERS + e
+    for e in range(h.emergencies):
+        n = h.dossiers + e
         at = start + timedelta(days=e * 18)
         emergencies.append(
-            {"id": n + 1, "city_id": e % CITIES + 1, "created_by": 1_000_000 + 2 * (e % CITIES),
+            {"id": n + 1, "city_id": e % h.cities + 1, "created_by": 1_000_000 + 2 * (e % h.cities),
              "form": "emergency", "form_version": 1, "status": "closed",
              "reference": f"FU-{at.year}-{e + 1:04d}", "answers": {"event": "flood"},
              "cursor": None, "created_at": at, "updated_at": at, "submitted_at": at}
@@ -160,11 +177,11 @@ async def seed_years(engine: AsyncEngine) -> None:
     # Outbox: the cards first (ids 1..3,500), then edits, notices and digests, all delivered.
     rows = cards
     chats = [telegram_id for telegram_id, _city in officials] + [SECRETARIAT] * 200
-    for n in range(len(cards), OUTBOX):
+    for n in range(len(cards), h.outbox):
         at = start + timedelta(seconds=n * 1000)
         row = _sent(n + 1, chats[n % len(chats)], f"Message {n}", at)
         if n % 10 == 0:
-            row.update(kind="edit_text", chat_id=SECRETARIAT, edits=n % DOSSIERS + 1)
+            row.update(kind="edit_text", chat_id=SECRETARIAT, edits=n % h.dossiers + 1)
         rows.append(row)
     await _bulk(engine, OutboxMessage.__table__, rows)
     steps = ("submitted", "in_review", "changes_requested", "in_review", "eligible", "scheduled")
@@ -172,42 +189,42 @@ async def seed_years(engine: AsyncEngine) -> None:
         engine,
         StatusChange.__table__,
         [
-            {"dossier_id": n % DOSSIERS + 1, "from_status": steps[(n // DOSSIERS) % 6],
-             "to_status": steps[(n // DOSSIERS + 1) % 6], "by_user": 900 + n % 10,
+            {"dossier_id": n % h.dossiers + 1, "from_status": steps[(n // h.dossiers) % 6],
+             "to_status": steps[(n // h.dossiers + 1) % 6], "by_user": 900 + n % 10,
              "at": start + timedelta(seconds=n * 6000)}
-            for n in range(CHANGES)
+            for n in range(h.changes)
         ],
     )  # fmt: skip
     await _bulk(
         engine,
         DossierMessage.__table__,
         [
-            {"dossier_id": n % DOSSIERS + 1, "author_id": 900 + n % 10, "from_staff": n % 2 == 0,
+            {"dossier_id": n % h.dossiers + 1, "author_id": 900 + n % 10, "from_staff": n % 2 == 0,
              "text": "Merci de préciser le budget des travaux.",
              "at": start + timedelta(seconds=n * 3000)}
-            for n in range(MESSAGES)
+            for n in range(h.messages)
         ],
     )  # fmt: skip
     await _bulk(
         engine,
         EmergencyCard.__table__,
         [
-            {"dossier_id": DOSSIERS + e // 2 + 1, "chat_id": SECRETARIAT,
-             "outbox_id": DOSSIERS + 1 + e}
-            for e in range(2 * EMERGENCIES)
+            {"dossier_id": h.dossiers + e // 2 + 1, "chat_id": SECRETARIAT,
+             "outbox_id": h.dossiers + 1 + e}
+            for e in range(2 * h.emergencies)
         ],
     )  # fmt: skip
     await _bulk(
         engine,
         EmergencyProposal.__table__,
         [
-            {"dossier_id": DOSSIERS + e + 1, "amount": "50000", "currency": "EUR",
+            {"dossier_id": h.dossiers + e + 1, "amount": "50000", "currency": "EUR",
              "phase": "relief", "purpose": "Abris", "by_user": 900,
              "at": start + timedelta(days=e * 18 + 1)}
-            for e in range(EMERGENCIES)
+            for e in range(h.emergencies)
         ],
     )  # fmt: skip
-    days = [start.date() + timedelta(days=d) for d in range(3650)]
+    days = [start.date() + timedelta(days=d) for d in range(h.days)]
     await _bulk(
         engine,
         Timer.__table__,
@@ -317,7 +334,7 @@ def _seed_name() -> str:
     return f"years-{head}-{SEED_VERSION}-{digest}.db"
 
 
-async def prepare(url: str, years: bool, folder: Path) -> None:
+async def prepare(url: str, years: bool, folder: Path, history: History = TEN_YEARS) -> None:
     """Empty (PostgreSQL: its schema `public`), migrate, seed: history first if `years`."""
     engine = create_engine(url)
     try:
@@ -327,7 +344,10 @@ async def prepare(url: str, years: bool, folder: Path) -> None:
                 await connection.execute(text("CREATE SCHEMA public"))
             await migrate(engine)
             if years:
-                await seed_years(engine)
+                await seed_years(engine, history)
+        elif years and history != TEN_YEARS:  # a sliver, seeded each time
+            await migrate(engine)
+            await seed_years(engine, history)
         else:
             path = Path(engine.url.database or "")
             cached = cache_folder() / _seed_name()
@@ -506,13 +526,14 @@ async def measure(
     try:
         for database in databases:
             await database.start()
-        for label, action, after in ACTIONS:
-            count = export_runs if action == "export_all" else runs
-            for database in databases:  # a warm-up each, untimed
+        for _label, action, after in ACTIONS:  # a warm-up each, untimed
+            for database in databases:
                 await getattr(database, action)()
                 if after:
                     await getattr(database, after)()
-            with collection_paused_for_old_objects():
+        with collection_paused_for_old_objects():
+            for label, action, after in ACTIONS:
+                count = export_runs if action == "export_all" else runs
                 for _ in range(count):
                     for database in databases:
                         step = getattr(database, action)
@@ -542,7 +563,12 @@ async def measure(
     return rows
 
 
-async def main(postgres_url: str | None = None, runs: int = 15, export_runs: int = 3) -> dict:
+async def main(
+    postgres_url: str | None = None,
+    runs: int = 15,
+    export_runs: int = 3,
+    history: History = TEN_YEARS,
+) -> dict:
     figures: dict[str, Any] = {"goal": GOAL, "databases": []}
     with tempfile.TemporaryDirectory(prefix="bench-years-") as directory:
         folder = Path(directory)
@@ -555,7 +581,7 @@ async def main(postgres_url: str | None = None, runs: int = 15, export_runs: int
             else:  # the given database gets the history, a second one beside it today's work
                 today_url, years_url = await _second_postgres(url), url
             await prepare(today_url, False, folder)
-            await prepare(years_url, True, folder)
+            await prepare(years_url, True, folder, history)
             seconds = time.perf_counter() - seeded
             rows = await measure(today_url, years_url, folder, runs, export_runs)
             figures["databases"].append({"backend": backend, "seed_s": round(seconds, 1),
