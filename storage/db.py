@@ -107,15 +107,19 @@ async def write_turn(session: AsyncSession) -> AsyncIterator[None]:
 
 class TurnTakingSession(AsyncSession):
     """The bot's sessions: on SQLite each statement or flush that may write takes the write turn
-    first (an autoflush before a read writes too). Sessions of other databases are unchanged."""
+    first: an INSERT, UPDATE or DELETE, a flush or commit of pending changes, and a read that
+    autoflushes them (not one answered from the identity map, nor one under `no_autoflush`).
+    Sessions of other databases are unchanged."""
 
-    def _may_write(self, statement: Any = None) -> bool:
+    def _may_write(self, statement: Any = None, *, flushing: bool = False) -> bool:
         if TURN in self.info or self.bind is None or self.bind.dialect.name != "sqlite":
             return False
+        if getattr(statement, "is_dml", False):
+            return True
         pending = self.sync_session
-        return bool(getattr(statement, "is_dml", False) or pending.new or pending.deleted) or bool(
-            pending.dirty
-        )
+        if not (flushing or pending.autoflush):
+            return False
+        return bool(pending.new or pending.deleted or pending.dirty)
 
     async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
         if self._may_write(statement):
@@ -127,10 +131,11 @@ class TurnTakingSession(AsyncSession):
             await take_turn(self)
         return await super().scalar(statement, *args, **kwargs)
 
-    async def get(self, *args: Any, **kwargs: Any) -> Any:
-        if self._may_write():
+    async def get(self, entity: Any, ident: Any, *args: Any, **kwargs: Any) -> Any:
+        loaded = self.identity_key(entity, ident) in self.identity_map
+        if not loaded and self._may_write():
             await take_turn(self)
-        return await super().get(*args, **kwargs)
+        return await super().get(entity, ident, *args, **kwargs)
 
     async def refresh(self, *args: Any, **kwargs: Any) -> None:
         if self._may_write():
@@ -138,12 +143,12 @@ class TurnTakingSession(AsyncSession):
         await super().refresh(*args, **kwargs)
 
     async def flush(self, objects: Any = None) -> None:
-        if self._may_write():
+        if self._may_write(flushing=True):
             await take_turn(self)
         await super().flush(objects)
 
     async def commit(self) -> None:
-        if self._may_write():
+        if self._may_write(flushing=True):
             await take_turn(self)
         await super().commit()
 
