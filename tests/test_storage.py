@@ -17,7 +17,7 @@ from storage import outbox
 from storage.accounts import new_account
 from storage.db import create_engine, downgrade, migrate, session_factory, write_turn
 from storage.dossiers import create_dossier, next_reference, save_answers
-from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
+from storage.models import Base, City, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
 from storage.updates import AppSession, record_now, record_with_first_write
@@ -50,6 +50,23 @@ async def test_references_follow_each_other_without_gaps_or_repeats(
     assert sorted(rest) == [f"FC-2027-{n:04d}" for n in range(2, 7)]
     async with sessions() as session:
         assert await next_reference(session, "FC", 2028) == "FC-2028-0001"
+
+
+async def test_people_of_one_new_city_registering_at_once_share_its_row(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async def register(telegram_id: int) -> int | None:
+        async with sessions() as session:
+            account = new_account(session, telegram_id, "Awa")
+            account.city_name, account.country = "Ziguinchor", "SN"
+            await link_city(session, account)
+            await session.commit()
+            return account.city_id
+
+    city_ids = await asyncio.gather(*(register(900 + n) for n in range(5)))
+    async with sessions() as session:
+        cities = list(await session.scalars(select(City)))
+    assert [c.name for c in cities] == ["Ziguinchor"] and set(city_ids) == {cities[0].id}
 
 
 async def handled(sessions: async_sessionmaker[AsyncSession], update_id: int) -> bool:
