@@ -8,18 +8,13 @@ lock free while a read-only update is answered.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, event, insert
+from sqlalchemy import delete, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.models import ProcessedUpdate
-from storage.types import utcnow
 
 _PENDING = "unrecorded_update_id"
-# Built once, as Core: for writes that bypass the unit of work (`storage.dossiers.save_answers`).
-_RECORD = insert(ProcessedUpdate.__table__).values(
-    update_id=bindparam("update_id"), at=bindparam("at")
-)
 
 
 def record_with_first_write(session: AsyncSession, update_id: int) -> None:
@@ -32,12 +27,10 @@ def record_now(session: AsyncSession) -> None:
         session.add(ProcessedUpdate(update_id=update_id))
 
 
-async def record_before_core_write(session: AsyncSession) -> None:
-    """For a write issued as a Core statement, which no flush (and so no `before_flush`) sees:
-    the update id goes in first, in the same transaction."""
-    update_id = session.info.pop(_PENDING, None)
-    if update_id is not None:
-        await session.execute(_RECORD, {"update_id": update_id, "at": utcnow()})
+def take_unrecorded(session: AsyncSession) -> int | None:
+    """The update id still to record with this transaction's first write (then it is the
+    caller's to write, in that same write)."""
+    return session.info.pop(_PENDING, None)
 
 
 class AppSession(Session):

@@ -4,10 +4,12 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.people import link_city
@@ -216,6 +218,28 @@ async def test_outbox_leases_due_messages_to_one_worker_at_a_time(
             select(OutboxMessage).where(OutboxMessage.telegram_message_id == 99)
         )
         assert sent.sent_at is not None and sent.attempts == 1
+
+
+async def test_an_answer_of_an_update_already_recorded_is_not_written(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The answer and its update's id are one statement: a duplicate id fails it whole."""
+    async with sessions() as session:
+        account = new_account(session, 13, "Awa")
+        account.city_name, account.country = "Dakar", "SN"
+        await link_city(session, account)
+        dossier = await create_dossier(session, account, {"title": "first"})
+        session.add(ProcessedUpdate(update_id=70))
+        await session.commit()
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        assert row is not None
+        record_with_first_write(session, 70)
+        with pytest.raises(IntegrityError):
+            await save_answers(session, row, {"title": "again"}, {"q": "sector"})
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        assert row is not None and row.answers == {"title": "first"}
 
 
 async def test_the_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> None:
