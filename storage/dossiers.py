@@ -52,7 +52,7 @@ _ANSWER_WRITES = Table(
     Column("answers", JSON),
     Column("cursor", JSON),
 )
-_RECORD_AND_SAVE = {
+RECORD_AND_SAVE = {
     "sqlite": insert(_ANSWER_WRITES).values(
         update_id=bindparam("update_id"),
         at=bindparam("now"),
@@ -97,7 +97,7 @@ async def save_answers(
     if update_id is None:
         await session.execute(_SAVE_ANSWERS, values)
     else:
-        statement = _RECORD_AND_SAVE[session.get_bind().dialect.name]
+        statement = RECORD_AND_SAVE[session.get_bind().dialect.name]
         await session.execute(statement, {**values, "update_id": update_id})
     for name, value in (("answers", answers), ("cursor", cursor), ("updated_at", now)):
         set_committed_value(dossier, name, value)
