@@ -61,8 +61,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--http", action="store_true", help="only the HTTP bench: bot processes vs an echo bot"
     )
+    parser.add_argument(
+        "--years",
+        action="store_true",
+        help="only the ten-year database bench: today's actions with and without the history",
+    )
+    parser.add_argument(
+        "--memory", action="store_true", help="only the resident memory figures (~1 min)"
+    )
     parser.add_argument("--cycles", type=int, default=10, help="HTTP bench: cycles per person")
     parser.add_argument("--profile", action="store_true", help="HTTP bench under pyinstrument")
+    parser.add_argument(
+        "--pace",
+        choices=["realistic", "saturated"],
+        action="append",
+        help="HTTP bench: only this pace (realistic: new people, a pause after each reply)",
+    )
     parser.add_argument(
         "--run", action="append", help='HTTP bench: only this run ("polling SQLite", ...)'
     )
@@ -220,9 +234,22 @@ if __name__ == "__main__":
                 os.environ.get("TEST_REDIS_URL"),
                 arguments.profile,
                 arguments.run,
+                tuple(arguments.pace or ("realistic", "saturated")),
             )
         )
         print(json.dumps(figures, indent=2)) if arguments.json else http.print_table(figures)
+        raise SystemExit(0)
+    if arguments.years:  # bench/years.py: ten years of history against today's work (~1 min)
+        from bench import years
+
+        figures = asyncio.run(years.main(POSTGRES_URL))
+        print(json.dumps(figures, indent=2)) if arguments.json else years.print_table(figures)
+        raise SystemExit(0)
+    if arguments.memory:  # bench/memory.py: each figure in a process of its own
+        from bench import memory
+
+        row = asyncio.run(memory.main())
+        print(json.dumps(row, indent=2)) if arguments.json else memory.print_row(row)
         raise SystemExit(0)
     only = arguments.outbox_only or arguments.sheets_only
     if not only:

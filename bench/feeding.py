@@ -72,11 +72,11 @@ def fake_bot() -> tuple[Bot, FakeSession]:
 class Updates:
     """Telegram updates from one person, with increasing update and message ids."""
 
-    def __init__(self, bot: Bot, user_id: int = USER_ID) -> None:
+    def __init__(self, bot: Bot, user_id: int = USER_ID, first_update_id: int = 1_000_000) -> None:
         self.bot = bot
         self.user = {"id": user_id, "is_bot": False, "first_name": "Awa", "language_code": "fr"}
         self.chat = {"id": user_id, "type": "private", "first_name": "Awa"}
-        self._update_ids = itertools.count(1_000_000)
+        self._update_ids = itertools.count(first_update_id)
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
 

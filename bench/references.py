@@ -5,7 +5,7 @@ module (SQLite's own share). The third reference, the echo sending the step's re
 
 The statements are the ones the bot issues for an answer (count them with a
 `before_cursor_execute` listener): one read of the person, their dossier, their conversation state
-and whether the update was seen; one write of the answers and the position; the update id; one
+and whether the update was seen; one write of the answers, the position and the update id; one
 commit."""
 
 import itertools
@@ -14,10 +14,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bench.feeding import timed
+from storage.dossiers import RECORD_AND_SAVE
 from storage.models import Account, Dossier, FsmRecord, ProcessedUpdate
 from storage.types import utcnow
 
@@ -34,14 +35,6 @@ _READ = (
     .outerjoin(_dossiers, _dossiers.c.id == _accounts.c.active_dossier_id)
     .outerjoin(_states, _states.c.key == bindparam("fsm_key"))
     .where(_accounts.c.telegram_id == bindparam("telegram_id"))
-)
-_SAVE_ANSWER = (
-    update(Dossier)
-    .where(Dossier.id == bindparam("dossier_id"))
-    .values(answers=bindparam("answers"), cursor=bindparam("cursor"), updated_at=bindparam("now"))
-)
-_RECORD_UPDATE = insert(ProcessedUpdate).values(
-    update_id=bindparam("update_id"), at=bindparam("now")
 )
 
 
@@ -78,8 +71,8 @@ class StorageOnly:
         now = utcnow()
         answers = {**row._mapping[_dossiers.c.answers], "title": f"Titre {update_id}"}
         values = {"dossier_id": self.dossier_id, "answers": answers, "cursor": {"q": "sector"}}
-        await connection.execute(_SAVE_ANSWER, {**values, "now": now})
-        await connection.execute(_RECORD_UPDATE, {"update_id": update_id, "now": now})
+        statement = RECORD_AND_SAVE[connection.dialect.name]  # answer and update id, one statement
+        await connection.execute(statement, {**values, "now": now, "update_id": update_id})
         await connection.commit()
 
     async def close(self) -> None:
@@ -96,8 +89,10 @@ class Sqlite3Only:
         " FROM accounts a LEFT JOIN dossiers d ON d.id = a.active_dossier_id"
         " LEFT JOIN fsm_records s ON s.key = ? WHERE a.telegram_id = ?"
     )
-    SAVE_ANSWER = "UPDATE dossiers SET answers = ?, cursor = ?, updated_at = ? WHERE id = ?"
-    RECORD_UPDATE = "INSERT INTO processed_updates (update_id, at) VALUES (?, ?)"
+    RECORD_AND_SAVE = (  # the view of migration 0018, as the bot writes an answer
+        "INSERT INTO answer_writes (update_id, at, dossier_id, answers, cursor)"
+        " VALUES (?, ?, ?, ?, ?)"
+    )
 
     def __init__(self, database: Path, person: dict[str, Any], dossier_id: int) -> None:
         self.connection = sqlite3.connect(database)
@@ -119,9 +114,8 @@ class Sqlite3Only:
         now = utcnow().replace(tzinfo=None).isoformat(" ")
         cursor = json.dumps({"q": "sector"})
         self.connection.execute(
-            self.SAVE_ANSWER, (json.dumps(answers), cursor, now, self.dossier_id)
+            self.RECORD_AND_SAVE, (update_id, now, self.dossier_id, json.dumps(answers), cursor)
         )
-        self.connection.execute(self.RECORD_UPDATE, (update_id, now))
         self.connection.commit()
 
     async def close(self) -> None:

@@ -16,12 +16,12 @@ log = logging.getLogger("bot")
 
 async def run(settings: Settings) -> None:
     # Imported here: a bad configuration is told in a second, before aiogram's seconds of imports.
-    from bot.app import build_app, build_bot
+    from bot.app import build_app, build_bot, settle_memory
     from bot.services.delivery import Readers
     from bot.services.health import Health
     from bot.telegram.i18n import build_i18n
     from bot.web import health_app, serve_webhook, start_site, webhook_app
-    from storage.db import create_engine, migrate, session_factory
+    from storage.db import create_engine, migrate, open_connections, session_factory
 
     engine = create_engine(
         settings.database_url,
@@ -31,6 +31,7 @@ async def run(settings: Settings) -> None:
     redis = None
     try:
         await migrate(engine)  # under an advisory lock on PostgreSQL: several may start at once
+        await open_connections(engine, settings.database_pool_size)
         settings.files_dir.mkdir(parents=True, exist_ok=True)
         isolation = None
         if settings.redis_url is not None:
@@ -48,6 +49,7 @@ async def run(settings: Settings) -> None:
         bot = build_bot(settings)
         sessions = session_factory(engine)
         app = build_app(settings, bot, sessions, build_i18n(settings.default_language), isolation)
+        settle_memory()
         readers = Readers(settings, sessions)
         staff_chats = {which: chat for chat, (which, _) in readers.staff_chats().items()}
         health = Health(engine, sessions, redis.ping if redis is not None else None, staff_chats)

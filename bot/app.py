@@ -1,5 +1,6 @@
 """Assembly: the dispatcher with its storage, middlewares, routers and start/stop hooks."""
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +88,16 @@ class KeepResponseModels(BaseRequestMiddleware):
         if returning not in self.kept:
             self.kept[returning] = Response[returning]  # type: ignore[valid-type]
         return await make_request(bot, method)
+
+
+def settle_memory() -> None:
+    """Once the app is built: what exists now (modules, aiogram's models, the app) lives as long
+    as the process, so full garbage collections stop going through it (`gc.freeze`), and young
+    objects are collected every 10,000 allocations instead of 700: an update makes thousands of
+    short-lived objects, and the default made a collection every few updates (~3% of the CPU)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 @dataclass

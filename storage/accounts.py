@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -11,6 +13,7 @@ from bot.domain.people import Verification
 from bot.domain.roles import Role
 from bot.domain.text import one_line
 from storage.models import Account, City
+from storage.types import utcnow
 from storage.updates import record_before_core_write
 
 PROFILE_COLUMNS = ("city_name", "country", "full_name", "function", "phone", "email")
@@ -25,14 +28,17 @@ def new_account(session: AsyncSession, telegram_id: int, first_name: str) -> Acc
 
 
 async def city_for(session: AsyncSession, name: str, name_key: str, country: str) -> City:
-    """The city with this folded name in this country, created if it is new."""
-    city = await session.scalar(
-        select(City).where(City.name_key == name_key, City.country == country)
-    )
+    """The city with this folded name in this country, created if it is new (by whoever comes
+    first: people of one new city registering at the same moment all get that one row)."""
+    found = select(City).where(City.name_key == name_key, City.country == country)
+    city = await session.scalar(found)
     if city is None:
-        city = City(name=name, name_key=name_key, country=country)
-        session.add(city)
-        await session.flush()
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        values = {"name": name, "name_key": name_key, "country": country, "created_at": utcnow()}
+        await session.execute(insert(City).values(values).on_conflict_do_nothing())
+        city = await session.scalar(found)
+        assert city is not None
     return city
 
 

@@ -3,15 +3,36 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.domain.access import Reach, reach, reaches
-from storage.models import Account, Attachment, Dossier, ReferenceCounter, StatusChange
-from storage.types import utcnow
-from storage.updates import record_before_core_write
+from storage.models import (
+    Account,
+    Attachment,
+    Dossier,
+    ProcessedUpdate,
+    ReferenceCounter,
+    StatusChange,
+)
+from storage.types import UTCDateTime, utcnow
+from storage.updates import record_before_core_write, take_unrecorded
 
 _dossiers = Dossier.__table__
 # An answer's write, built once and issued as Core: the unit of work (change tracking, flush
@@ -21,6 +42,33 @@ _SAVE_ANSWERS = (
     .where(_dossiers.c.id == bindparam("dossier_id"))
     .values(answers=bindparam("answers"), cursor=bindparam("cursor"), updated_at=bindparam("now"))
 )
+# The same with the update's id recorded, as ONE statement (an answer is usually an update's first
+# write): on SQLite one statement is one series of round trips to the connection's thread, while
+# the write turn is held (migration 0018's view `answer_writes`, whose INSTEAD OF INSERT trigger
+# does both); on PostgreSQL one round trip (a data-modifying WITH).
+_ANSWER_WRITES = Table(
+    "answer_writes",
+    MetaData(),
+    Column("update_id", BigInteger),
+    Column("at", UTCDateTime),
+    Column("dossier_id", Integer),
+    Column("answers", JSON),
+    Column("cursor", JSON),
+)
+RECORD_AND_SAVE = {
+    "sqlite": insert(_ANSWER_WRITES).values(
+        update_id=bindparam("update_id"),
+        at=bindparam("now"),
+        dossier_id=bindparam("dossier_id"),
+        answers=bindparam("answers"),
+        cursor=bindparam("cursor"),
+    ),
+    "postgresql": _SAVE_ANSWERS.add_cte(
+        insert(ProcessedUpdate.__table__)
+        .values(update_id=bindparam("update_id"), at=bindparam("now"))
+        .cte("recorded")
+    ),
+}
 
 
 async def create_dossier(session: AsyncSession, account: Account, answers: dict) -> Dossier:
@@ -72,9 +120,13 @@ async def save_answers(
     the update's first write); the loaded row is told the new values, as if it had flushed them.
     The transaction is the caller's to commit."""
     now = utcnow()
-    await record_before_core_write(session)
     values = {"dossier_id": dossier.id, "answers": answers, "cursor": cursor, "now": now}
-    await session.execute(_SAVE_ANSWERS, values)
+    update_id = take_unrecorded(session)
+    if update_id is None:
+        await session.execute(_SAVE_ANSWERS, values)
+    else:
+        statement = RECORD_AND_SAVE[session.get_bind().dialect.name]
+        await session.execute(statement, {**values, "update_id": update_id})
     for name, value in (("answers", answers), ("cursor", cursor), ("updated_at", now)):
         set_committed_value(dossier, name, value)
 

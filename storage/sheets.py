@@ -4,7 +4,7 @@ Bureau session and the moments of their status changes, in one statement; a sess
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import Reach
@@ -30,23 +30,16 @@ async def dossier_rows(
 ) -> list[Row]:
     """Dossiers of `form` (filtered as the queue is), oldest submission first, each with its
     city, sender, Bureau session, last status change and the Bureau's decision (when)."""
-    moments = (
-        select(
-            StatusChange.dossier_id.label("dossier_id"),
-            func.max(StatusChange.at).label("changed_at"),
-            func.max(case((StatusChange.to_status.in_(DECIDED), StatusChange.at))).label(
-                "decided_at"
-            ),
-        )
-        .group_by(StatusChange.dossier_id)
-        .subquery()
-    )
+    # Per dossier, through the index on status_changes.dossier_id: the other dossiers' history
+    # (years of it) is not read, even when only the queue's few dossiers are wanted.
+    changes = select(func.max(StatusChange.at)).where(StatusChange.dossier_id == Dossier.id)
+    changed_at = changes.scalar_subquery()
+    decided_at = changes.where(StatusChange.to_status.in_(DECIDED)).scalar_subquery()
     query = (
-        select(Dossier, City, Account, BureauSession, moments.c.changed_at, moments.c.decided_at)
+        select(Dossier, City, Account, BureauSession, changed_at, decided_at)
         .join(City, City.id == Dossier.city_id)
         .join(Account, Account.telegram_id == Dossier.created_by)
         .outerjoin(BureauSession, BureauSession.id == Dossier.session_id)
-        .outerjoin(moments, moments.c.dossier_id == Dossier.id)
         .where(Dossier.form == form)
     )
     if statuses is not None:

@@ -43,12 +43,18 @@ async def record_before_core_write(session: AsyncSession) -> None:
         session.info[_RECORDING] = True
 
 
+def take_unrecorded(session: AsyncSession) -> int | None:
+    """The update id still to record with this transaction's first write (then it is the
+    caller's to write, in that same write)."""
+    update_id = session.info.pop(_PENDING, None)
+    if update_id is not None:
+        session.info[_RECORDING] = True
+    return update_id
+
+
 class AppSession(Session):
     """The bot's own sessions (`storage.db.session_factory`). The listeners below apply to them
     only: any other SQLAlchemy session in the process (Alembic, a tool, a test) is left alone."""
-
-
-WROTE = "wrote_in_transaction"  # session.info: this transaction has written (holds SQLite's lock)
 
 
 @event.listens_for(AppSession, "before_flush")
@@ -57,20 +63,6 @@ def _record_before_first_write(session: Session, _context: Any, _instances: Any)
     if update_id is not None:
         session.add(ProcessedUpdate(update_id=update_id))
         session.info[_RECORDING] = True
-    if session.new or session.dirty or session.deleted:
-        session.info[WROTE] = True
-
-
-@event.listens_for(AppSession, "do_orm_execute")
-def _note_core_write(state: Any) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
-
-
-@event.listens_for(AppSession, "after_commit")
-@event.listens_for(AppSession, "after_rollback")
-def _transaction_over(session: Session) -> None:
-    session.info.pop(WROTE, None)
 
 
 @event.listens_for(AppSession, "after_commit")

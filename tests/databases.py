@@ -8,8 +8,9 @@ import atexit
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, migrate, migrations_current
@@ -58,3 +59,14 @@ async def emptied_postgres(engine: AsyncEngine) -> None:
         await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         await connection.execute(text("CREATE SCHEMA public"))
     await migrate(engine)
+
+
+def without_busy_handler(engine: AsyncEngine) -> None:
+    """SQLite connections the engine opens from now on fail at once on a lock another connection
+    holds (busy_timeout 0), instead of sleeping in SQLite's busy handler."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _no_waiting(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.close()

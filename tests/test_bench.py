@@ -7,6 +7,7 @@ importing aiogram again.
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,40 @@ async def test_the_http_benchmarks_stand_in_answers_and_records() -> None:
     me = await bot.get_me()
     assert me.is_bot and [c.method for c in api.calls] == ["getMe"]
     assert api.calls[0].received <= api.calls[0].at
+
+
+async def test_the_years_benchmark_runs_each_action_with_and_without_a_history() -> None:
+    """A sliver of the ten years here (the same rows, fewer): every action runs on both."""
+    from bench import years
+
+    sliver = years.History(cities=6, dossiers=12, changes=60, outbox=80, messages=40, emergencies=2)
+    figures = await years.main(None, runs=1, export_runs=1, history=sliver)
+    [sqlite] = figures["databases"]
+    rows = {row["action"]: row for row in sqlite["actions"]}
+    assert list(rows) == [label for label, _action, _after in years.ACTIONS]
+    assert all(row["today_ms"] > 0 and row["ten_years_ms"] > 0 for row in rows.values())
+    exported = rows["/export all"]
+    assert (exported["today_dossiers"], exported["ten_years_dossiers"]) == (30, 42)
+
+
+async def test_the_http_benchmarks_realistic_journey_follows_the_bots_screens(
+    tmp_path: Path,
+) -> None:
+    """A new person's journey of the realistic pace (first contact, registration, the dossier's
+    first questions, then the title and "◀ Back"), against the bot polling in this process."""
+    from bench.http import JOURNEY, BenchStandIn, Person
+    from tests.harness import SECRETARIAT, RunningBot
+
+    async with BenchStandIn() as api:
+        api.add_group(SECRETARIAT, "Secrétariat permanent")
+        bot = RunningBot(api, tmp_path)
+        await bot.start()
+        try:
+            person = Person(api, 20_000, echo=False)
+            await person.journey(JOURNEY, lambda: 0.0)
+        finally:
+            await bot.close()
+    labels = [label for _seconds, label in person.latencies]
+    assert labels[0] == "first contact: /new" and len(labels) == JOURNEY
+    assert "registration's last answer (and the new dossier)" in labels
+    assert labels[-2:] in (["typed title", "◀ Back"], ["◀ Back", "typed title"])

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Account, Attachment, Dossier
+from tests.databases import without_busy_handler
 from tests.driver import Applicant, find, open_draft, position, screen
 from tests.factories import complete_answers
 from tests.harness import InProcessBot
@@ -188,6 +189,19 @@ async def test_two_quick_messages_are_handled_in_order(app_on_each_database: InP
     assert stored["mayor"] == "Barthélémy Dias" and stored["focal_name"] == "Awa Ndiaye"
     asked = [position(c.result) for c in app.api.calls[start:] if c.method == "sendMessage"]
     assert [at for at in asked if at] == ["focal_name", "focal_function"]
+
+
+async def test_first_contacts_at_once_wait_for_no_one_in_sqlite(app: InProcessBot) -> None:
+    """Twelve people whose first message (/new) arrives at the same moment are each asked the
+    registration's first question. SQLite's busy handler is off (a writer reaching SQLite while
+    another holds the lock would fail at once): each first contact's writes took their turn."""
+    await app.engine.dispose()
+    without_busy_handler(app.engine)
+    users = [app.user(700 + n) for n in range(12)]
+    replies = await asyncio.gather(*(user.send("/new", expect=2) for user in users))
+    assert [position(screen(reply)) for reply in replies] == ["city_name"] * 12
+    async with app.sessions() as session:
+        assert len(list(await session.scalars(select(Account.telegram_id)))) == 12
 
 
 async def test_removed_files_and_deleted_drafts_leave_nothing_on_disk(app: InProcessBot) -> None:

@@ -4,10 +4,12 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.people import link_city
@@ -17,10 +19,11 @@ from storage import outbox
 from storage.accounts import new_account
 from storage.db import create_engine, downgrade, migrate, session_factory, write_turn
 from storage.dossiers import create_dossier, next_reference, save_answers
-from storage.models import Base, Dossier, OutboxMessage, ProcessedUpdate
+from storage.models import Base, City, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
-from storage.updates import WROTE, AppSession, record_now, record_with_first_write
+from storage.updates import AppSession, record_now, record_with_first_write
+from tests.databases import without_busy_handler
 
 
 async def test_migrations_go_up_down_and_up_and_match_the_models(engine: AsyncEngine) -> None:
@@ -49,6 +52,23 @@ async def test_references_follow_each_other_without_gaps_or_repeats(
     assert sorted(rest) == [f"FC-2027-{n:04d}" for n in range(2, 7)]
     async with sessions() as session:
         assert await next_reference(session, "FC", 2028) == "FC-2028-0001"
+
+
+async def test_people_of_one_new_city_registering_at_once_share_its_row(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async def register(telegram_id: int) -> int | None:
+        async with sessions() as session:
+            account = new_account(session, telegram_id, "Awa")
+            account.city_name, account.country = "Ziguinchor", "SN"
+            await link_city(session, account)
+            await session.commit()
+            return account.city_id
+
+    city_ids = await asyncio.gather(*(register(900 + n) for n in range(5)))
+    async with sessions() as session:
+        cities = list(await session.scalars(select(City)))
+    assert [c.name for c in cities] == ["Ziguinchor"] and set(city_ids) == {cities[0].id}
 
 
 async def handled(sessions: async_sessionmaker[AsyncSession], update_id: int) -> bool:
@@ -200,6 +220,28 @@ async def test_outbox_leases_due_messages_to_one_worker_at_a_time(
         assert sent.sent_at is not None and sent.attempts == 1
 
 
+async def test_an_answer_of_an_update_already_recorded_is_not_written(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The answer and its update's id are one statement: a duplicate id fails it whole."""
+    async with sessions() as session:
+        account = new_account(session, 13, "Awa")
+        account.city_name, account.country = "Dakar", "SN"
+        await link_city(session, account)
+        dossier = await create_dossier(session, account, {"title": "first"})
+        session.add(ProcessedUpdate(update_id=70))
+        await session.commit()
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        assert row is not None
+        record_with_first_write(session, 70)
+        with pytest.raises(IntegrityError):
+            await save_answers(session, row, {"title": "again"}, {"q": "sector"})
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        assert row is not None and row.answers == {"title": "first"}
+
+
 async def test_the_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> None:
     from storage.db import create_engine
 
@@ -221,25 +263,30 @@ async def test_old_update_ids_are_forgotten(sessions: async_sessionmaker[AsyncSe
         assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]
 
 
-async def test_sqlite_writers_take_turns_and_one_that_already_wrote_never_waits(
-    tmp_path: Path,
-) -> None:
+async def test_a_sqlite_writer_holds_the_turn_until_its_transaction_ends(tmp_path: Path) -> None:
+    """From its first write to its commit a transaction holds the process's write turn: a second
+    writer waits for it in the process, not in SQLite (whose busy handler is off here, so a
+    writer reaching SQLite while the lock is held would fail at once); the holder never waits."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
     await migrate(engine)
+    await engine.dispose()
+    without_busy_handler(engine)
     sessions = session_factory(engine)
     try:
         async with sessions() as first, sessions() as second:
             first.add(ProcessedUpdate(update_id=1))
-            await first.flush()  # `first` holds SQLite's write lock now
-            assert first.info[WROTE]
-            async with write_turn(second):  # `second` has the turn, waiting for SQLite's lock…
-                async with asyncio.timeout(5), write_turn(first):  # …`first` must not wait
-                    await first.commit()
-                assert WROTE not in first.info
-                second.add(ProcessedUpdate(update_id=2))
-                await second.commit()
+            await first.flush()  # `first` holds SQLite's write lock now, and the turn
+            second.add(ProcessedUpdate(update_id=2))
+            waiting = asyncio.create_task(second.commit())
+            await asyncio.sleep(0.05)
+            assert not waiting.done()  # in line for the turn: SQLite would have said "locked"
+            async with asyncio.timeout(5), write_turn(first):  # `first` never waits for it
+                first.add(ProcessedUpdate(update_id=3))
+                await first.commit()
+            async with asyncio.timeout(5):
+                await waiting
         async with sessions() as session:
             ids = await session.scalars(select(ProcessedUpdate.update_id))
-            assert sorted(ids) == [1, 2]
+            assert sorted(ids) == [1, 2, 3]
     finally:
         await engine.dispose()

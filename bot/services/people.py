@@ -87,7 +87,8 @@ class Profiles:
         self.account.profile_version = PROFILE_FORM.version
         if changed & CITY_KEYS:
             previous_city = self.account.city_id
-            await link_city(self.session, self.account)
+            with self.session.no_autoflush:  # the city's lookup writes nothing yet (SQLite's turn)
+                await link_city(self.session, self.account)
             if self.account.city_id != previous_city:
                 self.account.active_dossier_id = None
             if city_changed(previous_city, self.account.city_id):

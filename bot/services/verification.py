@@ -34,7 +34,10 @@ class Verifications:
         self.admin_ids = admin_ids
 
     async def registration(self, account: Account) -> Registration:
-        city = await self.session.get(City, account.city_id) if account.city_id else None
+        city = None
+        if account.city_id:
+            with self.session.no_autoflush:  # a read: the profile's changes are written at commit
+                city = await self.session.get(City, account.city_id)
         return Registration(
             telegram_id=account.telegram_id,
             city_id=account.city_id,

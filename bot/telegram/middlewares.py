@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.logs import current_update
 from bot.telegram.context import build_context
-from bot.telegram.fsm_storage import DatabaseStorage, update_session
+from bot.telegram.fsm_storage import DatabaseStorage, remember_record, update_session
 from bot.telegram.i18n import language_from_telegram
 from bot.telegram.journal import REPLAYING, rederivable, replay
 from storage.accounts import new_account
@@ -71,6 +71,8 @@ class DatabaseMiddleware(BaseMiddleware):
         person = user if user is not None and not user.is_bot else None
         async with self.sessions() as session:
             loaded = await preload(session, person.id if person else 0, event.update_id, fsm_key)
+            if fsm_key is not None:
+                remember_record(session, fsm_key, loaded.fsm_record)
             replaying = False
             if loaded.handled_before:
                 log.info("duplicate update ignored", extra={"update_id": event.update_id})
