@@ -96,7 +96,7 @@ def parse_typed(
         return _parse_measure(text, locale)
     if kind == Kind.MONEY:
         try:
-            parsed = parse_amount(text, locale, currency)
+            parsed = parse_amount(text, locale, currency, allow_zero=question.zero)
         except NumberError as error:
             raise AnswerError(f"number_{error.code}", **error.details) from None
         return Parsed(str(parsed.value), echo=parsed.ambiguous)

@@ -72,6 +72,7 @@ class Question:
     # What the question is about in the record's own words (a budget line's label, when a form is
     # built from another record's answers): shown with the prompt as it is, never translated.
     subject: str | None = None
+    zero: bool = False  # MONEY: zero is an answer too (nothing spent yet on a budget line)
 
     def visible(self, answers: Answers) -> bool:
         return self.when is None or self.when(answers)
