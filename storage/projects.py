@@ -233,8 +233,9 @@ async def replace_schedule(
     """Staff's adjusted schedule (checked by the domain: `bot.domain.tranches.check_schedule`)
     replaces the planned one, only while the convention is prepared (else `StatusMoved`)."""
     await _claim_preparing(session, project)
-    table = Tranche.__table__
-    await session.execute(table.delete().where(table.c.project_id == project.dossier_id))
+    for row in await tranches(session, project.dossier_id):
+        await session.delete(row)
+    await session.flush()
     _add_tranches(session, project.dossier_id, schedule)
     await session.flush()
 
@@ -410,9 +411,9 @@ async def record_payment(
     bank_reference: str,
     by_user: int,
 ) -> Payment:
-    """Staff mark a due tranche paid: the project's row is locked first, then what is left of
-    the grant is checked (`PaymentRefused`), then the tranche moves "due" → "paid" (else
-    `StatusMoved`: someone else marked it first) and the payment is recorded."""
+    """Staff mark a due tranche paid: the project's row is locked first, the tranche moves "due"
+    → "paid" (else `StatusMoved`: someone else marked it first), what is left of the grant is
+    checked (else `PaymentRefused`, and the caller rolls back) and the payment is recorded."""
     table = Project.__table__
     await record_before_core_write(session)
     await session.execute(  # the lock: payments of one project are made one after the other
@@ -421,6 +422,7 @@ async def record_payment(
         .values(updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    await _move_tranche(session, tranche, TrancheStatus.DUE, TrancheStatus.PAID, by_user)
     try:
         check_payment(
             amount,
@@ -428,9 +430,8 @@ async def record_payment(
             await paid_so_far(session, project.dossier_id),
             project.currency,
         )
-    except ScheduleError as refused:
+    except ScheduleError as refused:  # the caller rolls back: the tranche stays due
         raise PaymentRefused(refused.code, **refused.details) from None
-    await _move_tranche(session, tranche, TrancheStatus.DUE, TrancheStatus.PAID, by_user)
     payment = Payment(
         tranche_id=tranche.id,
         project_id=project.dossier_id,
