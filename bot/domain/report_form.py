@@ -15,11 +15,13 @@ photos), its records naming their emergency.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from bot.domain.forms import N_, Answers, Form, Kind, Problem, Question, Section, SectionRules
 from bot.domain.project import AID_REPORT_FORM_KEY, REPORT_FORM_KEY
+from bot.domain.records import Record
 from bot.domain.results import IndicatorPlan, sexes_add_up
 
 FORM_VERSION = 1
@@ -318,3 +320,25 @@ def facts_of(plan: ReportPlan, answers: Answers, previous: Answers | None = None
         ],
         city_mobilised=_decimal(answers.get("city_mobilised")),
     )
+
+
+@dataclass(frozen=True)
+class ReportCase:
+    """A report as its PDF and the staff see it: the record (its form, answers and files), what
+    it was asked against (`plan`; None for an emergency aid's report), which report of which
+    project or emergency, and where it stands."""
+
+    record: Record
+    reference: str  # the project's (FC-…) or the emergency's (FU-…)
+    city: str
+    country: str
+    title: str  # the project's title, or the emergency's event
+    kind: str  # progress, final, aid
+    number: int
+    due_on: date
+    plan: ReportPlan | None = None
+    previous: Mapping[str, Any] | None = None  # the last approved report's answers
+    granted: Decimal | None = None  # an emergency aid: the amount approved
+    returned: tuple[str, ...] = ()
+    note: str | None = None  # the Secretariat's, with a return for revision
+    submitted_at: datetime | None = None
