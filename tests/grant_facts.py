@@ -108,3 +108,13 @@ def aid_case(language: str) -> ReportCase:
                     files=[FileInfo(13, "photos", "abris.jpg", 456_789, "f6" * 32)])  # fmt: skip
     return ReportCase(record, "FU-2027-0003", "Toamasina", "MG", "Cyclone", ReportKind.AID, 1,
                       date(2027, 5, 1), granted=Decimal(50000))  # fmt: skip
+
+
+def old_indicator(level: str) -> dict:
+    """An indicator saved under version 1: baseline and target as text."""
+    return {
+        "id": f"v1-{level}", "level": level, "result": "Streets are lit",
+        "indicator": "Lamps installed", "baseline": "none", "target": "about 400",
+        "counts_people": False, "source": "Services", "frequency": "Yearly",
+        "measured_by": "Lighting service", "gender": level == "ultimate",
+    }  # fmt: skip

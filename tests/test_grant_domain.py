@@ -82,6 +82,7 @@ from bot.domain.tranches import (
     with_condition,
 )
 from tests.factories import complete_answers, complete_files
+from tests.grant_facts import old_indicator
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123"
 P, T, R = ProjectStatus, TrancheStatus, ReportStatus
@@ -402,16 +403,6 @@ def test_a_convention_and_changes_requested_are_chased_until_the_city_acts() -> 
 
 
 # --- the Fund's form, version 2 ---------------------------------------------------------------
-
-
-def old_indicator(level: str) -> dict:
-    """An indicator saved under version 1: baseline and target as text."""
-    return {
-        "id": f"v1-{level}", "level": level, "result": "Streets are lit",
-        "indicator": "Lamps installed", "baseline": "none", "target": "about 400",
-        "counts_people": False, "source": "Services", "frequency": "Yearly",
-        "measured_by": "Lighting service", "gender": level == "ultimate",
-    }  # fmt: skip
 
 
 def test_a_draft_of_version_1_asks_the_indicators_numbers_first() -> None:
