@@ -1,7 +1,9 @@
 """The dossier's PDF: a full dossier (every answer, indicator and budget tables, long narrative
 answers, attachments, history) drawn in French and in Arabic, one after the other in this process,
 as the bot draws it in its worker thread. Goal: under a second each, p95 included. Then the same
-for a Bureau session's agenda (thirteen dossiers, totals, budget)."""
+for a Bureau session's agenda (thirteen dossiers, totals, budget), a project's convention (parties,
+financing, tranches, calendar, results framework) and a progress report (results against targets,
+women and men, spending, a long narrative, photos)."""
 
 import time
 from datetime import date
@@ -9,11 +11,14 @@ from statistics import median, quantiles
 from typing import Any
 
 from bot.documents.agenda import agenda_pdf
+from bot.documents.convention import convention_pdf
 from bot.documents.dossier import dossier_pdf
+from bot.documents.report import report_pdf
 from bot.domain.rules import FundingRules
 from bot.telegram.i18n import build_i18n
 from tests.agenda_facts import session_agenda
 from tests.factories import full_case
+from tests.grant_facts import convention_for, report_case
 
 GOAL_MS = 1000.0
 LANGUAGES = ("fr", "ar")
@@ -24,12 +29,18 @@ def run(count: int = 20, warmup: bool = True) -> list[dict[str, Any]]:
     i18n = build_i18n("fr")
     rows = []
     agenda = session_agenda()
-    for document, language in [(d, lang) for d in ("dossier", "agenda") for lang in LANGUAGES]:
+    documents = ("dossier", "agenda", "convention", "report")
+    for document, language in [(d, lang) for d in documents for lang in LANGUAGES]:
         case = full_case(language)
+        convention, report = convention_for(language), report_case(language, "report_returned")
 
-        def draw(case=case, document=document) -> bytes:
+        def draw(case=case, document=document, convention=convention, report=report) -> bytes:
             if document == "agenda":
                 return agenda_pdf(agenda, date(2026, 12, 2))
+            if document == "convention":
+                return convention_pdf(convention)
+            if document == "report":
+                return report_pdf(report, date(2027, 9, 20))
             return dossier_pdf(case, FundingRules(), date(2026, 12, 2))
 
         taken: list[float] = []
@@ -58,12 +69,12 @@ def run(count: int = 20, warmup: bool = True) -> list[dict[str, Any]]:
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    print("PDF of a full dossier and of a session's agenda (goal: p95 under 1 s)")
+    print("PDF of a full dossier, a session's agenda, a convention, a report (goal: p95 < 1 s)")
     header = ("document", "language", "PDFs", "p50 ms", "p95 ms", "max ms", "pages", "KB")
-    print(f"{header[0]:<10}{header[1]:<10}" + "".join(f"{h:>9}" for h in header[2:]))
+    print(f"{header[0]:<12}{header[1]:<10}" + "".join(f"{h:>9}" for h in header[2:]))
     for row in rows:
         print(
-            f"{row['document']:<10}{row['language']:<10}{row['pdfs']:>9}{row['p50_ms']:>9.0f}{row['p95_ms']:>9.0f}"
+            f"{row['document']:<12}{row['language']:<10}{row['pdfs']:>9}{row['p50_ms']:>9.0f}{row['p95_ms']:>9.0f}"
             f"{row['max_ms']:>9.0f}{row['pages']:>9}{row['bytes'] / 1024:>9.0f}"
             + ("" if row["goal_met"] else "  NOT met")
         )

@@ -10,7 +10,9 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import PROJECT_ROOT
+from bot.domain.follow_up import DEFAULT_EMERGENCY_REPORT_DAYS, DEFAULT_REPORT_MONTHS
 from bot.domain.sessions import BureauSession, default_sessions, parse_sessions
+from bot.domain.tranches import DEFAULT_SCHEDULE, ScheduleError, Share, parse_schedule
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 # Telegram's rule for secret_token (1-256 of A-Z a-z 0-9 _ -), with at least 32 for strength.
@@ -72,6 +74,11 @@ class Settings(BaseSettings):
     escalation_rounds: int = Field(default=3, ge=0, le=20)
     escalation_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     sitrep_hours: Decimal = Field(default=Decimal("24"), gt=0, le=8760)
+    # The grant after the vote: the default schedule of tranches (percent:condition), a progress
+    # report every REPORT_MONTHS from the start, an emergency aid's report after so many days.
+    tranches: Annotated[tuple[Share, ...], NoDecode] = parse_schedule(DEFAULT_SCHEDULE)
+    report_months: int = Field(default=DEFAULT_REPORT_MONTHS, ge=1, le=60)
+    emergency_report_days: int = Field(default=DEFAULT_EMERGENCY_REPORT_DAYS, ge=1, le=730)
 
     @field_validator("bot_token")
     @classmethod
@@ -106,6 +113,16 @@ class Settings(BaseSettings):
     def _parse_sessions(cls, value: object) -> object:
         if isinstance(value, str):
             return parse_sessions(value)
+        return value
+
+    @field_validator("tranches", mode="before")
+    @classmethod
+    def _parse_tranches(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return parse_schedule(value)
+            except ScheduleError as error:
+                raise ValueError(schedule_error(error)) from None
         return value
 
     @field_validator("webhook_secret")
@@ -164,6 +181,20 @@ class Settings(BaseSettings):
 
     def sessions(self, today: date) -> tuple[BureauSession, ...]:
         return self.bureau_sessions or default_sessions(today)
+
+
+def schedule_error(error: ScheduleError) -> str:
+    """Why `TRANCHES` is refused, in one line (English: a start-up error for whoever deploys)."""
+    d = error.details
+    return {
+        "empty": "must list tranches as percent:condition, e.g. 50:convention,40:report,10:final",
+        "too_many": f"has more than {d.get('maximum')} tranches",
+        "not_a_percentage": f"has {d.get('text')!r} where a positive percentage goes",
+        "unknown_condition": (
+            f"has an unknown condition {d.get('condition')!r} (convention, report, reportN, final)"
+        ),
+        "not_100": f"percentages add up to {d.get('total')}, not 100",
+    }.get(error.code, error.code)
 
 
 def describe_error(error: Exception) -> str:

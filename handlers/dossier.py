@@ -112,7 +112,7 @@ async def _section(a: MenuAction) -> None:
 
 async def _jump(a: MenuAction) -> None:
     try:
-        cursor = jump(a.record.form, a.value)
+        cursor = jump(a.record.form, a.value, a.record.answers)
     except MoveRefused:
         await (a.review() if a.record.is_profile else _sections(a))
         return
@@ -125,7 +125,7 @@ async def _fix(a: MenuAction) -> None:
     if target is None:
         await a.review()
     else:
-        await a.go(jump(a.record.form, target))
+        await a.go(jump(a.record.form, target, a.record.answers))
 
 
 async def _ask_submit(a: MenuAction) -> None:

@@ -357,3 +357,136 @@ class EmergencyProposal(Base):
     purpose: Mapped[str] = mapped_column(Text)
     by_user: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Project(Base):
+    """An approved dossier's grant being carried out (DOMAIN.md §4): same row id and reference as
+    the dossier. Its status is moved by compare-and-set (storage/projects.py); its results
+    framework (the dossier's indicators with their numbers, as the convention states them) and
+    the version of its convention (a changed convention is a new one) are kept here."""
+
+    __tablename__ = "projects"
+
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id"), primary_key=True, autoincrement=False
+    )
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    suspended_from: Mapped[str | None] = mapped_column(String(20))  # where "resume" goes back
+    reason: Mapped[str | None] = mapped_column(Text)  # of the last suspension, cancellation, …
+    currency: Mapped[str] = mapped_column(String(3))
+    granted: Mapped[str] = mapped_column(String(40))  # a Decimal as text, like every amount
+    start_on: Mapped[date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)
+    report_months: Mapped[int] = mapped_column(Integer)
+    framework: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    convention_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    proposed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Tranche(Base):
+    """One instalment of a project's grant: planned → due → paid → received."""
+
+    __tablename__ = "tranches"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.dossier_id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[str] = mapped_column(String(40))
+    condition: Mapped[str] = mapped_column(String(20))  # convention, report:2, final
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    due_at: Mapped[datetime | None]  # when its condition was met
+
+
+class Payment(Base):
+    """The ledger: the payment of one tranche (one at most: two staff marking it paid at once
+    record one), and the city's confirmation of what arrived."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tranche_id: Mapped[int] = mapped_column(ForeignKey("tranches.id"), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.dossier_id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[str] = mapped_column(String(40))
+    bank_reference: Mapped[str] = mapped_column(String(100))
+    by_user: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime | None]
+    received_by: Mapped[int | None] = mapped_column(BigInteger)
+    received_amount: Mapped[str | None] = mapped_column(String(40))  # what the city says arrived
+    difference_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ConventionCopy(Base):
+    """A convention's PDF as it was sent, per version and language: what an acceptance points to
+    (the exact file, by its SHA-256)."""
+
+    __tablename__ = "convention_copies"
+    __table_args__ = (UniqueConstraint("project_id", "version", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.dossier_id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConventionAcceptance(Base):
+    """Who accepted which version of a convention, when, and the SHA-256 of the PDF they were
+    sent. One per version: two officials accepting at once record one."""
+
+    __tablename__ = "convention_acceptances"
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.dossier_id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    by_user: Mapped[int] = mapped_column(BigInteger, ForeignKey("accounts.telegram_id"))
+    language: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Report(Base):
+    """A report owed after a grant (progress, final, or on an emergency aid's use): its answers,
+    position, files and status are a `dossiers` row (form "report" or "aid_report", `parent_id`
+    the project's dossier or the emergency), like a situation report's; this row says which
+    report it is, when it is due, what it was asked against (`plan`: frozen when asked) and
+    which items the Secretariat returned for revision."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("parent_id", "kind", "number"),)
+
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id"), primary_key=True, autoincrement=False
+    )
+    parent_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # progress, final, aid
+    number: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    returned: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    note: Mapped[str | None] = mapped_column(Text)  # the Secretariat's, with a return
+    approved_at: Mapped[datetime | None]
+
+
+class ProjectEvent(Base):
+    """Every move of a project or of one of its tranches: who, when, from, to and why (a report's
+    moves are `status_changes` of its own dossier row)."""
+
+    __tablename__ = "project_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.dossier_id"), index=True)
+    subject: Mapped[str] = mapped_column(String(20))  # "project", or "tranche:<number>"
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    by_user: Mapped[int] = mapped_column(BigInteger)  # 0: the bot itself
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -63,7 +63,7 @@ async def test_the_outbox_benchmark_delivers_everything_within_shrunk_limits() -
         assert 0 < row["share_requests"] <= 1.05 and row["messages_per_s"] > 0
 
 
-def test_the_pdf_benchmark_draws_a_full_dossier_and_an_agenda_in_each_language() -> None:
+def test_the_pdf_benchmark_draws_each_document_in_each_language() -> None:
     from bench import documents
 
     rows = documents.run(1, warmup=False)
@@ -72,6 +72,10 @@ def test_the_pdf_benchmark_draws_a_full_dossier_and_an_agenda_in_each_language()
         ("dossier", "ar"),
         ("agenda", "fr"),
         ("agenda", "ar"),
+        ("convention", "fr"),
+        ("convention", "ar"),
+        ("report", "fr"),
+        ("report", "ar"),
     ]
     assert all(row["p95_ms"] > 0 and row["pages"] >= 2 and row["bytes"] > 10_000 for row in rows)
 

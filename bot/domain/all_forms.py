@@ -6,11 +6,15 @@ from bot.domain.emergency_form import EMERGENCY_FORM, ready_to_send
 from bot.domain.forms import Answers, Form
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.profile_form import PROFILE_FORM
+from bot.domain.report_form import AID_REPORT_FORM
 from bot.domain.sitrep_form import SITREP_FORM, sitrep_ready
 
 FORMS: dict[str, Form] = {
-    form.key: form for form in (FUND_FORM, PROFILE_FORM, EMERGENCY_FORM, SITREP_FORM)
+    form.key: form
+    for form in (FUND_FORM, PROFILE_FORM, EMERGENCY_FORM, SITREP_FORM, AID_REPORT_FORM)
 }
+# A project's progress or final report ("report") is not here: its form is built from the plan
+# stored with it (`bot.domain.report_form.report_form`).
 # Forms whose records are sent with "🚨 Send now" as soon as this says so (not "Submit").
 SENDABLE: dict[str, Callable[[Answers], bool]] = {
     EMERGENCY_FORM.key: ready_to_send,

@@ -92,9 +92,11 @@ def parse_typed(
         return Parsed(_parse_date(text, locale, today).isoformat(), echo=True)
     if kind == Kind.WHOLE:
         return _parse_whole(question, text, locale, answers)
+    if kind == Kind.NUMBER:
+        return _parse_measure(text, locale)
     if kind == Kind.MONEY:
         try:
-            parsed = parse_amount(text, locale, currency)
+            parsed = parse_amount(text, locale, currency, allow_zero=question.zero)
         except NumberError as error:
             raise AnswerError(f"number_{error.code}", **error.details) from None
         return Parsed(str(parsed.value), echo=parsed.ambiguous)
@@ -110,6 +112,16 @@ def _parse_date(text: str, locale: str, today: date) -> date:
     if not earliest <= value <= latest:
         raise AnswerError("date_range", earliest=earliest, latest=latest)
     return value
+
+
+def _parse_measure(text: str, locale: str) -> Parsed:
+    """A measure (a baseline, a target, a value reached): zero or more, two decimals at most; a
+    percent sign may follow it (`35 %`), the indicator's unit says what it counts."""
+    try:
+        parsed = parse_amount(text.replace("%", " ").replace("٪", " "), locale, allow_zero=True)
+    except NumberError as error:
+        raise AnswerError(f"number_{error.code}", **error.details) from None
+    return Parsed(str(parsed.value), echo=parsed.ambiguous)
 
 
 def _parse_whole(question: Question, text: str, locale: str, answers: Answers) -> Parsed:

@@ -12,6 +12,8 @@ from bot.domain.forms import GROUPS, MAX_ITEMS, Answers, Form, Kind, Question
 from bot.domain.navigation import (
     REVIEW,
     Cursor,
+    completing,
+    missing_field,
     next_field,
     next_key,
     previous_field,
@@ -73,6 +75,8 @@ def give_answer(form: Form, answers: Answers, cursor: Cursor, value: Any) -> Mov
 
 def _give_field(answers: Answers, cursor: Cursor, question: Question, value: Any) -> Move:
     item = {**(cursor.item or {}), cursor.field: value}
+    if "id" in item:  # an entry saved before its form asked this field: completed in place
+        return _complete_entry(answers, cursor, question, item)
     following = next_field(question, item, cursor.field)
     if following is not None:
         return Move(dict(answers), replace(cursor, field=following, item=item))
@@ -80,6 +84,24 @@ def _give_field(answers: Answers, cursor: Cursor, question: Question, value: Any
     entry = {"id": secrets.token_hex(3), **{k: v for k, v in item.items() if k in keys}}
     items = [*(answers.get(question.key) or ()), entry]
     return Move({**answers, question.key: items}, replace(cursor, field=None, item=None), True)
+
+
+def _complete_entry(
+    answers: Answers, cursor: Cursor, question: Question, item: dict[str, Any]
+) -> Move:
+    """The next field the entry lacks; once it lacks none, it replaces the stored entry and the
+    next incomplete entry of the list is asked (else the list, or the review after a jump)."""
+    following = missing_field(question, item)
+    if following is not None:
+        return Move(dict(answers), replace(cursor, field=following, item=item))
+    keys = {"id", *(f.key for f in question.fields)}
+    entry = {k: v for k, v in item.items() if k in keys}
+    items = [entry if i.get("id") == entry["id"] else i for i in answers.get(question.key) or ()]
+    updated = {**answers, question.key: items}
+    after = completing(question, updated, jump=cursor.jump)
+    if after is None:
+        after = Cursor(REVIEW) if cursor.jump else Cursor(question.key)
+    return Move(updated, after)
 
 
 def keep_answer(form: Form, answers: Answers, cursor: Cursor) -> Move:
@@ -162,8 +184,14 @@ def finish_group(form: Form, answers: Answers, cursor: Cursor) -> Move:
     return Move(updated, _after_answer(form, updated, cursor))
 
 
-def jump(form: Form, key: str) -> Cursor:
-    """From the menu straight to one question; afterwards back to the review."""
+def jump(form: Form, key: str, answers: Answers | None = None) -> Cursor:
+    """From the menu straight to one question; afterwards back to the review. A list whose
+    entry lacks a field (saved under an older version of the form) opens inside that entry."""
     if key not in form.questions:
         raise MoveRefused("not_here")
+    question = form.questions[key]
+    if answers is not None and question.kind == Kind.LIST:
+        inside = completing(question, answers, jump=True)
+        if inside is not None:
+            return inside
     return Cursor(key, jump=True)

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     MULTI = "multi"  # several choices, toggled on and off, then "Done"
     YES_NO = "yes_no"
     WHOLE = "whole"
+    NUMBER = "number"  # a measure: decimals allowed, zero too (a baseline, a value reached)
     MONEY = "money"
     DATE = "date"
     EMAIL = "email"
@@ -68,6 +69,10 @@ class Question:
     prefill: str | None = None  # a profile answer that fills this one in a new record
     columns: int | None = None  # buttons per row; None: chosen from the labels' length
     per_entry: Callable[[Answers], list[dict[str, Any]]] | None = None  # LETTERS: who needs one
+    # What the question is about in the record's own words (a budget line's label, when a form is
+    # built from another record's answers): shown with the prompt as it is, never translated.
+    subject: str | None = None
+    zero: bool = False  # MONEY: zero is an answer too (nothing spent yet on a budget line)
 
     def visible(self, answers: Answers) -> bool:
         return self.when is None or self.when(answers)

@@ -80,8 +80,16 @@ INDICATOR_FIELDS = (
     _text("result", N_("Expected result (what will have changed)?"), N_("Expected result"),
           min_len=5, max_len=500),
     _text("indicator", N_("Indicator that measures it?"), N_("Indicator"), min_len=3, max_len=300),
-    _text("baseline", N_("Baseline (the value today)?"), N_("Baseline"), max_len=200),
-    _text("target", N_("Target (the value at the end)?"), N_("Target"), max_len=200),
+    _text("unit", N_("Unit of the indicator (households, km, %, …)?"), N_("Unit"), max_len=40),
+    Question("baseline_value", Kind.NUMBER, N_("Baseline: the value today, as a number?"),
+             N_("Baseline")),
+    Question("target_value", Kind.NUMBER, N_("Target: the value at the end, as a number?"),
+             N_("Target")),
+    # Version 1 asked them as free text: an entry saved then keeps its words (shown, never asked).
+    _text("baseline", N_("Baseline (the value today)?"), N_("Baseline (as written)"),
+          max_len=200, when=lambda item: "baseline" in item),
+    _text("target", N_("Target (the value at the end)?"), N_("Target (as written)"),
+          max_len=200, when=lambda item: "target" in item),
     Question("counts_people", Kind.YES_NO, N_("Does this indicator count people?"),
              N_("Counts people")),
     Question("women", Kind.WHOLE, N_("Target for women (a whole number)?"), N_("Women"),
@@ -219,9 +227,11 @@ SECTIONS: tuple[Section, ...] = (
     )),
 )  # fmt: skip
 
+# Version 2: each indicator's baseline and target are numbers with a unit (version 1 asked
+# them as text); a draft saved under version 1 asks them first when opened.
 FUND_FORM = Form(
     key="fund",
-    version=1,
+    version=2,
     title=N_("Cooperation Fund dossier"),
     sections=SECTIONS,
     currency_key="currency",

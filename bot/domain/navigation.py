@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.domain.forms import Answers, Form, Question
+from bot.domain.forms import Answers, Form, Kind, Question
 
 REVIEW = "review"
 
@@ -93,6 +93,47 @@ def next_field(question: Question, item: Answers, field: str | None) -> str | No
         return keys[0] if keys else None
     index = keys.index(field) if field in keys else -1
     return keys[index + 1] if index + 1 < len(keys) else None
+
+
+def missing_field(question: Question, item: Answers) -> str | None:
+    """The first field an entry needs and lacks: an entry saved under an older version of the
+    form may lack a field added since (an indicator's numbers)."""
+    return next(
+        (
+            f.key
+            for f in item_fields(question, item)
+            if f.required and item.get(f.key) in (None, "")
+        ),
+        None,
+    )
+
+
+def incomplete_entry(question: Question, answers: Answers) -> dict[str, Any] | None:
+    """The first entry of a list that lacks a field it needs (see `missing_field`)."""
+    return next(
+        (i for i in answers.get(question.key) or () if missing_field(question, i) is not None),
+        None,
+    )
+
+
+def completing(question: Question, answers: Answers, *, jump: bool = False) -> Cursor | None:
+    """Inside the first incomplete entry of a list question, at the field it lacks (its answers
+    so far as the entry being entered, its id kept: the entry is completed in place)."""
+    entry = incomplete_entry(question, answers)
+    if entry is None:
+        return None
+    return Cursor(question.key, missing_field(question, entry), dict(entry), jump)
+
+
+def upgraded(form: Form, answers: Answers, cursor: Cursor) -> Cursor:
+    """Where a draft saved under an older version of its form opens: inside the first list entry
+    that lacks a field added since (asked first), else where it was."""
+    if cursor.field is not None:
+        return cursor
+    for question in form.visible_questions(answers):
+        if question.kind == Kind.LIST and (inside := completing(question, answers)) is not None:
+            return inside
+    return cursor
 
 
 def previous_field(question: Question, item: Answers, field: str) -> str | None:

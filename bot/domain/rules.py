@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain.forms import Answers, Form, Kind, Problem, Question
+from bot.domain.navigation import incomplete_entry
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ def is_answered(question: Question, answers: Answers, files: Mapping[str, int]) 
         entries = question.per_entry(answers) if question.per_entry else []
         return all(files.get(letter_slot(question, e["id"]), 0) > 0 for e in entries)
     value = answers.get(question.key)
+    if question.kind == Kind.LIST and incomplete_entry(question, answers) is not None:
+        return False  # an entry lacks a field asked since it was saved
     if question.kind in (Kind.LIST, Kind.MULTI):
         return len(value or ()) >= max(question.min_items, 1 if question.required else 0)
     return value is not None and value != ""
@@ -174,6 +177,8 @@ def first_missing(form: Form, checks: list[SectionCheck]) -> str | None:
             return check.missing[0].key
     for check in checks:
         for problem in check.problems:
+            if isinstance(problem.details.get("at"), str):  # a rule of one question of many
+                return problem.details["at"]
             return form.problem_targets.get(problem.code, form.default_target)
     return None
 

@@ -86,6 +86,8 @@ def shown_answer(question: Question, value: Any, currency: str | None = None) ->
         return _("Yes") if value else _("No")
     if kind == Kind.WHOLE:
         return format_number(int(value), locale())
+    if kind == Kind.NUMBER:
+        return format_number(Decimal(str(value)), locale())
     if kind == Kind.MONEY:
         return html.quote(money(value, currency))
     if kind == Kind.DATE:

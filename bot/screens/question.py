@@ -40,6 +40,14 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return _BUTTON.model_copy(update={"text": text, "callback_data": data})
 
 
+def prompt(question: Question) -> str:
+    """The question in bold, and what it is about in the record's own words (a budget line)."""
+    text = "<b>" + html.quote(_(question.prompt)) + "</b>"
+    if question.subject:
+        text += "\n📌 <i>" + html.quote(question.subject) + "</i>"
+    return text
+
+
 def header(record: Record) -> str:
     form, cursor = record.form, record.cursor
     section, sections, number, count = position(form, record.answers, cursor.q)
@@ -76,6 +84,11 @@ def hint(question: Question, currency: str | None) -> str | None:
         )
     if kind == Kind.WHOLE:
         return _("A whole number, e.g. {example}.").format(example=money(Decimal(1250), None))
+    if kind == Kind.NUMBER:
+        return _("A number, e.g. {example} or {other}.").format(
+            example=format_number(Decimal(1250), locale()),
+            other=format_number(Decimal("12.5"), locale()),
+        )
     if kind == Kind.DATE:
         return _("A date: day, month and year, e.g. {example}.").format(example=example_date())
     if kind == Kind.EMAIL:
@@ -136,7 +149,7 @@ def question_screen(record: Record, rules: FundingRules) -> Screen:
     if question.kind in ATTACHMENTS:
         return _files_screen(record, question)
     answers, currency = record.answers, record.currency
-    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    parts = [header(record), prompt(question)]
     if (text := hint(question, currency)) is not None:
         parts.append("<i>" + text + "</i>")
     has_answer = answers.get(question.key) is not None
@@ -172,8 +185,13 @@ def _field_screen(record: Record, question: Question) -> Screen:
         _("{list} · new entry · {number}/{count}").format(
             list=html.quote(_(question.label)), number=number, count=len(fields)
         ),
-        "<b>" + html.quote(_(field.prompt)) + "</b>",
+        prompt(field),
     ]
+    if cursor.item and "id" in cursor.item:  # an entry saved before this field was asked
+        parts[1] = _("{list} · to complete: {entry}").format(
+            list=html.quote(_(question.label)),
+            entry=item_summary(question, cursor.item, record.currency, 90),
+        )
     if (text := hint(field, record.currency)) is not None:
         parts.append("<i>" + text + "</i>")
     rows = _choice_rows(field, record.id, at) if field.choices or field.kind == Kind.YES_NO else []
@@ -190,7 +208,7 @@ def _multi_screen(record: Record, question: Question) -> Screen:
     """Toggle buttons (✅ on the chosen ones), then "Done"; each toggle is saved at once."""
     at = step_at(record.cursor)
     chosen = set(record.answers.get(question.key) or ())
-    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    parts = [header(record), prompt(question)]
     parts.append("<i>" + _("Tap to choose or unchoose, then “Done”.") + "</i>")
     if question.max_items is not None:
         parts.append(
@@ -233,7 +251,7 @@ def _list_screen(record: Record, question: Question, rules: FundingRules) -> Scr
     at = step_at(record.cursor)
     items = record.answers.get(question.key) or []
     currency = record.currency
-    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    parts = [header(record), prompt(question)]
     if items:
         parts.append(
             "\n".join(
@@ -306,7 +324,7 @@ def _files_screen(record: Record, question: Question) -> Screen:
     at = step_at(record.cursor)
     answers, files = record.answers, record.files
     mine = slot_files(question, answers, files)
-    parts = [header(record), "<b>" + html.quote(_(question.prompt)) + "</b>"]
+    parts = [header(record), prompt(question)]
     if question.kind == Kind.LETTERS:
         have = {f.slot for f in mine}
         entries = question.per_entry(answers) if question.per_entry else []

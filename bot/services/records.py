@@ -14,12 +14,12 @@ from bot.domain.all_forms import form_named
 from bot.domain.flow import Move
 from bot.domain.forms import Form
 from bot.domain.fund_form import FUND_FORM
-from bot.domain.navigation import Cursor
+from bot.domain.navigation import Cursor, upgraded
 from bot.domain.records import FileInfo, Record
 from bot.domain.review import Change, changed_answers
 from bot.domain.rules import FundingRules, is_complete
 from bot.domain.sessions import BureauSession, next_session
-from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_delete
+from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_delete, applicant_can_edit
 from bot.services.people import profile_answers
 from storage import dossiers as queries
 from storage.db import write_turn
@@ -66,11 +66,15 @@ def file_info(attachment: Attachment) -> FileInfo:
 
 def record_of(row: Dossier, files: list[Attachment] | None = None) -> Record:
     form = form_named(row.form)
+    answers = dict(row.answers or {})
+    cursor = Cursor.from_json(form, row.cursor)
+    if row.form_version != form.version and applicant_can_edit(row.status):
+        cursor = upgraded(form, answers, cursor)  # what the new version asks more, first
     return Record(
         id=row.id,
         form=form,
-        answers=dict(row.answers or {}),
-        cursor=Cursor.from_json(form, row.cursor),
+        answers=answers,
+        cursor=cursor,
         status=row.status,
         reference=row.reference,
         files=[file_info(a) for a in files or ()],
