@@ -3,15 +3,15 @@ tranches and the payments ledger, the convention's copies as sent and its accept
 reports owed (their answers are `dossiers` rows naming their project or emergency), and the
 history of a project's and its tranches' moves.
 
-Revision ID: 0020
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
