@@ -4,6 +4,7 @@ locations, files and buttons."""
 import io
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 from aiogram import Bot, Router, html
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
@@ -12,10 +13,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain import flow
-from bot.domain.answers import AnswerError
+from bot.domain.answers import AnswerError, Parsed
 from bot.domain.flow import Move, MoveRefused, asked
 from bot.domain.forms import ATTACHMENTS, MAX_FILES, Kind, Question
-from bot.domain.navigation import REVIEW
+from bot.domain.navigation import REVIEW, Cursor
 from bot.domain.records import Record, letter_target, slot_files
 from bot.domain.rules import letter_slot
 from bot.domain.uploads import content_problem, file_name, type_label, upload_problem
@@ -24,7 +25,12 @@ from bot.screens.common import locale, shown_answer
 from bot.screens.errors import refusal
 from bot.screens.financing import coach
 from bot.screens.home import profile_screen
-from bot.screens.question import file_removal_screen, removal_screen, step_at
+from bot.screens.question import (
+    file_removal_screen,
+    removal_screen,
+    step_at,
+    which_amount_screen,
+)
 from bot.telegram.callbacks import Step
 from bot.telegram.context import Context
 from bot.telegram.filters import Typed, Upload
@@ -44,6 +50,7 @@ STEPS = frozenset(
         "back",
         "skip",
         "keep",
+        "amt",
         "add",
         "cancel",
         "rmi",
@@ -134,6 +141,9 @@ def router() -> Router:
             parsed = answer_from(question, message, locale(), record)
         except AnswerError as error:
             await show_position(ctx, record, "⚠️ " + refusal(error))
+            return
+        if parsed.alternative is not None:  # `700,000`: asked which amount, never guessed
+            await _ask_which_amount(ctx, record, message.text or "", parsed)
             return
         move = flow.give_answer(record.form, record.answers, record.cursor, parsed.value)
         await ctx.apply(record, move)
@@ -247,6 +257,8 @@ async def _step(ctx: Context, record: Record, data: Step) -> bool:
         move = flow.skip(form, answers, cursor)
     elif action == "keep":
         move = flow.keep_answer(form, answers, cursor)
+    elif action == "amt" and question is not None:
+        move = flow.give_answer(form, answers, cursor, await _amount_picked(ctx, cursor, data))
     elif action == "add":
         move = flow.start_item(form, answers, cursor)
     elif action == "cancel":
@@ -271,8 +283,30 @@ async def _step(ctx: Context, record: Record, data: Step) -> bool:
         return False
     await ctx.apply(record, move)
     left = question.kind if question is not None and cursor.field is None else None
-    await _after_move(ctx, record, left if action not in ("t", "add", "rmi") else None)
+    money = action == "amt"
+    await _after_move(
+        ctx, record, left if action not in ("t", "add", "rmi") else None, money_given=money
+    )
     return True
+
+
+async def _ask_which_amount(ctx: Context, record: Record, typed: str, parsed: Parsed) -> None:
+    """Both readings are kept in the conversation state (a button names only which one: its
+    payload is the client's), and nothing is saved until one is picked."""
+    assert parsed.alternative is not None
+    readings = tuple(sorted({Decimal(parsed.value), Decimal(parsed.alternative)}, reverse=True))
+    at = step_at(record.cursor)
+    await ctx.fsm.update_data(amount={"at": at, "readings": [str(r) for r in readings]})
+    await ctx.send(which_amount_screen(record, typed, readings))
+
+
+async def _amount_picked(ctx: Context, cursor: Cursor, data: Step) -> str:
+    """The reading picked by "amt" for the question shown now; refused for any other."""
+    held = (await ctx.fsm.get_data()).get("amount") or {}
+    readings = held.get("readings") if held.get("at") == step_at(cursor) else None
+    if not readings or data.value not in ("0", "1") or int(data.value) >= len(readings):
+        raise MoveRefused("not_here")
+    return readings[int(data.value)]
 
 
 def _choice_value(question: Question, value: str) -> object:

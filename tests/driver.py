@@ -181,6 +181,8 @@ class Applicant:
             await self.press("q", "c", value)
         else:
             await self.act(self.user.send(self.typed(at)))
+            if any(":amt:" in d for _t, d in step_buttons(self.last)):
+                await self.press("q", "amt", "0")  # `800,000` reads two ways: the larger meant
             if at.endswith("amount") and at.startswith("budget_lines"):
                 self.lines.pop(0)
         return at

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.telegram.callbacks import step_data
 from storage.models import Account, Attachment, Dossier
 from tests.databases import without_busy_handler
 from tests.driver import Applicant, find, open_draft, position, screen
@@ -116,14 +117,37 @@ async def test_an_amount_over_80_percent_is_explained_with_the_figures(app: InPr
     assert "88" in text
 
 
-async def test_ambiguous_amounts_are_echoed(app: InProcessBot) -> None:
+async def test_an_amount_that_reads_two_ways_is_asked_back_never_guessed(
+    app: InProcessBot,
+) -> None:
+    """`250,000` is 250 000 in English and 250 in French: the city is asked which, nothing is
+    saved before it picks, and a forged or stale pick changes nothing (issue 18). An amount whose
+    other reading is no amount (`1,255 €`: three decimals) is read and echoed, as before."""
     answers = complete_answers()
     del answers["city_amount"]
     dossier_id = await app.seed(606, answers, "city_amount", language="en")
     user = app.user(606, language_code="en")
     await open_draft(user, dossier_id)
-    reply = await user.send("250,000")
-    assert "Understood: €250,000" in reply[0]["text"]
+    which = await user.send("250,000")
+    assert which.texts[0].startswith("250,000 — €250,000 or €250?"), which.texts
+    assert user.buttons(which[-1]) == ["€250,000", "€250"]
+    assert "city_amount" not in await app.answers_of(dossier_id)  # nothing guessed
+    forged = await user.press_data(which[-1], step_data(dossier_id, "city_amount", "amt", "7"))
+    assert "city_amount" not in await app.answers_of(dossier_id)
+    assert app.api.callback_answer(forged.callback_query_id)["show_alert"]
+    picked = await user.press(which[-1], "€250,000")
+    assert (await app.answers_of(dossier_id))["city_amount"] == "250000"
+    assert position(screen(picked)) not in (None, "city_amount")  # on to the next question
+    stale = await user.press(which[-1], "€250")
+    assert (await app.answers_of(dossier_id))["city_amount"] == "250000"
+    assert app.api.callback_answer(stale.callback_query_id)["show_alert"]
+
+    dossier_id = await app.seed(608, answers, "city_amount", language="en")
+    user = app.user(608, language_code="en")
+    await open_draft(user, dossier_id)
+    reply = await user.send("1,255")
+    assert "Understood: €1,255" in reply[0]["text"]
+    assert (await app.answers_of(dossier_id))["city_amount"] == "1255"
 
 
 async def test_long_text_html_and_emoji_are_handled(app: InProcessBot) -> None:

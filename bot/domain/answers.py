@@ -23,6 +23,8 @@ class AnswerError(Refused):
 class Parsed:
     value: Any
     echo: bool = False
+    # An amount that reads two ways (`700,000`): its other reading, to ask which one is meant.
+    alternative: str | None = None
 
 
 def clean_text(text: str) -> str:
@@ -99,7 +101,12 @@ def parse_typed(
             parsed = parse_amount(text, locale, currency, allow_zero=question.zero)
         except NumberError as error:
             raise AnswerError(f"number_{error.code}", **error.details) from None
-        return Parsed(str(parsed.value), echo=parsed.ambiguous)
+        other = parsed.alternative
+        return Parsed(
+            str(parsed.value),
+            echo=parsed.ambiguous,
+            alternative=str(other) if other is not None else None,
+        )
     raise AnswerError("use_buttons")
 
 

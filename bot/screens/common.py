@@ -145,3 +145,16 @@ def strip_tags(markup: str) -> str:
         elif not inside:
             out.append(ch)
     return "".join(out)
+
+
+def which_amount_text(
+    typed: str, choices: tuple[Decimal, ...], currency: str | None
+) -> tuple[str, list[str]]:
+    """The question asked of an amount that reads two ways, and its two readings as shown (the
+    same for staff and for a city's form)."""
+    shown = [money(choice, currency) for choice in choices]
+    text = _("{typed} — {first} or {second}?").format(
+        typed=html.quote(typed), first=shown[0], second=shown[1]
+    )
+    hint = _("The separator could mean thousands or decimals: which amount is it?")
+    return "<b>" + text + "</b>\n" + hint, shown

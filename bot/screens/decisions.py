@@ -17,7 +17,7 @@ from bot.domain.emergency import Emergency
 from bot.domain.review import Case
 from bot.domain.workflow import Transition
 from bot.screens.base import Screen
-from bot.screens.common import locale, money
+from bot.screens.common import locale, money, which_amount_text
 from bot.screens.emergency import phase_label
 from bot.screens.home import LANGUAGE_NAMES, status_label
 from bot.telegram.callbacks import decide_data, staff_data
@@ -73,14 +73,10 @@ def preview_screens(intro: str, foreseen: list[Foreseen], token: str) -> list[Sc
 
 def which_amount(typed: str, choices: tuple[Decimal, ...], currency: str, token: str) -> Screen:
     """`700,000 — 700 000 € or 700 €?`: an ambiguous amount asked back, never guessed."""
-    shown = [money(choice, currency) for choice in choices]
-    text = _("{typed} — {first} or {second}?").format(
-        typed=html.quote(typed), first=shown[0], second=shown[1]
-    )
-    hint = _("The separator could mean thousands or decimals: which amount is it?")
+    text, shown = which_amount_text(typed, choices, currency)
     picks = [_button(label, token, "pick", str(i)) for i, label in enumerate(shown)]
     markup = InlineKeyboardMarkup(inline_keyboard=[picks, _change_cancel(token)])
-    return Screen("<b>" + text + "</b>\n" + hint, markup)
+    return Screen(text, markup)
 
 
 def concern_line(concern: AmountConcern, amount: Decimal, currency: str | None) -> str:

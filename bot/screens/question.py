@@ -19,7 +19,7 @@ from bot.domain.numbers import format_number
 from bot.domain.records import FileInfo, Record, letter_target, slot_files
 from bot.domain.rules import FundingRules, letter_slot
 from bot.screens.base import Screen
-from bot.screens.common import fill, locale, money, shown_answer, strip_tags
+from bot.screens.common import fill, locale, money, shown_answer, strip_tags, which_amount_text
 from bot.screens.financing import coach
 from bot.telegram.callbacks import menu_data, step_data
 
@@ -379,3 +379,14 @@ def _size(size: int) -> str:
 
 def example_date() -> str:
     return format_short(date(2027, 3, 15), locale())
+
+
+def which_amount_screen(record: Record, typed: str, choices: tuple[Decimal, ...]) -> Screen:
+    """An amount typed in the form that reads two ways (`700,000`): nothing is saved until the
+    person picks the amount they meant (typing it again works too)."""
+    text, shown = which_amount_text(typed, choices, record.currency)
+    at = step_at(record.cursor)
+    picks = [
+        _button(label, step_data(record.id, at, "amt", str(i))) for i, label in enumerate(shown)
+    ]
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=[picks]))
