@@ -23,6 +23,7 @@ from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
 from bot.workers.scheduler import Scheduler
 from storage import outbox
+from storage.dossiers import set_status
 from storage.models import Dossier, StatusChange, Timer
 from storage.types import utcnow
 from tests.conftest import check_clean
@@ -373,3 +374,32 @@ async def test_only_staff_acknowledge_and_propose_only_the_presidency_decides(
         )
         assert moves == 4  # reported, acknowledged, proposed, approved: nothing else
     assert "ne vous revient pas" in (await city.send("/emergencies"))[-1]["text"]
+
+
+async def test_an_escalation_that_read_the_alert_before_its_acknowledgement_sends_nothing(
+    tmp_path: Path,
+) -> None:
+    """The escalation's session read the emergency as "reported"; an acknowledgement is committed
+    before it writes: it sends nothing (the status is compared when it writes, not when it read).
+    Without the compare-and-set the Presidency got an escalation of an acknowledged alert."""
+    bot = await started(tmp_path, escalation_minutes=Decimal("15"))
+    try:
+        await report(bot)
+        await bot.drain_outbox()
+        ident = await emergency_id(bot)
+        job = EscalationJob(bot.settings, build_i18n("fr"))
+        async with bot.sessions() as escalating:
+            read = await escalating.get(Dossier, ident)  # held: the session's row stays as read
+            assert read.status == "reported"
+            async with bot.sessions() as acknowledging:
+                row = await acknowledging.get(Dossier, ident)
+                await set_status(acknowledging, row, "reported", "acknowledged")
+                await acknowledging.commit()
+            timer = await escalating.get(Timer, f"escalation:{ident}:1")
+            done = await job.run(escalating, timer, utcnow() + timedelta(hours=1))
+            await escalating.commit()
+        assert done.outcome == "dropped: acknowledged"
+        await bot.drain_outbox()
+        assert bot.api.messages(PRESIDENCY) == []
+    finally:
+        await bot.close()

@@ -5,7 +5,9 @@ emergencies.py) in the transaction that sends the report, so `plan` adds nothing
   row comes due, it is repeated in both chats (a new card, the old one losing its buttons) and
   sent to the Presidency's chat and to each of ESCALATION_USER_IDS, urgent; the next round is
   planned, up to ESCALATION_ROUNDS. An acknowledgement marks the rows done (nothing sent); a row
-  that comes due afterwards anyway (claimed just before) is dropped when it finds the status moved.
+  that comes due afterwards anyway (claimed just before) is dropped when it finds the status moved:
+  the status is checked by a compare-and-set (`set_status` from "reported" to itself), so of an
+  escalation and an acknowledgement at the same moment, one comes first and the other sees it.
 - Situation report requests (`sitrep:<emergency>:<n>`): every SITREP_HOURS while the emergency is
   open, the city's officials are asked for one, unless one came in that time (then the request
   is put off until SITREP_HOURS after it).
@@ -35,6 +37,7 @@ from bot.services.emergencies import SENT, load_emergency, retire_cards, write_m
 from bot.workers.scheduler import Done
 from storage import emergencies as queries
 from storage import timers
+from storage.dossiers import StatusMoved, set_status
 from storage.models import Dossier, Timer
 
 
@@ -60,7 +63,9 @@ class EscalationJob(_EmergencyJob):
         row = await self._row(session, timer)
         if row is None:
             return Done("dropped: no such emergency")
-        if row.status != EmergencyStatus.REPORTED:
+        try:  # the transaction's first write: an acknowledgement at the same moment wins or waits
+            await set_status(session, row, EmergencyStatus.REPORTED, EmergencyStatus.REPORTED)
+        except StatusMoved:
             return Done(f"dropped: {row.status}")
         round_ = int((timer.payload or {}).get("round", 1))
         emergency = await load_emergency(session, row)
