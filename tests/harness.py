@@ -9,6 +9,7 @@ Two ways to reach it, sharing settings, seeding and the user API:
 import asyncio
 import socket
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ SECRETARIAT = -1001234567890
 # (test_outbox_faults.py); whole conversations are tested with it shrunk a hundredfold.
 QUICK_LIMITS_ARGS = {"per_chat": 0.01, "group_window": 0.6}
 SECRETARIAT_GROUP = {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permanent"}
+# The emergencies' other chats: the Humanitarian Aid commission's and the Presidency's.
+COMMISSION, PRESIDENCY = -1009876543210, -1005555555555
+COMMISSION_GROUP = {"id": COMMISSION, "type": "supergroup", "title": "Commission"}
+PRESIDENCY_GROUP = {"id": PRESIDENCY, "type": "supergroup", "title": "Présidence"}
 # The app's scheduler (reminders, digest) runs on `bot.now`, which stands at a moment when nothing
 # is due, so no test depends on the real date; tests of the scheduler call its `run_once(now)`.
 QUIET = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
@@ -345,3 +350,25 @@ class WebhookBot(OverHttp):
 
     def is_handled(self, update_id: int) -> bool:
         return self.api.update_status(update_id) == "confirmed"
+
+
+async def alerting_bot(tmp_path: Path, **settings: Any) -> "InProcessBot":
+    """A started bot with the three chats an emergency alerts (the Secretariat's, the
+    commission's, the Presidency's) and an escalation due at once (a round, unless told)."""
+    api = BotAPIStandIn()
+    for chat, title in ((SECRETARIAT, "SP"), (COMMISSION, "Commission"), (PRESIDENCY, "P")):
+        api.add_group(chat, title)
+    chats = {"commission_chat_id": COMMISSION, "presidency_chat_id": PRESIDENCY}
+    quick = {"escalation_minutes": Decimal("0.01"), "escalation_rounds": 1}
+    bot = InProcessBot(api, tmp_path, None, **{**chats, **quick, **settings})
+    await bot.start()
+    return bot
+
+
+async def admins_bot(tmp_path: Path, *admin_ids: int) -> "InProcessBot":
+    """A started bot whose Secretariat's chat is a group, with these ADMIN_IDS."""
+    api = BotAPIStandIn()
+    api.add_group(SECRETARIAT, "Secrétariat permanent")
+    bot = InProcessBot(api, tmp_path, admin_ids=admin_ids)
+    await bot.start()
+    return bot

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,21 @@ from storage.types import utcnow
 from storage.updates import replies
 from tests.conftest import check_clean
 from tests.driver import open_draft
-from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
+from tests.harness import (
+    COMMISSION,
+    COMMISSION_GROUP,
+    PRESIDENCY,
+    SECRETARIAT,
+    SECRETARIAT_GROUP,
+    InProcessBot,
+    alerting_bot,
+)
 from tests.seeds import CITY, complete_dossier, official, report_flood, submitted
 from tests.seeds import SECRETARIAT as SEEDED_STAFF
 from tests.standin import BotAPIStandIn
 from tests.standin.formatting import utf16_len
 from tests.standin.inprocess import InProcessUser
 
-COMMISSION, PRESIDENCY = -1009876543210, -1005555555555
-COMMISSION_GROUP = {"id": COMMISSION, "type": "supergroup", "title": "Commission"}
 TYPED = 4096  # one Telegram message: what a person can type at once (UTF-16 units)
 
 
@@ -46,25 +51,9 @@ def longest(maximum: int, pattern: str) -> str:
             size += utf16_len(ch)
 
 
-async def started(tmp_path: Path, **settings: Any) -> InProcessBot:
-    api = BotAPIStandIn()
-    for chat, title in ((SECRETARIAT, "SP"), (COMMISSION, "Commission"), (PRESIDENCY, "P")):
-        api.add_group(chat, title)
-    settings = {
-        "commission_chat_id": COMMISSION,
-        "presidency_chat_id": PRESIDENCY,
-        "escalation_minutes": Decimal("0.01"),
-        "escalation_rounds": 1,
-        **settings,
-    }
-    bot = InProcessBot(api, tmp_path, None, **settings)
-    await bot.start()
-    return bot
-
-
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[InProcessBot]:
-    under_test = await started(tmp_path)
+    under_test = await alerting_bot(tmp_path)
     yield under_test
     await under_test.close()
     check_clean(under_test.api)
@@ -146,7 +135,7 @@ GROUP = SECRETARIAT_GROUP
 
 async def paged(tmp_path: Path) -> InProcessBot:
     """The bot with an admin of ADMIN_IDS (French) and a stored one (Arabic), who get pages."""
-    bot = await started(tmp_path, admin_ids=(ADMIN,))
+    bot = await alerting_bot(tmp_path, admin_ids=(ADMIN,))
     await bot.add_staff(STORED_ADMIN, "admin", "ar", "Samira")
     await bot.add_staff(STAFF, "secretariat", "fr", "Jean Staff")
     for admin in (ADMIN, STORED_ADMIN):
@@ -229,7 +218,7 @@ async def finish(bot: InProcessBot, injected: str) -> None:
 
 
 async def test_an_edit_of_a_card_never_delivered_sends_the_card_anew(tmp_path: Path) -> None:
-    bot = await started(tmp_path)
+    bot = await alerting_bot(tmp_path)
     api = bot.api
     api.fail_next(
         "sendMessage", 400, description="Bad Request: message thread not found", chat_id=SECRETARIAT
@@ -259,7 +248,7 @@ async def test_a_reply_lost_with_its_process_comes_with_the_update_sent_again(
     """Killed while the "📤 Dossier submitted" reply was in flight (the submission committed):
     the update Telegram sends again is not handled again, but its reply is made again. The same
     for a staff member's confirmation."""
-    bot = await started(tmp_path)
+    bot = await alerting_bot(tmp_path)
     api = bot.api
     dossier_id = await complete_dossier(bot, 700)
     await open_draft(bot.user(700), dossier_id)
@@ -325,7 +314,7 @@ async def test_an_answer_sent_again_shows_where_the_person_is_without_a_journal(
     """The hot path writes nothing more: a typed answer's reply is re-derived. Killed while the
     next question was on its way, the answer Telegram sends again is stored once and the person
     is shown the question they are at."""
-    bot = await started(tmp_path)
+    bot = await alerting_bot(tmp_path)
     dossier_id = await bot.seed(700, {}, "title")
     await open_draft(bot.user(700), dossier_id)  # the person is answering it
     assert "title" not in await bot.answers_of(dossier_id)
@@ -363,7 +352,7 @@ async def test_a_notice_an_official_never_got_is_on_the_dossier_and_told_when_ba
 ) -> None:
     """Issue 18: an official who blocked the bot misses a status notice (403): staff see it on
     the dossier; when the official writes again they are told, once, what they missed."""
-    app = await started(tmp_path)
+    app = await alerting_bot(tmp_path)
     _dossier_id, reference = await submitted(app)
     app.api.block(CITY)
     staff = app.user(SEEDED_STAFF)

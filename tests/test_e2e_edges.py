@@ -18,8 +18,7 @@ from storage.models import Account, Attachment, City
 from tests.conftest import check_clean
 from tests.driver import LONG, REGISTRATION, Applicant, open_draft, position, screen
 from tests.factories import complete_answers
-from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
-from tests.standin import BotAPIStandIn
+from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot, admins_bot
 
 ADMIN, CITY = 950, 951
 STALE = "Ce bouton n’est plus valide."
@@ -35,13 +34,10 @@ RLO, PDF_MARK = "\u202e", "\u202c"
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[InProcessBot]:
-    api = BotAPIStandIn()
-    api.add_group(SECRETARIAT, "Secrétariat permanent")
-    bot = InProcessBot(api, tmp_path, admin_ids=(ADMIN,))
-    await bot.start()
+    bot = await admins_bot(tmp_path, ADMIN)
     yield bot
     await bot.close()
-    check_clean(api)
+    check_clean(bot.api)
 
 
 @pytest.mark.parametrize("where", ["private", "group"])

@@ -27,31 +27,25 @@ from storage.dossiers import set_status
 from storage.models import Dossier, StatusChange, Timer
 from storage.types import utcnow
 from tests.conftest import check_clean
-from tests.harness import QUICK_LIMITS_ARGS, SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
+from tests.harness import (
+    COMMISSION,
+    COMMISSION_GROUP,
+    PRESIDENCY,
+    PRESIDENCY_GROUP,
+    QUICK_LIMITS_ARGS,
+    SECRETARIAT,
+    SECRETARIAT_GROUP,
+    InProcessBot,
+    alerting_bot,
+)
 from tests.seeds import official, report_flood
 from tests.standin import BotAPIStandIn
 
-COMMISSION = -1009876543210
-PRESIDENCY = -1005555555555
-COMMISSION_GROUP = {"id": COMMISSION, "type": "supergroup", "title": "Commission"}
-PRESIDENCY_GROUP = {"id": PRESIDENCY, "type": "supergroup", "title": "Présidence"}
 ESCALATION_USER = 960
 
 
 async def started(tmp_path: Path, **settings: Any) -> InProcessBot:
-    api = BotAPIStandIn()
-    for chat, title in ((SECRETARIAT, "SP"), (COMMISSION, "Commission"), (PRESIDENCY, "P")):
-        api.add_group(chat, title)
-    settings = {
-        "commission_chat_id": COMMISSION,
-        "presidency_chat_id": PRESIDENCY,
-        "escalation_minutes": Decimal("0.01"),
-        "escalation_rounds": 2,
-        **settings,
-    }
-    bot = InProcessBot(api, tmp_path, None, **settings)
-    await bot.start()
-    return bot
+    return await alerting_bot(tmp_path, **{"escalation_rounds": 2, **settings})
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from storage.accounts import new_account
 from storage.models import Account, Invite
 from storage.types import utcnow
 from tests.conftest import check_clean
-from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
-from tests.standin import BotAPIStandIn
+from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot, admins_bot
 
 ADMIN = 500  # in ADMIN_IDS, French
 STORED_ADMIN = 501  # an admin by a stored role, English
@@ -30,13 +29,10 @@ LINK = re.compile(r"https://t\.me/aimf_test_bot\?start=([A-Za-z0-9_-]+)")
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[InProcessBot]:
-    api = BotAPIStandIn()
-    api.add_group(SECRETARIAT, "Secrétariat permanent")
-    bot = InProcessBot(api, tmp_path, admin_ids=(ADMIN,))
-    await bot.start()
+    bot = await admins_bot(tmp_path, ADMIN)
     yield bot
     await bot.close()
-    check_clean(api)
+    check_clean(bot.api)
 
 
 async def role_of(app: InProcessBot, telegram_id: int) -> str:

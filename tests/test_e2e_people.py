@@ -15,8 +15,8 @@ from bot.services.people import link_city
 from storage.accounts import new_account
 from storage.models import Account, City, Invite
 from storage.types import utcnow
-from tests.harness import SECRETARIAT, InProcessBot
-from tests.standin import BotAPIStandIn
+from tests.conftest import check_clean
+from tests.harness import SECRETARIAT, InProcessBot, admins_bot
 from tests.standin.inprocess import InProcessUser
 
 ADMIN = 500  # in ADMIN_IDS
@@ -29,14 +29,10 @@ GROUP = {"id": SECRETARIAT, "type": "supergroup", "title": "Secrétariat permane
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[InProcessBot]:
-    api = BotAPIStandIn()
-    api.add_group(SECRETARIAT, "Secrétariat permanent")
-    bot = InProcessBot(api, tmp_path, admin_ids=(ADMIN,))
-    await bot.start()
+    bot = await admins_bot(tmp_path, ADMIN)
     yield bot
     await bot.close()
-    assert not api.unanswered_callback_queries()
-    assert not api.errors, [(c.method, c.description) for c in api.errors]
+    check_clean(bot.api)
 
 
 async def add_city(app: InProcessBot, name: str, country: str, *aliases: str) -> int:
