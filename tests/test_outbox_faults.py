@@ -144,11 +144,23 @@ async def test_two_workers_draining_one_outbox_claim_no_row_twice(
     expected = await fill(session_factory(engine), plan)
     claims: dict[str, list[int]] = {}
     real_claim = outbox.claim_due
+    # Each worker's first claim takes half the chats' heads, and neither claims again before
+    # the other's first claim: both take part however the machine schedules them (one worker
+    # alone could drain everything before the other started, on a loaded machine).
+    first = {f"worker{n}": asyncio.Event() for n in range(2)}
+    half = len(plan) // 2
 
     async def recording_claim(session, *args, **kwargs):
-        claimed = await real_claim(session, *args, **kwargs)
         name = asyncio.current_task().get_name()
+        if name in first and not first[name].is_set():
+            kwargs["limit"] = half
+        elif name in first:
+            other = "worker1" if name == "worker0" else "worker0"
+            await asyncio.wait_for(first[other].wait(), 30)
+        claimed = await real_claim(session, *args, **kwargs)
         claims.setdefault(name, []).extend(m.id for m in claimed)
+        if name in first:
+            first[name].set()
         return claimed
 
     monkeypatch.setattr(outbox, "claim_due", recording_claim)
