@@ -22,7 +22,7 @@ async def begin_registration(ctx: Context, then: str | None, short: bool = False
     missing = [
         q.key for q in form.visible_questions(record.answers) if not record.answers.get(q.key)
     ]
-    record = await ctx.profiles.move_to(record, Cursor(missing[0] if missing else REVIEW))
+    record = ctx.profiles.move_to(record, Cursor(missing[0] if missing else REVIEW))
     count = len(form.questions)
     intro = ngettext(
         "First, a few words about you and your city ({count} short question).",

@@ -57,7 +57,7 @@ class MenuAction:
         else:
             await self.ctx.fsm.set_state(Flow.dossier)
         if self.record.is_profile:
-            await self.ctx.profiles.move_to(self.record, cursor)
+            self.ctx.profiles.move_to(self.record, cursor)
         else:
             await self.ctx.dossiers.move_to(self.record, cursor)
         await show_position(self.ctx, self.record)

@@ -5,7 +5,9 @@ import weakref
 
 from aiogram.methods.base import Response
 from aiogram.types import Message
+from sqlalchemy import event
 
+from bot.logs import current_update
 from tests.harness import SECRETARIAT, InProcessBot
 
 
@@ -58,3 +60,24 @@ async def test_the_models_reading_the_bot_apis_answers_outlive_a_garbage_collect
     model = weakref.ref(Response[Message])  # the model the sendMessage's answer was read with
     gc.collect()
     assert model() is not None
+
+
+async def test_a_first_contact_commits_once_after_its_two_messages(app: InProcessBot) -> None:
+    """30 people writing at once each took SQLite's write turn three times (the new account,
+    then each of its two messages written down first); now once, after both messages."""
+    commits: list[int] = []  # the update's commits: how many requests had been made at each
+
+    def committed(_connection: object) -> None:
+        if current_update.get() is not None:  # not the workers' (the outbox, the timers)
+            commits.append(len(app.api.calls))
+
+    event.listen(app.engine.sync_engine, "commit", committed)
+    try:
+        replies = await app.user(140).send("/new")
+    finally:
+        event.remove(app.engine.sync_engine, "commit", committed)
+    assert len(replies) == 2  # the introduction and the first question
+    assert commits == [len(app.api.calls)]
+    assert "Awa" not in replies[1]["text"]
+    answered = await app.user(140).send("Dakar")  # the state and the account were both kept
+    assert "pays" in answered[-1]["text"].lower()

@@ -99,8 +99,13 @@ class Profiles:
         record.answers, record.cursor = profile_answers(self.account), move.cursor
         return record
 
-    async def move_to(self, record: Record, cursor: Cursor) -> Record:
-        return await self.apply(record, Move(dict(record.answers), cursor))
+    def move_to(self, record: Record, cursor: Cursor) -> Record:
+        """Where the person is in the profile, no answer changed: written with the update's own
+        commit, after its reply (a first contact commits once, not once more per message)."""
+        self.account.profile_cursor = cursor.to_json()
+        self.account.profile_version = PROFILE_FORM.version
+        record.cursor = cursor
+        return record
 
     async def set_language(self, code: str) -> None:
         self.account.language = code
