@@ -31,6 +31,7 @@ from storage.models import (
     ReferenceCounter,
     StatusChange,
 )
+from storage.onecall import execute_in_one_call
 from storage.types import UTCDateTime, utcnow
 from storage.updates import record_before_core_write, take_unrecorded
 
@@ -123,10 +124,10 @@ async def save_answers(
     values = {"dossier_id": dossier.id, "answers": answers, "cursor": cursor, "now": now}
     update_id = take_unrecorded(session)
     if update_id is None:
-        await session.execute(_SAVE_ANSWERS, values)
+        await execute_in_one_call(session, _SAVE_ANSWERS, values)
     else:
         statement = RECORD_AND_SAVE[session.get_bind().dialect.name]
-        await session.execute(statement, {**values, "update_id": update_id})
+        await execute_in_one_call(session, statement, {**values, "update_id": update_id})
     for name, value in (("answers", answers), ("cursor", cursor), ("updated_at", now)):
         set_committed_value(dossier, name, value)
 

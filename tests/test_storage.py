@@ -8,7 +8,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -151,6 +151,41 @@ async def test_an_answer_written_as_core_carries_the_update_id_in_its_transactio
         assert row.cursor == {"q": "sector"}
         ids = list(await session.scalars(select(ProcessedUpdate.update_id)))
         assert ids == [61]
+
+
+async def test_an_answer_on_sqlite_is_one_call_to_the_connections_thread(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """While SQLite's write turn is held, each call to the connection's thread waits for a turn
+    of the busy event loop: the answer goes to the driver as one call, not through SQLAlchemy's
+    cursor (open, execute, close: three calls). PostgreSQL's is the usual execution."""
+    async with sessions() as session:
+        account = new_account(session, 14, "Awa")
+        account.city_name, account.country = "Dakar", "SN"
+        await link_city(session, account)
+        dossier = await create_dossier(session, account, {})
+        await session.commit()
+    through_cursor: list[str] = []
+
+    def executed(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        through_cursor.append(statement)
+
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        assert row is not None
+        record_with_first_write(session, 80)
+        event.listen(engine.sync_engine, "before_cursor_execute", executed)
+        try:
+            await save_answers(session, row, {"title": "Éclairage"}, {"q": "sector"})
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", executed)
+        await session.commit()
+    assert len(through_cursor) == (0 if engine.dialect.name == "sqlite" else 1)
+    assert await handled(sessions, 80)
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        assert row is not None and row.answers == {"title": "Éclairage"}
+        assert row.cursor == {"q": "sector"} and row.updated_at.tzinfo is not None
 
 
 async def test_fsm_state_and_data_survive_a_new_storage_object(
