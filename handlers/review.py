@@ -35,6 +35,7 @@ from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.decisions import (
     Foreseen,
+    city_reads,
     corrections_screen,
     move_intro,
     preview_screens,
@@ -422,7 +423,9 @@ def router() -> Router:
             prompt = _("Your message to {city} about {reference}?").format(
                 city=case.city, reference=case.record.reference
             )
-            await ask_note(ctx, "write_city", case.record.id, prompt)
+            await ask_note(
+                ctx, "write_city", case.record.id, await _with_readers(ctx, case, prompt)
+            )
         elif action == "mv":
             await _start_move(ctx, case, value)
         elif action == "fix":
@@ -497,14 +500,23 @@ async def _ask_for(ctx: Context, case: Case, transition: Transition) -> None:
     elif transition.needs == Needs.SESSION:
         await _pick_session(ctx, case)
     elif transition.correction:
-        await ask_note(ctx, f"move:{key}", case.record.id, _reason_prompt(case))
+        prompt = await _with_readers(ctx, case, _reason_prompt(case))
+        await ask_note(ctx, f"move:{key}", case.record.id, prompt)
     else:
         prompts = {
             "changes": _("What must change in {reference}? The city receives your words."),
             "reject": _("Why is {reference} rejected? The city receives your words."),
             "defer": _("Why is {reference} deferred? The city receives your words."),
         }
-        await ask_note(ctx, f"move:{key}", case.record.id, prompts[key].format(reference=reference))
+        prompt = await _with_readers(ctx, case, prompts[key].format(reference=reference))
+        await ask_note(ctx, f"move:{key}", case.record.id, prompt)
+
+
+async def _with_readers(ctx: Context, case: Case, prompt: str) -> str:
+    """A prompt for words the city will read, with the languages its officials read them in."""
+    readers = await ctx.review.audience(case.record.id)
+    languages = [p.language or ctx.settings.default_language for p in readers]
+    return prompt + "\n" + city_reads(case.city, languages)
 
 
 async def _offer_corrections(ctx: Context, case: Case) -> None:
