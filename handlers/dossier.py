@@ -16,11 +16,12 @@ from bot.domain.navigation import Cursor
 from bot.domain.records import Record
 from bot.domain.review import Case, Change
 from bot.domain.rules import first_missing
-from bot.domain.workflow import Status
+from bot.domain.workflow import Status, applicant_can_delete, moves
 from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.home import (
     no_longer_possible,
+    not_deletable,
     profile_screen,
     status_label,
     submission_waits_text,
@@ -234,7 +235,20 @@ async def _open_topic(ctx: Context, record: Record) -> int | None:
     return await topics.create(ctx.bot, topic_name(reference, record.answers.get("city") or ""))
 
 
+async def _not_deletable(a: MenuAction) -> None:
+    """Delete pressed on a dossier that is not (or no longer) a draft: said, never silent."""
+    record = await a.ctx.record(a.record.id, files=False)
+    if record is None:  # deleted a moment ago by another official
+        await a.ctx.send(Screen(_("This dossier is not available to you.")))
+        return
+    withdraw = any(t.key == "withdraw" for t in moves(record.status, a.ctx.role, True))
+    await a.ctx.send(not_deletable(record, withdraw))
+
+
 async def _ask_delete(a: MenuAction) -> None:
+    if not applicant_can_delete(a.record.status):
+        await _not_deletable(a)
+        return
     title = html.quote(record_title(a.record))
     text = _("Delete the draft “{title}” and its files? This cannot be undone.").format(title=title)
     markup = _confirm(a.record.id, _("🗑 Yes, delete it"), "delete_ok", _("✖ No, keep it"))
@@ -244,7 +258,7 @@ async def _ask_delete(a: MenuAction) -> None:
 async def _delete(a: MenuAction) -> None:
     await a.ctx.fsm.clear()
     if not await a.ctx.dossiers.delete(a.record):
-        await a.review()
+        await _not_deletable(a)
         return
     await a.ctx.send(Screen(_("The draft has been deleted.")))
     await actions.list_dossiers(a.ctx)

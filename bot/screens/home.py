@@ -99,6 +99,21 @@ def no_longer_possible(reference: str | None, label: str) -> str:
     )
 
 
+def not_deletable(record: Record, can_withdraw: bool) -> Screen:
+    """A delete pressed on a dossier that is no longer a draft (an old screen, or forged):
+    nothing is deleted, and what may be done instead."""
+    text = _("“{title}” is no longer a draft (“{status}”): it cannot be deleted.").format(
+        title=html.quote(record_title(record)), status=status_label(record.status)
+    )
+    if not can_withdraw:
+        return Screen(text)
+    text += "\n" + _("You may withdraw it: the Secretariat then stops its review.")
+    button = InlineKeyboardButton(
+        text=_("↩ Withdraw the dossier"), callback_data=menu_data(record.id, "withdraw")
+    )
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=[[button]]))
+
+
 def city_sheet_button() -> InlineKeyboardButton:
     """The city's own dossiers as XLSX: the payload names no city, the presser's is used."""
     return InlineKeyboardButton(

@@ -10,6 +10,7 @@ from bot.domain.forms import ATTACHMENTS, Answers, Kind, Problem, Question
 from bot.domain.fund_form import FUND_FORM, LEVELS
 from bot.domain.records import Record, slot_files
 from bot.domain.rules import FundingRules, SectionCheck, financing, is_answered, is_complete
+from bot.domain.workflow import Status, applicant_can_delete
 from bot.screens.base import Screen
 from bot.screens.common import listed, shown_answer, split_messages
 from bot.screens.financing import problem_text
@@ -137,7 +138,10 @@ def sections_screen(record: Record, checks: list[SectionCheck]) -> Screen:
     if record.form.key == FUND_FORM.key:
         rows.append([_button(_("📄 PDF"), record.id, "pdf")])
     rows.append([_button(_("▶ Continue"), record.id, "resume")])
-    rows.append([_button(_("🗑 Delete this draft"), record.id, "delete")])
+    if applicant_can_delete(record.status):
+        rows.append([_button(_("🗑 Delete this draft"), record.id, "delete")])
+    elif record.status == Status.CHANGES_REQUESTED:  # sent once: withdrawn, never deleted
+        rows.append([_button(_("↩ Withdraw the dossier"), record.id, "withdraw")])
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 

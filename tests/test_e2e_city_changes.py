@@ -1,0 +1,57 @@
+"""A dossier the Secretariat sent back for changes, from the city's side (issue 16 §3, §4): it
+can be withdrawn, never deleted, and a forged delete says so."""
+
+import pytest
+
+from storage.models import Dossier, StatusChange
+from tests.harness import InProcessBot
+from tests.seeds import CITY, complete_dossier
+
+pytestmark = pytest.mark.parametrize("language", ["fr", "en", "ar"])
+
+REQUEST = "Joignez le devis signé de l’entreprise."
+NOT_A_DRAFT = {
+    "fr": "n’est plus un brouillon (« Modifications demandées ») : il ne peut pas être supprimé.",
+    "en": "is no longer a draft (“Changes requested”): it cannot be deleted.",
+    "ar": "لم يعد مسودة («طُلبت تعديلات»)، فلا يمكن حذفه.",
+}
+WITHDRAW = {"fr": "↩ Retirer le dossier", "en": "↩ Withdraw the dossier", "ar": "↩ سحب الملف"}
+DELETE = {"fr": "🗑 Supprimer", "en": "🗑 Delete", "ar": "🗑"}
+
+
+async def changes_requested(app: InProcessBot, language: str) -> int:
+    """Dakar's complete dossier, submitted, then sent back with the Secretariat's request."""
+    dossier_id = await complete_dossier(app, CITY, language)
+    async with app.sessions() as session:
+        dossier = await session.get(Dossier, dossier_id)
+        dossier.status, dossier.reference = "changes_requested", "FC-2026-0042"
+        for source, target, reason in (
+            ("submitted", "in_review", None),
+            ("in_review", "changes_requested", REQUEST),
+        ):
+            change = StatusChange(dossier_id=dossier_id, from_status=source, to_status=target)
+            change.by_user, change.reason = 603, reason
+            session.add(change)
+        await session.commit()
+    return dossier_id
+
+
+async def test_a_dossier_sent_back_offers_withdrawal_never_deletion(
+    app: InProcessBot, language: str
+) -> None:
+    dossier_id = await changes_requested(app, language)
+    city = app.user(CITY, language)
+    shown = await city.press_data((await city.send("/start"))[-1], f"m:{dossier_id}:sections:")
+    buttons = city.buttons(shown[-1])
+    assert WITHDRAW[language] in buttons
+    assert not [b for b in buttons if b.startswith("🗑")]
+
+    for forged in ("delete", "delete_ok"):
+        refused = await city.press_data(shown[-1], f"m:{dossier_id}:{forged}:")
+        assert NOT_A_DRAFT[language] in refused.texts[-1], refused.texts
+        assert city.buttons(refused[-1]) == [WITHDRAW[language]]
+    assert (await app.dossier(dossier_id)).status == "changes_requested"
+
+    asked = await city.press(refused[-1], WITHDRAW[language])
+    await city.press(asked[-1], asked[-1]["reply_markup"]["inline_keyboard"][0][0]["text"])
+    assert (await app.dossier(dossier_id)).status == "withdrawn"
