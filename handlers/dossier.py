@@ -27,7 +27,13 @@ from bot.screens.home import (
     submission_waits_text,
 )
 from bot.screens.notices import city_update, statuses_screen
-from bot.screens.review import record_title, review_screens, section_screen, sections_screen
+from bot.screens.review import (
+    change_request,
+    record_title,
+    review_screens,
+    section_screen,
+    sections_screen,
+)
 from bot.screens.staff import changes_block
 from bot.services.records import AlreadySubmitted, Notice
 from bot.telegram.callbacks import Menu, menu_data
@@ -63,6 +69,16 @@ class MenuAction:
             await self.ctx.dossiers.move_to(self.record, cursor)
         await show_position(self.ctx, self.record)
 
+    async def request(self) -> str | None:
+        """The Secretariat's request, shown above a dossier sent back until it is sent again."""
+        if self.record.status != Status.CHANGES_REQUESTED:
+            return None
+        case = await self.ctx.review.case(self.record.id)
+        asked = [h for h in case.history if h.target == Status.CHANGES_REQUESTED] if case else []
+        if not asked or not asked[-1].note:
+            return None
+        return change_request(asked[-1].note, asked[-1].at.date())
+
     async def review(self) -> None:
         if self.record.is_profile:
             await self.ctx.send(profile_screen(self.ctx.person))
@@ -75,7 +91,15 @@ class MenuAction:
                 await show_to_city(self.ctx, case)
                 return
         await self.ctx.dossiers.load_files(self.record)
-        await self.ctx.send(*review_screens(self.record, self.ctx.rules))
+        await self.ctx.send(
+            *above(await self.request(), review_screens(self.record, self.ctx.rules))
+        )
+
+
+def above(prefix: str | None, screens: list[Screen]) -> list[Screen]:
+    if prefix:
+        screens[0] = Screen(prefix + "\n\n" + screens[0].text, screens[0].markup)
+    return screens
 
 
 def _confirm(record_id: int, yes: str, yes_action: str, no: str) -> InlineKeyboardMarkup:
@@ -93,12 +117,21 @@ async def _resume(a: MenuAction) -> None:
     await a.ctx.dossiers.activate(a.record)
     if a.record.shows_files():
         await a.ctx.dossiers.load_files(a.record)
-    await show_position(a.ctx, a.record)
+    await show_position(a.ctx, a.record, await a.request())
 
 
 async def _sections(a: MenuAction) -> None:
     await a.ctx.dossiers.load_files(a.record)
-    await a.ctx.send(sections_screen(a.record, a.record.checks(a.ctx.rules)))
+    screen = sections_screen(a.record, a.record.checks(a.ctx.rules))
+    await a.ctx.send(*above(await a.request(), [screen]))
+
+
+async def _edit(a: MenuAction) -> None:
+    """“✏️ Open and edit” (a change request's notice): the request above the dossier's sections,
+    the dossier made the one typed answers go to."""
+    await a.ctx.fsm.set_state(Flow.dossier)
+    await a.ctx.dossiers.activate(a.record)
+    await _sections(a)
 
 
 async def _section(a: MenuAction) -> None:
@@ -315,6 +348,7 @@ async def _send_emergency(a: MenuAction) -> None:
 ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "open": _resume,
     "resume": _resume,
+    "edit": _edit,
     "review": _review,
     "sections": _sections,
     "section": _section,

@@ -3,7 +3,7 @@ can be withdrawn, never deleted, and a forged delete says so."""
 
 import pytest
 
-from storage.models import Dossier, StatusChange
+from storage.models import Account, Dossier, StatusChange
 from tests.harness import InProcessBot
 from tests.seeds import CITY, complete_dossier
 
@@ -55,3 +55,34 @@ async def test_a_dossier_sent_back_offers_withdrawal_never_deletion(
     asked = await city.press(refused[-1], WITHDRAW[language])
     await city.press(asked[-1], asked[-1]["reply_markup"]["inline_keyboard"][0][0]["text"])
     assert (await app.dossier(dossier_id)).status == "withdrawn"
+
+
+REQUEST_HEADING = {
+    "fr": "✏️ Le Secrétariat demande des modifications",
+    "en": "✏️ The Secretariat asks for changes",
+    "ar": "✏️ تطلب الأمانة تعديلات",
+}
+
+
+async def test_the_secretariats_request_tops_the_dossier_until_it_is_sent_again(
+    app: InProcessBot, language: str
+) -> None:
+    dossier_id = await changes_requested(app, language)
+    async with app.sessions() as session:
+        (await session.get(Account, CITY)).verification = "verified"
+        await session.commit()
+    city = app.user(CITY, language)
+    start = (await city.send("/start"))[-1]
+    for action in ("edit", "open", "review", "sections"):
+        shown = await city.press_data(start, f"m:{dossier_id}:{action}:")
+        assert shown.texts[0].startswith(REQUEST_HEADING[language]), (action, shown.texts[0])
+        assert REQUEST in shown.texts[0]
+    edited = await city.press_data(start, f"m:{dossier_id}:edit:")
+    assert WITHDRAW[language] in city.buttons(edited[-1])  # the sections, to change answers
+
+    sent = await city.press_data(start, f"m:{dossier_id}:submit_ok:")
+    assert "FC-2026-0042" in sent.texts[-1]
+    assert (await app.dossier(dossier_id)).status == "in_review"
+    for action in ("open", "review", "edit"):
+        shown = await city.press_data(start, f"m:{dossier_id}:{action}:")
+        assert not any(REQUEST_HEADING[language] in text for text in shown.texts), action

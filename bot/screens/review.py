@@ -1,18 +1,21 @@
 """The review: every answer and the completeness checklist, section by section."""
 
+from datetime import date
+
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.all_forms import SENDABLE
+from bot.domain.dates import format_long
 from bot.domain.forms import ATTACHMENTS, Answers, Kind, Problem, Question
 from bot.domain.fund_form import FUND_FORM, LEVELS
 from bot.domain.records import Record, slot_files
 from bot.domain.rules import FundingRules, SectionCheck, financing, is_answered, is_complete
 from bot.domain.workflow import Status, applicant_can_delete
 from bot.screens.base import Screen
-from bot.screens.common import listed, shown_answer, split_messages
+from bot.screens.common import listed, locale, shown_answer, split_messages
 from bot.screens.financing import problem_text
 from bot.screens.question import item_summary
 from bot.telegram.callbacks import menu_data
@@ -73,6 +76,15 @@ def review_blocks(record: Record, checks: list[SectionCheck]) -> list[str]:
         lines += ["⚠️ " + rule_text(p, record.answers) for p in check.problems]
         blocks.append("\n".join(lines))
     return blocks
+
+
+def change_request(note: str, day: date) -> str:
+    """What the Secretariat asked to change, above the dossier's screens until it is sent again."""
+    heading = _("✏️ The Secretariat asks for changes ({day}):").format(
+        day=format_long(day, locale())
+    )
+    hint = _("Change the answers concerned, then submit the dossier again.")
+    return "<b>" + heading + "</b>\n<i>" + html.quote(note) + "</i>\n" + hint
 
 
 def record_title(record: Record) -> str:
