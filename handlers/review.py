@@ -20,6 +20,7 @@ from bot.domain.records import Person
 from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
 from bot.domain.roles import Action, Role
 from bot.domain.rules import financing
+from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
     DECIDED,
     TRANSITIONS,
@@ -430,10 +431,8 @@ def router() -> Router:
             await _start_move(ctx, case, value)
         elif action == "fix":
             await _offer_corrections(ctx, case)
-        elif action == "sched" and value.isdigit():
-            updated = await move(ctx, case, "schedule", session_id=int(value))
-            if updated is not None:
-                await ctx.send(Screen(done_text(updated)))
+        elif action == "sched":
+            await _schedule(ctx, case, value)
         else:
             await show_case(ctx, case)
 
@@ -537,20 +536,49 @@ async def _offer_corrections(ctx: Context, case: Case) -> None:
 
 
 async def _pick_session(ctx: Context, case: Case) -> None:
-    upcoming = await ctx.review.sessions(today())
-    if not upcoming:
+    """The sessions the dossier may go to: the stored ones, else (a fresh install) those of
+    `BUREAU_SESSIONS`, stored when picked; a deferred dossier only later than its deferral's."""
+    day = today()
+    stored = await ctx.review.sessions(day)
+    offered = schedulable(
+        stored or ctx.settings.sessions(day), case.record.status, case.session, day
+    )
+    if not offered:
         await ctx.send(Screen(_("No Bureau session is planned yet: add one with /sessions add.")))
         return
+
+    def value(s: BureauSession) -> str:
+        return str(s.id) if s.id is not None else s.held_on.isoformat()
+
     rows = [
         [
             InlineKeyboardButton(
-                text=session_label(s), callback_data=staff_data("sched", case.record.id, str(s.id))
+                text=session_label(s), callback_data=staff_data("sched", case.record.id, value(s))
             )
         ]
-        for s in upcoming[:6]
+        for s in offered[:6]
     ]
     text = _("Which Bureau session is {reference} for?").format(reference=case.record.reference)
     await ctx.send(Screen(text, InlineKeyboardMarkup(inline_keyboard=rows)))
+
+
+async def _schedule(ctx: Context, case: Case, value: str) -> None:
+    """A session's button: a stored session's id, or the date of a configured one."""
+    session_id = int(value) if value.isdigit() else None
+    if session_id is None:
+        try:
+            held_on = date.fromisoformat(value)
+        except ValueError:
+            held_on = None
+        calendar = ctx.settings.sessions(today())
+        picked = await ctx.review.session_for_schedule(held_on, calendar) if held_on else None
+        session_id = picked.id if picked is not None else None
+    if session_id is None:
+        await moved_on(ctx, case.record.id)
+        return
+    updated = await move(ctx, case, "schedule", session_id=session_id)
+    if updated is not None:
+        await ctx.send(Screen(done_text(updated)))
 
 
 async def _send_files(ctx: Context, case: Case) -> None:
