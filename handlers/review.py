@@ -45,6 +45,7 @@ from bot.screens.decisions import (
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible, status_label
 from bot.screens.notices import city_update, thread_notice
+from bot.screens.queue_words import queue_vocabulary, unknown_words
 from bot.screens.staff import (
     attachment_caption,
     card_text,
@@ -368,9 +369,9 @@ def router() -> Router:
         if not ctx.may(Action.REVIEW_DOSSIERS):
             await deny(ctx)
             return
-        words = (command.args or "").split()
-        wanted = parse_filter(words, await ctx.review.sessions(date(2000, 1, 1)))
-        await _show_queue(ctx, wanted)
+        wanted = await read_filter(ctx, command.args or "", await ctx.review.sessions(ALL_TIME))
+        if wanted is not None:
+            await _show_queue(ctx, wanted)
 
     @r.message(Command("dossier"))
     async def dossier(message: Message, command: CommandObject, ctx: Context) -> None:
@@ -471,9 +472,23 @@ class InDossierTopic(Filter):
         return bool(message.text) and not message.text.startswith("/")
 
 
+ALL_TIME = date(2000, 1, 1)  # every Bureau session, held or to come
+
+
+async def read_filter(ctx: Context, text: str, sessions: list[BureauSession]) -> QueueFilter | None:
+    """The words of `/queue` or `/export` read in the staff member's language; None (and what
+    is accepted said) when a word means nothing, rather than a list it did not narrow."""
+    wanted, unknown = parse_filter(text, queue_vocabulary(sessions))
+    if unknown:
+        await ctx.send(Screen(unknown_words(unknown, sessions)))
+        return None
+    return wanted
+
+
 async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
     cases, total = await ctx.review.queue(wanted)
-    await ctx.send(queue_screen(cases, total, wanted, today()))
+    sessions = await ctx.review.sessions(ALL_TIME) if wanted.session_id is not None else []
+    await ctx.send(queue_screen(cases, total, wanted, today(), sessions))
 
 
 async def _start_move(ctx: Context, case: Case, key: str) -> None:

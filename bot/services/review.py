@@ -143,6 +143,7 @@ class Review:
             sector=wanted.sector,
             session_id=wanted.session_id,
             unverified=wanted.flagged,
+            currency=wanted.currency,
             offset=wanted.page * PAGE,
             limit=PAGE,
         )
