@@ -304,6 +304,21 @@ async def _write(a: MenuAction) -> None:
     await ask_note(a.ctx, "write_staff", a.record.id, prompt)
 
 
+async def _tell(a: MenuAction) -> None:
+    """The message typed outside any question (kept by the fallback), sent about this dossier;
+    asked for again when it is no longer kept."""
+    said = (await a.ctx.fsm.get_data()).get("said")
+    if not said or await a.ctx.fsm.get_state() is not None:
+        await _write(a)
+        return
+    case = await a.ctx.review.case(a.record.id)
+    if case is None:
+        await a.ctx.send(Screen(_("This dossier is not available to you.")))
+        return
+    await a.ctx.fsm.set_data({})
+    await write(a.ctx, case, said)
+
+
 async def _ask_withdraw(a: MenuAction) -> None:
     title = html.quote(record_title(a.record))
     text = _("Withdraw “{title}”? The Secretariat will stop its review; this cannot be undone.")
@@ -359,13 +374,14 @@ ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "delete": _ask_delete,
     "delete_ok": _delete,
     "write": _write,
+    "tell": _tell,
     "withdraw": _ask_withdraw,
     "withdraw_ok": _withdraw,
     "em_send": _send_emergency,
     "pdf": _pdf,
 }
 # What may be done to a submitted dossier (the moves are checked again by the workflow's table).
-READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "withdraw", "withdraw_ok", "pdf"})
+READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "tell", "withdraw", "withdraw_ok", "pdf"})
 PROFILE_ACTIONS = frozenset({"review", "jump"})
 SENDS = frozenset({"submit", "submit_ok", "em_send"})
 

@@ -1,11 +1,13 @@
-"""A dossier the Secretariat sent back for changes, from the city's side (issue 16 §3, §4): it
-can be withdrawn, never deleted, and a forged delete says so."""
+"""A city's dossiers after submission, from the city's side (issue 16 §3, §4, §7): one sent back
+for changes can be withdrawn, never deleted, a forged delete says so, and the Secretariat's
+request stands above it until it is sent again; a message typed outside any question is offered
+to the Secretariat about one of the city's dossiers."""
 
 import pytest
 
 from storage.models import Account, Dossier, StatusChange
-from tests.harness import InProcessBot
-from tests.seeds import CITY, complete_dossier
+from tests.harness import SECRETARIAT, InProcessBot
+from tests.seeds import CITY, complete_dossier, submitted
 
 pytestmark = pytest.mark.parametrize("language", ["fr", "en", "ar"])
 
@@ -86,3 +88,35 @@ async def test_the_secretariats_request_tops_the_dossier_until_it_is_sent_again(
     for action in ("open", "review", "edit"):
         shown = await city.press_data(start, f"m:{dossier_id}:{action}:")
         assert not any(REQUEST_HEADING[language] in text for text in shown.texts), action
+
+
+OFFER = {
+    "fr": "Dois-je envoyer ce message au Secrétariat permanent ?",
+    "en": "Shall I send this message to the Permanent Secretariat?",
+    "ar": "هل نرسل هذه الرسالة إلى الأمانة الدائمة؟",
+}
+SENT = {"fr": "✔ Message envoyé.", "en": "✔ Message sent.", "ar": "✔"}
+
+
+async def test_free_text_from_a_city_is_offered_to_the_secretariat(
+    app: InProcessBot, language: str
+) -> None:
+    """ "Where is our dossier?" typed outside any question: offered to the Secretariat about
+    one of the city's dossiers (issue 16 §7), never "I did not expect this message" alone."""
+    await submitted(app)
+    async with app.sessions() as session:
+        (await session.get(Account, CITY)).language = language
+        await session.commit()
+    city = app.user(CITY, language)
+    before = len(app.api.messages(SECRETARIAT))
+    asked = await city.send("Où en est notre dossier d’éclairage ?")
+    assert OFFER[language] in asked.texts[-1] and "/status" in asked.texts[-1]
+    (button,) = city.buttons(asked[-1])
+    assert button.startswith("✉️ FC-2026-0042")
+    sent = await city.press(asked[-1], button)
+    assert sent.texts[-1].startswith(SENT[language])
+    await app.drain_outbox()
+    told = [m.get("text", "") for m in app.api.messages(SECRETARIAT)[before:]]
+    assert any("Où en est notre dossier d’éclairage ?" in text for text in told), told
+    again = await city.press(asked[-1], button)  # pressed twice: the message is asked for
+    assert "FC-2026-0042" in again.texts[-1] and len(app.api.messages(SECRETARIAT)) == before + 1

@@ -148,6 +148,39 @@ def submission_waits_text() -> str:
     )
 
 
+def dossier_button_label(record: Record, mark: str | None = None) -> str:
+    """A dossier on a button of 60 characters: the title gives way, never the reference or the
+    status."""
+    mark = mark or record.reference or "📝"
+    status = status_label(record.status)
+    room = BUTTON_TEXT - len(f"{mark} ·  · {status}")
+    return f"{mark} · {shortened(record_title(record), room)} · {status}"
+
+
+def loose_message_screen(records: list[Record]) -> Screen:
+    """A city official's message typed outside any question: sent to the Secretariat about the
+    dossier they choose (nothing is sent before), or /status."""
+    text = "\n".join(
+        [
+            _(
+                "Shall I send this message to the Permanent Secretariat? "
+                "Choose the dossier it is about."
+            ),
+            _("/status shows where each of your dossiers stands."),
+        ]
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=dossier_button_label(record, "✉️ " + (record.reference or "")),
+                callback_data=menu_data(record.id, "tell"),
+            )
+        ]
+        for record in records[:8]
+    ]
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
 def dossiers_screen(records: list[Record], own_only: bool = False) -> Screen:
     if not records:
         text = _("Your city has no dossier yet.") if not own_only else _("You have no dossier yet.")
@@ -157,11 +190,7 @@ def dossiers_screen(records: list[Record], own_only: bool = False) -> Screen:
         text += "\n\n" + own_only_text()
     rows = []
     for record in records[:30]:
-        mark = record.reference or "📝"
-        status = status_label(record.status)
-        # The button holds 60 characters: the title gives way, never the reference or the status.
-        room = BUTTON_TEXT - len(f"{mark} ·  · {status}")
-        label = f"{mark} · {shortened(record_title(record), room)} · {status}"
+        label = dossier_button_label(record)
         rows.append([InlineKeyboardButton(text=label, callback_data=menu_data(record.id, "open"))])
     if records:
         rows.append([city_sheet_button()])
