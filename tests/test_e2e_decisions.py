@@ -162,7 +162,7 @@ async def test_a_budget_that_reads_two_ways_is_asked_back(app: InProcessBot) -> 
     which = await staff.send("1,500 EUR")  # 1,5 € in French, 1 500 € in English
     assert which.texts[0].startswith("1,500 — 1\u202f500\xa0€ ou 1,50\xa0€ ?")
     summary = await staff.press(which[-1], "1\u202f500\xa0€")
-    assert "Budget : 1\u202f500\xa0€" in summary.texts[-1]
+    assert "Budget de la session : 1\u202f500\xa0€" in summary.texts[-1]
     async with app.sessions() as session:
         (budget,) = await session.scalars(select(BureauSession.budget))
     assert budget == "1500"
