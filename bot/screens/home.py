@@ -7,8 +7,10 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.emergency import EMERGENCY_STATUS_LABELS
 from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
+from bot.domain.roles import ROLE_LABELS, Role, tools
 from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
+from bot.screens.commands import tools_lines
 from bot.screens.common import BUTTON_TEXT, shortened, shown_answer
 from bot.screens.review import record_title
 from bot.telegram.callbacks import Home, Lang, menu_data, sheet_data
@@ -20,15 +22,23 @@ def _home(text: str, action: str) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=Home(action=action).pack())]
 
 
-def welcome(person: Person) -> Screen:
-    text = "\n".join(
-        [
-            "<b>" + _("Hello {name}!").format(name=html.quote(person.first_name or "")) + "</b>",
-            _("I help member cities prepare their application to the AIMF Cooperation Fund."),
-            _("I check the cofinancing and the completeness of the dossier, question by question."),
-            _("Then I send it to the Permanent Secretariat and tell you what follows."),
-        ]
-    )
+def welcome(person: Person, role: str | None = None) -> Screen:
+    """The greeting; for staff (`role`), their tools too."""
+    lines = [
+        "<b>" + _("Hello {name}!").format(name=html.quote(person.first_name or "")) + "</b>",
+        _("I help member cities prepare their application to the AIMF Cooperation Fund."),
+        _("I check the cofinancing and the completeness of the dossier, question by question."),
+        _("Then I send it to the Permanent Secretariat and tell you what follows."),
+    ]
+    staff_tools = tools(role)
+    if staff_tools and role is not None:
+        lines.append("")
+        lines.append(
+            _("Your tools ({role}): {commands}. /help says what each does.").format(
+                role=_(ROLE_LABELS[Role(role)]), commands=", ".join("/" + c for c in staff_tools)
+            )
+        )
+    text = "\n".join(lines)
     rows = [_home(_("📂 Start a dossier"), "new")]
     if person.registered:
         rows.append(_home(_("🗂 My dossiers"), "list"))
@@ -41,7 +51,10 @@ def welcome(person: Person) -> Screen:
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def help_screen() -> Screen:
+def help_screen(role: str | None = None) -> Screen:
+    """What the bot does for a city, and for staff the tools their role allows."""
+    staff_tools = tools_lines(role)
+    tools = ["", "<b>" + _("Your tools") + "</b>", *staff_tools] if staff_tools else []
     return Screen(
         "\n".join(
             [
@@ -53,6 +66,7 @@ def help_screen() -> Screen:
                 _("/profile — your details and your city"),
                 _("/language — change the language"),
                 _("/cancel — leave the current question (your answers stay saved)"),
+                *tools,
             ]
         )
     )
