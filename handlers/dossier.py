@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.all_forms import SENDABLE
 from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
 from bot.domain.records import Record
 from bot.domain.review import Case, Change
@@ -19,6 +20,7 @@ from bot.domain.rules import first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
 from bot.screens.base import Screen
 from bot.screens.common import locale
+from bot.screens.financing import COFINANCING, gap_screen
 from bot.screens.home import (
     no_longer_possible,
     not_deletable,
@@ -154,12 +156,21 @@ async def _jump(a: MenuAction) -> None:
 
 
 async def _fix(a: MenuAction) -> None:
+    """“▶ Fix what is missing”: the first missing answer; when only the financing plan fails,
+    the picture with a button to each answer that can fix it (not one question again and
+    again: lowering the Fund's amount is fixed by the city, a partner or the budget)."""
     await a.ctx.dossiers.load_files(a.record)
-    target = first_missing(a.record.form, a.record.checks(a.ctx.rules))
+    checks = a.record.checks(a.ctx.rules)
+    target = first_missing(a.record.form, checks)
     if target is None:
         await a.review()
-    else:
-        await a.go(jump(a.record.form, target, a.record.answers))
+        return
+    missing = any(c.missing for c in checks)
+    first = next((p for c in checks for p in c.problems), None)
+    if a.record.form.key == FUND_FORM.key and not missing and first and first.code in COFINANCING:
+        await a.ctx.send(gap_screen(a.record.id, a.record.answers, a.ctx.rules))
+        return
+    await a.go(jump(a.record.form, target, a.record.answers))
 
 
 async def _ask_submit(a: MenuAction) -> None:

@@ -1,5 +1,6 @@
 """The review: every answer and the completeness checklist, section by section."""
 
+from dataclasses import replace
 from datetime import date
 
 from aiogram import html
@@ -16,7 +17,7 @@ from bot.domain.rules import FundingRules, SectionCheck, financing, is_answered,
 from bot.domain.workflow import Status, applicant_can_delete
 from bot.screens.base import Screen
 from bot.screens.common import listed, locale, shown_answer, split_messages
-from bot.screens.financing import problem_text
+from bot.screens.financing import coach, problem_text
 from bot.screens.question import item_summary
 from bot.telegram.callbacks import menu_data
 
@@ -99,18 +100,26 @@ def review_screens(record: Record, rules: FundingRules) -> list[Screen]:
     if record.reference:
         intro += "\n" + _("Reference: {reference}").format(reference=record.reference)
     complete = is_complete(checks)
+    messages = split_messages([intro, *blocks, _outro(record, checks)])
+    rows = _next_steps(record, complete)
+    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return [Screen(text) for text in messages[:-1]] + [Screen(messages[-1], markup)]
+
+
+def _outro(record: Record, checks: list[SectionCheck]) -> str:
     if not record.editable:
-        outro = _("This dossier has been submitted; it can no longer be changed here.")
-    elif complete:
-        outro = _("✅ The dossier is complete. You can submit it to the Secretariat.")
-    else:
-        missing = sum(len(c.missing) + len(c.problems) for c in checks)
-        outro = ngettext(
-            "❌ Not complete yet. Point to fix (marked ❌ or ⚠️): {count}.",
-            "❌ Not complete yet. Points to fix (marked ❌ or ⚠️): {count}.",
-            missing,
-        ).format(count=missing)
-    messages = split_messages([intro, *blocks, outro])
+        return _("This dossier has been submitted; it can no longer be changed here.")
+    if is_complete(checks):
+        return _("✅ The dossier is complete. You can submit it to the Secretariat.")
+    missing = sum(len(c.missing) + len(c.problems) for c in checks)
+    return ngettext(
+        "❌ Not complete yet. Point to fix (marked ❌ or ⚠️): {count}.",
+        "❌ Not complete yet. Points to fix (marked ❌ or ⚠️): {count}.",
+        missing,
+    ).format(count=missing)
+
+
+def _next_steps(record: Record, complete: bool) -> list[list[InlineKeyboardButton]]:
     rows: list[list[InlineKeyboardButton]] = []
     if record.editable:
         if complete and record.form.key in SENDABLE:
@@ -120,7 +129,30 @@ def review_screens(record: Record, rules: FundingRules) -> list[Screen]:
         else:
             rows.append([_button(_("▶ Fix what is missing"), record.id, "fix")])
         rows.append([_button(_("☰ Dossier menu"), record.id, "sections")])
-    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return rows
+
+
+# The sections whose answers move the financing picture.
+MONEY_SECTIONS = frozenset({"budget", "financing"})
+
+
+def changed_screens(record: Record, key: str, rules: FundingRules) -> list[Screen]:
+    """After one answer changed from the menu (or “Fix what is missing”): its section as it now
+    stands, and the financing picture when the section moves it, not the whole review (which
+    “📋 Whole review” gives on demand)."""
+    checks = record.checks(rules)
+    index = record.form.section_of[key]
+    coached = record.form.key == FUND_FORM.key and record.form.sections[index].key in MONEY_SECTIONS
+    # The picture says what fails in the financing: the section's own ⚠️ lines would repeat it.
+    shown = [replace(c, problems=[]) if coached else c for c in checks]
+    parts = [review_blocks(record, shown)[index]]
+    if coached:
+        parts.append(coach(record.answers, rules))
+    parts.append(_outro(record, checks))
+    rows = _next_steps(record, is_complete(checks))
+    rows.insert(-1, [_button(_("📋 Whole review"), record.id, "review")])
+    messages = split_messages(parts)
+    markup = InlineKeyboardMarkup(inline_keyboard=rows)
     return [Screen(text) for text in messages[:-1]] + [Screen(messages[-1], markup)]
 
 
