@@ -71,6 +71,7 @@ async def test_a_gap_offers_every_answer_that_closes_it(app: InProcessBot, langu
     asked = (await city.press(offered, t["city"]))[-1]
     kept = await city.press(asked, t["keep"])  # nothing changed: the picture, not the recap
     assert len(kept) == 1 and t["applicant"] not in kept.texts[0]
+    assert kept.texts[0].startswith("❌ 6."), kept.texts[0]  # the section still to fix
     assert "100" in kept.texts[0] and t["review"] in city.buttons(kept[-1])
     again = (await city.press(kept[-1], t["fix"]))[-1]
     assert city.buttons(again) == city.buttons(offered)  # the choices again, not a loop

@@ -1,6 +1,5 @@
 """The review: every answer and the completeness checklist, section by section."""
 
-from dataclasses import replace
 from datetime import date
 
 from aiogram import html
@@ -68,13 +67,14 @@ def _answer_line(question: Question, record: Record) -> str:
     return f"{mark(question, record)} " + _("{label}: {value}").format(label=label, value=value)
 
 
-def review_blocks(record: Record, checks: list[SectionCheck]) -> list[str]:
+def review_blocks(record: Record, checks: list[SectionCheck], problems: bool = True) -> list[str]:
+    """Each section's answers with their marks, and (`problems`) the rules it fails."""
     blocks = []
     for check, section in zip(checks, record.form.sections, strict=True):
         status = "✅" if check.complete else "❌"
         lines = [f"<b>{status} {check.index + 1}. {html.quote(_(section.title))}</b>"]
         lines += [_answer_line(q, record) for q in section.questions if q.visible(record.answers)]
-        lines += ["⚠️ " + rule_text(p, record.answers) for p in check.problems]
+        lines += ["⚠️ " + rule_text(p, record.answers) for p in check.problems if problems]
         blocks.append("\n".join(lines))
     return blocks
 
@@ -144,11 +144,11 @@ def changed_screens(record: Record, key: str, rules: FundingRules) -> list[Scree
     index = record.form.section_of[key]
     coached = record.form.key == FUND_FORM.key and record.form.sections[index].key in MONEY_SECTIONS
     # The picture says what fails in the financing: the section's own ⚠️ lines would repeat it.
-    shown = [replace(c, problems=[]) if coached else c for c in checks]
-    parts = [review_blocks(record, shown)[index]]
+    parts = [review_blocks(record, checks, problems=not coached)[index]]
     if coached:
         parts.append(coach(record.answers, rules))
     parts.append(_outro(record, checks))
+    parts = [part + "\n" for part in parts[:-1]] + parts[-1:]  # a blank line between them
     rows = _next_steps(record, is_complete(checks))
     rows.insert(-1, [_button(_("📋 Whole review"), record.id, "review")])
     messages = split_messages(parts)
