@@ -108,6 +108,9 @@ def router() -> Router:
             await query.answer(invite_refusal(problem), show_alert=True)
             return
         ctx.outbox.wake()
+        if decided.confirmed:
+            person = decided.person
+            await refresh_menu(ctx, person.telegram_id, decided.role, person.language)
         await query.answer()
         if isinstance(query.message, Message):
             try:
