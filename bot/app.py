@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.domain.rules import FundingRules
-from bot.screens.commands import descriptions
+from bot.screens.commands import CITY_COMMANDS, bot_commands
 from bot.services.delivery import Pager, Readers
 from bot.telegram import fitting, journal
 from bot.telegram.delivery import MissedNotices
@@ -44,9 +44,7 @@ from handlers import build_router
 from handlers.verification import announce_registration
 
 log = logging.getLogger(__name__)
-COMMANDS = (
-    "emergency", "new", "dossiers", "status", "profile", "language", "cancel", "help",
-)  # fmt: skip
+COMMANDS = CITY_COMMANDS
 # The menu in the Secretariat's chat: the review's commands (each checks the presser's role).
 GROUP_COMMANDS = (
     "queue", "dossier", "emergencies", "sessions", "export", "agenda", "stats", "cities",
@@ -57,8 +55,7 @@ SHUTDOWN_GRACE = 25.0
 
 def command_list(i18n: I18n, language: str, names: tuple[str, ...] = COMMANDS) -> list[BotCommand]:
     with i18n.context(), i18n.use_locale(language):
-        texts = descriptions()
-    return [BotCommand(command=name, description=texts[name]) for name in names]
+        return bot_commands(names)
 
 
 def build_bot(settings: Settings) -> Bot:

@@ -12,21 +12,30 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.all_forms import SENDABLE
 from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
 from bot.domain.records import Record
 from bot.domain.review import Case, Change
 from bot.domain.rules import first_missing
-from bot.domain.workflow import Status
+from bot.domain.workflow import Status, applicant_can_delete, moves
 from bot.screens.base import Screen
 from bot.screens.common import locale
+from bot.screens.financing import COFINANCING, gap_screen
 from bot.screens.home import (
     no_longer_possible,
+    not_deletable,
     profile_screen,
     status_label,
     submission_waits_text,
 )
 from bot.screens.notices import city_update, statuses_screen
-from bot.screens.review import record_title, review_screens, section_screen, sections_screen
+from bot.screens.review import (
+    change_request,
+    record_title,
+    review_screens,
+    section_screen,
+    sections_screen,
+)
 from bot.screens.staff import changes_block
 from bot.services.records import AlreadySubmitted, Notice
 from bot.telegram.callbacks import Menu, menu_data
@@ -62,6 +71,16 @@ class MenuAction:
             await self.ctx.dossiers.move_to(self.record, cursor)
         await show_position(self.ctx, self.record)
 
+    async def request(self) -> str | None:
+        """The Secretariat's request, shown above a dossier sent back until it is sent again."""
+        if self.record.status != Status.CHANGES_REQUESTED:
+            return None
+        case = await self.ctx.review.case(self.record.id)
+        asked = [h for h in case.history if h.target == Status.CHANGES_REQUESTED] if case else []
+        if not asked or not asked[-1].note:
+            return None
+        return change_request(asked[-1].note, asked[-1].at.date())
+
     async def review(self) -> None:
         if self.record.is_profile:
             await self.ctx.send(profile_screen(self.ctx.person))
@@ -74,7 +93,15 @@ class MenuAction:
                 await show_to_city(self.ctx, case)
                 return
         await self.ctx.dossiers.load_files(self.record)
-        await self.ctx.send(*review_screens(self.record, self.ctx.rules))
+        await self.ctx.send(
+            *above(await self.request(), review_screens(self.record, self.ctx.rules))
+        )
+
+
+def above(prefix: str | None, screens: list[Screen]) -> list[Screen]:
+    if prefix:
+        screens[0] = Screen(prefix + "\n\n" + screens[0].text, screens[0].markup)
+    return screens
 
 
 def _confirm(record_id: int, yes: str, yes_action: str, no: str) -> InlineKeyboardMarkup:
@@ -92,12 +119,21 @@ async def _resume(a: MenuAction) -> None:
     await a.ctx.dossiers.activate(a.record)
     if a.record.shows_files():
         await a.ctx.dossiers.load_files(a.record)
-    await show_position(a.ctx, a.record)
+    await show_position(a.ctx, a.record, await a.request())
 
 
 async def _sections(a: MenuAction) -> None:
     await a.ctx.dossiers.load_files(a.record)
-    await a.ctx.send(sections_screen(a.record, a.record.checks(a.ctx.rules)))
+    screen = sections_screen(a.record, a.record.checks(a.ctx.rules))
+    await a.ctx.send(*above(await a.request(), [screen]))
+
+
+async def _edit(a: MenuAction) -> None:
+    """“✏️ Open and edit” (a change request's notice): the request above the dossier's sections,
+    the dossier made the one typed answers go to."""
+    await a.ctx.fsm.set_state(Flow.dossier)
+    await a.ctx.dossiers.activate(a.record)
+    await _sections(a)
 
 
 async def _section(a: MenuAction) -> None:
@@ -120,12 +156,21 @@ async def _jump(a: MenuAction) -> None:
 
 
 async def _fix(a: MenuAction) -> None:
+    """“▶ Fix what is missing”: the first missing answer; when only the financing plan fails,
+    the picture with a button to each answer that can fix it (not one question again and
+    again: lowering the Fund's amount is fixed by the city, a partner or the budget)."""
     await a.ctx.dossiers.load_files(a.record)
-    target = first_missing(a.record.form, a.record.checks(a.ctx.rules))
+    checks = a.record.checks(a.ctx.rules)
+    target = first_missing(a.record.form, checks)
     if target is None:
         await a.review()
-    else:
-        await a.go(jump(a.record.form, target, a.record.answers))
+        return
+    missing = any(c.missing for c in checks)
+    first = next((p for c in checks for p in c.problems), None)
+    if a.record.form.key == FUND_FORM.key and not missing and first and first.code in COFINANCING:
+        await a.ctx.send(gap_screen(a.record.id, a.record.answers, a.ctx.rules))
+        return
+    await a.go(jump(a.record.form, target, a.record.answers))
 
 
 async def _ask_submit(a: MenuAction) -> None:
@@ -234,7 +279,20 @@ async def _open_topic(ctx: Context, record: Record) -> int | None:
     return await topics.create(ctx.bot, topic_name(reference, record.answers.get("city") or ""))
 
 
+async def _not_deletable(a: MenuAction) -> None:
+    """Delete pressed on a dossier that is not (or no longer) a draft: said, never silent."""
+    record = await a.ctx.record(a.record.id, files=False)
+    if record is None:  # deleted a moment ago by another official
+        await a.ctx.send(Screen(_("This dossier is not available to you.")))
+        return
+    withdraw = any(t.key == "withdraw" for t in moves(record.status, a.ctx.role, True))
+    await a.ctx.send(not_deletable(record, withdraw))
+
+
 async def _ask_delete(a: MenuAction) -> None:
+    if not applicant_can_delete(a.record.status):
+        await _not_deletable(a)
+        return
     title = html.quote(record_title(a.record))
     text = _("Delete the draft “{title}” and its files? This cannot be undone.").format(title=title)
     markup = _confirm(a.record.id, _("🗑 Yes, delete it"), "delete_ok", _("✖ No, keep it"))
@@ -244,7 +302,7 @@ async def _ask_delete(a: MenuAction) -> None:
 async def _delete(a: MenuAction) -> None:
     await a.ctx.fsm.clear()
     if not await a.ctx.dossiers.delete(a.record):
-        await a.review()
+        await _not_deletable(a)
         return
     await a.ctx.send(Screen(_("The draft has been deleted.")))
     await actions.list_dossiers(a.ctx)
@@ -255,6 +313,21 @@ async def _write(a: MenuAction) -> None:
         reference=a.record.reference or record_title(a.record)
     )
     await ask_note(a.ctx, "write_staff", a.record.id, prompt)
+
+
+async def _tell(a: MenuAction) -> None:
+    """The message typed outside any question (kept by the fallback), sent about this dossier;
+    asked for again when it is no longer kept."""
+    said = (await a.ctx.fsm.get_data()).get("said")
+    if not said or await a.ctx.fsm.get_state() is not None:
+        await _write(a)
+        return
+    case = await a.ctx.review.case(a.record.id)
+    if case is None:
+        await a.ctx.send(Screen(_("This dossier is not available to you.")))
+        return
+    await a.ctx.fsm.set_data({})
+    await write(a.ctx, case, said)
 
 
 async def _ask_withdraw(a: MenuAction) -> None:
@@ -301,6 +374,7 @@ async def _send_emergency(a: MenuAction) -> None:
 ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "open": _resume,
     "resume": _resume,
+    "edit": _edit,
     "review": _review,
     "sections": _sections,
     "section": _section,
@@ -311,13 +385,14 @@ ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
     "delete": _ask_delete,
     "delete_ok": _delete,
     "write": _write,
+    "tell": _tell,
     "withdraw": _ask_withdraw,
     "withdraw_ok": _withdraw,
     "em_send": _send_emergency,
     "pdf": _pdf,
 }
 # What may be done to a submitted dossier (the moves are checked again by the workflow's table).
-READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "withdraw", "withdraw_ok", "pdf"})
+READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "tell", "withdraw", "withdraw_ok", "pdf"})
 PROFILE_ACTIONS = frozenset({"review", "jump"})
 SENDS = frozenset({"submit", "submit_ok", "em_send"})
 

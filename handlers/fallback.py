@@ -1,12 +1,37 @@
 """What nobody else handled: old or forged buttons, unknown commands, messages out of place."""
 
+from datetime import UTC, datetime
+
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.answers import clean_text
+from bot.domain.fund_form import FUND_FORM
 from bot.screens.base import Screen
+from bot.screens.home import loose_message_screen
 from bot.telegram.context import Context
+from handlers.notes import MAX_NOTE
 from handlers.replies import show_where
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+async def offer_to_tell(ctx: Context, text: str) -> bool:
+    """A city official writing outside any question ("where is our dossier?"): offered to send
+    it to the Secretariat about one of the city's submitted dossiers, kept until they choose."""
+    if ctx.person.city_id is None or await ctx.fsm.get_state() is not None:
+        return False
+    said = clean_text(text)
+    records = [
+        r for r in await ctx.dossiers.city_records() if r.reference and r.form.key == FUND_FORM.key
+    ]
+    if not said or not records or len(said) > MAX_NOTE:
+        return False
+    records.sort(key=lambda r: r.changed_at or r.submitted_at or EARLIEST, reverse=True)
+    await ctx.fsm.update_data(said=said)
+    await ctx.send(loose_message_screen(records))
+    return True
 
 
 def router() -> Router:
@@ -23,6 +48,8 @@ def router() -> Router:
         """Anything else: a short explanation, then the way forward."""
         if message.text and message.text.startswith("/"):
             text = _("I do not know this command. /help lists what I can do.")
+        elif message.text and await offer_to_tell(ctx, message.text):
+            return
         else:
             text = _("I did not expect this message here.")
         await ctx.send(Screen(text))

@@ -10,6 +10,7 @@ from bot.screens.team import invite_pending, invite_refusal, invite_request, inv
 from bot.services.invites import InviteRefused
 from bot.telegram.context import Context
 from handlers import actions
+from handlers.menus import refresh_menu
 
 
 async def redeem(ctx: Context, token: str) -> None:
@@ -35,7 +36,8 @@ async def redeem(ctx: Context, token: str) -> None:
         return
     await ctx.send(Screen(invite_welcome(redeemed.role, redeemed.city)))
     if redeemed.city is None:
-        await ctx.send(help_screen())
+        await ctx.send(help_screen(redeemed.role))
+        await refresh_menu(ctx, ctx.person.telegram_id, redeemed.role, ctx.i18n.current_locale)
     elif ctx.person.registered:
         await ctx.send(profile_screen(ctx.person))
     else:

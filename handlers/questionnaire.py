@@ -31,6 +31,7 @@ from bot.screens.question import (
     step_at,
     which_amount_screen,
 )
+from bot.screens.review import changed_screens
 from bot.telegram.callbacks import Step
 from bot.telegram.context import Context
 from bot.telegram.filters import Typed, Upload
@@ -83,13 +84,22 @@ async def _after_move(
     left_kind: Kind | None,
     prefix: str | None = None,
     money_given: bool = False,
+    changed: str | None = None,
 ) -> None:
     """Show the new position; after an amount, the financing picture comes first. A finished
-    profile thanks the person and goes on where registration was asked for."""
+    profile thanks the person and goes on where registration was asked for. `changed`: the
+    question answered from the menu; back at the review, its section and the picture show."""
     if left_kind in (Kind.PHONE, Kind.LOCATION):
         await ctx.say(_("✔ Saved."))
     if record.is_profile and record.cursor.q == REVIEW:
         await _profile_done(ctx, record)
+        return
+    if changed is not None and not record.is_profile and record.cursor.q == REVIEW:
+        await ctx.dossiers.load_files(record)
+        screens = changed_screens(record, changed, ctx.rules)
+        if prefix:
+            screens[0] = Screen(prefix + "\n\n" + screens[0].text, screens[0].markup)
+        await ctx.send(*screens)
         return
     parts = [prefix] if prefix else []
     cursor = record.cursor
@@ -145,11 +155,12 @@ def router() -> Router:
         if parsed.alternative is not None:  # `700,000`: asked which amount, never guessed
             await _ask_which_amount(ctx, record, message.text or "", parsed)
             return
+        changed = record.cursor.q if record.cursor.jump else None
         move = flow.give_answer(record.form, record.answers, record.cursor, parsed.value)
         await ctx.apply(record, move)
         prefix = _understood(question, parsed.value, record) if parsed.echo else None
         money = question.kind == Kind.MONEY
-        await _after_move(ctx, record, question.kind, prefix, money_given=money)
+        await _after_move(ctx, record, question.kind, prefix, money_given=money, changed=changed)
 
     @r.message(ANSWERING, Upload())
     async def upload(message: Message, ctx: Context) -> None:
@@ -285,7 +296,11 @@ async def _step(ctx: Context, record: Record, data: Step) -> bool:
     left = question.kind if question is not None and cursor.field is None else None
     money = action == "amt"
     await _after_move(
-        ctx, record, left if action not in ("t", "add", "rmi") else None, money_given=money
+        ctx,
+        record,
+        left if action not in ("t", "add", "rmi") else None,
+        money_given=money,
+        changed=cursor.q if cursor.jump else None,
     )
     return True
 

@@ -20,6 +20,7 @@ from bot.domain.records import Person
 from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
 from bot.domain.roles import Action, Role
 from bot.domain.rules import financing
+from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
     DECIDED,
     TRANSITIONS,
@@ -35,6 +36,7 @@ from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.decisions import (
     Foreseen,
+    city_reads,
     corrections_screen,
     move_intro,
     preview_screens,
@@ -43,6 +45,7 @@ from bot.screens.decisions import (
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible, status_label
 from bot.screens.notices import city_update, thread_notice
+from bot.screens.queue_words import queue_vocabulary, unknown_words
 from bot.screens.staff import (
     attachment_caption,
     card_text,
@@ -366,9 +369,9 @@ def router() -> Router:
         if not ctx.may(Action.REVIEW_DOSSIERS):
             await deny(ctx)
             return
-        words = (command.args or "").split()
-        wanted = parse_filter(words, await ctx.review.sessions(date(2000, 1, 1)))
-        await _show_queue(ctx, wanted)
+        wanted = await read_filter(ctx, command.args or "", await ctx.review.sessions(ALL_TIME))
+        if wanted is not None:
+            await _show_queue(ctx, wanted)
 
     @r.message(Command("dossier"))
     async def dossier(message: Message, command: CommandObject, ctx: Context) -> None:
@@ -422,15 +425,15 @@ def router() -> Router:
             prompt = _("Your message to {city} about {reference}?").format(
                 city=case.city, reference=case.record.reference
             )
-            await ask_note(ctx, "write_city", case.record.id, prompt)
+            await ask_note(
+                ctx, "write_city", case.record.id, await _with_readers(ctx, case, prompt)
+            )
         elif action == "mv":
             await _start_move(ctx, case, value)
         elif action == "fix":
             await _offer_corrections(ctx, case)
-        elif action == "sched" and value.isdigit():
-            updated = await move(ctx, case, "schedule", session_id=int(value))
-            if updated is not None:
-                await ctx.send(Screen(done_text(updated)))
+        elif action == "sched":
+            await _schedule(ctx, case, value)
         else:
             await show_case(ctx, case)
 
@@ -469,9 +472,23 @@ class InDossierTopic(Filter):
         return bool(message.text) and not message.text.startswith("/")
 
 
+ALL_TIME = date(2000, 1, 1)  # every Bureau session, held or to come
+
+
+async def read_filter(ctx: Context, text: str, sessions: list[BureauSession]) -> QueueFilter | None:
+    """The words of `/queue` or `/export` read in the staff member's language; None (and what
+    is accepted said) when a word means nothing, rather than a list it did not narrow."""
+    wanted, unknown = parse_filter(text, queue_vocabulary(sessions))
+    if unknown:
+        await ctx.send(Screen(unknown_words(unknown, sessions)))
+        return None
+    return wanted
+
+
 async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
     cases, total = await ctx.review.queue(wanted)
-    await ctx.send(queue_screen(cases, total, wanted, today()))
+    sessions = await ctx.review.sessions(ALL_TIME) if wanted.session_id is not None else []
+    await ctx.send(queue_screen(cases, total, wanted, today(), sessions))
 
 
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
@@ -497,14 +514,23 @@ async def _ask_for(ctx: Context, case: Case, transition: Transition) -> None:
     elif transition.needs == Needs.SESSION:
         await _pick_session(ctx, case)
     elif transition.correction:
-        await ask_note(ctx, f"move:{key}", case.record.id, _reason_prompt(case))
+        prompt = await _with_readers(ctx, case, _reason_prompt(case))
+        await ask_note(ctx, f"move:{key}", case.record.id, prompt)
     else:
         prompts = {
             "changes": _("What must change in {reference}? The city receives your words."),
             "reject": _("Why is {reference} rejected? The city receives your words."),
             "defer": _("Why is {reference} deferred? The city receives your words."),
         }
-        await ask_note(ctx, f"move:{key}", case.record.id, prompts[key].format(reference=reference))
+        prompt = await _with_readers(ctx, case, prompts[key].format(reference=reference))
+        await ask_note(ctx, f"move:{key}", case.record.id, prompt)
+
+
+async def _with_readers(ctx: Context, case: Case, prompt: str) -> str:
+    """A prompt for words the city will read, with the languages its officials read them in."""
+    readers = await ctx.review.audience(case.record.id)
+    languages = [p.language or ctx.settings.default_language for p in readers]
+    return prompt + "\n" + city_reads(case.city, languages)
 
 
 async def _offer_corrections(ctx: Context, case: Case) -> None:
@@ -525,20 +551,49 @@ async def _offer_corrections(ctx: Context, case: Case) -> None:
 
 
 async def _pick_session(ctx: Context, case: Case) -> None:
-    upcoming = await ctx.review.sessions(today())
-    if not upcoming:
+    """The sessions the dossier may go to: the stored ones, else (a fresh install) those of
+    `BUREAU_SESSIONS`, stored when picked; a deferred dossier only later than its deferral's."""
+    day = today()
+    stored = await ctx.review.sessions(day)
+    offered = schedulable(
+        stored or ctx.settings.sessions(day), case.record.status, case.session, day
+    )
+    if not offered:
         await ctx.send(Screen(_("No Bureau session is planned yet: add one with /sessions add.")))
         return
+
+    def value(s: BureauSession) -> str:
+        return str(s.id) if s.id is not None else s.held_on.isoformat()
+
     rows = [
         [
             InlineKeyboardButton(
-                text=session_label(s), callback_data=staff_data("sched", case.record.id, str(s.id))
+                text=session_label(s), callback_data=staff_data("sched", case.record.id, value(s))
             )
         ]
-        for s in upcoming[:6]
+        for s in offered[:6]
     ]
     text = _("Which Bureau session is {reference} for?").format(reference=case.record.reference)
     await ctx.send(Screen(text, InlineKeyboardMarkup(inline_keyboard=rows)))
+
+
+async def _schedule(ctx: Context, case: Case, value: str) -> None:
+    """A session's button: a stored session's id, or the date of a configured one."""
+    session_id = int(value) if value.isdigit() else None
+    if session_id is None:
+        try:
+            held_on = date.fromisoformat(value)
+        except ValueError:
+            held_on = None
+        calendar = ctx.settings.sessions(today())
+        picked = await ctx.review.session_for_schedule(held_on, calendar) if held_on else None
+        session_id = picked.id if picked is not None else None
+    if session_id is None:
+        await moved_on(ctx, case.record.id)
+        return
+    updated = await move(ctx, case, "schedule", session_id=session_id)
+    if updated is not None:
+        await ctx.send(Screen(done_text(updated)))
 
 
 async def _send_files(ctx: Context, case: Case) -> None:

@@ -5,7 +5,6 @@ loop; every command and button checks the presser's right again, whatever the bu
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 
 from aiogram import Router
@@ -19,7 +18,7 @@ from bot.domain.answers import AnswerError
 from bot.domain.decisions import BUDGET, Draft
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.numbers import NumberError, read_money
-from bot.domain.review import QueueFilter, parse_filter
+from bot.domain.review import QueueFilter
 from bot.domain.roles import Action
 from bot.domain.sessions import BureauSession
 from bot.screens.base import Screen
@@ -44,6 +43,7 @@ from handlers import actions
 from handlers.decisions import draft_steps, settle_amount
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
+from handlers.review import read_filter
 from handlers.rights import deny
 
 EVERY = frozenset({"all", "tout", "tous", "الكل"})  # `/export all`: every submitted dossier
@@ -73,7 +73,10 @@ async def export_queue(ctx: Context, words: list[str]) -> None:
         await deny(ctx)
         return
     every = any(w.casefold() in EVERY for w in words)
-    await export_filtered(ctx, parse_filter(words, await ctx.sheets.sessions()), every)
+    typed = " ".join(w for w in words if w.casefold() not in EVERY)
+    wanted = await read_filter(ctx, typed, await ctx.sheets.sessions())
+    if wanted is not None:
+        await export_filtered(ctx, wanted, every)
 
 
 async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False) -> None:
@@ -82,7 +85,7 @@ async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False
         await deny(ctx)
         return
     if not dossiers:
-        filtered = replace(wanted, page=0) != QueueFilter()
+        filtered = wanted.narrowed
         await ctx.send(Screen(nothing_to_export(filtered=filtered, every=every)))
         return
     caption = _("The queue as a spreadsheet: {count}.").format(count=_count(len(dossiers)))

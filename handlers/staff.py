@@ -36,6 +36,7 @@ from bot.services.invites import InviteRefused
 from bot.services.staff import StaffRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import InviteButton, StaffButton
+from handlers.menus import refresh_menu
 from handlers.notes import ask_note, note_purpose
 from handlers.rights import allowed, stale
 from handlers.telling import in_language
@@ -107,6 +108,9 @@ def router() -> Router:
             await query.answer(invite_refusal(problem), show_alert=True)
             return
         ctx.outbox.wake()
+        if decided.confirmed:
+            person = decided.person
+            await refresh_menu(ctx, person.telegram_id, decided.role, person.language)
         await query.answer()
         if isinstance(query.message, Message):
             try:
@@ -189,6 +193,7 @@ async def _change(
         await query.answer(staff_refusal(problem), show_alert=True)
         return
     ctx.outbox.wake()
+    await refresh_menu(ctx, member.telegram_id, member.role, member.language, revoked=role is None)
     await query.answer()
     if isinstance(query.message, Message):
         try:

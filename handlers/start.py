@@ -12,6 +12,7 @@ from bot.telegram.context import Context
 from bot.telegram.i18n import LANGUAGES
 from bot.telegram.states import Flow
 from handlers import actions, emergency, invites
+from handlers.menus import refresh_own_menu
 
 HOME_ACTIONS = frozenset({"language", "register", "new", "emergency", "list", "home"})
 
@@ -26,12 +27,15 @@ def router() -> Router:
 
     @r.message(CommandStart())
     async def start(message: Message, ctx: Context) -> None:
-        """Greet in the person's language and offer the next step."""
-        await ctx.send(welcome(ctx.person))
+        """Greet in the person's language and offer the next step (staff: their tools, and
+        their own menu set)."""
+        await ctx.send(welcome(ctx.person, ctx.role))
+        await refresh_own_menu(ctx)
 
     @r.message(Command("help"))
     async def help_command(message: Message, ctx: Context) -> None:
-        await ctx.send(help_screen())
+        await ctx.send(help_screen(ctx.role))
+        await refresh_own_menu(ctx)
 
     @r.message(Command("language"))
     async def language(message: Message, ctx: Context) -> None:
@@ -43,7 +47,8 @@ def router() -> Router:
         await ctx.profiles.set_language(callback_data.code)
         await query.answer()
         with ctx.i18n.use_locale(callback_data.code):
-            await ctx.send(Screen(_("Language changed.")), help_screen())
+            await ctx.send(Screen(_("Language changed.")), help_screen(ctx.role))
+            await refresh_own_menu(ctx)
 
     @r.message(Command("cancel"))
     async def cancel(message: Message, ctx: Context) -> None:

@@ -28,6 +28,7 @@ def _queue(
     sector: str | None,
     session_id: int | None,
     unverified: bool,
+    currency: str | None = None,
 ) -> Select:
     query = (
         select(Dossier, City, Account)
@@ -35,17 +36,24 @@ def _queue(
         .join(Account, Account.telegram_id == Dossier.created_by)
         .where(Dossier.status.in_(statuses))
     )
-    return queue_filters(query, country, sector, session_id, unverified)
+    return queue_filters(query, country, sector, session_id, unverified, currency)
 
 
 def queue_filters(
-    query: Select, country: str | None, sector: str | None, session_id: int | None, unverified: bool
+    query: Select,
+    country: str | None,
+    sector: str | None,
+    session_id: int | None,
+    unverified: bool,
+    currency: str | None = None,
 ) -> Select:
     """The queue's filters on a query that joins the dossier's city and sender."""
     if country:
         query = query.where(City.country == country)
     if sector:
         query = query.where(Dossier.answers["sector"].as_string() == sector)
+    if currency:
+        query = query.where(Dossier.answers["currency"].as_string() == currency)
     if session_id is not None:
         query = query.where(Dossier.session_id == session_id)
     if unverified:
@@ -61,11 +69,12 @@ async def queue(
     sector: str | None = None,
     session_id: int | None = None,
     unverified: bool = False,
+    currency: str | None = None,
     offset: int = 0,
     limit: int = 10,
 ) -> tuple[list[tuple[Dossier, City, Account]], int]:
     """Dossiers in `statuses`, oldest submission first, one page, and how many in all."""
-    query = _queue(statuses, country, sector, session_id, unverified)
+    query = _queue(statuses, country, sector, session_id, unverified, currency)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     page = query.order_by(Dossier.submitted_at, Dossier.id).offset(offset).limit(limit)
     rows = (await session.execute(page)).all()

@@ -27,6 +27,7 @@ async def dossier_rows(
     sector: str | None = None,
     session_id: int | None = None,
     unverified: bool = False,
+    currency: str | None = None,
 ) -> list[Row]:
     """Dossiers of `form` (filtered as the queue is), oldest submission first, each with its
     city, sender, Bureau session, last status change and the Bureau's decision (when)."""
@@ -48,7 +49,7 @@ async def dossier_rows(
         query = query.where(Dossier.status.not_in(list(exclude)))
     if scope is not None:  # a city's records, as far as the asker reaches them
         query = query.where(reachable(scope))
-    query = queue_filters(query, country, sector, session_id, unverified)
+    query = queue_filters(query, country, sector, session_id, unverified, currency)
     query = query.order_by(Dossier.submitted_at.asc().nulls_last(), Dossier.id)  # drafts last
     rows = await session.execute(query)
     return [(d, c, a, s, changed, decided) for d, c, a, s, changed, decided in rows]

@@ -13,7 +13,7 @@ from bot.domain.agenda import Agenda, Budget, build_agenda
 from bot.domain.dates import format_long
 from bot.domain.numbers import format_money, format_share
 from bot.telegram.i18n import build_i18n
-from tests.agenda_facts import APRIL, AR_CITY, AR_TITLE, session_agenda
+from tests.agenda_facts import APRIL, AR_CITY, AR_TITLE, facts, session_agenda
 from tests.pdf_kit import PRESENTATION_FORMS, embedded_glyphs, flat, found, pages, words_of
 
 TODAY = date(2026, 12, 2)
@@ -55,27 +55,79 @@ def test_every_dossier_with_its_amounts_as_the_language_writes_them(made, langua
         assert "Dernier jour d’envoi des dossiers" in text and "1 mars 2027" in flat(text)
 
 
-def test_the_budget_line_against_what_is_asked(made) -> None:
+def budget_text(agenda: Agenda, language: str) -> str:
+    i18n = build_i18n("fr")
+    with i18n.context(), i18n.use_locale(language):
+        return flat("\n".join(pages(agenda_pdf(agenda, TODAY))))
+
+
+def test_the_budget_while_the_bureau_decides(made) -> None:
+    """Some dossiers decided, some waiting: what was granted (approved only), what the waiting
+    ones ask, and what would remain if they got it."""
     agenda, data = made["fr"]
     text = flat("\n".join(pages(data)))
     # 10 × 800 000 € + (524 765 600 + 262 382 800) XOF at the peg (1 200 000 €) = 9 200 000 €
     assert agenda.asked == Decimal(9_200_000)
     assert "Budget de la session 10 000 000 €" in text
     assert "Demandé, compté sur le budget 9 200 000 € (92 %)" in text
-    assert "Reste : 800 000 €" in text
+    assert "Accordé par le Bureau (dossiers approuvés) 650 000 € (6,5 %)" in text
+    # waiting: 9 × 800 000 € and 262 382 800 XOF (400 000 €); the rejected one counts for nothing
+    assert "Demandé par les dossiers en attente de la décision du Bureau 7 600 000 €" in text
+    assert "Reste si les dossiers en attente obtiennent ce qu’ils demandent : 1 750 000 €" in text
     assert "Non compté (pas de taux fixe avec EUR) : USD 56 000 $US · 1 dossier" in text
 
-    over = replace(agenda, budget=Budget(Decimal(9_000_000), "EUR"))
-    i18n = build_i18n("fr")
-    with i18n.context(), i18n.use_locale("fr"):
-        tight = flat("\n".join(pages(agenda_pdf(over, TODAY))))
-    assert "Dépassement du budget de 200 000 €." in tight and "Reste" not in tight
+    tight = budget_text(replace(agenda, budget=Budget(Decimal(8_000_000), "EUR")), "fr")
+    assert "Dépassement du budget de 250 000 € si les dossiers en attente" in tight
+    assert "Reste" not in tight
     empty = build_agenda(APRIL, None, [])
-    with i18n.context(), i18n.use_locale("fr"):
-        nothing = flat("\n".join(pages(agenda_pdf(empty, TODAY))))
+    nothing = budget_text(empty, "fr")
     assert "Aucun dossier n’est encore inscrit" in nothing
     assert "Pas encore de budget pour cette session." in nothing
     assert agenda_pdf_name(agenda) == "agenda-2027-04-28.pdf"
+
+
+BEFORE = {
+    "fr": [
+        "Demandé, en attente de la décision du Bureau 2 400 000 € (80 %)",
+        "Reste avant les décisions du Bureau (budget moins les montants demandés) : 600 000 €",
+    ],
+    "en": [
+        "Asked, awaiting the Bureau's decision €2,400,000 (80%)",
+        "Remaining before the Bureau's decisions (budget less the amounts asked): €600,000",
+    ],
+    "ar": ["المطلوب، في انتظار قرار المكتب", "المتبقي قبل قرارات المكتب", "600"],
+}
+AFTER = {
+    "fr": [
+        "Accordé par le Bureau (dossiers approuvés) 500 000 € (16,7 %)",
+        "Reste après les décisions du Bureau (budget moins les montants accordés) : 2 500 000 €",
+    ],
+    "en": [
+        "Granted by the Bureau (approved dossiers) €500,000 (16.7%)",
+        "Remaining after the Bureau's decisions (budget less the amounts granted): €2,500,000",
+    ],
+    "ar": ["الممنوح من المكتب (الملفات المقبولة)", "المتبقي بعد قرارات المكتب", "2500000"],
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_the_budget_before_and_after_the_bureau_decides(language: str) -> None:
+    """Before the decisions, the amounts asked against the budget, said so; after them, the
+    budget less what was granted: a dossier granted less, rejected or deferred takes no more."""
+    budget = Budget(Decimal(3_000_000), "EUR")
+    waiting = [facts(n) for n in (1, 2, 3)]
+    before = budget_text(build_agenda(APRIL, budget, waiting), language)
+    decided = [facts(1, "approved", granted=500_000), facts(2, "rejected"), facts(3, "deferred")]
+    after = budget_text(build_agenda(APRIL, budget, decided), language)
+    for expected in BEFORE[language]:
+        assert found(expected, before, language == "ar"), (expected, before[-600:])
+    for expected in AFTER[language]:
+        assert found(expected, after, language == "ar"), (expected, after[-600:])
+    over = build_agenda(APRIL, Budget(Decimal(2_000_000), "EUR"), waiting)
+    exceeded = {"fr": "Les montants demandés dépassent le budget de 400 000 €.",
+                "en": "The amounts asked exceed the budget by €400,000.",
+                "ar": "تتجاوز المبالغ المطلوبة الميزانية بمقدار"}  # fmt: skip
+    assert found(exceeded[language], budget_text(over, language), language == "ar")
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])

@@ -162,7 +162,7 @@ async def test_a_budget_that_reads_two_ways_is_asked_back(app: InProcessBot) -> 
     which = await staff.send("1,500 EUR")  # 1,5 € in French, 1 500 € in English
     assert which.texts[0].startswith("1,500 — 1\u202f500\xa0€ ou 1,50\xa0€ ?")
     summary = await staff.press(which[-1], "1\u202f500\xa0€")
-    assert "Budget : 1\u202f500\xa0€" in summary.texts[-1]
+    assert "Budget de la session : 1\u202f500\xa0€" in summary.texts[-1]
     async with app.sessions() as session:
         (budget,) = await session.scalars(select(BureauSession.budget))
     assert budget == "1500"
@@ -320,3 +320,20 @@ async def test_emergency_proposal_and_decisions_are_previewed(tmp_path: Path) ->
     finally:
         await bot.close()
     check_clean(api)
+
+
+async def test_a_note_prompt_says_which_languages_the_city_reads(app: InProcessBot) -> None:
+    """Staff writing words the city receives are told in which languages its officials read
+    them (issue 16 §12), in the staff member's own language."""
+    await in_status(app, "in_review")
+    await app.add_staff(621, "secretariat", "en", "Staff en")
+    await app.add_staff(622, "secretariat", "ar", "Staff ar")
+    french = await app.user(STAFF_ID).press(await opened(app, app.user(STAFF_ID)), "✖ Rejeter")
+    assert "Dakar lit le français et l’arabe." in french.texts[-1]
+    english = app.user(621, "en")
+    asked = await english.press((await english.send("/dossier FC-2026-0042"))[-1], "✖ Reject")
+    assert "Dakar reads French and Arabic." in asked.texts[-1]
+    arabic = app.user(622, "ar")
+    shown = (await arabic.send("/dossier FC-2026-0042"))[-1]
+    asked = await arabic.press(shown, arabic.buttons(shown)[2])
+    assert "Dakar تقرأ الفرنسية والعربية." in asked.texts[-1], asked.texts[-1]

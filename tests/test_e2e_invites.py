@@ -89,6 +89,10 @@ async def test_an_admin_link_waits_for_the_confirmation_of_its_maker(app: InProc
     assert await role_of(app, 770) == "admin"
     await app.drain_outbox()
     assert "You now have the role “Administrator”" in app.api.messages(770)[-1]["text"]
+    menu = {
+        c["command"]: c["description"] for c in app.api.commands({"type": "chat", "chat_id": 770})
+    }
+    assert menu["staff"] == "Staff and invite links"  # her tools, in her language
     again = await admin.press_data(request, request_data(request, "no"), expect=0)
     assert "déjà reçu une réponse" in app.api.callback_answer(again.callback_query_id)["text"]
     assert await role_of(app, 770) == "admin"

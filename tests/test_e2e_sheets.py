@@ -174,9 +174,10 @@ async def test_the_agenda_and_its_budget_from_the_sessions_buttons(app: InProces
     assert "⚠️" in refused.texts[0]
     summary = await staff.send("1 000 000 €")
     text = summary.texts[-1]
-    assert "Budget : 1\u202f000\u202f000\xa0€" in text and "Dossiers à l’ordre du jour : 2" in text
-    # 1 000 000 € asked in EUR + 524 765 600 XOF at the peg (800 000 €) = 1 800 000 €
-    assert "Dépassement du budget de 800\u202f000\xa0€" in text
+    assert "Budget de la session : 1\u202f000\u202f000\xa0€" in text
+    assert "Dossiers à l’ordre du jour : 2" in text
+    # 1 000 000 € still asked in EUR + what the Bureau granted of the XOF dossier, at the peg
+    assert "Dépassement du budget de 600\u202f000\xa0€ si les dossiers en attente" in text
     async with app.sessions() as session:
         bureau = await session.get(BureauSession, ids["session"])
         assert (Decimal(bureau.budget), bureau.budget_currency) == (Decimal(1000000), "EUR")
@@ -186,7 +187,7 @@ async def test_the_agenda_and_its_budget_from_the_sessions_buttons(app: InProces
     assert pdf["document"]["file_name"] == "agenda-2027-04-28.pdf"
     assert pdf["caption"].startswith("📄 Ordre du jour de la session du Bureau du 28 avril 2027")
     text = pdf_text(app, pdf)
-    assert "FC-2026-0001" in text and "Dépassement du budget de 800 000 €." in flat(text)
+    assert "FC-2026-0001" in text and "Dépassement du budget de 600 000 € si" in flat(text)
     book = workbook_of(app, document)
     agenda = book.worksheets[0]
     assert column(agenda, "Référence") == ["FC-2026-0001", "FC-2026-0002"]
@@ -198,7 +199,10 @@ async def test_the_agenda_and_its_budget_from_the_sessions_buttons(app: InProces
     budget = {row[0]: row[2] for row in book.worksheets[3].iter_rows(min_row=2, values_only=True)}
     assert budget["Budget de la session"] == 1000000
     assert budget["Demandé, compté sur le budget"] == 1800000
-    assert budget["Reste (négatif : dépassement)"] == -800000
+    assert budget["Accordé par le Bureau (dossiers approuvés)"] == 600000
+    assert budget["Demandé par les dossiers en attente de la décision du Bureau"] == 1000000
+    remaining = "Reste si les dossiers en attente obtiennent ce qu’ils demandent"
+    assert budget[remaining + " — négatif : dépassement du budget"] == -600000
 
     unknown = await staff.send("/agenda 2031-01-01")
     assert unknown.texts == ["Aucune session du Bureau n’a cette date."]

@@ -1,7 +1,5 @@
 """Statuses and who may move them: one table, checked again whenever a move is taken."""
 
-from datetime import date
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,7 +7,6 @@ from hypothesis import strategies as st
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.review import QueueFilter, changed_answers, parse_filter
 from bot.domain.roles import Action, Role, effective_role, may
-from bot.domain.sessions import BureauSession
 from bot.domain.workflow import TRANSITIONS, By, Needs, Status, find_move, moves
 from tests.factories import complete_answers
 
@@ -90,10 +87,27 @@ def test_a_forged_queue_value_gives_a_valid_filter(value: str) -> None:
 
 
 def test_queue_words() -> None:
-    session = BureauSession(date(2027, 4, 28), date(2027, 3, 1), "Paris", 3)
-    wanted = parse_filter(["in_review", "Sénégal", "water", "2027-04-28", "flagged"], [session])
-    assert wanted == QueueFilter("in_review", "SN", "water", 3, True)
-    assert parse_filter(["gibberish"], []) == QueueFilter()
+    """Codes, labels of several words, the start of one label, a country in any language; the
+    words that mean nothing are returned, never silently dropped."""
+    vocabulary = {
+        "in review": ("status", "in_review"),
+        "en cours d examen": ("status", "in_review"),
+        "marches": ("sector", "markets"),
+        "water": ("sector", "water"),
+        "xof": ("currency", "XOF"),
+        "28 avril 2027": ("session_id", 3),
+        "flagged": ("flagged", True),
+    }
+    wanted, unknown = parse_filter("in_review Sénégal water 28 avril 2027 flagged", vocabulary)
+    assert wanted == QueueFilter("in_review", "SN", "water", 3, True) and unknown == []
+    wanted, unknown = parse_filter("en_cours Marchés السنغال xof", vocabulary)
+    assert wanted == QueueFilter("in_review", "SN", "markets", currency="XOF") and unknown == []
+    assert parse_filter("gibberish water", vocabulary) == (
+        QueueFilter(sector="water"),
+        ["gibberish"],
+    )
+    packed = QueueFilter("approved", "SN", "markets", 3, True, 2, "XOF")
+    assert QueueFilter.unpack(packed.pack()) == packed
 
 
 def test_changed_answers_between_two_submissions() -> None:

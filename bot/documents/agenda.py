@@ -24,7 +24,7 @@ from bot.domain.numbers import format_number, format_share
 from bot.domain.workflow import Status
 from bot.screens.common import locale, money
 from bot.screens.home import status_label
-from bot.screens.sheets import sector_label
+from bot.screens.sheets import budget_lines, remaining_line, sector_label
 
 TABLE_SIZE = 8.0
 BUDGET_LABELS = 0.45  # the budget block's labels: share of the width
@@ -180,27 +180,21 @@ def _budget(doc: PdfDocument, agenda: Agenda) -> None:
         doc.paragraph(_("No budget set for this session yet."), Style(color=MUTED))
         return
     code = budget.currency
-    share = agenda.share_of_budget
-    asked = money(agenda.asked, code)
-    if share is not None:
-        asked += f" ({format_share(share, locale())})"
-    granted = agenda.granted if agenda.granted is not None else Decimal(0)
-    rows = [
-        (_("Budget of the session"), money(budget.amount, code)),
-        (_("Asked, counted against the budget"), asked),
-        (_("Granted, counted against the budget"), money(granted, code)),
-    ]
+    rows = []
+    for line in budget_lines(agenda):
+        shown = money(line.amount, code)
+        if line.share is not None:
+            shown += f" ({format_share(line.share, locale())})"
+        rows.append((line.label, shown))
     for currency, total in agenda.uncounted.items():
         label = _("Not counted (no fixed rate to {budget}): {currency}").format(
             budget=code, currency=currency
         )
         rows.append((label, f"{money(total.asked, currency)} · {_count(total.count)}"))
-    remaining = agenda.remaining if agenda.remaining is not None else Decimal(0)
-    if agenda.over_budget:
-        text = "⚠ " + _("Over budget by {amount}.").format(amount=money(-remaining, code))
-        last = Style(LAST_LINE.size, True, BAD)
+    text, over = remaining_line(agenda)
+    if over:
+        text, last = "⚠ " + text, Style(LAST_LINE.size, True, BAD)
     else:
-        text = _("Remaining: {amount}").format(amount=money(remaining, code))
         last = Style(LAST_LINE.size, True, GOOD)
     doc.keep(doc.heading_height() + doc.fields_height(rows, BUDGET_LABELS) + 2 * last.line)
     doc.heading(_("Budget"))

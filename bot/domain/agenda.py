@@ -50,15 +50,27 @@ class Agenda:
     by_country: dict[tuple[str, str], Total] = field(default_factory=dict)  # (country, currency)
     by_currency: dict[str, Total] = field(default_factory=dict)
     asked: Decimal | None = None  # in the budget's currency, what can be counted against it
-    granted: Decimal | None = None
+    granted: Decimal | None = None  # of the approved dossiers only
+    waiting: Decimal | None = None  # asked by the dossiers the Bureau has not decided yet
     uncounted: dict[str, Total] = field(default_factory=dict)  # currencies with no fixed rate
 
     @property
+    def phase(self) -> str:
+        """ "before" the Bureau decided any dossier of the agenda, "after" it decided them all,
+        "during" in between (some decided, some still waiting)."""
+        waiting = sum(1 for d in self.items if d.status == Status.SCHEDULED)
+        if waiting == len(self.items):
+            return "before"
+        return "after" if waiting == 0 else "during"
+
+    @property
     def remaining(self) -> Decimal | None:
-        """The budget less the amounts asked (negative: the session asks more than it has)."""
-        if self.budget is None or self.asked is None:
+        """The budget less what was granted and what the dossiers still waiting ask: before the
+        decisions, the budget less the amounts asked; after, the budget less the amounts granted
+        (a rejected or deferred dossier takes nothing). Negative: over budget."""
+        if self.budget is None or self.granted is None or self.waiting is None:
             return None
-        return self.budget.amount - self.asked
+        return self.budget.amount - self.granted - self.waiting
 
     @property
     def over_budget(self) -> bool:
@@ -85,7 +97,7 @@ def build_agenda(
     by_country: defaultdict[tuple[str, str], Total] = defaultdict(Total)
     by_currency: defaultdict[str, Total] = defaultdict(Total)
     uncounted: defaultdict[str, Total] = defaultdict(Total)
-    asked = granted = Decimal(0)
+    asked = granted = waiting = Decimal(0)
     for facts in items:
         currency = facts.currency or ""
         by_sector[(facts.sector or "", currency)].add(facts)
@@ -99,7 +111,10 @@ def build_agenda(
             uncounted[currency].add(facts)
         else:
             asked += fund
-            granted += given
+            if facts.status == Status.APPROVED:
+                granted += given
+            elif facts.status == Status.SCHEDULED:
+                waiting += fund
     return Agenda(
         session=session,
         budget=budget,
@@ -109,6 +124,7 @@ def build_agenda(
         by_currency=dict(sorted(by_currency.items())),
         asked=_cents(asked) if budget is not None else None,
         granted=_cents(granted) if budget is not None else None,
+        waiting=_cents(waiting) if budget is not None else None,
         uncounted=dict(sorted(uncounted.items())),
     )
 

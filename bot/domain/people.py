@@ -17,6 +17,7 @@ class StaffMember:
     name: str
     role: Role
     configured: bool = False  # in ADMIN_IDS: an admin whatever is stored
+    language: str | None = None  # what they read the bot in (their menu's language)
 
 
 @dataclass(frozen=True)

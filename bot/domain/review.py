@@ -1,12 +1,13 @@
 """A dossier as the Secretariat reviews it: its record, city, sender, history and messages."""
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from bot.domain.countries import find_country
+from bot.domain.countries import find_country, fold
 from bot.domain.forms import ATTACHMENTS, Answers, Form, Kind, Question
-from bot.domain.fund_form import SECTORS
+from bot.domain.fund_form import CURRENCIES, SECTORS
 from bot.domain.outbox import MissedNotice
 from bot.domain.records import Person, Record
 from bot.domain.sessions import BureauSession
@@ -71,17 +72,23 @@ class QueueFilter:
     session_id: int | None = None
     flagged: bool = False
     page: int = 0
+    currency: str | None = None
 
     def pack(self) -> str:
         """The filter and its page in a button's value (short: callback data is ≤ 64 bytes)."""
         flagged = "1" if self.flagged else ""
-        parts = (self.status, self.country, self.sector, self.session_id, flagged, self.page)
+        parts = (
+            self.status, self.country, self.sector, self.session_id, flagged, self.page,
+            self.currency,
+        )  # fmt: skip
         return ".".join("" if p is None else str(p) for p in parts)
 
     @classmethod
     def unpack(cls, value: str) -> "QueueFilter":
         """Whatever a (client-controlled) value holds, a valid filter: unknown parts are dropped."""
-        status, country, sector, session, flagged, page = ([*value.split("."), *[""] * 6])[:6]
+        status, country, sector, session, flagged, page, currency = (
+            [*value.split("."), *[""] * 7]
+        )[:7]
         return cls(
             status=status if status in Status.__members__.values() else None,
             country=country.upper() if len(country) == 2 and country.isalpha() else None,
@@ -89,26 +96,56 @@ class QueueFilter:
             session_id=int(session) if session.isdigit() else None,
             flagged=flagged == "1",
             page=min(int(page), 10_000) if page.isdigit() else 0,
+            currency=currency if currency in CURRENCIES else None,
         )
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether words narrowed the queue (the page aside)."""
+        return replace(self, page=0) != QueueFilter()
 
-def parse_filter(words: list[str], sessions: list[BureauSession]) -> QueueFilter:
-    """`/queue in_review SN water 2027-04-28 flagged`: any of these, in any order; a country by
-    name or code, a Bureau session by its date. Words that mean nothing are ignored."""
+
+# What a word of `/queue` may mean: (kind, value), the kind a field of QueueFilter.
+Meaning = tuple[str, object]
+SHORTEST_PREFIX = 3  # `/queue en_cours`: the start of one label ("En cours d’examen") is enough
+
+
+def parse_filter(text: str, vocabulary: Mapping[str, Meaning]) -> tuple[QueueFilter, list[str]]:
+    """`/queue in_review Sénégal marchés 28 avril 2027 flagged`: any of these, in any order.
+    `vocabulary` maps folded words (statuses, sectors, currencies, sessions and "flagged", in
+    the reader's language and as codes) to what they mean; a country is found by its name in
+    any of the bot's languages or its code. Several words may make one label ("en cours
+    d'examen"), and the start of exactly one label is enough. Returns the filter and the words
+    that meant nothing (for the reader to be told what is accepted)."""
+    typed = text.replace("_", " ").split()
+    folded = [fold(word) for word in typed]
     found: dict[str, object] = {}
-    for word in words:
-        lowered = word.casefold()
-        if lowered in Status.__members__.values():
-            found["status"] = lowered
-        elif lowered in {c.value for c in SECTORS}:
-            found["sector"] = lowered
-        elif lowered in ("flagged", "⚠️", "⚠"):
-            found["flagged"] = True
-        elif session := next((s for s in sessions if s.held_on.isoformat() == word), None):
-            found["session_id"] = session.id
-        elif country := find_country(word):
-            found["country"] = country
-    return QueueFilter(**found)  # type: ignore[arg-type]
+    unknown: list[str] = []
+    at = 0
+    while at < len(typed):
+        for end in range(len(typed), at, -1):
+            meaning = _meaning(" ".join(folded[at:end]), vocabulary)
+            if meaning is not None:
+                found[meaning[0]] = meaning[1]
+                at = end
+                break
+        else:
+            unknown.append(typed[at])
+            at += 1
+    return QueueFilter(**found), unknown  # type: ignore[arg-type]
+
+
+def _meaning(phrase: str, vocabulary: Mapping[str, Meaning]) -> Meaning | None:
+    if not phrase:
+        return None
+    if phrase in vocabulary:
+        return vocabulary[phrase]
+    if country := find_country(phrase):
+        return ("country", country)
+    if len(phrase) < SHORTEST_PREFIX:
+        return None
+    meanings = {m for label, m in vocabulary.items() if label.startswith(phrase)}
+    return meanings.pop() if len(meanings) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,34 @@ RIGHTS: dict[Role, frozenset[Action]] = {
 STAFF = frozenset({Role.SECRETARIAT, Role.COMMISSION, Role.PRESIDENCY, Role.ADMIN})
 
 
+# Each staff command and the rights any one of which lets someone use it: a staff member's own
+# menu and /help list those their role allows.
+STAFF_COMMANDS: dict[str, frozenset[Action]] = {
+    "queue": frozenset({Action.REVIEW_DOSSIERS}),
+    "dossier": frozenset({Action.REVIEW_DOSSIERS}),
+    "emergencies": frozenset(
+        {
+            Action.ACKNOWLEDGE_EMERGENCY,
+            Action.PROPOSE_EMERGENCY_AID,
+            Action.DECIDE_EMERGENCY_AID,
+        }
+    ),
+    "sessions": frozenset({Action.REVIEW_DOSSIERS}),
+    "agenda": frozenset({Action.REVIEW_DOSSIERS}),
+    "export": frozenset({Action.REVIEW_DOSSIERS}),
+    "stats": frozenset({Action.REVIEW_DOSSIERS}),
+    "cities": frozenset({Action.MANAGE_CITIES}),
+    "registrations": frozenset({Action.VERIFY_PEOPLE}),
+    "staff": frozenset({Action.MANAGE_STAFF}),
+    "outbox": frozenset({Action.SEE_OUTBOX}),
+}
+
+
+def tools(role: str | None) -> tuple[str, ...]:
+    """The staff commands someone with `role` may use, in the menu's order (none: a city's)."""
+    return tuple(c for c, rights in STAFF_COMMANDS.items() if any(may(role, a) for a in rights))
+
+
 def may(role: str | None, action: Action) -> bool:
     """Whether someone with `role` may take `action` (an unknown role may do nothing)."""
     try:

@@ -40,3 +40,19 @@ def default_sessions(today: date) -> tuple[BureauSession, ...]:
 def next_session(sessions: tuple[BureauSession, ...], today: date) -> BureauSession | None:
     """The first session whose submission deadline has not passed."""
     return next((s for s in sorted(sessions) if s.deadline >= today), None)
+
+
+def schedulable(
+    sessions: list[BureauSession] | tuple[BureauSession, ...],
+    status: str,
+    current: BureauSession | None,
+    today: date,
+) -> list[BureauSession]:
+    """The sessions a dossier in `status` may be put on: not yet held, and for a dossier the
+    Bureau deferred (`current` is the session that deferred it) only later ones."""
+    deferred_from = current.held_on if status == "deferred" and current is not None else None
+    return [
+        s
+        for s in sorted(sessions)
+        if s.held_on >= today and (deferred_from is None or s.held_on > deferred_from)
+    ]

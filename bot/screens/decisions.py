@@ -14,10 +14,11 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.dates import format_long
 from bot.domain.decisions import AmountConcern, CorrectionWindow, Draft
 from bot.domain.emergency import Emergency
+from bot.domain.forms import N_
 from bot.domain.review import Case
 from bot.domain.workflow import Transition
 from bot.screens.base import Screen
-from bot.screens.common import locale, money, which_amount_text
+from bot.screens.common import listed, locale, money, which_amount_text
 from bot.screens.emergency import phase_label
 from bot.screens.home import LANGUAGE_NAMES, status_label
 from bot.telegram.callbacks import decide_data, staff_data
@@ -30,6 +31,25 @@ class Foreseen:
     language: str
     readers: int  # how many officials read it in this language
     text: str
+
+
+# A language named in the reader's own language ("Sousse reads Arabic"), unlike the language
+# picker, which names each language in itself.
+LANGUAGE_IN_WORDS = {"fr": N_("French"), "en": N_("English"), "ar": N_("Arabic")}
+
+
+def city_reads(city: str, languages: list[str]) -> str:
+    """Which languages the city's officials read, for the staff member writing to it."""
+    order = list(LANGUAGE_IN_WORDS)
+    codes = sorted(set(languages), key=lambda c: order.index(c) if c in order else len(order))
+    named = [_(LANGUAGE_IN_WORDS.get(code, code)) for code in codes]
+    if not named:
+        return _("The city has no official the bot can tell: nobody will be told.")
+    if len(named) == 1:
+        return _("{city} reads {language}.").format(city=html.quote(city), language=named[0])
+    return _("{city} reads {languages} and {language}.").format(
+        city=html.quote(city), languages=listed(named[:-1]), language=named[-1]
+    )
 
 
 def _button(text: str, token: str, action: str, value: str = "") -> InlineKeyboardButton:

@@ -1,11 +1,17 @@
 """The cofinancing coach: the financing picture after every amount, and how to fix what fails."""
 
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.forms import Answers
 from bot.domain.numbers import format_share
 from bot.domain.rules import Financing, FundingRules, Problem, cofinancing_problems, financing
+from bot.screens.base import Screen
 from bot.screens.common import locale, money
+from bot.telegram.callbacks import menu_data
+
+# The Fund's rules that the financing plan's answers fix ("no budget" is fixed by the budget).
+COFINANCING = frozenset({"fund_over", "city_under", "sources_short", "sources_over"})
 
 
 def share_text(plan: Financing, amount) -> str:
@@ -97,3 +103,54 @@ def coach(answers: Answers, rules: FundingRules) -> str:
         lines.append(_("Still to find: {gap}").format(gap=money(plan.gap, cur)))
     lines.extend("⚠️ " + problem_text(p, plan) for p in problems if p.code != "sources_short")
     return "\n".join(lines)
+
+
+def remedies(
+    problems: list[Problem], plan: Financing, rules: FundingRules
+) -> list[tuple[str, str]]:
+    """The answers that can fix these cofinancing problems: (button text, question key), each
+    once, the likeliest first. Raising the Fund's amount is offered only within its share."""
+    offered: dict[str, str] = {}
+    for problem in problems:
+        if problem.code == "sources_short":
+            offered.setdefault("city_amount", _("⬆ Raise the city's contribution"))
+            offered.setdefault("partners", _("➕ Add a partner"))
+            if plan.fund + problem.details["gap"] <= plan.total * rules.fund_max_share:
+                offered.setdefault("fund_amount", _("⬆ Raise the amount asked of the Fund"))
+        elif problem.code in ("sources_over", "fund_over"):
+            offered.setdefault("fund_amount", _("⬇ Lower the amount asked of the Fund"))
+            if problem.code == "sources_over":
+                offered.setdefault("city_amount", _("✏️ Change the city's contribution"))
+                offered.setdefault("partners", _("✏️ Change the partners"))
+        elif problem.code == "city_under":
+            offered.setdefault("city_amount", _("⬆ Raise the city's contribution"))
+    offered.setdefault("budget_lines", _("✏️ Change the budget (the total cost)"))
+    return [(text, key) for key, text in offered.items()]
+
+
+def gap_screen(record_id: int, answers: Answers, rules: FundingRules) -> Screen:
+    """“▶ Fix what is missing” when only the financing plan fails: the picture, and a button to
+    each answer that can close the gap (never the same question over and over)."""
+    plan = financing(answers)
+    problems = [p for p in cofinancing_problems(plan, rules) if p.code in COFINANCING]
+    lines = [coach(answers, rules)]
+    if any(p.code == "sources_short" for p in problems):
+        lines.append(
+            _("To close the gap of {gap}, change one of these answers:").format(
+                gap=money(plan.gap, plan.currency)
+            )
+        )
+    else:
+        lines.append(_("Change one of these answers:"))
+    rows = [
+        [InlineKeyboardButton(text=text, callback_data=menu_data(record_id, "jump", key))]
+        for text, key in remedies(problems, plan, rules)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("📋 Whole review"), callback_data=menu_data(record_id, "review")
+            )
+        ]
+    )
+    return Screen("\n\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))

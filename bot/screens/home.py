@@ -7,8 +7,10 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.emergency import EMERGENCY_STATUS_LABELS
 from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
+from bot.domain.roles import ROLE_LABELS, Role, tools
 from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
+from bot.screens.commands import tools_lines
 from bot.screens.common import BUTTON_TEXT, shortened, shown_answer
 from bot.screens.review import record_title
 from bot.telegram.callbacks import Home, Lang, menu_data, sheet_data
@@ -20,15 +22,23 @@ def _home(text: str, action: str) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=Home(action=action).pack())]
 
 
-def welcome(person: Person) -> Screen:
-    text = "\n".join(
-        [
-            "<b>" + _("Hello {name}!").format(name=html.quote(person.first_name or "")) + "</b>",
-            _("I help member cities prepare their application to the AIMF Cooperation Fund."),
-            _("I check the cofinancing and the completeness of the dossier, question by question."),
-            _("Then I send it to the Permanent Secretariat and tell you what follows."),
-        ]
-    )
+def welcome(person: Person, role: str | None = None) -> Screen:
+    """The greeting; for staff (`role`), their tools too."""
+    lines = [
+        "<b>" + _("Hello {name}!").format(name=html.quote(person.first_name or "")) + "</b>",
+        _("I help member cities prepare their application to the AIMF Cooperation Fund."),
+        _("I check the cofinancing and the completeness of the dossier, question by question."),
+        _("Then I send it to the Permanent Secretariat and tell you what follows."),
+    ]
+    staff_tools = tools(role)
+    if staff_tools and role is not None:
+        lines.append("")
+        lines.append(
+            _("Your tools ({role}): {commands}. /help says what each does.").format(
+                role=_(ROLE_LABELS[Role(role)]), commands=", ".join("/" + c for c in staff_tools)
+            )
+        )
+    text = "\n".join(lines)
     rows = [_home(_("📂 Start a dossier"), "new")]
     if person.registered:
         rows.append(_home(_("🗂 My dossiers"), "list"))
@@ -41,7 +51,10 @@ def welcome(person: Person) -> Screen:
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def help_screen() -> Screen:
+def help_screen(role: str | None = None) -> Screen:
+    """What the bot does for a city, and for staff the tools their role allows."""
+    staff_tools = tools_lines(role)
+    tools = ["", "<b>" + _("Your tools") + "</b>", *staff_tools] if staff_tools else []
     return Screen(
         "\n".join(
             [
@@ -53,6 +66,7 @@ def help_screen() -> Screen:
                 _("/profile — your details and your city"),
                 _("/language — change the language"),
                 _("/cancel — leave the current question (your answers stay saved)"),
+                *tools,
             ]
         )
     )
@@ -99,6 +113,21 @@ def no_longer_possible(reference: str | None, label: str) -> str:
     )
 
 
+def not_deletable(record: Record, can_withdraw: bool) -> Screen:
+    """A delete pressed on a dossier that is no longer a draft (an old screen, or forged):
+    nothing is deleted, and what may be done instead."""
+    text = _("“{title}” is no longer a draft (“{status}”): it cannot be deleted.").format(
+        title=html.quote(record_title(record)), status=status_label(record.status)
+    )
+    if not can_withdraw:
+        return Screen(text)
+    text += "\n" + _("You may withdraw it: the Secretariat then stops its review.")
+    button = InlineKeyboardButton(
+        text=_("↩ Withdraw the dossier"), callback_data=menu_data(record.id, "withdraw")
+    )
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=[[button]]))
+
+
 def city_sheet_button() -> InlineKeyboardButton:
     """The city's own dossiers as XLSX: the payload names no city, the presser's is used."""
     return InlineKeyboardButton(
@@ -133,6 +162,39 @@ def submission_waits_text() -> str:
     )
 
 
+def dossier_button_label(record: Record, mark: str | None = None) -> str:
+    """A dossier on a button of 60 characters: the title gives way, never the reference or the
+    status."""
+    mark = mark or record.reference or "📝"
+    status = status_label(record.status)
+    room = BUTTON_TEXT - len(f"{mark} ·  · {status}")
+    return f"{mark} · {shortened(record_title(record), room)} · {status}"
+
+
+def loose_message_screen(records: list[Record]) -> Screen:
+    """A city official's message typed outside any question: sent to the Secretariat about the
+    dossier they choose (nothing is sent before), or /status."""
+    text = "\n".join(
+        [
+            _(
+                "Shall I send this message to the Permanent Secretariat? "
+                "Choose the dossier it is about."
+            ),
+            _("/status shows where each of your dossiers stands."),
+        ]
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=dossier_button_label(record, "✉️ " + (record.reference or "")),
+                callback_data=menu_data(record.id, "tell"),
+            )
+        ]
+        for record in records[:8]
+    ]
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
 def dossiers_screen(records: list[Record], own_only: bool = False) -> Screen:
     if not records:
         text = _("Your city has no dossier yet.") if not own_only else _("You have no dossier yet.")
@@ -142,11 +204,7 @@ def dossiers_screen(records: list[Record], own_only: bool = False) -> Screen:
         text += "\n\n" + own_only_text()
     rows = []
     for record in records[:30]:
-        mark = record.reference or "📝"
-        status = status_label(record.status)
-        # The button holds 60 characters: the title gives way, never the reference or the status.
-        room = BUTTON_TEXT - len(f"{mark} ·  · {status}")
-        label = f"{mark} · {shortened(record_title(record), room)} · {status}"
+        label = dossier_button_label(record)
         rows.append([InlineKeyboardButton(text=label, callback_data=menu_data(record.id, "open"))])
     if records:
         rows.append([city_sheet_button()])

@@ -205,6 +205,67 @@ def agenda_tables(agenda: Agenda) -> list[Table]:
     return [items, sectors, countries, budget_table(agenda)]
 
 
+@dataclass(frozen=True)
+class BudgetLine:
+    label: str
+    amount: Decimal
+    share: Decimal | None = None  # of the budget
+
+
+def budget_lines(agenda: Agenda) -> list[BudgetLine]:
+    """The session's budget and what counts against it, labelled for where the Bureau stands:
+    before its decisions the amounts asked; after them what it granted (approved dossiers only);
+    in between both, and what the dossiers still waiting ask. In the budget's currency."""
+    assert agenda.budget is not None
+    zero = Decimal(0)
+    lines = [BudgetLine(_("Budget of the session"), agenda.budget.amount)]
+    if agenda.phase == "before":
+        asked = agenda.waiting or zero
+        lines.append(
+            BudgetLine(_("Asked, awaiting the Bureau's decision"), asked, agenda.share_of_budget)
+        )
+        return lines
+    lines.append(
+        BudgetLine(
+            _("Asked, counted against the budget"), agenda.asked or zero, agenda.share_of_budget
+        )
+    )
+    granted = agenda.granted or zero
+    share = granted / agenda.budget.amount if agenda.budget.amount > 0 else None
+    lines.append(BudgetLine(_("Granted by the Bureau (approved dossiers)"), granted, share))
+    if agenda.phase == "during":
+        waiting = agenda.waiting or zero
+        lines.append(BudgetLine(_("Asked by the dossiers awaiting the Bureau's decision"), waiting))
+    return lines
+
+
+def remaining_label(agenda: Agenda) -> str:
+    return {
+        "before": _("Remaining before the Bureau's decisions (budget less the amounts asked)"),
+        "during": _("Remaining if the dossiers awaiting a decision get what they ask"),
+        "after": _("Remaining after the Bureau's decisions (budget less the amounts granted)"),
+    }[agenda.phase]
+
+
+def remaining_line(agenda: Agenda) -> tuple[str, bool]:
+    """What remains of the budget (or by how much it is over), and whether it is over."""
+    assert agenda.budget is not None
+    remaining = agenda.remaining if agenda.remaining is not None else Decimal(0)
+    code = agenda.budget.currency
+    if not agenda.over_budget:
+        return _("{label}: {value}").format(
+            label=remaining_label(agenda), value=money(remaining, code)
+        ), False
+    over = {
+        "before": _("The amounts asked exceed the budget by {amount}."),
+        "during": _(
+            "Over budget by {amount} if the dossiers awaiting a decision get what they ask."
+        ),
+        "after": _("Over budget by {amount}."),
+    }[agenda.phase]
+    return over.format(amount=money(-remaining, code)), True
+
+
 def budget_table(agenda: Agenda) -> Table:
     table = Table(
         _("Budget"),
@@ -230,13 +291,11 @@ def budget_table(agenda: Agenda) -> Table:
     if budget is None:
         table.rows.append(([_("No budget set for this session yet"), "", None, None], None))
         return table
-    code, share = budget.currency, agenda.share_of_budget
-    table.rows += [
-        ([_("Budget of the session"), code, budget.amount, None], code),
-        ([_("Asked, counted against the budget"), code, agenda.asked, share], code),
-        ([_("Granted, counted against the budget"), code, agenda.granted, None], code),
-        ([_("Remaining (negative: over budget)"), code, agenda.remaining, None], code),
-    ]
+    code = budget.currency
+    for line in budget_lines(agenda):
+        table.rows.append(([line.label, code, line.amount, line.share], code))
+    label = remaining_label(agenda) + " — " + _("negative: over budget")
+    table.rows.append(([label, code, agenda.remaining, None], code))
     for currency, total in agenda.uncounted.items():
         label = _("Not counted (no fixed rate to {budget}): {currency}").format(
             budget=code, currency=currency
@@ -292,20 +351,11 @@ def agenda_summary(agenda: Agenda) -> str:
     if budget is None:
         lines.append(_("No budget set for this session yet."))
     else:
-        asked = agenda.asked if agenda.asked is not None else Decimal(0)
-        lines.append(
-            _("Budget: {budget} · counted against it: {asked}").format(
-                budget=money(budget.amount, budget.currency), asked=money(asked, budget.currency)
-            )
-        )
-        remaining = agenda.remaining if agenda.remaining is not None else Decimal(0)
-        if agenda.over_budget:
-            lines.append(
-                "⚠️ "
-                + _("Over budget by {amount}.").format(amount=money(-remaining, budget.currency))
-            )
-        else:
-            lines.append(_("Remaining: {amount}").format(amount=money(remaining, budget.currency)))
+        for line in budget_lines(agenda):
+            amount = money(line.amount, budget.currency)
+            lines.append(_("{label}: {value}").format(label=line.label, value=amount))
+        text, over = remaining_line(agenda)
+        lines.append(("⚠️ " if over else "") + text)
         if agenda.uncounted:
             codes = listed(agenda.uncounted)
             lines.append(

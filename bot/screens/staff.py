@@ -23,6 +23,7 @@ from bot.screens.common import listed, locale, money, onward, shown_answer, spli
 from bot.screens.financing import coach, share_text
 from bot.screens.home import status_label
 from bot.screens.notices import next_step
+from bot.screens.queue_words import filter_words
 from bot.screens.review import record_title, review_blocks
 from bot.screens.sheets import agenda_buttons
 from bot.telegram.callbacks import menu_data, sheet_data, staff_data
@@ -241,15 +242,33 @@ def dossier_screens(case: Case, moves: list[Transition], rules) -> list[Screen]:
     return [Screen(text) for text in messages[:-1]] + [Screen(messages[-1], markup)]
 
 
-def queue_screen(cases: list[Case], total: int, wanted: QueueFilter, today: date) -> Screen:
-    """One page of the queue: reference, city, title, amount asked and its share, days waiting."""
+def queue_screen(
+    cases: list[Case],
+    total: int,
+    wanted: QueueFilter,
+    today: date,
+    sessions: list[BureauSession] | None = None,
+) -> Screen:
+    """One page of the queue: reference, city, title, amount asked and its share, days waiting;
+    the heading names the filter (a status asked for is named, not said "waiting")."""
+    named = filter_words(wanted, sessions or [])
+    if not cases and wanted.narrowed:
+        asked = [html.quote(status_label(wanted.status))] if wanted.status else []
+        described = " · ".join(part for part in (*asked, named) if part)
+        return Screen(_("No dossier matches: {filter}.").format(filter=described))
     if not cases:
         return Screen(_("No dossier is waiting on the Secretariat."))
-    lines = [
-        "<b>"
-        + ngettext("{count} dossier waiting", "{count} dossiers waiting", total).format(count=total)
-        + "</b>"
-    ]
+    if wanted.status:
+        heading = ngettext(
+            "{count} dossier “{status}”", "{count} dossiers “{status}”", total
+        ).format(count=total, status=status_label(wanted.status))
+    else:
+        heading = ngettext("{count} dossier waiting", "{count} dossiers waiting", total).format(
+            count=total
+        )
+    if named:
+        heading += " · " + named
+    lines = ["<b>" + heading + "</b>"]
     rows = []
     for case in cases:
         record = case.record

@@ -83,6 +83,7 @@ class Invites:
             account.full_name or account.first_name or str(account.telegram_id),
             role_of(account, self.admin_ids),
             account.telegram_id in self.admin_ids,
+            account.language,
         )
 
     async def create(

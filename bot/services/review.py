@@ -16,7 +16,7 @@ from bot.domain.people import Verification
 from bot.domain.records import Person
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.roles import Action, Role, may
-from bot.domain.sessions import BureauSession
+from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import WAITING, Needs, Status, Transition, find_correction, find_move
 from bot.services.people import person_of
 from bot.services.records import Notice, record_of, send_notices
@@ -143,6 +143,7 @@ class Review:
             sector=wanted.sector,
             session_id=wanted.session_id,
             unverified=wanted.flagged,
+            currency=wanted.currency,
             offset=wanted.page * PAGE,
             limit=PAGE,
         )
@@ -184,9 +185,7 @@ class Review:
             move = await self._correction(row, key, calendar)
         if move is None or not self._given(move, note, amount, session_id):
             return None
-        if move.needs == Needs.SESSION and (
-            session_id is None or await self.session.get(SessionRow, session_id) is None
-        ):
+        if move.needs == Needs.SESSION and not await self._may_schedule(row, session_id):
             return None
         try:
             await self._record_change(row, move, note, amount, session_id)
@@ -201,6 +200,41 @@ class Review:
         await send_notices(self.session, row, notices(updated))
         await self.session.commit()
         return updated
+
+    async def _may_schedule(self, row: Dossier, session_id: int | None) -> bool:
+        """The chosen session exists, is not past, and is later than the one that deferred
+        the dossier (a forged or old button is refused like any move no longer possible)."""
+        chosen = await self.session.get(SessionRow, session_id) if session_id else None
+        if chosen is None:
+            return False
+        current = await self.session.get(SessionRow, row.session_id) if row.session_id else None
+        allowed = schedulable(
+            [bureau_session(chosen)],
+            row.status,
+            bureau_session(current) if current else None,
+            utcnow().date(),
+        )
+        return bool(allowed)
+
+    async def session_for_schedule(
+        self, held_on: date, calendar: tuple[BureauSession, ...]
+    ) -> BureauSession | None:
+        """A session of `BUREAU_SESSIONS` picked while none is stored (a fresh install): stored
+        now, as `/sessions add` would, so the dossier can name it. None if that date is not one
+        of the configured sessions or sessions are stored already (they replace the setting)."""
+        if not self.is_staff or await queries.bureau_sessions(self.session, utcnow().date()):
+            return None
+        configured = next((s for s in calendar if s.held_on == held_on), None)
+        if configured is None:
+            return None
+        row = await queries.add_bureau_session(self.session, held_on, configured.deadline, "")
+        if row is None:  # stored a moment ago by someone else
+            stored = await queries.bureau_sessions(self.session, held_on)
+            row = stored[0] if stored and stored[0].held_on == held_on else None
+        if row is None:
+            return None
+        await self.session.commit()
+        return bureau_session(row)
 
     async def _correction(
         self, row: Dossier, key: str, calendar: tuple[BureauSession, ...]

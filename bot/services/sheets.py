@@ -76,6 +76,7 @@ class Sheets:
             sector=wanted.sector,
             session_id=wanted.session_id,
             unverified=wanted.flagged,
+            currency=wanted.currency,
         )
         return [facts_of(row) for row in rows]
 

@@ -32,6 +32,7 @@ class Staff:
             account.full_name or account.first_name or str(account.telegram_id),
             role_of(account, self.admin_ids),
             account.telegram_id in self.admin_ids,
+            account.language,
         )
 
     async def members(self) -> list[StaffMember]:
