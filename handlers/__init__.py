@@ -2,6 +2,7 @@
 
 from aiogram import Router
 
+from bot.domain.decisions import BUDGET, DOSSIER, EMERGENCY
 from bot.telegram.filters import IsCommand, NotAnAnswer, PrivateChat
 from handlers import (
     cities,
@@ -54,13 +55,27 @@ def build_router() -> Router:
         verification.router(),
     )
     root = Router(name="root")
+    # What each awaited note (notes.Purpose) and each kind of decision seen before it goes does is
+    # given here, so this function is the whole list of entry points.
     # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
     # only in private chats.
     # A duplicate answer to a form (sent again after a crash) only shows where the person is.
     root.include_routers(
         replay.router(),
-        notes.router(),
-        decisions.router(),
+        notes.router(
+            {
+                **review.notes(),
+                **dossier.notes(),
+                **emergency.notes(),
+                **verification.notes(),
+                **staff.notes(),
+                **cities.notes(),
+                **sheets.notes(),
+            }
+        ),
+        decisions.router(
+            {DOSSIER: review.steps(), EMERGENCY: emergency.steps(), BUDGET: sheets.steps()}
+        ),
         secretariat,
         applicant,
         fallback.any_chat_router(),

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
 from bot.domain.fund_form import CURRENCIES
+from bot.domain.machine import Needs
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Person
 from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
@@ -22,9 +23,9 @@ from bot.domain.roles import Action, Role
 from bot.domain.rules import financing
 from bot.domain.workflow import (
     DECIDED,
+    REASON_PROMPT,
+    SESSION_PROMPT,
     TRANSITIONS,
-    By,
-    Needs,
     Transition,
     corrections,
     find_correction,
@@ -56,10 +57,10 @@ from bot.screens.staff import (
 from bot.services.records import Notice
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
-from handlers.decisions import confirm, draft_steps, preview, settle_amount
+from handlers.decisions import DraftSteps, confirm, preview, settle_amount
 from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
-from handlers.notes import MAX_NOTE, ask_note, carried_note, note_purpose
+from handlers.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import deny
 from handlers.telling import in_language, tell
 
@@ -68,7 +69,7 @@ Notices = Callable[[Case], list[Notice]]
 
 def card_moves(case: Case) -> list[Transition]:
     """The moves a card offers: the Secretariat's, for the status the dossier has now."""
-    return [t for t in moves(case.record.status, Role.SECRETARIAT, False) if t.by == By.STAFF]
+    return [t for t in moves(case.record.status, Role.SECRETARIAT, False) if t.by_staff]
 
 
 def card_notice(
@@ -142,7 +143,7 @@ async def show_case(ctx: Context, case: Case) -> None:
 
 
 def staff_moves(ctx: Context, case: Case) -> list[Transition]:
-    return [t for t in moves(case.record.status, ctx.role, False) if t.by == By.STAFF]
+    return [t for t in moves(case.record.status, ctx.role, False) if t.by_staff]
 
 
 async def _staff_case(ctx: Context, dossier_id: int) -> Case | None:
@@ -151,59 +152,49 @@ async def _staff_case(ctx: Context, dossier_id: int) -> Case | None:
     return await ctx.review.case(dossier_id)
 
 
-def _register_notes() -> None:
-    """Moves that need a note or an amount take the staff member's next message."""
-    for transition in TRANSITIONS:
-        if transition.by == By.STAFF and transition.needs in (Needs.NOTE, Needs.AMOUNT):
-            note_purpose(f"move:{transition.key}")(_note_handler(transition.key))
-
-    @note_purpose("write_city")
-    async def write_city(ctx: Context, dossier_id: int, text: str) -> None:
-        """A staff member's message to the city about a dossier."""
-        case = await _staff_case(ctx, dossier_id)
-        if case is None:
-            await deny(ctx)
-            return
-        await write(ctx, case, text)
+async def _write_city(ctx: Context, asked: Asked, text: str) -> None:
+    """A staff member's message to the city about a dossier."""
+    case = await _staff_case(ctx, asked.target)
+    if case is None:
+        await deny(ctx)
+        return
+    await write(ctx, case, text)
 
 
-def _note_handler(key: str):
+async def _move_note(ctx: Context, asked: Asked, text: str) -> None:
     """The note or amount typed for a move: nothing is taken yet, the preview comes first."""
-
-    async def handle(ctx: Context, dossier_id: int, text: str) -> None:
-        case = await _staff_case(ctx, dossier_id)
-        if case is None:
-            await deny(ctx)
-            return
-        transition = await _transition(ctx, case, key)
-        if transition is None:
-            await moved_on(ctx, case.record.id)
-            return
-        draft = Draft(DOSSIER, case.record.id, key, expected=case.record.status)
-        if transition.needs != Needs.AMOUNT:
-            await _chosen(ctx, replace(draft, note=text))
-            return
-        currency = case.record.currency
-        try:
-            typed = read_money(
-                text, locale(), (currency,) if currency else CURRENCIES, default=currency
-            )
-        except NumberError as error:
-            problem = AnswerError(f"number_{error.code}", **error.details)
-            await ctx.send(Screen("⚠️ " + refusal(problem)))
-            await ask_amount(ctx, case, key)
-            return
-        draft = replace(draft, currency=typed.currency)
-        await settle_amount(ctx, draft, typed.amount, typed.typed)
-
-    return handle
+    key = asked.key
+    case = await _staff_case(ctx, asked.target)
+    if case is None:
+        await deny(ctx)
+        return
+    transition = await _transition(ctx, case, key)
+    if transition is None:
+        await moved_on(ctx, case.record.id)
+        return
+    draft = Draft(DOSSIER, case.record.id, key, expected=case.record.status)
+    if transition.needs != Needs.AMOUNT:
+        await _chosen(ctx, replace(draft, note=text))
+        return
+    currency = case.record.currency
+    try:
+        typed = read_money(
+            text, locale(), (currency,) if currency else CURRENCIES, default=currency
+        )
+    except NumberError as error:
+        problem = AnswerError(f"number_{error.code}", **error.details)
+        await ctx.send(Screen("⚠️ " + refusal(problem)))
+        await ask_amount(ctx, case, key)
+        return
+    draft = replace(draft, currency=typed.currency)
+    await settle_amount(ctx, draft, typed.amount, typed.typed, _chosen)
 
 
 async def _transition(ctx: Context, case: Case, key: str) -> Transition | None:
     """The staff move `key` on this dossier now, a correction included while it may be made."""
     found = find_move(case.record.status, key, ctx.role, False)
     if found is not None:
-        return found if found.by == By.STAFF else None
+        return found if found.by_staff else None
     if not key.startswith("fix_"):
         return None
     window = await ctx.review.correction_window(case, ctx.settings.sessions(today()))
@@ -235,7 +226,8 @@ async def _chosen(ctx: Context, draft: Draft) -> None:
             await confirm(ctx, draft, concerns)
             return
     if transition.correction and not draft.note:
-        await ask_note(ctx, "fix_reason", case.record.id, _reason_prompt(case), draft.to_data())
+        prompt = _reason_prompt(case)
+        await ask_note(ctx, Purpose.FIX_REASON, case.record.id, prompt, carry=draft.to_data())
         return
     officials = await told(ctx, case, ctx.person.telegram_id)
     after = foreseen_case(case, transition, draft, ctx.person.name, datetime.now(UTC))
@@ -294,28 +286,40 @@ async def _change(ctx: Context, draft: Draft) -> None:
     await _ask_for(ctx, case, transition)
 
 
-draft_steps(DOSSIER, _chosen, _send, _change)
+def steps() -> DraftSteps:
+    """A dossier's move, seen before it goes (handlers/decisions.py)."""
+    return DraftSteps(_chosen, _send, _change)
 
 
-@carried_note("fix_reason")
-async def _fix_reason(ctx: Context, carry: dict, text: str) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {
+        Purpose.DOSSIER_MOVE: _move_note,
+        Purpose.FIX_REASON: _fix_reason,
+        Purpose.WRITE_CITY: _write_city,
+    }
+
+
+async def _fix_reason(ctx: Context, asked: Asked, text: str) -> None:
     """The reason of a correction, typed once its amount is known."""
-    draft = Draft.from_data(carry)
+    draft = Draft.from_data(asked.carry)
     if draft is not None and draft.kind == DOSSIER:
         await _chosen(ctx, replace(draft, note=text))
 
 
 async def ask_amount(ctx: Context, case: Case, key: str) -> None:
-    prompt = _("Amount granted by the Bureau for {reference}, in {currency}?").format(
-        reference=case.record.reference, currency=case.record.currency or ""
+    transition = next(t for t in TRANSITIONS if t.key == key and t.needs == Needs.AMOUNT)
+    await ask_note(
+        ctx, Purpose.DOSSIER_MOVE, case.record.id, _prompt(transition.prompt, case), key=key
     )
-    await ask_note(ctx, f"move:{key}", case.record.id, prompt)
+
+
+def _prompt(prompt: str, case: Case) -> str:
+    """A move's prompt (an N_ string of the table), in the asker's language."""
+    return _(prompt).format(reference=case.record.reference, currency=case.record.currency or "")
 
 
 def _reason_prompt(case: Case) -> str:
-    return _("Why is the decision on {reference} corrected? The city receives your words.").format(
-        reference=case.record.reference
-    )
+    return _prompt(REASON_PROMPT, case)
 
 
 async def write(ctx: Context, case: Case, text: str) -> None:
@@ -351,9 +355,6 @@ def _to_secretariat(ctx: Context, case: Case, message: ThreadMessage) -> list[No
         markup = InlineKeyboardMarkup(inline_keyboard=[[reply, open_it]])
         markup_json = markup.model_dump(exclude_none=True)
         return [Notice(chat, thread_notice(case, message), markup_json, secretariat=True)]
-
-
-_register_notes()
 
 
 def router() -> Router:
@@ -422,7 +423,7 @@ def router() -> Router:
             prompt = _("Your message to {city} about {reference}?").format(
                 city=case.city, reference=case.record.reference
             )
-            await ask_note(ctx, "write_city", case.record.id, prompt)
+            await ask_note(ctx, Purpose.WRITE_CITY, case.record.id, prompt)
         elif action == "mv":
             await _start_move(ctx, case, value)
         elif action == "fix":
@@ -476,7 +477,7 @@ async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
 
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
     transition = await _transition(ctx, case, key)
-    if transition is None or transition.by != By.STAFF:
+    if transition is None or not transition.by_staff:
         await moved_on(ctx, case.record.id)
         await show_case(ctx, case)
         return
@@ -491,20 +492,14 @@ async def _start_move(ctx: Context, case: Case, key: str) -> None:
 async def _ask_for(ctx: Context, case: Case, transition: Transition) -> None:
     """Ask what the move needs: a note, an amount (a correction's reason comes after it) or a
     Bureau session."""
-    key, reference = transition.key, case.record.reference
+    key = transition.key
     if transition.needs == Needs.AMOUNT:
         await ask_amount(ctx, case, key)
     elif transition.needs == Needs.SESSION:
         await _pick_session(ctx, case)
-    elif transition.correction:
-        await ask_note(ctx, f"move:{key}", case.record.id, _reason_prompt(case))
     else:
-        prompts = {
-            "changes": _("What must change in {reference}? The city receives your words."),
-            "reject": _("Why is {reference} rejected? The city receives your words."),
-            "defer": _("Why is {reference} deferred? The city receives your words."),
-        }
-        await ask_note(ctx, f"move:{key}", case.record.id, prompts[key].format(reference=reference))
+        prompt = _prompt(transition.prompt, case)
+        await ask_note(ctx, Purpose.DOSSIER_MOVE, case.record.id, prompt, key=key)
 
 
 async def _offer_corrections(ctx: Context, case: Case) -> None:
@@ -537,7 +532,7 @@ async def _pick_session(ctx: Context, case: Case) -> None:
         ]
         for s in upcoming[:6]
     ]
-    text = _("Which Bureau session is {reference} for?").format(reference=case.record.reference)
+    text = _prompt(SESSION_PROMPT, case)
     await ctx.send(Screen(text, InlineKeyboardMarkup(inline_keyboard=rows)))
 
 
@@ -575,5 +570,5 @@ async def _add_session(ctx: Context, words: list[str]) -> None:
 
 
 async def show_to_city(ctx: Context, case: Case) -> None:
-    of_the_city = [t for t in moves(case.record.status, ctx.role, True) if t.by == By.CITY]
+    of_the_city = [t for t in moves(case.record.status, ctx.role, True) if not t.by_staff]
     await ctx.send(*city_case_screens(case, of_the_city, ctx.rules))

@@ -26,7 +26,7 @@ from bot.screens.registrations import (
 from bot.services.verification import VerificationRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import VerifyButton
-from handlers.notes import ask_note, note_purpose
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import allowed, stale
 from handlers.telling import in_language
 
@@ -94,7 +94,7 @@ def router() -> Router:
             else:
                 await query.answer()
                 prompt = refusal_prompt(registration)
-                await ask_note(ctx, "refuse_registration", person, prompt, detail=city)
+                await ask_note(ctx, Purpose.REFUSE_REGISTRATION, person, prompt, detail=city)
             return
         if callback_data.action != "ok":
             await stale(query)
@@ -119,15 +119,18 @@ def router() -> Router:
     return r
 
 
-@note_purpose("refuse_registration")
-async def _refuse(ctx: Context, target: int, text: str, detail: int = 0) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {Purpose.REFUSE_REGISTRATION: _refuse}
+
+
+async def _refuse(ctx: Context, asked: Asked, text: str) -> None:
     """The reason arrived: the right, the registration's state and its city (the one the card
     showed, `detail`) are checked again, in the decision's compare-and-set."""
     if not await allowed(ctx, Action.VERIFY_PEOPLE):
         return
     try:
         registration = await ctx.verifications.decide(
-            target, detail, False, _tell(ctx), reason=text
+            asked.target, asked.detail or 0, False, _tell(ctx), reason=text
         )
     except VerificationRefused as problem:
         if problem.code == "decided":

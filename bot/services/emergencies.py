@@ -386,7 +386,7 @@ class Emergencies:
         try:
             self._change = await change_status(
                 self.session, row, move.target, self.account.telegram_id, note,
-                from_status=move.source,
+                from_status=row.status,
             )  # fmt: skip
         except StatusMoved:
             return None

@@ -227,6 +227,8 @@ class Review:
     ) -> bool:
         if move.correction and not note:  # a correction always says why
             return False
+        if move.needs == Needs.FORM:  # the questionnaire's submit, which checks every answer
+            return False
         if move.needs == Needs.NOTE:
             return bool(note)
         if move.needs == Needs.AMOUNT:
@@ -244,7 +246,7 @@ class Review:
         session_id: int | None,
     ) -> None:
         change = await change_status(
-            self.session, row, move.target, self.account.telegram_id, note, from_status=move.source
+            self.session, row, move.target, self.account.telegram_id, note, from_status=row.status
         )
         change.amount = str(amount) if amount is not None else None
         change.session_id = session_id
