@@ -270,8 +270,7 @@ async def _withdraw(a: MenuAction) -> None:
         await a.review()
         return
     updated = await move(a.ctx, case, "withdraw")
-    if updated is not None:
-        await a.ctx.send(Screen(city_update(updated)))
+    await a.ctx.send(Screen(city_update(updated)))
 
 
 def notes() -> dict[Purpose, NoteHandler]:

@@ -405,17 +405,16 @@ async def _send(ctx: Context, draft: Draft) -> None:
     """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
     nothing and says so."""
     emergencies, key, target = ctx.emergencies, draft.key, draft.target
-    done: Emergency | None = None
-    if key == "propose" and draft.amount is not None and draft.currency:
+    if key == "propose":
 
         def render(emergency: Emergency) -> list[Outgoing]:
             told = ctx.alerts.to_city(emergency.officials, lambda: city_proposed(emergency))
             return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency, new=True) + told
 
-        done = await emergencies.propose(
+        await emergencies.propose(
             target,
-            draft.amount,
-            draft.currency,
+            draft.amount or Decimal(0),  # none: refused as incomplete
+            draft.currency or "",
             draft.phase or "",
             draft.note or "",
             render,
@@ -425,19 +424,14 @@ async def _send(ctx: Context, draft: Draft) -> None:
     elif key in ("approve", "reject", "other"):
         amount = (draft.amount, draft.currency) if key == "other" and draft.amount else None
         render = _everywhere(ctx, city_decided)
-        done = await emergencies.decide(
-            target, key, draft.note, render, amount, expected=draft.expected
-        )
+        await emergencies.decide(target, key, draft.note, render, amount, expected=draft.expected)
         confirmation = _("✔ Decision recorded; the city is told.")
-    elif key == "close":
-        done = await emergencies.close(
+    else:
+        await emergencies.close(
             target, draft.note or "", _everywhere(ctx, city_closed), expected=draft.expected
         )
         confirmation = _("✔ The emergency is closed; the city is told.")
-    if done is None:
-        emergency = await emergencies.get(target)
-        await (_stale(ctx, emergency) if emergency is not None else ctx.send(_refused(ctx)))
-        return
+    # A stale one was refused above (StatusRefused): nothing recorded, the glue says so.
     ctx.outbox.wake()
     await ctx.send(Screen(confirmation))
 
@@ -525,8 +519,7 @@ async def _acknowledge(query: CallbackQuery, ctx: Context, emergency_id: int) ->
         told = ctx.alerts.to_city(emergency.officials, lambda: acknowledged_text(reference, me))
         return ctx.alerts.cards(emergency) + told
 
-    if await ctx.emergencies.acknowledge(emergency_id, render) is None:
-        return False
+    await ctx.emergencies.acknowledge(emergency_id, render)  # refused: the glue says why
     ctx.outbox.wake()
     await query.answer(_("✅ Acknowledged."))
     return True

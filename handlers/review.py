@@ -109,13 +109,11 @@ async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -
     return notices
 
 
-async def move(ctx: Context, case: Case, key: str, **given: object) -> Case | None:
-    """Take a move (already allowed by the table for this person) and say what happened."""
+async def move(ctx: Context, case: Case, key: str, **given: object) -> Case:
+    """Take a move (already allowed by the table for this person); a refusal (someone was
+    quicker) is raised to the glue, which tells the presser where the dossier stands now."""
     exclude = ctx.person.telegram_id
     updated = await ctx.review.move(case, key, await change_notices(ctx, case, exclude), **given)
-    if updated is None:
-        await moved_on(ctx, case.record.id)
-        return None
     ctx.outbox.wake()
     return updated
 
@@ -259,16 +257,7 @@ async def _send(ctx: Context, draft: Draft) -> None:
         amount=draft.amount,
         expected=draft.expected,
         calendar=ctx.settings.sessions(today()),
-    )
-    if updated is None:
-        now = await ctx.review.case(draft.target)
-        status = status_label(now.record.status) if now is not None else "—"
-        text = _(
-            "This is no longer possible: {reference} is now “{status}”. Nothing was recorded "
-            "or sent."
-        ).format(reference=case.record.reference, status=status)
-        await ctx.send(Screen(text))
-        return
+    )  # a stale one is refused: nothing recorded or sent (bot/telegram/refusals.py says so)
     ctx.outbox.wake()
     await ctx.send(Screen(done_text(updated)))
 
@@ -430,8 +419,7 @@ def router() -> Router:
             await _offer_corrections(ctx, case)
         elif action == "sched" and value.isdigit():
             updated = await move(ctx, case, "schedule", session_id=int(value))
-            if updated is not None:
-                await ctx.send(Screen(done_text(updated)))
+            await ctx.send(Screen(done_text(updated)))
         else:
             await show_case(ctx, case)
 
@@ -485,8 +473,7 @@ async def _start_move(ctx: Context, case: Case, key: str) -> None:
         await _ask_for(ctx, case, transition)
     else:
         updated = await move(ctx, case, key)
-        if updated is not None:
-            await ctx.send(Screen(done_text(updated)))
+        await ctx.send(Screen(done_text(updated)))
 
 
 async def _ask_for(ctx: Context, case: Case, transition: Transition) -> None:

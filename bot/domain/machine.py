@@ -13,7 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.refusals import Refused
 from bot.domain.roles import Action, may
+
+
+class StatusRefused(Refused):
+    """A move a use case did not take; nothing was written. Codes (the words are in
+    bot/screens/errors.py `refused_text`, said by the one glue in bot/telegram/refusals.py):
+    `moved`: the record is no longer in a status the move is taken from (someone was quicker, the
+    button was old or forged), with `reference` and `label` (its status now, an N_ string);
+    `stale`: likewise, from the status a preview showed ("Nothing was recorded or sent");
+    `unavailable`: no such record for this person; `not_yours`: not this person's to take."""
 
 
 class Party(StrEnum):

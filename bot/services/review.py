@@ -11,13 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.access import reaches
 from bot.domain.decisions import CorrectionWindow, correction_window, granted_after
 from bot.domain.fitting import first_line
+from bot.domain.machine import StatusRefused
 from bot.domain.outbox import MissedNotice
 from bot.domain.people import Verification
 from bot.domain.records import Person
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.roles import Action, Role, may
 from bot.domain.sessions import BureauSession
-from bot.domain.workflow import WAITING, Needs, Status, Transition, find_correction, find_move
+from bot.domain.workflow import (
+    STATUS_LABELS,
+    WAITING,
+    Needs,
+    Status,
+    Transition,
+    find_correction,
+    find_move,
+)
 from bot.services.people import person_of
 from bot.services.records import Notice, record_of, send_notices
 from storage import review as queries
@@ -163,10 +172,11 @@ class Review:
         session_id: int | None = None,
         expected: str | None = None,
         calendar: tuple[BureauSession, ...] = (),
-    ) -> Case | None:
+    ) -> Case:
         """Take the move `key` if this person may take it now and what it needs is given; the
-        change, its history entry and its notices are one transaction. None if refused: then
-        nothing was written, and `case()` reads the dossier's status now.
+        change, its history entry and its notices are one transaction. Refused with
+        `StatusRefused` (bot/domain/machine.py: `moved`, or `stale` when `expected` was given,
+        with the dossier's status now; `unavailable`): then nothing was written.
 
         The move applies only from the status it was taken from (a compare-and-set, see
         `storage.dossiers.set_status`): of two people pressing at once, the second is refused.
@@ -175,23 +185,24 @@ class Review:
         until the next Bureau session is held (the stored sessions, else `calendar`)."""
         row = await self.session.get(Dossier, case.record.id)
         if row is None or not self._visible(row):
-            return None
+            raise StatusRefused("unavailable")
         if expected is not None and row.status != expected:
-            return None
+            raise self._moved(row, expected)
         of_the_city = row.city_id == self.account.city_id and not self.is_staff
         move = find_move(row.status, key, self.role, of_the_city)
         if move is None and key.startswith("fix_"):
             move = await self._correction(row, key, calendar)
         if move is None or not self._given(move, note, amount, session_id):
-            return None
+            raise self._moved(row, expected)
         if move.needs == Needs.SESSION and (
             session_id is None or await self.session.get(SessionRow, session_id) is None
         ):
-            return None
+            raise self._moved(row, expected)
         try:
             await self._record_change(row, move, note, amount, session_id)
         except StatusMoved:
-            return None
+            await self.session.refresh(row)  # what the quicker one recorded
+            raise self._moved(row, expected) from None
         if move.needs == Needs.SESSION:
             row.session_id = session_id
         current = Decimal(row.granted_amount) if row.granted_amount else None
@@ -201,6 +212,13 @@ class Review:
         await send_notices(self.session, row, notices(updated))
         await self.session.commit()
         return updated
+
+    @staticmethod
+    def _moved(row: Dossier, expected: str | None) -> StatusRefused:
+        """Where the dossier stands now, for the presser (a preview's "Send": `stale`)."""
+        label = STATUS_LABELS.get(row.status, row.status)
+        code = "moved" if expected is None else "stale"
+        return StatusRefused(code, reference=row.reference or "", label=label)
 
     async def _correction(
         self, row: Dossier, key: str, calendar: tuple[BureauSession, ...]
