@@ -12,6 +12,7 @@ from handlers import (
     emergency,
     errors,
     fallback,
+    moves,
     notes,
     outbox,
     profile,
@@ -64,6 +65,7 @@ def build_router() -> Router:
         replay.router(),
         notes.router(
             {
+                **moves.notes({"dossier": review.room(), "emergency": emergency.room()}),
                 **review.notes(),
                 **dossier.notes(),
                 **emergency.notes(),

@@ -6,6 +6,7 @@ amount", "✖ Reject", "❓ Ask for information"; the city's situation reports; 
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -18,7 +19,6 @@ from bot.domain.emergency import (
     MOVES,
     OPEN,
     PHASES,
-    PROPOSAL_PROMPT,
     Emergency,
     EmergencyStatus,
     Outgoing,
@@ -63,8 +63,10 @@ from bot.telegram.context import Context
 from bot.telegram.filters import PrivateChat
 from bot.telegram.states import Flow
 from handlers import actions
-from handlers.decisions import DraftSteps, confirm, preview, settle_amount
+from handlers.decisions import DraftSteps, confirm, preview
 from handlers.inputs import today
+from handlers.moves import Read, Room
+from handlers.moves import ask as ask_move
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.replies import show_position
 
@@ -269,66 +271,72 @@ async def _answer(ctx: Context, asked: Asked, text: str) -> None:
     await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
 
 
-def _proposal_prompt(reference: str) -> str:
-    return _(PROPOSAL_PROMPT).format(reference=reference)
-
-
 def _unread(error: NumberError, heading: str) -> Screen:
     """Why an amount typed for emergency aid was not taken."""
     reason = refusal(AnswerError(f"number_{error.code}", **error.details))
     return Screen("⚠️ " + heading + "\n" + reason)
 
 
-async def _move_note(ctx: Context, asked: Asked, text: str) -> None:
-    """What was typed for a move (the table says what it needs: a note, an amount, a proposal):
-    read, then checked and shown before it goes."""
-    emergency = await ctx.emergencies.get(asked.target)
-    if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
-    found = find_emergency_move(emergency.status, asked.key, ctx.role, False)
-    if found is None:
-        await _stale(ctx, emergency)
-        return
-    draft = Draft(EMERGENCY, asked.target, found.key, expected=emergency.status)
-    if found.needs == Needs.PROPOSAL:
-        await _propose(ctx, replace(draft, phase=str(asked.carry.get("phase", ""))), text)
-    elif found.needs == Needs.AMOUNT:
-        await _other_amount(ctx, emergency, draft, text)
-    else:
-        await _chosen(ctx, replace(draft, note=text))
-
-
-async def _propose(ctx: Context, draft: Draft, text: str) -> None:
-    """The amount, currency and purpose typed after the phase: read as every amount is (an
-    ambiguous one asked back)."""
-    try:
-        typed = read_money(text, locale(), CURRENCIES, rest=True)
-    except NumberError as error:
+async def _read(ctx: Context, emergency: Emergency, move: Move, draft: Draft, text: str) -> Read:
+    """An amount typed for a move: a proposal's amount, currency and purpose (after its phase),
+    or another amount approved, in the proposal's currency unless another is named."""
+    if move.needs == Needs.PROPOSAL:
         heading = _("I could not read an amount, a currency and a purpose.")
-        await ctx.send(_unread(error, heading))
-        carry = {"phase": draft.phase}
-        prompt = _proposal_prompt("")
-        await ask_note(
-            ctx, Purpose.EMERGENCY_MOVE, draft.target, prompt, key=draft.key, carry=carry
-        )
-        return
-    draft = replace(draft, note=typed.rest, currency=typed.currency)
-    await settle_amount(ctx, draft, typed.amount, typed.typed, _chosen)
-
-
-async def _other_amount(ctx: Context, emergency: Emergency, draft: Draft, text: str) -> None:
-    proposed = emergency.proposal.currency if emergency.proposal else None
-    try:
-        typed = read_money(text, locale(), CURRENCIES, default=proposed)
-    except NumberError as error:
+        currencies, default, rest = CURRENCIES, None, True
+    else:
         heading = _("I could not read an amount and one of the Fund's currencies.")
+        proposal = emergency.proposal
+        currencies, default, rest = CURRENCIES, proposal.currency if proposal else None, False
+    try:
+        typed = read_money(text, locale(), currencies, default=default, rest=rest)
+    except NumberError as error:
         await ctx.send(_unread(error, heading))
-        prompt = _amount_prompt("")
-        await ask_note(ctx, Purpose.EMERGENCY_MOVE, draft.target, prompt, key=draft.key)
-        return
-    draft = replace(draft, currency=typed.currency)
-    await settle_amount(ctx, draft, typed.amount, typed.typed, _chosen)
+        return None
+    draft = replace(draft, currency=typed.currency, note=typed.rest if rest else draft.note)
+    return draft, typed.amount, typed.typed
+
+
+async def _choose(ctx: Context, emergency: Emergency, move: Move, carry: dict[str, Any]) -> bool:
+    """A proposal's phase is chosen with buttons first (each presses "propose" again, with it)."""
+    if move.needs != Needs.PROPOSAL or carry.get("phase"):
+        return False
+    question = _("Phase of the aid proposed for {reference}?").format(
+        reference=emergency.record.reference or ""
+    )
+    await ctx.send(Screen(question, phase_markup(emergency.record.id)))
+    return True
+
+
+async def _find(ctx: Context, emergency: Emergency, key: str) -> Move | None:
+    return find_emergency_move(emergency.status, key, ctx.role, False)
+
+
+async def _preview_first(ctx: Context, emergency: Emergency, move: Move) -> bool:
+    """ "🏅 Approve" needs nothing, and is seen before it goes like every decision."""
+    return False
+
+
+async def _gone(ctx: Context) -> None:
+    await ctx.send(_refused(ctx))
+
+
+def room() -> Room:
+    """What the one move handler (handlers/moves.py) needs of the emergencies."""
+    return Room(
+        name="emergency",
+        kind=EMERGENCY,
+        steps=steps(),
+        load=lambda ctx, target: ctx.emergencies.get(target),
+        target=lambda emergency: emergency.record.id,
+        find=_find,
+        status=lambda emergency: emergency.status,
+        facts=lambda emergency: {"reference": emergency.record.reference or ""},
+        gone=_gone,
+        moved=_stale,
+        choose=_choose,
+        read=_read,
+        take_now=_preview_first,
+    )
 
 
 def _everywhere(ctx: Context, tell: Callable[[Emergency], str]) -> Callable[..., list[Outgoing]]:
@@ -453,7 +461,7 @@ async def _change(ctx: Context, draft: Draft) -> None:
             )
         )
         return
-    await _ask_for(ctx, emergency, found, draft.phase or "")
+    await ask_move(ctx, room(), emergency, found, {"phase": draft.phase} if draft.phase else {})
 
 
 def steps() -> DraftSteps:
@@ -463,7 +471,6 @@ def steps() -> DraftSteps:
 
 def notes() -> dict[Purpose, NoteHandler]:
     return {
-        Purpose.EMERGENCY_MOVE: _move_note,
         Purpose.EMERGENCY_ASK: _ask,
         Purpose.EMERGENCY_ANSWER: _answer,
     }
@@ -472,24 +479,6 @@ def notes() -> dict[Purpose, NoteHandler]:
 PROPOSED = EmergencyStatus.PROPOSED
 # The card's buttons name the table's moves; cards sent before it named this one "prop".
 ALIASES = {"prop": "propose"}
-
-
-async def _ask_for(ctx: Context, emergency: Emergency, move: Move, phase: str = "") -> None:
-    """Ask what the move needs (its prompt, from the table), or show its preview at once."""
-    reference = emergency.record.reference or ""
-    target = emergency.record.id
-    if move.needs == Needs.PROPOSAL and not phase:
-        question = _(move.prompt).format(reference=reference)
-        await ctx.send(Screen(question, phase_markup(target)))
-    elif move.needs == Needs.PROPOSAL:
-        prompt = _proposal_prompt(reference)
-        carry = {"phase": phase}
-        await ask_note(ctx, Purpose.EMERGENCY_MOVE, target, prompt, key=move.key, carry=carry)
-    elif move.needs in (Needs.NOTE, Needs.AMOUNT):
-        prompt = _(move.prompt).format(reference=reference)
-        await ask_note(ctx, Purpose.EMERGENCY_MOVE, target, prompt, key=move.key)
-    else:  # what the city will read, before it goes
-        await _chosen(ctx, Draft(EMERGENCY, target, move.key, expected=emergency.status))
 
 
 async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action: str) -> bool:
@@ -506,7 +495,7 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
     found = find_emergency_move(emergency.status, "propose" if phase else action, ctx.role, False)
     if found is not None:
         await query.answer()
-        await _ask_for(ctx, emergency, found, phase)
+        await ask_move(ctx, room(), emergency, found, {"phase": phase} if phase else {})
         return True
     return await _not_a_move(query, ctx, emergency, action)
 

@@ -33,11 +33,10 @@ MAX_NOTE = 3000  # a message with its heading stays under Telegram's 4096 charac
 class Purpose(StrEnum):
     """What an awaited note is for (its value is stored in the conversation state)."""
 
-    DOSSIER_MOVE = "move"  # a dossier move's note or amount (`key`: the move)
+    MOVE = "move"  # what a move needs, typed (`key`: the move; `carry`: its machine, a choice)
     FIX_REASON = "fix_reason"  # a correction's reason, once its amount is known (`carry`)
     WRITE_CITY = "write_city"  # staff's message to a dossier's city
     WRITE_STAFF = "write_staff"  # the city's message to the Secretariat
-    EMERGENCY_MOVE = "em_move"  # an emergency move's note, amount or proposal (`key`, `carry`)
     EMERGENCY_ASK = "em_ask"  # a question to the city (staff, the Presidency)
     EMERGENCY_ANSWER = "em_answer"  # the city's answer
     REFUSE_REGISTRATION = "refuse_registration"  # why (`detail`: the city the card showed)

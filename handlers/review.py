@@ -5,6 +5,7 @@ the dossier's status now, whatever the button says."""
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -25,7 +26,6 @@ from bot.domain.workflow import (
     DECIDED,
     REASON_PROMPT,
     SESSION_PROMPT,
-    TRANSITIONS,
     Transition,
     corrections,
     find_correction,
@@ -57,9 +57,12 @@ from bot.screens.staff import (
 from bot.services.records import Notice
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
-from handlers.decisions import DraftSteps, confirm, preview, settle_amount
+from handlers.decisions import DraftSteps, confirm, preview
 from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
+from handlers.moves import Read, Room
+from handlers.moves import ask as ask_move
+from handlers.moves import press as press_move
 from handlers.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import deny
 from handlers.telling import in_language, tell
@@ -159,21 +162,10 @@ async def _write_city(ctx: Context, asked: Asked, text: str) -> None:
     await write(ctx, case, text)
 
 
-async def _move_note(ctx: Context, asked: Asked, text: str) -> None:
-    """The note or amount typed for a move: nothing is taken yet, the preview comes first."""
-    key = asked.key
-    case = await _staff_case(ctx, asked.target)
-    if case is None:
-        await deny(ctx)
-        return
-    transition = await _transition(ctx, case, key)
-    if transition is None:
-        await moved_on(ctx, case.record.id)
-        return
-    draft = Draft(DOSSIER, case.record.id, key, expected=case.record.status)
-    if transition.needs != Needs.AMOUNT:
-        await _chosen(ctx, replace(draft, note=text))
-        return
+async def _read_amount(
+    ctx: Context, case: Case, transition: Transition, draft: Draft, text: str
+) -> Read:
+    """The amount granted, typed in the dossier's currency (said again if it cannot be read)."""
     currency = case.record.currency
     try:
         typed = read_money(
@@ -182,10 +174,53 @@ async def _move_note(ctx: Context, asked: Asked, text: str) -> None:
     except NumberError as error:
         problem = AnswerError(f"number_{error.code}", **error.details)
         await ctx.send(Screen("⚠️ " + refusal(problem)))
-        await ask_amount(ctx, case, key)
-        return
-    draft = replace(draft, currency=typed.currency)
-    await settle_amount(ctx, draft, typed.amount, typed.typed, _chosen)
+        return None
+    return replace(draft, currency=typed.currency), typed.amount, typed.typed
+
+
+async def _choose(ctx: Context, case: Case, transition: Transition, carry: dict[str, Any]) -> bool:
+    """A Bureau session is chosen with buttons (its button takes the move)."""
+    if transition.needs != Needs.SESSION:
+        return False
+    await _pick_session(ctx, case)
+    return True
+
+
+async def _take_now(ctx: Context, case: Case, transition: Transition) -> bool:
+    """A move that needs nothing (start the review, eligible) is taken at once."""
+    updated = await move(ctx, case, transition.key)
+    await ctx.send(Screen(done_text(updated)))
+    return True
+
+
+async def _moved(ctx: Context, case: Case) -> None:
+    await moved_on(ctx, case.record.id)
+
+
+async def _gone(ctx: Context) -> None:
+    await deny(ctx)
+
+
+def room() -> Room:
+    """What the one move handler (handlers/moves.py) needs of the review."""
+    return Room(
+        name="dossier",
+        kind=DOSSIER,
+        steps=steps(),
+        load=_staff_case,
+        target=lambda case: case.record.id,
+        find=_transition,
+        status=lambda case: case.record.status,
+        facts=lambda case: {
+            "reference": case.record.reference,
+            "currency": case.record.currency or "",
+        },
+        gone=_gone,
+        moved=_moved,
+        choose=_choose,
+        read=_read_amount,
+        take_now=_take_now,
+    )
 
 
 async def _transition(ctx: Context, case: Case, key: str) -> Transition | None:
@@ -212,13 +247,13 @@ async def _chosen(ctx: Context, draft: Draft) -> None:
         return
     if transition.needs == Needs.AMOUNT:
         if draft.amount is None:
-            await ask_amount(ctx, case, draft.key)
+            await ask_amount(ctx, case, transition)
             return
         concerns = granted_concerns(draft.amount, financing(case.record.answers), ctx.rules)
         blocking = [c for c in concerns if c.blocking]
         if blocking:
             await ctx.send(Screen(refused_amount(blocking, draft.amount, draft.currency)))
-            await ask_amount(ctx, case, draft.key)
+            await ask_amount(ctx, case, transition)
             return
         if concerns and not draft.confirmed:
             await confirm(ctx, draft, concerns)
@@ -268,11 +303,8 @@ async def _change(ctx: Context, draft: Draft) -> None:
     if case is None:
         await deny(ctx)
         return
-    transition = await _transition(ctx, case, draft.key)
-    if transition is None:
+    if not await press_move(ctx, room(), case, draft.key):
         await moved_on(ctx)
-        return
-    await _ask_for(ctx, case, transition)
 
 
 def steps() -> DraftSteps:
@@ -282,7 +314,6 @@ def steps() -> DraftSteps:
 
 def notes() -> dict[Purpose, NoteHandler]:
     return {
-        Purpose.DOSSIER_MOVE: _move_note,
         Purpose.FIX_REASON: _fix_reason,
         Purpose.WRITE_CITY: _write_city,
     }
@@ -295,11 +326,8 @@ async def _fix_reason(ctx: Context, asked: Asked, text: str) -> None:
         await _chosen(ctx, replace(draft, note=text))
 
 
-async def ask_amount(ctx: Context, case: Case, key: str) -> None:
-    transition = next(t for t in TRANSITIONS if t.key == key and t.needs == Needs.AMOUNT)
-    await ask_note(
-        ctx, Purpose.DOSSIER_MOVE, case.record.id, _prompt(transition.prompt, case), key=key
-    )
+async def ask_amount(ctx: Context, case: Case, transition: Transition) -> None:
+    await ask_move(ctx, room(), case, transition, {})
 
 
 def _prompt(prompt: str, case: Case) -> str:
@@ -464,29 +492,9 @@ async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
 
 
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
-    transition = await _transition(ctx, case, key)
-    if transition is None or not transition.by_staff:
+    if not await press_move(ctx, room(), case, key):
         await moved_on(ctx, case.record.id)
         await show_case(ctx, case)
-        return
-    if transition.needs in (Needs.NOTE, Needs.AMOUNT, Needs.SESSION):
-        await _ask_for(ctx, case, transition)
-    else:
-        updated = await move(ctx, case, key)
-        await ctx.send(Screen(done_text(updated)))
-
-
-async def _ask_for(ctx: Context, case: Case, transition: Transition) -> None:
-    """Ask what the move needs: a note, an amount (a correction's reason comes after it) or a
-    Bureau session."""
-    key = transition.key
-    if transition.needs == Needs.AMOUNT:
-        await ask_amount(ctx, case, key)
-    elif transition.needs == Needs.SESSION:
-        await _pick_session(ctx, case)
-    else:
-        prompt = _prompt(transition.prompt, case)
-        await ask_note(ctx, Purpose.DOSSIER_MOVE, case.record.id, prompt, key=key)
 
 
 async def _offer_corrections(ctx: Context, case: Case) -> None:

@@ -11,7 +11,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.people import Registration
+from bot.domain.machine import Needs, find
+from bot.domain.people import REGISTRATION_MACHINE, Registration, Verification
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.registrations import (
@@ -81,7 +82,14 @@ def router() -> Router:
         if not await allowed(ctx, Action.VERIFY_PEOPLE, query):
             return
         person, city = callback_data.person, callback_data.city
-        if callback_data.action == "no":
+        # The card's buttons are the table's moves from "pending" (bot/domain/people.py).
+        found = find(
+            REGISTRATION_MACHINE, Verification.PENDING, callback_data.action, ctx.role, False
+        )
+        if found is None:
+            await stale(query)
+            return
+        if found.needs == Needs.NOTE:
             registration = await ctx.verifications.get(person)
             if registration is None:
                 await stale(query)
@@ -96,11 +104,9 @@ def router() -> Router:
                 prompt = refusal_prompt(registration)
                 await ask_note(ctx, Purpose.REFUSE_REGISTRATION, person, prompt, detail=city)
             return
-        if callback_data.action != "ok":
-            await stale(query)
-            return
+        verified = found.target == Verification.VERIFIED
         try:
-            registration = await ctx.verifications.decide(person, city, True, _tell(ctx))
+            registration = await ctx.verifications.decide(person, city, verified, _tell(ctx))
         except VerificationRefused as problem:
             if problem.code == "decided":
                 await query.answer(already_decided(problem.details["registration"]), True)

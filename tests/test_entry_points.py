@@ -25,9 +25,9 @@ def test_the_root_router_wires_every_note_purpose() -> None:
 def test_what_was_asked_is_read_back_from_the_stored_state() -> None:
     stored = {"purpose": "move", "target": 7, "key": "reject"}
     purpose, asked = _asked(stored) or (None, None)
-    assert purpose == Purpose.DOSSIER_MOVE and asked is not None
+    assert purpose == Purpose.MOVE and asked is not None
     assert (asked.target, asked.key, asked.detail, asked.carry) == (7, "reject", None, {})
-    carried = {"purpose": "em_move", "target": 3, "key": "propose", "carry": {"phase": "recovery"}}
+    carried = {"purpose": "move", "target": 3, "key": "propose", "carry": {"phase": "recovery"}}
     assert _asked(carried)[1].carry == {"phase": "recovery"}  # type: ignore[index]
     assert _asked({"purpose": "move:reject", "target": 7}) is None  # an unknown purpose
     assert _asked({"purpose": "move", "target": "7"}) is None  # forged or damaged

@@ -49,7 +49,9 @@ MOVES: tuple[Move, ...] = (
     move("ack", S.REPORTED, S.ACKNOWLEDGED, Action.ACKNOWLEDGE_EMERGENCY, N_("✅ Acknowledge")),
     # The phase is asked with buttons first, then the amount, currency and purpose in one note.
     move("propose", S.ACKNOWLEDGED, S.PROPOSED, Action.PROPOSE_EMERGENCY_AID, N_("💶 Propose aid"),
-         Needs.PROPOSAL, N_("Phase of the aid proposed for {reference}?")),
+         Needs.PROPOSAL, N_(
+             "The amount, its currency and the purpose of the aid for {reference}, in one "
+             "message, e.g. “50000 EUR rebuilding the central market”.")),
     move("approve", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID, N_("🏅 Approve")),
     move("other", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID,
          N_("💶 Approve another amount"), Needs.AMOUNT,
@@ -59,10 +61,6 @@ MOVES: tuple[Move, ...] = (
     move("close", OPEN, S.CLOSED, Action.ACKNOWLEDGE_EMERGENCY, N_("🔒 Close"), Needs.NOTE,
          N_("Why is {reference} closed? A short note for the record and the city.")),
 )  # fmt: skip
-PROPOSAL_PROMPT = N_(
-    "The amount, its currency and the purpose of the aid for {reference}, in one message, "
-    "e.g. “50000 EUR rebuilding the central market”."
-)
 EMERGENCY_MACHINE = Machine("emergency", tuple(EmergencyStatus), MOVES, EMERGENCY_STATUS_LABELS)
 
 
