@@ -26,7 +26,7 @@ from bot.domain.emergency import (
 )
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.machine import Move, Needs
+from bot.domain.machine import Move, Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
 from bot.domain.roles import Action
@@ -204,6 +204,15 @@ def _refused(ctx: Context) -> Screen:
     return Screen(_("Sorry, this is not yours to do."))
 
 
+async def _emergency(ctx: Context, emergency_id: int) -> Emergency:
+    """The emergency, as this person may see it; refused otherwise (not theirs: the glue,
+    bot/telegram/refusals.py, says so)."""
+    emergency = await ctx.emergencies.get(emergency_id)
+    if emergency is None:
+        raise StatusRefused("not_yours")
+    return emergency
+
+
 async def _not_taken(ctx: Context, emergency_id: int, action: Action) -> None:
     """A move refused by the use case. With the right to take it, the emergency was no longer
     in the status it was taken from (someone else was quicker, or the screen was old): nothing
@@ -316,22 +325,17 @@ async def _preview_first(ctx: Context, emergency: Emergency, move: Move) -> bool
     return False
 
 
-async def _gone(ctx: Context) -> None:
-    await ctx.send(_refused(ctx))
-
-
 def room() -> Room:
     """What the one move handler (handlers/moves.py) needs of the emergencies."""
     return Room(
         name="emergency",
         kind=EMERGENCY,
         steps=steps(),
-        load=lambda ctx, target: ctx.emergencies.get(target),
+        load=_emergency,
         target=lambda emergency: emergency.record.id,
         find=_find,
         status=lambda emergency: emergency.status,
         facts=lambda emergency: {"reference": emergency.record.reference or ""},
-        gone=_gone,
         moved=_stale,
         choose=_choose,
         read=_read,
@@ -378,10 +382,7 @@ def _asked(emergency: Emergency) -> Decimal | None:
 async def _chosen(ctx: Context, draft: Draft) -> None:
     """A proposal, a decision of the Presidency or a closing, ready: its amount checked against
     what the city asked (confirmed once more if it looks wrong), then what the city will read."""
-    emergency = await ctx.emergencies.get(draft.target)
-    if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
+    emergency = await _emergency(ctx, draft.target)
     move = find_emergency_move(emergency.status, draft.key, ctx.role, False)
     if move is None or emergency.status != draft.expected:
         await _stale(ctx, emergency)
@@ -447,10 +448,7 @@ async def _send(ctx: Context, draft: Draft) -> None:
 async def _change(ctx: Context, draft: Draft) -> None:
     """Change (“✏️ Change”): what was typed is asked again (the Presidency's choices, for
     “Approve”)."""
-    emergency = await ctx.emergencies.get(draft.target)
-    if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
+    emergency = await _emergency(ctx, draft.target)
     found = find_emergency_move(emergency.status, draft.key, ctx.role, False)
     if found is None or found.needs == Needs.NOTHING:
         reference = emergency.record.reference or ""

@@ -35,12 +35,11 @@ class Room:
     name: str  # the machine's name (stored with an awaited note)
     kind: str  # its drafts' kind (bot/domain/decisions.py)
     steps: DraftSteps  # chosen (check, preview), send (apply), change
-    load: Callable[[Context, int], Awaitable[Record | None]]  # None: not this person's
+    load: Callable[[Context, int], Awaitable[Record]]  # refused if not this person's
     target: Callable[[Record], int]  # its id
     find: Callable[[Context, Record, str], Awaitable[Move | None]]  # the table, again
     status: Callable[[Record], str]
     facts: Callable[[Record], dict[str, Any]]  # what the prompts name ({reference}, …)
-    gone: Callable[[Context], Awaitable[None]]  # no such record for this person
     moved: Callable[[Context, Record], Awaitable[None]]  # the move is no longer possible
     # Needs asked with buttons first (a Bureau session, a proposal's phase): `carry` holds the
     # choice once made ({"phase": …}); nothing: ask.
@@ -79,9 +78,6 @@ async def typed(ctx: Context, room: Room, asked: Asked, text: str) -> None:
     """What was typed for a move: looked up again, read, then checked and previewed by the
     room's steps (nothing is taken before "📤 Send")."""
     record = await room.load(ctx, asked.target)
-    if record is None:
-        await room.gone(ctx)
-        return
     move = await room.find(ctx, record, asked.key)
     if move is None:
         await room.moved(ctx, record)
@@ -105,9 +101,6 @@ async def change(ctx: Context, room: Room, draft: Draft) -> bool:
     """ "✏️ Change": what the move needs is asked again (the choice made kept); False if the
     move is no longer possible."""
     record = await room.load(ctx, draft.target)
-    if record is None:
-        await room.gone(ctx)
-        return True
     return await press(ctx, room, record, draft.key, {"phase": draft.phase} if draft.phase else {})
 
 

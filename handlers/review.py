@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.machine import Needs
+from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Person
 from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
@@ -147,18 +147,18 @@ def staff_moves(ctx: Context, case: Case) -> list[Transition]:
     return [t for t in moves(case.record.status, ctx.role, False) if t.by_staff]
 
 
-async def _staff_case(ctx: Context, dossier_id: int) -> Case | None:
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        return None
-    return await ctx.review.case(dossier_id)
+async def _staff_case(ctx: Context, dossier_id: int) -> Case:
+    """The dossier, for staff with the right to review; refused otherwise (the glue,
+    bot/telegram/refusals.py, says it is reserved for them)."""
+    case = await ctx.review.case(dossier_id) if ctx.may(Action.REVIEW_DOSSIERS) else None
+    if case is None:
+        raise StatusRefused("not_allowed")
+    return case
 
 
 async def _write_city(ctx: Context, asked: Asked, text: str) -> None:
     """A staff member's message to the city about a dossier."""
     case = await _staff_case(ctx, asked.target)
-    if case is None:
-        await deny(ctx)
-        return
     await write(ctx, case, text)
 
 
@@ -197,10 +197,6 @@ async def _moved(ctx: Context, case: Case) -> None:
     await moved_on(ctx, case.record.id)
 
 
-async def _gone(ctx: Context) -> None:
-    await deny(ctx)
-
-
 def room() -> Room:
     """What the one move handler (handlers/moves.py) needs of the review."""
     return Room(
@@ -215,7 +211,6 @@ def room() -> Room:
             "reference": case.record.reference,
             "currency": case.record.currency or "",
         },
-        gone=_gone,
         moved=_moved,
         choose=_choose,
         read=_read_amount,
@@ -238,9 +233,6 @@ async def _chosen(ctx: Context, draft: Draft) -> None:
     """The move's note or amount is known: the amount checked (refused, or confirmed once
     more), a correction's reason asked, then the preview of what the city will read."""
     case = await _staff_case(ctx, draft.target)
-    if case is None:
-        await deny(ctx)
-        return
     transition = await _transition(ctx, case, draft.key)
     if transition is None or case.record.status != draft.expected:
         await moved_on(ctx)
@@ -280,9 +272,6 @@ async def _send(ctx: Context, draft: Draft) -> None:
     """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
     nothing and says so."""
     case = await _staff_case(ctx, draft.target)
-    if case is None:
-        await deny(ctx)
-        return
     exclude = ctx.person.telegram_id
     updated = await ctx.review.move(
         case,
@@ -300,9 +289,6 @@ async def _send(ctx: Context, draft: Draft) -> None:
 async def _change(ctx: Context, draft: Draft) -> None:
     """Change (“✏️ Change”): the note or the amount is asked again."""
     case = await _staff_case(ctx, draft.target)
-    if case is None:
-        await deny(ctx)
-        return
     if not await press_move(ctx, room(), case, draft.key):
         await moved_on(ctx)
 
