@@ -29,7 +29,6 @@ from bot.domain.fund_form import CURRENCIES
 from bot.domain.machine import Move, Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
-from bot.domain.roles import Action
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.screens.base import Screen
 from bot.screens.common import locale
@@ -211,18 +210,6 @@ async def _emergency(ctx: Context, emergency_id: int) -> Emergency:
     if emergency is None:
         raise StatusRefused("not_yours")
     return emergency
-
-
-async def _not_taken(ctx: Context, emergency_id: int, action: Action) -> None:
-    """A move refused by the use case. With the right to take it, the emergency was no longer
-    in the status it was taken from (someone else was quicker, or the screen was old): nothing
-    changed, and the presser is told where it stands now. Without the right: not theirs."""
-    emergency = await ctx.emergencies.get(emergency_id) if ctx.may(action) else None
-    if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
-    label = emergency_status_label(emergency.status)
-    await ctx.send(Screen(no_longer_possible(emergency.record.reference, label)))
 
 
 async def _ask(ctx: Context, asked: Asked, text: str) -> None:
@@ -474,7 +461,6 @@ def notes() -> dict[Purpose, NoteHandler]:
     }
 
 
-PROPOSED = EmergencyStatus.PROPOSED
 # The card's buttons name the table's moves; cards sent before it named this one "prop".
 ALIASES = {"prop": "propose"}
 
