@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench catalogs lock upgrade
+.PHONY: run test lint bench catalogs diagrams lock upgrade
 
 # Every version comes from constraints.txt (pip, the build backend and the project's packages,
 # the dev extras included): a fresh install gets what the project was last tested with.
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m bench
+
+# After changing a status table (bot/domain/machine.py's tables): redraw docs/status-machines.md.
+diagrams: $(VENV)/.installed
+	$(PY) -m bot.domain.diagrams
 
 # After changing user-visible strings: refresh the template and the catalogs, then translate.
 # Nothing is compiled here: the bot compiles the catalogs into a cache at start (README).

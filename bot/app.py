@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.domain.rules import FundingRules
 from bot.screens.commands import CITY_COMMANDS, bot_commands
+from bot.screens.errors import refused_text
 from bot.services.delivery import Pager, Readers
 from bot.telegram import fitting, journal
 from bot.telegram.delivery import MissedNotices
@@ -33,6 +34,7 @@ from bot.telegram.middlewares import (
     InflightMiddleware,
     MetricsMiddleware,
 )
+from bot.telegram.refusals import AnsweredQueries, RefusalMiddleware
 from bot.telegram.topics import SecretariatTopics
 from bot.workers.emergencies import EscalationJob, SitrepRequestJob
 from bot.workers.housekeeping import Housekeeping
@@ -120,6 +122,8 @@ def build_app(
     reminders' and digest's clock, the real one by default."""
     if not any(isinstance(m, KeepResponseModels) for m in bot.session.middleware):
         bot.session.middleware(KeepResponseModels())
+    if not any(isinstance(m, AnsweredQueries) for m in bot.session.middleware):
+        bot.session.middleware(AnsweredQueries())
     rules = FundingRules(settings.fund_max_share, settings.city_min_share)
     readers = Readers(settings, sessions)
     # A reply sent after its update's effect is written down first (made again if the update
@@ -148,10 +152,12 @@ def build_app(
     )
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
+    refused = RefusalMiddleware(refused_text)
     missed = MissedNotices()  # someone who had blocked the bot is told what they missed
     for observer in (dp.message, dp.callback_query):
         observer.middleware(missed)
         observer.middleware(journal.ReplayFlag())  # an answer's reply is re-derived, not written
+        observer.middleware(refused)  # a use case's refusal told politely (innermost)
     context = ContextMiddleware()
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):

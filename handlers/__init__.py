@@ -2,6 +2,7 @@
 
 from aiogram import Router
 
+from bot.domain.decisions import BUDGET, DOSSIER, EMERGENCY
 from bot.telegram.filters import IsCommand, NotAnAnswer, PrivateChat
 from handlers import (
     cities,
@@ -11,6 +12,7 @@ from handlers import (
     emergency,
     errors,
     fallback,
+    moves,
     notes,
     outbox,
     profile,
@@ -54,13 +56,28 @@ def build_router() -> Router:
         verification.router(),
     )
     root = Router(name="root")
+    # What each awaited note (notes.Purpose) and each kind of decision seen before it goes does is
+    # given here, so this function is the whole list of entry points.
     # Notes and the Secretariat's routers work in any chat (its group too); the applicant's flows
     # only in private chats.
     # A duplicate answer to a form (sent again after a crash) only shows where the person is.
     root.include_routers(
         replay.router(),
-        notes.router(),
-        decisions.router(),
+        notes.router(
+            {
+                **moves.notes({"dossier": review.room(), "emergency": emergency.room()}),
+                **review.notes(),
+                **dossier.notes(),
+                **emergency.notes(),
+                **verification.notes(),
+                **staff.notes(),
+                **cities.notes(),
+                **sheets.notes(),
+            }
+        ),
+        decisions.router(
+            {DOSSIER: review.steps(), EMERGENCY: emergency.steps(), BUDGET: sheets.steps()}
+        ),
         secretariat,
         applicant,
         fallback.any_chat_router(),

@@ -33,12 +33,17 @@ from bot.telegram.filters import NotCommand, PrivateChat
 from bot.telegram.people_callbacks import CityButton
 from bot.telegram.states import Flow
 from handlers.files import download
-from handlers.notes import ask_note, note_purpose
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import allowed, stale
 
 log = logging.getLogger(__name__)
 CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
-EDITS = ("name", "country", "aliases")
+# What of a listed city may be edited, and the note asking for it.
+EDITS = {
+    "name": Purpose.CITY_NAME,
+    "country": Purpose.CITY_COUNTRY,
+    "aliases": Purpose.CITY_ALIASES,
+}
 
 
 class Document(Filter):
@@ -129,7 +134,7 @@ def router() -> Router:
             return
         if action == "add":
             await query.answer()
-            await ask_note(ctx, "city_add", 0, add_prompt())
+            await ask_note(ctx, Purpose.CITY_ADD, 0, add_prompt())
             return
         if action == "import":
             if not await allowed(ctx, Action.IMPORT_CITIES, query):
@@ -146,19 +151,29 @@ def router() -> Router:
         if action == "open":
             await _show(ctx, city_screen(city), query)
         else:
-            await ask_note(ctx, "city_" + action, city.id, edit_prompt(city, action))
+            await ask_note(ctx, EDITS[action], city.id, edit_prompt(city, action))
 
     return r
 
 
-@note_purpose("city_add")
-async def _add(ctx: Context, target: int, text: str) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {
+        Purpose.CITY_ADD: _add,
+        Purpose.CITY_NAME: _edit_name,
+        Purpose.CITY_COUNTRY: _edit_country,
+        Purpose.CITY_ALIASES: _edit_aliases,
+    }
+
+
+async def _add(ctx: Context, asked: Asked, text: str) -> None:
     if not await allowed(ctx, Action.MANAGE_CITIES):
         return
     try:
         city = await ctx.cities.add(typed_row(text))
     except RowRefused as problem:
-        await ask_note(ctx, "city_add", 0, "⚠️ " + row_problem(problem) + "\n\n" + add_prompt())
+        await ask_note(
+            ctx, Purpose.CITY_ADD, 0, "⚠️ " + row_problem(problem) + "\n\n" + add_prompt()
+        )
         return
     added = _("✅ {city} is on the member list.").format(city=html.quote(city.name))
     await ctx.send(Screen(added), city_screen(city))
@@ -175,21 +190,18 @@ async def _edit(ctx: Context, city_id: int, what: str, text: str) -> None:
         await ctx.send(Screen("⚠️ " + row_problem(problem)))
         current = await ctx.cities.get(city_id)
         if current is not None and current.listed:
-            await ask_note(ctx, "city_" + what, city_id, edit_prompt(current, what))
+            await ask_note(ctx, EDITS[what], city_id, edit_prompt(current, what))
         return
     await ctx.send(Screen(_("Saved.")), city_screen(city))
 
 
-@note_purpose("city_name")
-async def _edit_name(ctx: Context, target: int, text: str) -> None:
-    await _edit(ctx, target, "name", text)
+async def _edit_name(ctx: Context, asked: Asked, text: str) -> None:
+    await _edit(ctx, asked.target, "name", text)
 
 
-@note_purpose("city_country")
-async def _edit_country(ctx: Context, target: int, text: str) -> None:
-    await _edit(ctx, target, "country", text)
+async def _edit_country(ctx: Context, asked: Asked, text: str) -> None:
+    await _edit(ctx, asked.target, "country", text)
 
 
-@note_purpose("city_aliases")
-async def _edit_aliases(ctx: Context, target: int, text: str) -> None:
-    await _edit(ctx, target, "aliases", text)
+async def _edit_aliases(ctx: Context, asked: Asked, text: str) -> None:
+    await _edit(ctx, asked.target, "aliases", text)

@@ -9,11 +9,11 @@ screens, which name its token:
   "✖ Cancel". Nothing is recorded or sent before "Send"; the flow's `send` applies the move
   from the status the preview showed, and a stale "Send" changes nothing and says so.
 
-Each kind of draft registers its steps (`draft_steps`): `chosen` (the amount is settled: check
-it and show the preview), `send` and `change` (ask again)."""
+Each kind of draft has its steps (`DraftSteps`: `chosen`, the amount is settled: check it and show
+the preview; `send`; `change`, ask again), given to `router(steps)` by `handlers.build_router()`."""
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
 from aiogram import Router
@@ -45,13 +45,6 @@ class DraftSteps:
     change: Step  # "✏️ Change": ask again
 
 
-STEPS: dict[str, DraftSteps] = {}
-
-
-def draft_steps(kind: str, chosen: Step, send: Step, change: Step) -> None:
-    STEPS[kind] = DraftSteps(chosen, send, change)
-
-
 async def hold(ctx: Context, draft: Draft, stage: str) -> Draft:
     """Keep the draft in the conversation state, under a new token: the buttons of any screen
     shown before it no longer act."""
@@ -67,15 +60,18 @@ async def pending(ctx: Context) -> Draft | None:
     return Draft.from_data((await ctx.fsm.get_data()).get("draft"))
 
 
-async def settle_amount(ctx: Context, draft: Draft, amount: ParsedNumber, typed: str) -> None:
-    """An amount read from what was typed: asked back if it reads two ways, else taken."""
+async def settle_amount(
+    ctx: Context, draft: Draft, amount: ParsedNumber, typed: str, chosen: Step
+) -> None:
+    """An amount read from what was typed: asked back if it reads two ways, else taken
+    (`chosen`, the draft's kind's step)."""
     if amount.alternative is not None:
         readings = (plain_amount(amount.value), plain_amount(amount.alternative))
         choices = tuple(sorted(readings, reverse=True))  # "700 000 € or 700 €", in any locale
         held = await hold(ctx, replace(draft, choices=choices, typed=typed), WHICH)
         await ctx.send(which_amount(typed, choices, draft.currency or "", held.token))
         return
-    await STEPS[draft.kind].chosen(ctx, replace(draft, amount=plain_amount(amount.value)))
+    await chosen(ctx, replace(draft, amount=plain_amount(amount.value)))
 
 
 async def confirm(ctx: Context, draft: Draft, concerns: list[AmountConcern]) -> None:
@@ -91,7 +87,8 @@ async def preview(ctx: Context, draft: Draft, screens: Callable[[str], list[Scre
     await ctx.send(*screens(held.token))
 
 
-def router() -> Router:
+def router(steps_of: Mapping[str, DraftSteps]) -> Router:
+    """`steps_of`: each kind of draft's steps (bot/domain/decisions.py names the kinds)."""
     r = Router(name="decisions")
 
     @r.callback_query(Decide.filter())
@@ -100,7 +97,7 @@ def router() -> Router:
         screen's, someone else's, a forged one) does nothing and says so."""
         draft = await pending(ctx)
         action, value = callback_data.action, callback_data.value
-        steps = STEPS.get(draft.kind) if draft is not None else None
+        steps = steps_of.get(draft.kind) if draft is not None else None
         if draft is None or steps is None or draft.token != callback_data.token:
             await query.answer(no_longer_waiting(), show_alert=True)
             return

@@ -45,7 +45,7 @@ from bot.telegram.topics import topic_name
 from handlers import actions, emergency
 from handlers.documents import card_documents, send_dossier_pdf
 from handlers.inputs import today
-from handlers.notes import ask_note, note_purpose
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.replies import show_position
 from handlers.review import card_notice, move, show_to_city, write
 from handlers.telling import tell
@@ -312,7 +312,7 @@ async def _write(a: MenuAction) -> None:
     prompt = _("Your message to the Permanent Secretariat about {reference}?").format(
         reference=a.record.reference or record_title(a.record)
     )
-    await ask_note(a.ctx, "write_staff", a.record.id, prompt)
+    await ask_note(a.ctx, Purpose.WRITE_STAFF, a.record.id, prompt)
 
 
 async def _tell(a: MenuAction) -> None:
@@ -343,14 +343,16 @@ async def _withdraw(a: MenuAction) -> None:
         await a.review()
         return
     updated = await move(a.ctx, case, "withdraw")
-    if updated is not None:
-        await a.ctx.send(Screen(city_update(updated)))
+    await a.ctx.send(Screen(city_update(updated)))
 
 
-@note_purpose("write_staff")
-async def _write_staff(ctx: Context, dossier_id: int, text: str) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {Purpose.WRITE_STAFF: _write_staff}
+
+
+async def _write_staff(ctx: Context, asked: Asked, text: str) -> None:
     """A city official's message to the Secretariat about one of the city's dossiers."""
-    case = await ctx.review.case(dossier_id)
+    case = await ctx.review.case(asked.target)
     if case is None:
         await ctx.send(Screen(_("This dossier is not available to you.")))
         return

@@ -4,7 +4,9 @@ now", the urgent alert to the Secretariat's and the commission's chats, "✅ Ack
 amount", "✖ Reject", "❓ Ask for information"; the city's situation reports; /emergencies."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -14,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.answers import AnswerError
 from bot.domain.decisions import EMERGENCY, Draft, emergency_concerns, foreseen_emergency
 from bot.domain.emergency import (
+    MOVES,
     OPEN,
     PHASES,
     Emergency,
@@ -23,9 +26,9 @@ from bot.domain.emergency import (
 )
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.fund_form import CURRENCIES
+from bot.domain.machine import Move, Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
-from bot.domain.roles import Action
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.screens.base import Screen
 from bot.screens.common import locale
@@ -59,9 +62,11 @@ from bot.telegram.context import Context
 from bot.telegram.filters import PrivateChat
 from bot.telegram.states import Flow
 from handlers import actions
-from handlers.decisions import confirm, draft_steps, preview, settle_amount
+from handlers.decisions import DraftSteps, confirm, preview
 from handlers.inputs import today
-from handlers.notes import ask_note, note_purpose
+from handlers.moves import Read, Room
+from handlers.moves import ask as ask_move
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.replies import show_position
 
 
@@ -198,20 +203,16 @@ def _refused(ctx: Context) -> Screen:
     return Screen(_("Sorry, this is not yours to do."))
 
 
-async def _not_taken(ctx: Context, emergency_id: int, action: Action) -> None:
-    """A move refused by the use case. With the right to take it, the emergency was no longer
-    in the status it was taken from (someone else was quicker, or the screen was old): nothing
-    changed, and the presser is told where it stands now. Without the right: not theirs."""
-    emergency = await ctx.emergencies.get(emergency_id) if ctx.may(action) else None
+async def _emergency(ctx: Context, emergency_id: int) -> Emergency:
+    """The emergency, as this person may see it; refused otherwise (not theirs: the glue,
+    bot/telegram/refusals.py, says so)."""
+    emergency = await ctx.emergencies.get(emergency_id)
     if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
-    label = emergency_status_label(emergency.status)
-    await ctx.send(Screen(no_longer_possible(emergency.record.reference, label)))
+        raise StatusRefused("not_yours")
+    return emergency
 
 
-@note_purpose("em_ask")
-async def _ask(ctx: Context, emergency_id: int, text: str) -> None:
+async def _ask(ctx: Context, asked: Asked, text: str) -> None:
     """A question to the city (staff, or the Presidency): to every official, each in their
     language; the Presidency's is shown in both alert chats too."""
     emergencies = ctx.emergencies
@@ -232,7 +233,7 @@ async def _ask(ctx: Context, emergency_id: int, text: str) -> None:
             told += ctx.alerts.to_chats(lambda: presidency_asks(reference, name, text))
         return told
 
-    emergency = await emergencies.message(emergency_id, text, render)
+    emergency = await emergencies.message(asked.target, text, render)
     if emergency is None:
         await ctx.send(Screen(_("This emergency is not available to you.")))
         return
@@ -240,8 +241,7 @@ async def _ask(ctx: Context, emergency_id: int, text: str) -> None:
     await ctx.send(Screen(_("✔ Your question was sent to the city.")))
 
 
-@note_purpose("em_answer")
-async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
+async def _answer(ctx: Context, asked: Asked, text: str) -> None:
     """The city's answer: to both alert chats on the alert's thread, each in its language, and
     to the Presidency once it has the case."""
     name = ctx.person.name
@@ -258,20 +258,13 @@ async def _answer(ctx: Context, emergency_id: int, text: str) -> None:
             told += ctx.alerts.to_presidency(shown)
         return told
 
-    emergency = await ctx.emergencies.get(emergency_id)
+    emergency = await ctx.emergencies.get(asked.target)
     if emergency is None or not ctx.emergencies.for_the_city(emergency):
         await ctx.send(Screen(_("This emergency is not available to you.")))
         return
-    await ctx.emergencies.message(emergency_id, text, render)
+    await ctx.emergencies.message(asked.target, text, render)
     ctx.outbox.wake()
     await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
-
-
-def _proposal_prompt(reference: str) -> str:
-    return _(
-        "The amount, its currency and the purpose of the aid for {reference}, in one message, "
-        "e.g. “50000 EUR rebuilding the central market”."
-    ).format(reference=reference)
 
 
 def _unread(error: NumberError, heading: str) -> Screen:
@@ -280,36 +273,61 @@ def _unread(error: NumberError, heading: str) -> Screen:
     return Screen("⚠️ " + heading + "\n" + reason)
 
 
-async def _propose(ctx: Context, emergency_id: int, phase: str, text: str) -> None:
-    """The amount, currency and purpose typed after the phase: read as every amount is (an
-    ambiguous one asked back), then checked and shown before it goes."""
-    try:
-        typed = read_money(text, locale(), CURRENCIES, rest=True)
-    except NumberError as error:
+async def _read(ctx: Context, emergency: Emergency, move: Move, draft: Draft, text: str) -> Read:
+    """An amount typed for a move: a proposal's amount, currency and purpose (after its phase),
+    or another amount approved, in the proposal's currency unless another is named."""
+    if move.needs == Needs.PROPOSAL:
         heading = _("I could not read an amount, a currency and a purpose.")
+        currencies, default, rest = CURRENCIES, None, True
+    else:
+        heading = _("I could not read an amount and one of the Fund's currencies.")
+        proposal = emergency.proposal
+        currencies, default, rest = CURRENCIES, proposal.currency if proposal else None, False
+    try:
+        typed = read_money(text, locale(), currencies, default=default, rest=rest)
+    except NumberError as error:
         await ctx.send(_unread(error, heading))
-        await ask_note(ctx, f"em_prop_{phase}", emergency_id, _proposal_prompt(""))
-        return
-    draft = Draft(
-        EMERGENCY,
-        emergency_id,
-        "propose",
-        expected=EmergencyStatus.ACKNOWLEDGED,
-        note=typed.rest,
-        currency=typed.currency,
-        phase=phase,
+        return None
+    draft = replace(draft, currency=typed.currency, note=typed.rest if rest else draft.note)
+    return draft, typed.amount, typed.typed
+
+
+async def _choose(ctx: Context, emergency: Emergency, move: Move, carry: dict[str, Any]) -> bool:
+    """A proposal's phase is chosen with buttons first (each presses "propose" again, with it)."""
+    if move.needs != Needs.PROPOSAL or carry.get("phase"):
+        return False
+    question = _("Phase of the aid proposed for {reference}?").format(
+        reference=emergency.record.reference or ""
     )
-    await settle_amount(ctx, draft, typed.amount, typed.typed)
+    await ctx.send(Screen(question, phase_markup(emergency.record.id)))
+    return True
 
 
-for _phase in PHASES:
+async def _find(ctx: Context, emergency: Emergency, key: str) -> Move | None:
+    return find_emergency_move(emergency.status, key, ctx.role, False)
 
-    def _bind(phase: str) -> None:
-        @note_purpose(f"em_prop_{phase}")
-        async def _note(ctx: Context, emergency_id: int, text: str) -> None:
-            await _propose(ctx, emergency_id, phase, text)
 
-    _bind(_phase.value)
+async def _preview_first(ctx: Context, emergency: Emergency, move: Move) -> bool:
+    """ "🏅 Approve" needs nothing, and is seen before it goes like every decision."""
+    return False
+
+
+def room() -> Room:
+    """What the one move handler (handlers/moves.py) needs of the emergencies."""
+    return Room(
+        name="emergency",
+        kind=EMERGENCY,
+        steps=steps(),
+        load=_emergency,
+        target=lambda emergency: emergency.record.id,
+        find=_find,
+        status=lambda emergency: emergency.status,
+        facts=lambda emergency: {"reference": emergency.record.reference or ""},
+        moved=_stale,
+        choose=_choose,
+        read=_read,
+        take_now=_preview_first,
+    )
 
 
 def _everywhere(ctx: Context, tell: Callable[[Emergency], str]) -> Callable[..., list[Outgoing]]:
@@ -322,43 +340,9 @@ def _everywhere(ctx: Context, tell: Callable[[Emergency], str]) -> Callable[...,
     return render
 
 
-@note_purpose("em_reject")
-async def _reject(ctx: Context, emergency_id: int, text: str) -> None:
-    draft = Draft(EMERGENCY, emergency_id, "reject", expected=EmergencyStatus.PROPOSED, note=text)
-    await _chosen(ctx, draft)
-
-
 def _amount_prompt(reference: str) -> str:
-    return _("The amount granted for {reference} and its currency, e.g. “30000 EUR”.").format(
-        reference=reference
-    )
-
-
-@note_purpose("em_other")
-async def _other_amount(ctx: Context, emergency_id: int, text: str) -> None:
-    emergency = await ctx.emergencies.get(emergency_id)
-    proposed = emergency.proposal.currency if emergency and emergency.proposal else None
-    try:
-        typed = read_money(text, locale(), CURRENCIES, default=proposed)
-    except NumberError as error:
-        heading = _("I could not read an amount and one of the Fund's currencies.")
-        await ctx.send(_unread(error, heading))
-        await ask_note(ctx, "em_other", emergency_id, _amount_prompt(""))
-        return
-    draft = Draft(
-        EMERGENCY, emergency_id, "other", expected=EmergencyStatus.PROPOSED, currency=typed.currency
-    )
-    await settle_amount(ctx, draft, typed.amount, typed.typed)
-
-
-@note_purpose("em_close")
-async def _close(ctx: Context, emergency_id: int, text: str) -> None:
-    emergency = await ctx.emergencies.get(emergency_id)
-    if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
-    draft = Draft(EMERGENCY, emergency_id, "close", expected=emergency.status, note=text)
-    await _chosen(ctx, draft)
+    other = next(m for m in MOVES if m.key == "other")
+    return _(other.prompt).format(reference=reference)
 
 
 TOLD: dict[str, Callable[[Emergency], str]] = {
@@ -385,10 +369,7 @@ def _asked(emergency: Emergency) -> Decimal | None:
 async def _chosen(ctx: Context, draft: Draft) -> None:
     """A proposal, a decision of the Presidency or a closing, ready: its amount checked against
     what the city asked (confirmed once more if it looks wrong), then what the city will read."""
-    emergency = await ctx.emergencies.get(draft.target)
-    if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
+    emergency = await _emergency(ctx, draft.target)
     move = find_emergency_move(emergency.status, draft.key, ctx.role, False)
     if move is None or emergency.status != draft.expected:
         await _stale(ctx, emergency)
@@ -420,17 +401,16 @@ async def _send(ctx: Context, draft: Draft) -> None:
     """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
     nothing and says so."""
     emergencies, key, target = ctx.emergencies, draft.key, draft.target
-    done: Emergency | None = None
-    if key == "propose" and draft.amount is not None and draft.currency:
+    if key == "propose":
 
         def render(emergency: Emergency) -> list[Outgoing]:
             told = ctx.alerts.to_city(emergency.officials, lambda: city_proposed(emergency))
             return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency, new=True) + told
 
-        done = await emergencies.propose(
+        await emergencies.propose(
             target,
-            draft.amount,
-            draft.currency,
+            draft.amount or Decimal(0),  # none: refused as incomplete
+            draft.currency or "",
             draft.phase or "",
             draft.note or "",
             render,
@@ -440,19 +420,14 @@ async def _send(ctx: Context, draft: Draft) -> None:
     elif key in ("approve", "reject", "other"):
         amount = (draft.amount, draft.currency) if key == "other" and draft.amount else None
         render = _everywhere(ctx, city_decided)
-        done = await emergencies.decide(
-            target, key, draft.note, render, amount, expected=draft.expected
-        )
+        await emergencies.decide(target, key, draft.note, render, amount, expected=draft.expected)
         confirmation = _("✔ Decision recorded; the city is told.")
-    elif key == "close":
-        done = await emergencies.close(
+    else:
+        await emergencies.close(
             target, draft.note or "", _everywhere(ctx, city_closed), expected=draft.expected
         )
         confirmation = _("✔ The emergency is closed; the city is told.")
-    if done is None:
-        emergency = await emergencies.get(target)
-        await (_stale(ctx, emergency) if emergency is not None else ctx.send(_refused(ctx)))
-        return
+    # A stale one was refused above (StatusRefused): nothing recorded, the glue says so.
     ctx.outbox.wake()
     await ctx.send(Screen(confirmation))
 
@@ -460,100 +435,85 @@ async def _send(ctx: Context, draft: Draft) -> None:
 async def _change(ctx: Context, draft: Draft) -> None:
     """Change (“✏️ Change”): what was typed is asked again (the Presidency's choices, for
     “Approve”)."""
-    emergency = await ctx.emergencies.get(draft.target)
-    if emergency is None:
-        await ctx.send(_refused(ctx))
-        return
-    reference = emergency.record.reference or ""
-    if draft.key == "propose":
-        await ask_note(ctx, f"em_prop_{draft.phase}", draft.target, _proposal_prompt(reference))
-    elif draft.key == "other":
-        await ask_note(ctx, "em_other", draft.target, _amount_prompt(reference))
-    elif draft.key == "reject":
-        await ask_note(ctx, "em_reject", draft.target, _reject_prompt(reference))
-    elif draft.key == "close":
-        await ask_note(ctx, "em_close", draft.target, _close_prompt(reference))
-    else:
+    emergency = await _emergency(ctx, draft.target)
+    found = find_emergency_move(emergency.status, draft.key, ctx.role, False)
+    if found is None or found.needs == Needs.NOTHING:
+        reference = emergency.record.reference or ""
         await ctx.send(
             Screen(
                 _("🏛 Emergency aid to decide: {reference}").format(reference=reference),
                 presidency_markup(emergency),
             )
         )
+        return
+    await ask_move(ctx, room(), emergency, found, {"phase": draft.phase} if draft.phase else {})
 
 
-draft_steps(EMERGENCY, _chosen, _send, _change)
+def steps() -> DraftSteps:
+    """A proposal, a decision of the Presidency or a closing, seen before it goes."""
+    return DraftSteps(_chosen, _send, _change)
 
 
-def _reject_prompt(reference: str) -> str:
-    return _("Why is the aid for {reference} rejected?").format(reference=reference)
+def notes() -> dict[Purpose, NoteHandler]:
+    return {
+        Purpose.EMERGENCY_ASK: _ask,
+        Purpose.EMERGENCY_ANSWER: _answer,
+    }
 
 
-def _close_prompt(reference: str) -> str:
-    return _("Why is {reference} closed? A short note for the record and the city.").format(
-        reference=reference
-    )
-
-
-PROPOSED = EmergencyStatus.PROPOSED
+# The card's buttons name the table's moves; cards sent before it named this one "prop".
+ALIASES = {"prop": "propose"}
 
 
 async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action: str) -> bool:
     """A button of an alert card, of the Presidency's card or of a message to the city; True if
-    it was taken. The right and the status are checked here and again by the use case."""
-    emergencies = ctx.emergencies
+    it was taken. A move is looked up again in the table (the presser's right, the status now)
+    and the use case checks both once more."""
+    action = ALIASES.get(action, action)
     if action == "ack":
-        me = ctx.person.name
-
-        def render(emergency: Emergency) -> list[Outgoing]:
-            reference = emergency.record.reference or ""
-            told = ctx.alerts.to_city(emergency.officials, lambda: acknowledged_text(reference, me))
-            return ctx.alerts.cards(emergency) + told
-
-        if await emergencies.acknowledge(emergency_id, render) is None:
-            return False
-        ctx.outbox.wake()
-        await query.answer(_("✅ Acknowledged."))
-        return True
-    emergency = await emergencies.get(emergency_id)
+        return await _acknowledge(query, ctx, emergency_id)
+    emergency = await ctx.emergencies.get(emergency_id)
     if emergency is None:
         return False
-    reference = emergency.record.reference or ""
-    status = emergency.status
-    staff, presidency = emergencies.is_staff, emergencies.is_presidency
+    phase = {f"ph_{c.value}": c.value for c in PHASES}.get(action, "")
+    found = find_emergency_move(emergency.status, "propose" if phase else action, ctx.role, False)
+    if found is not None:
+        await query.answer()
+        await ask_move(ctx, room(), emergency, found, {"phase": phase} if phase else {})
+        return True
+    return await _not_a_move(query, ctx, emergency, action)
+
+
+async def _acknowledge(query: CallbackQuery, ctx: Context, emergency_id: int) -> bool:
+    me = ctx.person.name
+
+    def render(emergency: Emergency) -> list[Outgoing]:
+        reference = emergency.record.reference or ""
+        told = ctx.alerts.to_city(emergency.officials, lambda: acknowledged_text(reference, me))
+        return ctx.alerts.cards(emergency) + told
+
+    await ctx.emergencies.acknowledge(emergency_id, render)  # refused: the glue says why
+    ctx.outbox.wake()
+    await query.answer(_("✅ Acknowledged."))
+    return True
+
+
+async def _not_a_move(
+    query: CallbackQuery, ctx: Context, emergency: Emergency, action: str
+) -> bool:
+    """The buttons that move nothing: a question to the city, its answer, a situation report."""
+    emergencies, status = ctx.emergencies, emergency.status
+    reference, emergency_id = emergency.record.reference or "", emergency.record.id
     of_the_city = emergencies.for_the_city(emergency)
-    phases = {f"ph_{c.value}": c.value for c in PHASES}
-    if action == "prop" and staff and status == EmergencyStatus.ACKNOWLEDGED:
-        await query.answer()
-        question = _("Phase of the aid proposed for {reference}?").format(reference=reference)
-        await ctx.send(Screen(question, phase_markup(emergency_id)))
-        return True
-    if action in phases and staff and status == EmergencyStatus.ACKNOWLEDGED:
-        await query.answer()
-        await ask_note(ctx, f"em_prop_{phases[action]}", emergency_id, _proposal_prompt(reference))
-        return True
-    if action in ("approve", "other", "reject") and presidency and status == PROPOSED:
-        await query.answer()
-        if action == "approve":  # what the city will read, before it goes
-            await _chosen(ctx, Draft(EMERGENCY, emergency_id, "approve", expected=PROPOSED))
-        elif action == "reject":
-            await ask_note(ctx, "em_reject", emergency_id, _reject_prompt(reference))
-        else:
-            await ask_note(ctx, "em_other", emergency_id, _amount_prompt(reference))
-        return True
-    if action == "ask" and (staff or presidency) and status in OPEN:
+    if action == "ask" and (emergencies.is_staff or emergencies.is_presidency) and status in OPEN:
         await query.answer()
         prompt = _("Your question to the city about {reference}?").format(reference=reference)
-        await ask_note(ctx, "em_ask", emergency_id, prompt)
-        return True
-    if action == "close" and staff and status in OPEN:
-        await query.answer()
-        await ask_note(ctx, "em_close", emergency_id, _close_prompt(reference))
+        await ask_note(ctx, Purpose.EMERGENCY_ASK, emergency_id, prompt)
         return True
     if action == "answer" and of_the_city:
         await query.answer()
         prompt = _("Your answer about {reference}?").format(reference=reference)
-        await ask_note(ctx, "em_answer", emergency_id, prompt)
+        await ask_note(ctx, Purpose.EMERGENCY_ANSWER, emergency_id, prompt)
         return True
     if action == "sitrep" and of_the_city and status in OPEN:
         record = await emergencies.open_sitrep(emergency_id)

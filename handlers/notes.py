@@ -1,15 +1,17 @@
 """A note asked for in a chat: the next message of the person who was asked, in that chat, is it
 (a reason for a refusal, what must change in a dossier, a message to a city). `/cancel` leaves.
 
-A flow asks with `ask_note(ctx, purpose, target, prompt)` and registers what to do with the text in
-`NOTES[purpose]`; the purpose and its target are stored in the conversation state, so a restart
-between the question and the answer loses nothing. The handler re-checks the right to act when the
-note arrives, as for a button. A note asked in the middle of something (the reason of a
-correction, once its amount is known) carries it: `ask_note(..., carry=data)`, and the handler
-registered with `carried_note(purpose)` gets `(ctx, data, text)`.
+A flow asks with `ask_note(ctx, Purpose.X, target, prompt)`; what each purpose does with the text
+is wired in `handlers.build_router()` (`router(handlers)`, one handler per `Purpose`, each
+module's `notes()`). The purpose and what it is about (`Asked`: the target, the move's key, a
+detail the button showed, what a note asked mid-way carries) are stored in the conversation
+state, so a restart between the question and the answer loses nothing. The handler re-checks the
+right to act when the note arrives, as for a button.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from aiogram import Router
@@ -25,57 +27,80 @@ from bot.telegram.context import Context
 from bot.telegram.filters import NotCommand
 from bot.telegram.states import Flow
 
-NoteHandler = Callable[
-    ..., Awaitable[None]
-]  # (ctx, target, text) or, asked with `detail`, (…, detail)
-NOTES: dict[str, NoteHandler] = {}
-CarriedHandler = Callable[[Context, dict[str, Any], str], Awaitable[None]]
-CARRIED: dict[str, CarriedHandler] = {}
 MAX_NOTE = 3000  # a message with its heading stays under Telegram's 4096 characters
 
 
-def note_purpose(purpose: str) -> Callable[[NoteHandler], NoteHandler]:
-    """Register what a note of this purpose does: `handler(ctx, target, text)`."""
+class Purpose(StrEnum):
+    """What an awaited note is for (its value is stored in the conversation state)."""
 
-    def register(handler: NoteHandler) -> NoteHandler:
-        NOTES[purpose] = handler
-        return handler
+    MOVE = "move"  # what a move needs, typed (`key`: the move; `carry`: its machine, a choice)
+    FIX_REASON = "fix_reason"  # a correction's reason, once its amount is known (`carry`)
+    WRITE_CITY = "write_city"  # staff's message to a dossier's city
+    WRITE_STAFF = "write_staff"  # the city's message to the Secretariat
+    EMERGENCY_ASK = "em_ask"  # a question to the city (staff, the Presidency)
+    EMERGENCY_ANSWER = "em_answer"  # the city's answer
+    REFUSE_REGISTRATION = "refuse_registration"  # why (`detail`: the city the card showed)
+    STAFF_GRANT = "staff_grant"  # whom to give a role (a Telegram id)
+    INVITE_CITY = "invite_city"  # the city an invite link is for
+    CITY_ADD = "city_add"  # a member city, as a CSV row
+    CITY_NAME = "city_name"
+    CITY_COUNTRY = "city_country"
+    CITY_ALIASES = "city_aliases"
+    SESSION_BUDGET = "session_budget"  # a Bureau session's budget
 
-    return register
+
+@dataclass(frozen=True)
+class Asked:
+    """What the note is about, as the flow that asked said."""
+
+    target: int  # the dossier, emergency, person, city or session (0: none)
+    key: str = ""  # the move, for a move's note
+    detail: int | None = None  # a second number the button showed, checked again on arrival
+    carry: dict[str, Any] = field(default_factory=dict)  # what a note asked mid-way carries
 
 
-def carried_note(purpose: str) -> Callable[[CarriedHandler], CarriedHandler]:
-    """Register what a note of this purpose does with what it carries: `(ctx, carry, text)`."""
-
-    def register(handler: CarriedHandler) -> CarriedHandler:
-        CARRIED[purpose] = handler
-        return handler
-
-    return register
+NoteHandler = Callable[[Context, Asked, str], Awaitable[None]]
 
 
 async def ask_note(
     ctx: Context,
-    purpose: str,
+    purpose: Purpose,
     target: int,
     prompt: str,
+    *,
+    key: str = "",
     detail: int | None = None,
     carry: dict[str, Any] | None = None,
 ) -> None:
-    """`detail`: a second number the handler gets as `detail=` (what the button showed, to be
-    checked again when the note arrives); `carry`: what a `carried_note` handler gets."""
     await ctx.fsm.set_state(Flow.note)
-    data: dict[str, Any] = {"purpose": purpose, "target": target}
+    data: dict[str, Any] = {"purpose": purpose.value, "target": target, "key": key}
     if detail is not None:
         data["detail"] = detail
-    if carry is not None:
+    if carry:
         data["carry"] = carry
     await ctx.fsm.set_data(data)
     hint = _("Write it in one message (/cancel to leave it).")
     await ctx.send(Screen(prompt + "\n\n<i>" + hint + "</i>"))
 
 
-def router() -> Router:
+def _asked(data: dict[str, Any]) -> tuple[Purpose, Asked] | None:
+    """What the stored state says was asked; None if it is not a note's (an older bot's)."""
+    try:
+        purpose = Purpose(data.get("purpose", ""))
+    except ValueError:
+        return None
+    target, key, detail = data.get("target"), data.get("key", ""), data.get("detail")
+    carry = data.get("carry") or {}
+    if not isinstance(target, int) or not isinstance(key, str) or not isinstance(carry, dict):
+        return None
+    return purpose, Asked(target, key, detail if isinstance(detail, int) else None, carry)
+
+
+def router(handlers: Mapping[Purpose, NoteHandler]) -> Router:
+    """`handlers`: what each purpose does with the text, every purpose given one."""
+    missing = [p.value for p in Purpose if p not in handlers]
+    if missing:
+        raise ValueError(f"no handler for the note purposes {missing}")
     r = Router(name="notes")
 
     @r.message(StateFilter(Flow.note, Flow.decide), Command("cancel"))
@@ -87,15 +112,10 @@ def router() -> Router:
     @r.message(StateFilter(Flow.note), NotCommand())
     async def note(message: Message, ctx: Context) -> None:
         """The awaited note: checked, then handed to its purpose's handler."""
-        data = await ctx.fsm.get_data()
-        handler = NOTES.get(data.get("purpose", ""))
-        carried = CARRIED.get(data.get("purpose", ""))
-        carry = data.get("carry")
-        if carried is None or not isinstance(carry, dict):
-            carried = None
-            if handler is None or not isinstance(data.get("target"), int):
-                await ctx.fsm.clear()
-                return
+        asked = _asked(await ctx.fsm.get_data())
+        if asked is None:
+            await ctx.fsm.clear()
+            return
         text = clean_text(message.text or message.caption or "")
         problem = None
         if not visible_length(text):
@@ -106,12 +126,7 @@ def router() -> Router:
             await ctx.send(Screen("⚠️ " + refusal(problem)))
             return
         await ctx.fsm.clear()
-        if carried is not None:
-            await carried(ctx, carry, text)
-            return
-        if isinstance(data.get("detail"), int):
-            await handler(ctx, data["target"], text, detail=data["detail"])
-            return
-        await handler(ctx, data["target"], text)
+        purpose, about = asked
+        await handlers[purpose](ctx, about, text)
 
     return r

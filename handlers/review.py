@@ -5,6 +5,7 @@ the dossier's status now, whatever the button says."""
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -15,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
 from bot.domain.fund_form import CURRENCIES
+from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Person
 from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
@@ -23,9 +25,8 @@ from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
     DECIDED,
-    TRANSITIONS,
-    By,
-    Needs,
+    REASON_PROMPT,
+    SESSION_PROMPT,
     Transition,
     corrections,
     find_correction,
@@ -59,10 +60,13 @@ from bot.screens.staff import (
 from bot.services.records import Notice
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
-from handlers.decisions import confirm, draft_steps, preview, settle_amount
+from handlers.decisions import DraftSteps, confirm, preview
 from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
-from handlers.notes import MAX_NOTE, ask_note, carried_note, note_purpose
+from handlers.moves import Read, Room
+from handlers.moves import ask as ask_move
+from handlers.moves import press as press_move
+from handlers.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import deny
 from handlers.telling import in_language, tell
 
@@ -71,7 +75,7 @@ Notices = Callable[[Case], list[Notice]]
 
 def card_moves(case: Case) -> list[Transition]:
     """The moves a card offers: the Secretariat's, for the status the dossier has now."""
-    return [t for t in moves(case.record.status, Role.SECRETARIAT, False) if t.by == By.STAFF]
+    return [t for t in moves(case.record.status, Role.SECRETARIAT, False) if t.by_staff]
 
 
 def card_notice(
@@ -111,13 +115,11 @@ async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -
     return notices
 
 
-async def move(ctx: Context, case: Case, key: str, **given: object) -> Case | None:
-    """Take a move (already allowed by the table for this person) and say what happened."""
+async def move(ctx: Context, case: Case, key: str, **given: object) -> Case:
+    """Take a move (already allowed by the table for this person); a refusal (someone was
+    quicker) is raised to the glue, which tells the presser where the dossier stands now."""
     exclude = ctx.person.telegram_id
     updated = await ctx.review.move(case, key, await change_notices(ctx, case, exclude), **given)
-    if updated is None:
-        await moved_on(ctx, case.record.id)
-        return None
     ctx.outbox.wake()
     return updated
 
@@ -145,68 +147,86 @@ async def show_case(ctx: Context, case: Case) -> None:
 
 
 def staff_moves(ctx: Context, case: Case) -> list[Transition]:
-    return [t for t in moves(case.record.status, ctx.role, False) if t.by == By.STAFF]
+    return [t for t in moves(case.record.status, ctx.role, False) if t.by_staff]
 
 
-async def _staff_case(ctx: Context, dossier_id: int) -> Case | None:
-    if not ctx.may(Action.REVIEW_DOSSIERS):
+async def _staff_case(ctx: Context, dossier_id: int) -> Case:
+    """The dossier, for staff with the right to review; refused otherwise (the glue,
+    bot/telegram/refusals.py, says it is reserved for them)."""
+    case = await ctx.review.case(dossier_id) if ctx.may(Action.REVIEW_DOSSIERS) else None
+    if case is None:
+        raise StatusRefused("not_allowed")
+    return case
+
+
+async def _write_city(ctx: Context, asked: Asked, text: str) -> None:
+    """A staff member's message to the city about a dossier."""
+    case = await _staff_case(ctx, asked.target)
+    await write(ctx, case, text)
+
+
+async def _read_amount(
+    ctx: Context, case: Case, transition: Transition, draft: Draft, text: str
+) -> Read:
+    """The amount granted, typed in the dossier's currency (said again if it cannot be read)."""
+    currency = case.record.currency
+    try:
+        typed = read_money(
+            text, locale(), (currency,) if currency else CURRENCIES, default=currency
+        )
+    except NumberError as error:
+        problem = AnswerError(f"number_{error.code}", **error.details)
+        await ctx.send(Screen("⚠️ " + refusal(problem)))
         return None
-    return await ctx.review.case(dossier_id)
+    return replace(draft, currency=typed.currency), typed.amount, typed.typed
 
 
-def _register_notes() -> None:
-    """Moves that need a note or an amount take the staff member's next message."""
-    for transition in TRANSITIONS:
-        if transition.by == By.STAFF and transition.needs in (Needs.NOTE, Needs.AMOUNT):
-            note_purpose(f"move:{transition.key}")(_note_handler(transition.key))
-
-    @note_purpose("write_city")
-    async def write_city(ctx: Context, dossier_id: int, text: str) -> None:
-        """A staff member's message to the city about a dossier."""
-        case = await _staff_case(ctx, dossier_id)
-        if case is None:
-            await deny(ctx)
-            return
-        await write(ctx, case, text)
+async def _choose(ctx: Context, case: Case, transition: Transition, carry: dict[str, Any]) -> bool:
+    """A Bureau session is chosen with buttons (its button takes the move)."""
+    if transition.needs != Needs.SESSION:
+        return False
+    await _pick_session(ctx, case)
+    return True
 
 
-def _note_handler(key: str):
-    """The note or amount typed for a move: nothing is taken yet, the preview comes first."""
+async def _take_now(ctx: Context, case: Case, transition: Transition) -> bool:
+    """A move that needs nothing (start the review, eligible) is taken at once."""
+    updated = await move(ctx, case, transition.key)
+    await ctx.send(Screen(done_text(updated)))
+    return True
 
-    async def handle(ctx: Context, dossier_id: int, text: str) -> None:
-        case = await _staff_case(ctx, dossier_id)
-        if case is None:
-            await deny(ctx)
-            return
-        transition = await _transition(ctx, case, key)
-        if transition is None:
-            await moved_on(ctx, case.record.id)
-            return
-        draft = Draft(DOSSIER, case.record.id, key, expected=case.record.status)
-        if transition.needs != Needs.AMOUNT:
-            await _chosen(ctx, replace(draft, note=text))
-            return
-        currency = case.record.currency
-        try:
-            typed = read_money(
-                text, locale(), (currency,) if currency else CURRENCIES, default=currency
-            )
-        except NumberError as error:
-            problem = AnswerError(f"number_{error.code}", **error.details)
-            await ctx.send(Screen("⚠️ " + refusal(problem)))
-            await ask_amount(ctx, case, key)
-            return
-        draft = replace(draft, currency=typed.currency)
-        await settle_amount(ctx, draft, typed.amount, typed.typed)
 
-    return handle
+async def _moved(ctx: Context, case: Case) -> None:
+    await moved_on(ctx, case.record.id)
+
+
+def room() -> Room:
+    """What the one move handler (handlers/moves.py) needs of the review."""
+    return Room(
+        name="dossier",
+        kind=DOSSIER,
+        steps=steps(),
+        load=_staff_case,
+        target=lambda case: case.record.id,
+        find=_transition,
+        status=lambda case: case.record.status,
+        facts=lambda case: {
+            "reference": case.record.reference,
+            "currency": case.record.currency or "",
+        },
+        moved=_moved,
+        choose=_choose,
+        read=_read_amount,
+        take_now=_take_now,
+        annotate=_with_readers,
+    )
 
 
 async def _transition(ctx: Context, case: Case, key: str) -> Transition | None:
     """The staff move `key` on this dossier now, a correction included while it may be made."""
     found = find_move(case.record.status, key, ctx.role, False)
     if found is not None:
-        return found if found.by == By.STAFF else None
+        return found if found.by_staff else None
     if not key.startswith("fix_"):
         return None
     window = await ctx.review.correction_window(case, ctx.settings.sessions(today()))
@@ -217,28 +237,26 @@ async def _chosen(ctx: Context, draft: Draft) -> None:
     """The move's note or amount is known: the amount checked (refused, or confirmed once
     more), a correction's reason asked, then the preview of what the city will read."""
     case = await _staff_case(ctx, draft.target)
-    if case is None:
-        await deny(ctx)
-        return
     transition = await _transition(ctx, case, draft.key)
     if transition is None or case.record.status != draft.expected:
         await moved_on(ctx)
         return
     if transition.needs == Needs.AMOUNT:
         if draft.amount is None:
-            await ask_amount(ctx, case, draft.key)
+            await ask_amount(ctx, case, transition)
             return
         concerns = granted_concerns(draft.amount, financing(case.record.answers), ctx.rules)
         blocking = [c for c in concerns if c.blocking]
         if blocking:
             await ctx.send(Screen(refused_amount(blocking, draft.amount, draft.currency)))
-            await ask_amount(ctx, case, draft.key)
+            await ask_amount(ctx, case, transition)
             return
         if concerns and not draft.confirmed:
             await confirm(ctx, draft, concerns)
             return
     if transition.correction and not draft.note:
-        await ask_note(ctx, "fix_reason", case.record.id, _reason_prompt(case), draft.to_data())
+        prompt = await _with_readers(ctx, case, _reason_prompt(case))
+        await ask_note(ctx, Purpose.FIX_REASON, case.record.id, prompt, carry=draft.to_data())
         return
     officials = await told(ctx, case, ctx.person.telegram_id)
     after = foreseen_case(case, transition, draft, ctx.person.name, datetime.now(UTC))
@@ -258,9 +276,6 @@ async def _send(ctx: Context, draft: Draft) -> None:
     """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
     nothing and says so."""
     case = await _staff_case(ctx, draft.target)
-    if case is None:
-        await deny(ctx)
-        return
     exclude = ctx.person.telegram_id
     updated = await ctx.review.move(
         case,
@@ -270,16 +285,7 @@ async def _send(ctx: Context, draft: Draft) -> None:
         amount=draft.amount,
         expected=draft.expected,
         calendar=ctx.settings.sessions(today()),
-    )
-    if updated is None:
-        now = await ctx.review.case(draft.target)
-        status = status_label(now.record.status) if now is not None else "—"
-        text = _(
-            "This is no longer possible: {reference} is now “{status}”. Nothing was recorded "
-            "or sent."
-        ).format(reference=case.record.reference, status=status)
-        await ctx.send(Screen(text))
-        return
+    )  # a stale one is refused: nothing recorded or sent (bot/telegram/refusals.py says so)
     ctx.outbox.wake()
     await ctx.send(Screen(done_text(updated)))
 
@@ -287,38 +293,40 @@ async def _send(ctx: Context, draft: Draft) -> None:
 async def _change(ctx: Context, draft: Draft) -> None:
     """Change (“✏️ Change”): the note or the amount is asked again."""
     case = await _staff_case(ctx, draft.target)
-    if case is None:
-        await deny(ctx)
-        return
-    transition = await _transition(ctx, case, draft.key)
-    if transition is None:
+    if not await press_move(ctx, room(), case, draft.key):
         await moved_on(ctx)
-        return
-    await _ask_for(ctx, case, transition)
 
 
-draft_steps(DOSSIER, _chosen, _send, _change)
+def steps() -> DraftSteps:
+    """A dossier's move, seen before it goes (handlers/decisions.py)."""
+    return DraftSteps(_chosen, _send, _change)
 
 
-@carried_note("fix_reason")
-async def _fix_reason(ctx: Context, carry: dict, text: str) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {
+        Purpose.FIX_REASON: _fix_reason,
+        Purpose.WRITE_CITY: _write_city,
+    }
+
+
+async def _fix_reason(ctx: Context, asked: Asked, text: str) -> None:
     """The reason of a correction, typed once its amount is known."""
-    draft = Draft.from_data(carry)
+    draft = Draft.from_data(asked.carry)
     if draft is not None and draft.kind == DOSSIER:
         await _chosen(ctx, replace(draft, note=text))
 
 
-async def ask_amount(ctx: Context, case: Case, key: str) -> None:
-    prompt = _("Amount granted by the Bureau for {reference}, in {currency}?").format(
-        reference=case.record.reference, currency=case.record.currency or ""
-    )
-    await ask_note(ctx, f"move:{key}", case.record.id, prompt)
+async def ask_amount(ctx: Context, case: Case, transition: Transition) -> None:
+    await ask_move(ctx, room(), case, transition, {})
+
+
+def _prompt(prompt: str, case: Case) -> str:
+    """A move's prompt (an N_ string of the table), in the asker's language."""
+    return _(prompt).format(reference=case.record.reference, currency=case.record.currency or "")
 
 
 def _reason_prompt(case: Case) -> str:
-    return _("Why is the decision on {reference} corrected? The city receives your words.").format(
-        reference=case.record.reference
-    )
+    return _prompt(REASON_PROMPT, case)
 
 
 async def write(ctx: Context, case: Case, text: str) -> None:
@@ -354,9 +362,6 @@ def _to_secretariat(ctx: Context, case: Case, message: ThreadMessage) -> list[No
         markup = InlineKeyboardMarkup(inline_keyboard=[[reply, open_it]])
         markup_json = markup.model_dump(exclude_none=True)
         return [Notice(chat, thread_notice(case, message), markup_json, secretariat=True)]
-
-
-_register_notes()
 
 
 def router() -> Router:
@@ -425,9 +430,8 @@ def router() -> Router:
             prompt = _("Your message to {city} about {reference}?").format(
                 city=case.city, reference=case.record.reference
             )
-            await ask_note(
-                ctx, "write_city", case.record.id, await _with_readers(ctx, case, prompt)
-            )
+            prompt = await _with_readers(ctx, case, prompt)
+            await ask_note(ctx, Purpose.WRITE_CITY, case.record.id, prompt)
         elif action == "mv":
             await _start_move(ctx, case, value)
         elif action == "fix":
@@ -492,38 +496,9 @@ async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
 
 
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
-    transition = await _transition(ctx, case, key)
-    if transition is None or transition.by != By.STAFF:
+    if not await press_move(ctx, room(), case, key):
         await moved_on(ctx, case.record.id)
         await show_case(ctx, case)
-        return
-    if transition.needs in (Needs.NOTE, Needs.AMOUNT, Needs.SESSION):
-        await _ask_for(ctx, case, transition)
-    else:
-        updated = await move(ctx, case, key)
-        if updated is not None:
-            await ctx.send(Screen(done_text(updated)))
-
-
-async def _ask_for(ctx: Context, case: Case, transition: Transition) -> None:
-    """Ask what the move needs: a note, an amount (a correction's reason comes after it) or a
-    Bureau session."""
-    key, reference = transition.key, case.record.reference
-    if transition.needs == Needs.AMOUNT:
-        await ask_amount(ctx, case, key)
-    elif transition.needs == Needs.SESSION:
-        await _pick_session(ctx, case)
-    elif transition.correction:
-        prompt = await _with_readers(ctx, case, _reason_prompt(case))
-        await ask_note(ctx, f"move:{key}", case.record.id, prompt)
-    else:
-        prompts = {
-            "changes": _("What must change in {reference}? The city receives your words."),
-            "reject": _("Why is {reference} rejected? The city receives your words."),
-            "defer": _("Why is {reference} deferred? The city receives your words."),
-        }
-        prompt = await _with_readers(ctx, case, prompts[key].format(reference=reference))
-        await ask_note(ctx, f"move:{key}", case.record.id, prompt)
 
 
 async def _with_readers(ctx: Context, case: Case, prompt: str) -> str:
@@ -573,7 +548,7 @@ async def _pick_session(ctx: Context, case: Case) -> None:
         ]
         for s in offered[:6]
     ]
-    text = _("Which Bureau session is {reference} for?").format(reference=case.record.reference)
+    text = _prompt(SESSION_PROMPT, case)
     await ctx.send(Screen(text, InlineKeyboardMarkup(inline_keyboard=rows)))
 
 
@@ -630,5 +605,5 @@ async def _add_session(ctx: Context, words: list[str]) -> None:
 
 
 async def show_to_city(ctx: Context, case: Case) -> None:
-    of_the_city = [t for t in moves(case.record.status, ctx.role, True) if t.by == By.CITY]
+    of_the_city = [t for t in moves(case.record.status, ctx.role, True) if not t.by_staff]
     await ctx.send(*city_case_screens(case, of_the_city, ctx.rules))

@@ -5,11 +5,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.roles import Action
 from bot.screens.base import Screen
+from bot.screens.errors import not_allowed_text
 from bot.telegram.context import Context
-
-
-def not_allowed_text() -> str:
-    return _("Sorry, this is reserved for the Permanent Secretariat's staff with that right.")
 
 
 async def allowed(ctx: Context, action: Action, query: CallbackQuery | None = None) -> bool:

@@ -40,9 +40,9 @@ from bot.services.documents import agenda_pdf
 from bot.telegram.callbacks import Sheet
 from bot.telegram.context import Context
 from handlers import actions
-from handlers.decisions import draft_steps, settle_amount
+from handlers.decisions import DraftSteps, settle_amount
 from handlers.inputs import today
-from handlers.notes import ask_note, note_purpose
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.review import read_filter
 from handlers.rights import deny
 
@@ -168,12 +168,16 @@ async def ask_budget(ctx: Context, session_id: int) -> None:
         "Budget of the Bureau session of {day}? An amount and its currency, "
         "for example 1 500 000 EUR."
     ).format(day=long_day(agenda.session.held_on))
-    await ask_note(ctx, "session_budget", session_id, prompt)
+    await ask_note(ctx, Purpose.SESSION_BUDGET, session_id, prompt)
 
 
-@note_purpose("session_budget")
-async def budget_typed(ctx: Context, session_id: int, text: str) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {Purpose.SESSION_BUDGET: budget_typed}
+
+
+async def budget_typed(ctx: Context, asked: Asked, text: str) -> None:
     """The budget typed after "💶 Budget": read as money in the staff member's locale."""
+    session_id = asked.target
     if not ctx.may(Action.REVIEW_DOSSIERS):
         await deny(ctx)
         return
@@ -190,7 +194,7 @@ async def budget_typed(ctx: Context, session_id: int, text: str) -> None:
         await ask_budget(ctx, session_id)
         return
     draft = Draft(BUDGET, session_id, "budget", currency=typed.currency)
-    await settle_amount(ctx, draft, typed.amount, typed.typed)  # an ambiguous one asked back
+    await settle_amount(ctx, draft, typed.amount, typed.typed, _budget_read)  # one asked back
 
 
 async def _budget_read(ctx: Context, draft: Draft) -> None:
@@ -213,8 +217,10 @@ async def _budget_again(ctx: Context, draft: Draft) -> None:
     await ask_budget(ctx, draft.target)
 
 
-# A budget is not a decision told to a city: no preview, only an ambiguous amount asked back.
-draft_steps(BUDGET, _budget_read, _budget_read, _budget_again)
+def steps() -> DraftSteps:
+    """A budget is not a decision told to a city: no preview, only an ambiguous amount asked
+    back."""
+    return DraftSteps(_budget_read, _budget_read, _budget_again)
 
 
 async def send_stats(ctx: Context) -> None:

@@ -37,7 +37,7 @@ from bot.services.staff import StaffRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import InviteButton, StaffButton
 from handlers.menus import refresh_menu
-from handlers.notes import ask_note, note_purpose
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import allowed, stale
 from handlers.telling import in_language
 
@@ -130,7 +130,7 @@ def router() -> Router:
             await show_staff(ctx, query)
         elif data.action == "grant":
             await query.answer()
-            await ask_note(ctx, "staff_grant", 0, grant_prompt())
+            await ask_note(ctx, Purpose.STAFF_GRANT, 0, grant_prompt())
         elif data.action == "role" and role is not None:
             member = await ctx.staff.person(data.person)
             if member is None or member.configured:
@@ -160,7 +160,7 @@ def router() -> Router:
             await _send_invite(ctx, role=role)
         elif data.action == "inv_city" and data.city == 0:
             await query.answer()
-            await ask_note(ctx, "invite_city", 0, invite_city_prompt())
+            await ask_note(ctx, Purpose.INVITE_CITY, 0, invite_city_prompt())
         elif data.action == "inv_city":
             if not await _send_invite(ctx, city_id=data.city):
                 await stale(query)
@@ -203,14 +203,17 @@ async def _change(
     await ctx.send(Screen(text))
 
 
-@note_purpose("staff_grant")
-async def _grant_whom(ctx: Context, target: int, text: str) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {Purpose.STAFF_GRANT: _grant_whom, Purpose.INVITE_CITY: _invite_city}
+
+
+async def _grant_whom(ctx: Context, asked: Asked, text: str) -> None:
     if not await allowed(ctx, Action.MANAGE_STAFF):
         return
     digits = text.strip().lstrip("@")
     if not digits.isdigit() or len(digits) > 15:
-        await ask_note(ctx, "staff_grant", 0, "⚠️ " + _("Digits only, e.g. 123456789.") + "\n\n"
-                       + grant_prompt())  # fmt: skip
+        again = "⚠️ " + _("Digits only, e.g. 123456789.") + "\n\n" + grant_prompt()
+        await ask_note(ctx, Purpose.STAFF_GRANT, 0, again)
         return
     member = await ctx.staff.person(int(digits))
     if member is None or member.configured:
@@ -220,8 +223,7 @@ async def _grant_whom(ctx: Context, target: int, text: str) -> None:
     await ctx.send(roles_screen(member))
 
 
-@note_purpose("invite_city")
-async def _invite_city(ctx: Context, target: int, text: str) -> None:
+async def _invite_city(ctx: Context, asked: Asked, text: str) -> None:
     if not await allowed(ctx, Action.MANAGE_STAFF):
         return
     await ctx.send(invite_cities_screen(await ctx.cities.search(text)))

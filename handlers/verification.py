@@ -11,7 +11,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.people import Registration
+from bot.domain.machine import Needs, find
+from bot.domain.people import REGISTRATION_MACHINE, Registration, Verification
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.registrations import (
@@ -26,7 +27,7 @@ from bot.screens.registrations import (
 from bot.services.verification import VerificationRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import VerifyButton
-from handlers.notes import ask_note, note_purpose
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import allowed, stale
 from handlers.telling import in_language
 
@@ -81,7 +82,14 @@ def router() -> Router:
         if not await allowed(ctx, Action.VERIFY_PEOPLE, query):
             return
         person, city = callback_data.person, callback_data.city
-        if callback_data.action == "no":
+        # The card's buttons are the table's moves from "pending" (bot/domain/people.py).
+        found = find(
+            REGISTRATION_MACHINE, Verification.PENDING, callback_data.action, ctx.role, False
+        )
+        if found is None:
+            await stale(query)
+            return
+        if found.needs == Needs.NOTE:
             registration = await ctx.verifications.get(person)
             if registration is None:
                 await stale(query)
@@ -94,13 +102,11 @@ def router() -> Router:
             else:
                 await query.answer()
                 prompt = refusal_prompt(registration)
-                await ask_note(ctx, "refuse_registration", person, prompt, detail=city)
+                await ask_note(ctx, Purpose.REFUSE_REGISTRATION, person, prompt, detail=city)
             return
-        if callback_data.action != "ok":
-            await stale(query)
-            return
+        verified = found.target == Verification.VERIFIED
         try:
-            registration = await ctx.verifications.decide(person, city, True, _tell(ctx))
+            registration = await ctx.verifications.decide(person, city, verified, _tell(ctx))
         except VerificationRefused as problem:
             if problem.code == "decided":
                 await query.answer(already_decided(problem.details["registration"]), True)
@@ -119,15 +125,18 @@ def router() -> Router:
     return r
 
 
-@note_purpose("refuse_registration")
-async def _refuse(ctx: Context, target: int, text: str, detail: int = 0) -> None:
+def notes() -> dict[Purpose, NoteHandler]:
+    return {Purpose.REFUSE_REGISTRATION: _refuse}
+
+
+async def _refuse(ctx: Context, asked: Asked, text: str) -> None:
     """The reason arrived: the right, the registration's state and its city (the one the card
     showed, `detail`) are checked again, in the decision's compare-and-set."""
     if not await allowed(ctx, Action.VERIFY_PEOPLE):
         return
     try:
         registration = await ctx.verifications.decide(
-            target, detail, False, _tell(ctx), reason=text
+            asked.target, asked.detail or 0, False, _tell(ctx), reason=text
         )
     except VerificationRefused as problem:
         if problem.code == "decided":

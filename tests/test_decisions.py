@@ -128,7 +128,11 @@ def test_a_corrected_decision_keeps_its_origin_and_its_window() -> None:
 
 def test_corrections_are_in_the_one_table_and_offered_apart() -> None:
     fixes = [t for t in TRANSITIONS if t.correction]
-    assert {t.source for t in fixes} == {Status.APPROVED, Status.REJECTED, Status.DEFERRED}
+    assert {s for t in fixes for s in t.sources} == {
+        Status.APPROVED,
+        Status.REJECTED,
+        Status.DEFERRED,
+    }
     for status in (Status.APPROVED, Status.REJECTED, Status.DEFERRED):
         plain = [t for t in moves(status, Role.SECRETARIAT, False)]
         assert not any(t.correction for t in plain)  # not offered with the plain moves

@@ -21,6 +21,7 @@ import bot.services.staff
 import storage.dossiers
 import storage.review
 from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.machine import StatusRefused
 from bot.domain.roles import Role
 from bot.services.emergencies import Emergencies
 from bot.services.people import link_city
@@ -311,7 +312,9 @@ async def test_two_moves_on_one_dossier_at_once(
         review = Review(session, account, Role.SECRETARIAT)
         case = await review.case(dossier_id)
         assert case is not None and case.record.status == "in_review"
-        assert await review.move(case, "eligible", lambda _case: [], expected="submitted") is None
+        with pytest.raises(StatusRefused) as refused:
+            await review.move(case, "eligible", lambda _case: [], expected="submitted")
+        assert (refused.value.code, refused.value.details["label"]) == ("stale", "In review")
     assert await history(app, dossier_id) == []
 
 
@@ -495,10 +498,11 @@ async def test_two_moves_on_one_emergency_at_once(
         account = await session.get(Account, PRESIDENCY)
         emergencies = Emergencies(session, account, Role.PRESIDENCY)
         proposed = await emergency_copy(app, base_id, "proposed", 99)
-        done = await emergencies.decide(
-            proposed, "approve", None, lambda _e: [], expected="acknowledged"
-        )
-        assert done is None
+        with pytest.raises(StatusRefused) as refused:
+            await emergencies.decide(
+                proposed, "approve", None, lambda _e: [], expected="acknowledged"
+            )
+        assert (refused.value.code, refused.value.details["label"]) == ("moved", "Aid proposed")
     assert await history(app, proposed) == []
 
 

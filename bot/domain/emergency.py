@@ -1,5 +1,6 @@
 """Emergency statuses (DOMAIN.md §2): reported → acknowledged → proposed → decided (approved or
-rejected) → closed, and who may take each move. One table, looked up again when a move is taken."""
+rejected) → closed, and who may take each move. One table of the engine (bot/domain/machine.py),
+looked up again when a move is taken."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -8,8 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.forms import N_, Choice
+from bot.domain.machine import Machine, Move, Needs, Party, find, move, offered
 from bot.domain.records import Person, Record
-from bot.domain.roles import Action, may
+from bot.domain.roles import Action
 
 REFERENCE_PREFIX = "FU"
 
@@ -35,56 +37,40 @@ EMERGENCY_STATUS_LABELS = {
 }
 
 
-class EmergencyNeeds(StrEnum):
-    NOTHING = ""
-    NOTE = "note"  # why it is rejected, or the closing note
-    PROPOSAL = "proposal"  # amount, currency, purpose, phase, note
-    AMOUNT = "amount"  # the amount approved
-
-
-@dataclass(frozen=True)
-class EmergencyMove:
-    key: str  # what a button names (with the emergency); short, for callback data
-    source: EmergencyStatus
-    target: EmergencyStatus
-    action: Action | None  # None: the city itself (sending its report)
-    needs: EmergencyNeeds = EmergencyNeeds.NOTHING
-
+EmergencyNeeds = Needs  # what an emergency's move needs (bot/domain/machine.py)
+EmergencyMove = Move
 
 S = EmergencyStatus
 OPEN = (S.REPORTED, S.ACKNOWLEDGED, S.PROPOSED, S.APPROVED, S.REJECTED)
-MOVES: tuple[EmergencyMove, ...] = (
-    EmergencyMove("send", S.DRAFT, S.REPORTED, None),
-    EmergencyMove("ack", S.REPORTED, S.ACKNOWLEDGED, Action.ACKNOWLEDGE_EMERGENCY),
-    EmergencyMove("propose", S.ACKNOWLEDGED, S.PROPOSED, Action.PROPOSE_EMERGENCY_AID,
-                  EmergencyNeeds.PROPOSAL),
-    EmergencyMove("approve", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID),
-    EmergencyMove("other", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID,
-                  EmergencyNeeds.AMOUNT),
-    EmergencyMove("reject", S.PROPOSED, S.REJECTED, Action.DECIDE_EMERGENCY_AID,
-                  EmergencyNeeds.NOTE),
-    *(
-        EmergencyMove("close", source, S.CLOSED, Action.ACKNOWLEDGE_EMERGENCY, EmergencyNeeds.NOTE)
-        for source in OPEN
-    ),
+CITY = Party.CITY  # the city itself, sending its report
+MOVES: tuple[Move, ...] = (
+    # Sending is the questionnaire's (its five answers checked: bot/domain/emergency_form.py).
+    move("send", S.DRAFT, S.REPORTED, CITY, N_("🚨 Send now"), Needs.FORM),
+    move("ack", S.REPORTED, S.ACKNOWLEDGED, Action.ACKNOWLEDGE_EMERGENCY, N_("✅ Acknowledge")),
+    # The phase is asked with buttons first, then the amount, currency and purpose in one note.
+    move("propose", S.ACKNOWLEDGED, S.PROPOSED, Action.PROPOSE_EMERGENCY_AID, N_("💶 Propose aid"),
+         Needs.PROPOSAL, N_(
+             "The amount, its currency and the purpose of the aid for {reference}, in one "
+             "message, e.g. “50000 EUR rebuilding the central market”.")),
+    move("approve", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID, N_("🏅 Approve")),
+    move("other", S.PROPOSED, S.APPROVED, Action.DECIDE_EMERGENCY_AID,
+         N_("💶 Approve another amount"), Needs.AMOUNT,
+         N_("The amount granted for {reference} and its currency, e.g. “30000 EUR”.")),
+    move("reject", S.PROPOSED, S.REJECTED, Action.DECIDE_EMERGENCY_AID, N_("✖ Reject"),
+         Needs.NOTE, N_("Why is the aid for {reference} rejected?")),
+    move("close", OPEN, S.CLOSED, Action.ACKNOWLEDGE_EMERGENCY, N_("🔒 Close"), Needs.NOTE,
+         N_("Why is {reference} closed? A short note for the record and the city.")),
 )  # fmt: skip
+EMERGENCY_MACHINE = Machine("emergency", tuple(EmergencyStatus), MOVES, EMERGENCY_STATUS_LABELS)
 
 
-def may_take(move: EmergencyMove, role: str | None, of_the_city: bool) -> bool:
-    if move.action is None:
-        return of_the_city
-    return may(role, move.action)
-
-
-def emergency_moves(status: str, role: str | None, of_the_city: bool) -> list[EmergencyMove]:
+def emergency_moves(status: str, role: str | None, of_the_city: bool) -> list[Move]:
     """The moves this person may take now on an emergency in `status`."""
-    return [m for m in MOVES if m.source == status and may_take(m, role, of_the_city)]
+    return offered(EMERGENCY_MACHINE, status, role, of_the_city)
 
 
-def find_emergency_move(
-    status: str, key: str, role: str | None, of_the_city: bool
-) -> EmergencyMove | None:
-    return next((m for m in emergency_moves(status, role, of_the_city) if m.key == key), None)
+def find_emergency_move(status: str, key: str, role: str | None, of_the_city: bool) -> Move | None:
+    return find(EMERGENCY_MACHINE, status, key, role, of_the_city)
 
 
 PHASES = (

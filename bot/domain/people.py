@@ -2,13 +2,30 @@
 
 from dataclasses import dataclass
 
-from bot.domain.roles import Role
+from bot.domain.forms import N_
+from bot.domain.machine import Machine, Needs, move
+from bot.domain.roles import Action, Role
 
 
 class Verification:
     PENDING = "pending"
     VERIFIED = "verified"
     REFUSED = "refused"
+
+
+# A finished registration waits for the Secretariat's decision (a table of bot/domain/machine.py).
+REGISTRATION_MACHINE = Machine(
+    "registration",
+    (Verification.PENDING, Verification.VERIFIED, Verification.REFUSED),
+    (
+        move("ok", Verification.PENDING, Verification.VERIFIED, Action.VERIFY_PEOPLE,
+             N_("✅ Verify")),
+        move("no", Verification.PENDING, Verification.REFUSED, Action.VERIFY_PEOPLE,
+             N_("✖ Refuse"), Needs.NOTE,
+             N_("Why is the registration of {name} refused? They will read your reason.")),
+    ),
+    {},
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

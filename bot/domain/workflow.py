@@ -1,13 +1,14 @@
 """Dossier statuses (DOMAIN.md §1, after submission): the moves between them, who may take each,
 and what each needs (a note, an amount, a Bureau session). One table: only its moves are offered,
 and every move is checked against it again when it is taken. Corrections of a recorded decision
-are moves of the same table (`correction=True`), offered apart (see `corrections`)."""
+are moves of the same table (`correction=True`), offered apart (see `corrections`). The table is
+one of the engine's (bot/domain/machine.py)."""
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.forms import N_
-from bot.domain.roles import Action, may
+from bot.domain.machine import Machine, Move, Needs, Party, find, move, offered
+from bot.domain.roles import Action
 
 
 class Status(StrEnum):
@@ -53,117 +54,90 @@ def can_submit(status: str) -> bool:
     return status in EDITABLE
 
 
-class Needs(StrEnum):
-    NOTHING = ""
-    NOTE = "note"  # what must change, why it is rejected or deferred
-    AMOUNT = "amount"  # the amount granted (may differ from the amount asked)
-    SESSION = "session"  # the Bureau session it goes to
+STAFF = Action.REVIEW_DOSSIERS  # the Secretariat (and admins)
+CITY = Party.CITY  # an official of the dossier's city
+Transition = Move  # a dossier's move (bot/domain/machine.py)
 
-
-class By(StrEnum):
-    STAFF = "staff"  # the Secretariat (and admins)
-    CITY = "city"  # an official of the dossier's city
-
-
-@dataclass(frozen=True)
-class Transition:
-    key: str  # what a button names (with the dossier); short, for callback data
-    source: Status
-    target: Status
-    by: By
-    label: str
-    needs: Needs = Needs.NOTHING
-    # A correction of a recorded decision (approved, rejected, deferred): it always needs a
-    # reason besides what its target needs, and `origin` is the status the corrected decision
-    # was taken from (the Bureau's, from "scheduled"; the Secretariat's rejection, from review).
-    correction: bool = False
-    origin: Status | None = None
-
+NOTE_PROMPT = N_("What must change in {reference}? The city receives your words.")
+REJECT_PROMPT = N_("Why is {reference} rejected? The city receives your words.")
+DEFER_PROMPT = N_("Why is {reference} deferred? The city receives your words.")
+AMOUNT_PROMPT = N_("Amount granted by the Bureau for {reference}, in {currency}?")
+SESSION_PROMPT = N_("Which Bureau session is {reference} for?")
+# A correction's reason, asked after what its target needs (bot/domain/machine.py `correction`).
+REASON_PROMPT = N_("Why is the decision on {reference} corrected? The city receives your words.")
 
 DECIDED = (Status.APPROVED, Status.REJECTED, Status.DEFERRED)
 WAITING = (Status.SUBMITTED, Status.IN_REVIEW, Status.ELIGIBLE, Status.SCHEDULED, Status.DEFERRED)
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("review", Status.SUBMITTED, Status.IN_REVIEW, By.STAFF, N_("🔎 Start the review")),
-    Transition("changes", Status.IN_REVIEW, Status.CHANGES_REQUESTED, By.STAFF,
-               N_("✏️ Request changes"), Needs.NOTE),
-    Transition("eligible", Status.IN_REVIEW, Status.ELIGIBLE, By.STAFF, N_("✅ Eligible")),
-    Transition("reject", Status.IN_REVIEW, Status.REJECTED, By.STAFF, N_("✖ Reject"), Needs.NOTE),
-    Transition("schedule", Status.ELIGIBLE, Status.SCHEDULED, By.STAFF,
-               N_("📅 Schedule on a Bureau session"), Needs.SESSION),
-    Transition("approve", Status.SCHEDULED, Status.APPROVED, By.STAFF,
-               N_("🏅 Approved by the Bureau"), Needs.AMOUNT),
-    Transition("reject", Status.SCHEDULED, Status.REJECTED, By.STAFF,
-               N_("✖ Rejected by the Bureau"), Needs.NOTE),
-    Transition("defer", Status.SCHEDULED, Status.DEFERRED, By.STAFF,
-               N_("⏭ Deferred to a later session"), Needs.NOTE),
-    Transition("schedule", Status.DEFERRED, Status.SCHEDULED, By.STAFF,
-               N_("📅 Schedule on a Bureau session"), Needs.SESSION),
+S = Status
+TRANSITIONS: tuple[Move, ...] = (
+    # Submitting is the questionnaire's (bot/services/records.py), which checks the form.
+    move("submit", S.DRAFT, S.SUBMITTED, CITY, N_("📤 Submit to the Secretariat"), Needs.FORM),
+    move("review", S.SUBMITTED, S.IN_REVIEW, STAFF, N_("🔎 Start the review")),
+    move("changes", S.IN_REVIEW, S.CHANGES_REQUESTED, STAFF, N_("✏️ Request changes"),
+         Needs.NOTE, NOTE_PROMPT),
+    move("eligible", S.IN_REVIEW, S.ELIGIBLE, STAFF, N_("✅ Eligible")),
+    move("reject", S.IN_REVIEW, S.REJECTED, STAFF, N_("✖ Reject"), Needs.NOTE, REJECT_PROMPT),
+    move("schedule", S.ELIGIBLE, S.SCHEDULED, STAFF, N_("📅 Schedule on a Bureau session"),
+         Needs.SESSION, SESSION_PROMPT),
+    move("approve", S.SCHEDULED, S.APPROVED, STAFF, N_("🏅 Approved by the Bureau"),
+         Needs.AMOUNT, AMOUNT_PROMPT),
+    move("reject", S.SCHEDULED, S.REJECTED, STAFF, N_("✖ Rejected by the Bureau"), Needs.NOTE,
+         REJECT_PROMPT),
+    move("defer", S.SCHEDULED, S.DEFERRED, STAFF, N_("⏭ Deferred to a later session"),
+         Needs.NOTE, DEFER_PROMPT),
+    move("schedule", S.DEFERRED, S.SCHEDULED, STAFF, N_("📅 Schedule on a Bureau session"),
+         Needs.SESSION, SESSION_PROMPT),
     # Resubmitting after changes is the city's submit button: back in review at once.
-    Transition("resubmit", Status.CHANGES_REQUESTED, Status.IN_REVIEW, By.CITY,
-               N_("📤 Submit again")),
-    *(
-        Transition("withdraw", source, Status.WITHDRAWN, By.CITY, N_("↩ Withdraw the dossier"))
-        for source in (Status.CHANGES_REQUESTED, *WAITING)
-    ),
+    move("resubmit", S.CHANGES_REQUESTED, S.IN_REVIEW, CITY, N_("📤 Submit again"), Needs.FORM),
+    move("withdraw", (S.CHANGES_REQUESTED, *WAITING), S.WITHDRAWN, CITY,
+         N_("↩ Withdraw the dossier")),
     # Corrections, by the Secretariat, until the next Bureau session is held: the Bureau's
     # decision becomes another of its decisions (or the same with another amount or reason)...
     *(
-        Transition(key, source, target, By.STAFF, label, needs, True, Status.SCHEDULED)
-        for source in DECIDED
-        for key, target, label, needs in (
-            ("fix_approve", Status.APPROVED, N_("🏅 Approved (the amount granted)"), Needs.AMOUNT),
-            ("fix_reject", Status.REJECTED, N_("✖ Rejected"), Needs.NOTE),
-            ("fix_defer", Status.DEFERRED, N_("⏭ Deferred to a later session"), Needs.NOTE),
+        move(key, DECIDED, target, STAFF, label, needs, prompt, correction=True,
+             origin=S.SCHEDULED)
+        for key, target, label, needs, prompt in (
+            ("fix_approve", S.APPROVED, N_("🏅 Approved (the amount granted)"), Needs.AMOUNT,
+             AMOUNT_PROMPT),
+            ("fix_reject", S.REJECTED, N_("✖ Rejected"), Needs.NOTE, REASON_PROMPT),
+            ("fix_defer", S.DEFERRED, N_("⏭ Deferred to a later session"), Needs.NOTE,
+             REASON_PROMPT),
         )
     ),
     # ...and the Secretariat's own rejection (from review) another reason, or back in review.
-    Transition("fix_reject", Status.REJECTED, Status.REJECTED, By.STAFF, N_("✖ Rejected"),
-               Needs.NOTE, True, Status.IN_REVIEW),
-    Transition("fix_review", Status.REJECTED, Status.IN_REVIEW, By.STAFF,
-               N_("🔎 Back in review"), Needs.NOTE, True, Status.IN_REVIEW),
+    move("fix_reject", S.REJECTED, S.REJECTED, STAFF, N_("✖ Rejected"), Needs.NOTE,
+         REASON_PROMPT, correction=True, origin=S.IN_REVIEW),
+    move("fix_review", S.REJECTED, S.IN_REVIEW, STAFF, N_("🔎 Back in review"), Needs.NOTE,
+         REASON_PROMPT, correction=True, origin=S.IN_REVIEW),
 )  # fmt: skip
+DOSSIER_MACHINE = Machine("dossier", tuple(Status), TRANSITIONS, STATUS_LABELS)
 
 
-def may_take(transition: Transition, role: str | None, of_the_city: bool) -> bool:
-    """Staff moves need the right to review dossiers; the city's moves, an official of that city."""
-    if transition.by == By.STAFF:
-        return may(role, Action.REVIEW_DOSSIERS)
-    return of_the_city
-
-
-def moves(status: str, role: str | None, of_the_city: bool) -> list[Transition]:
+def moves(status: str, role: str | None, of_the_city: bool) -> list[Move]:
     """The moves this person may take on a dossier in `status` (what the buttons offer);
     corrections are offered apart (`corrections`)."""
-    return [
-        t
-        for t in TRANSITIONS
-        if t.source == status and not t.correction and may_take(t, role, of_the_city)
-    ]
+    return offered(DOSSIER_MACHINE, status, role, of_the_city)
 
 
-def corrections(status: str, origin: str | None, role: str | None) -> list[Transition]:
+def corrections(status: str, origin: str | None, role: str | None) -> list[Move]:
     """The corrections staff may make of a decision in `status` taken from `origin`."""
-    return [
-        t
-        for t in TRANSITIONS
-        if t.correction and t.source == status and t.origin == origin and may_take(t, role, False)
-    ]
+    if origin is None:
+        return []
+    return offered(DOSSIER_MACHINE, status, role, False, origin, corrections=True)
 
 
-def find_correction(
-    status: str, origin: str | None, key: str, role: str | None
-) -> Transition | None:
+def find_correction(status: str, origin: str | None, key: str, role: str | None) -> Move | None:
     return next((t for t in corrections(status, origin, role) if t.key == key), None)
 
 
 def is_correction(source: str, target: str) -> bool:
     """Whether a change from `source` to `target` (a history entry) was a correction."""
-    return any(t.correction and t.source == source and t.target == target for t in TRANSITIONS)
+    return any(t.correction and source in t.sources and t.target == target for t in TRANSITIONS)
 
 
-def find_move(status: str, key: str, role: str | None, of_the_city: bool) -> Transition | None:
+def find_move(status: str, key: str, role: str | None, of_the_city: bool) -> Move | None:
     """The move a button names, if it may be taken now by this person; None otherwise."""
-    return next((t for t in moves(status, role, of_the_city) if t.key == key), None)
+    return find(DOSSIER_MACHINE, status, key, role, of_the_city)
 
 
 def waits_on_secretariat(status: str) -> bool:

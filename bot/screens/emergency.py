@@ -19,13 +19,16 @@ from bot.domain.emergency import (
     EmergencyStatus,
     Event,
     EventKind,
+    emergency_moves,
     figure_changes,
     time_to,
 )
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM
 from bot.domain.locales import babel_locale
+from bot.domain.machine import Move
 from bot.domain.numbers import format_number
 from bot.domain.records import Record
+from bot.domain.roles import Role
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.screens.base import Screen
 from bot.screens.common import locale, money, shown_answer, split_messages
@@ -161,27 +164,9 @@ def presidency_text(emergency: Emergency) -> str:
 
 
 def presidency_markup(emergency: Emergency) -> InlineKeyboardMarkup:
-    rows = []
-    rid = emergency.record.id
-    if emergency.status == EmergencyStatus.PROPOSED:
-        rows = [
-            [InlineKeyboardButton(text=_("🏅 Approve"), callback_data=alert_data(rid, "approve"))],
-            [
-                InlineKeyboardButton(
-                    text=_("💶 Approve another amount"), callback_data=alert_data(rid, "other")
-                )
-            ],
-            [InlineKeyboardButton(text=_("✖ Reject"), callback_data=alert_data(rid, "reject"))],
-        ]
-    if emergency.status in OPEN:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("❓ Ask for information"), callback_data=alert_data(rid, "ask")
-                )
-            ]
-        )
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    """The Presidency's moves of the table (bot/domain/emergency.py), and its question."""
+    moves = emergency_moves(emergency.status, Role.PRESIDENCY, False)
+    return _moves_markup(emergency, moves, _("❓ Ask for information"))
 
 
 def city_proposed(emergency: Emergency) -> str:
@@ -214,38 +199,22 @@ def city_closed(emergency: Emergency) -> str:
 
 
 def alert_markup(emergency: Emergency) -> InlineKeyboardMarkup:
-    rows = []
-    if emergency.status == EmergencyStatus.REPORTED:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("✅ Acknowledge"), callback_data=alert_data(emergency.record.id, "ack")
-                )
-            ]
-        )
-    if emergency.status == EmergencyStatus.ACKNOWLEDGED:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("💶 Propose aid"), callback_data=alert_data(emergency.record.id, "prop")
-                )
-            ]
-        )
+    """The staff's moves of the table (bot/domain/emergency.py), and their question to the city
+    (before "Close")."""
+    moves = emergency_moves(emergency.status, Role.SECRETARIAT, False)
+    return _moves_markup(emergency, moves, _("❓ Ask the city"))
+
+
+def _moves_markup(emergency: Emergency, moves: list[Move], ask: str) -> InlineKeyboardMarkup:
+    """A card's buttons: one per move, in the table's order; "Ask" (not a move: the status
+    stays) while the emergency is open, before closing it."""
+    rid = emergency.record.id
+    keys = [m.key for m in moves]
+    rows = [[InlineKeyboardButton(text=_(m.label), callback_data=alert_data(rid, m.key))]
+            for m in moves]  # fmt: skip
     if emergency.status in OPEN:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("❓ Ask the city"), callback_data=alert_data(emergency.record.id, "ask")
-                )
-            ]
-        )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("🔒 Close"), callback_data=alert_data(emergency.record.id, "close")
-                )
-            ]
-        )
+        at = keys.index("close") if "close" in keys else len(rows)
+        rows.insert(at, [InlineKeyboardButton(text=ask, callback_data=alert_data(rid, "ask"))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

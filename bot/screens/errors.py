@@ -10,6 +10,34 @@ from bot.domain.forms import MAX_FILES
 from bot.domain.numbers import format_number
 from bot.domain.refusals import Refused
 from bot.screens.common import locale
+from bot.screens.home import no_longer_possible
+
+
+def refused_text(error: Refused) -> str:
+    """What a use case's refusal tells the presser (said by bot/telegram/refusals.py): a move
+    someone else took first, or not theirs (bot/domain/machine.py `StatusRefused`), the right
+    to act; any other code as an answer's refusal."""
+    code, d = error.code, error.details
+    if code == "moved":
+        return no_longer_possible(d.get("reference"), _(d["label"]) if d.get("label") else "—")
+    if code == "stale":
+        return _(
+            "This is no longer possible: {reference} is now “{status}”. Nothing was recorded "
+            "or sent."
+        ).format(
+            reference=d.get("reference") or "—", status=_(d["label"]) if d.get("label") else "—"
+        )
+    if code == "unavailable":
+        return _("This change is no longer possible: the dossier has moved on.")
+    if code == "not_yours":
+        return _("Sorry, this is not yours to do.")
+    if code == "not_allowed":
+        return not_allowed_text()
+    return refusal(error)
+
+
+def not_allowed_text() -> str:
+    return _("Sorry, this is reserved for the Permanent Secretariat's staff with that right.")
 
 
 def refusal(error: Refused) -> str:

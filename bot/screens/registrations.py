@@ -4,7 +4,7 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.people import Registration, Verification
+from bot.domain.people import REGISTRATION_MACHINE, Registration, Verification
 from bot.domain.profile_form import PROFILE_FORM
 from bot.screens.base import Screen
 from bot.screens.common import fill, shown_answer
@@ -35,8 +35,8 @@ def decision_buttons(registration: Registration) -> InlineKeyboardMarkup:
         )
         return InlineKeyboardButton(text=text, callback_data=data.pack())
 
-    return InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Verify"), "ok"),
-                                                  button(_("✖ Refuse"), "no")]])  # fmt: skip
+    moves = REGISTRATION_MACHINE.moves  # bot/domain/people.py: "Verify", "Refuse"
+    return InlineKeyboardMarkup(inline_keyboard=[[button(_(m.label), m.key) for m in moves]])
 
 
 def registration_card(registration: Registration) -> Screen:
@@ -96,10 +96,8 @@ def changed_city() -> str:
 
 
 def refusal_prompt(registration: Registration) -> str:
-    return fill(
-        _("Why is the registration of {name} refused? They will read your reason."),
-        name=html.quote(registration.name),
-    )
+    refuse = next(m for m in REGISTRATION_MACHINE.moves if m.key == "no")
+    return fill(_(refuse.prompt), name=html.quote(registration.name))
 
 
 def told_outcome(registration: Registration) -> str:

@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import reaches
 from bot.domain.emergency import (
+    EMERGENCY_STATUS_LABELS,
     ESCALATION,
+    MOVES,
     OPEN,
     PHASES,
     REFERENCE_PREFIX,
@@ -30,6 +32,7 @@ from bot.domain.emergency import (
 )
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM, ready_to_send
 from bot.domain.fund_form import CURRENCIES
+from bot.domain.machine import StatusRefused, may_take
 from bot.domain.people import Verification
 from bot.domain.records import Record
 from bot.domain.roles import Action, Role, may
@@ -368,38 +371,48 @@ class Emergencies:
 
     async def _take(
         self, dossier_id: int, key: str, note: str | None = None, expected: str | None = None
-    ) -> Dossier | None:
+    ) -> Dossier:
         """The row, moved by `key`, if this person may take that move on it now (the table says
         who, the row's current status says whether) and it still is in the status the move was
         taken from: a compare-and-set (`storage.dossiers.set_status`), the move's first write,
         so that of two presses at once the second writes nothing and tells nobody. `expected`:
         the status the presser saw (a preview's), refused likewise when the row has left it.
-        None if refused; `get()` then reads the emergency as it is now."""
+        Refused with `StatusRefused` (`moved`, with the status now; `not_yours`)."""
         row = await self._row(dossier_id)
         if row is None or row.status == EmergencyStatus.DRAFT:
-            return None
+            raise StatusRefused("not_yours")
         if expected is not None and row.status != expected:
-            return None
+            raise self._moved(row)
         move = find_emergency_move(row.status, key, self.role, False)
         if move is None:
-            return None
+            theirs = any(m.key == key and may_take(m, self.role, False) for m in MOVES)
+            raise self._moved(row) if theirs else StatusRefused("not_yours")
         try:
             self._change = await change_status(
                 self.session, row, move.target, self.account.telegram_id, note,
-                from_status=move.source,
+                from_status=row.status,
             )  # fmt: skip
         except StatusMoved:
-            return None
+            await self.session.refresh(row)  # what the quicker one recorded
+            raise self._moved(row) from None
         return row
+
+    @staticmethod
+    def _moved(row: Dossier) -> StatusRefused:
+        label = EMERGENCY_STATUS_LABELS.get(row.status, row.status)
+        return StatusRefused("moved", reference=row.reference or "", label=label)
+
+    async def _incomplete(self, dossier_id: int) -> StatusRefused:
+        """What a move needs was not given (a forged or damaged draft): told as a stale move."""
+        row = await self._row(dossier_id)
+        return self._moved(row) if row is not None else StatusRefused("not_yours")
 
     async def acknowledge(
         self, dossier_id: int, render: Render, *, expected: str | None = None
-    ) -> Emergency | None:
-        """Staff with the right take the alert in hand (its escalation stops); None if refused
-        (right or status)."""
+    ) -> Emergency:
+        """Staff with the right take the alert in hand (its escalation stops); refused with
+        `StatusRefused` (right or status)."""
         row = await self._take(dossier_id, "ack", expected=expected)
-        if row is None:
-            return None
         await queries.cancel_timers(
             self.session, f"{ESCALATION}:{row.id}:", utcnow(), "cancelled: acknowledged"
         )
@@ -429,16 +442,15 @@ class Emergencies:
         render: Render,
         *,
         expected: str | None = None,
-    ) -> Emergency | None:
-        """A proposal of aid (secretariat or commission); None if refused or incomplete. One
-        proposal per move: a second one at the same moment is refused with its move."""
+    ) -> Emergency:
+        """A proposal of aid (secretariat or commission); refused (`StatusRefused`) if not theirs
+        now or incomplete. One proposal per move: a second one at the same moment is refused
+        with its move."""
         if amount <= 0 or currency not in CURRENCIES or phase not in {c.value for c in PHASES}:
-            return None
+            raise await self._incomplete(dossier_id)
         if not purpose:
-            return None
+            raise await self._incomplete(dossier_id)
         row = await self._take(dossier_id, "propose", purpose, expected)
-        if row is None:
-            return None
         self.session.add(
             EmergencyProposal(
                 dossier_id=row.id,
@@ -460,18 +472,16 @@ class Emergencies:
         amount: tuple[Decimal, str] | None = None,
         *,
         expected: str | None = None,
-    ) -> Emergency | None:
+    ) -> Emergency:
         """The Presidency approves the proposal ("approve"), approves another amount ("other",
-        with `amount`), or rejects it with a reason ("reject"); None if refused."""
+        with `amount`), or rejects it with a reason ("reject"); refused with `StatusRefused`."""
         if key not in ("approve", "other", "reject"):
-            return None
+            raise await self._incomplete(dossier_id)
         if key == "reject" and not reason:
-            return None
+            raise await self._incomplete(dossier_id)
         if key == "other" and (amount is None or amount[0] <= 0 or amount[1] not in CURRENCIES):
-            return None
+            raise await self._incomplete(dossier_id)
         row = await self._take(dossier_id, key, reason, expected)
-        if row is None:
-            return None
         proposal = await queries.last_proposal(self.session, row.id)
         if key == "approve" and proposal is not None:
             row.granted_amount = f"{proposal.amount} {proposal.currency}"
@@ -483,13 +493,12 @@ class Emergencies:
 
     async def close(
         self, dossier_id: int, note: str, render: Render, *, expected: str | None = None
-    ) -> Emergency | None:
-        """Staff close an emergency with a note (its timers stop); None if refused."""
+    ) -> Emergency:
+        """Staff close an emergency with a note (its timers stop); refused with
+        `StatusRefused`."""
         if not note:
-            return None
+            raise await self._incomplete(dossier_id)
         row = await self._take(dossier_id, "close", note, expected)
-        if row is None:
-            return None
         await queries.cancel_timers(self.session, f"{ESCALATION}:{row.id}:", utcnow(), "closed")
         await queries.cancel_timers(self.session, f"{SITREP_REQUEST}:{row.id}:", utcnow(), "closed")
         return await self._done(row, render)

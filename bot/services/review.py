@@ -11,13 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.access import reaches
 from bot.domain.decisions import CorrectionWindow, correction_window, granted_after
 from bot.domain.fitting import first_line
+from bot.domain.machine import StatusRefused
 from bot.domain.outbox import MissedNotice
 from bot.domain.people import Verification
 from bot.domain.records import Person
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.roles import Action, Role, may
 from bot.domain.sessions import BureauSession, schedulable
-from bot.domain.workflow import WAITING, Needs, Status, Transition, find_correction, find_move
+from bot.domain.workflow import (
+    STATUS_LABELS,
+    WAITING,
+    Needs,
+    Status,
+    Transition,
+    find_correction,
+    find_move,
+)
 from bot.services.people import person_of
 from bot.services.records import Notice, record_of, send_notices
 from storage import review as queries
@@ -164,10 +173,11 @@ class Review:
         session_id: int | None = None,
         expected: str | None = None,
         calendar: tuple[BureauSession, ...] = (),
-    ) -> Case | None:
+    ) -> Case:
         """Take the move `key` if this person may take it now and what it needs is given; the
-        change, its history entry and its notices are one transaction. None if refused: then
-        nothing was written, and `case()` reads the dossier's status now.
+        change, its history entry and its notices are one transaction. Refused with
+        `StatusRefused` (bot/domain/machine.py: `moved`, or `stale` when `expected` was given,
+        with the dossier's status now; `unavailable`): then nothing was written.
 
         The move applies only from the status it was taken from (a compare-and-set, see
         `storage.dossiers.set_status`): of two people pressing at once, the second is refused.
@@ -176,21 +186,22 @@ class Review:
         until the next Bureau session is held (the stored sessions, else `calendar`)."""
         row = await self.session.get(Dossier, case.record.id)
         if row is None or not self._visible(row):
-            return None
+            raise StatusRefused("unavailable")
         if expected is not None and row.status != expected:
-            return None
+            raise self._moved(row, expected)
         of_the_city = row.city_id == self.account.city_id and not self.is_staff
         move = find_move(row.status, key, self.role, of_the_city)
         if move is None and key.startswith("fix_"):
             move = await self._correction(row, key, calendar)
         if move is None or not self._given(move, note, amount, session_id):
-            return None
+            raise self._moved(row, expected)
         if move.needs == Needs.SESSION and not await self._may_schedule(row, session_id):
-            return None
+            raise self._moved(row, expected)
         try:
             await self._record_change(row, move, note, amount, session_id)
         except StatusMoved:
-            return None
+            await self.session.refresh(row)  # what the quicker one recorded
+            raise self._moved(row, expected) from None
         if move.needs == Needs.SESSION:
             row.session_id = session_id
         current = Decimal(row.granted_amount) if row.granted_amount else None
@@ -236,6 +247,13 @@ class Review:
         await self.session.commit()
         return bureau_session(row)
 
+    @staticmethod
+    def _moved(row: Dossier, expected: str | None) -> StatusRefused:
+        """Where the dossier stands now, for the presser (a preview's "Send": `stale`)."""
+        label = STATUS_LABELS.get(row.status, row.status)
+        code = "moved" if expected is None else "stale"
+        return StatusRefused(code, reference=row.reference or "", label=label)
+
     async def _correction(
         self, row: Dossier, key: str, calendar: tuple[BureauSession, ...]
     ) -> Transition | None:
@@ -261,6 +279,8 @@ class Review:
     ) -> bool:
         if move.correction and not note:  # a correction always says why
             return False
+        if move.needs == Needs.FORM:  # the questionnaire's submit, which checks every answer
+            return False
         if move.needs == Needs.NOTE:
             return bool(note)
         if move.needs == Needs.AMOUNT:
@@ -278,7 +298,7 @@ class Review:
         session_id: int | None,
     ) -> None:
         change = await change_status(
-            self.session, row, move.target, self.account.telegram_id, note, from_status=move.source
+            self.session, row, move.target, self.account.telegram_id, note, from_status=row.status
         )
         change.amount = str(amount) if amount is not None else None
         change.session_id = session_id
