@@ -29,8 +29,6 @@ from bot.screens.team import (
     roles_screen,
     staff_refusal,
     staff_screen,
-    told_invite,
-    told_role,
 )
 from bot.services.invites import InviteRefused
 from bot.services.staff import StaffRefused
@@ -38,7 +36,6 @@ from bot.telegram.context import Context
 from bot.telegram.people_callbacks import InviteButton, StaffButton
 from handlers.notes import ask_note, note_purpose
 from handlers.rights import allowed, stale
-from handlers.telling import in_language
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +93,10 @@ def router() -> Router:
             return
         confirmed = callback_data.action == "ok"
         try:
-            decided = await ctx.invites.decide(
-                callback_data.invite,
-                confirmed,
-                lambda language, role, yes: in_language(
-                    ctx, language, lambda: told_invite(role, yes)
-                ),
-            )
+            decided = await ctx.invites.decide(callback_data.invite, confirmed)
         except InviteRefused as problem:
             await query.answer(invite_refusal(problem), show_alert=True)
             return
-        ctx.outbox.wake()
         await query.answer()
         if isinstance(query.message, Message):
             try:
@@ -174,21 +164,14 @@ async def _change(
     """Grant `role`, or revoke the role `expected` (what the confirmation showed)."""
     try:
         if role is not None:
-            member = await ctx.staff.grant(
-                person, role, lambda language: in_language(ctx, language, lambda: told_role(role))
-            )
+            member = await ctx.staff.grant(person, role)
             text = granted_text(member)
         else:
-            member = await ctx.staff.revoke(
-                person,
-                expected,
-                lambda language: in_language(ctx, language, lambda: told_role(Role.APPLICANT)),
-            )
+            member = await ctx.staff.revoke(person, expected)
             text = revoked_text(member)
     except StaffRefused as problem:
         await query.answer(staff_refusal(problem), show_alert=True)
         return
-    ctx.outbox.wake()
     await query.answer()
     if isinstance(query.message, Message):
         try:

@@ -3,7 +3,6 @@ complete, its "Verify" / "Refuse" buttons (in the Secretariat's chat or in priva
 /registrations, the list of those waiting."""
 
 import logging
-from collections.abc import Callable
 
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
@@ -11,7 +10,6 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.people import Registration
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.registrations import (
@@ -20,15 +18,12 @@ from bot.screens.registrations import (
     decided_text,
     pending_screen,
     refusal_prompt,
-    registration_card,
-    told_outcome,
 )
 from bot.services.verification import VerificationRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import VerifyButton
 from handlers.notes import ask_note, note_purpose
 from handlers.rights import allowed, stale
-from handlers.telling import in_language
 
 log = logging.getLogger(__name__)
 
@@ -37,22 +32,7 @@ async def announce_registration(ctx: Context, commit: bool = True) -> None:
     """Called when a profile is complete: the first time, the Secretariat's chat gets a card
     (in the chat's language) through the outbox; with `commit=False`, inside the transaction of
     the answer that completed the profile (see `Context.apply`)."""
-    settings = ctx.settings
-
-    def card(registration: Registration) -> tuple[str, dict | None]:
-        with ctx.i18n.use_locale(settings.notify_language):
-            screen = registration_card(registration)
-        markup = screen.markup.model_dump(exclude_none=True) if screen.markup else None
-        return screen.text, markup
-
-    if await ctx.verifications.announce(settings.secretariat_chat_id, card, commit) and commit:
-        ctx.outbox.wake()
-
-
-def _tell(ctx: Context) -> Callable[[Registration], str]:
-    return lambda registration: in_language(
-        ctx, registration.language, lambda: told_outcome(registration)
-    )
+    await ctx.verifications.announce(commit)
 
 
 def _by(ctx: Context) -> str:
@@ -100,7 +80,7 @@ def router() -> Router:
             await stale(query)
             return
         try:
-            registration = await ctx.verifications.decide(person, city, True, _tell(ctx))
+            registration = await ctx.verifications.decide(person, city, True)
         except VerificationRefused as problem:
             if problem.code == "decided":
                 await query.answer(already_decided(problem.details["registration"]), True)
@@ -111,9 +91,9 @@ def router() -> Router:
             else:
                 await stale(query)
             return
-        ctx.outbox.wake()
         await query.answer()
-        await _drop_buttons(query)
+        if ctx.chat_id != ctx.settings.secretariat_chat_id:  # there the outbox edits the card
+            await _drop_buttons(query)
         await ctx.send(Screen(decided_text(registration, _by(ctx))))
 
     return r
@@ -126,9 +106,7 @@ async def _refuse(ctx: Context, target: int, text: str, detail: int = 0) -> None
     if not await allowed(ctx, Action.VERIFY_PEOPLE):
         return
     try:
-        registration = await ctx.verifications.decide(
-            target, detail, False, _tell(ctx), reason=text
-        )
+        registration = await ctx.verifications.decide(target, detail, False, reason=text)
     except VerificationRefused as problem:
         if problem.code == "decided":
             await ctx.send(Screen(already_decided(problem.details["registration"])))
@@ -137,5 +115,4 @@ async def _refuse(ctx: Context, target: int, text: str, detail: int = 0) -> None
         else:
             await ctx.send(Screen(_("This registration no longer exists.")))
         return
-    ctx.outbox.wake()
     await ctx.send(Screen(decided_text(registration, _by(ctx))))

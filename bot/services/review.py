@@ -2,7 +2,6 @@
 its history and messages, status changes, messages between the city and the Secretariat, Bureau
 sessions. Each change is one transaction with the notices it causes (written to the outbox)."""
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -18,16 +17,16 @@ from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessa
 from bot.domain.roles import Action, Role, may
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import WAITING, Needs, Status, Transition, find_correction, find_move
+from bot.notify import dossiers as notify
+from bot.notify.readers import Audience
 from bot.services.people import person_of
-from bot.services.records import Notice, record_of, send_notices
+from bot.services.records import record_of
 from storage import review as queries
 from storage.dossiers import StatusMoved, attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
 from storage.models import BureauSession as SessionRow
-from storage.outbox import undelivered, unreachable
+from storage.outbox import post, undelivered, unreachable
 from storage.types import utcnow
-
-Notices = Callable[[Case], list[Notice]]
 
 
 def bureau_session(row: SessionRow) -> BureauSession:
@@ -37,10 +36,13 @@ def bureau_session(row: SessionRow) -> BureauSession:
 class Review:
     """What one person may see and do of the review, for one update."""
 
-    def __init__(self, session: AsyncSession, account: Account, role: Role) -> None:
+    def __init__(
+        self, session: AsyncSession, account: Account, role: Role, audience: Audience
+    ) -> None:
         self.session = session
         self.account = account
         self.role = role
+        self.audience = audience  # who its changes tell (bot/notify/dossiers.py)
 
     @property
     def is_staff(self) -> bool:
@@ -156,7 +158,6 @@ class Review:
         self,
         case: Case,
         key: str,
-        notices: Notices,
         *,
         note: str | None = None,
         amount: Decimal | None = None,
@@ -165,8 +166,9 @@ class Review:
         calendar: tuple[BureauSession, ...] = (),
     ) -> Case | None:
         """Take the move `key` if this person may take it now and what it needs is given; the
-        change, its history entry and its notices are one transaction. None if refused: then
-        nothing was written, and `case()` reads the dossier's status now.
+        change, its history entry and its notices (bot/notify/dossiers.py `moved`: the dossier's
+        audience but the person who made it, and the card) are one transaction. None if refused:
+        then nothing was written, and `case()` reads the dossier's status now.
 
         The move applies only from the status it was taken from (a compare-and-set, see
         `storage.dossiers.set_status`): of two people pressing at once, the second is refused.
@@ -198,7 +200,10 @@ class Review:
         granted = granted_after(move, amount, current)
         row.granted_amount = str(granted) if granted is not None else None
         updated = await self._case(row)
-        await send_notices(self.session, row, notices(updated))
+        me = self.account.telegram_id
+        officials = [p for p in await self.audience_of(row) if p.telegram_id != me]
+        told = notify.moved(updated, officials, self.audience)
+        await post(self.session, told, dossier_id=row.id, topic_id=row.topic_id)
         await self.session.commit()
         return updated
 
@@ -249,8 +254,9 @@ class Review:
         change.amount = str(amount) if amount is not None else None
         change.session_id = session_id
 
-    async def write(self, case: Case, text: str, notices: Notices) -> Case | None:
-        """A message on the dossier, from the city or from the Secretariat, to the other side."""
+    async def write(self, case: Case, text: str) -> Case | None:
+        """A message on the dossier, from the city or from the Secretariat, to the other side
+        (bot/notify/dossiers.py `written`)."""
         row = await self.session.get(Dossier, case.record.id)
         if row is None or not self._visible(row):
             return None
@@ -264,18 +270,27 @@ class Review:
         )
         await self.session.flush()
         updated = await self._case(row)
-        await send_notices(self.session, row, notices(updated))
+        officials = await self.audience_of(row) if self.is_staff else []
+        told = notify.written(updated, updated.thread[-1], officials, self.audience)
+        await post(self.session, told, dossier_id=row.id, topic_id=row.topic_id)
         await self.session.commit()
         return updated
 
-    async def audience(self, dossier_id: int) -> list[Person]:
+    async def audience_of(self, row: Dossier) -> list[Person]:
         """Who is told about this dossier, each in their own language: its city's verified
         officials, and its author while unverified (bot/domain/access.py)."""
-        row = await self.session.get(Dossier, dossier_id)
-        if row is None:
-            return []
         people = await queries.audience(self.session, row.city_id, row.created_by)
         return [person_of(a) for a in people]
+
+    async def foreseen(self, case: Case, after: Case) -> list[tuple[str, int, str]]:
+        """What a move would tell the city (`after`: the dossier as it would be), once per
+        language, for the preview: the same readers and words as `move`."""
+        row = await self.session.get(Dossier, case.record.id)
+        if row is None:
+            return []
+        me = self.account.telegram_id
+        officials = [p for p in await self.audience_of(row) if p.telegram_id != me]
+        return notify.foreseen(after, officials, self.audience.voice)
 
     async def sessions(self, today: date) -> list[BureauSession]:
         return [bureau_session(s) for s in await queries.bureau_sessions(self.session, today)]

@@ -16,7 +16,7 @@ from bot.domain.emergency import hours, minutes
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
-from bot.screens.alerts import Alerts
+from bot.notify.readers import Audience
 from bot.screens.base import Screen
 from bot.services.cities import Cities
 from bot.services.documents import Documents
@@ -64,7 +64,7 @@ class Context:
 
     @cached_property
     def documents(self) -> Documents:
-        return Documents(self.review, self.rules, self.settings.files_dir)
+        return documents_of(self.review, self.rules, self.settings)
 
     @cached_property
     def emergencies(self) -> Emergencies:
@@ -74,11 +74,11 @@ class Context:
             settings.escalation_rounds,
             hours(settings.sitrep_hours),
         )
-        return Emergencies(self._session, self._account, self.role, timing)
+        return Emergencies(self._session, self._account, self.role, self.audience, timing)
 
     @cached_property
-    def alerts(self) -> Alerts:
-        return Alerts(self.settings, self.i18n)
+    def audience(self) -> Audience:
+        return self.review.audience
 
     def wake_scheduler(self) -> None:
         if self.scheduler is not None:
@@ -90,15 +90,15 @@ class Context:
 
     @cached_property
     def staff(self) -> Staff:
-        return Staff(self._session, self._account, self.settings.admin_ids)
+        return Staff(self._session, self._account, self.settings.admin_ids, self.audience)
 
     @cached_property
     def invites(self) -> Invites:
-        return Invites(self._session, self._account, self.settings.admin_ids)
+        return Invites(self._session, self._account, self.settings.admin_ids, self.audience)
 
     @cached_property
     def verifications(self) -> Verifications:
-        return Verifications(self._session, self._account, self.settings.admin_ids)
+        return Verifications(self._session, self._account, self.settings.admin_ids, self.audience)
 
     @property
     def person(self) -> Person:
@@ -166,6 +166,8 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
     chat = data.get("event_chat")
     settings: Settings = data["settings"]
     role = effective_role(account.role, account.telegram_id, settings.admin_ids)
+    audience = Audience.of(settings, data["i18n"])
+    review = Review(session, account, role, audience)
     return Context(
         bot=data["bot"],
         chat_id=chat.id if chat is not None else account.telegram_id,
@@ -174,9 +176,11 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         settings=settings,
         rules=data["rules"],
         outbox=data["outbox"],
-        dossiers=Dossiers(session, account),
+        dossiers=Dossiers(
+            session, account, audience, documents_of(review, data["rules"], settings)
+        ),
         profiles=Profiles(session, account),
-        review=Review(session, account, role),
+        review=review,
         _account=account,
         outbox_admin=OutboxAdmin(session),
         _session=session,
@@ -185,3 +189,7 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         thread_id=data.get("event_thread_id"),
         scheduler=data.get("scheduler"),
     )
+
+
+def documents_of(review: Review, rules: FundingRules, settings: Settings) -> Documents:
+    return Documents(review, rules, settings.files_dir)
