@@ -28,13 +28,6 @@ from handlers.rights import allowed, stale
 log = logging.getLogger(__name__)
 
 
-async def announce_registration(ctx: Context, commit: bool = True) -> None:
-    """Called when a profile is complete: the first time, the Secretariat's chat gets a card
-    (in the chat's language) through the outbox; with `commit=False`, inside the transaction of
-    the answer that completed the profile (see `Context.apply`)."""
-    await ctx.verifications.announce(commit)
-
-
 def _by(ctx: Context) -> str:
     person = ctx.person
     return person.profile.get("full_name") or person.first_name or str(person.telegram_id)

@@ -141,6 +141,12 @@ class BotUnderTest:
         await self.engine.dispose()
 
 
+def no_staff_chats() -> Audience:
+    """An audience without staff chats: a use case called directly tells only people."""
+    settings = Settings(_env_file=None, bot_token=BotAPIStandIn().token)
+    return Audience.of(settings, build_i18n(settings.default_language))
+
+
 def audience_of(app: "InProcessBot") -> Audience:
     """Who the app's use cases tell, as its handlers build it (for a use case called directly)."""
     return Audience.of(app.settings, build_i18n(app.settings.default_language))

@@ -14,17 +14,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.domain.roles import Role
-from bot.notify.readers import Audience
 from bot.services.invites import InviteRefused, Invites
-from bot.telegram.i18n import build_i18n
 from storage.accounts import new_account
 from storage.models import Account, Invite
 from storage.types import utcnow
 from tests.conftest import check_clean
-from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot, admins_bot
-from tests.standin.server import DEFAULT_TOKEN
+from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot, admins_bot, no_staff_chats
 
 ADMIN = 500  # in ADMIN_IDS, French
 STORED_ADMIN = 501  # an admin by a stored role, English
@@ -139,8 +135,6 @@ async def test_an_invite_never_lowers_nor_swaps_a_role(app: InProcessBot) -> Non
 
 
 ROUNDS = 12
-# No staff chat: only the people of the invites are told.
-AUDIENCE = Audience.of(Settings(_env_file=None, bot_token=DEFAULT_TOKEN), build_i18n("fr"))
 
 
 async def test_a_link_opened_by_two_people_at_once_is_used_once(
@@ -166,7 +160,7 @@ async def test_a_link_opened_by_two_people_at_once_is_used_once(
         async with sessions() as session:
             account = await session.get(Account, person)
             try:
-                await Invites(session, account, (ADMIN,), AUDIENCE).redeem(token)
+                await Invites(session, account, (ADMIN,), no_staff_chats()).redeem(token)
             except InviteRefused as problem:
                 assert problem.code == "used"
                 return False

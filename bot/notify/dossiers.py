@@ -6,18 +6,24 @@ sends that card (and, `card_pdf`, the PDF after it); a message on the dossier (`
 to the other side."""
 
 from collections.abc import Callable
+from datetime import date, datetime
 
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.records import Person, Record
+from bot.domain.reminders import Waiting
 from bot.domain.review import Case, Change, ThreadMessage
 from bot.domain.roles import Role
+from bot.domain.rules import SectionCheck
+from bot.domain.sessions import BureauSession
 from bot.domain.workflow import By, Transition, moves
 from bot.notify.notice import Notice, card_of
 from bot.notify.readers import Audience, Voice, dump
+from bot.screens.base import Screen
 from bot.screens.notices import city_update, thread_notice
+from bot.screens.reminders import digest_screen, reminder_screen
 from bot.screens.review import record_title
 from bot.screens.staff import card_text, changes_block, moves_keyboard
 from bot.telegram.callbacks import staff_data
@@ -132,3 +138,34 @@ def written(
 
     text, markup = audience.voice(chat.language, build)
     return [Notice(chat.chat_id, text, markup, topic=True)]
+
+
+Reader = tuple[int, str | None]  # a person's chat id and stored language
+
+
+def _screens(readers: list[Reader], voice: Voice, build: Callable[[], Screen]) -> list[Notice]:
+    told = []
+    for chat_id, language in readers:
+        screen = voice(language, build)
+        markup = screen.markup if isinstance(screen.markup, InlineKeyboardMarkup) else None
+        told.append(Notice(chat_id, screen.text, dump(markup)))
+    return told
+
+
+def reminded(
+    record: Record,
+    checks: list[SectionCheck],
+    upcoming: BureauSession,
+    today: date,
+    officials: list[Reader],
+    voice: Voice,
+) -> list[Notice]:
+    """A draft's deadline comes near: each of its city's officials reminded in their language."""
+    return _screens(officials, voice, lambda: reminder_screen(record, checks, upcoming, today))
+
+
+def digest(
+    items: list[Waiting], wait_days: int, now: datetime, staff: list[Reader], voice: Voice
+) -> list[Notice]:
+    """The staff's daily digest of the dossiers waiting on them, each in their language."""
+    return _screens(staff, voice, lambda: digest_screen(items, wait_days, now))

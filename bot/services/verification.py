@@ -4,15 +4,14 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.people import Registration, Verification
-from bot.domain.profile_form import missing_profile
 from bot.domain.refusals import Refused
 from bot.domain.roles import Action
 from bot.notify import people as notify
 from bot.notify.readers import Audience
-from bot.services.people import profile_answers
+from bot.services.people import registration_of
 from bot.services.rights import require
 from storage.accounts import decide_registration, pending_registrations
-from storage.models import Account, City
+from storage.models import Account
 from storage.outbox import post
 from storage.types import utcnow
 
@@ -36,37 +35,7 @@ class Verifications:
         self.admin_ids = admin_ids
 
     async def registration(self, account: Account) -> Registration:
-        city = None
-        if account.city_id:
-            with self.session.no_autoflush:  # a read: the profile's changes are written at commit
-                city = await self.session.get(City, account.city_id)
-        return Registration(
-            telegram_id=account.telegram_id,
-            city_id=account.city_id,
-            first_name=account.first_name,
-            language=account.language,
-            profile=profile_answers(account),
-            listed=bool(city is not None and city.listed),
-            verification=account.verification,
-            refusal_reason=account.refusal_reason,
-        )
-
-    async def announce(self, commit: bool = True) -> bool:
-        """The acting person's profile is complete: the first time, the Secretariat's chat gets
-        its card (bot/notify/people.py `registered`, through the outbox, in this transaction;
-        `commit=False` leaves the commit to the caller's use case). True when a card was
-        queued."""
-        account = self.actor
-        answers = profile_answers(account)
-        if account.registered_at is not None or missing_profile(answers) or not account.city_id:
-            return False
-        account.registered_at = utcnow()
-        told = notify.registered(await self.registration(account), self.audience)
-        await post(self.session, told)
-        queued = bool(told)
-        if commit:
-            await self.session.commit()
-        return queued
+        return await registration_of(self.session, account)
 
     async def get(self, telegram_id: int) -> Registration | None:
         """A finished registration, for the person deciding on it."""

@@ -1,7 +1,6 @@
 """What a handler gets for one update: who is acting, in which chat and language, the rules, and
 the use cases bound to this update's transaction."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -50,9 +49,6 @@ class Context:
     _account: Account
     outbox_admin: OutboxAdmin  # /outbox: counts, failures, unreachable chats, retry
     _session: Any = None  # this update's session, for the services below
-    # Called inside the transaction of every profile answer (set by the app: the Secretariat's
-    # card of a registration, the first time the profile is complete).
-    profile_completed: Callable[["Context", bool], Awaitable[None]] | None = None
     topics: SecretariatTopics | None = None  # the Secretariat's chat as a forum (per process)
     thread_id: int | None = None  # the forum topic the update came from: answers go back there
     scheduler: Any = None  # the timers' worker (bot.workers.scheduler.Scheduler): `wake()`
@@ -154,9 +150,7 @@ class Context:
     async def apply(self, record: Record, move: Any) -> Record:
         """Store a move in the record's own store (one transaction)."""
         if record.is_profile:
-            hook = self.profile_completed
-            announce = (lambda: hook(self, False)) if hook is not None else None
-            return await self.profiles.apply(record, move, announce)
+            return await self.profiles.apply(record, move)
         return await self.dossiers.apply(record, move)
 
 
@@ -179,12 +173,11 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         dossiers=Dossiers(
             session, account, audience, documents_of(review, data["rules"], settings)
         ),
-        profiles=Profiles(session, account),
+        profiles=Profiles(session, account, audience),
         review=review,
         _account=account,
         outbox_admin=OutboxAdmin(session),
         _session=session,
-        profile_completed=data.get("profile_completed"),
         topics=data.get("topics"),
         thread_id=data.get("event_thread_id"),
         scheduler=data.get("scheduler"),
