@@ -116,17 +116,17 @@ async def post(
     about (a notice a person never got is listed on it); `topic_id`: its forum topic, for the
     notices marked `topic`. The rows written, edits included."""
     written: list[OutboxMessage] = []
-    cards: dict[tuple[str, int], OutboxMessage] = {}  # the cards written here, not yet flushed
+    cards: dict[tuple[str, int], OutboxMessage] = {}  # the cards written by this call
 
     async def card_in(key: str, chat_id: int) -> OutboxMessage | None:
         if (key, chat_id) in cards:
             return cards[key, chat_id]
-        with session.no_autoflush:  # a read: the caller's changes are flushed at its commit
-            return await latest_card(session, key, chat_id)
+        return await latest_card(session, key, chat_id)
 
     for notice in notices:
         priority = URGENT if notice.urgent else 0
-        card = await card_in(notice.card, notice.chat_id) if notice.card else None
+        looked_up = notice.card is not None and notice.mode != CardMode.NEW
+        card = await card_in(notice.card, notice.chat_id) if looked_up else None
         if card is not None and notice.mode in (CardMode.KEEP, CardMode.EDIT_ONLY):
             edit = await enqueue_edit(session, card, notice.text or None, notice.markup)
             written.append(edit)
