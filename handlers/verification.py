@@ -1,6 +1,6 @@
-"""The Secretariat's verification of registrations: the card sent when a profile is first
-complete, its "Verify" / "Refuse" buttons (in the Secretariat's chat or in private) and
-/registrations, the list of those waiting."""
+"""The Secretariat's verification of registrations: the "Verify" / "Refuse" buttons of a
+registration's card (sent by the profile's use case when a profile is first complete) or of
+/registrations, the list of those waiting (in the Secretariat's chat or in private)."""
 
 import logging
 
