@@ -2,6 +2,7 @@
 same mechanism, and the worker woken once after the commit that wrote messages, by the
 session's commit hook, never by hand."""
 
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -98,3 +99,12 @@ async def test_the_worker_is_woken_once_after_a_commit_that_wrote_messages(
         assert await outbox.retry(session, message.id)  # back in the queue
         await session.commit()
         assert woken == ["woken", "woken"]
+
+
+def test_post_is_the_only_way_into_the_outbox() -> None:
+    """No use case, job or handler writes outbox rows but through `post` (which fits them to
+    Telegram's limits and keeps every card one mechanism)."""
+    root = Path(__file__).parent.parent
+    sources = [*(root / "bot").rglob("*.py"), *(root / "handlers").glob("*.py")]
+    offenders = [p.name for p in sources if re.search(r"\benqueue\w*\(", p.read_text())]
+    assert offenders == []
