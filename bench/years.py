@@ -57,7 +57,6 @@ from storage.models import (
     City,
     Dossier,
     DossierMessage,
-    EmergencyCard,
     EmergencyProposal,
     OutboxMessage,
     StatusChange,
@@ -158,10 +157,9 @@ async def seed_years(engine: AsyncEngine, history: History = TEN_YEARS) -> None:
              "answers": {**answers, "title": f"Projet n° {n}"}, "cursor": {"q": "review"},
              "created_at": at, "updated_at": at, "submitted_at": at,
              "submitted_answers": answers, "session_id": n % len(sessions) + 1,
-             "granted_amount": "700000" if status == "approved" else None,
-             "card_outbox_id": n + 1}
+             "granted_amount": "700000" if status == "approved" else None}
         )  # fmt: skip
-        cards.append(_sent(n + 1, SECRETARIAT, f"Carte FC {n}", at))
+        cards.append({**_sent(n + 1, SECRETARIAT, f"Carte FC {n}", at), "card": f"dossier:{n + 1}"})
     await _bulk(engine, Dossier.__table__, dossiers)
     emergencies = []
     for e in range(h.emergencies):
@@ -183,6 +181,9 @@ async def seed_years(engine: AsyncEngine, history: History = TEN_YEARS) -> None:
         if n % 10 == 0:
             row.update(kind="edit_text", chat_id=SECRETARIAT, edits=n % h.dossiers + 1)
         rows.append(row)
+    for e in range(2 * h.emergencies):  # each emergency's alert card (two per emergency)
+        card = f"dossier:{h.dossiers + e // 2 + 1}"
+        rows[h.dossiers + e].update(kind="text", chat_id=SECRETARIAT, edits=None, card=card)
     await _bulk(engine, OutboxMessage.__table__, rows)
     steps = ("submitted", "in_review", "changes_requested", "in_review", "eligible", "scheduled")
     await _bulk(
@@ -203,15 +204,6 @@ async def seed_years(engine: AsyncEngine, history: History = TEN_YEARS) -> None:
              "text": "Merci de préciser le budget des travaux.",
              "at": start + timedelta(seconds=n * 3000)}
             for n in range(h.messages)
-        ],
-    )  # fmt: skip
-    await _bulk(
-        engine,
-        EmergencyCard.__table__,
-        [
-            {"dossier_id": h.dossiers + e // 2 + 1, "chat_id": SECRETARIAT,
-             "outbox_id": h.dossiers + 1 + e}
-            for e in range(2 * h.emergencies)
         ],
     )  # fmt: skip
     await _bulk(
@@ -249,7 +241,7 @@ def _sent(row_id: int, chat_id: int, body: str, at: datetime) -> dict[str, Any]:
     return {
         "id": row_id, "chat_id": chat_id, "kind": "text", "text": body, "priority": 0,
         "created_at": at, "due_at": at, "attempts": 1, "failures": 0, "sent_at": at,
-        "telegram_message_id": row_id, "edits": None,
+        "telegram_message_id": row_id, "edits": None, "card": None,
     }  # fmt: skip
 
 
@@ -292,19 +284,18 @@ async def seed_today(engine: AsyncEngine) -> dict[str, int]:
         queue = []
         for n in range(TODAY_QUEUE):
             at = NOW - timedelta(days=40 - n)
-            card = OutboxMessage(
-                chat_id=SECRETARIAT, text=f"Carte {n}", sent_at=at, created_at=at, due_at=at,
-                attempts=1, telegram_message_id=10_000_000 + n,
-            )  # fmt: skip
-            session.add(card)
-            await session.flush()
             dossier = Dossier(
                 city_id=cities[n % 10].id, created_by=people[n % 10].telegram_id,
                 status=waiting[n % 4] if n else "submitted", reference=f"FC-2027-9{n:03d}",
                 answers={**answers, "title": f"Projet du jour {n}"}, submitted_at=at,
-                submitted_answers=answers, card_outbox_id=card.id,
+                submitted_answers=answers,
             )  # fmt: skip
             session.add(dossier)
+            await session.flush()
+            session.add(OutboxMessage(
+                chat_id=SECRETARIAT, text=f"Carte {n}", sent_at=at, created_at=at, due_at=at,
+                attempts=1, telegram_message_id=10_000_000 + n, card=f"dossier:{dossier.id}",
+            ))  # fmt: skip
             queue.append(dossier)
         await session.flush()
         for dossier in queue:

@@ -43,7 +43,6 @@ from bot.workers.outbox import OutboxWorker
 from bot.workers.reminders import DigestJob, ReminderJob
 from bot.workers.scheduler import Scheduler
 from handlers import build_router
-from handlers.verification import announce_registration
 
 log = logging.getLogger(__name__)
 COMMANDS = CITY_COMMANDS
@@ -163,7 +162,6 @@ def build_app(
         if name not in ("update", "error"):
             observer.outer_middleware(context)  # after the i18n middleware, which sits here too
     dp.include_router(build_router())
-    dp["profile_completed"] = announce_registration
 
     housekeeping = Housekeeping(sessions)
     scheduler = Scheduler(

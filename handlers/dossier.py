@@ -15,7 +15,6 @@ from bot.domain.flow import MoveRefused, jump
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
 from bot.domain.records import Record
-from bot.domain.review import Case, Change
 from bot.domain.rules import first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
 from bot.screens.base import Screen
@@ -36,19 +35,17 @@ from bot.screens.review import (
     section_screen,
     sections_screen,
 )
-from bot.screens.staff import changes_block
-from bot.services.records import AlreadySubmitted, Notice
+from bot.services.records import AlreadySubmitted
 from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
 from bot.telegram.topics import topic_name
 from handlers import actions, emergency
-from handlers.documents import card_documents, send_dossier_pdf
+from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.replies import show_position
-from handlers.review import card_notice, move, show_to_city, write
-from handlers.telling import tell
+from handlers.review import move, show_to_city, write
 
 log = logging.getLogger(__name__)
 
@@ -190,41 +187,16 @@ async def _submit(a: MenuAction) -> None:
     ctx = a.ctx
     settings = ctx.settings
 
-    person = ctx.person
     if await ctx.dossiers.waits_for_verification():  # its draft is kept; said politely
         await ctx.send(Screen(submission_waits_text()))
         return
-    others = [p for p in await ctx.review.audience(a.record.id) if p != person]
-
-    def notices(record: Record, changes: list[Change] | None) -> list[Notice]:
-        if settings.secretariat_chat_id is None:
-            log.warning("SECRETARIAT_CHAT_ID is not set: no card for %s", record.reference)
-        answers = record.answers
-        case = Case(
-            record, person.city_id or 0, answers.get("city", ""), answers.get("country", ""), person
-        )
-        if changes is None:
-            return card_notice(ctx, case, lambda: _("📥 New dossier {reference}"))
-        told = tell(ctx, others, lambda: city_update(case))
-        heading = lambda: _("🔁 Dossier {reference} submitted again")  # noqa: E731
-        extra = lambda: changes_block(changes, record.currency)  # noqa: E731
-        return told + card_notice(ctx, case, heading, extra)
-
     await ctx.dossiers.load_files(a.record)
     day = today()
     planned = tuple(await ctx.review.sessions(day)) or settings.sessions(day)
     topic_id = None
     try:
         topic_id = await _open_topic(ctx, a.record)
-        result = await ctx.dossiers.submit(
-            a.record,
-            ctx.rules,
-            planned,
-            day,
-            notices,
-            topic_id,
-            documents=lambda record: card_documents(ctx, record),
-        )
+        result = await ctx.dossiers.submit(a.record, ctx.rules, planned, day, topic_id)
     except AlreadySubmitted as other:
         # Another official of the city pressed "Submit" at the same moment: theirs goes on,
         # with the one reference; this press changed nothing (its topic, if any, goes too).
@@ -243,7 +215,6 @@ async def _submit(a: MenuAction) -> None:
     if result is None:
         await a.review()
         return
-    ctx.outbox.wake()
     await ctx.fsm.clear()
     lines = [
         "<b>"

@@ -3,7 +3,6 @@ now", the urgent alert to the Secretariat's and the commission's chats, "✅ Ack
 "❓ Ask the city", "💶 Propose aid", "🔒 Close"; the Presidency's "🏅 Approve", "💶 Approve another
 amount", "✖ Reject", "❓ Ask for information"; the city's situation reports; /emergencies."""
 
-from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,7 +20,6 @@ from bot.domain.emergency import (
     PHASES,
     Emergency,
     EmergencyStatus,
-    Outgoing,
     find_emergency_move,
 )
 from bot.domain.emergency_form import EMERGENCY_FORM
@@ -30,30 +28,21 @@ from bot.domain.machine import Move, Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
 from bot.domain.sitrep_form import SITREP_FORM
+from bot.notify import emergencies as notify
 from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.decisions import Foreseen, emergency_intro, preview_screens
 from bot.screens.emergency import (
-    acknowledged_text,
     alert_text,
-    answer_markup,
-    answer_to_staff,
-    city_closed,
-    city_decided,
     city_emergency_screen,
-    city_proposed,
     emergencies_screen,
     emergency_status_label,
-    merged_note,
     merged_text,
     phase_markup,
-    presidency_asks,
     presidency_markup,
-    question_to_city,
     received_text,
     sitrep_markup,
     sitrep_sent_text,
-    sitrep_text,
 )
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible
@@ -94,7 +83,6 @@ async def open_report(ctx: Context) -> None:
 
 
 def _woken(ctx: Context) -> None:
-    ctx.outbox.wake()
     ctx.wake_scheduler()
 
 
@@ -104,16 +92,7 @@ async def send_now(ctx: Context, record: Record) -> None:
     if record.form.key == SITREP_FORM.key:
         await _send_sitrep(ctx, record)
         return
-    me = ctx.person.telegram_id
-
-    def render(emergency: Emergency) -> list[Outgoing]:
-        others = [p for p in emergency.officials if p.telegram_id != me]
-        reference = emergency.record.reference or ""
-        return ctx.alerts.alert(emergency) + ctx.alerts.to_city(
-            others, lambda: received_text(reference)
-        )
-
-    emergency = await ctx.emergencies.send(record, today(), render, _merged_render(ctx))
+    emergency = await ctx.emergencies.send(record, today())
     if emergency is None:
         sent = await ctx.emergencies.get(record.id)
         if sent is not None and sent.status != EmergencyStatus.DRAFT:
@@ -135,35 +114,8 @@ async def send_now(ctx: Context, record: Record) -> None:
     await ctx.send(Screen(received_text(reference), sitrep_markup(emergency.record.id)))
 
 
-def _merged_render(ctx: Context) -> Callable[[Emergency, Record, dict], list[Outgoing]]:
-    """A report from an unverified account added to an open emergency: to both alert chats as a
-    situation report, saying it came as a new report (no new alert, no escalation)."""
-    name = ctx.person.name
-
-    def render(emergency: Emergency, report: Record, known: dict) -> list[Outgoing]:
-        def shown() -> str:
-            return merged_note(name) + "\n" + sitrep_text(emergency, report, known, name)
-
-        messages = ctx.alerts.cards(emergency)  # the count of situation reports
-        messages += ctx.alerts.to_chats(shown)
-        for chat, _language in ctx.alerts.chats():
-            messages += ctx.alerts.photos(chat, report.files)
-        return messages
-
-    return render
-
-
 async def _send_sitrep(ctx: Context, record: Record) -> None:
-    name = ctx.person.name
-
-    def render(emergency: Emergency, report: Record, known: dict) -> list[Outgoing]:
-        messages = ctx.alerts.cards(emergency)  # the count of situation reports
-        messages += ctx.alerts.to_chats(lambda: sitrep_text(emergency, report, known, name))
-        for chat, _language in ctx.alerts.chats():
-            messages += ctx.alerts.photos(chat, report.files)
-        return messages
-
-    emergency = await ctx.emergencies.send_sitrep(record, render)
+    emergency = await ctx.emergencies.send_sitrep(record)
     if emergency is None:
         now = await ctx.dossiers.load(record.id, files=False)
         parent = await ctx.emergencies.sitrep_parent(record)
@@ -219,51 +171,21 @@ async def _ask(ctx: Context, asked: Asked, text: str) -> None:
     if not (emergencies.is_staff or emergencies.is_presidency):
         await ctx.send(_refused(ctx))
         return
-    presidency = emergencies.is_presidency and not emergencies.is_staff
-    name = ctx.person.name
-
-    def render(emergency: Emergency) -> list[Outgoing]:
-        reference = emergency.record.reference or ""
-        told = ctx.alerts.to_city(
-            emergency.officials,
-            lambda: question_to_city(reference, text),
-            lambda: answer_markup(emergency.record.id),
-        )
-        if presidency:
-            told += ctx.alerts.to_chats(lambda: presidency_asks(reference, name, text))
-        return told
-
-    emergency = await emergencies.message(asked.target, text, render)
+    emergency = await emergencies.message(asked.target, text)
     if emergency is None:
         await ctx.send(Screen(_("This emergency is not available to you.")))
         return
-    ctx.outbox.wake()
     await ctx.send(Screen(_("✔ Your question was sent to the city.")))
 
 
 async def _answer(ctx: Context, asked: Asked, text: str) -> None:
     """The city's answer: to both alert chats on the alert's thread, each in its language, and
     to the Presidency once it has the case."""
-    name = ctx.person.name
-    unverified = ctx.person.verification != "verified"
-
-    def render(emergency: Emergency) -> list[Outgoing]:
-        reference = emergency.record.reference or ""
-
-        def shown() -> str:
-            return answer_to_staff(reference, emergency.city, name, text, unverified)
-
-        told = ctx.alerts.to_chats(shown)
-        if emergency.proposal is not None:
-            told += ctx.alerts.to_presidency(shown)
-        return told
-
     emergency = await ctx.emergencies.get(asked.target)
     if emergency is None or not ctx.emergencies.for_the_city(emergency):
         await ctx.send(Screen(_("This emergency is not available to you.")))
         return
-    await ctx.emergencies.message(asked.target, text, render)
-    ctx.outbox.wake()
+    await ctx.emergencies.message(asked.target, text)
     await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
 
 
@@ -330,28 +252,9 @@ def room() -> Room:
     )
 
 
-def _everywhere(ctx: Context, tell: Callable[[Emergency], str]) -> Callable[..., list[Outgoing]]:
-    """The cards in the three chats edited in place, and the city told in its language."""
-
-    def render(emergency: Emergency) -> list[Outgoing]:
-        told = ctx.alerts.to_city(emergency.officials, lambda: tell(emergency))
-        return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency) + told
-
-    return render
-
-
 def _amount_prompt(reference: str) -> str:
     other = next(m for m in MOVES if m.key == "other")
     return _(other.prompt).format(reference=reference)
-
-
-TOLD: dict[str, Callable[[Emergency], str]] = {
-    "propose": city_proposed,
-    "approve": city_decided,
-    "other": city_decided,
-    "reject": city_decided,
-    "close": city_closed,
-}
 
 
 async def _stale(ctx: Context, emergency: Emergency) -> None:
@@ -384,15 +287,7 @@ async def _chosen(ctx: Context, draft: Draft) -> None:
     if after is None:
         await _stale(ctx, emergency)
         return
-    tell = TOLD[draft.key]
-    readers: dict[str, int] = {}
-    for person in emergency.officials:
-        language = ctx.alerts.language(person.language)
-        readers[language] = readers.get(language, 0) + 1
-    foreseen = [
-        Foreseen(language, count, ctx.alerts.render(language, lambda: tell(after)))
-        for language, count in readers.items()
-    ]
+    foreseen = [Foreseen(*told) for told in notify.foreseen(after, draft.key, ctx.audience.voice)]
     intro = emergency_intro(emergency, draft)
     await preview(ctx, draft, lambda token: preview_screens(intro, foreseen, token))
 
@@ -402,33 +297,23 @@ async def _send(ctx: Context, draft: Draft) -> None:
     nothing and says so."""
     emergencies, key, target = ctx.emergencies, draft.key, draft.target
     if key == "propose":
-
-        def render(emergency: Emergency) -> list[Outgoing]:
-            told = ctx.alerts.to_city(emergency.officials, lambda: city_proposed(emergency))
-            return ctx.alerts.cards(emergency) + ctx.alerts.presidency(emergency, new=True) + told
-
         await emergencies.propose(
             target,
             draft.amount or Decimal(0),  # none: refused as incomplete
             draft.currency or "",
             draft.phase or "",
             draft.note or "",
-            render,
             expected=draft.expected,
         )
         confirmation = _("✔ Your proposal was sent to the Presidency.")
     elif key in ("approve", "reject", "other"):
         amount = (draft.amount, draft.currency) if key == "other" and draft.amount else None
-        render = _everywhere(ctx, city_decided)
-        await emergencies.decide(target, key, draft.note, render, amount, expected=draft.expected)
+        await emergencies.decide(target, key, draft.note, amount, expected=draft.expected)
         confirmation = _("✔ Decision recorded; the city is told.")
     else:
-        await emergencies.close(
-            target, draft.note or "", _everywhere(ctx, city_closed), expected=draft.expected
-        )
+        await emergencies.close(target, draft.note or "", expected=draft.expected)
         confirmation = _("✔ The emergency is closed; the city is told.")
     # A stale one was refused above (StatusRefused): nothing recorded, the glue says so.
-    ctx.outbox.wake()
     await ctx.send(Screen(confirmation))
 
 
@@ -485,15 +370,7 @@ async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action
 
 
 async def _acknowledge(query: CallbackQuery, ctx: Context, emergency_id: int) -> bool:
-    me = ctx.person.name
-
-    def render(emergency: Emergency) -> list[Outgoing]:
-        reference = emergency.record.reference or ""
-        told = ctx.alerts.to_city(emergency.officials, lambda: acknowledged_text(reference, me))
-        return ctx.alerts.cards(emergency) + told
-
-    await ctx.emergencies.acknowledge(emergency_id, render)  # refused: the glue says why
-    ctx.outbox.wake()
+    await ctx.emergencies.acknowledge(emergency_id)  # refused: the glue says why
     await query.answer(_("✅ Acknowledged."))
     return True
 

@@ -29,7 +29,6 @@ def router() -> Router:
         if not await ctx.outbox_admin.retry(callback_data.id):
             await query.answer(_("That message is not failed any more."), show_alert=True)
             return
-        ctx.outbox.wake()
         await query.answer(_("Back in the queue."))
         await ctx.send(outbox_screen(await ctx.outbox_admin.summary()))
 

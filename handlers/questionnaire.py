@@ -116,7 +116,6 @@ async def _profile_done(ctx: Context, record: Record) -> None:
     """Registration finished (or one profile answer changed): say so and go on."""
     data = await ctx.fsm.get_data()
     await ctx.fsm.clear()
-    ctx.outbox.wake()  # the Secretariat's card, queued with the answer that completed the profile
     if "then" not in data:  # one answer changed from the profile screen
         await ctx.say(_("Saved."))
         await ctx.send(profile_screen(ctx.person))

@@ -2,7 +2,6 @@
 messages to the city, Bureau sessions. Every action re-checks the role of the person who acts and
 the dossier's status now, whatever the button says."""
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,9 +17,8 @@ from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
-from bot.domain.records import Person
-from bot.domain.review import Case, QueueFilter, ThreadMessage, parse_filter
-from bot.domain.roles import Action, Role
+from bot.domain.review import Case, QueueFilter, parse_filter
+from bot.domain.roles import Action
 from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
@@ -45,19 +43,15 @@ from bot.screens.decisions import (
 )
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible, status_label
-from bot.screens.notices import city_update, thread_notice
 from bot.screens.queue_words import queue_vocabulary, unknown_words
 from bot.screens.staff import (
     attachment_caption,
-    card_text,
     city_case_screens,
     dossier_screens,
-    moves_keyboard,
     queue_screen,
     session_label,
     sessions_screen,
 )
-from bot.services.records import Notice
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.context import Context
 from handlers.decisions import DraftSteps, confirm, preview
@@ -68,59 +62,12 @@ from handlers.moves import ask as ask_move
 from handlers.moves import press as press_move
 from handlers.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import deny
-from handlers.telling import in_language, tell
-
-Notices = Callable[[Case], list[Notice]]
-
-
-def card_moves(case: Case) -> list[Transition]:
-    """The moves a card offers: the Secretariat's, for the status the dossier has now."""
-    return [t for t in moves(case.record.status, Role.SECRETARIAT, False) if t.by_staff]
-
-
-def card_notice(
-    ctx: Context,
-    case: Case,
-    heading: Callable[[], str] | None = None,
-    extra: Callable[[], str] | None = None,
-) -> list[Notice]:
-    """The dossier's card for the Secretariat's chat, in that chat's language (`heading` and
-    `extra` are called in that language)."""
-    chat = ctx.settings.secretariat_chat_id
-    if chat is None:
-        return []
-    with ctx.i18n.use_locale(ctx.settings.notify_language):
-        text = card_text(case, heading() if heading else None)
-        if extra is not None:
-            text += "\n\n" + extra()
-        markup = moves_keyboard(case, card_moves(case)).model_dump(exclude_none=True)
-    return [Notice(chat, text, markup, card=True)]
-
-
-async def told(ctx: Context, case: Case, exclude: int | None = None) -> list[Person]:
-    """Whom a status change tells: the dossier's audience (its city's verified officials, and
-    its author while unverified), not the person who made it (they see it on their screen)."""
-    audience = await ctx.review.audience(case.record.id)
-    return [p for p in audience if p.telegram_id != exclude]
-
-
-async def change_notices(ctx: Context, case: Case, exclude: int | None = None) -> Notices:
-    """What a status change tells: the dossier's audience (`told`), each in their own language,
-    and the card."""
-    officials = await told(ctx, case, exclude)
-
-    def notices(updated: Case) -> list[Notice]:
-        return tell(ctx, officials, lambda: city_update(updated)) + card_notice(ctx, updated)
-
-    return notices
 
 
 async def move(ctx: Context, case: Case, key: str, **given: object) -> Case:
     """Take a move (already allowed by the table for this person); a refusal (someone was
     quicker) is raised to the glue, which tells the presser where the dossier stands now."""
-    exclude = ctx.person.telegram_id
-    updated = await ctx.review.move(case, key, await change_notices(ctx, case, exclude), **given)
-    ctx.outbox.wake()
+    updated = await ctx.review.move(case, key, **given)
     return updated
 
 
@@ -258,16 +205,8 @@ async def _chosen(ctx: Context, draft: Draft) -> None:
         prompt = await _with_readers(ctx, case, _reason_prompt(case))
         await ask_note(ctx, Purpose.FIX_REASON, case.record.id, prompt, carry=draft.to_data())
         return
-    officials = await told(ctx, case, ctx.person.telegram_id)
     after = foreseen_case(case, transition, draft, ctx.person.name, datetime.now(UTC))
-    readers: dict[str, int] = {}
-    for person in officials:
-        language = person.language or ctx.settings.default_language
-        readers[language] = readers.get(language, 0) + 1
-    foreseen = [
-        Foreseen(language, count, in_language(ctx, language, lambda: city_update(after)))
-        for language, count in readers.items()
-    ]
+    foreseen = [Foreseen(*told) for told in await ctx.review.foreseen(case, after)]
     intro = move_intro(case, transition, draft)
     await preview(ctx, draft, lambda token: preview_screens(intro, foreseen, token))
 
@@ -276,17 +215,14 @@ async def _send(ctx: Context, draft: Draft) -> None:
     """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
     nothing and says so."""
     case = await _staff_case(ctx, draft.target)
-    exclude = ctx.person.telegram_id
     updated = await ctx.review.move(
         case,
         draft.key,
-        await change_notices(ctx, case, exclude),
         note=draft.note,
         amount=draft.amount,
         expected=draft.expected,
         calendar=ctx.settings.sessions(today()),
     )  # a stale one is refused: nothing recorded or sent (bot/telegram/refusals.py says so)
-    ctx.outbox.wake()
     await ctx.send(Screen(done_text(updated)))
 
 
@@ -331,37 +267,11 @@ def _reason_prompt(case: Case) -> str:
 
 async def write(ctx: Context, case: Case, text: str) -> None:
     """A message on the dossier, delivered to the other side; each reads it in their language."""
-    staff = ctx.may(Action.REVIEW_DOSSIERS)
-    officials = [] if not staff else await ctx.review.audience(case.record.id)
-
-    def notices(updated: Case) -> list[Notice]:
-        message = updated.thread[-1]
-        if not staff:
-            return _to_secretariat(ctx, updated, message)
-        return tell(ctx, officials, lambda: thread_notice(updated, message))
-
-    updated = await ctx.review.write(case, text, notices)
+    updated = await ctx.review.write(case, text)
     if updated is None:
         await ctx.send(Screen(_("This dossier is not available to you.")))
         return
-    ctx.outbox.wake()
     await ctx.send(Screen(_("✔ Message sent.")))
-
-
-def _to_secretariat(ctx: Context, case: Case, message: ThreadMessage) -> list[Notice]:
-    chat = ctx.settings.secretariat_chat_id
-    if chat is None:
-        return []
-    with ctx.i18n.use_locale(ctx.settings.notify_language):
-        reply = InlineKeyboardButton(
-            text=_("✉️ Answer the city"), callback_data=staff_data("write", case.record.id)
-        )
-        open_it = InlineKeyboardButton(
-            text=_("📂 Open the dossier"), callback_data=staff_data("open", case.record.id)
-        )
-        markup = InlineKeyboardMarkup(inline_keyboard=[[reply, open_it]])
-        markup_json = markup.model_dump(exclude_none=True)
-        return [Notice(chat, thread_notice(case, message), markup_json, secretariat=True)]
 
 
 def router() -> Router:
@@ -503,7 +413,7 @@ async def _start_move(ctx: Context, case: Case, key: str) -> None:
 
 async def _with_readers(ctx: Context, case: Case, prompt: str) -> str:
     """A prompt for words the city will read, with the languages its officials read them in."""
-    readers = await ctx.review.audience(case.record.id)
+    readers = await ctx.review.readers(case.record.id)
     languages = [p.language or ctx.settings.default_language for p in readers]
     return prompt + "\n" + city_reads(case.city, languages)
 

@@ -29,8 +29,6 @@ from bot.screens.team import (
     roles_screen,
     staff_refusal,
     staff_screen,
-    told_invite,
-    told_role,
 )
 from bot.services.invites import InviteRefused
 from bot.services.staff import StaffRefused
@@ -39,7 +37,6 @@ from bot.telegram.people_callbacks import InviteButton, StaffButton
 from handlers.menus import refresh_menu
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import allowed, stale
-from handlers.telling import in_language
 
 log = logging.getLogger(__name__)
 
@@ -97,17 +94,10 @@ def router() -> Router:
             return
         confirmed = callback_data.action == "ok"
         try:
-            decided = await ctx.invites.decide(
-                callback_data.invite,
-                confirmed,
-                lambda language, role, yes: in_language(
-                    ctx, language, lambda: told_invite(role, yes)
-                ),
-            )
+            decided = await ctx.invites.decide(callback_data.invite, confirmed)
         except InviteRefused as problem:
             await query.answer(invite_refusal(problem), show_alert=True)
             return
-        ctx.outbox.wake()
         if decided.confirmed:
             person = decided.person
             await refresh_menu(ctx, person.telegram_id, decided.role, person.language)
@@ -178,21 +168,14 @@ async def _change(
     """Grant `role`, or revoke the role `expected` (what the confirmation showed)."""
     try:
         if role is not None:
-            member = await ctx.staff.grant(
-                person, role, lambda language: in_language(ctx, language, lambda: told_role(role))
-            )
+            member = await ctx.staff.grant(person, role)
             text = granted_text(member)
         else:
-            member = await ctx.staff.revoke(
-                person,
-                expected,
-                lambda language: in_language(ctx, language, lambda: told_role(Role.APPLICANT)),
-            )
+            member = await ctx.staff.revoke(person, expected)
             text = revoked_text(member)
     except StaffRefused as problem:
         await query.answer(staff_refusal(problem), show_alert=True)
         return
-    ctx.outbox.wake()
     await refresh_menu(ctx, member.telegram_id, member.role, member.language, revoked=role is None)
     await query.answer()
     if isinstance(query.message, Message):

@@ -1,9 +1,8 @@
-"""The Secretariat's verification of registrations: the card sent when a profile is first
-complete, its "Verify" / "Refuse" buttons (in the Secretariat's chat or in private) and
-/registrations, the list of those waiting."""
+"""The Secretariat's verification of registrations: the "Verify" / "Refuse" buttons of a
+registration's card (sent by the profile's use case when a profile is first complete) or of
+/registrations, the list of those waiting (in the Secretariat's chat or in private)."""
 
 import logging
-from collections.abc import Callable
 
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
@@ -12,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.machine import Needs, find
-from bot.domain.people import REGISTRATION_MACHINE, Registration, Verification
+from bot.domain.people import REGISTRATION_MACHINE, Verification
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.registrations import (
@@ -21,39 +20,14 @@ from bot.screens.registrations import (
     decided_text,
     pending_screen,
     refusal_prompt,
-    registration_card,
-    told_outcome,
 )
 from bot.services.verification import VerificationRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import VerifyButton
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import allowed, stale
-from handlers.telling import in_language
 
 log = logging.getLogger(__name__)
-
-
-async def announce_registration(ctx: Context, commit: bool = True) -> None:
-    """Called when a profile is complete: the first time, the Secretariat's chat gets a card
-    (in the chat's language) through the outbox; with `commit=False`, inside the transaction of
-    the answer that completed the profile (see `Context.apply`)."""
-    settings = ctx.settings
-
-    def card(registration: Registration) -> tuple[str, dict | None]:
-        with ctx.i18n.use_locale(settings.notify_language):
-            screen = registration_card(registration)
-        markup = screen.markup.model_dump(exclude_none=True) if screen.markup else None
-        return screen.text, markup
-
-    if await ctx.verifications.announce(settings.secretariat_chat_id, card, commit) and commit:
-        ctx.outbox.wake()
-
-
-def _tell(ctx: Context) -> Callable[[Registration], str]:
-    return lambda registration: in_language(
-        ctx, registration.language, lambda: told_outcome(registration)
-    )
 
 
 def _by(ctx: Context) -> str:
@@ -106,7 +80,7 @@ def router() -> Router:
             return
         verified = found.target == Verification.VERIFIED
         try:
-            registration = await ctx.verifications.decide(person, city, verified, _tell(ctx))
+            registration = await ctx.verifications.decide(person, city, verified)
         except VerificationRefused as problem:
             if problem.code == "decided":
                 await query.answer(already_decided(problem.details["registration"]), True)
@@ -117,9 +91,9 @@ def router() -> Router:
             else:
                 await stale(query)
             return
-        ctx.outbox.wake()
         await query.answer()
-        await _drop_buttons(query)
+        if ctx.chat_id != ctx.settings.secretariat_chat_id:  # there the outbox edits the card
+            await _drop_buttons(query)
         await ctx.send(Screen(decided_text(registration, _by(ctx))))
 
     return r
@@ -136,7 +110,7 @@ async def _refuse(ctx: Context, asked: Asked, text: str) -> None:
         return
     try:
         registration = await ctx.verifications.decide(
-            asked.target, asked.detail or 0, False, _tell(ctx), reason=text
+            asked.target, asked.detail or 0, False, reason=text
         )
     except VerificationRefused as problem:
         if problem.code == "decided":
@@ -146,5 +120,4 @@ async def _refuse(ctx: Context, asked: Asked, text: str) -> None:
         else:
             await ctx.send(Screen(_("This registration no longer exists.")))
         return
-    ctx.outbox.wake()
     await ctx.send(Screen(decided_text(registration, _by(ctx))))

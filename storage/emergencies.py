@@ -1,25 +1,12 @@
-"""Emergencies: the outbox row of each chat's alert card (for edits in place), the proposals,
-the situation reports, and the emergency's timers (escalation, situation report requests)."""
+"""Emergencies: the proposals, the situation reports, and the emergency's timers (escalation,
+situation report requests). Its alert cards are outbox rows (storage/outbox.py `post`)."""
 
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, City, Dossier, EmergencyCard, EmergencyProposal, Timer
-
-
-async def cards(session: AsyncSession, dossier_id: int) -> list[EmergencyCard]:
-    rows = await session.scalars(
-        select(EmergencyCard)
-        .where(EmergencyCard.dossier_id == dossier_id)
-        .order_by(EmergencyCard.id)
-    )
-    return list(rows)
-
-
-def add_card(session: AsyncSession, dossier_id: int, chat_id: int, outbox_id: int) -> None:
-    session.add(EmergencyCard(dossier_id=dossier_id, chat_id=chat_id, outbox_id=outbox_id))
+from storage.models import Account, City, Dossier, EmergencyProposal, Timer
 
 
 async def last_proposal(session: AsyncSession, dossier_id: int) -> EmergencyProposal | None:

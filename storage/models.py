@@ -129,12 +129,11 @@ class Dossier(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
     # After submission: the answers as last submitted (to show what a resubmission changed), the
-    # Bureau session it is scheduled on, the amount granted, and the Secretariat's card (an outbox
-    # row, edited in place at every change).
+    # Bureau session it is scheduled on, the amount granted (its cards are outbox rows naming
+    # it: `outbox.card`).
     submitted_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("bureau_sessions.id"))
     granted_amount: Mapped[str | None] = mapped_column(String(40))
-    card_outbox_id: Mapped[int | None] = mapped_column(Integer)
     # The dossier's forum topic in the Secretariat's chat (its message_thread_id), when that chat
     # is a forum: the card, the status changes and the messages about the dossier live there.
     topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
@@ -236,6 +235,7 @@ class OutboxMessage(Base):
             postgresql_where=text(PENDING_ROWS),
         ),
         Index("ix_outbox_chat_sent", "chat_id", "sent_at"),
+        Index("ix_outbox_card", "card", "chat_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,6 +250,9 @@ class OutboxMessage(Base):
     # The dossier (or emergency) a notice is about: a notice an official never got is listed on
     # it for staff.
     dossier_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # This message is its chat's card of a subject (`dossier:12`, `registration:7`): later card
+    # notices of the subject edit the chat's latest one in place (storage/outbox.py `post`).
+    card: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # requests made
@@ -330,18 +333,6 @@ class Timer(Base):
     outcome: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class EmergencyCard(Base):
-    """One alert card of an emergency in one chat (the Secretariat's, the commission's): an outbox
-    row, edited in place when the emergency moves on."""
-
-    __tablename__ = "emergency_cards"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    outbox_id: Mapped[int] = mapped_column(Integer)
 
 
 class EmergencyProposal(Base):

@@ -7,15 +7,17 @@ can share the table: on PostgreSQL the claim is `SELECT … FOR UPDATE SKIP LOCK
 single writer and the lease are enough.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from bot.domain.fitting import split
+from bot.notify.notice import CardMode, Notice
 from storage.leases import is_gone
 from storage.models import Account, OutboxMessage, UnreachableChat
 from storage.types import utcnow
@@ -78,7 +80,114 @@ def _add(
         priority=priority,
     )
     session.add(message)
+    session.info[_WRITTEN] = True
     return message
+
+
+_WRITTEN = "outbox_written"  # the transaction wrote outbox rows: wake the worker at its commit
+
+
+def wake_after_commit(session: AsyncSession, wake: Callable[[], None]) -> None:
+    """Call `wake` (the outbox worker's) once after each commit of this session that wrote
+    outbox rows: nobody wakes it by hand, and nothing is woken for a rolled back message."""
+    sync = session.sync_session
+
+    def committed(_session: Session) -> None:
+        if sync.info.pop(_WRITTEN, False):
+            wake()
+
+    def rolled_back(_session: Session, _previous: Any = None) -> None:
+        sync.info.pop(_WRITTEN, None)
+
+    event.listen(sync, "after_commit", committed)
+    event.listen(sync, "after_soft_rollback", rolled_back)
+
+
+async def post(
+    session: AsyncSession,
+    notices: Iterable[Notice],
+    *,
+    dossier_id: int | None = None,
+    topic_id: int | None = None,
+) -> list[OutboxMessage]:
+    """The one way into the outbox: each notice as a row in the caller's transaction (what is too
+    long for one message is split here, see `_add`). A card notice edits its chat's latest card
+    of the subject in place (or replaces it, `CardMode`). `dossier_id`: what the notices are
+    about (a notice a person never got is listed on it); `topic_id`: its forum topic, for the
+    notices marked `topic`. The rows written, edits included."""
+    written: list[OutboxMessage] = []
+    cards: dict[tuple[str, int], OutboxMessage] = {}  # the cards written by this call
+
+    async def card_in(key: str, chat_id: int) -> OutboxMessage | None:
+        if (key, chat_id) in cards:
+            return cards[key, chat_id]
+        return await latest_card(session, key, chat_id)
+
+    for notice in notices:
+        priority = URGENT if notice.urgent else 0
+        looked_up = notice.card is not None and notice.mode != CardMode.NEW
+        card = await card_in(notice.card, notice.chat_id) if looked_up else None
+        if card is not None and notice.mode in (CardMode.KEEP, CardMode.EDIT_ONLY):
+            edit = await enqueue_edit(session, card, notice.text or None, notice.markup)
+            written.append(edit)
+            continue
+        if card is None and notice.mode == CardMode.EDIT_ONLY:
+            continue
+        if card is not None and notice.mode == CardMode.REPLACE and card.failed_at is None:
+            written.append(await enqueue_edit(session, card, None, None))
+        thread = topic_id if notice.topic else None
+        reply_to = None
+        if notice.answers_card is not None:
+            answered = await card_in(notice.answers_card, notice.chat_id)
+            if answered is not None and answered.id is None:
+                await session.flush()
+            reply_to = answered.id if answered is not None else None
+        if notice.location is not None:
+            message = enqueue_location(
+                session, notice.chat_id, *notice.location, priority=priority, thread_id=thread
+            )
+        elif notice.path is not None or notice.file_id is not None:
+            message = enqueue_document(
+                session,
+                notice.chat_id,
+                path=notice.path,
+                file_id=notice.file_id,
+                file_name=notice.file_name,
+                caption=notice.text,
+                reply_markup=notice.markup,
+                priority=priority,
+                thread_id=thread,
+            )
+        else:
+            message = enqueue(
+                session,
+                notice.chat_id,
+                notice.text,
+                notice.markup,
+                priority=priority,
+                thread_id=thread,
+                reply_to=reply_to,
+            )
+        message.dossier_id = dossier_id
+        message.card = notice.card
+        if notice.card is not None:
+            cards[notice.card, notice.chat_id] = message
+        written.append(message)
+    return written
+
+
+async def latest_card(session: AsyncSession, card: str, chat_id: int) -> OutboxMessage | None:
+    """The chat's latest card of this subject (`bot.notify.notice.card_of`), if any."""
+    o = OutboxMessage
+    return await session.scalar(
+        select(o).where(o.card == card, o.chat_id == chat_id).order_by(o.id.desc()).limit(1)
+    )
+
+
+async def has_card(session: AsyncSession, card: str) -> bool:
+    """Whether the subject has a card in any chat."""
+    o = OutboxMessage
+    return await session.scalar(select(o.id).where(o.card == card).limit(1)) is not None
 
 
 def enqueue(
@@ -554,6 +663,7 @@ async def retry(session: AsyncSession, message_id: int, now: datetime | None = N
     row.attempts = 0
     row.due_at = now or utcnow()
     await reachable_again(session, row.chat_id)
+    session.info[_WRITTEN] = True
     return True
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.notify.readers import Audience
 from bot.services.health import Health
 from bot.services.people import link_city
 from bot.telegram.i18n import build_i18n
@@ -138,6 +139,17 @@ class BotUnderTest:
     async def close(self) -> None:
         await self.stop()
         await self.engine.dispose()
+
+
+def no_staff_chats() -> Audience:
+    """An audience without staff chats: a use case called directly tells only people."""
+    settings = Settings(_env_file=None, bot_token=BotAPIStandIn().token)
+    return Audience.of(settings, build_i18n(settings.default_language))
+
+
+def audience_of(app: "InProcessBot") -> Audience:
+    """Who the app's use cases tell, as its handlers build it (for a use case called directly)."""
+    return Audience.of(app.settings, build_i18n(app.settings.default_language))
 
 
 class InProcessBot(BotUnderTest):

@@ -33,8 +33,9 @@ from bot.domain.rules import FundingRules, check_record
 from bot.domain.sessions import BureauSession
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.domain.workflow import Status
+from bot.notify import emergencies as notify
+from bot.notify.readers import Audience
 from bot.screens import emergency as alerts_text
-from bot.screens.alerts import Alerts
 from bot.screens.notices import city_update, statuses_screen, thread_notice
 from bot.screens.question import question_screen
 from bot.screens.registrations import decided_text, registration_card, told_outcome
@@ -165,23 +166,25 @@ def every_message(i18n: I18n, settings: Settings, filler: str, language: str) ->
             markup = InlineKeyboardMarkup.model_validate(markup)
         built.append((what, text, markup, card))
 
-    alerts = Alerts(settings, i18n)
+    audience = Audience.of(settings, i18n)
     for status in (EmergencyStatus.REPORTED, EmergencyStatus.CLOSED):
         e = emergency(filler, language, status)
-        for m in alerts.alert(e) + alerts.escalation(e, 3, timedelta(minutes=45), [(80, language)]):
-            if m.text:
-                add(f"alert {status}", m.text, m.markup, m.card)
-        for m in alerts.presidency(e, new=True):
-            add("presidency card", m.text, m.markup, True)
-        for render in (alerts_text.city_proposed, alerts_text.city_decided,
-                       alerts_text.city_closed):  # fmt: skip
-            for m in alerts.to_city(e.officials, lambda r=render, e=e: r(e)):
-                add("city told", m.text, m.markup)
-        report = Record(BIG_ID, SITREP_FORM, maximal(SITREP_FORM, filler), Cursor("review"))
-        for m in alerts.to_chats(
-            lambda e=e, r=report: alerts_text.sitrep_text(e, r, {}, e.sender.name)
+        waited = timedelta(minutes=45)
+        for m in notify.reported(e, 0, audience) + notify.escalated(
+            e, 3, 3, waited, [(80, language)], audience
         ):
-            add("situation report", m.text)
+            if m.text:
+                add(f"alert {status}", m.text, m.markup, m.card is not None)
+        for m in notify.presidency(e, audience, new=True):
+            add("presidency card", m.text, m.markup, True)
+        for key in ("propose", "approve", "close"):
+            for m in notify.moved(e, key, audience):
+                if m.chat_id in {p.telegram_id for p in e.officials}:
+                    add("city told", m.text, m.markup)
+        report = Record(BIG_ID, SITREP_FORM, maximal(SITREP_FORM, filler), Cursor("review"))
+        for m in notify.sitrep(e, report, {}, e.sender.name, audience):
+            if m.card is None and m.file_id is None:
+                add("situation report", m.text)
     with i18n.context(), i18n.use_locale(language):
         note = longest(NOTE, filler)
         name = longest(150, filler)
@@ -299,6 +302,9 @@ async def test_every_message_at_its_longest_fits_telegram(
 
 class Rows:
     """Stands for a session where `enqueue` adds its rows."""
+
+    def __init__(self) -> None:
+        self.info: dict[str, Any] = {}
 
     def add(self, _row: Any) -> None:
         pass

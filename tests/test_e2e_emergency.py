@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from storage import outbox
-from storage.models import Dossier, EmergencyCard
+from storage.models import Dossier
 from tests.conftest import check_clean
 from tests.driver import REGISTRATION
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
@@ -84,7 +84,8 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
     async with bot.sessions() as session:
         row = await session.scalar(select(Dossier).where(Dossier.form == "emergency"))
         assert row.status == "reported" and row.reference == reference.group()
-        assert len(list(await session.scalars(select(EmergencyCard)))) == 2
+        cards = select(outbox.OutboxMessage).where(outbox.OutboxMessage.card.is_not(None))
+        assert len(list(await session.scalars(cards))) == 2
         queued = await session.scalars(select(outbox.OutboxMessage))
         assert all(m.priority == outbox.URGENT for m in queued if m.text.startswith("🚨"))
     english = api.messages(702)

@@ -20,7 +20,7 @@ from storage.accounts import new_account
 from storage.models import Account, Invite
 from storage.types import utcnow
 from tests.conftest import check_clean
-from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot, admins_bot
+from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot, admins_bot, no_staff_chats
 
 ADMIN = 500  # in ADMIN_IDS, French
 STORED_ADMIN = 501  # an admin by a stored role, English
@@ -164,7 +164,7 @@ async def test_a_link_opened_by_two_people_at_once_is_used_once(
         async with sessions() as session:
             account = await session.get(Account, person)
             try:
-                await Invites(session, account, (ADMIN,)).redeem(token)
+                await Invites(session, account, (ADMIN,), no_staff_chats()).redeem(token)
             except InviteRefused as problem:
                 assert problem.code == "used"
                 return False

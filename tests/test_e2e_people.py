@@ -264,6 +264,29 @@ async def test_verified_in_the_group_the_person_is_told_in_their_language(
     )
 
 
+async def test_a_decision_wakes_the_outbox_once_after_its_commit_and_no_handler_wakes_it(
+    app: InProcessBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session's commit hook wakes the outbox worker after the transaction that wrote the
+    notices (the person told, the card's buttons gone): once, whatever the handler does."""
+    await add_person(app, 740, role="secretariat")
+    card = await registration_card(app, app.user(741, language_code="en"), "Dakar")
+    assert app.app is not None
+    woken: list[int] = []
+    monkeypatch.setattr(app.app.outbox, "wake", lambda: woken.append(1))
+    staff = in_group(app.user(740))
+    await staff.press_data(card, buttons(card)["✅ Vérifier"], expect=0)
+    assert woken == [1]
+    await app.drain_outbox()
+    assert app.api.messages(741)[-1]["text"].startswith("✅ The Permanent Secretariat has")
+    now = app.api.get_message(SECRETARIAT, card["message_id"])
+    assert "reply_markup" not in now  # the outbox edited the card
+    await staff.press_data(now, buttons(card)["✅ Vérifier"], expect=0)  # stale: nothing sent
+    assert woken == [1]
+    handlers = Path(__file__).parent.parent / "handlers"
+    assert not [p.name for p in handlers.glob("*.py") if ".wake()" in p.read_text()]
+
+
 async def test_refused_with_a_reason_an_english_speaker_reads_english(app: InProcessBot) -> None:
     await add_person(app, 730, role="secretariat", language="fr")
     applicant = app.user(731, language_code="en")

@@ -18,6 +18,7 @@ from bot.telegram.i18n import build_i18n
 from storage.accounts import new_account
 from storage.dossiers import create_dossier
 from storage.models import Dossier
+from tests.harness import no_staff_chats
 
 SERVICES = (
     Choice("water", N_("Water")),
@@ -138,7 +139,7 @@ async def test_a_profile_answer_is_saved_with_its_position_and_links_the_city(
     async with sessions() as session:
         account = new_account(session, 43, "Awa")
         await session.commit()
-        profiles = Profiles(session, account)
+        profiles = Profiles(session, account, no_staff_chats())
         record = profiles.record()
         record = await profiles.apply(
             record, flow.give_answer(PROFILE_FORM, record.answers, record.cursor, "Dakar")
@@ -149,6 +150,6 @@ async def test_a_profile_answer_is_saved_with_its_position_and_links_the_city(
         assert account.city_id is not None and account.profile_cursor["q"] == "full_name"
     async with sessions() as session:
         account = await session.get(type(account), 43)
-        again = Profiles(session, account).record()
+        again = Profiles(session, account, no_staff_chats()).record()
         assert again.answers == {"city_name": "Dakar", "country": "SN"}
         assert again.cursor == Cursor("full_name")

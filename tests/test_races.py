@@ -23,6 +23,7 @@ import storage.review
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.machine import StatusRefused
 from bot.domain.roles import Role
+from bot.notify.notice import card_of
 from bot.services.emergencies import Emergencies
 from bot.services.people import link_city
 from bot.services.review import Review
@@ -34,7 +35,6 @@ from storage.models import (
     Attachment,
     BureauSession,
     Dossier,
-    EmergencyCard,
     EmergencyProposal,
     OutboxMessage,
     ReferenceCounter,
@@ -45,6 +45,7 @@ from storage.types import utcnow
 from tests.conftest import BACKENDS, POSTGRES_URL, check_clean, fresh_engine
 from tests.harness import SECRETARIAT as SECRETARIAT_CHAT
 from tests.harness import InProcessBot
+from tests.harness import audience_of as app_audience
 from tests.seeds import (
     ADMIN,
     CITY,
@@ -253,8 +254,7 @@ async def with_card(app: InProcessBot, dossier_id: int) -> int:
     """The dossier's card in the Secretariat's chat (an outbox row, edited at each change)."""
     async with app.sessions() as session:
         card = enqueue(session, SECRETARIAT_CHAT, "📥 card")
-        await session.flush()
-        (await session.get(Dossier, dossier_id)).card_outbox_id = card.id
+        card.card = card_of("dossier", dossier_id)
         await session.commit()
         return card.id
 
@@ -309,11 +309,11 @@ async def test_two_moves_on_one_dossier_at_once(
     dossier_id = await copy_of(app, base_id, "in_review", "FC-2026-0099")
     async with app.sessions() as session:
         account = await session.get(Account, SECRETARIAT)
-        review = Review(session, account, Role.SECRETARIAT)
+        review = Review(session, account, Role.SECRETARIAT, app_audience(app))
         case = await review.case(dossier_id)
         assert case is not None and case.record.status == "in_review"
         with pytest.raises(StatusRefused) as refused:
-            await review.move(case, "eligible", lambda _case: [], expected="submitted")
+            await review.move(case, "eligible", expected="submitted")
         assert (refused.value.code, refused.value.details["label"]) == ("stale", "In review")
     assert await history(app, dossier_id) == []
 
@@ -338,8 +338,7 @@ async def emergency_copy(app: InProcessBot, base_id: int, status: str, number: i
             )
         for chat in chats:
             card = enqueue(session, chat, f"🚨 FU-2026-{number:04d}")
-            await session.flush()
-            session.add(EmergencyCard(dossier_id=dossier_id, chat_id=chat, outbox_id=card.id))
+            card.card = card_of("dossier", dossier_id)
         await session.commit()
     return dossier_id
 
@@ -381,10 +380,9 @@ async def test_two_moves_on_one_emergency_at_once(
         emergency_id = await emergency_copy(app, base_id, status, number)
         reference = f"FU-2026-{9000 + number}"
         async with app.sessions() as session:
+            key = card_of("dossier", emergency_id)
             cards = set(
-                await session.scalars(
-                    select(EmergencyCard.outbox_id).where(EmergencyCard.dossier_id == emergency_id)
-                )
+                await session.scalars(select(OutboxMessage.id).where(OutboxMessage.card == key))
             )
         previews = []  # each decision typed and previewed first: their "Send" races
         if status == "acknowledged":  # each picks the phase, types the amount and purpose
@@ -496,12 +494,10 @@ async def test_two_moves_on_one_emergency_at_once(
     # A decision from the status a preview showed: refused once the emergency has left it.
     async with app.sessions() as session:
         account = await session.get(Account, PRESIDENCY)
-        emergencies = Emergencies(session, account, Role.PRESIDENCY)
+        emergencies = Emergencies(session, account, Role.PRESIDENCY, app_audience(app))
         proposed = await emergency_copy(app, base_id, "proposed", 99)
         with pytest.raises(StatusRefused) as refused:
-            await emergencies.decide(
-                proposed, "approve", None, lambda _e: [], expected="acknowledged"
-            )
+            await emergencies.decide(proposed, "approve", None, expected="acknowledged")
         assert (refused.value.code, refused.value.details["label"]) == ("moved", "Aid proposed")
     assert await history(app, proposed) == []
 

@@ -8,7 +8,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -35,6 +35,50 @@ async def test_migrations_go_up_down_and_up_and_match_the_models(engine: AsyncEn
 
     async with engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+
+
+async def test_migration_0017_keeps_every_card_as_an_outbox_row_naming_its_dossier(
+    engine: AsyncEngine,
+) -> None:
+    """A dossier's card (its `card_outbox_id`) and an emergency's cards (`emergency_cards`), as
+    0016 kept them, are the outbox rows naming them after 0017, and again the same after going
+    back down."""
+    await downgrade(engine, "0016")
+    now = utcnow()
+    rows = [
+        "INSERT INTO cities (id, name, name_key, country, created_at) "
+        "VALUES (1, 'Dakar', 'dakar', 'SN', :now)",
+        "INSERT INTO accounts (telegram_id, first_name, created_at, updated_at) "
+        "VALUES (700, 'Awa', :now, :now)",
+        *(
+            f"INSERT INTO outbox (id, chat_id, kind, text, priority, created_at, due_at, attempts)"
+            f" VALUES ({n}, {chat}, 'text', 'card', 0, :now, :now, 0)"
+            for n, chat in ((1, -100), (2, -100), (3, -200), (4, 700))
+        ),
+        *(
+            f"INSERT INTO dossiers (id, city_id, created_by, form, form_version, status, answers, "
+            f"created_at, updated_at, card_outbox_id) VALUES ({n}, 1, 700, '{form}', 1, "
+            f"'submitted', '{{}}', :now, :now, {card})"
+            for n, form, card in ((10, "fund", "1"), (11, "emergency", "NULL"))
+        ),
+        "INSERT INTO emergency_cards (dossier_id, chat_id, outbox_id) VALUES (11, -100, 2)",
+        "INSERT INTO emergency_cards (dossier_id, chat_id, outbox_id) VALUES (11, -200, 3)",
+    ]
+    async with engine.begin() as connection:
+        for row in rows:
+            await connection.execute(text(row), {"now": now})
+    await migrate(engine)
+    cards = "SELECT id, card FROM outbox ORDER BY id"
+    async with engine.connect() as connection:
+        after = list(await connection.execute(text(cards)))
+    assert after == [(1, "dossier:10"), (2, "dossier:11"), (3, "dossier:11"), (4, None)]
+    await downgrade(engine, "0016")
+    async with engine.connect() as connection:
+        kept = "SELECT id, card_outbox_id FROM dossiers ORDER BY id"
+        assert list(await connection.execute(text(kept))) == [(10, 1), (11, None)]
+        emergency = "SELECT dossier_id, chat_id, outbox_id FROM emergency_cards ORDER BY id"
+        assert list(await connection.execute(text(emergency))) == [(11, -100, 2), (11, -200, 3)]
+    await migrate(engine)
 
 
 async def test_references_follow_each_other_without_gaps_or_repeats(

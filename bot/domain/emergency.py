@@ -110,25 +110,6 @@ def hours(value: Decimal) -> timedelta:
     return timedelta(seconds=float(value * 3600))
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """One message the bot sends on its own: text (`card`: the alert card, edited later), a
-    location, or a document already on Telegram's servers (`file_id`). `thread`: sent as a
-    reply to the emergency's card in that chat (the alert's thread)."""
-
-    chat_id: int
-    text: str = ""
-    markup: dict[str, Any] | None = None
-    card: bool = False
-    location: tuple[float, float] | None = None
-    file_id: str | None = None
-    file_name: str | None = None
-    urgent: bool = True
-    thread: bool = False
-    replace: bool = False  # a new card that replaces the chat's current one (not an edit)
-    only_edit: bool = False  # a card edited if the chat has one, else nothing
-
-
 class EventKind(StrEnum):
     REPORTED = "reported"
     ACKNOWLEDGED = "acknowledged"

@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.domain.roles import Role
+from bot.notify.notice import Notice
+from bot.notify.readers import Voice
 from bot.screens.delivery import page_reachable, page_refused, page_unreachable
 from storage import outbox
 from storage.accounts import staff_accounts
 from storage.models import Account, OutboxMessage
-from storage.outbox import URGENT, enqueue
+from storage.outbox import post
 
 SECRETARIAT, COMMISSION, PRESIDENCY = "secretariat", "commission", "presidency"
 PAGE = "page"  # an outbox row's payload key: a page to an admin
@@ -73,7 +75,7 @@ class Pager:
 
     def __init__(self, readers: Readers, i18n: I18n) -> None:
         self.readers = readers
-        self.i18n = i18n
+        self.voice = Voice(i18n, readers.settings.default_language)
 
     def watched(self, message: OutboxMessage) -> bool:
         """A card or an alert: what must never be only a row marked failed."""
@@ -86,9 +88,8 @@ class Pager:
 
     async def _page(self, session: AsyncSession, render: Callable[[], str]) -> None:
         for admin, language in await self.readers.admins(session):
-            with self.i18n.context(), self.i18n.use_locale(language):
-                text = render()
-            message = enqueue(session, admin, text, priority=URGENT)
+            text = self.voice(language, render)
+            (message,) = await post(session, [Notice(admin, text, urgent=True)])
             message.payload = {**(message.payload or {}), PAGE: True}
 
     async def refused(self, session: AsyncSession, message: OutboxMessage, error: str) -> None:

@@ -23,7 +23,6 @@ from bot.domain.emergency import (
     EmergencyStatus,
     Event,
     EventKind,
-    Outgoing,
     Proposal,
     escalation_key,
     find_emergency_move,
@@ -37,6 +36,9 @@ from bot.domain.people import Verification
 from bot.domain.records import Record
 from bot.domain.roles import Action, Role, may
 from bot.domain.sitrep_form import SITREP_FORM, sitrep_ready
+from bot.notify import emergencies as notify
+from bot.notify.notice import Notice
+from bot.notify.readers import Audience
 from bot.services.people import person_of
 from bot.services.records import record_of
 from storage import emergencies as queries
@@ -58,22 +60,13 @@ from storage.models import (
     EmergencyProposal,
     StatusChange,
 )
-from storage.outbox import (
-    URGENT,
-    OutboxMessage,
-    enqueue,
-    enqueue_document,
-    enqueue_edit,
-    enqueue_location,
-)
+from storage.outbox import post
 from storage.review import history, thread
 from storage.types import utcnow
 
-__all__ = ["Emergencies", "Outgoing", "Render", "Timing", "load_emergency", "write_messages"]
+__all__ = ["Emergencies", "Timing", "load_emergency"]
 
-Render = Callable[[Emergency], list[Outgoing]]
-# A situation report to the alert chats: (the emergency, the report, the figures known before).
-SitrepRender = Callable[[Emergency, Record, dict], list[Outgoing]]
+Told = Callable[[Emergency], list[Notice]]  # what a use case's event tells whom (bot/notify)
 SENT = "sent"  # a situation report's status once sent
 # An unverified account's report is merged into its city's emergency reported within this time.
 MERGE_WINDOW = timedelta(hours=1)
@@ -177,57 +170,21 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
     )
 
 
-async def write_messages(session: AsyncSession, dossier_id: int, messages: list[Outgoing]) -> None:
-    """To the outbox. A card (`card=True`) is a new alert card in its chat, or an edit of the
-    chat's latest one; `thread=True` answers the chat's card (the alert's thread)."""
-    known = {c.chat_id: c.outbox_id for c in await queries.cards(session, dossier_id)}
-    for m in messages:
-        priority = URGENT if m.urgent else 0
-        if m.only_edit and m.chat_id not in known:
-            continue
-        if m.card and m.chat_id in known and not m.replace:
-            await enqueue_edit(session, known[m.chat_id], m.text, m.markup)
-        elif m.location is not None:
-            enqueue_location(session, m.chat_id, *m.location, priority=priority)
-        elif m.file_id is not None:
-            enqueue_document(
-                session,
-                m.chat_id,
-                file_id=m.file_id,
-                file_name=m.file_name,
-                caption=m.text,
-                priority=priority,
-            )
-        else:
-            reply_to = known.get(m.chat_id) if m.thread else None
-            message = enqueue(
-                session, m.chat_id, m.text, m.markup, priority=priority, reply_to=reply_to
-            )
-            message.dossier_id = dossier_id  # never delivered to an official: listed on it
-            if m.card:
-                await session.flush()
-                queries.add_card(session, dossier_id, m.chat_id, message.id)
-                known[m.chat_id] = message.id
-
-
-async def retire_cards(session: AsyncSession, dossier_id: int) -> None:
-    """The buttons of each chat's current card go (a new card is about to replace it)."""
-    latest = {c.chat_id: c for c in await queries.cards(session, dossier_id)}
-    for card in latest.values():
-        original = await session.get(OutboxMessage, card.outbox_id)
-        if original is not None and original.failed_at is None:
-            await enqueue_edit(session, original, None, None)
-
-
 class Emergencies:
     """What one person may do with emergencies, for one update."""
 
     def __init__(
-        self, session: AsyncSession, account: Account, role: Role, timing: Timing | None = None
+        self,
+        session: AsyncSession,
+        account: Account,
+        role: Role,
+        audience: Audience,
+        timing: Timing | None = None,
     ) -> None:
         self.session = session
         self.account = account
         self.role = role
+        self.audience = audience  # who its events tell (bot/notify/emergencies.py)
         self.timing = timing or Timing()
         self._change: StatusChange | None = None  # the last move taken (`_take`)
 
@@ -267,27 +224,25 @@ class Emergencies:
         row = await self._row(dossier_id)
         return await load_emergency(self.session, row) if row is not None else None
 
-    async def _done(self, row: Dossier, render: Render) -> Emergency:
+    @property
+    def _name(self) -> str:
+        return person_of(self.account).name
+
+    async def _done(self, row: Dossier, told: Told) -> Emergency:
         await self.session.flush()
         emergency = await load_emergency(self.session, row)
-        await write_messages(self.session, row.id, render(emergency))
+        await post(self.session, told(emergency), dossier_id=row.id)
         await self.session.commit()
         return emergency
 
-    async def send(
-        self,
-        record: Record,
-        today: date,
-        render: Render,
-        merged: SitrepRender | None = None,
-    ) -> Emergency | None:
+    async def send(self, record: Record, today: date) -> Emergency | None:
         """The report gets its FU reference and status "reported"; its alert is written to the
         outbox, urgent, and its first escalation and situation report request are planned, in
         the same transaction. None if it is not the city's or not ready.
 
         An account the Secretariat has not verified has one open emergency at a time: its
         report while one of its own is open, or while one of its city reported within the hour
-        is, is added to that emergency as a situation report (`merged` writes it to the chats)
+        is, is added to that emergency as a situation report (written to the chats as one)
         instead of a new alert. The emergency returned is then that one (its record is not
         `record`)."""
         row = await self.session.get(Dossier, record.id)
@@ -298,7 +253,7 @@ class Emergencies:
         if not ready_to_send(row.answers or {}):
             return None
         now = utcnow()
-        if merged is not None and self.account.verification != Verification.VERIFIED:
+        if self.account.verification != Verification.VERIFIED:
             earlier = await queries.open_report_to_merge(
                 self.session,
                 EMERGENCY_FORM.key,
@@ -308,7 +263,7 @@ class Emergencies:
                 now - MERGE_WINDOW,
             )
             if earlier is not None and earlier.id != row.id:
-                return await self._merge(row, earlier, merged)
+                return await self._merge(row, earlier)
         try:  # first: a second press at the same moment writes nothing
             await change_status(
                 self.session, row, EmergencyStatus.REPORTED, self.account.telegram_id
@@ -335,9 +290,10 @@ class Emergencies:
             )  # fmt: skip
         await self.session.flush()
         await timers.plan(self.session, planned)
-        return await self._done(row, render)
+        me = self.account.telegram_id
+        return await self._done(row, lambda e: notify.reported(e, me, self.audience))
 
-    async def _merge(self, row: Dossier, parent: Dossier, render: SitrepRender) -> Emergency | None:
+    async def _merge(self, row: Dossier, parent: Dossier) -> Emergency | None:
         """The report becomes a situation report of `parent`: its figures, services, needs and
         photos as they are, what happened and where as its news; written to the alert chats as
         one (no new alert, no escalation)."""
@@ -365,7 +321,8 @@ class Emergencies:
         await self.session.flush()
         emergency = await load_emergency(self.session, parent)
         report = record_of(row, await attachments(self.session, row.id))
-        await write_messages(self.session, parent.id, render(emergency, report, known))
+        told = notify.sitrep(emergency, report, known, self._name, self.audience, merged=True)
+        await post(self.session, told, dossier_id=parent.id)
         await self.session.commit()
         return emergency
 
@@ -407,20 +364,20 @@ class Emergencies:
         row = await self._row(dossier_id)
         return self._moved(row) if row is not None else StatusRefused("not_yours")
 
-    async def acknowledge(
-        self, dossier_id: int, render: Render, *, expected: str | None = None
-    ) -> Emergency:
+    async def acknowledge(self, dossier_id: int, *, expected: str | None = None) -> Emergency:
         """Staff with the right take the alert in hand (its escalation stops); refused with
         `StatusRefused` (right or status)."""
         row = await self._take(dossier_id, "ack", expected=expected)
         await queries.cancel_timers(
             self.session, f"{ESCALATION}:{row.id}:", utcnow(), "cancelled: acknowledged"
         )
-        return await self._done(row, render)
+        name = self._name
+        return await self._done(row, lambda e: notify.acknowledged(e, name, self.audience))
 
-    async def message(self, dossier_id: int, text: str, render: Render) -> Emergency | None:
+    async def message(self, dossier_id: int, text: str) -> Emergency | None:
         """A question from staff or the Presidency to the city, or the city's answer: kept on
-        the emergency, and sent to the other side (`render` says to whom)."""
+        the emergency, and sent to the other side (bot/notify/emergencies.py `asked`,
+        `answered`)."""
         row = await self._row(dossier_id)
         if row is None or row.status == EmergencyStatus.DRAFT:
             return None
@@ -430,7 +387,14 @@ class Emergencies:
                 dossier_id=row.id, author_id=self.account.telegram_id, from_staff=asking, text=text
             )
         )
-        return await self._done(row, render)
+        name, audience = self._name, self.audience
+        if asking:
+            by_presidency = self.is_presidency and not self.is_staff
+            return await self._done(
+                row, lambda e: notify.asked(e, text, name, by_presidency, audience)
+            )
+        unverified = self.account.verification != Verification.VERIFIED
+        return await self._done(row, lambda e: notify.answered(e, text, name, unverified, audience))
 
     async def propose(
         self,
@@ -439,7 +403,6 @@ class Emergencies:
         currency: str,
         phase: str,
         purpose: str,
-        render: Render,
         *,
         expected: str | None = None,
     ) -> Emergency:
@@ -461,14 +424,13 @@ class Emergencies:
                 by_user=self.account.telegram_id,
             )
         )
-        return await self._done(row, render)
+        return await self._done(row, lambda e: notify.moved(e, "propose", self.audience))
 
     async def decide(
         self,
         dossier_id: int,
         key: str,
         reason: str | None,
-        render: Render,
         amount: tuple[Decimal, str] | None = None,
         *,
         expected: str | None = None,
@@ -489,11 +451,9 @@ class Emergencies:
             row.granted_amount = f"{amount[0]} {amount[1]}"
         if key != "reject" and self._change is not None:
             self._change.amount = row.granted_amount
-        return await self._done(row, render)
+        return await self._done(row, lambda e: notify.moved(e, key, self.audience))
 
-    async def close(
-        self, dossier_id: int, note: str, render: Render, *, expected: str | None = None
-    ) -> Emergency:
+    async def close(self, dossier_id: int, note: str, *, expected: str | None = None) -> Emergency:
         """Staff close an emergency with a note (its timers stop); refused with
         `StatusRefused`."""
         if not note:
@@ -501,7 +461,7 @@ class Emergencies:
         row = await self._take(dossier_id, "close", note, expected)
         await queries.cancel_timers(self.session, f"{ESCALATION}:{row.id}:", utcnow(), "closed")
         await queries.cancel_timers(self.session, f"{SITREP_REQUEST}:{row.id}:", utcnow(), "closed")
-        return await self._done(row, render)
+        return await self._done(row, lambda e: notify.moved(e, "close", self.audience))
 
     async def listed(self, limit: int = 10) -> list[Emergency] | None:
         """Sent emergencies, the open ones first, then the latest (staff and the Presidency),
@@ -551,11 +511,9 @@ class Emergencies:
         parent = await self.session.get(Dossier, row.parent_id)
         return await load_emergency(self.session, parent) if parent is not None else None
 
-    async def send_sitrep(
-        self, record: Record, render: Callable[[Emergency, Record, dict], list[Outgoing]]
-    ) -> Emergency | None:
-        """Send a situation report: `render(emergency, report, known_before)` writes it to both
-        chats (each figure's change from what was known before). None if refused."""
+    async def send_sitrep(self, record: Record) -> Emergency | None:
+        """Send a situation report to both alert chats (each figure's change from what was known
+        before). None if refused."""
         row = await self.session.get(Dossier, record.id)
         if row is None or row.form != SITREP_FORM.key or row.status != EmergencyStatus.DRAFT:
             return None
@@ -584,6 +542,7 @@ class Emergencies:
         await self.session.flush()
         emergency = await load_emergency(self.session, parent)
         report = record_of(row, await attachments(self.session, row.id))
-        await write_messages(self.session, parent.id, render(emergency, report, known))
+        told = notify.sitrep(emergency, report, known, self._name, self.audience)
+        await post(self.session, told, dossier_id=parent.id)
         await self.session.commit()
         return emergency

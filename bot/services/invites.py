@@ -3,10 +3,8 @@ whoever opens them first (a compare-and-set on `used_by`). A link for admin or p
 its role only once the admin who made it confirms who opened it; no link lowers or swaps the role
 of a staff member who opens it."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,17 +13,17 @@ from bot.domain.cities import MemberCity
 from bot.domain.people import StaffMember, Verification
 from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Action, Role
+from bot.notify import people as notify
+from bot.notify.readers import Audience
 from bot.services.cities import member_city
 from bot.services.rights import require, role_of
 from storage.invites import decide_invite, invite_with_token, use_invite
 from storage.models import Account, City, Invite
-from storage.outbox import enqueue
+from storage.outbox import post
 from storage.types import utcnow
 
 # What the admin who made a link is asked, in their language: (language, who opened it, the
 # invite's id, the role) → the message and its buttons.
-Ask = Callable[[str | None, StaffMember, int, Role], tuple[str, dict[str, Any] | None]]
-Tell = Callable[[str | None], str]  # the message for the person, in their language
 
 
 class InviteRefused(Refused):
@@ -72,7 +70,14 @@ def role_change_problem(current: Role, offered: Role) -> InviteRefused | None:
 
 
 class Invites:
-    def __init__(self, session: AsyncSession, actor: Account, admin_ids: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        actor: Account,
+        admin_ids: tuple[int, ...],
+        audience: Audience,
+    ) -> None:
+        self.audience = audience
         self.session = session
         self.actor = actor
         self.admin_ids = admin_ids
@@ -118,11 +123,9 @@ class Invites:
         await self.session.commit()
         return invite_of(row)
 
-    async def redeem(
-        self, token: str, now: datetime | None = None, ask: Ask | None = None
-    ) -> Redeemed:
+    async def redeem(self, token: str, now: datetime | None = None) -> Redeemed:
         """The acting person takes what the invite gives, if it is still unused and valid. A
-        link for admin or presidency is only claimed: the admin who made it is asked (`ask`)."""
+        link for admin or presidency is only claimed: the admin who made it is asked."""
         now = now or utcnow()
         row = await invite_with_token(self.session, token) if rules.well_formed(token) else None
         if row is None:
@@ -141,11 +144,15 @@ class Invites:
         city = None
         if row.role is not None and needs_confirmation(row.role):
             admin = await self.session.get(Account, row.created_by)
-            if ask is not None:
-                text, markup = ask(
-                    admin.language if admin else None, self._member(account), row.id, row.role
-                )
-                enqueue(self.session, row.created_by, text, markup)
+            told = notify.invite_opened(
+                self._member(account),
+                row.id,
+                Role(row.role),
+                row.created_by,
+                admin.language if admin else None,
+                self.audience.voice,
+            )
+            await post(self.session, told)
             await self.session.commit()
             return Redeemed(Role(row.role), None, pending=True)
         if row.role is not None:
@@ -164,9 +171,7 @@ class Invites:
         await self.session.commit()
         return Redeemed(Role(row.role) if row.role else None, city)
 
-    async def decide(
-        self, invite_id: int, confirmed: bool, tell: Callable[[str | None, Role, bool], str]
-    ) -> Decided:
+    async def decide(self, invite_id: int, confirmed: bool) -> Decided:
         """The admin who made a link for admin or presidency confirms (the role applies) or
         declines the person who opened it; once. The person is told, in their language."""
         require(self.actor, self.admin_ids, Action.MANAGE_STAFF)
@@ -187,6 +192,8 @@ class Invites:
             raise InviteRefused("decided")
         if confirmed:
             person.role = role
-        enqueue(self.session, person.telegram_id, tell(person.language, role, confirmed))
+        voice = self.audience.voice
+        told = notify.invite_decided(person.telegram_id, person.language, role, confirmed, voice)
+        await post(self.session, told)
         await self.session.commit()
         return Decided(self._member(person), role, confirmed)

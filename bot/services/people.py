@@ -1,18 +1,20 @@
 """The person and their profile: registration is a form whose answers are the account's columns."""
 
-from collections.abc import Awaitable, Callable
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import city_changed
 from bot.domain.countries import fold
 from bot.domain.flow import Move
 from bot.domain.navigation import Cursor
-from bot.domain.people import Verification
-from bot.domain.profile_form import CITY_KEYS, PROFILE_FORM, SHORT_PROFILE_FORM
+from bot.domain.people import Registration, Verification
+from bot.domain.profile_form import CITY_KEYS, PROFILE_FORM, SHORT_PROFILE_FORM, missing_profile
 from bot.domain.records import PROFILE_RECORD, Person, Record
+from bot.notify import people as notify
+from bot.notify.readers import Audience
 from storage.accounts import PROFILE_COLUMNS, city_for
-from storage.models import Account
+from storage.models import Account, City
+from storage.outbox import post
+from storage.types import utcnow
 
 assert set(PROFILE_FORM.questions) <= set(PROFILE_COLUMNS), "a profile question has no column"
 
@@ -52,12 +54,30 @@ async def link_city(session: AsyncSession, account: Account) -> None:
     account.city_id = city.id
 
 
+async def registration_of(session: AsyncSession, account: Account) -> Registration:
+    city = None
+    if account.city_id:
+        with session.no_autoflush:  # a read: the profile's changes are written at commit
+            city = await session.get(City, account.city_id)
+    return Registration(
+        telegram_id=account.telegram_id,
+        city_id=account.city_id,
+        first_name=account.first_name,
+        language=account.language,
+        profile=profile_answers(account),
+        listed=bool(city is not None and city.listed),
+        verification=account.verification,
+        refusal_reason=account.refusal_reason,
+    )
+
+
 class Profiles:
     """One person's profile, for one update."""
 
-    def __init__(self, session: AsyncSession, account: Account) -> None:
+    def __init__(self, session: AsyncSession, account: Account, audience: Audience) -> None:
         self.session = session
         self.account = account
+        self.audience = audience  # who a registration tells (bot/notify/people.py)
 
     def record(self, short: bool = False) -> Record:
         """The profile as a form; `short`: only what an emergency report needs first."""
@@ -69,17 +89,11 @@ class Profiles:
             cursor=Cursor.from_json(form, self.account.profile_cursor),
         )
 
-    async def apply(
-        self,
-        record: Record,
-        move: Move,
-        before_commit: Callable[[], Awaitable[object]] | None = None,
-    ) -> Record:
+    async def apply(self, record: Record, move: Move) -> Record:
         """Store a move of the profile form: its answers and position in one transaction; a new
         city or country ties the person to another city (and leaves the draft of the old one):
         they are unverified again, reach nothing of the old city, and a new registration card
-        goes to the Secretariat once the profile is complete. `before_commit` adds to the same
-        transaction (the Secretariat's card of a registration that this answer completes)."""
+        goes to the Secretariat once the profile is complete (in the same transaction)."""
         changed = {k for k, v in move.answers.items() if record.answers.get(k) != v}
         for key in changed & set(PROFILE_FORM.questions):
             setattr(self.account, key, move.answers[key])
@@ -93,11 +107,21 @@ class Profiles:
                 self.account.active_dossier_id = None
             if city_changed(previous_city, self.account.city_id):
                 reopen_registration(self.account)
-        if before_commit is not None:
-            await before_commit()
+        await self._registered()
         await self.session.commit()
         record.answers, record.cursor = profile_answers(self.account), move.cursor
         return record
+
+    async def _registered(self) -> None:
+        """The profile is complete: the first time, the Secretariat's chat gets its card
+        (bot/notify/people.py `registered`)."""
+        account = self.account
+        answers = profile_answers(account)
+        if account.registered_at is not None or missing_profile(answers) or not account.city_id:
+            return
+        account.registered_at = utcnow()
+        registration = await registration_of(self.session, account)
+        await post(self.session, notify.registered(registration, self.audience))
 
     def move_to(self, record: Record, cursor: Cursor) -> Record:
         """Where the person is in the profile, no answer changed: written with the update's own

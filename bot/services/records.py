@@ -1,11 +1,11 @@
 """Dossier use cases: open, answer, attach, submit. Each is one transaction, committed before the
 handler replies; an answer and the position are always saved together."""
 
-from collections.abc import Awaitable, Callable
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,34 +16,26 @@ from bot.domain.forms import Form
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor, upgraded
 from bot.domain.records import FileInfo, Record
-from bot.domain.review import Change, changed_answers
+from bot.domain.review import Case, Change, changed_answers
 from bot.domain.rules import FundingRules, is_complete
 from bot.domain.sessions import BureauSession, next_session
 from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_delete, applicant_can_edit
-from bot.services.people import profile_answers
+from bot.notify import dossiers as notify
+from bot.notify.notice import card_of
+from bot.notify.readers import Audience
+from bot.services.people import person_of, profile_answers
 from storage import dossiers as queries
 from storage.db import write_turn
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
-from storage.outbox import enqueue, enqueue_document, enqueue_edit
-from storage.review import has_verified_official
+from storage.outbox import has_card, post
+from storage.review import audience, has_verified_official
 from storage.types import utcnow
 
+if TYPE_CHECKING:
+    from bot.services.documents import Documents
 
-@dataclass(frozen=True)
-class Notice:
-    """A message for someone else (the Secretariat's chat, a city's officials), sent through the
-    outbox; `markup` is an inline keyboard as Telegram's JSON."""
-
-    chat_id: int
-    text: str
-    markup: dict[str, Any] | None = None
-    card: bool = False  # the dossier's card in the Secretariat's chat (kept up to date)
-    # For the Secretariat's chat: goes to the dossier's forum topic when it has one (the card too).
-    secretariat: bool = False
-    # A document (a file written under FILES_DIR) sent with `text` as its caption.
-    document: str | None = None
-    file_name: str | None = None
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,35 +76,6 @@ def record_of(row: Dossier, files: list[Attachment] | None = None) -> Record:
     )
 
 
-async def send_notices(session: AsyncSession, row: Dossier, notices: list[Notice]) -> None:
-    """Write the notices to the outbox. The dossier's card is one message, edited in place at
-    every change (the edit waits in the outbox until the card itself has been delivered; it
-    targets the original message, so it stays in its topic). What is for the Secretariat's chat
-    goes to the dossier's forum topic when it has one."""
-    for notice in notices:
-        if notice.card and row.card_outbox_id is not None:
-            await enqueue_edit(session, row.card_outbox_id, notice.text, notice.markup)
-            continue
-        thread = row.topic_id if notice.card or notice.secretariat else None
-        if notice.document is not None:
-            document = enqueue_document(
-                session,
-                notice.chat_id,
-                path=notice.document,
-                file_name=notice.file_name,
-                caption=notice.text,
-                reply_markup=notice.markup,
-                thread_id=thread,
-            )
-            document.dossier_id = row.id
-            continue
-        message = enqueue(session, notice.chat_id, notice.text, notice.markup, thread_id=thread)
-        message.dossier_id = row.id  # a notice an official never got is listed on the dossier
-        if notice.card:
-            await session.flush()
-            row.card_outbox_id = message.id
-
-
 class AlreadySubmitted(Exception):
     """Two officials pressed "Submit" on one dossier at the same moment: the other one's
     submission goes on (or went through), with `reference`; this one changed nothing. `status`:
@@ -128,9 +91,17 @@ class Dossiers:
     """The records of one person's city that this person reaches (bot/domain/access.py), for
     one update (one database session)."""
 
-    def __init__(self, session: AsyncSession, account: Account) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        account: Account,
+        audience: Audience | None = None,
+        documents: "Documents | None" = None,
+    ) -> None:
         self.session = session
         self.account = account
+        self.audience = audience  # who a submission tells (bot/notify/dossiers.py)
+        self.documents = documents  # the PDF that follows the card (CARD_PDF)
 
     async def _row(self, record: Record) -> Dossier:
         row = await self.session.get(Dossier, record.id)
@@ -277,7 +248,7 @@ class Dossiers:
         if await self.waits_for_verification():
             return None
         row = await self._row(record)
-        if row.card_outbox_id is not None or row.topic_id is not None:
+        if row.topic_id is not None or await has_card(self.session, card_of("dossier", row.id)):
             return None
         if row.reference is None:
             gave = await queries.give_reference(self.session, row, REFERENCE_PREFIX, today.year)
@@ -292,17 +263,15 @@ class Dossiers:
         rules: FundingRules,
         sessions: tuple[BureauSession, ...],
         today: date,
-        notices: Callable[[Record, list[Change] | None], list[Notice]],
         topic_id: int | None = None,
-        documents: Callable[[Record], Awaitable[list[Notice]]] | None = None,
     ) -> Submission | None:
         """Give the dossier its reference and put it in the Secretariat's queue, only if complete.
-        After changes were requested, it goes back in review, and the answers changed since the
-        last submission are given to `notices(record, changes)` (None on a first submission),
-        whose messages are written to the outbox in this same transaction. `topic_id`: the
-        dossier's new forum topic, stored here, before the notices go to it. `documents(record)`:
-        more notices, awaited in the transaction once the status has changed (the dossier's PDF
-        for the Secretariat's chat, made as it now stands), written after the others."""
+        After changes were requested, it goes back in review, with the answers changed since the
+        last submission. What it tells whom (bot/notify/dossiers.py `submitted`, and the PDF
+        made as the dossier now stands, `card_pdf`) is written to the outbox in this same
+        transaction. `topic_id`: the dossier's new forum topic, stored here, before the notices
+        go to it."""
+        assert self.audience is not None, "a submission tells the Secretariat"
         if not record.editable or not is_complete(record.checks(rules)):
             return None
         if await self.waits_for_verification():
@@ -324,10 +293,40 @@ class Dossiers:
         self.account.active_dossier_id = None
         record.status, record.reference = row.status, row.reference
         record.submitted_at = row.submitted_at
-        told = notices(record, changes if again else None)
-        if documents is not None:
-            await self.session.flush()
-            told += await documents(record)
-        await send_notices(self.session, row, told)
+        await self._tell_submitted(row, record, changes if again else None, today)
         await self.session.commit()
         return Submission(row.reference, next_session(sessions, today), again)
+
+    async def _tell_submitted(
+        self, row: Dossier, record: Record, changes: list[Change] | None, today: date
+    ) -> None:
+        audience = self.audience
+        assert audience is not None
+        if audience.secretariat is None:
+            log.warning("SECRETARIAT_CHAT_ID is not set: no card for %s", record.reference)
+        me = self.account.telegram_id
+        others = [person_of(a) for a in await audience_of(self.session, row) if a.telegram_id != me]
+        answers = record.answers
+        case = Case(
+            record,
+            self.account.city_id or 0,
+            answers.get("city", ""),
+            answers.get("country", ""),
+            person_of(self.account),
+        )
+        told = notify.submitted(case, changes, others, audience)
+        chat = audience.secretariat
+        if self.documents is not None and audience.card_pdf and chat is not None:
+            await self.session.flush()
+            with audience.voice.speaking(chat.language):
+                made = await self.documents.dossier_pdf(record.id, today)
+            if made is not None:
+                path = await self.documents.keep(made)
+                told += notify.card_pdf(record, str(path), made.name, audience)
+        await post(self.session, told, dossier_id=row.id, topic_id=row.topic_id)
+
+
+async def audience_of(session: AsyncSession, row: Dossier) -> list[Account]:
+    """Who is told about this dossier: its city's verified officials, and its author while
+    unverified (bot/domain/access.py)."""
+    return await audience(session, row.city_id, row.created_by)

@@ -2,7 +2,6 @@
 its history and messages, status changes, messages between the city and the Secretariat, Bureau
 sessions. Each change is one transaction with the notices it causes (written to the outbox)."""
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -27,16 +26,16 @@ from bot.domain.workflow import (
     find_correction,
     find_move,
 )
+from bot.notify import dossiers as notify
+from bot.notify.readers import Audience
 from bot.services.people import person_of
-from bot.services.records import Notice, record_of, send_notices
+from bot.services.records import record_of
 from storage import review as queries
 from storage.dossiers import StatusMoved, attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
 from storage.models import BureauSession as SessionRow
-from storage.outbox import undelivered, unreachable
+from storage.outbox import post, undelivered, unreachable
 from storage.types import utcnow
-
-Notices = Callable[[Case], list[Notice]]
 
 
 def bureau_session(row: SessionRow) -> BureauSession:
@@ -46,10 +45,13 @@ def bureau_session(row: SessionRow) -> BureauSession:
 class Review:
     """What one person may see and do of the review, for one update."""
 
-    def __init__(self, session: AsyncSession, account: Account, role: Role) -> None:
+    def __init__(
+        self, session: AsyncSession, account: Account, role: Role, audience: Audience
+    ) -> None:
         self.session = session
         self.account = account
         self.role = role
+        self.audience = audience  # who its changes tell (bot/notify/dossiers.py)
 
     @property
     def is_staff(self) -> bool:
@@ -166,7 +168,6 @@ class Review:
         self,
         case: Case,
         key: str,
-        notices: Notices,
         *,
         note: str | None = None,
         amount: Decimal | None = None,
@@ -175,7 +176,8 @@ class Review:
         calendar: tuple[BureauSession, ...] = (),
     ) -> Case:
         """Take the move `key` if this person may take it now and what it needs is given; the
-        change, its history entry and its notices are one transaction. Refused with
+        change, its history entry and its notices (bot/notify/dossiers.py `moved`: the dossier's
+        audience but the person who made it, and the card) are one transaction. Refused with
         `StatusRefused` (bot/domain/machine.py: `moved`, or `stale` when `expected` was given,
         with the dossier's status now; `unavailable`): then nothing was written.
 
@@ -208,7 +210,10 @@ class Review:
         granted = granted_after(move, amount, current)
         row.granted_amount = str(granted) if granted is not None else None
         updated = await self._case(row)
-        await send_notices(self.session, row, notices(updated))
+        me = self.account.telegram_id
+        officials = [p for p in await self.audience_of(row) if p.telegram_id != me]
+        told = notify.moved(updated, officials, self.audience)
+        await post(self.session, told, dossier_id=row.id, topic_id=row.topic_id)
         await self.session.commit()
         return updated
 
@@ -303,8 +308,9 @@ class Review:
         change.amount = str(amount) if amount is not None else None
         change.session_id = session_id
 
-    async def write(self, case: Case, text: str, notices: Notices) -> Case | None:
-        """A message on the dossier, from the city or from the Secretariat, to the other side."""
+    async def write(self, case: Case, text: str) -> Case | None:
+        """A message on the dossier, from the city or from the Secretariat, to the other side
+        (bot/notify/dossiers.py `written`)."""
         row = await self.session.get(Dossier, case.record.id)
         if row is None or not self._visible(row):
             return None
@@ -318,18 +324,32 @@ class Review:
         )
         await self.session.flush()
         updated = await self._case(row)
-        await send_notices(self.session, row, notices(updated))
+        officials = await self.audience_of(row) if self.is_staff else []
+        told = notify.written(updated, updated.thread[-1], officials, self.audience)
+        await post(self.session, told, dossier_id=row.id, topic_id=row.topic_id)
         await self.session.commit()
         return updated
 
-    async def audience(self, dossier_id: int) -> list[Person]:
+    async def audience_of(self, row: Dossier) -> list[Person]:
         """Who is told about this dossier, each in their own language: its city's verified
         officials, and its author while unverified (bot/domain/access.py)."""
-        row = await self.session.get(Dossier, dossier_id)
-        if row is None:
-            return []
         people = await queries.audience(self.session, row.city_id, row.created_by)
         return [person_of(a) for a in people]
+
+    async def readers(self, dossier_id: int) -> list[Person]:
+        """Who reads what is written to this dossier's city (`audience_of`); none if it is gone."""
+        row = await self.session.get(Dossier, dossier_id)
+        return await self.audience_of(row) if row is not None else []
+
+    async def foreseen(self, case: Case, after: Case) -> list[tuple[str, int, str]]:
+        """What a move would tell the city (`after`: the dossier as it would be), once per
+        language, for the preview: the same readers and words as `move`."""
+        row = await self.session.get(Dossier, case.record.id)
+        if row is None:
+            return []
+        me = self.account.telegram_id
+        officials = [p for p in await self.audience_of(row) if p.telegram_id != me]
+        return notify.foreseen(after, officials, self.audience.voice)
 
     async def sessions(self, today: date) -> list[BureauSession]:
         return [bureau_session(s) for s in await queries.bureau_sessions(self.session, today)]

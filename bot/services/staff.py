@@ -1,18 +1,16 @@
 """The Secretariat's staff: who has which role, granted and revoked by admins."""
 
-from collections.abc import Callable
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.people import StaffMember
 from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Action, Role
+from bot.notify import people as notify
+from bot.notify.readers import Audience
 from bot.services.rights import require, role_of
 from storage.accounts import set_role, staff_accounts
 from storage.models import Account
-from storage.outbox import enqueue
-
-Tell = Callable[[str | None], str]  # the message for the person, in their language
+from storage.outbox import post
 
 
 class StaffRefused(Refused):
@@ -21,7 +19,14 @@ class StaffRefused(Refused):
 
 
 class Staff:
-    def __init__(self, session: AsyncSession, actor: Account, admin_ids: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        actor: Account,
+        admin_ids: tuple[int, ...],
+        audience: Audience,
+    ) -> None:
+        self.audience = audience
         self.session = session
         self.actor = actor
         self.admin_ids = admin_ids
@@ -58,7 +63,7 @@ class Staff:
             raise StaffRefused("unknown_person")
         return account
 
-    async def grant(self, telegram_id: int, role: Role, tell: Tell) -> StaffMember:
+    async def grant(self, telegram_id: int, role: Role) -> StaffMember:
         """Give a staff role to someone who has written to the bot; they are told."""
         account = await self._target(telegram_id)
         if role not in STAFF:
@@ -69,11 +74,11 @@ class Staff:
             raise StaffRefused("self")
         await self._keep_an_admin(account)
         await self._set_role(account, account.role, role)
-        enqueue(self.session, account.telegram_id, tell(account.language))
+        await self._tell(account, role)
         await self.session.commit()
         return self.member(account)
 
-    async def revoke(self, telegram_id: int, expected: str, tell: Tell) -> StaffMember:
+    async def revoke(self, telegram_id: int, expected: str) -> StaffMember:
         """Take a staff role away (the person becomes a city official again). `expected` is
         the role the confirmation showed: a role changed since then makes the button stale."""
         account = await self._target(telegram_id)
@@ -83,9 +88,15 @@ class Staff:
             raise StaffRefused("self")
         await self._keep_an_admin(account)
         await self._set_role(account, expected, Role.APPLICANT)
-        enqueue(self.session, account.telegram_id, tell(account.language))
+        await self._tell(account, Role.APPLICANT)
         await self.session.commit()
         return self.member(account)
+
+    async def _tell(self, account: Account, role: Role) -> None:
+        voice = self.audience.voice
+        await post(
+            self.session, notify.role_changed(account.telegram_id, account.language, role, voice)
+        )
 
     async def _set_role(self, account: Account, from_role: str, to_role: str) -> None:
         """The change, only from the role it was taken from (a compare-and-set, first of the

@@ -1,25 +1,19 @@
 """The Secretariat's verification of registrations: a card when a profile is first complete, then
 "verified" or "refused" (with a reason), the person told in their own language."""
 
-from collections.abc import Callable
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.people import Registration, Verification
-from bot.domain.profile_form import missing_profile
 from bot.domain.refusals import Refused
 from bot.domain.roles import Action
-from bot.services.people import profile_answers
+from bot.notify import people as notify
+from bot.notify.readers import Audience
+from bot.services.people import registration_of
 from bot.services.rights import require
 from storage.accounts import decide_registration, pending_registrations
-from storage.models import Account, City
-from storage.outbox import enqueue
+from storage.models import Account
+from storage.outbox import post
 from storage.types import utcnow
-
-# The Secretariat's card: its text and inline keyboard (as a dict), for a registration.
-Card = Callable[[Registration], tuple[str, dict[str, Any] | None]]
-Tell = Callable[[Registration], str]  # the message for the person (in their language)
 
 
 class VerificationRefused(Refused):
@@ -28,44 +22,20 @@ class VerificationRefused(Refused):
 
 
 class Verifications:
-    def __init__(self, session: AsyncSession, actor: Account, admin_ids: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        actor: Account,
+        admin_ids: tuple[int, ...],
+        audience: Audience,
+    ) -> None:
+        self.audience = audience
         self.session = session
         self.actor = actor
         self.admin_ids = admin_ids
 
     async def registration(self, account: Account) -> Registration:
-        city = None
-        if account.city_id:
-            with self.session.no_autoflush:  # a read: the profile's changes are written at commit
-                city = await self.session.get(City, account.city_id)
-        return Registration(
-            telegram_id=account.telegram_id,
-            city_id=account.city_id,
-            first_name=account.first_name,
-            language=account.language,
-            profile=profile_answers(account),
-            listed=bool(city is not None and city.listed),
-            verification=account.verification,
-            refusal_reason=account.refusal_reason,
-        )
-
-    async def announce(self, chat_id: int | None, card: Card, commit: bool = True) -> bool:
-        """The acting person's profile is complete: the first time, the Secretariat's chat gets
-        its card (through the outbox, in this transaction; `commit=False` leaves the commit to the
-        caller's use case). True when a card was queued."""
-        account = self.actor
-        answers = profile_answers(account)
-        if account.registered_at is not None or missing_profile(answers) or not account.city_id:
-            return False
-        account.registered_at = utcnow()
-        queued = False
-        if chat_id is not None:
-            text, markup = card(await self.registration(account))
-            enqueue(self.session, chat_id, text, markup)
-            queued = True
-        if commit:
-            await self.session.commit()
-        return queued
+        return await registration_of(self.session, account)
 
     async def get(self, telegram_id: int) -> Registration | None:
         """A finished registration, for the person deciding on it."""
@@ -85,7 +55,6 @@ class Verifications:
         telegram_id: int,
         city_id: int,
         verified: bool,
-        tell: Tell,
         reason: str | None = None,
     ) -> Registration:
         """Verify or refuse a pending registration for `city_id` (the city its card showed);
@@ -116,6 +85,6 @@ class Verifications:
         if not verified:
             account.active_dossier_id = None
         registration = await self.registration(account)
-        enqueue(self.session, account.telegram_id, tell(registration))
+        await post(self.session, notify.verified(registration, self.audience))
         await self.session.commit()
         return registration

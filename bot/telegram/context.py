@@ -1,7 +1,6 @@
 """What a handler gets for one update: who is acting, in which chat and language, the rules, and
 the use cases bound to this update's transaction."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -16,7 +15,7 @@ from bot.domain.emergency import hours, minutes
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import Action, Role, effective_role, may
 from bot.domain.rules import FundingRules
-from bot.screens.alerts import Alerts
+from bot.notify.readers import Audience
 from bot.screens.base import Screen
 from bot.services.cities import Cities
 from bot.services.documents import Documents
@@ -50,9 +49,6 @@ class Context:
     _account: Account
     outbox_admin: OutboxAdmin  # /outbox: counts, failures, unreachable chats, retry
     _session: Any = None  # this update's session, for the services below
-    # Called inside the transaction of every profile answer (set by the app: the Secretariat's
-    # card of a registration, the first time the profile is complete).
-    profile_completed: Callable[["Context", bool], Awaitable[None]] | None = None
     topics: SecretariatTopics | None = None  # the Secretariat's chat as a forum (per process)
     thread_id: int | None = None  # the forum topic the update came from: answers go back there
     scheduler: Any = None  # the timers' worker (bot.workers.scheduler.Scheduler): `wake()`
@@ -64,7 +60,7 @@ class Context:
 
     @cached_property
     def documents(self) -> Documents:
-        return Documents(self.review, self.rules, self.settings.files_dir)
+        return documents_of(self.review, self.rules, self.settings)
 
     @cached_property
     def emergencies(self) -> Emergencies:
@@ -74,11 +70,11 @@ class Context:
             settings.escalation_rounds,
             hours(settings.sitrep_hours),
         )
-        return Emergencies(self._session, self._account, self.role, timing)
+        return Emergencies(self._session, self._account, self.role, self.audience, timing)
 
     @cached_property
-    def alerts(self) -> Alerts:
-        return Alerts(self.settings, self.i18n)
+    def audience(self) -> Audience:
+        return self.review.audience
 
     def wake_scheduler(self) -> None:
         if self.scheduler is not None:
@@ -90,15 +86,15 @@ class Context:
 
     @cached_property
     def staff(self) -> Staff:
-        return Staff(self._session, self._account, self.settings.admin_ids)
+        return Staff(self._session, self._account, self.settings.admin_ids, self.audience)
 
     @cached_property
     def invites(self) -> Invites:
-        return Invites(self._session, self._account, self.settings.admin_ids)
+        return Invites(self._session, self._account, self.settings.admin_ids, self.audience)
 
     @cached_property
     def verifications(self) -> Verifications:
-        return Verifications(self._session, self._account, self.settings.admin_ids)
+        return Verifications(self._session, self._account, self.settings.admin_ids, self.audience)
 
     @property
     def person(self) -> Person:
@@ -154,9 +150,7 @@ class Context:
     async def apply(self, record: Record, move: Any) -> Record:
         """Store a move in the record's own store (one transaction)."""
         if record.is_profile:
-            hook = self.profile_completed
-            announce = (lambda: hook(self, False)) if hook is not None else None
-            return await self.profiles.apply(record, move, announce)
+            return await self.profiles.apply(record, move)
         return await self.dossiers.apply(record, move)
 
 
@@ -166,6 +160,8 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
     chat = data.get("event_chat")
     settings: Settings = data["settings"]
     role = effective_role(account.role, account.telegram_id, settings.admin_ids)
+    audience = Audience.of(settings, data["i18n"])
+    review = Review(session, account, role, audience)
     return Context(
         bot=data["bot"],
         chat_id=chat.id if chat is not None else account.telegram_id,
@@ -174,14 +170,19 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         settings=settings,
         rules=data["rules"],
         outbox=data["outbox"],
-        dossiers=Dossiers(session, account),
-        profiles=Profiles(session, account),
-        review=Review(session, account, role),
+        dossiers=Dossiers(
+            session, account, audience, documents_of(review, data["rules"], settings)
+        ),
+        profiles=Profiles(session, account, audience),
+        review=review,
         _account=account,
         outbox_admin=OutboxAdmin(session),
         _session=session,
-        profile_completed=data.get("profile_completed"),
         topics=data.get("topics"),
         thread_id=data.get("event_thread_id"),
         scheduler=data.get("scheduler"),
     )
+
+
+def documents_of(review: Review, rules: FundingRules, settings: Settings) -> Documents:
+    return Documents(review, rules, settings.files_dir)

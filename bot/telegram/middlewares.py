@@ -21,6 +21,7 @@ from bot.telegram.i18n import language_from_telegram
 from bot.telegram.journal import REPLAYING, rederivable, replay
 from storage.accounts import new_account
 from storage.db import write_turn
+from storage.outbox import wake_after_commit
 from storage.preload import preload
 from storage.updates import record_now, record_with_first_write
 
@@ -70,6 +71,8 @@ class DatabaseMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         person = user if user is not None and not user.is_bot else None
         async with self.sessions() as session:
+            if "outbox" in data:  # what a use case wrote to the outbox goes once it is committed
+                wake_after_commit(session, data["outbox"].wake)
             loaded = await preload(session, person.id if person else 0, event.update_id, fsm_key)
             if fsm_key is not None:
                 remember_record(session, fsm_key, loaded.fsm_record)

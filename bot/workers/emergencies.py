@@ -31,20 +31,21 @@ from bot.domain.emergency import (
     minutes,
     sitrep_request_key,
 )
-from bot.screens.alerts import Alerts
-from bot.screens.emergency import sitrep_markup, sitrep_request_text
-from bot.services.emergencies import SENT, load_emergency, retire_cards, write_messages
+from bot.notify import emergencies as notify
+from bot.notify.readers import Audience
+from bot.services.emergencies import SENT, load_emergency
 from bot.workers.scheduler import Done
 from storage import emergencies as queries
 from storage import timers
 from storage.dossiers import StatusMoved, set_status
 from storage.models import Dossier, Timer
+from storage.outbox import post
 
 
 class _EmergencyJob:
     def __init__(self, settings: Settings, i18n: I18n) -> None:
         self.settings = settings
-        self.alerts = Alerts(settings, i18n)
+        self.audience = Audience.of(settings, i18n)
 
     async def plan(self, session: AsyncSession, now: datetime) -> None:
         """Planned by the use cases, in the report's own transaction."""
@@ -73,11 +74,15 @@ class EscalationJob(_EmergencyJob):
         ids = list(self.settings.escalation_user_ids)
         languages = {a.telegram_id: a.language for a in await queries.accounts(session, ids)}
         waited = now - (row.submitted_at or row.created_at)
-        await retire_cards(session, row.id)
-        messages = self.alerts.escalation(
-            emergency, round_, waited, [(i, languages.get(i)) for i in ids]
+        messages = notify.escalated(
+            emergency,
+            round_,
+            self.settings.escalation_rounds,
+            waited,
+            [(i, languages.get(i)) for i in ids],
+            self.audience,
         )
-        await write_messages(session, row.id, messages)
+        await post(session, messages, dossier_id=row.id)
         if round_ < self.settings.escalation_rounds:
             due = now + minutes(self.settings.escalation_minutes)
             following = {"dossier": row.id, "round": round_ + 1}
@@ -105,12 +110,8 @@ class SitrepRequestJob(_EmergencyJob):
             outcome, due = "dropped: a report came since", last + every
         else:
             emergency = await load_emergency(session, row)
-            messages = self.alerts.to_city(
-                emergency.officials,
-                lambda: sitrep_request_text(emergency),
-                lambda: sitrep_markup(row.id),
-            )
-            await write_messages(session, row.id, messages)
+            messages = notify.sitrep_requested(emergency, self.audience)
+            await post(session, messages, dossier_id=row.id)
             outcome, sent = f"sent {len(messages)}", len(messages)
         following = {"dossier": row.id, "number": number + 1}
         await timers.plan(

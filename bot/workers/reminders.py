@@ -7,10 +7,8 @@ language; the digest to each staff member privately (secretariat and admin roles
 and ADMIN_IDS), in theirs. Someone who never wrote to the bot privately cannot be reached: the
 outbox records them unreachable."""
 
-from collections.abc import Callable
 from datetime import date, datetime
 
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,8 +28,8 @@ from bot.domain.roles import Role
 from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession, next_session
 from bot.domain.workflow import WAITING, Status
-from bot.screens.base import Screen
-from bot.screens.reminders import digest_screen, reminder_screen
+from bot.notify import dossiers as notify
+from bot.notify.readers import Voice
 from bot.services.records import record_of
 from bot.services.review import bureau_session
 from bot.workers.scheduler import Done
@@ -40,28 +38,15 @@ from storage import review as review_queries
 from storage import timers
 from storage.dossiers import attachments
 from storage.models import Dossier, Timer
-from storage.outbox import enqueue
+from storage.outbox import post
 
 STAFF_ROLES = (Role.SECRETARIAT.value, Role.ADMIN.value)
-
-
-def _markup(screen: Screen) -> dict | None:
-    if isinstance(screen.markup, InlineKeyboardMarkup):
-        return screen.markup.model_dump(exclude_none=True)
-    return None
 
 
 class _Job:
     def __init__(self, settings: Settings, i18n: I18n) -> None:
         self.settings = settings
-        self.i18n = i18n
-
-    def language(self, stored: str | None) -> str:
-        return stored if stored in self.i18n.available_locales else self.settings.default_language
-
-    def render(self, language: str | None, build: Callable[[], Screen]) -> Screen:
-        with self.i18n.context(), self.i18n.use_locale(self.language(language)):
-            return build()
+        self.voice = Voice(i18n, settings.default_language)
 
 
 class ReminderJob(_Job):
@@ -111,12 +96,9 @@ class ReminderJob(_Job):
             FundingRules(self.settings.fund_max_share, self.settings.city_min_share)
         )
         officials = await review_queries.audience(session, row.city_id, row.created_by)
-        for official in officials:
-            screen = self.render(
-                official.language,
-                lambda: reminder_screen(record, checks, upcoming, now.date()),
-            )
-            enqueue(session, official.telegram_id, screen.text, _markup(screen))
+        readers = [(a.telegram_id, a.language) for a in officials]
+        told = notify.reminded(record, checks, upcoming, now.date(), readers, self.voice)
+        await post(session, told)
         return Done(f"sent {len(officials)}", len(officials))
 
 
@@ -155,9 +137,7 @@ class DigestJob(_Job):
         people = {a.telegram_id: a.language for a in accounts}
         for admin in admins:
             people.setdefault(admin, None)
-        for telegram_id, language in sorted(people.items()):
-            screen = self.render(
-                language, lambda: digest_screen(items, self.settings.digest_wait_days, now)
-            )
-            enqueue(session, telegram_id, screen.text, _markup(screen))
+        wait_days = self.settings.digest_wait_days
+        told = notify.digest(items, wait_days, now, sorted(people.items()), self.voice)
+        await post(session, told)
         return Done(f"sent {len(people)}", len(people))

@@ -1,0 +1,171 @@
+"""What a dossier's events tell whom. The one file that answers "what does approving a dossier
+tell whom": a status change (`moved`) tells the dossier's audience (its city's verified
+officials, and its author while unverified; not the person who made it) each in their own
+language, and edits the dossier's card in the Secretariat's chat; a submission (`submitted`)
+sends that card (and, `card_pdf`, the PDF after it); a message on the dossier (`written`) goes
+to the other side."""
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from aiogram import html
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.records import Person, Record
+from bot.domain.reminders import Waiting
+from bot.domain.review import Case, Change, ThreadMessage
+from bot.domain.roles import Role
+from bot.domain.rules import SectionCheck
+from bot.domain.sessions import BureauSession
+from bot.domain.workflow import Transition, moves
+from bot.notify.notice import Notice, card_of
+from bot.notify.readers import Audience, Voice, dump
+from bot.screens.base import Screen
+from bot.screens.notices import city_update, thread_notice
+from bot.screens.reminders import digest_screen, reminder_screen
+from bot.screens.review import record_title
+from bot.screens.staff import card_text, changes_block, moves_keyboard
+from bot.telegram.callbacks import staff_data
+
+
+def card_moves(case: Case) -> list[Transition]:
+    """The moves a card offers: the Secretariat's, for the status the dossier has now."""
+    return [t for t in moves(case.record.status, Role.SECRETARIAT, False) if t.by_staff]
+
+
+def card(
+    case: Case,
+    audience: Audience,
+    heading: Callable[[], str] | None = None,
+    extra: Callable[[], str] | None = None,
+) -> list[Notice]:
+    """The dossier's card in the Secretariat's chat, in that chat's language (`heading` and
+    `extra` are called in it): sent at the first submission, edited in place at every change."""
+    chat = audience.secretariat
+    if chat is None:
+        return []
+
+    def build() -> tuple[str, dict | None]:
+        text = card_text(case, heading() if heading else None)
+        if extra is not None:
+            text += "\n\n" + extra()
+        return text, dump(moves_keyboard(case, card_moves(case)))
+
+    text, markup = audience.voice(chat.language, build)
+    return [Notice(chat.chat_id, text, markup, card=card_of("dossier", case.record.id), topic=True)]
+
+
+def to_people(people: list[Person], voice: Voice, build: Callable[[], str]) -> list[Notice]:
+    """The same news for each person, each in their own language."""
+    return [Notice(p.telegram_id, voice(p.language, build)) for p in people]
+
+
+def submitted(
+    case: Case, changes: list[Change] | None, others: list[Person], audience: Audience
+) -> list[Notice]:
+    """A submission: the card (new), or after changes were requested (`changes`, the answers
+    changed since the last submission), the card with what changed, and the city's other
+    officials told."""
+    if changes is None:
+        return card(case, audience, lambda: _("📥 New dossier {reference}"))
+    told = to_people(others, audience.voice, lambda: city_update(case))
+
+    def heading() -> str:
+        return _("🔁 Dossier {reference} submitted again")
+
+    return told + card(
+        case, audience, heading, lambda: changes_block(changes, case.record.currency)
+    )
+
+
+def pdf_caption(reference: str | None, title: str) -> str:
+    if len(title) > 200:
+        title = title[:199] + "…"
+    return _("📄 {reference} · {title}").format(
+        reference=reference or _("Draft dossier"), title=html.quote(title)
+    )
+
+
+def card_pdf(record: Record, path: str, file_name: str, audience: Audience) -> list[Notice]:
+    """The dossier's PDF (drawn in the Secretariat's language), after its first card."""
+    chat = audience.secretariat
+    if chat is None:
+        return []
+    title = record_title(record)
+    caption = audience.voice(chat.language, lambda: pdf_caption(record.reference, title))
+    return [Notice(chat.chat_id, caption, path=path, file_name=file_name, topic=True)]
+
+
+def moved(case: Case, officials: list[Person], audience: Audience) -> list[Notice]:
+    """A status change (a decision, a correction): each official told in their language, and
+    the card edited."""
+    return to_people(officials, audience.voice, lambda: city_update(case)) + card(case, audience)
+
+
+def foreseen(case: Case, officials: list[Person], voice: Voice) -> list[tuple[str, int, str]]:
+    """What `moved` will tell the city, once per language: (language, readers, text)."""
+    readers: dict[str, int] = {}
+    for person in officials:
+        language = voice.language(person.language)
+        readers[language] = readers.get(language, 0) + 1
+    return [
+        (language, count, voice(language, lambda: city_update(case)))
+        for language, count in readers.items()
+    ]
+
+
+def written(
+    case: Case, message: ThreadMessage, officials: list[Person], audience: Audience
+) -> list[Notice]:
+    """A message on the dossier: from the Secretariat, to each official in their language; from
+    the city, to the Secretariat's chat (in the dossier's topic) with "answer" and "open"."""
+    if message.from_staff:
+        return to_people(officials, audience.voice, lambda: thread_notice(case, message))
+    chat = audience.secretariat
+    if chat is None:
+        return []
+
+    def build() -> tuple[str, dict | None]:
+        reply = InlineKeyboardButton(
+            text=_("✉️ Answer the city"), callback_data=staff_data("write", case.record.id)
+        )
+        open_it = InlineKeyboardButton(
+            text=_("📂 Open the dossier"), callback_data=staff_data("open", case.record.id)
+        )
+        markup = InlineKeyboardMarkup(inline_keyboard=[[reply, open_it]])
+        return thread_notice(case, message), dump(markup)
+
+    text, markup = audience.voice(chat.language, build)
+    return [Notice(chat.chat_id, text, markup, topic=True)]
+
+
+Reader = tuple[int, str | None]  # a person's chat id and stored language
+
+
+def _screens(readers: list[Reader], voice: Voice, build: Callable[[], Screen]) -> list[Notice]:
+    told = []
+    for chat_id, language in readers:
+        screen = voice(language, build)
+        markup = screen.markup if isinstance(screen.markup, InlineKeyboardMarkup) else None
+        told.append(Notice(chat_id, screen.text, dump(markup)))
+    return told
+
+
+def reminded(
+    record: Record,
+    checks: list[SectionCheck],
+    upcoming: BureauSession,
+    today: date,
+    officials: list[Reader],
+    voice: Voice,
+) -> list[Notice]:
+    """A draft's deadline comes near: each of its city's officials reminded in their language."""
+    return _screens(officials, voice, lambda: reminder_screen(record, checks, upcoming, today))
+
+
+def digest(
+    items: list[Waiting], wait_days: int, now: datetime, staff: list[Reader], voice: Voice
+) -> list[Notice]:
+    """The staff's daily digest of the dossiers waiting on them, each in their language."""
+    return _screens(staff, voice, lambda: digest_screen(items, wait_days, now))
