@@ -2,7 +2,7 @@
 its history and messages, status changes, messages between the city and the Secretariat, Bureau
 sessions. Each change is one transaction with the notices it causes (written to the outbox)."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +28,9 @@ from storage.outbox import undelivered, unreachable
 from storage.types import utcnow
 
 Notices = Callable[[Case], list[Notice]]
+# Called in the transaction of a decision on a dossier (the grant's project follows it), with the
+# name of who decided.
+Decided = Callable[[AsyncSession, Dossier, str], Awaitable[None]]
 
 
 def bureau_session(row: SessionRow) -> BureauSession:
@@ -37,10 +40,13 @@ def bureau_session(row: SessionRow) -> BureauSession:
 class Review:
     """What one person may see and do of the review, for one update."""
 
-    def __init__(self, session: AsyncSession, account: Account, role: Role) -> None:
+    def __init__(
+        self, session: AsyncSession, account: Account, role: Role, decided: Decided | None = None
+    ) -> None:
         self.session = session
         self.account = account
         self.role = role
+        self.decided = decided
 
     @property
     def is_staff(self) -> bool:
@@ -197,6 +203,8 @@ class Review:
         current = Decimal(row.granted_amount) if row.granted_amount else None
         granted = granted_after(move, amount, current)
         row.granted_amount = str(granted) if granted is not None else None
+        if self.decided is not None and (move.target == Status.APPROVED or move.correction):
+            await self.decided(self.session, row, person_of(self.account).name)
         updated = await self._case(row)
         await send_notices(self.session, row, notices(updated))
         await self.session.commit()

@@ -24,6 +24,7 @@ from bot.services.emergencies import Emergencies, Timing
 from bot.services.invites import Invites
 from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
+from bot.services.projects import Projects, grant_follows
 from bot.services.records import Dossiers
 from bot.services.review import Review
 from bot.services.sheets import Sheets
@@ -83,6 +84,10 @@ class Context:
     def wake_scheduler(self) -> None:
         if self.scheduler is not None:
             self.scheduler.wake()
+
+    @cached_property
+    def projects(self) -> Projects:
+        return Projects(self._session, self._account, self.role, self.settings, self.i18n)
 
     @cached_property
     def sheets(self) -> Sheets:
@@ -176,7 +181,7 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         outbox=data["outbox"],
         dossiers=Dossiers(session, account),
         profiles=Profiles(session, account),
-        review=Review(session, account, role),
+        review=Review(session, account, role, decided=grant_follows(settings, data["i18n"])),
         _account=account,
         outbox_admin=OutboxAdmin(session),
         _session=session,

@@ -1,0 +1,84 @@
+"""A project as its screens and notices show it (DOMAIN.md §4): the grant, its tranches with
+their payments, the convention's version and whether it was accepted, what was paid and
+received, what the next tranche waits for and which report comes next. Pure values, built by
+`bot.services.projects` from the stored rows."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from bot.domain.follow_up import ReportDue, next_report, report_calendar
+from bot.domain.project import ProjectStatus, TrancheStatus
+from bot.domain.results import IndicatorPlan
+from bot.domain.tranches import Condition, Ledger
+
+
+@dataclass(frozen=True)
+class TrancheLine:
+    id: int
+    number: int
+    amount: Decimal
+    condition: Condition
+    status: str
+    planned_on: date | None = None
+    paid_on: date | None = None
+    paid: Decimal | None = None
+    bank_reference: str = ""
+    received: Decimal | None = None  # what the city says arrived
+    difference_note: str = ""
+
+    @property
+    def waiting(self) -> bool:
+        """Not paid yet: it waits for its condition (planned) or for the payment (due)."""
+        return self.status in (TrancheStatus.PLANNED, TrancheStatus.DUE)
+
+
+@dataclass(frozen=True)
+class ProjectCase:
+    id: int  # the approved dossier's id
+    reference: str
+    title: str
+    city_id: int
+    city: str
+    country: str
+    status: str
+    currency: str
+    granted: Decimal
+    start_on: date
+    months: int
+    report_months: int
+    convention_version: int
+    tranches: tuple[TrancheLine, ...]
+    indicators: tuple[IndicatorPlan, ...]
+    accepted_version: int | None = None  # the last version a verified official accepted
+    accepted_at: datetime | None = None
+    suspended_from: str | None = None
+    reason: str = ""
+    approved_reports: frozenset[tuple[str, int]] = frozenset()
+
+    @property
+    def ledger(self) -> Ledger:
+        paid = sum((t.paid for t in self.tranches if t.paid is not None), Decimal(0))
+        received = sum((t.received for t in self.tranches if t.received is not None), Decimal(0))
+        return Ledger(self.granted, paid, received)
+
+    @property
+    def next_tranche(self) -> TrancheLine | None:
+        return next((t for t in self.tranches if t.waiting), None)
+
+    def tranche(self, tranche_id: int) -> TrancheLine | None:
+        return next((t for t in self.tranches if t.id == tranche_id), None)
+
+    @property
+    def calendar(self) -> list[ReportDue]:
+        return report_calendar(self.start_on, self.months, self.report_months)
+
+    @property
+    def next_report(self) -> ReportDue | None:
+        if self.status in (ProjectStatus.CLOSED, ProjectStatus.CANCELLED):
+            return None
+        return next_report(self.calendar, set(self.approved_reports))
+
+    @property
+    def missing_numbers(self) -> list[IndicatorPlan]:
+        return [i for i in self.indicators if not i.has_numbers]

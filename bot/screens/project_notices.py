@@ -1,0 +1,270 @@
+"""Every notice of a project (DOMAIN.md §4), as pure functions: an event and its audience in,
+messages out, each rendered in its recipient's language. The city's verified officials are told
+what changed and what comes next (the convention's PDF in their language with the button that
+accepts it, a payment with the buttons that confirm it); the Secretariat's chat gets the
+project's screen with its staff buttons, in the dossier's forum topic."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from aiogram import html
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.dates import format_long
+from bot.domain.grant_case import ProjectCase, TrancheLine
+from bot.domain.project import PROJECT_MOVES, TRANCHE_MOVES, GrantMove, grant_moves
+from bot.domain.records import Person
+from bot.domain.roles import Role
+from bot.screens.common import locale, money
+from bot.screens.grant_words import project_status
+from bot.screens.projects import project_keyboard, project_text, waits_for
+
+
+class GrantEvent(StrEnum):
+    PREPARING = "preparing"  # the Bureau approved: the project is made
+    PROPOSED = "proposed"
+    REWORKED = "reworked"
+    ACCEPTED = "accepted"
+    DUE = "due"
+    PAID = "paid"
+    RECEIVED = "received"
+    MOVED = "moved"  # suspended, resumed, cancelled, closed
+    ADJUSTED = "adjusted"  # the schedule or the framework changed while preparing
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: GrantEvent
+    case: ProjectCase
+    by: str = ""  # who acted
+    tranche: TrancheLine | None = None
+    note: str = ""
+    # The convention's copies as sent: {language: (path, file name)}.
+    copies: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    chat_id: int
+    text: str
+    markup: dict | None = None
+    secretariat: bool = False  # to the dossier's forum topic in the Secretariat's chat
+    document: str | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Readers:
+    """Who hears of an event: the city's verified officials (each in their language) and the
+    Secretariat's chat (in its language)."""
+
+    city: Sequence[Person]
+    secretariat_chat: int | None
+    secretariat_language: str
+    default_language: str
+
+
+def _markup(markup: InlineKeyboardMarkup | None) -> dict | None:
+    return markup.model_dump(exclude_none=True) if markup is not None else None
+
+
+def staff_moves(case: ProjectCase) -> tuple[list[GrantMove], list[tuple[TrancheLine, GrantMove]]]:
+    project = grant_moves(PROJECT_MOVES, case.status, Role.SECRETARIAT, False, case.suspended_from)
+    tranches = [
+        (t, m)
+        for t in case.tranches
+        for m in grant_moves(TRANCHE_MOVES, t.status, Role.SECRETARIAT, False)
+    ]
+    return project, tranches
+
+
+def city_moves(case: ProjectCase) -> tuple[list[GrantMove], list[tuple[TrancheLine, GrantMove]]]:
+    project = grant_moves(PROJECT_MOVES, case.status, None, True, case.suspended_from)
+    tranches = [
+        (t, m) for t in case.tranches for m in grant_moves(TRANCHE_MOVES, t.status, None, True)
+    ]
+    return project, tranches
+
+
+def _tranche(event: Event) -> tuple[int, str]:
+    t = event.tranche
+    assert t is not None, event.kind
+    return t.number, money(t.paid if t.paid is not None else t.amount, event.case.currency)
+
+
+def city_text(event: Event) -> str:
+    """What an official reads, in the current language."""
+    case = event.case
+    ref = html.quote(case.reference)
+    kind = event.kind
+    if kind == GrantEvent.PROPOSED:
+        return (
+            "📜 <b>"
+            + _("Convention {reference}, version {version}").format(
+                reference=ref, version=case.convention_version
+            )
+            + "</b>\n"
+            + _(
+                "The grant agreement of your project is attached. Read it; once the city "
+                "accepts it, press “✅ We accept the convention”: your acceptance records this "
+                "exact document."
+            )
+        )
+    if kind == GrantEvent.REWORKED:
+        text = _(
+            "✏️ The Secretariat is changing the convention of {reference}: a new version will "
+            "follow, to be accepted again."
+        ).format(reference=ref)
+    elif kind == GrantEvent.ACCEPTED:
+        text = _("✅ {name} accepted the convention of {reference} (version {version}).").format(
+            name=html.quote(event.by), reference=ref, version=case.convention_version
+        )
+    elif kind == GrantEvent.DUE:
+        number, amount = _tranche(event)
+        text = _(
+            "💶 Tranche {number} of {reference} ({amount}) is due: the Secretariat pays it."
+        ).format(number=number, reference=ref, amount=amount)
+    elif kind == GrantEvent.PAID:
+        number, amount = _tranche(event)
+        t = event.tranche
+        assert t is not None and t.paid_on is not None
+        text = _(
+            "💶 Tranche {number} of {reference}: {amount} paid on {day} (bank reference {bank}). "
+            "When it arrives on the city's account, confirm it below."
+        ).format(
+            number=number,
+            reference=ref,
+            amount=amount,
+            day=format_long(t.paid_on, locale()),
+            bank=html.quote(t.bank_reference),
+        )
+    elif kind == GrantEvent.RECEIVED:
+        number, _amount = _tranche(event)
+        t = event.tranche
+        assert t is not None
+        text = _(
+            "✅ {name} confirmed that tranche {number} of {reference} arrived: {amount}."
+        ).format(
+            name=html.quote(event.by),
+            number=number,
+            reference=ref,
+            amount=money(t.received or 0, case.currency),
+        )
+    else:
+        text = (
+            "<b>"
+            + _("Project {reference}: {status}").format(
+                reference=ref, status=project_status(case.status)
+            )
+            + "</b>"
+        )
+    if kind == GrantEvent.DUE:
+        return text
+    if event.note and kind in (GrantEvent.REWORKED, GrantEvent.MOVED):
+        text += "\n\n" + _("Message from the Secretariat:") + "\n«" + html.quote(event.note) + "»"
+    return text + "\n\n<i>" + waits_for(case) + "</i>"
+
+
+def staff_heading(event: Event) -> str:
+    """The line above the project's screen in the Secretariat's chat."""
+    case = event.case
+    by = html.quote(event.by)
+    kind = event.kind
+    if kind == GrantEvent.PREPARING:
+        return _("🏅 Approved: the project is made. Prepare its convention, then propose it.")
+    if kind == GrantEvent.PROPOSED:
+        return _("📜 {name} proposed the convention, version {version}.").format(
+            name=by, version=case.convention_version
+        )
+    if kind == GrantEvent.ACCEPTED:
+        return _("✅ {name} ({city}) accepted the convention, version {version}.").format(
+            name=by, city=html.quote(case.city), version=case.convention_version
+        )
+    if kind == GrantEvent.DUE:
+        return _("💶 Tranche {number} is due.").format(number=_tranche(event)[0])
+    if kind == GrantEvent.PAID:
+        number, amount = _tranche(event)
+        return _("💶 {name} recorded the payment of tranche {number}: {amount}.").format(
+            name=by, number=number, amount=amount
+        )
+    if kind == GrantEvent.RECEIVED:
+        t = event.tranche
+        assert t is not None
+        if t.received is not None and t.paid is not None and t.received != t.paid:
+            return _(
+                "⚠️ {name} ({city}) says {received} arrived of the {paid} paid for tranche {number}."
+            ).format(
+                name=by,
+                city=html.quote(case.city),
+                received=money(t.received, case.currency),
+                paid=money(t.paid, case.currency),
+                number=t.number,
+            )
+        return _("✅ {name} ({city}) confirmed tranche {number} arrived.").format(
+            name=by, city=html.quote(case.city), number=t.number
+        )
+    if kind == GrantEvent.ADJUSTED:
+        return _("✏️ {name} adjusted the convention before proposing it.").format(name=by)
+    return _("{name}: {status}").format(name=by, status=project_status(case.status))
+
+
+def _city_markup(event: Event, language: str) -> dict | None:
+    case = event.case
+    project, tranches = city_moves(case)
+    if event.kind == GrantEvent.PROPOSED:
+        return _markup(
+            project_keyboard(case, [m for m in project if m.key == "accept"], [], language)
+        )
+    if event.kind == GrantEvent.PAID and event.tranche is not None:
+        mine = [(t, m) for t, m in tranches if t.id == event.tranche.id]
+        return _markup(project_keyboard(case, [], mine))
+    return None
+
+
+def notices(event: Event, readers: Readers, i18n: I18n) -> list[Outgoing]:
+    """The event's messages: each official in their language (the convention's copy in it),
+    the Secretariat's chat with the project's screen. Nobody of the city is told of the
+    project before its convention is proposed."""
+
+    def rendered(language: str | None, build: Callable[[], Outgoing]) -> Outgoing:
+        chosen = language if language in i18n.available_locales else readers.default_language
+        with i18n.use_locale(chosen):
+            return build()
+
+    out: list[Outgoing] = []
+    if event.kind not in (GrantEvent.PREPARING, GrantEvent.ADJUSTED):
+        for person in readers.city:
+            language = (
+                person.language
+                if person.language in i18n.available_locales
+                else readers.default_language
+            )
+
+            def build(person: Person = person, language: str = language) -> Outgoing:
+                copy = event.copies.get(language)
+                return Outgoing(
+                    person.telegram_id,
+                    city_text(event),
+                    _city_markup(event, language),
+                    document=copy[0] if copy else None,
+                    file_name=copy[1] if copy else None,
+                )
+
+            out.append(rendered(language, build))
+    if readers.secretariat_chat is not None:
+        chat = readers.secretariat_chat
+
+        def card() -> Outgoing:
+            project, tranches = staff_moves(event.case)
+            text = staff_heading(event) + "\n\n" + project_text(event.case, staff=True)
+            markup = _markup(project_keyboard(event.case, project, tranches))
+            copy = event.copies.get(readers.secretariat_language)
+            if copy is not None:  # the Secretariat keeps the copy in its language
+                return Outgoing(chat, text, markup, True, copy[0], copy[1])
+            return Outgoing(chat, text, markup, True)
+
+        out.append(rendered(readers.secretariat_language, card))
+    return out

@@ -1,0 +1,317 @@
+"""A project on screen (DOMAIN.md §4): for the city and for staff, what was granted, paid and
+received, each tranche with what it waits for, the convention and the next report; the buttons
+of the moves the person may take now; the staff's portfolio (`/projects`)."""
+
+from collections.abc import Sequence
+
+from aiogram import html
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.dates import format_long
+from bot.domain.grant_case import ProjectCase, TrancheLine
+from bot.domain.project import GrantMove, ProjectStatus, TrancheStatus
+from bot.domain.refusals import Refused
+from bot.screens.base import Screen
+from bot.screens.common import locale, money
+from bot.screens.grant_words import condition_text, project_status, report_name, tranche_status
+from bot.telegram.callbacks import grant_data
+
+PORTFOLIO_ROWS = 40  # projects listed in one message (and buttons)
+
+
+def _day(value) -> str:  # type: ignore[no-untyped-def]
+    return format_long(value, locale())
+
+
+def heading(case: ProjectCase) -> str:
+    return (
+        "<b>"
+        + _("Project {reference}: {status}").format(
+            reference=html.quote(case.reference), status=project_status(case.status)
+        )
+        + "</b>"
+    )
+
+
+def tranche_line(case: ProjectCase, t: TrancheLine) -> str:
+    line = _("Tranche {number}: {amount} · {status}").format(
+        number=t.number, amount=money(t.amount, case.currency), status=tranche_status(t.status)
+    )
+    details = []
+    if t.status == TrancheStatus.PLANNED:
+        details.append(condition_text(t.condition))
+    if t.paid is not None and t.paid_on is not None:
+        details.append(
+            _("paid {amount} on {day} (reference {bank})").format(
+                amount=money(t.paid, case.currency),
+                day=_day(t.paid_on),
+                bank=html.quote(t.bank_reference),
+            )
+        )
+    if t.received is not None:
+        details.append(_("received {amount}").format(amount=money(t.received, case.currency)))
+    if t.difference_note:
+        details.append("«" + html.quote(t.difference_note) + "»")
+    return "• " + line + "".join("\n   " + d for d in details)
+
+
+def waits_for(case: ProjectCase) -> str:
+    """What the next tranche waits for, said plainly."""
+    t = case.next_tranche
+    if t is None:
+        return _("Every tranche has been paid.")
+    if t.status == TrancheStatus.DUE:
+        return _("Next: tranche {number} ({amount}) is due; the Secretariat pays it.").format(
+            number=t.number, amount=money(t.amount, case.currency)
+        )
+    return _("Next: tranche {number} ({amount}) waits for this: {condition}.").format(
+        number=t.number,
+        amount=money(t.amount, case.currency),
+        condition=condition_text(t.condition).lower(),
+    )
+
+
+def project_text(case: ProjectCase, staff: bool) -> str:
+    ledger = case.ledger
+    lines = [heading(case), html.quote(case.title), html.quote(f"{case.city} ({case.country})")]
+    lines.append(
+        _("Granted {granted} · paid {paid} · received {received}").format(
+            granted=money(ledger.granted, case.currency),
+            paid=money(ledger.paid, case.currency),
+            received=money(ledger.received, case.currency),
+        )
+    )
+    if case.convention_version:
+        if case.accepted_version == case.convention_version and case.accepted_at is not None:
+            lines.append(
+                _("Convention version {version}, accepted on {day}.").format(
+                    version=case.convention_version, day=_day(case.accepted_at.date())
+                )
+            )
+        else:
+            lines.append(
+                _("Convention version {version}, not accepted yet.").format(
+                    version=case.convention_version
+                )
+            )
+    lines.append("\n".join(tranche_line(case, t) for t in case.tranches))
+    lines.append("<i>" + waits_for(case) + "</i>")
+    upcoming = case.next_report
+    if upcoming is not None:
+        lines.append(
+            _("Next report: {name}, due on {day}.").format(
+                name=report_name(upcoming), day=_day(upcoming.due_on)
+            )
+        )
+    if staff and case.status == ProjectStatus.PREPARING:
+        missing = case.missing_numbers
+        if missing:
+            lines.append(
+                "⚠️ "
+                + _("Indicators without numbers: {names}. Type them with /indicator.").format(
+                    names=", ".join(html.quote(i.name or i.id) for i in missing)
+                )
+            )
+        lines.append(
+            _(
+                "Adjust before proposing: /tranche {reference} 1 amount 400000, "
+                "/tranche {reference} 2 date 15/09/2027, /tranche {reference} 2 condition report2."
+            ).format(reference=html.quote(case.reference))
+        )
+    if case.reason and case.status in (ProjectStatus.SUSPENDED, ProjectStatus.CANCELLED):
+        lines.append(_("Reason:") + " «" + html.quote(case.reason) + "»")
+    return "\n\n".join(line for line in lines if line)
+
+
+def project_keyboard(
+    case: ProjectCase,
+    moves: Sequence[GrantMove],
+    tranche_moves: Sequence[tuple[TrancheLine, GrantMove]],
+    language: str | None = None,
+) -> InlineKeyboardMarkup | None:
+    """A button per move: the project's (with the status it is taken from), then each tranche's;
+    the city's acceptance names the version and the language of the copy it was sent."""
+    rows = []
+    for move in moves:
+        value = case.status
+        if move.key == "accept":
+            value = f"{case.convention_version}.{language or ''}"
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_(move.label), callback_data=grant_data("p", move.key, case.id, value)
+                )
+            ]
+        )
+    for tranche, move in tranche_moves:
+        text = f"{_(move.label)} · {tranche.number}"
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=text, callback_data=grant_data("t", move.key, tranche.id, tranche.status)
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def project_screen(
+    case: ProjectCase,
+    staff: bool,
+    moves: Sequence[GrantMove],
+    tranche_moves: Sequence[tuple[TrancheLine, GrantMove]],
+    language: str | None = None,
+) -> Screen:
+    return Screen(project_text(case, staff), project_keyboard(case, moves, tranche_moves, language))
+
+
+def portfolio_screen(cases: Sequence[ProjectCase], staff: bool) -> Screen:
+    """Each project: reference, city, granted and paid, the next tranche and what it waits for,
+    the next report, its status; a button opens one."""
+    if not cases:
+        return Screen(_("No project yet.") if staff else _("Your city has no project yet."))
+    title = _("Projects") if staff else _("Your city's projects")
+    lines = [f"<b>{title}</b> ({len(cases)})"]
+    rows = []
+    for case in cases[:PORTFOLIO_ROWS]:
+        ledger = case.ledger
+        upcoming = case.next_report
+        report = (
+            _("{name} due {day}").format(name=report_name(upcoming), day=_day(upcoming.due_on))
+            if upcoming is not None
+            else "—"
+        )
+        lines.append(
+            f"• <b>{html.quote(case.reference)}</b> · {html.quote(case.city)} · "
+            f"{project_status(case.status)}\n   "
+            + _("{paid} paid of {granted}").format(
+                paid=money(ledger.paid, case.currency),
+                granted=money(ledger.granted, case.currency),
+            )
+            + "\n   "
+            + waits_for(case)
+            + "\n   "
+            + report
+        )
+        button = InlineKeyboardButton(
+            text=f"📂 {case.reference}", callback_data=grant_data("p", "show", case.id)
+        )
+        rows.append([button])
+    more = len(cases) - PORTFOLIO_ROWS
+    if more > 0:
+        lines.append(_("… and {count} more: narrow with a filter.").format(count=more))
+    if staff:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("📊 Disbursements (XLSX)"), callback_data=grant_data("p", "xlsx", 0)
+                )
+            ]
+        )
+    return Screen("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def pay_prompt(case: ProjectCase, tranche: TrancheLine) -> str:
+    left = case.ledger.left
+    return _(
+        "Payment of tranche {number} of {reference} ({amount} planned, {left} left of the "
+        "grant): type the date, the amount and the bank reference, e.g. "
+        "“15/04/2027 {amount} VIR-2027-118”."
+    ).format(
+        number=tranche.number,
+        reference=html.quote(case.reference),
+        amount=money(tranche.amount, case.currency),
+        left=money(left, case.currency),
+    )
+
+
+def difference_prompt(case: ProjectCase, tranche: TrancheLine) -> str:
+    return _(
+        "Tranche {number} of {reference}: which amount arrived on the city's account? "
+        "(paid: {amount})"
+    ).format(
+        number=tranche.number,
+        reference=html.quote(case.reference),
+        amount=money(tranche.paid or tranche.amount, case.currency),
+    )
+
+
+def difference_note_prompt() -> str:
+    return _("What explains the difference (bank fees, exchange, a missing transfer…)?")
+
+
+def move_note_prompt(case: ProjectCase, move: GrantMove) -> str:
+    return _("{action} ({reference}): why? The city will read it.").format(
+        action=_(move.label), reference=html.quote(case.reference)
+    )
+
+
+def payment_refused(error: Refused, currency: str) -> str:
+    d = error.details
+    if error.code == "over_grant":
+        return _(
+            "This payment of {amount} is more than what is left of the grant ({left}). Nothing "
+            "was recorded."
+        ).format(amount=money(d["amount"], currency), left=money(d["left"], currency))
+    if error.code == "too_many_decimals":
+        return _("Too many decimals for {currency}. Nothing was recorded.").format(
+            currency=currency
+        )
+    return _("The amount must be greater than zero. Nothing was recorded.")
+
+
+def payment_unreadable() -> str:
+    return _(
+        "I could not read this payment. Type the date, the amount and the bank reference, "
+        "e.g. “15/04/2027 500 000 VIR-2027-118”."
+    )
+
+
+def amount_unreadable() -> str:
+    return _("This is not an amount I can read without doubt. Type it again, e.g. 495 000.")
+
+
+def schedule_refused(error: Refused, currency: str) -> str:
+    d = error.details
+    messages = {
+        "sum": _("The tranches must add up to the grant ({grant}); they make {total}.").format(
+            grant=money(d.get("grant", 0), currency), total=money(d.get("total", 0), currency)
+        ),
+        "negative": _("No tranche may be negative."),
+        "decimals": _("Too many decimals for {currency}.").format(currency=currency),
+        "no_such_report": _("The reporting calendar has no such progress report."),
+        "no_such_tranche": _("There is no such tranche."),
+    }
+    return (
+        messages.get(error.code, _("This change of the schedule is not possible."))
+        + " "
+        + _("Nothing was changed.")
+    )
+
+
+def adjust_usage() -> str:
+    return _(
+        "Usage: /tranche REFERENCE NUMBER amount|date|condition VALUE, e.g. "
+        "/tranche FC-2027-0001 1 amount 400000. Only while the convention is prepared."
+    )
+
+
+def indicator_usage() -> str:
+    return _(
+        "Usage: /indicator REFERENCE NUMBER BASELINE TARGET UNIT, e.g. "
+        "/indicator FC-2027-0001 2 0 1200 households. Only while the convention is prepared."
+    )
+
+
+def no_project() -> str:
+    return _("No project with this reference that you may see.")
+
+
+def project_moved_on(case: ProjectCase | None) -> str:
+    """A move someone else took first (or an old button): nothing changed."""
+    if case is None:
+        return _("This change is no longer possible: the project has moved on.")
+    return _(
+        "This is no longer possible: {reference} is now “{status}”. Nothing was changed."
+    ).format(reference=html.quote(case.reference), status=project_status(case.status))

@@ -1,0 +1,195 @@
+"""The grant after the vote, in process (issue 17): the Bureau's approval makes the project; the
+Secretariat proposes the convention, each official gets its PDF in their language (read back:
+amounts as that language writes them, the tranches) and the Arabic official accepts the copy
+they were sent; tranche 1 comes due, staff pay it, the city confirms it arrived; the city sees
+granted, paid and received. Forged buttons (another city, an unverified account, non-staff)
+change nothing; two staff paying one tranche at once record one payment."""
+
+import asyncio
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from bot.domain.numbers import format_money
+from bot.telegram.callbacks import grant_data
+from storage.models import (
+    Account,
+    ConventionAcceptance,
+    ConventionCopy,
+    Payment,
+    Project,
+    Tranche,
+)
+from tests.decided_kit import ARABIC_OFFICIAL, card_in, in_status, opened, staff_user
+from tests.harness import SECRETARIAT, InProcessBot
+from tests.pdf_kit import found, pages
+from tests.seeds import ADMIN, CITY, OTHER_CITY
+from tests.seeds import SECRETARIAT as STAFF_ID
+
+NARROW = "\u202f"
+
+
+async def approved(app: InProcessBot) -> int:
+    """FC-2026-0042 approved by the Bureau with 700 000 €, through the staff's buttons."""
+    dossier_id = await in_status(app, "scheduled", session_day=date(2027, 4, 28))
+    staff = staff_user(app)
+    await staff.press(await opened(app, staff), "🏅 Approuvé par le Bureau")
+    shown = await staff.send("700 000", expect=2)
+    await staff.press(shown[-1], "📤 Envoyer")
+    await app.drain_outbox()
+    return dossier_id
+
+
+def last_with(app: InProcessBot, chat: int, needle: str) -> dict:
+    found = [
+        m for m in app.api.messages(chat) if needle in (m.get("text") or m.get("caption") or "")
+    ]
+    assert found, [m.get("text") or m.get("caption") for m in app.api.messages(chat)]
+    return found[-1]
+
+
+def pdf_text(app: InProcessBot, message: dict) -> str:
+    return "\n".join(pages(app.api.files.get(message["document"]["file_id"]).content))
+
+
+async def tranche_rows(app: InProcessBot, project_id: int) -> list[tuple[int, str, str]]:
+    async with app.sessions() as session:
+        rows = await session.scalars(
+            select(Tranche).where(Tranche.project_id == project_id).order_by(Tranche.number)
+        )
+        return [(t.number, str(Decimal(t.amount).normalize()), t.status) for t in rows]
+
+
+async def test_approval_convention_acceptance_payment_and_receipt(app: InProcessBot) -> None:
+    dossier_id = await approved(app)
+    async with app.sessions() as session:
+        project = await session.get(Project, dossier_id)
+        assert project is not None and project.status == "preparing"
+        assert project.granted == "700000" and project.currency == "EUR"
+    assert await tranche_rows(app, dossier_id) == [
+        (1, "3.5E+5", "planned"),
+        (2, "2.8E+5", "planned"),
+        (3, "7E+4", "planned"),
+    ]
+    # The city is not told of a convention before it is proposed; the Secretariat's chat is.
+    card = last_with(app, SECRETARIAT, "Préparez sa convention")
+    staff = staff_user(app)
+    before = {chat: len(app.api.messages(chat)) for chat in (CITY, ARABIC_OFFICIAL)}
+    await staff.press(card, "📜 Proposer la convention")
+    await app.drain_outbox()
+
+    (french,) = [m for m in app.api.messages(CITY)[before[CITY] :] if "document" in m]
+    (arabic,) = [
+        m for m in app.api.messages(ARABIC_OFFICIAL)[before[ARABIC_OFFICIAL] :] if "document" in m
+    ]
+    assert "Convention FC-2026-0042, version 1" in french["caption"]
+    for message, language in ((french, "fr"), (arabic, "ar")):
+        text = pdf_text(app, message)
+        amounts = [format_money(Decimal(n), "EUR", language) for n in (700000, 350000, 280000)]
+        assert all(found(a, text, language == "ar", cell=True) for a in amounts), amounts
+    assert found("Nous acceptons la convention", pdf_text(app, french), cell=True)
+    assert found("نقبل الاتفاقية", pdf_text(app, arabic), True, cell=True)
+    assert (
+        app.api.files.get(arabic["document"]["file_id"]).content
+        != app.api.files.get(french["document"]["file_id"]).content
+    )
+
+    # Another city's official, and the staff, pressing the (forged) acceptance change nothing.
+    forged = grant_data("p", "accept", dossier_id, "1.fr")
+    for intruder in (OTHER_CITY,):
+        await app.user(intruder).press_data(card_in(intruder), forged, expect=0)
+    async with app.sessions() as session:
+        assert (await session.get(Project, dossier_id)).status == "convention_proposed"
+
+    layla = app.user(ARABIC_OFFICIAL, "ar")
+    await layla.press(arabic, "نقبل الاتفاقية")
+    await app.drain_outbox()
+    async with app.sessions() as session:
+        (acceptance,) = await session.scalars(select(ConventionAcceptance))
+        copy = await session.scalar(select(ConventionCopy).where(ConventionCopy.language == "ar"))
+        sent = app.api.files.get(arabic["document"]["file_id"]).content
+        assert acceptance.sha256 == copy.sha256 == hashlib.sha256(sent).hexdigest()
+        assert acceptance.by_user == ARABIC_OFFICIAL and acceptance.language == "ar"
+        assert (await session.get(Project, dossier_id)).status == "under_way"
+    assert (await tranche_rows(app, dossier_id))[0] == (1, "3.5E+5", "due")
+    told = last_with(app, CITY, "a accepté la convention")
+    assert "Layla" in told["text"]
+    assert "tranche 1 de FC-2026-0042" in last_with(app, CITY, "est exigible")["text"]
+
+    # A second press of the acceptance changes nothing.
+    again = await layla.press(arabic, "نقبل الاتفاقية")
+    assert again.texts and "FC-2026-0042" in again.texts[0]
+    async with app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(ConventionAcceptance)) == 1
+
+    # Staff pay tranche 1; the city confirms it arrived.
+    due = last_with(app, SECRETARIAT, "La tranche 1 est exigible")
+    asked = await staff.press(due, "💶 Marquer comme versée · 1")
+    assert "VIR-2027-118" in asked.texts[-1]
+    over = await staff.send("15/05/2027 900 000 VIR-1")
+    assert "dépasse ce qui reste de la subvention" in over.texts[0]
+    asked = await staff.press(due, "💶 Marquer comme versée · 1")
+    await staff.send("15/05/2027 350 000 VIR-2027-118", expect=2)
+    await app.drain_outbox()
+    paid = last_with(app, CITY, "VIR-2027-118")
+    await app.user(CITY).press(paid, "✅ Nous l’avons reçue")
+    await app.drain_outbox()
+    async with app.sessions() as session:
+        (payment,) = await session.scalars(select(Payment))
+        assert payment.amount == "350000" and payment.received_amount == "350000"
+    assert (await tranche_rows(app, dossier_id))[0] == (1, "3.5E+5", "received")
+    view = await app.user(CITY).send("/project FC-2026-0042")
+    assert f"Accordé 700{NARROW}000" in view.texts[0]
+    assert f"versé 350{NARROW}000" in view.texts[0] and f"reçu 350{NARROW}000" in view.texts[0]
+    assert "tranche 2" in view.texts[0]
+
+
+async def test_forged_project_and_tranche_buttons_change_nothing(app: InProcessBot) -> None:
+    dossier_id = await approved(app)
+    async with app.sessions() as session:
+        tranche_id = await session.scalar(
+            select(Tranche.id).where(Tranche.project_id == dossier_id, Tranche.number == 1)
+        )
+        other = await session.get(Account, OTHER_CITY)
+        other.verification = "verified"
+        unverified = await session.get(Account, ARABIC_OFFICIAL)
+        unverified.verification = "pending"
+        await session.commit()
+    buttons = [
+        grant_data("p", "propose", dossier_id, "preparing"),
+        grant_data("p", "cancel", dossier_id, "preparing"),
+        grant_data("t", "pay", tranche_id, "due"),
+        grant_data("t", "received", tranche_id, "paid"),
+        grant_data("p", "accept", dossier_id, "0.fr"),
+    ]
+    for person in (OTHER_CITY, ARABIC_OFFICIAL, CITY):  # another city, unverified, not staff
+        for data in buttons:
+            await app.user(person).press_data(card_in(person), data, expect=0)
+    await app.drain_outbox()
+    async with app.sessions() as session:
+        assert (await session.get(Project, dossier_id)).status == "preparing"
+        assert await session.scalar(select(func.count()).select_from(ConventionCopy)) == 0
+    assert {s for _n, _a, s in await tranche_rows(app, dossier_id)} == {"planned"}
+
+
+async def test_two_staff_paying_one_tranche_at_once_record_one_payment(app: InProcessBot) -> None:
+    dossier_id = await approved(app)
+    async with app.sessions() as session:
+        for tranche in await session.scalars(
+            select(Tranche).where(Tranche.project_id == dossier_id)
+        ):
+            tranche.status = "due" if tranche.number == 1 else tranche.status
+        (await session.get(Project, dossier_id)).status = "under_way"
+        await session.commit()
+        tranche_id = await session.scalar(
+            select(Tranche.id).where(Tranche.project_id == dossier_id, Tranche.number == 1)
+        )
+    staff = [app.user(person) for person in (STAFF_ID, ADMIN)]  # the secretariat, an admin
+    for person in staff:
+        await person.press_data(card_in(person.id), grant_data("t", "pay", tranche_id, "due"))
+    replies = await asyncio.gather(*(p.send("15/05/2027 350 000 VIR-X") for p in staff))
+    assert sum("n’est plus possible" in r.texts[0] for r in replies) == 1
+    async with app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Payment)) == 1
