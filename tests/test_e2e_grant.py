@@ -9,7 +9,9 @@ import asyncio
 import hashlib
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.domain.numbers import format_money
@@ -193,3 +195,58 @@ async def test_two_staff_paying_one_tranche_at_once_record_one_payment(app: InPr
     assert sum("n’est plus possible" in r.texts[0] for r in replies) == 1
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Payment)) == 1
+
+
+async def test_a_changed_convention_needs_a_new_acceptance(app: InProcessBot) -> None:
+    dossier_id = await approved(app)
+    staff = staff_user(app)
+    adjusted = await staff.send("/tranche FC-2026-0042 1 amount 400 000", expect=2)
+    assert f"Tranche 1 : 400{NARROW}000" in adjusted.texts[-1]
+    assert f"Tranche 3 : 20{NARROW}000" in adjusted.texts[-1]  # the last takes the difference
+    refused = await staff.send("/tranche FC-2026-0042 1 amount 800 000")
+    assert "Rien n’a été modifié" in refused.texts[0]
+    before = len(app.api.messages(CITY))
+    await staff.press(last_with(app, SECRETARIAT, "Préparez sa convention"), "📜 Proposer")
+    await app.drain_outbox()
+    (first,) = [m for m in app.api.messages(CITY)[before:] if "document" in m]
+    asked = await staff.press(last_with(app, SECRETARIAT, "a proposé la convention"), "✏️ Modifier")
+    assert "pourquoi" in asked.texts[-1]
+    await staff.send("Le calendrier change.", expect=2)
+    await app.drain_outbox()
+    assert "nouvelle version suivra" in last_with(app, CITY, "Le calendrier change.")["text"]
+    late = await staff.send("/tranche FC-2026-0042 2 date 15/09/2027", expect=2)
+    assert "Tranche 2" in late.texts[-1]
+    await staff.press(last_with(app, SECRETARIAT, "a ajusté la convention"), "📜 Proposer")
+    await app.drain_outbox()
+    old = await app.user(CITY).press(first, "✅ Nous acceptons la convention")
+    assert "n’est plus possible" in old.texts[0]
+    async with app.sessions() as session:
+        assert (await session.get(Project, dossier_id)).status == "convention_proposed"
+        assert await session.scalar(select(func.count()).select_from(ConventionAcceptance)) == 0
+    second = [m for m in app.api.messages(CITY) if "document" in m][-1]
+    assert "version 2" in second["caption"]
+    await app.user(CITY).press(second, "✅ Nous acceptons la convention")
+    async with app.sessions() as session:
+        (acceptance,) = await session.scalars(select(ConventionAcceptance))
+        assert acceptance.version == 2 and acceptance.language == "fr"
+
+
+async def test_the_portfolio_and_the_disbursements_sheet(app: InProcessBot) -> None:
+    await approved(app)
+    staff = staff_user(app)
+    listed = await staff.send("/projects")
+    assert (
+        "FC-2026-0042" in listed.texts[0] and f"0\xa0€ versés sur 700{NARROW}000" in listed.texts[0]
+    )
+    assert "Aucun projet" in (await staff.send("/projects under_way")).texts[0]
+    sheet = await staff.press(listed[-1], "📊 Décaissements")
+    content = app.api.files.get(sheet[-1]["document"]["file_id"]).content
+    rows = [[c.value for c in r] for r in load_workbook(BytesIO(content)).active.iter_rows()]
+    assert rows[0][:3] == ["Référence", "Ville", "Pays"]
+    assert [r[4] for r in rows[1:]] == [1, 2, 3] and rows[1][6] == 350000
+    # The city sees nothing of a project being prepared; another city nothing at all.
+    assert "pas encore de projet" in (await app.user(CITY).send("/projects")).texts[0]
+    assert (
+        "Aucun projet accessible"
+        in (await app.user(OTHER_CITY).send("/project FC-2026-0042")).texts[0]
+    )
