@@ -35,6 +35,7 @@ from bot.telegram.middlewares import (
 )
 from bot.telegram.topics import SecretariatTopics
 from bot.workers.emergencies import EscalationJob, SitrepRequestJob
+from bot.workers.follow_up import ChaseJob
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
@@ -170,6 +171,7 @@ def build_app(
             DigestJob(settings, i18n),
             EscalationJob(settings, i18n),
             SitrepRequestJob(settings, i18n),
+            ChaseJob(settings, i18n),
         ],
         on_messages=outbox.wake,
         **({"clock": scheduler_clock} if scheduler_clock else {}),

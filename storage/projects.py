@@ -27,6 +27,7 @@ from bot.domain.tranches import Tranche as PlannedTranche
 from storage.dossiers import StatusMoved, change_status
 from storage.models import (
     Account,
+    BureauSession,
     City,
     ConventionAcceptance,
     ConventionCopy,
@@ -636,3 +637,37 @@ async def portfolio(
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Project.status, func.count()).group_by(Project.status))
     return {status: int(count) for status, count in rows}
+
+
+async def grants_by_session(
+    session: AsyncSession,
+) -> list[tuple[date | None, str, Decimal, Decimal, Decimal]]:
+    """Each project not cancelled: the day of the Bureau session that granted it (None when it
+    was on none), its currency, what was granted, paid and received."""
+    rows = await session.execute(
+        select(Project.dossier_id, BureauSession.held_on, Project.currency, Project.granted)
+        .join(Dossier, Dossier.id == Project.dossier_id)
+        .outerjoin(BureauSession, BureauSession.id == Dossier.session_id)
+        .where(Project.status != ProjectStatus.CANCELLED)
+    )
+    projects = rows.all()
+    paid: dict[int, Decimal] = {}
+    received: dict[int, Decimal] = {}
+    for payment in await session.scalars(select(Payment)):
+        paid[payment.project_id] = paid.get(payment.project_id, Decimal(0)) + Decimal(
+            payment.amount
+        )
+        if payment.received_amount is not None:
+            received[payment.project_id] = received.get(payment.project_id, Decimal(0)) + Decimal(
+                payment.received_amount
+            )
+    return [
+        (
+            held_on,
+            currency,
+            Decimal(granted),
+            paid.get(ident, Decimal(0)),
+            received.get(ident, Decimal(0)),
+        )
+        for ident, held_on, currency, granted in projects
+    ]

@@ -146,6 +146,11 @@ async def test_approval_convention_acceptance_payment_and_receipt(app: InProcess
     assert f"Accordé 700{NARROW}000" in view.texts[0]
     assert f"versé 350{NARROW}000" in view.texts[0] and f"reçu 350{NARROW}000" in view.texts[0]
     assert "tranche 2" in view.texts[0]
+    await staff.send("/stats", expect=0)
+    figures = last_with(app, SECRETARIAT, "par session du Bureau")["text"]
+    assert (
+        f"28 avril 2027 : 1 projet, accordé 700{NARROW}000\xa0€ ; versé 350{NARROW}000" in figures
+    )
 
 
 async def test_forged_project_and_tranche_buttons_change_nothing(app: InProcessBot) -> None:

@@ -3,6 +3,7 @@ their payments, the convention's version and whether it was accepted, what was p
 received, what the next tranche waits for and which report comes next. Pure values, built by
 `bot.services.projects` from the stored rows."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -82,3 +83,33 @@ class ProjectCase:
     @property
     def missing_numbers(self) -> list[IndicatorPlan]:
         return [i for i in self.indicators if not i.has_numbers]
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """What one Bureau session granted (in one currency), and what was paid and received of it."""
+
+    held_on: date | None  # None: granted on no recorded session
+    currency: str
+    projects: int
+    granted: Decimal
+    paid: Decimal
+    received: Decimal
+
+
+def figures_by_session(
+    rows: Iterable[tuple[date | None, str, Decimal, Decimal, Decimal]],
+) -> list[SessionFigures]:
+    """Paid against granted per Bureau session and currency, the latest session first."""
+    sums: dict[tuple[date | None, str], list[Decimal]] = {}
+    for held_on, currency, granted, paid, received in rows:
+        total = sums.setdefault((held_on, currency), [Decimal(0)] * 4)
+        total[0] += 1
+        total[1] += granted
+        total[2] += paid
+        total[3] += received
+    figures = [
+        SessionFigures(held_on, currency, int(t[0]), t[1], t[2], t[3])
+        for (held_on, currency), t in sums.items()
+    ]
+    return sorted(figures, key=lambda f: (f.held_on or date.min, f.currency), reverse=True)

@@ -6,21 +6,26 @@ project's screen with its staff buttons, in the dossier's forum topic."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 
 from aiogram import html
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.i18n import I18n
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import format_long
+from bot.domain.follow_up import Chase
 from bot.domain.grant_case import ProjectCase, TrancheLine
 from bot.domain.project import PROJECT_MOVES, TRANCHE_MOVES, GrantMove, grant_moves
 from bot.domain.records import Person
 from bot.domain.roles import Role
+from bot.screens.base import Screen
 from bot.screens.common import locale, money
 from bot.screens.grant_words import project_status
 from bot.screens.projects import project_keyboard, project_text, waits_for
+from bot.screens.reminders import DIGEST_ITEMS
+from bot.telegram.callbacks import grant_data, menu_data
 
 
 class GrantEvent(StrEnum):
@@ -268,3 +273,80 @@ def notices(event: Event, readers: Readers, i18n: I18n) -> list[Outgoing]:
 
         out.append(rendered(readers.secretariat_language, card))
     return out
+
+
+# --- following up ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CityWait:
+    """Something waiting on a city, for the staff's digest: a convention proposed ("convention"),
+    a payment not confirmed ("paid"), a dossier in "changes requested" ("changes")."""
+
+    kind: str
+    reference: str
+    city: str
+    since: datetime
+
+    def days(self, now: datetime) -> int:
+        return max((now - self.since).days, 0)
+
+
+def chase_screen(
+    kind: str, subject_id: int, reference: str, title: str, since: date, today: date
+) -> Screen:
+    """A reminder to one official: what waits on the city since when, and a button to act."""
+    days = max((today - since).days, 0)
+    waited = ngettext("{count} day", "{count} days", days).format(count=days)
+    ref = html.quote(reference)
+    if kind == Chase.CONVENTION:
+        text = _(
+            "⏰ Reminder: the convention of {reference} (“{title}”) was sent {days} ago and "
+            "has not been accepted yet. The first tranche is paid once it is accepted."
+        ).format(reference=ref, title=html.quote(title), days=waited)
+        button = InlineKeyboardButton(
+            text=_("📂 Open the project"), callback_data=grant_data("p", "show", subject_id)
+        )
+    else:
+        text = _(
+            "⏰ Reminder: the Secretariat asked for changes to {reference} (“{title}”) {days} "
+            "ago. Change the answers asked for, then submit the dossier again."
+        ).format(reference=ref, title=html.quote(title), days=waited)
+        button = InlineKeyboardButton(
+            text=_("▶ Continue the dossier"), callback_data=menu_data(subject_id, "resume")
+        )
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=[[button]]))
+
+
+def wait_label(kind: str) -> str:
+    if kind == Chase.CONVENTION:
+        return _("convention not accepted")
+    if kind == Chase.CHANGES:
+        return _("changes requested")
+    return _("payment not confirmed")
+
+
+def waiting_on_city_block(waits: Sequence[CityWait], now: datetime) -> str:
+    """The digest's "waiting on the city": what, which city, since when (longest first)."""
+    lines = [
+        "🏙 <b>"
+        + ngettext(
+            "Waiting on the city: {count}", "Waiting on the cities: {count}", len(waits)
+        ).format(count=len(waits))
+        + "</b>"
+    ]
+    for wait in waits[:DIGEST_ITEMS]:
+        days = wait.days(now)
+        lines.append(
+            "• "
+            + _("{reference} · {city} · {what} · {days}").format(
+                reference=f"<b>{html.quote(wait.reference)}</b>",
+                city=html.quote(wait.city),
+                what=wait_label(wait.kind),
+                days=ngettext("{count} day", "{count} days", days).format(count=days),
+            )
+        )
+    more = len(waits) - DIGEST_ITEMS
+    if more > 0:
+        lines.append(ngettext("… and {count} more", "… and {count} more", more).format(count=more))
+    return "\n".join(lines)

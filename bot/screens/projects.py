@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.dates import format_long
-from bot.domain.grant_case import ProjectCase, TrancheLine
+from bot.domain.grant_case import ProjectCase, SessionFigures, TrancheLine
+from bot.domain.numbers import format_share
 from bot.domain.project import GrantMove, ProjectStatus, TrancheStatus
 from bot.domain.refusals import Refused
 from bot.screens.base import Screen
@@ -315,3 +317,27 @@ def project_moved_on(case: ProjectCase | None) -> str:
     return _(
         "This is no longer possible: {reference} is now “{status}”. Nothing was changed."
     ).format(reference=html.quote(case.reference), status=project_status(case.status))
+
+
+def grant_figures_text(figures: Sequence[SessionFigures]) -> str:
+    """/stats: what each Bureau session granted, and how much of it was paid and received."""
+    lines = ["💶 <b>" + _("Grants: paid against granted, per Bureau session") + "</b>"]
+    for f in figures:
+        session = _day(f.held_on) if f.held_on is not None else _("no session recorded")
+        share = format_share(f.paid / f.granted, locale()) if f.granted else "—"
+        lines.append(
+            "• "
+            + _(
+                "{session}: {count} granted {granted}; paid {paid} ({share}); received {received}"
+            ).format(
+                session=session,
+                count=ngettext("{count} project", "{count} projects", f.projects).format(
+                    count=f.projects
+                ),
+                granted=money(f.granted, f.currency),
+                paid=money(f.paid, f.currency),
+                share=share,
+                received=money(f.received, f.currency),
+            )
+        )
+    return "\n".join(lines)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.domain.convention import convention_of
 from bot.domain.follow_up import progress_reports
-from bot.domain.grant_case import ProjectCase, TrancheLine
+from bot.domain.grant_case import ProjectCase, SessionFigures, TrancheLine, figures_by_session
 from bot.domain.payments import TypedPayment
 from bot.domain.people import Verification
 from bot.domain.project import (
@@ -528,6 +528,12 @@ class Projects:
             project,
             Event(GrantEvent.RECEIVED, case, self.person.name, tranche=case.tranche(tranche_id)),
         )
+
+    async def figures(self) -> list[SessionFigures] | None:
+        """For staff: paid against granted per Bureau session (what /stats adds)."""
+        if not self.is_staff:
+            return None
+        return figures_by_session(await queries.grants_by_session(self.session))
 
     # --- preparing the convention ---------------------------------------------------------------
 

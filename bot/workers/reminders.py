@@ -31,9 +31,11 @@ from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession, next_session
 from bot.domain.workflow import WAITING, Status
 from bot.screens.base import Screen
+from bot.screens.project_notices import CityWait, waiting_on_city_block
 from bot.screens.reminders import digest_screen, reminder_screen
 from bot.services.records import record_of
 from bot.services.review import bureau_session
+from bot.workers.follow_up import city_waits
 from bot.workers.scheduler import Done
 from storage import reminders as queries
 from storage import review as review_queries
@@ -134,6 +136,13 @@ class DigestJob(_Job):
         """Tomorrow's row is planned on tomorrow's first round: be there at its hour."""
         return next_digest(now, self.settings.digest_hour)
 
+    def digest(self, items: list[Waiting], on_city: list[CityWait], now: datetime) -> Screen:
+        """Waiting on the Secretariat, then waiting on the cities (issue 17 §4)."""
+        screen = digest_screen(items, self.settings.digest_wait_days, now)
+        if not on_city:
+            return screen
+        return Screen(screen.text + "\n\n" + waiting_on_city_block(on_city, now), screen.markup)
+
     async def run(self, session: AsyncSession, timer: Timer, now: datetime) -> Done:
         day = date.fromisoformat((timer.payload or {}).get("day", now.date().isoformat()))
         if day < now.date():
@@ -148,7 +157,8 @@ class DigestJob(_Job):
             now,
             self.settings.digest_wait_days,
         )
-        if not items:
+        on_city = await city_waits(session)
+        if not items and not on_city:
             return Done("nothing waiting")
         admins = self.settings.admin_ids
         accounts = await queries.staff(session, STAFF_ROLES, admins)
@@ -156,8 +166,6 @@ class DigestJob(_Job):
         for admin in admins:
             people.setdefault(admin, None)
         for telegram_id, language in sorted(people.items()):
-            screen = self.render(
-                language, lambda: digest_screen(items, self.settings.digest_wait_days, now)
-            )
+            screen = self.render(language, lambda: self.digest(items, on_city, now))
             enqueue(session, telegram_id, screen.text, _markup(screen))
         return Done(f"sent {len(people)}", len(people))
