@@ -588,10 +588,15 @@ class PortfolioRow:
     tranches: list[Tranche]
     paid: Decimal
     received: Decimal
+    city_id: int = 0
 
 
 async def portfolio(
-    session: AsyncSession, statuses: Sequence[str] | None = None, *, country: str | None = None
+    session: AsyncSession,
+    statuses: Sequence[str] | None = None,
+    *,
+    country: str | None = None,
+    city_id: int | None = None,
 ) -> list[PortfolioRow]:
     """Projects (in these statuses), the newest first, with their city, tranches and what was
     paid and received: three statements whatever their number."""
@@ -605,6 +610,8 @@ async def portfolio(
         query = query.where(Project.status.in_(list(statuses)))
     if country:
         query = query.where(City.country == country)
+    if city_id is not None:
+        query = query.where(Dossier.city_id == city_id)
     rows = (await session.execute(query)).all()
     ids = [row[0].dossier_id for row in rows]
     by_project: dict[int, list[Tranche]] = {i: [] for i in ids}
@@ -629,6 +636,7 @@ async def portfolio(
             by_project[project.dossier_id],
             paid[project.dossier_id],
             received[project.dossier_id],
+            city.id,
         )
         for project, reference, title, city in rows
     ]
@@ -671,3 +679,25 @@ async def grants_by_session(
         )
         for ident, held_on, currency, granted in projects
     ]
+
+
+async def payments_of(session: AsyncSession, project_ids: Sequence[int]) -> list[Payment]:
+    """The payments of these projects, in one statement."""
+    if not project_ids:
+        return []
+    rows = await session.scalars(select(Payment).where(Payment.project_id.in_(list(project_ids))))
+    return list(rows)
+
+
+async def last_acceptances(
+    session: AsyncSession, project_ids: Sequence[int]
+) -> dict[int, ConventionAcceptance]:
+    """Each project's latest acceptance (its highest version), in one statement."""
+    if not project_ids:
+        return {}
+    rows = await session.scalars(
+        select(ConventionAcceptance)
+        .where(ConventionAcceptance.project_id.in_(list(project_ids)))
+        .order_by(ConventionAcceptance.version)
+    )
+    return {a.project_id: a for a in rows}
