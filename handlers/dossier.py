@@ -13,6 +13,7 @@ from bot.domain.all_forms import SENDABLE
 from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.navigation import Cursor
+from bot.domain.project import REPORT_FORM_KEY
 from bot.domain.records import Record
 from bot.domain.review import Case, Change
 from bot.domain.rules import first_missing
@@ -33,7 +34,7 @@ from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
 from bot.telegram.topics import topic_name
-from handlers import actions, emergency
+from handlers import actions, emergency, projects
 from handlers.documents import card_documents, send_dossier_pdf
 from handlers.inputs import today
 from handlers.notes import ask_note, note_purpose
@@ -368,6 +369,9 @@ def router() -> Router:
             action = "review"
         else:
             await query.answer()
+        if record.form.key == REPORT_FORM_KEY and action == "submit_ok":
+            await projects.submit_report(ctx, record)  # a project's report, not the Fund's
+            return
         await ACTIONS[action](MenuAction(ctx, record, callback_data.value))
 
     return r

@@ -17,8 +17,10 @@ from bot.domain.grant_case import ProjectCase
 from bot.domain.numbers import NumberError, parse_amount
 from bot.domain.payments import read_amount, read_payment
 from bot.domain.project import PROJECT_MOVES, Needs, ProjectStatus
+from bot.domain.records import Record
 from bot.domain.refusals import Refused
 from bot.domain.roles import Action
+from bot.domain.rules import is_complete
 from bot.domain.tranches import Condition, ScheduleError
 from bot.screens.base import Screen
 from bot.screens.project_notices import city_moves, staff_moves
@@ -36,6 +38,8 @@ from bot.screens.projects import (
     portfolio_screen,
     project_moved_on,
     project_screen,
+    report_incomplete,
+    report_sent,
     schedule_refused,
 )
 from bot.screens.sheets import Column, Kind, Table
@@ -77,6 +81,17 @@ async def answered(ctx: Context, result: Result, done: str | None = None) -> Non
         await ctx.send(Screen(done))
     assert result.case is not None
     await show(ctx, result.case)
+
+
+async def submit_report(ctx: Context, record: Record) -> None:
+    """A city's "📤 Yes, submit" on a project's report: complete, it goes to the Secretariat."""
+    record = await ctx.record(record.id) or record  # with its files (the photos)
+    complete = is_complete(record.checks(ctx.rules))
+    result = await ctx.projects.submit_report(record, complete)
+    if result.outcome == Outcome.MOVED and result.case is not None and not complete:
+        await ctx.send(Screen("⚠️ " + report_incomplete()))
+        return
+    await answered(ctx, result, report_sent())
 
 
 async def _disbursements(ctx: Context) -> None:
@@ -347,6 +362,13 @@ def router() -> Router:
             await _project_button(ctx, query, callback_data)
         elif callback_data.machine == "t":
             await _tranche_button(ctx, query, callback_data)
+        elif callback_data.machine == "r" and callback_data.action == "approve":
+            if not ctx.may(Action.REVIEW_DOSSIERS):
+                await deny(ctx, query)
+                return
+            await query.answer()
+            result = await ctx.projects.approve_report(callback_data.ident, callback_data.value)
+            await answered(ctx, result)
         else:
             await query.answer(no_project(), show_alert=True)
 

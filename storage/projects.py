@@ -701,3 +701,17 @@ async def last_acceptances(
         .order_by(ConventionAcceptance.version)
     )
     return {a.project_id: a for a in rows}
+
+
+async def report_plan(session: AsyncSession, dossier_id: int) -> dict[str, Any] | None:
+    """The plan a report's record was asked against (its form is built from it)."""
+    return await session.scalar(select(Report.plan).where(Report.dossier_id == dossier_id))
+
+
+async def report_row(session: AsyncSession, dossier_id: int) -> tuple[Report, Dossier] | None:
+    """A report's row and its record, by the record's id."""
+    report = await session.scalar(select(Report).where(Report.dossier_id == dossier_id))
+    if report is None:
+        return None
+    record = await session.get(Dossier, dossier_id)
+    return (report, record) if record is not None else None

@@ -7,21 +7,27 @@ change nothing; two staff paying one tranche at once record one payment."""
 
 import asyncio
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from bot.domain.follow_up import add_months
+from bot.domain.forms import Form, Kind
 from bot.domain.numbers import format_money
+from bot.domain.report_form import ReportPlan, report_form
 from bot.telegram.callbacks import grant_data
 from storage.models import (
     Account,
+    Attachment,
     ConventionAcceptance,
     ConventionCopy,
+    Dossier,
     Payment,
     Project,
+    Report,
     Tranche,
 )
 from tests.decided_kit import ARABIC_OFFICIAL, card_in, in_status, opened, staff_user
@@ -255,3 +261,82 @@ async def test_the_portfolio_and_the_disbursements_sheet(app: InProcessBot) -> N
         "Aucun projet accessible"
         in (await app.user(OTHER_CITY).send("/project FC-2026-0042")).texts[0]
     )
+
+
+def report_answers(form: Form, answers: dict) -> dict:
+    """Every question of a report answered (a photo given beside)."""
+    values = {Kind.NUMBER: "120", Kind.WHOLE: 60, Kind.MONEY: "1000"}
+    filled = dict(answers)
+    for key, question in form.questions.items():
+        if question.kind in values:
+            filled[key] = values[question.kind]
+        elif question.kind == Kind.TEXT:
+            filled[key] = "Les travaux avancent comme prévu dans les quartiers."
+    return filled
+
+
+async def test_a_report_opened_on_the_calendar_is_filled_submitted_and_approved(
+    app: InProcessBot,
+) -> None:
+    dossier_id = await approved(app)
+    staff = staff_user(app)
+    await staff.press(last_with(app, SECRETARIAT, "Préparez sa convention"), "📜 Proposer")
+    await app.drain_outbox()
+    french = [m for m in app.api.messages(CITY) if "document" in m][-1]
+    await app.user(CITY).press(french, "✅ Nous acceptons la convention")
+    async with app.sessions() as session:
+        for tranche in await session.scalars(select(Tranche).where(Tranche.number == 1)):
+            tranche.status = "received"  # paid and received, as the first test shows
+        project = await session.get(Project, dossier_id)
+        start = project.start_on
+        await session.commit()
+
+    # The scheduler asks for progress report 1 fourteen days before its day (start + 6 months).
+    due = add_months(start, 6)
+    assert app.app is not None and app.app.scheduler is not None
+    await app.app.scheduler.run_once(datetime.combine(due - timedelta(days=15), time(9), UTC))
+    assert not [m for m in app.api.messages(CITY) if "Remplissez-le ici" in (m.get("text") or "")]
+    await app.app.scheduler.run_once(datetime.combine(due - timedelta(days=14), time(9), UTC))
+    await app.drain_outbox()
+    asked = last_with(app, CITY, "Rapport d’étape 1 de FC-2026-0042")
+    first = await app.user(CITY).press(asked, "✍️ Remplir le rapport")
+    assert "Valeur atteinte" in first.texts[-1]  # the form built from the project's framework
+    arabic = last_with(app, ARABIC_OFFICIAL, "FC-2026-0042")
+    assert "التقرير المرحلي 1" in arabic["text"]
+
+    async with app.sessions() as session:  # the rest answered as the questionnaire saves them
+        (report,) = await session.scalars(select(Report))
+        record = await session.get(Dossier, report.dossier_id)
+        form = report_form(ReportPlan.from_json(report.plan))
+        record.answers = report_answers(form, record.answers)
+        record.cursor = {"q": "review"}
+        session.add(
+            Attachment(
+                dossier_id=record.id, slot="photos", file_name="travaux.jpg",
+                mime_type="image/jpeg", size=8, sha256="0" * 64, path="/nowhere/travaux.jpg",
+                telegram_file_id="file-photo", uploaded_by=CITY,
+            )
+        )  # fmt: skip
+        await session.commit()
+        record_id = record.id
+    # Someone of another city cannot submit it; the city's official can, once.
+    await app.user(OTHER_CITY).press_data(card_in(OTHER_CITY), f"m:{record_id}:submit_ok:")
+    sent = await app.user(CITY).press_data(card_in(CITY), f"m:{record_id}:submit_ok:", expect=2)
+    assert "Rapport soumis" in sent.texts[0]
+    await app.drain_outbox()
+    card = last_with(app, SECRETARIAT, "a soumis Rapport d’étape 1")
+    assert card["document"]["file_name"].endswith(".pdf")
+    async with app.sessions() as session:
+        assert (await session.get(Dossier, record_id)).status == "report_submitted"
+
+    # Not staff: nothing; staff approve it, and tranche 2, which waited for it, comes due.
+    await app.user(CITY).press_data(
+        card_in(CITY), f"g:r:approve:{record_id}:report_submitted", expect=0
+    )
+    assert (await tranche_rows(app, dossier_id))[1][2] == "planned"
+    await staff.press(card, "✅ Approuver le rapport")
+    await app.drain_outbox()
+    assert (await tranche_rows(app, dossier_id))[1] == (2, "2.8E+5", "due")
+    assert "a approuvé Rapport d’étape 1" in last_with(app, CITY, "approuvé")["text"]
+    again = await staff.press(card, "✅ Approuver le rapport")
+    assert "n’est plus possible" in again.texts[0]

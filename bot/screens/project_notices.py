@@ -15,14 +15,20 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import format_long
-from bot.domain.follow_up import Chase
+from bot.domain.follow_up import Chase, ReportDue
 from bot.domain.grant_case import ProjectCase, TrancheLine
-from bot.domain.project import PROJECT_MOVES, TRANCHE_MOVES, GrantMove, grant_moves
+from bot.domain.project import (
+    PROJECT_MOVES,
+    REPORT_MOVES,
+    TRANCHE_MOVES,
+    GrantMove,
+    grant_moves,
+)
 from bot.domain.records import Person
 from bot.domain.roles import Role
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
-from bot.screens.grant_words import project_status
+from bot.screens.grant_words import project_status, report_name
 from bot.screens.projects import project_keyboard, project_text, waits_for
 from bot.screens.reminders import DIGEST_ITEMS
 from bot.telegram.callbacks import grant_data, menu_data
@@ -38,6 +44,9 @@ class GrantEvent(StrEnum):
     RECEIVED = "received"
     MOVED = "moved"  # suspended, resumed, cancelled, closed
     ADJUSTED = "adjusted"  # the schedule or the framework changed while preparing
+    REPORT_OPENED = "report_opened"  # the scheduler asks the city for a report
+    REPORT_SUBMITTED = "report_submitted"
+    REPORT_APPROVED = "report_approved"
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ class Event:
     note: str = ""
     # The convention's copies as sent: {language: (path, file name)}.
     copies: dict[str, tuple[str, str]] = field(default_factory=dict)
+    report: ReportDue | None = None  # which report (opened, submitted, approved)
+    record_id: int = 0  # the report's record
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,27 @@ def city_text(event: Event) -> str:
                 "exact document."
             )
         )
-    if kind == GrantEvent.REWORKED:
+    if kind == GrantEvent.REPORT_OPENED:
+        assert event.report is not None
+        return _(
+            "📝 {name} of {reference} is due on {day}. Fill it in here, question by question: "
+            "each answer is saved as you go."
+        ).format(
+            name=report_name(event.report),
+            reference=ref,
+            day=format_long(event.report.due_on, locale()),
+        )
+    if kind in (GrantEvent.REPORT_SUBMITTED, GrantEvent.REPORT_APPROVED):
+        assert event.report is not None
+        said = (
+            _("📤 {name} submitted {report} of {reference}.")
+            if kind == GrantEvent.REPORT_SUBMITTED
+            else _("✅ The Secretariat approved {report} of {reference}.")
+        )
+        text = said.format(
+            name=html.quote(event.by), report=report_name(event.report), reference=ref
+        )
+    elif kind == GrantEvent.REWORKED:
         text = _(
             "✏️ The Secretariat is changing the convention of {reference}: a new version will "
             "follow, to be accepted again."
@@ -213,6 +244,13 @@ def staff_heading(event: Event) -> str:
         )
     if kind == GrantEvent.ADJUSTED:
         return _("✏️ {name} adjusted the convention before proposing it.").format(name=by)
+    if kind == GrantEvent.REPORT_SUBMITTED and event.report is not None:
+        return _(
+            "📝 {name} ({city}) submitted {report}: approving it makes the tranches waiting "
+            "for it due."
+        ).format(name=by, city=html.quote(case.city), report=report_name(event.report))
+    if kind == GrantEvent.REPORT_APPROVED and event.report is not None:
+        return _("✅ {name} approved {report}.").format(name=by, report=report_name(event.report))
     return _("{name}: {status}").format(name=by, status=project_status(case.status))
 
 
@@ -223,10 +261,25 @@ def _city_markup(event: Event, language: str) -> dict | None:
         return _markup(
             project_keyboard(case, [m for m in project if m.key == "accept"], [], language)
         )
+    if event.kind == GrantEvent.REPORT_OPENED and event.record_id:
+        button = InlineKeyboardButton(
+            text=_("✍️ Fill in the report"), callback_data=menu_data(event.record_id, "resume")
+        )
+        return _markup(InlineKeyboardMarkup(inline_keyboard=[[button]]))
     if event.kind == GrantEvent.PAID and event.tranche is not None:
         mine = [(t, m) for t, m in tranches if t.id == event.tranche.id]
         return _markup(project_keyboard(case, [], mine))
     return None
+
+
+def report_keyboard(record_id: int) -> InlineKeyboardMarkup:
+    """The staff's buttons under a submitted report (its status named: a stale one does nothing)."""
+    approve = next(m for m in REPORT_MOVES if m.key == "approve")
+    button = InlineKeyboardButton(
+        text=_(approve.label),
+        callback_data=grant_data("r", "approve", record_id, approve.source),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def notices(event: Event, readers: Readers, i18n: I18n) -> list[Outgoing]:
@@ -259,13 +312,16 @@ def notices(event: Event, readers: Readers, i18n: I18n) -> list[Outgoing]:
                 )
 
             out.append(rendered(language, build))
-    if readers.secretariat_chat is not None:
+    if readers.secretariat_chat is not None and event.kind != GrantEvent.REPORT_OPENED:
         chat = readers.secretariat_chat
 
         def card() -> Outgoing:
             project, tranches = staff_moves(event.case)
             text = staff_heading(event) + "\n\n" + project_text(event.case, staff=True)
-            markup = _markup(project_keyboard(event.case, project, tranches))
+            keyboard = project_keyboard(event.case, project, tranches)
+            if event.kind == GrantEvent.REPORT_SUBMITTED and event.record_id:
+                keyboard = report_keyboard(event.record_id)
+            markup = _markup(keyboard)
             copy = event.copies.get(readers.secretariat_language)
             if copy is not None:  # the Secretariat keeps the copy in its language
                 return Outgoing(chat, text, markup, True, copy[0], copy[1])

@@ -341,3 +341,11 @@ def grant_figures_text(figures: Sequence[SessionFigures]) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def report_sent() -> str:
+    return _("📤 Report submitted: the Secretariat reviews it; you will be told here.")
+
+
+def report_incomplete() -> str:
+    return _("This report is not complete yet: fill in what is missing, then submit it.")

@@ -20,22 +20,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.domain.convention import convention_of
-from bot.domain.follow_up import progress_reports
+from bot.domain.follow_up import ReportDue, ReportKind, progress_reports
 from bot.domain.grant_case import ProjectCase, SessionFigures, TrancheLine, figures_by_session
 from bot.domain.payments import TypedPayment
 from bot.domain.people import Verification
 from bot.domain.project import (
     PROJECT_FORM_KEY,
     PROJECT_MOVES,
+    REPORT_FORM_KEY,
+    REPORT_MOVES,
     TRANCHE_MOVES,
     Needs,
     ProjectStatus,
+    ReportStatus,
     TrancheStatus,
     find_grant_move,
     may_adjust,
 )
-from bot.domain.records import Person
+from bot.domain.records import Person, Record
 from bot.domain.refusals import Refused
+from bot.domain.report_form import FORM_VERSION as REPORT_FORM_VERSION
+from bot.domain.report_form import ReportCase, ReportPlan, plan_of, seed_answers
 from bot.domain.results import IndicatorPlan, indicators_of, with_numbers
 from bot.domain.roles import Action, Role, may
 from bot.domain.tranches import (
@@ -51,10 +56,10 @@ from bot.domain.tranches import (
 from bot.domain.workflow import Status
 from bot.screens.project_notices import Event, GrantEvent, Outgoing, Readers, notices
 from bot.services.people import person_of
-from bot.services.records import Notice, send_notices
+from bot.services.records import Notice, record_of, send_notices
 from storage import projects as queries
 from storage import review as review_queries
-from storage.dossiers import StatusMoved
+from storage.dossiers import StatusMoved, attachments
 from storage.files import store_file
 from storage.models import (
     Account,
@@ -63,6 +68,7 @@ from storage.models import (
     Dossier,
     Payment,
     Project,
+    Report,
     Tranche,
 )
 from storage.types import utcnow
@@ -192,6 +198,52 @@ async def verified_officials(session: AsyncSession, city_id: int) -> list[Person
         for a in await review_queries.officials(session, city_id)
         if a.verification == Verification.VERIFIED
     ]
+
+
+async def grant_facts(session: AsyncSession, project_id: int) -> Facts:
+    """What the project's tranches may wait for: the convention accepted, reports approved."""
+    approved = [
+        report
+        for report, record in await queries.reports(session, project_id)
+        if record.status == ReportStatus.APPROVED
+    ]
+    return Facts(
+        convention_accepted=bool(await queries.acceptances(session, project_id)),
+        approved_reports=frozenset(r.number for r in approved if r.kind == ReportKind.PROGRESS),
+        final_approved=any(r.kind == ReportKind.FINAL for r in approved),
+    )
+
+
+async def open_project_report(
+    session: AsyncSession, project: Project, due: ReportDue, notices: "GrantNotices"
+) -> bool:
+    """The report `due` of an open project, asked of the city (its form frozen from the
+    project's framework and budget); once. The final report's day moves the project to "final
+    report due". Whether it was opened now."""
+    if project.status not in (ProjectStatus.UNDER_WAY, ProjectStatus.FINAL_REPORT_DUE):
+        return False
+    row = await session.get(Dossier, project.dossier_id)
+    assert row is not None
+    indicators = [IndicatorPlan.from_json(i) for i in project.framework or ()]
+    plan = plan_of(row.answers or {}, indicators, final=due.kind == ReportKind.FINAL)
+    report, made = await queries.open_report(
+        session,
+        row,
+        form=REPORT_FORM_KEY,
+        form_version=REPORT_FORM_VERSION,
+        kind=str(due.kind),
+        number=due.number,
+        due_on=due.due_on,
+        plan=plan.to_json(),
+        answers=seed_answers(project.currency),
+        created_by=row.created_by,  # an account (its key); the bot itself has none
+    )
+    if not made:
+        return False
+    case = await project_case(session, project)
+    event = Event(GrantEvent.REPORT_OPENED, case, report=due, record_id=report.dossier_id)
+    await notices.send(session, event)
+    return True
 
 
 class GrantNotices:
@@ -482,8 +534,7 @@ class Projects:
     async def _come_due(self, project: Project) -> list[int]:
         """The planned tranches whose condition is met now become due (the bot's move); their
         ids."""
-        accepted = bool(await queries.acceptances(self.session, project.dossier_id))
-        facts = Facts(convention_accepted=accepted)
+        facts = await grant_facts(self.session, project.dossier_id)
         rows = {t.number: t for t in await queries.tranches(self.session, project.dossier_id)}
         planned = [queries.planned(t) for t in rows.values() if t.status == TrancheStatus.PLANNED]
         due = []
@@ -586,6 +637,85 @@ class Projects:
             return None
         return figures_by_session(await queries.grants_by_session(self.session))
 
+    # --- reports ------------------------------------------------------------------------------
+
+    async def _report(self, record_id: int) -> tuple[Report, Dossier, Project] | None:
+        found = await queries.report_row(self.session, record_id)
+        if found is None:
+            return None
+        report, record = found
+        project = await self.session.get(Project, report.parent_id)
+        return (report, record, project) if project is not None else None
+
+    async def submit_report(self, record: Record, complete: bool) -> Result:
+        """A verified official of the city submits a complete report: the Secretariat gets it
+        with its PDF (in the Secretariat's language) and the button that approves it."""
+        found = await self._report(record.id)
+        if found is None:
+            return Result(Outcome.REFUSED)
+        report, row, project = found
+        if not self.of_the_city(row.city_id):
+            return Result(Outcome.REFUSED)
+        case = await project_case(self.session, project)
+        if not complete or row.status != ReportStatus.DRAFT:
+            return Result(Outcome.MOVED, case)
+        try:
+            await queries.move_report(
+                self.session, report, row, ReportStatus.DRAFT, ReportStatus.SUBMITTED,
+                self.account.telegram_id,
+            )  # fmt: skip
+        except StatusMoved:
+            return await self._moved(project.dossier_id)
+        due = ReportDue(report.due_on, ReportKind(report.kind), report.number)
+        files = await attachments(self.session, row.id)
+        report_case = ReportCase(
+            record=record_of(row, files, report.plan),
+            reference=case.reference,
+            city=case.city,
+            country=case.country,
+            title=case.title,
+            kind=report.kind,
+            number=report.number,
+            due_on=report.due_on,
+            plan=ReportPlan.from_json(report.plan) if report.plan else None,
+            submitted_at=row.submitted_at,
+        )
+        with self.i18n.use_locale(self.settings.notify_language):
+            name, content = await asyncio.to_thread(_draw_report, report_case, utcnow().date())
+        path, _digest = await store_file(self.settings.files_dir, row.id, name, content)
+        event = Event(
+            GrantEvent.REPORT_SUBMITTED, case, self.person.name, report=due, record_id=row.id,
+            copies={self.settings.notify_language: (str(path), name)},
+        )  # fmt: skip
+        return await self._done(project, event)
+
+    async def approve_report(self, record_id: int, expected: str) -> Result:
+        """Staff approve a submitted report: the tranches waiting for it come due."""
+        found = await self._report(record_id)
+        if found is None or not self.is_staff:
+            return Result(Outcome.REFUSED)
+        report, row, project = found
+        case = await project_case(self.session, project)
+        move = find_grant_move(REPORT_MOVES, row.status, "approve", self.role, False)
+        if move is None or row.status != expected:
+            return Result(Outcome.MOVED, case)
+        try:
+            await queries.move_report(
+                self.session, report, row, move.source, move.target, self.account.telegram_id
+            )
+        except StatusMoved:
+            return await self._moved(project.dossier_id)
+        due = await self._come_due(project)
+        case = await project_case(self.session, project)
+        said = ReportDue(report.due_on, ReportKind(report.kind), report.number)
+        event = Event(GrantEvent.REPORT_APPROVED, case, self.person.name, report=said)
+        await self.notices.send(self.session, event, self.account.telegram_id)
+        for tranche_id in due:
+            await self.notices.send(
+                self.session, Event(GrantEvent.DUE, case, tranche=case.tranche(tranche_id))
+            )
+        return await self._done(project, None)
+
     # --- preparing the convention ---------------------------------------------------------------
 
     async def _preparing(self, reference: str) -> tuple[Project, ProjectCase] | Result:
@@ -639,6 +769,12 @@ class Projects:
         except StatusMoved:
             return await self._moved(case.id)
         return await self._done(project, Event(GrantEvent.ADJUSTED, case, self.person.name))
+
+
+def _draw_report(case: ReportCase, today: date) -> tuple[str, bytes]:
+    from bot.documents.report import report_pdf, report_pdf_name
+
+    return report_pdf_name(case), report_pdf(case, today)
 
 
 def _draw_convention(convention: Any) -> tuple[str, bytes]:

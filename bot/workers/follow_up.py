@@ -8,18 +8,27 @@ per wait and done once: one is dropped when the city acted, when it belongs to a
 (the convention proposed again, changes requested again), or when a later one has come too
 (after an outage only the latest is sent)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.domain.follow_up import CHASE, Chase, planned_chases, why_not_chase
+from bot.domain.follow_up import (
+    CHASE,
+    Chase,
+    ReportDue,
+    ReportKind,
+    planned_chases,
+    report_calendar,
+    why_not_chase,
+)
 from bot.domain.project import ProjectStatus, TrancheStatus
+from bot.domain.reminders import moment
 from bot.domain.workflow import Status
 from bot.screens.project_notices import CityWait, chase_screen
-from bot.services.projects import verified_officials
+from bot.services.projects import GrantNotices, open_project_report, verified_officials
 from bot.workers.scheduler import Done
 from storage import reminders as reminder_queries
 from storage import timers
@@ -62,6 +71,62 @@ async def city_waits(session: AsyncSession) -> list[CityWait]:
         if since is not None
     ]
     return sorted(waits, key=lambda w: w.since)
+
+
+REPORT_OPEN = "report_open"  # the timer kind: a report asked of the city
+REPORT_NOTICE_DAYS = 14  # a report is asked this many days before its day (its first reminder)
+
+
+class ReportJob:
+    """Opens each report of an open project on the calendar (REPORT_MONTHS from its start, the
+    final one at its end), `REPORT_NOTICE_DAYS` before its day: a timer row per report."""
+
+    kind = REPORT_OPEN
+
+    def __init__(self, settings: Settings, i18n: I18n) -> None:
+        self.settings = settings
+        self.i18n = i18n
+        self.notices = GrantNotices(settings, i18n)
+
+    async def plan(self, session: AsyncSession, now: datetime) -> None:
+        rows = await session.scalars(
+            select(Project).where(
+                Project.status.in_([ProjectStatus.UNDER_WAY, ProjectStatus.FINAL_REPORT_DUE])
+            )
+        )
+        planned = []
+        for project in rows:
+            for due in report_calendar(project.start_on, project.months, project.report_months):
+                opens = due.due_on - timedelta(days=REPORT_NOTICE_DAYS)
+                planned.append(
+                    timers.Planned(
+                        f"{REPORT_OPEN}:{project.dossier_id}:{due.kind}:{due.number}",
+                        REPORT_OPEN,
+                        moment(opens, self.settings.digest_hour),
+                        {"project": project.dossier_id, "kind": str(due.kind),
+                         "number": due.number, "due_on": due.due_on.isoformat()},
+                    )
+                )  # fmt: skip
+        await timers.plan(session, planned)
+
+    def next_planning(self, now: datetime) -> datetime | None:
+        return None
+
+    async def run(self, session: AsyncSession, timer: Timer, now: datetime) -> Done:
+        payload = timer.payload or {}
+        project = await session.get(Project, int(payload.get("project", 0)))
+        if project is None:
+            return Done("dropped: no such project")
+        due = ReportDue(
+            date.fromisoformat(str(payload["due_on"])),
+            ReportKind(str(payload["kind"])),
+            int(payload["number"]),
+        )
+        with self.i18n.context():
+            opened = await open_project_report(session, project, due, self.notices)
+        if not opened:
+            return Done("dropped: closed or opened already")
+        return Done("opened", 1)
 
 
 class ChaseJob:
