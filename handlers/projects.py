@@ -25,6 +25,7 @@ from bot.domain.tranches import Condition, ScheduleError
 from bot.screens.base import Screen
 from bot.screens.project_notices import city_moves, staff_moves
 from bot.screens.projects import (
+    PORTFOLIO_ROWS,
     adjust_usage,
     amount_unreadable,
     difference_note_prompt,
@@ -95,10 +96,11 @@ async def submit_report(ctx: Context, record: Record) -> None:
 
 
 async def _disbursements(ctx: Context) -> None:
-    cases = await ctx.projects.listing()
-    if cases is None or not ctx.may(Action.REVIEW_DOSSIERS):
+    listed = await ctx.projects.listing()
+    if listed is None or not ctx.may(Action.REVIEW_DOSSIERS):
         await deny(ctx)
         return
+    cases, _total = listed
     name = f"disbursements-{today().isoformat()}.xlsx"
     caption = _("Disbursements: every tranche of every project, paid or not.")
     await send_workbook(ctx, lambda: disbursement_tables(cases), name, caption)
@@ -328,11 +330,12 @@ def router() -> Router:
         """Staff: the portfolio (words filter: a status, a country code); a verified official:
         their city's projects."""
         statuses, country = _filter((command.args or "").split())
-        cases = await ctx.projects.listing(statuses, country)
-        if cases is None:
+        listed = await ctx.projects.listing(statuses, country, PORTFOLIO_ROWS)
+        if listed is None:
             await ctx.send(Screen(_("Your city has no project yet.")))
             return
-        await ctx.send(portfolio_screen(cases, ctx.may(Action.REVIEW_DOSSIERS)))
+        cases, total = listed
+        await ctx.send(portfolio_screen(cases, total, ctx.may(Action.REVIEW_DOSSIERS)))
 
     @r.message(Command("project"))
     async def project(message: Message, command: CommandObject, ctx: Context) -> None:

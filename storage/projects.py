@@ -597,6 +597,7 @@ async def portfolio(
     *,
     country: str | None = None,
     city_id: int | None = None,
+    limit: int | None = None,
 ) -> list[PortfolioRow]:
     """Projects (in these statuses), the newest first, with their city, tranches and what was
     paid and received: three statements whatever their number."""
@@ -612,6 +613,8 @@ async def portfolio(
         query = query.where(City.country == country)
     if city_id is not None:
         query = query.where(Dossier.city_id == city_id)
+    if limit is not None:
+        query = query.limit(limit)
     rows = (await session.execute(query)).all()
     ids = [row[0].dossier_id for row in rows]
     by_project: dict[int, list[Tranche]] = {i: [] for i in ids}
@@ -715,3 +718,26 @@ async def report_row(session: AsyncSession, dossier_id: int) -> tuple[Report, Do
         return None
     record = await session.get(Dossier, dossier_id)
     return (report, record) if record is not None else None
+
+
+async def count_projects(
+    session: AsyncSession,
+    statuses: Sequence[str] | None = None,
+    *,
+    country: str | None = None,
+    city_id: int | None = None,
+) -> int:
+    """How many projects `portfolio` would list without a limit."""
+    query = (
+        select(func.count())
+        .select_from(Project)
+        .join(Dossier, Dossier.id == Project.dossier_id)
+        .join(City, City.id == Dossier.city_id)
+    )
+    if statuses is not None:
+        query = query.where(Project.status.in_(list(statuses)))
+    if country:
+        query = query.where(City.country == country)
+    if city_id is not None:
+        query = query.where(Dossier.city_id == city_id)
+    return int(await session.scalar(query) or 0)

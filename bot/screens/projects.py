@@ -168,13 +168,13 @@ def project_screen(
     return Screen(project_text(case, staff), project_keyboard(case, moves, tranche_moves, language))
 
 
-def portfolio_screen(cases: Sequence[ProjectCase], staff: bool) -> Screen:
+def portfolio_screen(cases: Sequence[ProjectCase], total: int, staff: bool) -> Screen:
     """Each project: reference, city, granted and paid, the next tranche and what it waits for,
     the next report, its status; a button opens one."""
     if not cases:
         return Screen(_("No project yet.") if staff else _("Your city has no project yet."))
     title = _("Projects") if staff else _("Your city's projects")
-    lines = [f"<b>{title}</b> ({len(cases)})"]
+    lines = [f"<b>{title}</b> ({total})"]
     rows = []
     for case in cases[:PORTFOLIO_ROWS]:
         ledger = case.ledger
@@ -200,7 +200,7 @@ def portfolio_screen(cases: Sequence[ProjectCase], staff: bool) -> Screen:
             text=f"📂 {case.reference}", callback_data=grant_data("p", "show", case.id)
         )
         rows.append([button])
-    more = len(cases) - PORTFOLIO_ROWS
+    more = total - min(len(cases), PORTFOLIO_ROWS)
     if more > 0:
         lines.append(_("… and {count} more: narrow with a filter.").format(count=more))
     if staff:

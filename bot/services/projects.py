@@ -169,9 +169,11 @@ async def project_cases(
     statuses: list[str] | None,
     country: str | None = None,
     city_id: int | None = None,
+    limit: int | None = None,
 ) -> list[ProjectCase]:
-    """The portfolio as cases, in five statements whatever the number of projects."""
-    rows = await queries.portfolio(session, statuses, country=country, city_id=city_id)
+    """The portfolio as cases (the newest first, `limit` of them), in five statements whatever
+    the number of projects."""
+    rows = await queries.portfolio(session, statuses, country=country, city_id=city_id, limit=limit)
     ids = [r.project.dossier_id for r in rows]
     payments = {p.tranche_id: p for p in await queries.payments_of(session, ids)}
     last = await queries.last_acceptances(session, ids)
@@ -381,17 +383,26 @@ class Projects:
         return await self.case(row.id) if row is not None else None
 
     async def listing(
-        self, statuses: list[str] | None = None, country: str | None = None
-    ) -> list[ProjectCase] | None:
+        self,
+        statuses: list[str] | None = None,
+        country: str | None = None,
+        limit: int | None = None,
+    ) -> tuple[list[ProjectCase], int] | None:
         """Staff: the portfolio (filtered); a verified official: their city's projects past
-        "preparing"; anyone else: None."""
+        "preparing"; anyone else: None. The newest `limit` of them, and how many there are."""
         if self.is_staff:
-            return await project_cases(self.session, statuses, country)
+            cases = await project_cases(self.session, statuses, country, limit=limit)
+            total = await queries.count_projects(self.session, statuses, country=country)
+            return cases, total
         a = self.account
         if a.verification != Verification.VERIFIED or a.city_id is None:
             return None
-        cases = await project_cases(self.session, statuses, country, a.city_id)
-        return [c for c in cases if c.status != ProjectStatus.PREPARING]
+        shown = [s for s in (statuses or list(ProjectStatus)) if s != ProjectStatus.PREPARING]
+        cases = await project_cases(self.session, shown, country, a.city_id, limit)
+        total = await queries.count_projects(
+            self.session, shown, country=country, city_id=a.city_id
+        )
+        return cases, total
 
     async def _done(self, project: Project, event: Event | None, exclude: bool = True) -> Result:
         case = await project_case(self.session, project)
