@@ -158,3 +158,33 @@ def test_paid_against_granted_per_bureau_session() -> None:
     ]
     eur = figures[2]
     assert (eur.granted, eur.paid, eur.received) == (1000000, 350000, 350000)
+
+
+async def test_a_report_is_chased_before_its_day_and_no_more_once_submitted(
+    bot: InProcessBot,
+) -> None:
+    project_id = await proposed(bot)
+    async with bot.sessions() as session:
+        project = await session.get(Project, project_id)
+        project.status = "under_way"
+        parent = await session.get(Dossier, project_id)
+        report, _made = await queries.open_report(
+            session, parent, form="report", form_version=1, kind="progress", number=1,
+            due_on=date(2027, 3, 15), plan={"currency": "EUR"}, answers={"currency": "EUR"},
+            created_by=AWA,
+        )  # fmt: skip
+        await session.commit()
+        record_id = report.dossier_id
+    await round_at(bot, at("2027-03-01"))
+    reminders = [t for t in texts(bot, AWA) if "Rapport d’étape 1" in t]
+    assert reminders == [
+        "⏰ Rappel : Rapport d’étape 1 de FC-2027-0001 est attendu le 15 mars 2027."
+    ]
+    assert any("التقرير المرحلي 1" in t for t in texts(bot, KARIM))
+    async with bot.sessions() as session:
+        (await session.get(Dossier, record_id)).status = "report_submitted"
+        await session.commit()
+    await round_at(bot, at("2027-03-15"))
+    assert len([t for t in texts(bot, AWA) if "Rapport d’étape 1" in t]) == 1
+    key = f"chase:report:{record_id}:2027-03-15:0"
+    assert await outcome(bot, key) == "dropped: the city acted"

@@ -349,13 +349,34 @@ class CityWait:
 
 
 def chase_screen(
-    kind: str, subject_id: int, reference: str, title: str, since: date, today: date
+    kind: str,
+    subject_id: int,
+    reference: str,
+    title: str,
+    since: date,
+    today: date,
+    report: ReportDue | None = None,
 ) -> Screen:
     """A reminder to one official: what waits on the city since when, and a button to act."""
     days = max((today - since).days, 0)
     waited = ngettext("{count} day", "{count} days", days).format(count=days)
     ref = html.quote(reference)
-    if kind == Chase.CONVENTION:
+    if kind == Chase.REPORT and report is not None:
+        name, day = report_name(report), format_long(report.due_on, locale())
+        if today < report.due_on:
+            text = _("⏰ Reminder: {report} of {reference} is due on {day}.")
+        elif today == report.due_on:
+            text = _("⏰ Reminder: {report} of {reference} is due today.")
+        else:
+            text = _(
+                "⏰ Reminder: {report} of {reference} was due on {day} ({days} ago) and has not "
+                "been submitted yet."
+            )
+        text = text.format(report=name, reference=ref, day=day, days=waited)
+        button = InlineKeyboardButton(
+            text=_("✍️ Fill in the report"), callback_data=menu_data(subject_id, "resume")
+        )
+    elif kind == Chase.CONVENTION:
         text = _(
             "⏰ Reminder: the convention of {reference} (“{title}”) was sent {days} ago and "
             "has not been accepted yet. The first tranche is paid once it is accepted."
@@ -375,6 +396,8 @@ def chase_screen(
 
 
 def wait_label(kind: str) -> str:
+    if kind == Chase.REPORT:
+        return _("report not submitted")
     if kind == Chase.CONVENTION:
         return _("convention not accepted")
     if kind == Chase.CHANGES:

@@ -8,7 +8,7 @@ per wait and done once: one is dropped when the city acted, when it belongs to a
 (the convention proposed again, changes requested again), or when a later one has come too
 (after an outage only the latest is sent)."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy import select
@@ -24,7 +24,7 @@ from bot.domain.follow_up import (
     report_calendar,
     why_not_chase,
 )
-from bot.domain.project import ProjectStatus, TrancheStatus
+from bot.domain.project import ProjectStatus, ReportStatus, TrancheStatus
 from bot.domain.reminders import moment
 from bot.domain.workflow import Status
 from bot.screens.project_notices import CityWait, chase_screen
@@ -33,8 +33,10 @@ from bot.workers.scheduler import Done
 from storage import reminders as reminder_queries
 from storage import timers
 from storage.dossiers import last_status_changes
-from storage.models import City, Dossier, Payment, Project, Timer
+from storage.models import City, Dossier, Payment, Project, Report, Timer
 from storage.outbox import enqueue
+from storage.projects import report_row
+from storage.types import utcnow
 
 
 async def _proposed(session: AsyncSession) -> list[tuple[Project, Dossier, str]]:
@@ -70,6 +72,15 @@ async def city_waits(session: AsyncSession) -> list[CityWait]:
         for d, city, since in await reminder_queries.waiting(session, [Status.CHANGES_REQUESTED])
         if since is not None
     ]
+    today = utcnow().date()
+    for report, record in await _open_reports(session):
+        parent = await session.get(Dossier, report.parent_id)
+        city = await session.get(City, record.city_id)
+        if report.due_on <= today and parent is not None:
+            since = datetime.combine(report.due_on, time(0), UTC)
+            waits.append(
+                CityWait(Chase.REPORT, parent.reference or "", city.name if city else "", since)
+            )
     return sorted(waits, key=lambda w: w.since)
 
 
@@ -129,6 +140,16 @@ class ReportJob:
         return Done("opened", 1)
 
 
+async def _open_reports(session: AsyncSession) -> list[tuple[Report, Dossier]]:
+    """Reports the city still owes: drafts and those returned for revision."""
+    rows = await session.execute(
+        select(Report, Dossier)
+        .join(Dossier, Dossier.id == Report.dossier_id)
+        .where(Dossier.status.in_([ReportStatus.DRAFT, ReportStatus.RETURNED]))
+    )
+    return [(r, d) for r, d in rows.all()]
+
+
 class ChaseJob:
     kind = CHASE
 
@@ -155,6 +176,11 @@ class ChaseJob:
             for dossier, since in await self._changes(session)
             for chase in planned_chases(Chase.CHANGES, dossier.id, since, hour)
         ]
+        planned += [
+            chase
+            for report, _record in await _open_reports(session)
+            for chase in planned_chases(Chase.REPORT, report.dossier_id, report.due_on, hour)
+        ]
         await timers.plan(
             session, (timers.Planned(c.key, CHASE, c.due_at, c.payload) for c in planned)
         )
@@ -167,9 +193,22 @@ class ChaseJob:
         kind = Chase(str(payload.get("kind")))
         subject = int(payload.get("subject", 0))
         row = await session.get(Dossier, subject)
-        if row is None or kind == Chase.REPORT:
+        if row is None:
             return Done("dropped: no such subject")
-        if kind == Chase.CONVENTION:
+        due: ReportDue | None = None
+        if kind == Chase.REPORT:
+            found = await report_row(session, subject)
+            parent = await session.get(Dossier, found[0].parent_id) if found else None
+            if found is None or parent is None:
+                return Done("dropped: no such report")
+            report = found[0]
+            status, since = row.status, report.due_on
+            due = ReportDue(report.due_on, ReportKind(report.kind), report.number)
+            reference, title = (
+                parent.reference or "",
+                str((parent.answers or {}).get("title") or ""),
+            )
+        elif kind == Chase.CONVENTION:
             project = await session.get(Project, subject)
             if project is None or project.proposed_at is None:
                 return Done("dropped: no such project")
@@ -190,14 +229,15 @@ class ChaseJob:
         if why is not None:
             return Done(f"dropped: {why}")
         officials = await verified_officials(session, row.city_id)
-        title = str((row.answers or {}).get("title") or "")
+        if due is None:
+            reference, title = row.reference or "", str((row.answers or {}).get("title") or "")
         available = self.i18n.available_locales
         for person in officials:
             language = (
                 person.language if person.language in available else self.settings.default_language
             )
             with self.i18n.context(), self.i18n.use_locale(language):
-                screen = chase_screen(kind, subject, row.reference or "", title, since, now.date())
+                screen = chase_screen(kind, subject, reference, title, since, now.date(), due)
             markup = screen.markup.model_dump(exclude_none=True) if screen.markup else None
             enqueue(session, person.telegram_id, screen.text, markup)
         return Done(f"sent {len(officials)}", len(officials))
