@@ -41,6 +41,8 @@ from bot.screens.projects import (
     project_screen,
     report_incomplete,
     report_sent,
+    return_prompt,
+    return_unreadable,
     schedule_refused,
 )
 from bot.screens.sheets import Column, Kind, Table
@@ -163,6 +165,38 @@ def _filter(words: list[str]) -> tuple[list[str] | None, str | None]:
 async def _move_note(ctx: Context, carry: dict[str, Any], text: str) -> None:
     result = await ctx.projects.move(
         int(carry["project"]), str(carry["key"]), str(carry["expected"]), text
+    )
+    await answered(ctx, result)
+
+
+async def _ask_return(ctx: Context, carry: dict[str, Any]) -> None:
+    items = await ctx.projects.report_items(int(carry["record"]))
+    if items is None:
+        await ctx.send(Screen(no_project()))
+        return
+    named = [(_(text) if translate else text) for _key, text, translate in items]
+    await ask_note(ctx, "report_return", 0, return_prompt(named), carry=carry)
+
+
+@carried_note("report_return")
+async def _return_note(ctx: Context, carry: dict[str, Any], text: str) -> None:
+    """`2, 5 The photos are blurred`: the numbers of the items to revise, then the message."""
+    items = await ctx.projects.report_items(int(carry["record"]))
+    if items is None:
+        await ctx.send(Screen(no_project()))
+        return
+    words = text.replace(",", " ").split()
+    numbers = []
+    while words and words[0].isdigit():
+        numbers.append(int(words.pop(0)))
+    note = " ".join(words)
+    if not numbers or not note or any(not 1 <= n <= len(items) for n in numbers):
+        await ctx.send(Screen("⚠️ " + return_unreadable()))
+        await _ask_return(ctx, carry)
+        return
+    keys = [items[n - 1][0] for n in dict.fromkeys(numbers)]
+    result = await ctx.projects.return_report(
+        int(carry["record"]), str(carry["expected"]), keys, note
     )
     await answered(ctx, result)
 
@@ -365,13 +399,16 @@ def router() -> Router:
             await _project_button(ctx, query, callback_data)
         elif callback_data.machine == "t":
             await _tranche_button(ctx, query, callback_data)
-        elif callback_data.machine == "r" and callback_data.action == "approve":
+        elif callback_data.machine == "r" and callback_data.action in ("approve", "return"):
             if not ctx.may(Action.REVIEW_DOSSIERS):
                 await deny(ctx, query)
                 return
             await query.answer()
-            result = await ctx.projects.approve_report(callback_data.ident, callback_data.value)
-            await answered(ctx, result)
+            record_id, expected = callback_data.ident, callback_data.value
+            if callback_data.action == "approve":
+                await answered(ctx, await ctx.projects.approve_report(record_id, expected))
+                return
+            await _ask_return(ctx, {"record": record_id, "expected": expected})
         else:
             await query.answer(no_project(), show_alert=True)
 

@@ -706,9 +706,17 @@ async def last_acceptances(
     return {a.project_id: a for a in rows}
 
 
-async def report_plan(session: AsyncSession, dossier_id: int) -> dict[str, Any] | None:
-    """The plan a report's record was asked against (its form is built from it)."""
-    return await session.scalar(select(Report.plan).where(Report.dossier_id == dossier_id))
+async def report_plan(
+    session: AsyncSession, dossier_id: int
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The plan a report's record was asked against (its form is built from it), and the items
+    returned for revision."""
+    row = (
+        await session.execute(
+            select(Report.plan, Report.returned).where(Report.dossier_id == dossier_id)
+        )
+    ).first()
+    return (row[0], list(row[1] or ())) if row is not None else (None, [])
 
 
 async def report_row(session: AsyncSession, dossier_id: int) -> tuple[Report, Dossier] | None:

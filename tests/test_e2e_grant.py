@@ -329,6 +329,32 @@ async def test_a_report_opened_on_the_calendar_is_filled_submitted_and_approved(
     async with app.sessions() as session:
         assert (await session.get(Dossier, record_id)).status == "report_submitted"
 
+    # Returned for one item: only that item reopens; the rest stays as it was.
+    asked = await staff.press(card, "↩ Renvoyer pour révision")
+    assert "1. " in asked.texts[-1] and "Seuls ces points sont rouverts" in asked.texts[-1]
+    await staff.send("1 Précisez la valeur atteinte.", expect=2)
+    await app.drain_outbox()
+    returned = last_with(app, CITY, "pour révision")
+    assert "Précisez la valeur atteinte." in returned["text"]
+    revise = await app.user(CITY).press(returned, "✍️ Remplir le rapport")
+    assert "Valeur atteinte" in revise.texts[-1]
+    await app.user(CITY).send("130")
+    async with app.sessions() as session:
+        row = await session.get(Dossier, record_id)
+        assert row.status == "report_returned"
+        reached = [k for k in row.answers if k.startswith("reached_")]
+        assert row.answers[reached[0]] == "130"
+        assert row.answers["progress"] == "Les travaux avancent comme prévu dans les quartiers."
+    forged = await app.user(CITY).press_data(card_in(CITY), f"q:{record_id}:progress:edit:")
+    assert forged.texts
+    async with app.sessions() as session:  # a forged button of another item changes nothing
+        row = await session.get(Dossier, record_id)
+        assert row.answers["progress"] == "Les travaux avancent comme prévu dans les quartiers."
+    again = await app.user(CITY).press_data(card_in(CITY), f"m:{record_id}:submit_ok:", expect=2)
+    assert "Rapport soumis" in again.texts[0]
+    await app.drain_outbox()
+    card = last_with(app, SECRETARIAT, "a soumis Rapport d’étape 1")
+
     # Not staff: nothing; staff approve it, and tranche 2, which waited for it, comes due.
     await app.user(CITY).press_data(
         card_in(CITY), f"g:r:approve:{record_id}:report_submitted", expect=0

@@ -47,6 +47,7 @@ class GrantEvent(StrEnum):
     REPORT_OPENED = "report_opened"  # the scheduler asks the city for a report
     REPORT_SUBMITTED = "report_submitted"
     REPORT_APPROVED = "report_approved"
+    REPORT_RETURNED = "report_returned"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Event:
     copies: dict[str, tuple[str, str]] = field(default_factory=dict)
     report: ReportDue | None = None  # which report (opened, submitted, approved)
     record_id: int = 0  # the report's record
+    # A report returned: each item named, as (text, whether it is a message id to translate).
+    items: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,20 @@ def city_text(event: Event) -> str:
             name=report_name(event.report),
             reference=ref,
             day=format_long(event.report.due_on, locale()),
+        )
+    if kind == GrantEvent.REPORT_RETURNED and event.report is not None:
+        named = ", ".join(_(t) if translate else html.quote(t) for t, translate in event.items)
+        return (
+            _("↩ The Secretariat returned {report} of {reference} for revision: {items}.").format(
+                report=report_name(event.report), reference=ref, items=named
+            )
+            + "\n"
+            + _("Only these are asked again; then submit the report again.")
+            + "\n\n"
+            + _("Message from the Secretariat:")
+            + "\n«"
+            + html.quote(event.note)
+            + "»"
         )
     if kind in (GrantEvent.REPORT_SUBMITTED, GrantEvent.REPORT_APPROVED):
         assert event.report is not None
@@ -251,6 +268,10 @@ def staff_heading(event: Event) -> str:
         ).format(name=by, city=html.quote(case.city), report=report_name(event.report))
     if kind == GrantEvent.REPORT_APPROVED and event.report is not None:
         return _("✅ {name} approved {report}.").format(name=by, report=report_name(event.report))
+    if kind == GrantEvent.REPORT_RETURNED and event.report is not None:
+        return _("↩ {name} returned {report} for revision.").format(
+            name=by, report=report_name(event.report)
+        )
     return _("{name}: {status}").format(name=by, status=project_status(case.status))
 
 
@@ -261,7 +282,7 @@ def _city_markup(event: Event, language: str) -> dict | None:
         return _markup(
             project_keyboard(case, [m for m in project if m.key == "accept"], [], language)
         )
-    if event.kind == GrantEvent.REPORT_OPENED and event.record_id:
+    if event.kind in (GrantEvent.REPORT_OPENED, GrantEvent.REPORT_RETURNED) and event.record_id:
         button = InlineKeyboardButton(
             text=_("✍️ Fill in the report"), callback_data=menu_data(event.record_id, "resume")
         )
@@ -274,12 +295,16 @@ def _city_markup(event: Event, language: str) -> dict | None:
 
 def report_keyboard(record_id: int) -> InlineKeyboardMarkup:
     """The staff's buttons under a submitted report (its status named: a stale one does nothing)."""
-    approve = next(m for m in REPORT_MOVES if m.key == "approve")
-    button = InlineKeyboardButton(
-        text=_(approve.label),
-        callback_data=grant_data("r", "approve", record_id, approve.source),
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_(move.label), callback_data=grant_data("r", move.key, record_id, move.source)
+            )
+        ]
+        for move in REPORT_MOVES
+        if move.key in ("approve", "return")
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def notices(event: Event, readers: Readers, i18n: I18n) -> list[Outgoing]:

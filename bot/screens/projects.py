@@ -349,3 +349,18 @@ def report_sent() -> str:
 
 def report_incomplete() -> str:
     return _("This report is not complete yet: fill in what is missing, then submit it.")
+
+
+def return_prompt(items: Sequence[str]) -> str:
+    """The items of a report the Secretariat may return, numbered."""
+    listed = "\n".join(f"{n}. {html.quote(item)}" for n, item in enumerate(items, 1))
+    return (
+        _("Which items must the city revise? Type their numbers, then your message, e.g. “2, 5 "
+          "The photos are blurred”. Only those items reopen.")
+        + "\n\n"
+        + listed
+    )  # fmt: skip
+
+
+def return_unreadable() -> str:
+    return _("Type the numbers of the items from the list, then your message to the city.")

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.domain.convention import convention_of
 from bot.domain.follow_up import ReportDue, ReportKind, progress_reports
+from bot.domain.forms import Form
 from bot.domain.grant_case import ProjectCase, SessionFigures, TrancheLine, figures_by_session
 from bot.domain.payments import TypedPayment
 from bot.domain.people import Verification
@@ -40,7 +41,15 @@ from bot.domain.project import (
 from bot.domain.records import Person, Record
 from bot.domain.refusals import Refused
 from bot.domain.report_form import FORM_VERSION as REPORT_FORM_VERSION
-from bot.domain.report_form import ReportCase, ReportPlan, plan_of, seed_answers
+from bot.domain.report_form import (
+    ReportCase,
+    ReportPlan,
+    plan_of,
+    report_form,
+    revision_form,
+    seed_answers,
+)
+from bot.domain.report_form import items as report_items
 from bot.domain.results import IndicatorPlan, indicators_of, with_numbers
 from bot.domain.roles import Action, Role, may
 from bot.domain.tranches import (
@@ -668,13 +677,15 @@ class Projects:
         if not self.of_the_city(row.city_id):
             return Result(Outcome.REFUSED)
         case = await project_case(self.session, project)
-        if not complete or row.status != ReportStatus.DRAFT:
+        submit = find_grant_move(REPORT_MOVES, row.status, "submit", self.role, True) or (
+            find_grant_move(REPORT_MOVES, row.status, "resubmit", self.role, True)
+        )
+        if not complete or submit is None:
             return Result(Outcome.MOVED, case)
         try:
             await queries.move_report(
-                self.session, report, row, ReportStatus.DRAFT, ReportStatus.SUBMITTED,
-                self.account.telegram_id,
-            )  # fmt: skip
+                self.session, report, row, submit.source, submit.target, self.account.telegram_id
+            )
         except StatusMoved:
             return await self._moved(project.dossier_id)
         due = ReportDue(report.due_on, ReportKind(report.kind), report.number)
@@ -726,6 +737,44 @@ class Projects:
                 self.session, Event(GrantEvent.DUE, case, tranche=case.tranche(tranche_id))
             )
         return await self._done(project, None)
+
+    async def report_items(self, record_id: int) -> list[tuple[str, str, bool]] | None:
+        """For staff: what may be returned of a report, in order: (key, text, whether the
+        text is a message id to translate)."""
+        found = await self._report(record_id)
+        if found is None or not self.is_staff:
+            return None
+        report, _row, _project = found
+        form = report_form(ReportPlan.from_json(report.plan or {"currency": ""}))
+        return [_item(form, key) for key in report_items(form)]
+
+    async def return_report(
+        self, record_id: int, expected: str, items: list[str], note: str
+    ) -> Result:
+        """Staff return a submitted report, naming the items to revise (only those reopen)."""
+        found = await self._report(record_id)
+        if found is None or not self.is_staff:
+            return Result(Outcome.REFUSED)
+        report, row, project = found
+        case = await project_case(self.session, project)
+        move = find_grant_move(REPORT_MOVES, row.status, "return", self.role, False)
+        if move is None or row.status != expected or not items or not note:
+            return Result(Outcome.MOVED, case)
+        form = report_form(ReportPlan.from_json(report.plan or {"currency": ""}))
+        try:
+            await queries.move_report(
+                self.session, report, row, move.source, move.target, self.account.telegram_id,
+                returned=items, note=note,
+            )  # fmt: skip
+        except StatusMoved:
+            return await self._moved(project.dossier_id)
+        row.cursor = {"q": revision_form(form, items).first_key()}  # the city starts there
+        said = ReportDue(report.due_on, ReportKind(report.kind), report.number)
+        event = Event(
+            GrantEvent.REPORT_RETURNED, case, self.person.name, note=note, report=said,
+            record_id=row.id, items=tuple((t, tr) for _k, t, tr in (_item(form, i) for i in items)),
+        )  # fmt: skip
+        return await self._done(project, event)
 
     # --- preparing the convention ---------------------------------------------------------------
 
@@ -780,6 +829,15 @@ class Projects:
         except StatusMoved:
             return await self._moved(case.id)
         return await self._done(project, Event(GrantEvent.ADJUSTED, case, self.person.name))
+
+
+def _item(form: Form, key: str) -> tuple[str, str, bool]:
+    """An item of a report as the return names it: an indicator's section by the indicator (in
+    the city's words), a question by its label (a message id)."""
+    section = next((sec for sec in form.sections if sec.key == key), None)
+    if section is not None:
+        return key, section.title, False
+    return key, form.questions[key].label, True
 
 
 def _draw_report(case: ReportCase, today: date) -> tuple[str, bytes]:

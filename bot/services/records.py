@@ -1,7 +1,7 @@
 """Dossier use cases: open, answer, attach, submit. Each is one transaction, committed before the
 handler replies; an answer and the position are always saved together."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,9 +15,9 @@ from bot.domain.flow import Move
 from bot.domain.forms import Form
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor, upgraded
-from bot.domain.project import REPORT_FORM_KEY
+from bot.domain.project import REPORT_FORM_KEY, ReportStatus
 from bot.domain.records import FileInfo, Record
-from bot.domain.report_form import ReportPlan, report_form
+from bot.domain.report_form import ReportPlan, report_form, revision_form
 from bot.domain.review import Change, changed_answers
 from bot.domain.rules import FundingRules, is_complete
 from bot.domain.sessions import BureauSession, next_session
@@ -68,12 +68,18 @@ def file_info(attachment: Attachment) -> FileInfo:
 
 
 def record_of(
-    row: Dossier, files: list[Attachment] | None = None, plan: dict[str, Any] | None = None
+    row: Dossier,
+    files: list[Attachment] | None = None,
+    plan: dict[str, Any] | None = None,
+    returned: Sequence[str] = (),
 ) -> Record:
     """A stored record as the domain sees it; a project's report gets its form from the plan
-    it was asked against (`reports.plan`, frozen when it was opened)."""
+    it was asked against (`reports.plan`, frozen when it was opened), only the items named
+    while it is returned for revision."""
     if row.form == REPORT_FORM_KEY:
         form = report_form(ReportPlan.from_json(plan or {"currency": ""}))
+        if row.status == ReportStatus.RETURNED:
+            form = revision_form(form, returned)
     else:
         form = form_named(row.form)
     answers = dict(row.answers or {})
@@ -166,8 +172,10 @@ class Dossiers:
         row = await queries.dossier_for(self.session, self.account, record_id)
         if row is None:
             return None
-        plan = await report_plan(self.session, row.id) if row.form == REPORT_FORM_KEY else None
-        record = record_of(row, plan=plan)
+        plan, returned = (
+            await report_plan(self.session, row.id) if row.form == REPORT_FORM_KEY else (None, [])
+        )
+        record = record_of(row, plan=plan, returned=returned)
         if files:
             await self.load_files(record)
         return record
