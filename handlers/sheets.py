@@ -238,9 +238,9 @@ async def send_stats(ctx: Context) -> None:
         for n, png in enumerate(images, 1)
     ]
     await ctx.bot.send_media_group(ctx.chat_id, media, message_thread_id=ctx.thread_id)
-    figures = await ctx.projects.figures()
-    if figures:
-        await ctx.send(Screen(grant_figures_text(figures)))
+    grants = await ctx.projects.figures()
+    if grants is not None and grants[0]:
+        await ctx.send(Screen(grant_figures_text(*grants)))
 
 
 def router() -> Router:

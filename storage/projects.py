@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.domain.project import ProjectStatus, ReportStatus, TrancheStatus
@@ -749,3 +750,19 @@ async def count_projects(
     if city_id is not None:
         query = query.where(Dossier.city_id == city_id)
     return int(await session.scalar(query) or 0)
+
+
+async def approved_reports(
+    session: AsyncSession,
+) -> list[tuple[Report, dict[str, Any], dict[str, Any], str]]:
+    """Every approved report of a project: its row, its answers, its project's answers and the
+    project's country (the results reached are read from them)."""
+    parent = aliased(Dossier)
+    rows = await session.execute(
+        select(Report, Dossier.answers, parent.answers, City.country)
+        .join(Dossier, Dossier.id == Report.dossier_id)
+        .join(parent, parent.id == Report.parent_id)
+        .join(City, City.id == parent.city_id)
+        .where(Dossier.status == ReportStatus.APPROVED, Dossier.form == "report")
+    )
+    return [(r, answers or {}, project or {}, country) for r, answers, project, country in rows]

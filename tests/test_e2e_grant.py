@@ -289,6 +289,8 @@ async def test_a_report_opened_on_the_calendar_is_filled_submitted_and_approved(
             tranche.status = "received"  # paid and received, as the first test shows
         project = await session.get(Project, dossier_id)
         start = project.start_on
+        people = {**project.framework[0], "counts_people": True, "women": 600, "men": 600}
+        project.framework = [people, *project.framework[1:]]  # an indicator that counts people
         await session.commit()
 
     # The scheduler asks for progress report 1 fourteen days before its day (start + 6 months).
@@ -339,6 +341,8 @@ async def test_a_report_opened_on_the_calendar_is_filled_submitted_and_approved(
     revise = await app.user(CITY).press(returned, "✍️ Remplir le rapport")
     assert "Valeur atteinte" in revise.texts[-1]
     await app.user(CITY).send("130")
+    await app.user(CITY).send("70")  # women and men, asked again with it, add up to it
+    await app.user(CITY).send("60")
     async with app.sessions() as session:
         row = await session.get(Dossier, record_id)
         assert row.status == "report_returned"
@@ -366,3 +370,6 @@ async def test_a_report_opened_on_the_calendar_is_filled_submitted_and_approved(
     assert "a approuvé Rapport d’étape 1" in last_with(app, CITY, "approuvé")["text"]
     again = await staff.press(card, "✅ Approuver le rapport")
     assert "n’est plus possible" in again.texts[0]
+    await staff.send("/stats", expect=0)
+    reached = last_with(app, SECRETARIAT, "Résultats atteints")["text"]
+    assert "Éclairage public solaire · Sénégal : 130 atteintes, 70 femmes et 60 hommes" in reached

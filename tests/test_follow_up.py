@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.grant_case import figures_by_session
+from bot.domain.grant_case import figures_by_session, results_reached
+from bot.domain.report_form import men_key, reached_key, women_key
+from bot.domain.results import IndicatorPlan
 from bot.domain.tranches import default_tranches, parse_schedule
 from storage import projects as queries
 from storage import timers
@@ -188,3 +190,25 @@ async def test_a_report_is_chased_before_its_day_and_no_more_once_submitted(
     assert len([t for t in texts(bot, AWA) if "Rapport d’étape 1" in t]) == 1
     key = f"chase:report:{record_id}:2027-03-15:0"
     assert await outcome(bot, key) == "dropped: the city acted"
+
+
+def test_results_reached_are_the_last_approved_reports_per_sector_and_country() -> None:
+    people = IndicatorPlan("i1", "output", "", "Persons trained", "persons", Decimal(0),
+                           Decimal(500), counts_people=True)  # fmt: skip
+    wells = IndicatorPlan("i2", "output", "", "Wells", "wells", Decimal(0), Decimal(10))
+    first = {reached_key("i1"): "100", women_key("i1"): 60, men_key("i1"): 40}
+    later = {reached_key("i1"): "250", women_key("i1"): 150, men_key("i1"): 100}
+    reports = [
+        (1, date(2027, 9, 15), "water", "SN", (people, wells), first),
+        (1, date(2028, 3, 15), "water", "SN", (people, wells), later),  # the last one counts
+        (2, date(2027, 9, 15), "water", "SN", (people,), first),
+        (3, date(2027, 9, 15), "health", "LB", (wells,), {reached_key("i2"): "4"}),
+    ]
+    [water] = results_reached(reports)
+    assert (water.sector, water.country, water.people, water.women, water.men) == (
+        "water",
+        "SN",
+        350,
+        210,
+        140,
+    )

@@ -3,13 +3,15 @@ their payments, the convention's version and whether it was accepted, what was p
 received, what the next tranche waits for and which report comes next. Pure values, built by
 `bot.services.projects` from the stored rows."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from bot.domain.follow_up import ReportDue, next_report, report_calendar
 from bot.domain.project import ProjectStatus, TrancheStatus
+from bot.domain.report_form import facts_of, plan_of
 from bot.domain.results import IndicatorPlan
 from bot.domain.tranches import Condition, Ledger
 
@@ -113,3 +115,39 @@ def figures_by_session(
         for (held_on, currency), t in sums.items()
     ]
     return sorted(figures, key=lambda f: (f.held_on or date.min, f.currency), reverse=True)
+
+
+@dataclass(frozen=True)
+class Reached:
+    """People reached by the projects of one sector in one country (their last approved
+    reports), and of them women and men where the reports say."""
+
+    sector: str
+    country: str
+    people: Decimal
+    women: int
+    men: int
+
+
+def results_reached(
+    reports: Iterable[tuple[int, date, str, str, Sequence[IndicatorPlan], Mapping[str, Any]]],
+) -> list[Reached]:
+    """From each project's approved reports `(project, due_on, sector, country, indicators,
+    answers)`, its last one (values reached are "so far"), summed per sector and country over
+    the indicators that count people; the most people first."""
+    last: dict[int, tuple[date, str, str, Sequence[IndicatorPlan], Mapping[str, Any]]] = {}
+    for project, due_on, sector, country, indicators, answers in reports:
+        if project not in last or due_on > last[project][0]:
+            last[project] = (due_on, sector, country, indicators, answers)
+    sums: dict[tuple[str, str], list[Any]] = {}
+    for _due, sector, country, indicators, answers in last.values():
+        facts = facts_of(plan_of({}, indicators), answers)
+        for result in facts.indicators:
+            if not result.plan.counts_people or result.reached is None:
+                continue
+            total = sums.setdefault((sector, country), [Decimal(0), 0, 0])
+            total[0] += result.reached
+            total[1] += result.women or 0
+            total[2] += result.men or 0
+    reached = [Reached(sector, country, *t) for (sector, country), t in sums.items()]
+    return sorted(reached, key=lambda r: (-r.people, r.sector, r.country))

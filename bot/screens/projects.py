@@ -9,14 +9,16 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.countries import country_name
 from bot.domain.dates import format_long
-from bot.domain.grant_case import ProjectCase, SessionFigures, TrancheLine
-from bot.domain.numbers import format_share
+from bot.domain.grant_case import ProjectCase, Reached, SessionFigures, TrancheLine
+from bot.domain.numbers import format_number, format_share
 from bot.domain.project import GrantMove, ProjectStatus, TrancheStatus
 from bot.domain.refusals import Refused
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
 from bot.screens.grant_words import condition_text, project_status, report_name, tranche_status
+from bot.screens.sheets import sector_label
 from bot.telegram.callbacks import grant_data
 
 PORTFOLIO_ROWS = 40  # projects listed in one message (and buttons)
@@ -319,8 +321,9 @@ def project_moved_on(case: ProjectCase | None) -> str:
     ).format(reference=html.quote(case.reference), status=project_status(case.status))
 
 
-def grant_figures_text(figures: Sequence[SessionFigures]) -> str:
-    """/stats: what each Bureau session granted, and how much of it was paid and received."""
+def grant_figures_text(figures: Sequence[SessionFigures], reached: Sequence[Reached] = ()) -> str:
+    """/stats: what each Bureau session granted, and how much of it was paid and received; the
+    people the projects reached, per sector and country (their last approved reports)."""
     lines = ["💶 <b>" + _("Grants: paid against granted, per Bureau session") + "</b>"]
     for f in figures:
         session = _day(f.held_on) if f.held_on is not None else _("no session recorded")
@@ -340,6 +343,19 @@ def grant_figures_text(figures: Sequence[SessionFigures]) -> str:
                 received=money(f.received, f.currency),
             )
         )
+    if reached:
+        lines += ["", "👥 <b>" + _("Results reached: people, per sector and country") + "</b>"]
+        lines += [
+            "• "
+            + _("{sector} · {country}: {people} reached, {women} women and {men} men").format(
+                sector=sector_label(r.sector),
+                country=country_name(r.country, locale()),
+                people=format_number(r.people, locale()),
+                women=format_number(r.women, locale()),
+                men=format_number(r.men, locale()),
+            )
+            for r in reached
+        ]
     return "\n".join(lines)
 
 

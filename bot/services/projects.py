@@ -22,7 +22,14 @@ from bot.config import Settings
 from bot.domain.convention import convention_of
 from bot.domain.follow_up import ReportDue, ReportKind, progress_reports
 from bot.domain.forms import Form
-from bot.domain.grant_case import ProjectCase, SessionFigures, TrancheLine, figures_by_session
+from bot.domain.grant_case import (
+    ProjectCase,
+    Reached,
+    SessionFigures,
+    TrancheLine,
+    figures_by_session,
+    results_reached,
+)
 from bot.domain.payments import TypedPayment
 from bot.domain.people import Verification
 from bot.domain.project import (
@@ -651,11 +658,24 @@ class Projects:
             Event(GrantEvent.RECEIVED, case, self.person.name, tranche=case.tranche(tranche_id)),
         )
 
-    async def figures(self) -> list[SessionFigures] | None:
-        """For staff: paid against granted per Bureau session (what /stats adds)."""
+    async def figures(self) -> tuple[list[SessionFigures], list[Reached]] | None:
+        """For staff: paid against granted per Bureau session, and the people reached per
+        sector and country (what /stats adds)."""
         if not self.is_staff:
             return None
-        return figures_by_session(await queries.grants_by_session(self.session))
+        reports = [
+            (
+                report.parent_id,
+                report.due_on,
+                str(project.get("sector") or ""),
+                country,
+                ReportPlan.from_json(report.plan or {"currency": ""}).indicators,
+                answers,
+            )
+            for report, answers, project, country in await queries.approved_reports(self.session)
+        ]
+        figures = figures_by_session(await queries.grants_by_session(self.session))
+        return figures, results_reached(reports)
 
     # --- reports ------------------------------------------------------------------------------
 
