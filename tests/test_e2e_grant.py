@@ -152,6 +152,13 @@ async def test_approval_convention_acceptance_payment_and_receipt(app: InProcess
     assert f"Accordé 700{NARROW}000" in view.texts[0]
     assert f"versé 350{NARROW}000" in view.texts[0] and f"reçu 350{NARROW}000" in view.texts[0]
     assert "tranche 2" in view.texts[0]
+    # The Arabic official was told each step in Arabic: due, paid (with its buttons), received.
+    in_arabic = [m["text"] for m in app.api.messages(ARABIC_OFFICIAL) if "text" in m]
+    assert any("الشريحة 1 من FC-2026-0042" in t and "مستحقة" in t for t in in_arabic)
+    assert any("VIR-2027-118" in t and "دُفع" in t for t in in_arabic)
+    assert any("أكّد Awa" in t and "وصول الشريحة 1" in t for t in in_arabic)
+    layla_view = await layla.send("/project FC-2026-0042")
+    assert "الممنوح" in layla_view.texts[0] and "الشريحة 2" in layla_view.texts[0]
     await staff.send("/stats", expect=0)
     figures = last_with(app, SECRETARIAT, "par session du Bureau")["text"]
     assert (
@@ -303,6 +310,9 @@ async def test_a_report_opened_on_the_calendar_is_filled_submitted_and_approved(
     asked = last_with(app, CITY, "Rapport d’étape 1 de FC-2026-0042")
     first = await app.user(CITY).press(asked, "✍️ Remplir le rapport")
     assert "Valeur atteinte" in first.texts[-1]  # the form built from the project's framework
+    view = await app.user(CITY).send("/project FC-2026-0042")
+    assert "📝 Rapport d’étape 1, attendu le" in view.texts[0]
+    assert "✍️ Rapport d’étape 1" in app.user(CITY).buttons(view[-1])
     arabic = last_with(app, ARABIC_OFFICIAL, "FC-2026-0042")
     assert "التقرير المرحلي 1" in arabic["text"]
 

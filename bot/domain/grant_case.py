@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain.follow_up import ReportDue, next_report, report_calendar
-from bot.domain.project import ProjectStatus, TrancheStatus
+from bot.domain.project import ProjectStatus, ReportStatus, TrancheStatus
 from bot.domain.report_form import facts_of, plan_of
 from bot.domain.results import IndicatorPlan
 from bot.domain.tranches import Condition, Ledger
@@ -58,6 +58,13 @@ class ProjectCase:
     suspended_from: str | None = None
     reason: str = ""
     approved_reports: frozenset[tuple[str, int]] = frozenset()
+    # The reports asked of the city: (record id, which report, its status), in calendar order.
+    reports: tuple[tuple[int, ReportDue, str], ...] = ()
+
+    @property
+    def owed_reports(self) -> list[tuple[int, ReportDue, str]]:
+        """Reports the city is to fill now: drafts and those returned for revision."""
+        return [r for r in self.reports if r[2] in (ReportStatus.DRAFT, ReportStatus.RETURNED)]
 
     @property
     def ledger(self) -> Ledger:

@@ -4,7 +4,11 @@ a report's name, the statuses of a project and of a tranche (in the current lang
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.follow_up import ReportDue, ReportKind
-from bot.domain.project import PROJECT_STATUS_LABELS, TRANCHE_STATUS_LABELS
+from bot.domain.project import (
+    PROJECT_STATUS_LABELS,
+    REPORT_STATUS_LABELS,
+    TRANCHE_STATUS_LABELS,
+)
 from bot.domain.tranches import CONVENTION, REPORT, Condition
 
 
@@ -32,4 +36,9 @@ def project_status(status: str) -> str:
 
 def tranche_status(status: str) -> str:
     label = TRANCHE_STATUS_LABELS.get(status)  # type: ignore[call-overload]
+    return _(label) if label else status
+
+
+def report_status(status: str) -> str:
+    label = REPORT_STATUS_LABELS.get(status)  # type: ignore[call-overload]
     return _(label) if label else status

@@ -17,9 +17,15 @@ from bot.domain.project import GrantMove, ProjectStatus, TrancheStatus
 from bot.domain.refusals import Refused
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
-from bot.screens.grant_words import condition_text, project_status, report_name, tranche_status
+from bot.screens.grant_words import (
+    condition_text,
+    project_status,
+    report_name,
+    report_status,
+    tranche_status,
+)
 from bot.screens.sheets import sector_label
-from bot.telegram.callbacks import grant_data
+from bot.telegram.callbacks import grant_data, menu_data
 
 PORTFOLIO_ROWS = 40  # projects listed in one message (and buttons)
 
@@ -101,6 +107,13 @@ def project_text(case: ProjectCase, staff: bool) -> str:
             )
     lines.append("\n".join(tranche_line(case, t) for t in case.tranches))
     lines.append("<i>" + waits_for(case) + "</i>")
+    for _record, due, status in case.reports:
+        lines.append(
+            "📝 "
+            + _("{name}, due on {day}: {status}").format(
+                name=report_name(due), day=_day(due.due_on), status=report_status(status)
+            )
+        )
     upcoming = case.next_report
     if upcoming is not None:
         lines.append(
@@ -133,6 +146,7 @@ def project_keyboard(
     moves: Sequence[GrantMove],
     tranche_moves: Sequence[tuple[TrancheLine, GrantMove]],
     language: str | None = None,
+    city: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """A button per move: the project's (with the status it is taken from), then each tranche's;
     the city's acceptance names the version and the language of the copy it was sent."""
@@ -148,6 +162,15 @@ def project_keyboard(
                 )
             ]
         )
+    if city:  # the reports the city owes, to fill (or revise) from here
+        for record, due, _status in case.owed_reports:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        text=f"✍️ {report_name(due)}", callback_data=menu_data(record, "resume")
+                    )
+                ]
+            )
     for tranche, move in tranche_moves:
         text = f"{_(move.label)} · {tranche.number}"
         rows.append(
@@ -167,7 +190,10 @@ def project_screen(
     tranche_moves: Sequence[tuple[TrancheLine, GrantMove]],
     language: str | None = None,
 ) -> Screen:
-    return Screen(project_text(case, staff), project_keyboard(case, moves, tranche_moves, language))
+    return Screen(
+        project_text(case, staff),
+        project_keyboard(case, moves, tranche_moves, language, city=not staff),
+    )
 
 
 def portfolio_screen(cases: Sequence[ProjectCase], total: int, staff: bool) -> Screen:

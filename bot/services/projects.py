@@ -167,7 +167,11 @@ async def project_case(session: AsyncSession, project: Project) -> ProjectCase:
     city = await session.get(City, row.city_id)
     payments = {p.tranche_id: p for p in await queries.payments(session, project.dossier_id)}
     accepted = await queries.acceptances(session, project.dossier_id)
-    return _case_of(
+    reports = tuple(
+        (r.dossier_id, ReportDue(r.due_on, ReportKind(r.kind), r.number), record.status)
+        for r, record in await queries.reports(session, project.dossier_id)
+    )
+    case = _case_of(
         project,
         row.reference or "",
         str((row.answers or {}).get("title") or ""),
@@ -178,6 +182,12 @@ async def project_case(session: AsyncSession, project: Project) -> ProjectCase:
         payments,
         accepted[-1] if accepted else None,
     )
+    approved = frozenset(
+        (str(due.kind), due.number)
+        for _id, due, status in reports
+        if status == ReportStatus.APPROVED
+    )
+    return replace(case, reports=reports, approved_reports=approved)
 
 
 async def project_cases(
