@@ -30,6 +30,7 @@ from bot.screens.projects import (
     amount_unreadable,
     difference_note_prompt,
     difference_prompt,
+    disbursement_tables,
     indicator_usage,
     move_note_prompt,
     no_project,
@@ -45,7 +46,6 @@ from bot.screens.projects import (
     return_unreadable,
     schedule_refused,
 )
-from bot.screens.sheets import Column, Kind, Table
 from bot.services.projects import Outcome, Result
 from bot.telegram.callbacks import Grant
 from bot.telegram.context import Context
@@ -106,53 +106,6 @@ async def _disbursements(ctx: Context) -> None:
     name = f"disbursements-{today().isoformat()}.xlsx"
     caption = _("Disbursements: every tranche of every project, paid or not.")
     await send_workbook(ctx, lambda: disbursement_tables(cases), name, caption)
-
-
-def disbursement_tables(cases: list[ProjectCase]) -> list[Table]:
-    """One row per tranche: its project, amount, status, payment and what the city received."""
-    from bot.screens.grant_words import condition_text, project_status, tranche_status
-
-    table = Table(
-        _("Disbursements"),
-        [
-            Column(_("Reference"), width=16),
-            Column(_("City"), width=18),
-            Column(_("Country"), width=8),
-            Column(_("Project status"), width=18),
-            Column(_("Tranche"), Kind.COUNT, 8),
-            Column(_("Condition"), width=30),
-            Column(_("Planned amount"), Kind.MONEY),
-            Column(_("Status"), width=12),
-            Column(_("Paid on"), Kind.DATE, 12),
-            Column(_("Amount paid"), Kind.MONEY),
-            Column(_("Bank reference"), width=18),
-            Column(_("Amount received"), Kind.MONEY),
-            Column(_("Difference noted"), width=30),
-        ],
-    )
-    for case in cases:
-        for t in case.tranches:
-            table.rows.append(
-                (
-                    [
-                        case.reference,
-                        case.city,
-                        case.country,
-                        project_status(case.status),
-                        t.number,
-                        condition_text(t.condition),
-                        t.amount,
-                        tranche_status(t.status),
-                        t.paid_on,
-                        t.paid,
-                        t.bank_reference,
-                        t.received,
-                        t.difference_note,
-                    ],
-                    case.currency,
-                )
-            )
-    return [table]
 
 
 def _filter(words: list[str]) -> tuple[list[str] | None, str | None]:

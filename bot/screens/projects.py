@@ -24,7 +24,7 @@ from bot.screens.grant_words import (
     report_status,
     tranche_status,
 )
-from bot.screens.sheets import sector_label
+from bot.screens.sheets import Column, Kind, Table, sector_label
 from bot.telegram.callbacks import grant_data, menu_data
 
 PORTFOLIO_ROWS = 40  # projects listed in one message (and buttons)
@@ -406,3 +406,48 @@ def return_prompt(items: Sequence[str]) -> str:
 
 def return_unreadable() -> str:
     return _("Type the numbers of the items from the list, then your message to the city.")
+
+
+def disbursement_tables(cases: list[ProjectCase]) -> list[Table]:
+    """One row per tranche: its project, amount, status, payment and what the city received."""
+    table = Table(
+        _("Disbursements"),
+        [
+            Column(_("Reference"), width=16),
+            Column(_("City"), width=18),
+            Column(_("Country"), width=8),
+            Column(_("Project status"), width=18),
+            Column(_("Tranche"), Kind.COUNT, 8),
+            Column(_("Condition"), width=30),
+            Column(_("Planned amount"), Kind.MONEY),
+            Column(_("Status"), width=12),
+            Column(_("Paid on"), Kind.DATE, 12),
+            Column(_("Amount paid"), Kind.MONEY),
+            Column(_("Bank reference"), width=18),
+            Column(_("Amount received"), Kind.MONEY),
+            Column(_("Difference noted"), width=30),
+        ],
+    )
+    for case in cases:
+        for t in case.tranches:
+            table.rows.append(
+                (
+                    [
+                        case.reference,
+                        case.city,
+                        case.country,
+                        project_status(case.status),
+                        t.number,
+                        condition_text(t.condition),
+                        t.amount,
+                        tranche_status(t.status),
+                        t.paid_on,
+                        t.paid,
+                        t.bank_reference,
+                        t.received,
+                        t.difference_note,
+                    ],
+                    case.currency,
+                )
+            )
+    return [table]

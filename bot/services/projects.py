@@ -79,6 +79,7 @@ from storage.dossiers import StatusMoved, attachments
 from storage.files import store_file
 from storage.models import (
     Account,
+    BureauSession,
     City,
     ConventionAcceptance,
     Dossier,
@@ -494,8 +495,6 @@ class Projects:
         )
         session_day = None
         if row.session_id is not None:
-            from storage.models import BureauSession
-
             held = await self.session.get(BureauSession, row.session_id)
             session_day = held.held_on if held else None
         convention = convention_of(
@@ -534,7 +533,7 @@ class Projects:
         return await self._done(
             project,
             Event(GrantEvent.PROPOSED, case, self.person.name, copies=stored),
-            exclude=False,  # the official among staff? never: staff are not the city's
+            exclude=False,  # staff propose: every verified official of the city gets a copy
         )
 
     async def accept(self, project_id: int, version: int, language: str) -> Result:
