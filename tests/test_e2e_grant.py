@@ -18,7 +18,9 @@ from bot.domain.follow_up import add_months
 from bot.domain.forms import Form, Kind
 from bot.domain.numbers import format_money
 from bot.domain.report_form import ReportPlan, report_form
+from bot.services.projects import after_decision
 from bot.telegram.callbacks import grant_data
+from bot.telegram.i18n import build_i18n
 from storage.models import (
     Account,
     Attachment,
@@ -383,3 +385,25 @@ async def test_a_report_opened_on_the_calendar_is_filled_submitted_and_approved(
     await staff.send("/stats", expect=0)
     reached = last_with(app, SECRETARIAT, "Résultats atteints")["text"]
     assert "Éclairage public solaire · Sénégal : 130 atteintes, 70 femmes et 60 hommes" in reached
+
+
+async def test_a_corrected_decision_is_followed_by_its_project(app: InProcessBot) -> None:
+    """Within the correction window: a new amount re-plans the schedule of a project still
+    prepared; a decision corrected away from "approved" cancels it."""
+    dossier_id = await approved(app)
+    i18n = build_i18n("fr")
+    async with app.sessions() as session:
+        row = await session.get(Dossier, dossier_id)
+        row.granted_amount = "500000"
+        with i18n.context():
+            await after_decision(session, row, app.settings, i18n, "Staff")
+        await session.commit()
+    assert [a for _n, a, _s in await tranche_rows(app, dossier_id)] == ["2.5E+5", "2E+5", "5E+4"]
+    async with app.sessions() as session:
+        assert (await session.get(Project, dossier_id)).granted == "500000"
+        row = await session.get(Dossier, dossier_id)
+        row.status, row.granted_amount = "rejected", None
+        with i18n.context():
+            await after_decision(session, row, app.settings, i18n, "Staff")
+        await session.commit()
+        assert (await session.get(Project, dossier_id)).status == "cancelled"
