@@ -17,10 +17,13 @@ within 1.3x of today's):
 - a staff move with its card edit ("Start the review" on a submitted dossier: the status change,
   the officials told, the card's edit queued), put back untimed;
 - `/queue` in the Secretariat's chat;
-- `/export all`: every submitted dossier as XLSX; its output grows with the history (3,530
-  dossiers against 30), so it is compared per dossier exported;
+- `/export all`: every submitted dossier as XLSX; its output grows with the history (3,535
+  dossiers against 35), so it is compared per dossier exported;
 - the staff's daily digest (the scheduler's job, rolled back);
-- the outbox worker's claim (today's pending messages, with 300,000 delivered ones beside them).
+- the outbox worker's claim (today's pending messages, with 300,000 delivered ones beside them);
+- `/projects`, the staff's portfolio (a project per approved dossier: 1,167 in the history, each
+  with three tranches, two of them paid; 5 today), which lists the newest 40, and the
+  disbursements XLSX, one row per tranche: both compared per project listed, like `/export all`.
 """
 
 import hashlib
@@ -47,6 +50,7 @@ from bench.feeding import TOKEN, collection_paused_for_old_objects, fake_bot
 from bot.app import build_app
 from bot.config import Settings
 from bot.domain.reminders import DIGEST
+from bot.screens.projects import PORTFOLIO_ROWS
 from bot.telegram.i18n import build_i18n
 from bot.workers.reminders import DigestJob
 from storage import outbox
@@ -59,8 +63,11 @@ from storage.models import (
     DossierMessage,
     EmergencyProposal,
     OutboxMessage,
+    Payment,
+    Project,
     StatusChange,
     Timer,
+    Tranche,
 )
 from tests.factories import complete_answers
 
@@ -68,6 +75,7 @@ SECRETARIAT = -1001234567890
 STAFF = 700_001  # today's staff member (secretariat role), writing in the Secretariat's chat
 APPLICANT = 700_002  # today's focal point, with a draft at "title"
 TODAY_QUEUE = 30
+TODAY_PROJECTS = 5
 GOAL = 1.3
 NOW = datetime(2027, 2, 10, 8, 0, tzinfo=UTC)  # the bench's "today" (the digest's moment)
 
@@ -87,7 +95,7 @@ class History:
 
 TEN_YEARS = History()
 COUNTRIES = ("SN", "CI", "LB", "MA", "TN", "CA", "RW", "CM", "BJ", "HT", "FR", "BE", "MG", "VN")
-SEED_VERSION = "1"  # change when the seed below changes: the cached file is then made again
+SEED_VERSION = "2"  # change when the seed below changes: the cached file is then made again
 CHUNK = 5_000
 
 
@@ -161,6 +169,9 @@ async def seed_years(engine: AsyncEngine, history: History = TEN_YEARS) -> None:
         )  # fmt: skip
         cards.append({**_sent(n + 1, SECRETARIAT, f"Carte FC {n}", at), "card": f"dossier:{n + 1}"})
     await _bulk(engine, Dossier.__table__, dossiers)
+    await _seed_projects(
+        engine, [(d["id"], d["created_at"]) for d in dossiers if d["status"] == "approved"]
+    )
     emergencies = []
     for e in range(h.emergencies):
         n = h.dossiers + e
@@ -230,11 +241,53 @@ async def seed_years(engine: AsyncEngine, history: History = TEN_YEARS) -> None:
     )  # fmt: skip
     if engine.dialect.name == "postgresql":  # the ids above were given: move the sequences on
         async with engine.begin() as connection:
-            for table in ("cities", "bureau_sessions", "dossiers", "outbox"):
+            for table in (
+                "cities",
+                "bureau_sessions",
+                "dossiers",
+                "outbox",
+                "tranches",
+                "payments",
+            ):
                 await connection.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                          f"(SELECT max(id) FROM {table}))")
                 )  # fmt: skip
+
+
+async def _seed_projects(
+    engine: AsyncEngine, approved: list[tuple[int, datetime]], first_tranche: int = 1
+) -> None:
+    """A project per approved dossier (700,000 EUR in tranches of 350,000, 280,000 and 70,000),
+    under way, its first two tranches paid and received; ids of tranches from `first_tranche`."""
+    projects, tranches, payments = [], [], []
+    amounts = ("350000", "280000", "70000")
+    conditions = ("convention", "report:1", "final")
+    for n, (dossier_id, at) in enumerate(approved):
+        projects.append(
+            {"dossier_id": dossier_id, "status": "under_way", "currency": "EUR",
+             "granted": "700000", "start_on": at.date(), "months": 18, "report_months": 6,
+             "framework": [], "convention_version": 1, "proposed_at": at, "created_at": at,
+             "updated_at": at}
+        )  # fmt: skip
+        for k in range(3):
+            tranche_id = first_tranche + 3 * n + k
+            paid = k < 2
+            tranches.append(
+                {"id": tranche_id, "project_id": dossier_id, "number": k + 1,
+                 "amount": amounts[k], "condition": conditions[k],
+                 "status": "received" if paid else "planned"}
+            )  # fmt: skip
+            if paid:
+                payments.append(
+                    {"id": tranche_id, "tranche_id": tranche_id, "project_id": dossier_id,
+                     "paid_on": at.date(), "amount": amounts[k], "bank_reference": f"VIR-{n}",
+                     "by_user": 900, "at": at, "received_at": at, "received_by": 1_000_000,
+                     "received_amount": amounts[k]}
+                )  # fmt: skip
+    await _bulk(engine, Project.__table__, projects)
+    await _bulk(engine, Tranche.__table__, tranches)
+    await _bulk(engine, Payment.__table__, payments)
 
 
 def _sent(row_id: int, chat_id: int, body: str, at: datetime) -> dict[str, Any]:
@@ -305,12 +358,24 @@ async def seed_today(engine: AsyncEngine) -> dict[str, int]:
                     by_user=dossier.created_by, at=dossier.submitted_at,
                 )
             )  # fmt: skip
+        granted = []
+        for n in range(TODAY_PROJECTS):
+            dossier = Dossier(
+                city_id=cities[n].id, created_by=people[n].telegram_id, status="approved",
+                reference=f"FC-2026-8{n:03d}", answers={**answers, "title": f"Projet accordé {n}"},
+                submitted_at=NOW, granted_amount="700000",
+            )  # fmt: skip
+            session.add(dossier)
+            granted.append(dossier)
+        await session.flush()
         # Waiting to go: to chats with years of delivered messages in the history (the
         # Secretariat's, officials of old) and to today's people.
         for chat in (SECRETARIAT, 1_000_000, 1_000_002, people[0].telegram_id, APPLICANT):
             outbox.enqueue(session, chat, f"En attente {chat}")
         await session.commit()
-        return {"draft": draft.id, "moved": queue[0].id}
+    first = 10_000_000  # tranche ids clear of the history's
+    await _seed_projects(engine, [(d.id, NOW) for d in granted], first)
+    return {"draft": draft.id, "moved": queue[0].id}
 
 
 def cache_folder() -> Path:
@@ -379,6 +444,8 @@ class Database:
         self.dp = build_app(self.settings, self.bot, self.sessions, self.i18n).dispatcher
         self.ids = itertools.count(5_000_000)
         self.exported = 0
+        self.projects_count = 0
+        self.projects_shown = 0
         self.ids_of: dict[str, int] = {}
 
     async def start(self) -> None:
@@ -476,6 +543,22 @@ class Database:
             await outbox.release(session, [m.id for m in claimed])
             await session.commit()
 
+    async def projects(self) -> None:
+        update_ = self._update(self._staff_chat(), STAFF, text="/projects")
+        await self.dp.feed_update(self.bot, update_)
+        assert "FC-" in self.fake.last_screen().get("text", ""), self.fake.last_screen()
+        async with self.sessions() as session:
+            count = len(list(await session.scalars(select(Project.dossier_id))))
+        self.projects_shown = min(count, PORTFOLIO_ROWS)
+
+    async def disbursements(self) -> None:
+        calls = self.fake.calls["sendDocument"]
+        update_ = self._update(self._staff_chat(), STAFF, data="g:p:xlsx:0:")
+        await self.dp.feed_update(self.bot, update_)
+        assert self.fake.calls["sendDocument"] == calls + 1
+        async with self.sessions() as session:
+            self.projects_count = len(list(await session.scalars(select(Project.dossier_id))))
+
     async def _set(self, model: Any, row_id: int, **values: Any) -> None:
         async with self.sessions() as session:
             await session.execute(update(model).where(model.id == row_id).values(**values))
@@ -497,7 +580,10 @@ ACTIONS: list[tuple[str, str, str | None]] = [
     ("/export all", "export_all", None),
     ("digest", "digest", None),
     ("outbox claim", "claim", None),
+    ("/projects", "projects", None),
+    ("disbursements XLSX", "disbursements", None),
 ]
+PER_ROW = {"export_all": "exported", "disbursements": "projects_count"}  # compared per row
 
 
 async def _timed(step: Callable[[], Awaitable[None]], after: Callable[[], Awaitable[None]] | None):
@@ -524,7 +610,7 @@ async def measure(
                     await getattr(database, after)()
         with collection_paused_for_old_objects():
             for label, action, after in ACTIONS:
-                count = export_runs if action == "export_all" else runs
+                count = export_runs if action in PER_ROW else runs
                 for _ in range(count):
                     for database in databases:
                         step = getattr(database, action)
@@ -532,6 +618,8 @@ async def measure(
                         taken = await _timed(step, back)
                         samples.setdefault((label, database.name), []).append(taken)
         exported = {database.name: database.exported for database in databases}
+        projects = {database.name: database.projects_count for database in databases}
+        shown = {database.name: database.projects_shown for database in databases}
     finally:
         for database in databases:
             await database.close()
@@ -548,6 +636,19 @@ async def measure(
             today /= exported["today"]
             years /= exported["ten years"]
             row["per_dossier_ms"] = [round(today, 3), round(years, 3)]
+        if action == "projects":  # the screen lists up to PORTFOLIO_ROWS: compared per project
+            row["today_shown"], row["ten_years_shown"] = shown["today"], shown["ten years"]
+            today /= shown["today"]
+            years /= shown["ten years"]
+            row["per_project_ms"] = [round(today, 3), round(years, 3)]
+        if action == "disbursements":
+            row["today_projects"], row["ten_years_projects"] = (
+                projects["today"],
+                projects["ten years"],
+            )
+            today /= projects["today"]
+            years /= projects["ten years"]
+            row["per_project_ms"] = [round(today, 3), round(years, 3)]
         row["ratio"] = round(years / today, 2)
         row["goal_met"] = years / today <= GOAL
         rows.append(row)
@@ -608,6 +709,12 @@ def print_table(figures: dict[str, Any]) -> None:
             if "per_dossier_ms" in row:
                 today, years = row["per_dossier_ms"]
                 note = (f"  ({row['today_dossiers']} / {row['ten_years_dossiers']} dossiers:"
+                        f" {today:.3f} / {years:.3f} ms each)")  # fmt: skip
+            if "per_project_ms" in row:
+                today, years = row["per_project_ms"]
+                counts = (row.get("today_projects", row.get("today_shown")),
+                          row.get("ten_years_projects", row.get("ten_years_shown")))  # fmt: skip
+                note = (f"  ({counts[0]} / {counts[1]} projects:"
                         f" {today:.3f} / {years:.3f} ms each)")  # fmt: skip
             print(
                 f"  {row['action']:<28}{row['today_ms']:>12.2f}{row['ten_years_ms']:>14.2f}"

@@ -37,6 +37,7 @@ from bot.telegram.middlewares import (
 from bot.telegram.refusals import AnsweredQueries, RefusalMiddleware
 from bot.telegram.topics import SecretariatTopics
 from bot.workers.emergencies import EscalationJob, SitrepRequestJob
+from bot.workers.follow_up import ChaseJob, ReportJob
 from bot.workers.housekeeping import Housekeeping
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
@@ -171,6 +172,8 @@ def build_app(
             DigestJob(settings, i18n),
             EscalationJob(settings, i18n),
             SitrepRequestJob(settings, i18n),
+            ChaseJob(settings, i18n),
+            ReportJob(settings, i18n),
         ],
         on_messages=outbox.wake,
         **({"clock": scheduler_clock} if scheduler_clock else {}),

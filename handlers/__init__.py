@@ -16,6 +16,7 @@ from handlers import (
     notes,
     outbox,
     profile,
+    projects,
     questionnaire,
     replay,
     review,
@@ -49,6 +50,7 @@ def build_router() -> Router:
     secretariat.message.filter(NotAnAnswer())  # an official's typed answer skips all of these
     secretariat.include_routers(
         review.router(),
+        projects.router(),  # /projects, /project and the grant's buttons (staff and cities)
         sheets.router(),  # /export, /agenda, /stats (staff), a city's own XLSX (its officials)
         emergency.router(),  # alerts' buttons in the staff chats; /emergency privately
         cities.router(),
@@ -73,6 +75,7 @@ def build_router() -> Router:
                 **staff.notes(),
                 **cities.notes(),
                 **sheets.notes(),
+                **projects.notes(),
             }
         ),
         decisions.router(

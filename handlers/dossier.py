@@ -14,6 +14,7 @@ from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
+from bot.domain.project import REPORT_FORM_KEY
 from bot.domain.records import Record
 from bot.domain.rules import first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
@@ -40,7 +41,7 @@ from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow
 from bot.telegram.topics import topic_name
-from handlers import actions, emergency
+from handlers import actions, emergency, projects
 from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
@@ -416,6 +417,9 @@ def router() -> Router:
             action = "review"
         else:
             await query.answer()
+        if record.form.key == REPORT_FORM_KEY and action == "submit_ok":
+            await projects.submit_report(ctx, record)  # a project's report, not the Fund's
+            return
         await ACTIONS[action](MenuAction(ctx, record, callback_data.value))
 
     return r

@@ -47,6 +47,11 @@ class Purpose(StrEnum):
     CITY_COUNTRY = "city_country"
     CITY_ALIASES = "city_aliases"
     SESSION_BUDGET = "session_budget"  # a Bureau session's budget
+    GRANT_MOVE = "grant_move"  # what a project's or a tranche's move needs (`carry`)
+    REPORT_RETURN = "report_return"  # the items of a report returned and the message (`carry`)
+    GRANT_PAY = "grant_pay"  # a tranche's payment: date, amount, bank reference (`carry`)
+    GRANT_DIFF_AMOUNT = "grant_diff_amount"  # the amount the city received instead (`carry`)
+    GRANT_DIFF_NOTE = "grant_diff_note"  # why it differs (`carry`)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from bot.screens.base import Screen
 from bot.screens.charts import render_chart, stats_charts
 from bot.screens.common import locale
 from bot.screens.errors import refusal
+from bot.screens.projects import grant_figures_text
 from bot.screens.sheets import (
     Table,
     agenda_keyboard,
@@ -246,6 +247,9 @@ async def send_stats(ctx: Context) -> None:
         for n, png in enumerate(images, 1)
     ]
     await ctx.bot.send_media_group(ctx.chat_id, media, message_thread_id=ctx.thread_id)
+    grants = await ctx.projects.figures()
+    if grants is not None and grants[0]:
+        await ctx.send(Screen(grant_figures_text(*grants)))
 
 
 def router() -> Router:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.domain.project import ProjectStatus, ReportStatus, TrancheStatus
@@ -27,6 +28,7 @@ from bot.domain.tranches import Tranche as PlannedTranche
 from storage.dossiers import StatusMoved, change_status
 from storage.models import (
     Account,
+    BureauSession,
     City,
     ConventionAcceptance,
     ConventionCopy,
@@ -587,10 +589,16 @@ class PortfolioRow:
     tranches: list[Tranche]
     paid: Decimal
     received: Decimal
+    city_id: int = 0
 
 
 async def portfolio(
-    session: AsyncSession, statuses: Sequence[str] | None = None, *, country: str | None = None
+    session: AsyncSession,
+    statuses: Sequence[str] | None = None,
+    *,
+    country: str | None = None,
+    city_id: int | None = None,
+    limit: int | None = None,
 ) -> list[PortfolioRow]:
     """Projects (in these statuses), the newest first, with their city, tranches and what was
     paid and received: three statements whatever their number."""
@@ -604,6 +612,10 @@ async def portfolio(
         query = query.where(Project.status.in_(list(statuses)))
     if country:
         query = query.where(City.country == country)
+    if city_id is not None:
+        query = query.where(Dossier.city_id == city_id)
+    if limit is not None:
+        query = query.limit(limit)
     rows = (await session.execute(query)).all()
     ids = [row[0].dossier_id for row in rows]
     by_project: dict[int, list[Tranche]] = {i: [] for i in ids}
@@ -628,6 +640,7 @@ async def portfolio(
             by_project[project.dossier_id],
             paid[project.dossier_id],
             received[project.dossier_id],
+            city.id,
         )
         for project, reference, title, city in rows
     ]
@@ -636,3 +649,120 @@ async def portfolio(
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Project.status, func.count()).group_by(Project.status))
     return {status: int(count) for status, count in rows}
+
+
+async def grants_by_session(
+    session: AsyncSession,
+) -> list[tuple[date | None, str, Decimal, Decimal, Decimal]]:
+    """Each project not cancelled: the day of the Bureau session that granted it (None when it
+    was on none), its currency, what was granted, paid and received."""
+    rows = await session.execute(
+        select(Project.dossier_id, BureauSession.held_on, Project.currency, Project.granted)
+        .join(Dossier, Dossier.id == Project.dossier_id)
+        .outerjoin(BureauSession, BureauSession.id == Dossier.session_id)
+        .where(Project.status != ProjectStatus.CANCELLED)
+    )
+    projects = rows.all()
+    paid: dict[int, Decimal] = {}
+    received: dict[int, Decimal] = {}
+    for payment in await session.scalars(select(Payment)):
+        paid[payment.project_id] = paid.get(payment.project_id, Decimal(0)) + Decimal(
+            payment.amount
+        )
+        if payment.received_amount is not None:
+            received[payment.project_id] = received.get(payment.project_id, Decimal(0)) + Decimal(
+                payment.received_amount
+            )
+    return [
+        (
+            held_on,
+            currency,
+            Decimal(granted),
+            paid.get(ident, Decimal(0)),
+            received.get(ident, Decimal(0)),
+        )
+        for ident, held_on, currency, granted in projects
+    ]
+
+
+async def payments_of(session: AsyncSession, project_ids: Sequence[int]) -> list[Payment]:
+    """The payments of these projects, in one statement."""
+    if not project_ids:
+        return []
+    rows = await session.scalars(select(Payment).where(Payment.project_id.in_(list(project_ids))))
+    return list(rows)
+
+
+async def last_acceptances(
+    session: AsyncSession, project_ids: Sequence[int]
+) -> dict[int, ConventionAcceptance]:
+    """Each project's latest acceptance (its highest version), in one statement."""
+    if not project_ids:
+        return {}
+    rows = await session.scalars(
+        select(ConventionAcceptance)
+        .where(ConventionAcceptance.project_id.in_(list(project_ids)))
+        .order_by(ConventionAcceptance.version)
+    )
+    return {a.project_id: a for a in rows}
+
+
+async def report_plan(
+    session: AsyncSession, dossier_id: int
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The plan a report's record was asked against (its form is built from it), and the items
+    returned for revision."""
+    row = (
+        await session.execute(
+            select(Report.plan, Report.returned).where(Report.dossier_id == dossier_id)
+        )
+    ).first()
+    return (row[0], list(row[1] or ())) if row is not None else (None, [])
+
+
+async def report_row(session: AsyncSession, dossier_id: int) -> tuple[Report, Dossier] | None:
+    """A report's row and its record, by the record's id."""
+    report = await session.scalar(select(Report).where(Report.dossier_id == dossier_id))
+    if report is None:
+        return None
+    record = await session.get(Dossier, dossier_id)
+    return (report, record) if record is not None else None
+
+
+async def count_projects(
+    session: AsyncSession,
+    statuses: Sequence[str] | None = None,
+    *,
+    country: str | None = None,
+    city_id: int | None = None,
+) -> int:
+    """How many projects `portfolio` would list without a limit."""
+    query = (
+        select(func.count())
+        .select_from(Project)
+        .join(Dossier, Dossier.id == Project.dossier_id)
+        .join(City, City.id == Dossier.city_id)
+    )
+    if statuses is not None:
+        query = query.where(Project.status.in_(list(statuses)))
+    if country:
+        query = query.where(City.country == country)
+    if city_id is not None:
+        query = query.where(Dossier.city_id == city_id)
+    return int(await session.scalar(query) or 0)
+
+
+async def approved_reports(
+    session: AsyncSession,
+) -> list[tuple[Report, dict[str, Any], dict[str, Any], str]]:
+    """Every approved report of a project: its row, its answers, its project's answers and the
+    project's country (the results reached are read from them)."""
+    parent = aliased(Dossier)
+    rows = await session.execute(
+        select(Report, Dossier.answers, parent.answers, City.country)
+        .join(Dossier, Dossier.id == Report.dossier_id)
+        .join(parent, parent.id == Report.parent_id)
+        .join(City, City.id == parent.city_id)
+        .where(Dossier.status == ReportStatus.APPROVED, Dossier.form == "report")
+    )
+    return [(r, answers or {}, project or {}, country) for r, answers, project, country in rows]

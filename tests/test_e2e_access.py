@@ -19,6 +19,7 @@ from storage.accounts import new_account
 from storage.dossiers import create_dossier
 from storage.models import Account, Dossier, DossierMessage, OutboxMessage, StatusChange
 from storage.types import utcnow
+from tests.decided_kit import card_in
 from tests.factories import complete_answers
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
 from tests.seeds import complete_dossier
@@ -29,11 +30,6 @@ NO_SUCH = "Aucun de vos dossiers n’a cette référence."
 # What the intruder must never read: Dakar's references, titles and its official's details.
 SECRETS = ("FC-2026-0042", "FC-2026-0043", "FU-2026-", "Solar street lighting", "Market hall",
            "Water points", "Awa Ndiaye", "awa@dakar.sn", "Quartiers Nord")  # fmt: skip
-
-
-def card_in(chat_id: int) -> dict:
-    """A message of the bot in a private chat, for buttons pressed (or forged) on it."""
-    return {"message_id": 1, "date": 1, "chat": {"id": chat_id, "type": "private"}, "text": "…"}
 
 
 CARD = card_in(INTRUDER)

@@ -7,61 +7,27 @@ twice; `700,000` in French asked back; a decision corrected within the Bureau se
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bot.services.people import link_city
-from storage.accounts import new_account
-from storage.models import Account, BureauSession, Dossier, StatusChange
+from storage.models import BureauSession, Dossier, StatusChange
 from tests.conftest import check_clean
+from tests.decided_kit import ARABIC_OFFICIAL, in_status, opened, staff_user
 from tests.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
-from tests.seeds import CITY, official, report_flood, submitted
+from tests.seeds import CITY, official, report_flood
 from tests.seeds import SECRETARIAT as STAFF_ID
 from tests.standin import BotAPIStandIn
 
-ARABIC_OFFICIAL = 611
 PRESIDENCY = -1005555555555
 PRESIDENCY_GROUP = {"id": PRESIDENCY, "type": "supergroup", "title": "Présidence"}
 SEND, CHANGE, CANCEL = "📤 Envoyer", "✏️ Modifier", "✖ Annuler"
-
-
-async def in_status(app: InProcessBot, status: str, *, session_day: date | None = None) -> int:
-    """The seeded Dakar dossier (officials in French and Arabic) moved to `status`, on a Bureau
-    session when one is given."""
-    dossier_id, _reference = await submitted(app)
-    async with app.sessions() as session:
-        account = new_account(session, ARABIC_OFFICIAL, "Layla")
-        account.language, account.city_name, account.country = "ar", "Dakar", "SN"
-        account.full_name, account.verification = "Layla Haddad", "verified"
-        await link_city(session, account)
-        (await session.get(Account, CITY)).verification = "verified"
-        dossier = await session.get(Dossier, dossier_id)
-        dossier.status = status
-        if session_day is not None:
-            row = BureauSession(held_on=session_day, deadline=session_day, place="Paris")
-            session.add(row)
-            await session.flush()
-            dossier.session_id = row.id
-        await session.commit()
-    await app.user(ARABIC_OFFICIAL, "ar").send("/start")  # its chat with the bot
-    return dossier_id
 
 
 async def changes(app: InProcessBot) -> list[tuple[str, str, str | None, str | None]]:
     async with app.sessions() as session:
         rows = await session.scalars(select(StatusChange).order_by(StatusChange.id))
         return [(c.from_status, c.to_status, c.reason, c.amount) for c in rows]
-
-
-def staff_user(app: InProcessBot) -> Any:
-    return app.user(STAFF_ID, group=SECRETARIAT_GROUP)
-
-
-async def opened(app: InProcessBot, staff: Any) -> dict:
-    """The whole dossier on the staff member's screen: its last message carries the moves."""
-    return (await staff.send("/dossier FC-2026-0042"))[-1]
 
 
 def told(app: InProcessBot, chat: int, since: int) -> list[str]:

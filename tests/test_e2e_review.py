@@ -111,7 +111,7 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
     assert "منح المكتب" in told[-1]["text"]
     status = await city.send("/status")
     assert "FC-2026-0001" in status.texts[0]
-    assert "الخطوة التالية: تتواصل معكم الأمانة بشأن الاتفاقية والدفع." in status.texts[0]
+    assert "الخطوة التالية: تُعِدّ الأمانة اتفاقية المنحة؛ وستتلقونها هنا لقبولها." in status.texts[0]
     history = await city.press(status[-1], "📂 FC-2026-0001")
     whole = "\n".join(history.texts)
     assert whole.count("John Smith") >= 5 and "Précisez le quartier" in whole  # the history

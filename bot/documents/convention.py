@@ -20,14 +20,13 @@ from bot.documents.pdf import MUTED, SMALL, PdfDocument, Style
 from bot.domain.convention import Convention
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
-from bot.domain.follow_up import ReportDue, ReportKind
 from bot.domain.forms import Choice
 from bot.domain.fund_form import CONTRIBUTION_KINDS, LEVELS, PARTNER_TYPES
 from bot.domain.numbers import format_number, format_share
 from bot.domain.project import PROJECT_MOVES
 from bot.domain.results import IndicatorPlan
-from bot.domain.tranches import CONVENTION, REPORT, Condition
 from bot.screens.common import locale, money
+from bot.screens.grant_words import condition_text, report_name
 from bot.screens.sheets import sector_label
 
 ACCEPT = next(m for m in PROJECT_MOVES if m.key == "accept")
@@ -49,23 +48,6 @@ def _share(part: Decimal, whole: Decimal) -> str:
 def _choice(choices: tuple[Choice, ...], value: str) -> str:
     label = next((c.label for c in choices if c.value == value), None)
     return _(label) if label else (value or "—")
-
-
-def condition_text(condition: Condition) -> str:
-    """What a tranche waits for, as the convention says it."""
-    if condition.kind == CONVENTION:
-        return _("When this convention is accepted")
-    if condition.kind == REPORT:
-        return _("When progress report {number} is approved").format(number=condition.number)
-    return _("When the final report is approved")
-
-
-def report_name(due: ReportDue) -> str:
-    if due.kind == ReportKind.PROGRESS:
-        return _("Progress report {number}").format(number=due.number)
-    if due.kind == ReportKind.FINAL:
-        return _("Final report")
-    return _("Report on the use of the emergency aid")
 
 
 def measure(value: Decimal | None, unit: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from bot.domain.forms import ATTACHMENTS, Answers, Form, Kind, Question
 from bot.domain.navigation import Cursor
 from bot.domain.profile_form import PROFILE_FORM, SHORT_PROFILE_FORM, may_report, missing_profile
+from bot.domain.project import ReportStatus
 from bot.domain.rules import FundingRules, SectionCheck, check_record, letter_slot
 from bot.domain.workflow import applicant_can_edit
 
@@ -53,7 +54,13 @@ class Record:
 
     @property
     def editable(self) -> bool:
-        return self.is_profile or applicant_can_edit(self.status)
+        # A report returned for revision is the city's again (its form then asks only the
+        # items named: bot.domain.report_form.revision_form).
+        return (
+            self.is_profile
+            or applicant_can_edit(self.status)
+            or self.status == ReportStatus.RETURNED
+        )
 
     @property
     def currency(self) -> str | None:

@@ -14,7 +14,7 @@ photos), its records naming their emergency.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -225,6 +225,24 @@ def items(form: Form) -> list[str]:
         else:
             names += [q.key for q in section.questions]
     return names
+
+
+def revision_form(form: Form, returned: Sequence[str]) -> Form:
+    """A report returned for revision: only the items the Secretariat named are asked again (an
+    indicator's section whole, or single questions); the other answers stay as they were,
+    beyond the city's reach."""
+    named = set(returned)
+    sections = []
+    for section in form.sections:
+        if section.key in named:
+            sections.append(section)
+            continue
+        kept = tuple(q for q in section.questions if q.key in named)
+        if kept:
+            sections.append(replace(section, questions=kept))
+    if not sections:
+        return form
+    return replace(form, sections=tuple(sections), default_target=sections[0].questions[0].key)
 
 
 # --- an emergency aid's report ------------------------------------------------------------

@@ -5,7 +5,7 @@ language, and edits the dossier's card in the Secretariat's chat; a submission (
 sends that card (and, `card_pdf`, the PDF after it); a message on the dossier (`written`) goes
 to the other side."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from aiogram import html
@@ -20,7 +20,8 @@ from bot.domain.rules import SectionCheck
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import Transition, moves
 from bot.notify.notice import Notice, card_of
-from bot.notify.readers import Audience, Voice, dump
+from bot.notify.projects import CityWait, waiting_on_city_block
+from bot.notify.readers import Audience, Voice, dump, each_reader
 from bot.screens.base import Screen
 from bot.screens.notices import city_update, thread_notice
 from bot.screens.reminders import digest_screen, reminder_screen
@@ -143,15 +144,6 @@ def written(
 Reader = tuple[int, str | None]  # a person's chat id and stored language
 
 
-def _screens(readers: list[Reader], voice: Voice, build: Callable[[], Screen]) -> list[Notice]:
-    told = []
-    for chat_id, language in readers:
-        screen = voice(language, build)
-        markup = screen.markup if isinstance(screen.markup, InlineKeyboardMarkup) else None
-        told.append(Notice(chat_id, screen.text, dump(markup)))
-    return told
-
-
 def reminded(
     record: Record,
     checks: list[SectionCheck],
@@ -161,11 +153,24 @@ def reminded(
     voice: Voice,
 ) -> list[Notice]:
     """A draft's deadline comes near: each of its city's officials reminded in their language."""
-    return _screens(officials, voice, lambda: reminder_screen(record, checks, upcoming, today))
+    return each_reader(officials, voice, lambda: reminder_screen(record, checks, upcoming, today))
 
 
 def digest(
-    items: list[Waiting], wait_days: int, now: datetime, staff: list[Reader], voice: Voice
+    items: list[Waiting],
+    wait_days: int,
+    now: datetime,
+    staff: list[Reader],
+    voice: Voice,
+    on_city: Sequence[CityWait] = (),
 ) -> list[Notice]:
-    """The staff's daily digest of the dossiers waiting on them, each in their language."""
-    return _screens(staff, voice, lambda: digest_screen(items, wait_days, now))
+    """The staff's daily digest, each in their language: the dossiers waiting on them, then
+    what waits on the cities (issue 17 §4)."""
+
+    def screen() -> Screen:
+        shown = digest_screen(items, wait_days, now)
+        if not on_city:
+            return shown
+        return Screen(shown.text + "\n\n" + waiting_on_city_block(on_city, now), shown.markup)
+
+    return each_reader(staff, voice, screen)

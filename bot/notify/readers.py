@@ -1,7 +1,7 @@
 """Who reads the notices besides the people of a city, and the one helper that writes a notice in
 its reader's language."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -10,7 +10,8 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.notify.notice import Markup
+from bot.notify.notice import Markup, Notice
+from bot.screens.base import Screen
 
 T = TypeVar("T")
 
@@ -75,3 +76,15 @@ class Audience:
 
 def dump(markup: InlineKeyboardMarkup | None) -> Markup:
     return markup.model_dump(exclude_none=True) if markup is not None else None
+
+
+def each_reader(
+    readers: Sequence[tuple[int, str | None]], voice: Voice, build: Callable[[], Screen]
+) -> list[Notice]:
+    """One screen, written for each reader (a chat and its language) in their language."""
+    told = []
+    for chat_id, language in readers:
+        screen = voice(language, build)
+        markup = screen.markup if isinstance(screen.markup, InlineKeyboardMarkup) else None
+        told.append(Notice(chat_id, screen.text, dump(markup)))
+    return told

@@ -27,7 +27,10 @@ def next_step(status: str) -> str:
         Status.ELIGIBLE: _("Next: the Secretariat puts it on the agenda of a Bureau session."),
         Status.SCHEDULED: _("Next: the Bureau decides at its session; you will be told here."),
         Status.DEFERRED: _("Next: the Secretariat puts it on the agenda of a later session."),
-        Status.APPROVED: _("Next: the Secretariat contacts you about the agreement and payment."),
+        Status.APPROVED: _(
+            "Next: the Secretariat prepares the grant agreement (the convention); you will "
+            "receive it here to accept it."
+        ),
         Status.REJECTED: _("The dossier is closed. You may prepare a new one (/new)."),
         Status.WITHDRAWN: _("The dossier is closed. You may prepare a new one (/new)."),
     }

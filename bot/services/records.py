@@ -2,10 +2,11 @@
 handler replies; an answer and the position are always saved together."""
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +16,9 @@ from bot.domain.flow import Move
 from bot.domain.forms import Form
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor, upgraded
+from bot.domain.project import REPORT_FORM_KEY, ReportStatus
 from bot.domain.records import FileInfo, Record
+from bot.domain.report_form import ReportPlan, report_form, revision_form
 from bot.domain.review import Case, Change, changed_answers
 from bot.domain.rules import FundingRules, is_complete
 from bot.domain.sessions import BureauSession, next_session
@@ -29,6 +32,7 @@ from storage.db import write_turn
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
 from storage.outbox import has_card, post
+from storage.projects import report_plan
 from storage.review import audience, has_verified_official
 from storage.types import utcnow
 
@@ -56,8 +60,21 @@ def file_info(attachment: Attachment) -> FileInfo:
     )
 
 
-def record_of(row: Dossier, files: list[Attachment] | None = None) -> Record:
-    form = form_named(row.form)
+def record_of(
+    row: Dossier,
+    files: list[Attachment] | None = None,
+    plan: dict[str, Any] | None = None,
+    returned: Sequence[str] = (),
+) -> Record:
+    """A stored record as the domain sees it; a project's report gets its form from the plan
+    it was asked against (`reports.plan`, frozen when it was opened), only the items named
+    while it is returned for revision."""
+    if row.form == REPORT_FORM_KEY:
+        form = report_form(ReportPlan.from_json(plan or {"currency": ""}))
+        if row.status == ReportStatus.RETURNED:
+            form = revision_form(form, returned)
+    else:
+        form = form_named(row.form)
     answers = dict(row.answers or {})
     cursor = Cursor.from_json(form, row.cursor)
     if row.form_version != form.version and applicant_can_edit(row.status):
@@ -127,7 +144,10 @@ class Dossiers:
         row = await queries.dossier_for(self.session, self.account, record_id)
         if row is None:
             return None
-        record = record_of(row)
+        plan, returned = (
+            await report_plan(self.session, row.id) if row.form == REPORT_FORM_KEY else (None, [])
+        )
+        record = record_of(row, plan=plan, returned=returned)
         if files:
             await self.load_files(record)
         return record

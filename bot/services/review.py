@@ -2,6 +2,7 @@
 its history and messages, status changes, messages between the city and the Secretariat, Bureau
 sessions. Each change is one transaction with the notices it causes (written to the outbox)."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 
@@ -37,6 +38,10 @@ from storage.models import BureauSession as SessionRow
 from storage.outbox import post, undelivered, unreachable
 from storage.types import utcnow
 
+# Called in the transaction of a decision on a dossier (the grant's project follows it), with the
+# name of who decided.
+Decided = Callable[[AsyncSession, Dossier, str], Awaitable[None]]
+
 
 def bureau_session(row: SessionRow) -> BureauSession:
     return BureauSession(row.held_on, row.deadline, row.place, row.id)
@@ -46,12 +51,18 @@ class Review:
     """What one person may see and do of the review, for one update."""
 
     def __init__(
-        self, session: AsyncSession, account: Account, role: Role, audience: Audience
+        self,
+        session: AsyncSession,
+        account: Account,
+        role: Role,
+        audience: Audience,
+        decided: Decided | None = None,
     ) -> None:
         self.session = session
         self.account = account
         self.role = role
         self.audience = audience  # who its changes tell (bot/notify/dossiers.py)
+        self.decided = decided
 
     @property
     def is_staff(self) -> bool:
@@ -209,6 +220,8 @@ class Review:
         current = Decimal(row.granted_amount) if row.granted_amount else None
         granted = granted_after(move, amount, current)
         row.granted_amount = str(granted) if granted is not None else None
+        if self.decided is not None and (move.target == Status.APPROVED or move.correction):
+            await self.decided(self.session, row, person_of(self.account).name)
         updated = await self._case(row)
         me = self.account.telegram_id
         officials = [p for p in await self.audience_of(row) if p.telegram_id != me]

@@ -112,3 +112,19 @@ class Decide(CallbackData, prefix="d"):
 
 def decide_data(token: str, action: str, value: str = "") -> str:
     return _packed(Decide.__prefix__, token, action, value)
+
+
+class Grant(CallbackData, prefix="g"):
+    """A button of a project (`machine` "p", `ident` the project's id) or of one of its tranches
+    ("t", the tranche's id): `action` a move's key or "show"; `value` the status the presser saw
+    (a stale button changes nothing), or for "accept" the convention's version and the language
+    of the copy sent (`2.ar`). Who may press it is checked again on the server."""
+
+    machine: str
+    action: str
+    ident: RecordId
+    value: str = ""
+
+
+def grant_data(machine: str, action: str, ident: int, value: str = "") -> str:
+    return _packed(Grant.__prefix__, machine, action, ident, value)

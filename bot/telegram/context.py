@@ -23,6 +23,7 @@ from bot.services.emergencies import Emergencies, Timing
 from bot.services.invites import Invites
 from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
+from bot.services.projects import Projects, grant_follows
 from bot.services.records import Dossiers
 from bot.services.review import Review
 from bot.services.sheets import Sheets
@@ -79,6 +80,10 @@ class Context:
     def wake_scheduler(self) -> None:
         if self.scheduler is not None:
             self.scheduler.wake()
+
+    @cached_property
+    def projects(self) -> Projects:
+        return Projects(self._session, self._account, self.role, self.settings, self.i18n)
 
     @cached_property
     def sheets(self) -> Sheets:
@@ -161,7 +166,7 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
     settings: Settings = data["settings"]
     role = effective_role(account.role, account.telegram_id, settings.admin_ids)
     audience = Audience.of(settings, data["i18n"])
-    review = Review(session, account, role, audience)
+    review = Review(session, account, role, audience, grant_follows(settings, data["i18n"]))
     return Context(
         bot=data["bot"],
         chat_id=chat.id if chat is not None else account.telegram_id,

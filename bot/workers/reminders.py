@@ -32,6 +32,7 @@ from bot.notify import dossiers as notify
 from bot.notify.readers import Voice
 from bot.services.records import record_of
 from bot.services.review import bureau_session
+from bot.workers.follow_up import city_waits
 from bot.workers.scheduler import Done
 from storage import reminders as queries
 from storage import review as review_queries
@@ -130,7 +131,8 @@ class DigestJob(_Job):
             now,
             self.settings.digest_wait_days,
         )
-        if not items:
+        on_city = await city_waits(session)
+        if not items and not on_city:
             return Done("nothing waiting")
         admins = self.settings.admin_ids
         accounts = await queries.staff(session, STAFF_ROLES, admins)
@@ -138,6 +140,6 @@ class DigestJob(_Job):
         for admin in admins:
             people.setdefault(admin, None)
         wait_days = self.settings.digest_wait_days
-        told = notify.digest(items, wait_days, now, sorted(people.items()), self.voice)
+        told = notify.digest(items, wait_days, now, sorted(people.items()), self.voice, on_city)
         await post(session, told)
         return Done(f"sent {len(people)}", len(people))

@@ -1,0 +1,379 @@
+"""Projects after the Bureau's approval (issue 17): `/projects` (staff: the portfolio; a city's
+verified official: their city's), `/project REF`, the staff's adjustments while the convention is
+prepared (`/tranche`, `/indicator`), and the buttons of a project and of its tranches. Every
+button is checked again on the server: who presses it (staff right, or a verified official of
+the project's city) and the status it was shown in."""
+
+from decimal import Decimal
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.dates import parse_date
+from bot.domain.grant_case import ProjectCase
+from bot.domain.numbers import NumberError, parse_amount
+from bot.domain.payments import read_amount, read_payment
+from bot.domain.project import PROJECT_MOVES, Needs, ProjectStatus
+from bot.domain.records import Record
+from bot.domain.refusals import Refused
+from bot.domain.roles import Action
+from bot.domain.rules import is_complete
+from bot.domain.tranches import Condition, ScheduleError
+from bot.notify.projects import city_moves, staff_moves
+from bot.screens.base import Screen
+from bot.screens.projects import (
+    PORTFOLIO_ROWS,
+    adjust_usage,
+    amount_unreadable,
+    difference_note_prompt,
+    difference_prompt,
+    disbursement_tables,
+    indicator_usage,
+    move_note_prompt,
+    no_project,
+    pay_prompt,
+    payment_refused,
+    payment_unreadable,
+    portfolio_screen,
+    project_moved_on,
+    project_screen,
+    report_incomplete,
+    report_sent,
+    return_prompt,
+    return_unreadable,
+    schedule_refused,
+)
+from bot.services.projects import Outcome, Result
+from bot.telegram.callbacks import Grant
+from bot.telegram.context import Context
+from handlers.inputs import today
+from handlers.notes import Asked, NoteHandler, Purpose, ask_note
+from handlers.rights import deny
+from handlers.sheets import send_workbook
+
+STATUS_WORDS = {s.value: s.value for s in ProjectStatus} | {
+    "proposed": ProjectStatus.PROPOSED.value,
+    "closed": ProjectStatus.CLOSED.value,
+}
+
+
+def city_only() -> str:
+    return _("Only a verified official of the project's city may do this.")
+
+
+async def show(ctx: Context, case: ProjectCase) -> None:
+    """The project with the buttons this person may press now."""
+    staff = ctx.may(Action.REVIEW_DOSSIERS)
+    moves, tranche_moves = staff_moves(case) if staff else city_moves(case)
+    await ctx.send(project_screen(case, staff, moves, tranche_moves, ctx.language))
+
+
+async def answered(ctx: Context, result: Result, done: str | None = None) -> None:
+    """What the presser reads after a move: the project as it is now, or why nothing changed."""
+    if result.outcome == Outcome.REFUSED:
+        await ctx.send(Screen(no_project()))
+        return
+    if result.outcome == Outcome.MOVED:
+        await ctx.send(Screen(project_moved_on(result.case)))
+        return
+    if done:
+        await ctx.send(Screen(done))
+    assert result.case is not None
+    await show(ctx, result.case)
+
+
+async def submit_report(ctx: Context, record: Record) -> None:
+    """A city's "📤 Yes, submit" on a project's report: complete, it goes to the Secretariat."""
+    record = await ctx.record(record.id) or record  # with its files (the photos)
+    complete = is_complete(record.checks(ctx.rules))
+    result = await ctx.projects.submit_report(record, complete)
+    if result.outcome == Outcome.MOVED and result.case is not None and not complete:
+        await ctx.send(Screen("⚠️ " + report_incomplete()))
+        return
+    await answered(ctx, result, report_sent())
+
+
+async def _disbursements(ctx: Context) -> None:
+    listed = await ctx.projects.listing()
+    if listed is None or not ctx.may(Action.REVIEW_DOSSIERS):
+        await deny(ctx)
+        return
+    cases, _total = listed
+    name = f"disbursements-{today().isoformat()}.xlsx"
+    caption = _("Disbursements: every tranche of every project, paid or not.")
+    await send_workbook(ctx, lambda: disbursement_tables(cases), name, caption)
+
+
+def _filter(words: list[str]) -> tuple[list[str] | None, str | None]:
+    statuses = [STATUS_WORDS[w.lower()] for w in words if w.lower() in STATUS_WORDS]
+    country = next((w.upper() for w in words if len(w) == 2 and w.isalpha()), None)
+    return statuses or None, country
+
+
+async def _move_note(ctx: Context, asked: Asked, text: str) -> None:
+    carry = asked.carry
+    result = await ctx.projects.move(
+        int(carry["project"]), str(carry["key"]), str(carry["expected"]), text
+    )
+    await answered(ctx, result)
+
+
+async def _ask_return(ctx: Context, carry: dict[str, Any]) -> None:
+    items = await ctx.projects.report_items(int(carry["record"]))
+    if items is None:
+        await ctx.send(Screen(no_project()))
+        return
+    named = [(_(text) if translate else text) for _key, text, translate in items]
+    await ask_note(ctx, Purpose.REPORT_RETURN, 0, return_prompt(named), carry=carry)
+
+
+async def _return_note(ctx: Context, asked: Asked, text: str) -> None:
+    carry = asked.carry
+    """`2, 5 The photos are blurred`: the numbers of the items to revise, then the message."""
+    items = await ctx.projects.report_items(int(carry["record"]))
+    if items is None:
+        await ctx.send(Screen(no_project()))
+        return
+    words = text.replace(",", " ").split()
+    numbers = []
+    while words and words[0].isdigit():
+        numbers.append(int(words.pop(0)))
+    note = " ".join(words)
+    if not numbers or not note or any(not 1 <= n <= len(items) for n in numbers):
+        await ctx.send(Screen("⚠️ " + return_unreadable()))
+        await _ask_return(ctx, carry)
+        return
+    keys = [items[n - 1][0] for n in dict.fromkeys(numbers)]
+    result = await ctx.projects.return_report(
+        int(carry["record"]), str(carry["expected"]), keys, note
+    )
+    await answered(ctx, result)
+
+
+async def _pay_note(ctx: Context, asked: Asked, text: str) -> None:
+    carry = asked.carry
+    found = await ctx.projects.tranche_case(int(carry["tranche"]))
+    if found is None:
+        await ctx.send(Screen(no_project()))
+        return
+    case, tranche = found
+    try:
+        typed = read_payment(text, ctx.language, case.currency)
+    except Refused:
+        await ctx.send(Screen("⚠️ " + payment_unreadable()))
+        await ask_note(ctx, Purpose.GRANT_PAY, 0, pay_prompt(case, tranche), carry=carry)
+        return
+    try:
+        result = await ctx.projects.pay(tranche.id, typed)
+    except Refused as refused:
+        await ctx.send(Screen("⚠️ " + payment_refused(refused, case.currency)))
+        return
+    await answered(ctx, result)
+
+
+async def _difference_amount(ctx: Context, asked: Asked, text: str) -> None:
+    carry = asked.carry
+    found = await ctx.projects.tranche_case(int(carry["tranche"]))
+    if found is None:
+        await ctx.send(Screen(no_project()))
+        return
+    case, tranche = found
+    try:
+        amount = read_amount(text, ctx.language, case.currency)
+    except Refused:
+        await ctx.send(Screen("⚠️ " + amount_unreadable()))
+        await ask_note(
+            ctx, Purpose.GRANT_DIFF_AMOUNT, 0, difference_prompt(case, tranche), carry=carry
+        )
+        return
+    carried = {**carry, "amount": str(amount)}
+    await ask_note(ctx, Purpose.GRANT_DIFF_NOTE, 0, difference_note_prompt(), carry=carried)
+
+
+async def _difference_note(ctx: Context, asked: Asked, text: str) -> None:
+    carry = asked.carry
+    result = await ctx.projects.receive(
+        int(carry["tranche"]), "difference", Decimal(str(carry["amount"])), text
+    )
+    await answered(ctx, result)
+
+
+async def _project_button(ctx: Context, query: CallbackQuery, data: Grant) -> None:
+    action, ident, value = data.action, data.ident, data.value
+    if action == "xlsx":
+        await query.answer()
+        await _disbursements(ctx)
+        return
+    case = await ctx.projects.case(ident)
+    if case is None:
+        await query.answer(no_project(), show_alert=True)
+        return
+    if action == "show":
+        await query.answer()
+        await show(ctx, case)
+        return
+    if action == "accept":
+        version, _dot, language = value.partition(".")
+        if not ctx.projects.of_the_city(case.city_id):
+            await query.answer(city_only(), show_alert=True)
+            return
+        await query.answer()
+        result = await ctx.projects.accept(
+            ident, int(version) if version.isdigit() else -1, language
+        )
+        await answered(ctx, result)
+        return
+    if not ctx.may(Action.REVIEW_DOSSIERS):
+        await deny(ctx, query)
+        return
+    await query.answer()
+    move = next((m for m in PROJECT_MOVES if m.key == action and m.source == value), None)
+    if move is not None and move.needs == Needs.NOTE and case.status == value:
+        carry = {"project": ident, "key": action, "expected": value}
+        await ask_note(ctx, Purpose.GRANT_MOVE, ident, move_note_prompt(case, move), carry=carry)
+        return
+    await answered(ctx, await ctx.projects.move(ident, action, value))
+
+
+async def _tranche_button(ctx: Context, query: CallbackQuery, data: Grant) -> None:
+    action, ident, value = data.action, data.ident, data.value
+    allowed = await ctx.projects.may_move_tranche(ident, action, value)
+    if allowed.outcome == Outcome.REFUSED:
+        staff_move = action == "pay"
+        if staff_move:
+            await deny(ctx, query)
+        else:
+            await query.answer(city_only(), show_alert=True)
+        return
+    await query.answer()
+    if allowed.outcome == Outcome.MOVED:
+        await ctx.send(Screen(project_moved_on(allowed.case)))
+        return
+    found = await ctx.projects.tranche_case(ident)
+    assert found is not None
+    case, tranche = found
+    carry = {"tranche": ident}
+    if action == "pay":
+        await ask_note(ctx, Purpose.GRANT_PAY, ident, pay_prompt(case, tranche), carry=carry)
+    elif action == "difference":
+        await ask_note(
+            ctx, Purpose.GRANT_DIFF_AMOUNT, ident, difference_prompt(case, tranche), carry=carry
+        )
+    else:
+        await answered(ctx, await ctx.projects.receive(ident, action))
+
+
+async def _adjust(ctx: Context, words: list[str]) -> None:
+    """`/tranche FC-2027-0001 2 amount 400000` (or `date 15/09/2027`, `condition report2`)."""
+    if len(words) < 4 or not words[1].isdigit() or words[2] not in ("amount", "date", "condition"):
+        await ctx.send(Screen(adjust_usage()))
+        return
+    reference, number, what, typed = words[0], int(words[1]), words[2], " ".join(words[3:])
+    case = await ctx.projects.find(reference)
+    if case is None:
+        await ctx.send(Screen(no_project()))
+        return
+    try:
+        if what == "amount":
+            value: Any = parse_amount(typed, ctx.language, case.currency).value
+        elif what == "date":
+            value = parse_date(typed, ctx.language)
+        else:
+            value = Condition.parse(typed)
+        result = await ctx.projects.adjust_tranche(reference, number, what, value)
+    except ScheduleError as refused:
+        await ctx.send(Screen("⚠️ " + schedule_refused(refused, case.currency)))
+        return
+    except (NumberError, ValueError):
+        await ctx.send(Screen("⚠️ " + adjust_usage()))
+        return
+    await answered(ctx, result)
+
+
+async def _indicator(ctx: Context, words: list[str]) -> None:
+    """`/indicator FC-2027-0001 2 0 1200 households`."""
+    if len(words) < 5 or not words[1].isdigit():
+        await ctx.send(Screen(indicator_usage()))
+        return
+    try:
+        baseline = parse_amount(words[2], ctx.language, allow_zero=True).value
+        target = parse_amount(words[3], ctx.language, allow_zero=True).value
+        result = await ctx.projects.set_indicator(
+            words[0], int(words[1]), baseline, target, " ".join(words[4:])[:40]
+        )
+    except (NumberError, Refused, KeyError, ValueError):
+        await ctx.send(Screen("⚠️ " + indicator_usage()))
+        return
+    await answered(ctx, result)
+
+
+def router() -> Router:
+    r = Router(name="projects")
+
+    @r.message(Command("projects"))
+    async def projects(message: Message, command: CommandObject, ctx: Context) -> None:
+        """Staff: the portfolio (words filter: a status, a country code); a verified official:
+        their city's projects."""
+        statuses, country = _filter((command.args or "").split())
+        listed = await ctx.projects.listing(statuses, country, PORTFOLIO_ROWS)
+        if listed is None:
+            await ctx.send(Screen(_("Your city has no project yet.")))
+            return
+        cases, total = listed
+        await ctx.send(portfolio_screen(cases, total, ctx.may(Action.REVIEW_DOSSIERS)))
+
+    @r.message(Command("project"))
+    async def project(message: Message, command: CommandObject, ctx: Context) -> None:
+        case = await ctx.projects.find((command.args or "").strip()) if command.args else None
+        if case is None:
+            await ctx.send(Screen(no_project()))
+            return
+        await show(ctx, case)
+
+    @r.message(Command("tranche"))
+    async def tranche(message: Message, command: CommandObject, ctx: Context) -> None:
+        if not ctx.may(Action.REVIEW_DOSSIERS):
+            await deny(ctx)
+            return
+        await _adjust(ctx, (command.args or "").split())
+
+    @r.message(Command("indicator"))
+    async def indicator(message: Message, command: CommandObject, ctx: Context) -> None:
+        if not ctx.may(Action.REVIEW_DOSSIERS):
+            await deny(ctx)
+            return
+        await _indicator(ctx, (command.args or "").split())
+
+    @r.callback_query(Grant.filter())
+    async def pressed(query: CallbackQuery, callback_data: Grant, ctx: Context) -> None:
+        if callback_data.machine == "p":
+            await _project_button(ctx, query, callback_data)
+        elif callback_data.machine == "t":
+            await _tranche_button(ctx, query, callback_data)
+        elif callback_data.machine == "r" and callback_data.action in ("approve", "return"):
+            if not ctx.may(Action.REVIEW_DOSSIERS):
+                await deny(ctx, query)
+                return
+            await query.answer()
+            record_id, expected = callback_data.ident, callback_data.value
+            if callback_data.action == "approve":
+                await answered(ctx, await ctx.projects.approve_report(record_id, expected))
+                return
+            await _ask_return(ctx, {"record": record_id, "expected": expected})
+        else:
+            await query.answer(no_project(), show_alert=True)
+
+    return r
+
+
+def notes() -> dict[Purpose, NoteHandler]:
+    return {
+        Purpose.GRANT_MOVE: _move_note,
+        Purpose.REPORT_RETURN: _return_note,
+        Purpose.GRANT_PAY: _pay_note,
+        Purpose.GRANT_DIFF_AMOUNT: _difference_amount,
+        Purpose.GRANT_DIFF_NOTE: _difference_note,
+    }
