@@ -63,7 +63,7 @@ from storage.models import (
     StatusChange,
     Timer,
 )
-from tests.factories import complete_answers
+from testkit.factories import complete_answers
 
 SECRETARIAT = -1001234567890
 STAFF = 700_001  # today's staff member (secretariat role), writing in the Secretariat's chat
