@@ -16,9 +16,9 @@ from bot.documents.dossier import dossier_pdf
 from bot.documents.report import report_pdf
 from bot.domain.rules import FundingRules
 from bot.telegram.i18n import build_i18n
-from tests.agenda_facts import session_agenda
-from tests.factories import full_case
-from tests.grant_facts import convention_for, report_case
+from testkit.agenda_facts import session_agenda
+from testkit.factories import full_case
+from testkit.grant_facts import convention_for, report_case
 
 GOAL_MS = 1000.0
 LANGUAGES = ("fr", "ar")

@@ -35,8 +35,8 @@ from storage.accounts import new_account
 from storage.db import create_engine, migrate, session_factory
 from storage.dossiers import create_dossier
 from storage.models import Account, OutboxMessage
-from tests.standin import BotAPIStandIn
-from tests.standin.inprocess import BASE_URL, InProcessSession, InProcessUser
+from testkit.standin import BotAPIStandIn
+from testkit.standin.inprocess import BASE_URL, InProcessSession, InProcessUser
 
 GOAL = 1.0  # seconds, at p99
 OFFICIAL = 5000

@@ -1,6 +1,6 @@
 """`python -m bench --http`: the bot as processes over real HTTP, beside a bare aiogram echo bot.
 
-30 simulated people act against the Bot API stand-in (`tests/standin`, served over HTTP in this
+30 simulated people act against the Bot API stand-in (`testkit/standin`, served over HTTP in this
 process), at two paces:
 
 - **saturated**: each person has a registered account and a draft at the question "title" (seeded
@@ -47,8 +47,8 @@ from bot.services.people import link_city
 from storage.accounts import new_account
 from storage.db import create_engine, migrate, session_factory
 from storage.dossiers import create_dossier
-from tests.factories import complete_answers
-from tests.standin import BotAPIStandIn, TelegramUser
+from testkit.factories import complete_answers
+from testkit.standin import BotAPIStandIn, TelegramUser
 
 PEOPLE = 30
 SECRET = "bench-webhook-secret-0123456789abcdefghij"

@@ -21,8 +21,8 @@ from typing import Any
 from bot.workers.limits import RateLimiter
 from bot.workers.outbox import OutboxWorker
 from storage.db import create_engine, migrate, session_factory
-from tests.outbox_kit import FaultySession, breaches, fill, in_process_bot, wait_settled
-from tests.standin import BotAPIStandIn
+from testkit.outbox_kit import FaultySession, breaches, fill, in_process_bot, wait_settled
+from testkit.standin import BotAPIStandIn
 
 GOAL = 0.90
 

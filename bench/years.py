@@ -69,7 +69,7 @@ from storage.models import (
     Timer,
     Tranche,
 )
-from tests.factories import complete_answers
+from testkit.factories import complete_answers
 
 SECRETARIAT = -1001234567890
 STAFF = 700_001  # today's staff member (secretariat role), writing in the Secretariat's chat

@@ -6,9 +6,7 @@ pytest-xdist's controller loads this file too and runs no test."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,99 +14,35 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import settings
 
+from testkit.backends import BACKENDS, database_per_worker, postgres_url
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-    from tests.harness import InProcessBot, RunningBot
-    from tests.standin import BotAPIStandIn
+    from testkit.harness import InProcessBot, RunningBot
 
 
-def _database_per_worker() -> None:
-    """Tests empty the PostgreSQL schema they use: under pytest-xdist each worker process gets a
-    database of its own (`<name>_gw0`, …), created once, so workers never drop each other's."""
-    url, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker:
-        return
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    name = f"{base.database}_{worker}"
-
-    async def create() -> None:
-        connection = await asyncpg.connect(
-            user=base.username,
-            password=base.password,
-            host=base.host,
-            port=base.port,
-            database=base.database,
-        )
-        try:
-            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-                await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(False)
-
-
-_database_per_worker()
+database_per_worker()
 # Property tests are not timed: on a loaded machine hypothesis' per-example deadline only flakes.
 settings.register_profile("untimed", deadline=None)
 settings.load_profile("untimed")
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL not set")
-    ),
-]
-
-
-async def fresh_engine(backend: str, tmp_path: Path) -> AsyncEngine:
-    """An empty database of the given kind, migrated to the latest schema."""
-    from storage.db import create_engine
-    from tests.databases import emptied_postgres, prepared
-
-    if backend == "sqlite":
-        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-    else:
-        assert POSTGRES_URL
-        engine = create_engine(POSTGRES_URL)
-        await emptied_postgres(engine)
-        return engine
-    await prepared(engine)
-    return engine
 
 
 @pytest.fixture(params=BACKENDS)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    from testkit.databases import fresh_engine
+
     engine = await fresh_engine(request.param, tmp_path)
     yield engine
     await engine.dispose()
-
-
-def check_clean(api: BotAPIStandIn) -> None:
-    assert not api.unanswered_callback_queries()
-    assert not api.errors, [(c.method, c.description) for c in api.errors]
-
-
-async def in_process(tmp_path: Path, database_url: str | None = None) -> InProcessBot:
-    from tests.harness import SECRETARIAT, InProcessBot
-    from tests.standin import BotAPIStandIn
-
-    api = BotAPIStandIn()
-    api.add_group(SECRETARIAT, "Secrétariat permanent")
-    bot = InProcessBot(api, tmp_path, database_url)
-    await bot.start()
-    return bot
 
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[InProcessBot]:
     """The bot fed update by update, answered in-process by a strict stand-in (no HTTP), on
     SQLite; afterwards no error and no unanswered button."""
+    from testkit.harness import check_clean, in_process
+
     bot = await in_process(tmp_path)
     yield bot
     await bot.close()
@@ -121,10 +55,13 @@ async def app_on_each_database(
 ) -> AsyncIterator[InProcessBot]:
     """`app` on SQLite, then on PostgreSQL (an emptied schema) when TEST_DATABASE_URL is set:
     asyncpg suspends at every statement, so concurrent updates really interleave there."""
+    from testkit.databases import fresh_engine
+    from testkit.harness import check_clean, in_process
+
     url = None
     if request.param == "postgres":
         await (await fresh_engine("postgres", tmp_path)).dispose()
-        url = POSTGRES_URL
+        url = postgres_url()
     bot = await in_process(tmp_path, url)
     yield bot
     await bot.close()
@@ -134,8 +71,8 @@ async def app_on_each_database(
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The bot polling a strict stand-in; afterwards no error and no unanswered button."""
-    from tests.harness import SECRETARIAT, RunningBot
-    from tests.standin import BotAPIStandIn
+    from testkit.harness import SECRETARIAT, RunningBot, check_clean
+    from testkit.standin import BotAPIStandIn
 
     async with BotAPIStandIn() as api:
         api.add_group(SECRETARIAT, "Secrétariat permanent")
@@ -156,7 +93,7 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 # The longest tests first (matched against each test's node id). The first two, the tests of
 # `python -m bot` processes, go to the same worker (pytest-xdist hands each worker two tests at
 # the start, `--maxschedchunk 2` in pyproject.toml, then two at a time to whichever is free): they
-# share its zygote (tests/process_kit.py), and mostly wait (on their processes, an escalation's
+# share its zygote (testkit/process_kit.py), and mostly wait (on their processes, an escalation's
 # deadline) while the other workers keep both cores busy.
 SLOW_FIRST = (
     "test_processes.py",

@@ -1,6 +1,6 @@
 """The status machines drawn from their tables: `python -m bot.domain.diagrams` (or `make
 diagrams`) writes docs/status-machines.md, one Mermaid stateDiagram-v2 per machine;
-tests/test_diagrams.py fails when the page is not what the tables draw.
+tests/unit/test_diagrams.py fails when the page is not what the tables draw.
 
 The grant's three tables (bot/domain/project.py) are read as the engine's machines by
 `grant_machine`: a `GrantMove` is a `Move` with one source, its `by` a right or a party (staff:
@@ -100,8 +100,8 @@ def page() -> str:
         "# Status machines",
         "",
         "Drawn from the tables of the one engine (`bot/domain/machine.py`) by "
-        "`python -m bot.domain.diagrams` (`make diagrams`); `tests/test_diagrams.py` fails when "
-        "this page is out of date, so do not edit it by hand: change the table and run the "
+        "`python -m bot.domain.diagrams` (`make diagrams`); `tests/unit/test_diagrams.py` fails "
+        "when this page is out of date, so do not edit it by hand: change the table and run the "
         "command.",
         "",
         "Each arrow is a move: its key (the button's callback data), who takes it (a right of "
