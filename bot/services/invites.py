@@ -6,15 +6,13 @@ of a staff member who opens it."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain import invites as rules
 from bot.domain.cities import MemberCity
 from bot.domain.people import StaffMember, Verification
 from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Action, Role
 from bot.notify import people as notify
-from bot.notify.readers import Audience
+from bot.services.acting import PeopleUseCase
 from bot.services.cities import member_city
 from bot.services.rights import require, role_of
 from storage.invites import decide_invite, invite_with_token, use_invite
@@ -69,28 +67,7 @@ def role_change_problem(current: Role, offered: Role) -> InviteRefused | None:
     return None
 
 
-class Invites:
-    def __init__(
-        self,
-        session: AsyncSession,
-        actor: Account,
-        admin_ids: tuple[int, ...],
-        audience: Audience,
-    ) -> None:
-        self.audience = audience
-        self.session = session
-        self.actor = actor
-        self.admin_ids = admin_ids
-
-    def _member(self, account: Account) -> StaffMember:
-        return StaffMember(
-            account.telegram_id,
-            account.full_name or account.first_name or str(account.telegram_id),
-            role_of(account, self.admin_ids),
-            account.telegram_id in self.admin_ids,
-            account.language,
-        )
-
+class Invites(PeopleUseCase):
     async def create(
         self,
         days: int,
@@ -145,7 +122,7 @@ class Invites:
         if row.role is not None and needs_confirmation(row.role):
             admin = await self.session.get(Account, row.created_by)
             told = notify.invite_opened(
-                self._member(account),
+                self.member(account),
                 row.id,
                 Role(row.role),
                 row.created_by,
@@ -196,4 +173,4 @@ class Invites:
         told = notify.invite_decided(person.telegram_id, person.language, role, confirmed, voice)
         await post(self.session, told)
         await self.session.commit()
-        return Decided(self._member(person), role, confirmed)
+        return Decided(self.member(person), role, confirmed)

@@ -1,13 +1,11 @@
 """The Secretariat's staff: who has which role, granted and revoked by admins."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.people import StaffMember
 from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Action, Role
 from bot.notify import people as notify
-from bot.notify.readers import Audience
-from bot.services.rights import require, role_of
+from bot.services.acting import PeopleUseCase
+from bot.services.rights import require
 from storage.accounts import set_role, staff_accounts
 from storage.models import Account
 from storage.outbox import post
@@ -18,28 +16,7 @@ class StaffRefused(Refused):
     `moved` (another admin changed the role a moment ago: `name`, `role` as it is now)."""
 
 
-class Staff:
-    def __init__(
-        self,
-        session: AsyncSession,
-        actor: Account,
-        admin_ids: tuple[int, ...],
-        audience: Audience,
-    ) -> None:
-        self.audience = audience
-        self.session = session
-        self.actor = actor
-        self.admin_ids = admin_ids
-
-    def member(self, account: Account) -> StaffMember:
-        return StaffMember(
-            account.telegram_id,
-            account.full_name or account.first_name or str(account.telegram_id),
-            role_of(account, self.admin_ids),
-            account.telegram_id in self.admin_ids,
-            account.language,
-        )
-
+class Staff(PeopleUseCase):
     async def members(self) -> list[StaffMember]:
         """Everyone with a staff role, ADMIN_IDS included (even before they wrote to the bot)."""
         require(self.actor, self.admin_ids, Action.MANAGE_STAFF)

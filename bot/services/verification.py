@@ -1,13 +1,11 @@
 """The Secretariat's verification of registrations: a card when a profile is first complete, then
 "verified" or "refused" (with a reason), the person told in their own language."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.people import Registration, Verification
 from bot.domain.refusals import Refused
 from bot.domain.roles import Action
 from bot.notify import people as notify
-from bot.notify.readers import Audience
+from bot.services.acting import PeopleUseCase
 from bot.services.people import registration_of
 from bot.services.rights import require
 from storage.accounts import decide_registration, pending_registrations
@@ -21,19 +19,7 @@ class VerificationRefused(Refused):
     says which), `changed` (the person has since changed city: a new card was or will be sent)."""
 
 
-class Verifications:
-    def __init__(
-        self,
-        session: AsyncSession,
-        actor: Account,
-        admin_ids: tuple[int, ...],
-        audience: Audience,
-    ) -> None:
-        self.audience = audience
-        self.session = session
-        self.actor = actor
-        self.admin_ids = admin_ids
-
+class Verifications(PeopleUseCase):
     async def registration(self, account: Account) -> Registration:
         return await registration_of(self.session, account)
 
