@@ -96,6 +96,17 @@ def city_update(case: Case) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def city_update_keyboard(case: Case) -> InlineKeyboardMarkup | None:
+    """The way in a status change offers: when changes are requested, the dossier opened for
+    editing (the Secretariat's request shown on top)."""
+    if case.record.status != Status.CHANGES_REQUESTED:
+        return None
+    button = InlineKeyboardButton(
+        text=_("✏️ Open and edit"), callback_data=menu_data(case.record.id, "edit")
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
 def thread_notice(case: Case, message: ThreadMessage) -> str:
     """A message on a dossier, delivered to the other side; from an account the Secretariat
     has not verified, it says so."""

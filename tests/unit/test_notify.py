@@ -20,6 +20,7 @@ from bot.notify.readers import Audience
 from bot.screens.common import money
 from bot.screens.notices import city_update
 from bot.screens.registrations import told_outcome
+from bot.telegram.callbacks import menu_data
 from bot.telegram.i18n import build_i18n
 from testkit.factories import full_case
 from testkit.standin.server import DEFAULT_TOKEN
@@ -207,3 +208,23 @@ def test_the_approval_tells_the_city_what_was_granted_asked_and_left_to_cover(
     (english,) = dossiers.moved(whole, [ENGLISH], replace(audience, secretariat=None))
     assert "the whole amount asked of the Fund" in english.text
     assert "difference" not in english.text
+
+
+def test_a_change_request_reaches_each_official_with_a_way_into_the_dossier(
+    audience: Audience,
+) -> None:
+    case = full_case("fr")
+    asked = HistoryEntry(AT, "in_review", "changes_requested", "John Smith", "Budget détaillé")
+    case = replace(
+        case,
+        record=replace(case.record, status="changes_requested"),
+        history=[*case.history, asked],
+    )
+    told = dossiers.moved(case, [FRENCH, ENGLISH, ARABIC], audience)
+    by_chat = {n.chat_id: n.markup for n in told}
+    for person, label in ((FRENCH, "✏️ Ouvrir et modifier"), (ENGLISH, "✏️ Open and edit"),
+                          (ARABIC, "✏️ افتحوا الملف وعدّلوه")):  # fmt: skip
+        (row,) = by_chat[person.telegram_id]["inline_keyboard"]
+        assert row == [{"text": label, "callback_data": menu_data(case.record.id, "edit")}]
+    (plain,) = dossiers.moved(approved(), [FRENCH], replace(audience, secretariat=None))
+    assert plain.markup is None  # only a change request asks the city to edit
