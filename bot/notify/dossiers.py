@@ -23,7 +23,7 @@ from bot.notify.notice import Notice, card_of
 from bot.notify.projects import CityWait, waiting_on_city_block
 from bot.notify.readers import Audience, Voice, dump, each_reader
 from bot.screens.base import Screen
-from bot.screens.notices import city_update, thread_notice
+from bot.screens.notices import city_update, city_update_keyboard, thread_notice
 from bot.screens.reminders import digest_screen, reminder_screen
 from bot.screens.review import record_title
 from bot.screens.staff import card_text, changes_block, moves_keyboard
@@ -101,7 +101,12 @@ def card_pdf(record: Record, path: str, file_name: str, audience: Audience) -> l
 def moved(case: Case, officials: list[Person], audience: Audience) -> list[Notice]:
     """A status change (a decision, a correction): each official told in their language, and
     the card edited."""
-    return to_people(officials, audience.voice, lambda: city_update(case)) + card(case, audience)
+
+    def build() -> tuple[str, dict | None]:
+        return city_update(case), dump(city_update_keyboard(case))
+
+    told = [Notice(p.telegram_id, *audience.voice(p.language, build)) for p in officials]
+    return told + card(case, audience)
 
 
 def foreseen(case: Case, officials: list[Person], voice: Voice) -> list[tuple[str, int, str]]:

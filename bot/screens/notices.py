@@ -1,5 +1,7 @@
 """What a city is told about its dossier, in each official's own language, and what comes next."""
 
+from decimal import Decimal
+
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -7,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.dates import format_long
 from bot.domain.records import Record
 from bot.domain.review import Case, ThreadMessage
+from bot.domain.rules import financing
 from bot.domain.workflow import Status, is_correction
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
@@ -37,6 +40,27 @@ def next_step(status: str) -> str:
     return steps.get(status, "")  # type: ignore[call-overload]
 
 
+def granted_line(record: Record, granted: Decimal) -> str:
+    """What the Bureau granted beside what was asked of the Fund, and what the city must now
+    cover when it granted less."""
+    asked = financing(record.answers).fund
+    currency = record.currency
+    if asked <= 0:
+        return _("The Bureau granted {amount}.").format(amount=money(granted, currency))
+    if granted >= asked:
+        return _("The Bureau granted {granted}, the whole amount asked of the Fund.").format(
+            granted=money(granted, currency)
+        )
+    return _(
+        "The Bureau granted {granted} of the {asked} asked of the Fund: your city must now "
+        "cover the difference, {gap}, with its own contribution or a partner's."
+    ).format(
+        granted=money(granted, currency),
+        asked=money(asked, currency),
+        gap=money(asked - granted, currency),
+    )
+
+
 def city_update(case: Case) -> str:
     """A status change of a city's dossier, told to one of its officials."""
     record = case.record
@@ -65,13 +89,22 @@ def city_update(case: Case) -> str:
             )
         )
     if record.status == Status.APPROVED and case.granted is not None:
-        lines.append(
-            _("The Bureau granted {amount}.").format(amount=money(case.granted, record.currency))
-        )
+        lines.append(granted_line(record, case.granted))
     if last is not None and last.note:
         lines.append(_("Message from the Secretariat:") + "\n«" + html.quote(last.note) + "»")
     lines.append(next_step(record.status))
     return "\n\n".join(line for line in lines if line)
+
+
+def city_update_keyboard(case: Case) -> InlineKeyboardMarkup | None:
+    """The way in a status change offers: when changes are requested, the dossier opened for
+    editing (the Secretariat's request shown on top)."""
+    if case.record.status != Status.CHANGES_REQUESTED:
+        return None
+    button = InlineKeyboardButton(
+        text=_("✏️ Open and edit"), callback_data=menu_data(case.record.id, "edit")
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def thread_notice(case: Case, message: ThreadMessage) -> str:

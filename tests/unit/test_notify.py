@@ -17,8 +17,10 @@ from bot.domain.review import HistoryEntry, ThreadMessage
 from bot.notify import dossiers, emergencies, people
 from bot.notify.notice import CardMode
 from bot.notify.readers import Audience
+from bot.screens.common import money
 from bot.screens.notices import city_update
 from bot.screens.registrations import told_outcome
+from bot.telegram.callbacks import menu_data
 from bot.telegram.i18n import build_i18n
 from testkit.factories import full_case
 from testkit.standin.server import DEFAULT_TOKEN
@@ -179,3 +181,50 @@ def test_a_role_is_told_in_the_persons_language(audience: Audience) -> None:
     assert french.chat_id == 701 and english.chat_id == 703 and french.text != english.text
     (unknown,) = people.role_changed(704, "xx", "commission", audience.voice)
     assert unknown.text == french.text  # a language the bot does not speak: the default
+
+
+def test_the_approval_tells_the_city_what_was_granted_asked_and_left_to_cover(
+    audience: Audience,
+) -> None:
+    case = approved()  # 800 000 granted of the 1 000 000 asked
+    told = dossiers.moved(case, [FRENCH, ARABIC, ENGLISH], audience)
+    by_chat = {n.chat_id: n.text for n in told}
+
+    def figures(language: str) -> list[str]:
+        amounts = ("800000", "1000000", "200000")
+        return audience.voice(language, lambda: [money(Decimal(a), "EUR") for a in amounts])
+
+    for person, words in (
+        (FRENCH, "Le Bureau a accordé"),
+        (ENGLISH, "The Bureau granted"),
+        (ARABIC, "منح المكتب"),
+    ):
+        text = by_chat[person.telegram_id]
+        assert words in text
+        assert all(amount in text for amount in figures(person.language))
+    assert "votre ville doit désormais couvrir la différence" in by_chat[FRENCH.telegram_id]
+    assert "your city must now cover the difference" in by_chat[ENGLISH.telegram_id]
+    whole = replace(case, granted=Decimal("1000000"))
+    (english,) = dossiers.moved(whole, [ENGLISH], replace(audience, secretariat=None))
+    assert "the whole amount asked of the Fund" in english.text
+    assert "difference" not in english.text
+
+
+def test_a_change_request_reaches_each_official_with_a_way_into_the_dossier(
+    audience: Audience,
+) -> None:
+    case = full_case("fr")
+    asked = HistoryEntry(AT, "in_review", "changes_requested", "John Smith", "Budget détaillé")
+    case = replace(
+        case,
+        record=replace(case.record, status="changes_requested"),
+        history=[*case.history, asked],
+    )
+    told = dossiers.moved(case, [FRENCH, ENGLISH, ARABIC], audience)
+    by_chat = {n.chat_id: n.markup for n in told}
+    for person, label in ((FRENCH, "✏️ Ouvrir et modifier"), (ENGLISH, "✏️ Open and edit"),
+                          (ARABIC, "✏️ افتحوا الملف وعدّلوه")):  # fmt: skip
+        (row,) = by_chat[person.telegram_id]["inline_keyboard"]
+        assert row == [{"text": label, "callback_data": menu_data(case.record.id, "edit")}]
+    (plain,) = dossiers.moved(approved(), [FRENCH], replace(audience, secretariat=None))
+    assert plain.markup is None  # only a change request asks the city to edit
