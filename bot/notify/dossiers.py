@@ -18,7 +18,7 @@ from bot.domain.review import Case, Change, ThreadMessage
 from bot.domain.roles import Role
 from bot.domain.rules import SectionCheck
 from bot.domain.sessions import BureauSession
-from bot.domain.workflow import Transition, moves
+from bot.domain.workflow import Status, Transition, moves
 from bot.notify.notice import Notice, card_of
 from bot.notify.projects import CityWait, waiting_on_city_block
 from bot.notify.readers import Audience, Voice, dump, each_reader
@@ -26,7 +26,7 @@ from bot.screens.base import Screen
 from bot.screens.notices import city_update, city_update_keyboard, thread_notice
 from bot.screens.reminders import digest_screen, reminder_screen
 from bot.screens.review import record_title
-from bot.screens.staff import card_text, changes_block, moves_keyboard
+from bot.screens.staff import card_text, changes_block, city_move_news, moves_keyboard
 from bot.telegram.callbacks import staff_data
 
 
@@ -75,9 +75,21 @@ def submitted(
     def heading() -> str:
         return _("🔁 Dossier {reference} submitted again")
 
-    return told + card(
-        case, audience, heading, lambda: changes_block(changes, case.record.currency)
+    return (
+        told
+        + card(case, audience, heading, lambda: changes_block(changes, case.record.currency))
+        + city_moved(case, changes, audience)
     )
+
+
+def city_moved(case: Case, changes: list[Change] | None, audience: Audience) -> list[Notice]:
+    """A resubmission or a withdrawal: besides the card edited in place (the record), a new
+    message in the Secretariat's chat (the dossier's topic) with the move and what changed."""
+    chat = audience.secretariat
+    if chat is None:
+        return []
+    news = audience.voice(chat.language, lambda: city_move_news(case, changes))
+    return [Notice(chat.chat_id, news.text, dump(news.markup), topic=True)]
 
 
 def pdf_caption(reference: str | None, title: str) -> str:
@@ -106,7 +118,8 @@ def moved(case: Case, officials: list[Person], audience: Audience) -> list[Notic
         return city_update(case), dump(city_update_keyboard(case))
 
     told = [Notice(p.telegram_id, *audience.voice(p.language, build)) for p in officials]
-    return told + card(case, audience)
+    news = city_moved(case, None, audience) if case.record.status == Status.WITHDRAWN else []
+    return told + card(case, audience) + news
 
 
 def foreseen(case: Case, officials: list[Person], voice: Voice) -> list[tuple[str, int, str]]:

@@ -17,7 +17,7 @@ from bot.domain.records import FileInfo, Record
 from bot.domain.review import PAGE, Case, Change, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
-from bot.domain.workflow import DECIDED, Transition, is_correction
+from bot.domain.workflow import DECIDED, Status, Transition, is_correction
 from bot.screens.base import Screen
 from bot.screens.common import listed, locale, money, onward, shown_answer, split_messages
 from bot.screens.financing import coach, share_text
@@ -168,6 +168,35 @@ def changes_block(changes: list[Change], currency: str | None) -> str:
             "• " + _("{label}: {value}").format(label=label, value=f"{old} {onward()} {new}")
         )
     return "\n".join(lines)
+
+
+def city_move_news(case: Case, changes: list[Change] | None) -> Screen:
+    """A move the city made (a resubmission with what it changed, a withdrawal), posted as a
+    new message in the Secretariat's chat: Telegram notifies no one of the card's edit."""
+    record = case.record
+    if record.status == Status.WITHDRAWN:
+        heading = _("↩ {city} withdrew dossier {reference}")
+    else:
+        heading = _("🔁 {city} submitted dossier {reference} again")
+    reference = html.quote(record.reference or "")
+    lines = [
+        "<b>" + heading.format(city=html.quote(case.city), reference=reference) + "</b>",
+        html.quote(record_title(record)),
+    ]
+    if changes is not None:  # a resubmission: its move is not in the history it was read with
+        source, target, by = Status.CHANGES_REQUESTED, record.status, case.sender.name
+    elif case.history:
+        last = case.history[-1]
+        source, target, by = last.source, last.target, last.by
+    else:
+        source = target = by = ""
+    if by:
+        move = f"{status_label(source)} {onward()} {status_label(target)}"
+        lines.append(_("{move}, by {name}").format(move=move, name=html.quote(by)))
+    if changes is not None:
+        lines.append("\n" + changes_block(changes, record.currency))
+    open_it = _button(_("📂 Open the dossier"), "open", record.id)
+    return Screen("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[open_it]]))
 
 
 def _shown(question, value, currency: str | None) -> str:

@@ -15,8 +15,18 @@ ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 def the_card(api) -> dict:
     """The dossier's one card in the Secretariat's chat, as it reads now (edited in place)."""
-    (card,) = [m for m in api.messages(SECRETARIAT) if m["text"].startswith(("📥", "🔁"))]
+    (card,) = [m for m in api.messages(SECRETARIAT) if m["text"].startswith(("📥", "🔁 Dossier"))]
     return card
+
+
+async def said_anew(api, text: str) -> dict:
+    """A new message (not the card) in the Secretariat's chat saying `text`, once delivered."""
+    for _ in range(200):
+        for message in api.messages(SECRETARIAT):
+            if text in message["text"]:
+                return message
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"nothing new said {text!r}")
 
 
 async def card_saying(api, text: str) -> dict:
@@ -78,6 +88,8 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
     assert "2 réponses ont changé depuis la dernière soumission" in card["text"]
     assert "→ إنارة شمسية لحي المدينة القديمة" in card["text"]
     assert card["text"].count("\n• ") == 2
+    news = await said_anew(api, "a soumis à nouveau le dossier")  # notified: a new message
+    assert "2 réponses ont changé" in news["text"] and "Modifications demandées →" in news["text"]
 
     await press_on_card(running, staff, "✅ Éligible")
     await card_saying(api, "Statut : Éligible")

@@ -13,14 +13,15 @@ from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.navigation import Cursor
 from bot.domain.people import Registration, Verification
 from bot.domain.records import Person, Record
-from bot.domain.review import HistoryEntry, ThreadMessage
+from bot.domain.review import Change, HistoryEntry, ThreadMessage
 from bot.notify import dossiers, emergencies, people
 from bot.notify.notice import CardMode
-from bot.notify.readers import Audience
+from bot.notify.readers import Audience, Chat
 from bot.screens.common import money
+from bot.screens.home import status_label
 from bot.screens.notices import city_update
 from bot.screens.registrations import told_outcome
-from bot.telegram.callbacks import menu_data
+from bot.telegram.callbacks import menu_data, staff_data
 from bot.telegram.i18n import build_i18n
 from testkit.factories import full_case
 from testkit.standin.server import DEFAULT_TOKEN
@@ -79,7 +80,7 @@ def test_a_first_submission_sends_the_card_a_second_tells_the_others_what_change
     (card,) = dossiers.submitted(case, None, [ARABIC], audience)
     assert card.chat_id == SECRETARIAT and card.text.startswith("<b>📥 New dossier FC-")
     again = dossiers.submitted(case, [], [ARABIC], audience)
-    assert [n.chat_id for n in again] == [ARABIC.telegram_id, SECRETARIAT]
+    assert [n.chat_id for n in again] == [ARABIC.telegram_id, SECRETARIAT, SECRETARIAT]
     assert "الملف" in again[0].text and "submitted again" in again[1].text
     assert "No answer changed since the last submission." in again[1].text
 
@@ -228,3 +229,50 @@ def test_a_change_request_reaches_each_official_with_a_way_into_the_dossier(
         assert row == [{"text": label, "callback_data": menu_data(case.record.id, "edit")}]
     (plain,) = dossiers.moved(approved(), [FRENCH], replace(audience, secretariat=None))
     assert plain.markup is None  # only a change request asks the city to edit
+
+
+def resubmitted_and_withdrawn():
+    case = full_case("fr")
+    resubmitted = replace(case, record=replace(case.record, status="in_review"))
+    gone = HistoryEntry(AT, "in_review", "withdrawn", "Awa Ndiaye")
+    withdrawn = replace(
+        case, record=replace(case.record, status="withdrawn"), history=[*case.history, gone]
+    )
+    return resubmitted, withdrawn
+
+
+@pytest.mark.parametrize(
+    "language, again, asked, gone, move",
+    [
+        ("en", "submitted dossier", "2 answers changed", "withdrew dossier",
+         "In review → Withdrawn, by Awa Ndiaye"),
+        ("fr", "a soumis à nouveau le dossier", "2 réponses ont changé", "a retiré le dossier",
+         "En cours d’examen → Retiré, par Awa Ndiaye"),
+        ("ar", "من جديد الملف", "تغيرت إجابتان", "↩ سحبت",
+         "قيد الدراسة ← مسحوب، من قِبل Awa Ndiaye"),
+    ],
+)  # fmt: skip
+def test_a_resubmission_and_a_withdrawal_post_a_new_message_beside_the_card(
+    audience: Audience, language: str, again: str, asked: str, gone: str, move: str
+) -> None:
+    """Telegram notifies no one of an edited card: the city's move is also a new message, in
+    the dossier's topic, with what changed; the card stays the record, edited in place."""
+    heard = replace(audience, secretariat=Chat(SECRETARIAT, language))
+    resubmitted, withdrawn = resubmitted_and_withdrawn()
+    fields = resubmitted.record.form.questions
+    changes = [
+        Change(fields["title"], "Éclairage", "Éclairage solaire"),
+        Change(fields["fund_amount"], "500000", "480000"),
+    ]
+    *_, card, news = dossiers.submitted(resubmitted, changes, [], heard)
+    assert card.card == f"dossier:{resubmitted.record.id}" and card.mode == CardMode.KEEP
+    assert news.chat_id == SECRETARIAT and news.card is None and news.topic
+    assert again in news.text and asked in news.text and "Éclairage solaire" in news.text
+    assert heard.voice(language, lambda: money(Decimal("480000"), "EUR")) in news.text
+    moved_from = heard.voice(language, lambda: status_label("changes_requested") + " ")
+    assert moved_from in news.text and resubmitted.sender.name in news.text
+    *_, card, news = dossiers.moved(withdrawn, [ARABIC], heard)
+    assert card.card == f"dossier:{withdrawn.record.id}" and card.mode == CardMode.KEEP
+    assert news.card is None and news.topic and gone in news.text and move in news.text
+    assert staff_data("open", withdrawn.record.id) in str(news.markup)
+    assert [n.chat_id for n in dossiers.moved(approved(), [], heard)] == [SECRETARIAT]
