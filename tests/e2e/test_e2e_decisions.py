@@ -216,6 +216,9 @@ async def test_a_stale_send_changes_nothing_and_says_so(
     await other.press(await opened(app, other), "✅ Éligible")
     picker = await other.press(await opened(app, other), "📅 Inscrire à une session du Bureau")
     await other.press(picker[-1], "Paris")
+    # The card's edits for those moves are delivered first: on a busy machine the background
+    # worker could otherwise edit the card in the group just as the stale "Send" is answered.
+    await app.drain_outbox()
     stale = await staff.press(shown[-1], SEND)
     assert stale.texts[-1] == (
         "Ce n’est plus possible : FC-2026-0042 est maintenant « Inscrit à une session du "
