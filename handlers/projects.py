@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import parse_date
-from bot.domain.grant_case import ProjectCase
+from bot.domain.grant_case import ProjectCase, TrancheLine
 from bot.domain.numbers import NumberError, parse_amount
 from bot.domain.payments import read_amount, read_payment
 from bot.domain.project import PROJECT_MOVES, Needs, ProjectStatus
@@ -153,11 +153,20 @@ async def _return_note(ctx: Context, asked: Asked, text: str) -> None:
     await answered(ctx, result)
 
 
-async def _pay_note(ctx: Context, asked: Asked, text: str) -> None:
-    carry = asked.carry
+async def _noted_tranche(
+    ctx: Context, carry: dict[str, Any]
+) -> tuple[ProjectCase, TrancheLine] | None:
+    """The tranche a typed note is about, as it is now (gone: said, and None)."""
     found = await ctx.projects.tranche_case(int(carry["tranche"]))
     if found is None:
         await ctx.send(Screen(no_project()))
+    return found
+
+
+async def _pay_note(ctx: Context, asked: Asked, text: str) -> None:
+    carry = asked.carry
+    found = await _noted_tranche(ctx, carry)
+    if found is None:
         return
     case, tranche = found
     try:
@@ -176,9 +185,8 @@ async def _pay_note(ctx: Context, asked: Asked, text: str) -> None:
 
 async def _difference_amount(ctx: Context, asked: Asked, text: str) -> None:
     carry = asked.carry
-    found = await ctx.projects.tranche_case(int(carry["tranche"]))
+    found = await _noted_tranche(ctx, carry)
     if found is None:
-        await ctx.send(Screen(no_project()))
         return
     case, tranche = found
     try:
