@@ -590,9 +590,15 @@ class Projects:
 
     async def may_move_tranche(self, tranche_id: int, key: str, expected: str) -> Result:
         """Whether this person may take the tranche's move now (before asking what it needs)."""
+        return (await self._tranche_move(tranche_id, key, expected))[0]
+
+    async def _tranche_move(
+        self, tranche_id: int, key: str, expected: str
+    ) -> tuple[Result, tuple[Project, ProjectCase, Tranche] | None]:
+        """`may_move_tranche`, with the tranche as it was read (the move's own use of it)."""
         found = await self._tranche(tranche_id)
         if found is None:
-            return Result(Outcome.REFUSED)
+            return Result(Outcome.REFUSED), None
         project, case, tranche = found
         of_the_city = self.of_the_city(case.city_id)
         move = find_grant_move(TRANCHE_MOVES, tranche.status, key, self.role, of_the_city)
@@ -601,20 +607,19 @@ class Projects:
                 find_grant_move(TRANCHE_MOVES, m.source, key, self.role, of_the_city)
                 for m in TRANCHE_MOVES
             )
-            return Result(Outcome.MOVED if allowed else Outcome.REFUSED, case)
+            return Result(Outcome.MOVED if allowed else Outcome.REFUSED, case), found
         if tranche.status != expected or project.status in (
             ProjectStatus.SUSPENDED,
             ProjectStatus.CANCELLED,
         ):
-            return Result(Outcome.MOVED, case)
-        return Result(Outcome.DONE, case)
+            return Result(Outcome.MOVED, case), found
+        return Result(Outcome.DONE, case), found
 
     async def pay(self, tranche_id: int, typed: TypedPayment) -> Result:
         """Staff mark a due tranche paid; never more than what is left of the grant (Refused)."""
-        allowed = await self.may_move_tranche(tranche_id, "pay", TrancheStatus.DUE)
+        allowed, found = await self._tranche_move(tranche_id, "pay", TrancheStatus.DUE)
         if allowed.outcome != Outcome.DONE:
             return allowed
-        found = await self._tranche(tranche_id)
         assert found is not None
         project, _case, tranche = found
         try:
@@ -642,10 +647,9 @@ class Projects:
         self, tranche_id: int, key: str, amount: Decimal | None = None, note: str | None = None
     ) -> Result:
         """The city confirms a paid tranche arrived ("received"), or what arrived ("difference")."""
-        allowed = await self.may_move_tranche(tranche_id, key, TrancheStatus.PAID)
+        allowed, found = await self._tranche_move(tranche_id, key, TrancheStatus.PAID)
         if allowed.outcome != Outcome.DONE:
             return allowed
-        found = await self._tranche(tranche_id)
         assert found is not None
         project, _case, tranche = found
         try:
