@@ -21,8 +21,8 @@ from handlers import (
     replay,
     review,
     sheets,
-    staff,
     start,
+    team,
     verification,
 )
 
@@ -54,7 +54,7 @@ def build_router() -> Router:
         sheets.router(),  # /export, /agenda, /stats (staff), a city's own XLSX (its officials)
         emergency.router(),  # alerts' buttons in the staff chats; /emergency privately
         cities.router(),
-        staff.router(),
+        team.router(),  # /staff: the team's roles and invite links
         verification.router(),
     )
     root = Router(name="root")
@@ -72,7 +72,7 @@ def build_router() -> Router:
                 **dossier.notes(),
                 **emergency.notes(),
                 **verification.notes(),
-                **staff.notes(),
+                **team.notes(),
                 **cities.notes(),
                 **sheets.notes(),
                 **projects.notes(),

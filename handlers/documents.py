@@ -5,7 +5,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.notify.dossiers import pdf_caption
 from bot.screens.base import Screen
-from bot.screens.review import record_title
+from bot.screens.checklist import record_title
 from bot.telegram.context import Context
 from handlers.inputs import today
 

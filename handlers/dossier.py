@@ -19,6 +19,13 @@ from bot.domain.records import Record
 from bot.domain.rules import first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
 from bot.screens.base import Screen
+from bot.screens.checklist import (
+    change_request,
+    record_title,
+    review_screens,
+    section_screen,
+    sections_screen,
+)
 from bot.screens.common import locale
 from bot.screens.financing import COFINANCING, gap_screen
 from bot.screens.home import (
@@ -29,14 +36,7 @@ from bot.screens.home import (
     submission_waits_text,
 )
 from bot.screens.notices import city_update, statuses_screen
-from bot.screens.review import (
-    change_request,
-    record_title,
-    review_screens,
-    section_screen,
-    sections_screen,
-)
-from bot.services.records import AlreadySubmitted
+from bot.services.dossiers import AlreadySubmitted
 from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.context import Context
 from bot.telegram.states import Flow

@@ -21,6 +21,7 @@ from bot.domain.records import Record, letter_target, slot_files
 from bot.domain.rules import letter_slot
 from bot.domain.uploads import content_problem, file_name, type_label, upload_problem
 from bot.screens.base import Screen
+from bot.screens.checklist import changed_screens
 from bot.screens.common import locale, shown_answer
 from bot.screens.errors import refusal
 from bot.screens.financing import coach
@@ -31,7 +32,6 @@ from bot.screens.question import (
     step_at,
     which_amount_screen,
 )
-from bot.screens.review import changed_screens
 from bot.telegram.callbacks import Step
 from bot.telegram.context import Context
 from bot.telegram.filters import Typed, Upload

@@ -9,9 +9,9 @@ from bot.domain.navigation import REVIEW
 from bot.domain.records import Record
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen, one_button_keyboard
+from bot.screens.checklist import review_screens
 from bot.screens.home import profile_screen, welcome
 from bot.screens.question import question_screen
-from bot.screens.review import review_screens
 from bot.telegram.context import Context
 
 

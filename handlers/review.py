@@ -44,7 +44,7 @@ from bot.screens.decisions import (
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible, status_label
 from bot.screens.queue_words import queue_vocabulary, unknown_words
-from bot.screens.staff import (
+from bot.screens.secretariat import (
     attachment_caption,
     city_case_screens,
     dossier_screens,

@@ -31,11 +31,11 @@ from bot.domain.rules import (
     letter_slot,
 )
 from bot.domain.workflow import is_correction
+from bot.screens.checklist import record_title, rule_text
 from bot.screens.common import locale, money, onward, shown_answer, strip_tags
 from bot.screens.financing import problem_text
 from bot.screens.home import status_label
-from bot.screens.review import record_title, rule_text
-from bot.screens.staff import attachment_piece
+from bot.screens.secretariat import attachment_piece
 
 RTL_LANGUAGES = frozenset({"ar"})
 YES, NO = "✓", "✗"

@@ -70,7 +70,7 @@ DECIDED = (Status.APPROVED, Status.REJECTED, Status.DEFERRED)
 WAITING = (Status.SUBMITTED, Status.IN_REVIEW, Status.ELIGIBLE, Status.SCHEDULED, Status.DEFERRED)
 S = Status
 TRANSITIONS: tuple[Move, ...] = (
-    # Submitting is the questionnaire's (bot/services/records.py), which checks the form.
+    # Submitting is the questionnaire's (bot/services/dossiers.py), which checks the form.
     move("submit", S.DRAFT, S.SUBMITTED, CITY, N_("📤 Submit to the Secretariat"), Needs.FORM),
     move("review", S.SUBMITTED, S.IN_REVIEW, STAFF, N_("🔎 Start the review")),
     move("changes", S.IN_REVIEW, S.CHANGES_REQUESTED, STAFF, N_("✏️ Request changes"),

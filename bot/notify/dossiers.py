@@ -23,10 +23,10 @@ from bot.notify.notice import Notice, card_of
 from bot.notify.projects import CityWait, waiting_on_city_block
 from bot.notify.readers import Audience, Voice, dump, each_reader
 from bot.screens.base import Screen
+from bot.screens.checklist import record_title
 from bot.screens.notices import city_update, city_update_keyboard, thread_notice
 from bot.screens.reminders import digest_screen, reminder_screen
-from bot.screens.review import record_title
-from bot.screens.staff import card_text, changes_block, city_move_news, moves_keyboard
+from bot.screens.secretariat import card_text, changes_block, city_move_news, moves_keyboard
 from bot.telegram.callbacks import staff_data
 
 

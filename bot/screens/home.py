@@ -10,9 +10,9 @@ from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import ROLE_LABELS, Role, tools
 from bot.domain.workflow import STATUS_LABELS
 from bot.screens.base import Screen
+from bot.screens.checklist import record_title
 from bot.screens.commands import tools_lines
 from bot.screens.common import BUTTON_TEXT, shortened, shown_answer
-from bot.screens.review import record_title
 from bot.telegram.callbacks import Home, Lang, menu_data, sheet_data
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}

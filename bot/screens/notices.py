@@ -12,9 +12,9 @@ from bot.domain.review import Case, ThreadMessage
 from bot.domain.rules import financing
 from bot.domain.workflow import Status, is_correction
 from bot.screens.base import Screen
+from bot.screens.checklist import record_title
 from bot.screens.common import locale, money
 from bot.screens.home import own_only_text, status_label
-from bot.screens.review import record_title
 from bot.telegram.callbacks import menu_data
 
 

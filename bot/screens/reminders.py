@@ -15,9 +15,9 @@ from bot.domain.reminders import Waiting, days_left
 from bot.domain.rules import SectionCheck
 from bot.domain.sessions import BureauSession
 from bot.screens.base import Screen
+from bot.screens.checklist import record_title, rule_text
 from bot.screens.common import listed, locale
 from bot.screens.home import status_label
-from bot.screens.review import record_title, rule_text
 from bot.telegram.callbacks import menu_data, staff_data
 
 LABELS_PER_SECTION = 6  # a fresh draft misses dozens of answers: the message stays readable

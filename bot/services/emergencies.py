@@ -39,11 +39,11 @@ from bot.domain.sitrep_form import SITREP_FORM, sitrep_ready
 from bot.notify import emergencies as notify
 from bot.notify.notice import Notice
 from bot.notify.readers import Audience
+from bot.services.dossiers import record_of
 from bot.services.people import person_of
-from bot.services.records import record_of
 from storage import emergencies as queries
-from storage import review as people
-from storage import timers
+from storage import people, timers
+from storage import review as review_queries
 from storage.dossiers import (
     StatusMoved,
     attachments,
@@ -478,7 +478,7 @@ class Emergencies:
         a card shortened to fit Telegram points to."""
         if not (self.is_staff or self.is_presidency):
             return None
-        row = await people.by_reference(self.session, reference.strip().upper())
+        row = await review_queries.by_reference(self.session, reference.strip().upper())
         if row is None or row.form != EMERGENCY_FORM.key or row.status == EmergencyStatus.DRAFT:
             return None
         return await load_emergency(self.session, row)

@@ -72,8 +72,9 @@ from bot.domain.tranches import (
 from bot.domain.workflow import Status
 from bot.notify.projects import Event, GrantEvent, Readers, notices
 from bot.notify.readers import Voice
+from bot.services.dossiers import record_of
 from bot.services.people import person_of
-from bot.services.records import record_of
+from storage import people as people_queries
 from storage import projects as queries
 from storage import review as review_queries
 from storage.dossiers import StatusMoved, attachments
@@ -226,7 +227,7 @@ async def verified_officials(session: AsyncSession, city_id: int) -> list[Person
     """Who acts and is told as the city: its verified officials only."""
     return [
         person_of(a)
-        for a in await review_queries.officials(session, city_id)
+        for a in await people_queries.officials(session, city_id)
         if a.verification == Verification.VERIFIED
     ]
 

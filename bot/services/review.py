@@ -29,8 +29,9 @@ from bot.domain.workflow import (
 )
 from bot.notify import dossiers as notify
 from bot.notify.readers import Audience
+from bot.services.dossiers import record_of
 from bot.services.people import person_of
-from bot.services.records import record_of
+from storage import people as people_queries
 from storage import review as queries
 from storage.dossiers import StatusMoved, attachments, change_status
 from storage.models import Account, City, Dossier, DossierMessage
@@ -97,7 +98,7 @@ class Review:
         city = await self.session.get(City, row.city_id)
         changes = await queries.history(self.session, row.id)
         messages = await queries.thread(self.session, row.id)
-        people = await queries.accounts(
+        people = await people_queries.accounts(
             self.session,
             {row.created_by} | {c.by_user for c in changes} | {m.author_id for m in messages},
         )
@@ -108,10 +109,13 @@ class Review:
             return person_of(account).name if account else str(telegram_id)
 
         sender = people[row.created_by]
-        officials = await queries.audience(self.session, row.city_id, row.created_by)
+        officials = await people_queries.audience(self.session, row.city_id, row.created_by)
         blocked = await unreachable(self.session, [a.telegram_id for a in officials])
         never = await undelivered(self.session, row.id)
-        readers = {**people, **await queries.accounts(self.session, {m.chat_id for m in never})}
+        readers = {
+            **people,
+            **await people_queries.accounts(self.session, {m.chat_id for m in never}),
+        }
 
         def unverified(message: DossierMessage) -> bool:
             author = people.get(message.author_id)
@@ -346,7 +350,7 @@ class Review:
     async def audience_of(self, row: Dossier) -> list[Person]:
         """Who is told about this dossier, each in their own language: its city's verified
         officials, and its author while unverified (bot/domain/access.py)."""
-        people = await queries.audience(self.session, row.city_id, row.created_by)
+        people = await people_queries.audience(self.session, row.city_id, row.created_by)
         return [person_of(a) for a in people]
 
     async def readers(self, dossier_id: int) -> list[Person]:

@@ -19,15 +19,15 @@ from bot.notify.readers import Audience
 from bot.screens.base import Screen
 from bot.services.cities import Cities
 from bot.services.documents import Documents
+from bot.services.dossiers import Dossiers
 from bot.services.emergencies import Emergencies, Timing
 from bot.services.invites import Invites
 from bot.services.outbox_admin import OutboxAdmin
 from bot.services.people import Profiles, person_of
 from bot.services.projects import Projects, grant_follows
-from bot.services.records import Dossiers
 from bot.services.review import Review
 from bot.services.sheets import Sheets
-from bot.services.staff import Staff
+from bot.services.team import Staff
 from bot.services.verification import Verifications
 from bot.telegram.states import Flow
 from bot.telegram.topics import SecretariatTopics

@@ -30,10 +30,11 @@ from bot.domain.sessions import BureauSession, next_session
 from bot.domain.workflow import WAITING, Status
 from bot.notify import dossiers as notify
 from bot.notify.readers import Voice
-from bot.services.records import record_of
+from bot.services.dossiers import record_of
 from bot.services.review import bureau_session
 from bot.workers.follow_up import city_waits
 from bot.workers.scheduler import Done
+from storage import people as people_queries
 from storage import reminders as queries
 from storage import review as review_queries
 from storage import timers
@@ -96,7 +97,7 @@ class ReminderJob(_Job):
         checks = record.checks(
             FundingRules(self.settings.fund_max_share, self.settings.city_min_share)
         )
-        officials = await review_queries.audience(session, row.city_id, row.created_by)
+        officials = await people_queries.audience(session, row.city_id, row.created_by)
         readers = [(a.telegram_id, a.language) for a in officials]
         told = notify.reminded(record, checks, upcoming, now.date(), readers, self.voice)
         await post(session, told)

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 import bot.services.emergencies
-import bot.services.staff
+import bot.services.team
 import storage.dossiers
 import storage.review
 from bot.domain.emergency_form import EMERGENCY_FORM
@@ -612,7 +612,7 @@ async def test_two_admins_on_one_role_and_two_staff_on_one_session_at_once(
     admins = {first: app.user(first), second: app.user(second)}
     for admin_id in admins:
         app.api.add_private(admin_id)
-    roles = Gate(monkeypatch, (bot.services.staff, "set_role"))
+    roles = Gate(monkeypatch, (bot.services.team, "set_role"))
 
     async def press(admin_id: int, button: StaffButton) -> Any:
         confirmation = await with_buttons(app, admin_id)

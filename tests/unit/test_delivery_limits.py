@@ -36,13 +36,13 @@ from bot.domain.workflow import Status
 from bot.notify import emergencies as notify
 from bot.notify.readers import Audience
 from bot.screens import emergency as alerts_text
+from bot.screens.checklist import review_screens
 from bot.screens.notices import city_update, statuses_screen, thread_notice
 from bot.screens.question import question_screen
 from bot.screens.registrations import decided_text, registration_card, told_outcome
 from bot.screens.reminders import digest_screen, reminder_screen
-from bot.screens.review import review_screens
-from bot.screens.staff import card_text, changes_block, city_case_screens, dossier_screens
-from bot.screens.staff import moves_keyboard as staff_moves
+from bot.screens.secretariat import card_text, changes_block, city_case_screens, dossier_screens
+from bot.screens.secretariat import moves_keyboard as staff_moves
 from bot.screens.team import invite_welcome
 from bot.telegram import fitting as middleware
 from bot.telegram.i18n import build_i18n

@@ -12,8 +12,8 @@ from bot.domain.navigation import REVIEW, Cursor
 from bot.domain.profile_form import PROFILE_FORM, missing_profile
 from bot.domain.rules import FundingRules
 from bot.screens.question import question_screen
+from bot.services.dossiers import Dossiers
 from bot.services.people import Profiles, link_city
-from bot.services.records import Dossiers
 from bot.telegram.i18n import build_i18n
 from storage.accounts import new_account
 from storage.dossiers import create_dossier

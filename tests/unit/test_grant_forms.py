@@ -15,8 +15,8 @@ from bot.domain.report_form import plan_of, reached_key, report_form, spent_key
 from bot.domain.results import indicators_of
 from bot.domain.rules import FundingRules
 from bot.screens.question import question_screen
+from bot.services.dossiers import Dossiers
 from bot.services.people import link_city
-from bot.services.records import Dossiers
 from bot.telegram.i18n import build_i18n
 from storage.accounts import new_account
 from storage.dossiers import create_dossier

@@ -16,7 +16,7 @@ from bot.domain.people import Registration, Verification
 from bot.domain.review import Change
 from bot.screens.common import shown_answer
 from bot.screens.registrations import decided_text, refusal_prompt
-from bot.screens.staff import changes_block
+from bot.screens.secretariat import changes_block
 from bot.screens.team import city_invite_label, invite_welcome
 from bot.telegram.i18n import build_i18n
 

@@ -28,7 +28,7 @@ def test_every_role_in_every_status_gets_exactly_its_moves(role: Role, status: S
     assert staff == expected
     city = {t.key for t in moves(status, Role.APPLICANT, of_the_city=True)}
     if status == Status.DRAFT:
-        assert city == {"submit"}  # the questionnaire's (bot/services/records.py)
+        assert city == {"submit"}  # the questionnaire's (bot/services/dossiers.py)
     elif status == Status.CHANGES_REQUESTED:
         assert city == {"resubmit", "withdraw"}
     elif status in (Status.SUBMITTED, Status.IN_REVIEW, Status.ELIGIBLE, Status.SCHEDULED,

@@ -31,7 +31,7 @@ from bot.screens.team import (
     staff_screen,
 )
 from bot.services.invites import InviteRefused
-from bot.services.staff import StaffRefused
+from bot.services.team import StaffRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import InviteButton, StaffButton
 from handlers.menus import refresh_menu

@@ -19,12 +19,12 @@ from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import DECIDED, Status, Transition, is_correction
 from bot.screens.base import Screen
+from bot.screens.checklist import record_title, review_blocks
 from bot.screens.common import listed, locale, money, onward, shown_answer, split_messages
 from bot.screens.financing import coach, share_text
 from bot.screens.home import status_label
 from bot.screens.notices import next_step
 from bot.screens.queue_words import filter_words
-from bot.screens.review import record_title, review_blocks
 from bot.screens.sheets import agenda_buttons
 from bot.telegram.callbacks import menu_data, sheet_data, staff_data
 

@@ -32,8 +32,8 @@ from storage.db import write_turn
 from storage.files import remove_files, store_file
 from storage.models import Account, Attachment, Dossier
 from storage.outbox import has_card, post
+from storage.people import audience, has_verified_official
 from storage.projects import report_plan
-from storage.review import audience, has_verified_official
 from storage.types import utcnow
 
 if TYPE_CHECKING:
