@@ -28,14 +28,10 @@ from bot.telegram import fitting, journal
 from bot.telegram.delivery import MissedNotices
 from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.i18n import LANGUAGES, AccountI18nMiddleware
-from bot.telegram.middlewares import (
-    ContextMiddleware,
-    DatabaseMiddleware,
-    InflightMiddleware,
-    MetricsMiddleware,
-)
+from bot.telegram.middlewares import DatabaseMiddleware, InflightMiddleware, MetricsMiddleware
 from bot.telegram.refusals import AnsweredQueries, RefusalMiddleware
 from bot.telegram.topics import SecretariatTopics
+from bot.wiring import UpdateServices
 from bot.workers.emergencies import EscalationJob, SitrepRequestJob
 from bot.workers.follow_up import ChaseJob, ReportJob
 from bot.workers.housekeeping import Housekeeping
@@ -158,10 +154,10 @@ def build_app(
         observer.middleware(missed)
         observer.middleware(journal.ReplayFlag())  # an answer's reply is re-derived, not written
         observer.middleware(refused)  # a use case's refusal told politely (innermost)
-    context = ContextMiddleware()
+    services = UpdateServices()  # each handler names the ones it uses
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):
-            observer.outer_middleware(context)  # after the i18n middleware, which sits here too
+            observer.outer_middleware(services)  # after the i18n middleware, which sits here too
     dp.include_router(build_router())
 
     housekeeping = Housekeeping(sessions)

@@ -6,6 +6,7 @@ import logging
 from aiogram import Router, html
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.filters import Command, Filter, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -28,9 +29,11 @@ from bot.screens.cities import (
     row_problem,
     wrong_encoding,
 )
-from bot.telegram.context import Context
+from bot.services.acting import Acting
+from bot.services.cities import Cities
 from bot.telegram.filters import NotCommand, PrivateChat
 from bot.telegram.people_callbacks import CityButton
+from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 from handlers.files import download
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
@@ -51,12 +54,19 @@ class Document(Filter):
         return message.document is not None
 
 
-async def show_list(ctx: Context, page: int = 0, query: CallbackQuery | None = None) -> None:
-    screen = cities_screen(await ctx.cities.page(page), ctx.may(Action.IMPORT_CITIES))
-    await _show(ctx, screen, query)
+async def show_list(
+    page: int = 0,
+    query: CallbackQuery | None = None,
+    *,
+    acting: Acting,
+    reply: Reply,
+    cities: Cities,
+) -> None:
+    screen = cities_screen(await cities.page(page), acting.may(Action.IMPORT_CITIES))
+    await _show(screen, query, reply=reply)
 
 
-async def _show(ctx: Context, screen: Screen, query: CallbackQuery | None) -> None:
+async def _show(screen: Screen, query: CallbackQuery | None, *, reply: Reply) -> None:
     """In place of the pressed message when there is one (paging does not pile up messages)."""
     message = query.message if query is not None else None
     if isinstance(message, Message):
@@ -65,93 +75,109 @@ async def _show(ctx: Context, screen: Screen, query: CallbackQuery | None) -> No
             return
         except TelegramBadRequest:
             log.debug("could not edit the cities message; sending it again")
-    await ctx.send(screen)
+    await reply.send(screen)
 
 
-async def import_file(ctx: Context, message: Message) -> None:
+async def import_file(
+    message: Message, *, acting: Acting, reply: Reply, state: FSMContext, cities: Cities
+) -> None:
     """Read the CSV sent by an admin and report what was added, updated and refused."""
-    if not await allowed(ctx, Action.IMPORT_CITIES):
+    if not await allowed(Action.IMPORT_CITIES, acting=acting, reply=reply):
         return
     document = message.document
     assert document is not None
     name = (document.file_name or "").casefold()
     if not name.endswith((".csv", ".txt")) and document.mime_type not in CSV_TYPES:
-        await ctx.send(Screen("⚠️ " + import_prompt()))
+        await reply.send(Screen("⚠️ " + import_prompt()))
         return
     if (document.file_size or 0) > MAX_CSV_BYTES:
-        await ctx.send(Screen("⚠️ " + _("This file is too large for a list of cities (1 MB).")))
+        await reply.send(Screen("⚠️ " + _("This file is too large for a list of cities (1 MB).")))
         return
     try:
-        content = await download(ctx.bot, document.file_id)
+        content = await download(reply.bot, document.file_id)
     except (TelegramBadRequest, TelegramNetworkError) as error:
         log.warning("city list download failed", extra={"error": str(error)})
-        await ctx.send(Screen("⚠️ " + _("The file could not be received. Please send it again.")))
+        await reply.send(Screen("⚠️ " + _("The file could not be received. Please send it again.")))
         return
     try:
         rows = read_rows(content)
     except EncodingRefused:
-        await ctx.send(Screen("⚠️ " + wrong_encoding()))
+        await reply.send(Screen("⚠️ " + wrong_encoding()))
         return
-    report = await ctx.cities.import_rows(rows)
-    if await ctx.fsm.get_state() == Flow.city_csv.state:
-        await ctx.fsm.clear()
-    await ctx.send(Screen(import_report(report)))
+    report = await cities.import_rows(rows)
+    if await state.get_state() == Flow.city_csv.state:
+        await state.clear()
+    await reply.send(Screen(import_report(report)))
 
 
 def router() -> Router:
     r = Router(name="cities")
 
     @r.message(Command("cities"), Document())
-    async def captioned(message: Message, ctx: Context) -> None:
-        await import_file(ctx, message)
+    async def captioned(
+        message: Message, *, acting: Acting, reply: Reply, state: FSMContext, cities: Cities
+    ) -> None:
+        await import_file(message, acting=acting, reply=reply, state=state, cities=cities)
 
     @r.message(StateFilter(Flow.city_csv), Document())
-    async def awaited(message: Message, ctx: Context) -> None:
-        await import_file(ctx, message)
+    async def awaited(
+        message: Message, *, acting: Acting, reply: Reply, state: FSMContext, cities: Cities
+    ) -> None:
+        await import_file(message, acting=acting, reply=reply, state=state, cities=cities)
 
     @r.message(StateFilter(Flow.city_csv), Command("cancel"))
-    async def cancel(message: Message, ctx: Context) -> None:
-        await ctx.fsm.clear()
-        await ctx.say(_("Stopped: nothing was imported."))
+    async def cancel(message: Message, *, reply: Reply, state: FSMContext) -> None:
+        await state.clear()
+        await reply.say(_("Stopped: nothing was imported."))
 
     @r.message(StateFilter(Flow.city_csv), NotCommand(), PrivateChat())
-    async def not_a_file(message: Message, ctx: Context) -> None:
-        await ctx.send(Screen(import_prompt()))
+    async def not_a_file(message: Message, *, reply: Reply) -> None:
+        await reply.send(Screen(import_prompt()))
 
     @r.message(Command("cities"))
-    async def cities(message: Message, ctx: Context) -> None:
-        if await allowed(ctx, Action.MANAGE_CITIES):
-            await show_list(ctx)
+    async def cities(message: Message, *, acting: Acting, reply: Reply, cities: Cities) -> None:
+        if await allowed(Action.MANAGE_CITIES, acting=acting, reply=reply):
+            await show_list(acting=acting, reply=reply, cities=cities)
 
     @r.callback_query(CityButton.filter())
-    async def button(query: CallbackQuery, callback_data: CityButton, ctx: Context) -> None:
-        if not await allowed(ctx, Action.MANAGE_CITIES, query):
+    async def button(
+        query: CallbackQuery,
+        callback_data: CityButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        cities: Cities,
+    ) -> None:
+        if not await allowed(Action.MANAGE_CITIES, query, acting=acting, reply=reply):
             return
         action = callback_data.action
         if action == "list":
             await query.answer()
-            await show_list(ctx, callback_data.page, query)
+            await show_list(callback_data.page, query, acting=acting, reply=reply, cities=cities)
             return
         if action == "add":
             await query.answer()
-            await ask_note(ctx, Purpose.CITY_ADD, 0, add_prompt())
+            await ask_note(Purpose.CITY_ADD, 0, add_prompt(), reply=reply, state=state)
             return
         if action == "import":
-            if not await allowed(ctx, Action.IMPORT_CITIES, query):
+            if not await allowed(Action.IMPORT_CITIES, query, acting=acting, reply=reply):
                 return
             await query.answer()
-            await ctx.fsm.set_state(Flow.city_csv)
-            await ctx.send(Screen(import_prompt()))
+            await state.set_state(Flow.city_csv)
+            await reply.send(Screen(import_prompt()))
             return
-        city = await ctx.cities.get(callback_data.city)
+        city = await cities.get(callback_data.city)
         if city is None or not city.listed or action not in ("open", *EDITS):
             await stale(query)
             return
         await query.answer()
         if action == "open":
-            await _show(ctx, city_screen(city), query)
+            await _show(city_screen(city), query, reply=reply)
         else:
-            await ask_note(ctx, EDITS[action], city.id, edit_prompt(city, action))
+            await ask_note(
+                EDITS[action], city.id, edit_prompt(city, action), reply=reply, state=state
+            )
 
     return r
 
@@ -165,43 +191,70 @@ def notes() -> dict[Purpose, NoteHandler]:
     }
 
 
-async def _add(ctx: Context, asked: Asked, text: str) -> None:
-    if not await allowed(ctx, Action.MANAGE_CITIES):
+async def _add(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, state: FSMContext, cities: Cities
+) -> None:
+    if not await allowed(Action.MANAGE_CITIES, acting=acting, reply=reply):
         return
     try:
-        city = await ctx.cities.add(typed_row(text))
+        city = await cities.add(typed_row(text))
     except RowRefused as problem:
         await ask_note(
-            ctx, Purpose.CITY_ADD, 0, "⚠️ " + row_problem(problem) + "\n\n" + add_prompt()
+            Purpose.CITY_ADD,
+            0,
+            "⚠️ " + row_problem(problem) + "\n\n" + add_prompt(),
+            reply=reply,
+            state=state,
         )
         return
     added = _("✅ {city} is on the member list.").format(city=html.quote(city.name))
-    await ctx.send(Screen(added), city_screen(city))
+    await reply.send(Screen(added), city_screen(city))
 
 
-async def _edit(ctx: Context, city_id: int, what: str, text: str) -> None:
-    if not await allowed(ctx, Action.MANAGE_CITIES):
+async def _edit(
+    city_id: int,
+    what: str,
+    text: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    cities: Cities,
+) -> None:
+    if not await allowed(Action.MANAGE_CITIES, acting=acting, reply=reply):
         return
     if what == "aliases" and text.strip() == "-":
         text = ""
     try:
-        city = await ctx.cities.edit(city_id, **{what: text})
+        city = await cities.edit(city_id, **{what: text})
     except RowRefused as problem:
-        await ctx.send(Screen("⚠️ " + row_problem(problem)))
-        current = await ctx.cities.get(city_id)
+        await reply.send(Screen("⚠️ " + row_problem(problem)))
+        current = await cities.get(city_id)
         if current is not None and current.listed:
-            await ask_note(ctx, EDITS[what], city_id, edit_prompt(current, what))
+            await ask_note(
+                EDITS[what], city_id, edit_prompt(current, what), reply=reply, state=state
+            )
         return
-    await ctx.send(Screen(_("Saved.")), city_screen(city))
+    await reply.send(Screen(_("Saved.")), city_screen(city))
 
 
-async def _edit_name(ctx: Context, asked: Asked, text: str) -> None:
-    await _edit(ctx, asked.target, "name", text)
+async def _edit_name(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, state: FSMContext, cities: Cities
+) -> None:
+    await _edit(asked.target, "name", text, acting=acting, reply=reply, state=state, cities=cities)
 
 
-async def _edit_country(ctx: Context, asked: Asked, text: str) -> None:
-    await _edit(ctx, asked.target, "country", text)
+async def _edit_country(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, state: FSMContext, cities: Cities
+) -> None:
+    await _edit(
+        asked.target, "country", text, acting=acting, reply=reply, state=state, cities=cities
+    )
 
 
-async def _edit_aliases(ctx: Context, asked: Asked, text: str) -> None:
-    await _edit(ctx, asked.target, "aliases", text)
+async def _edit_aliases(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, state: FSMContext, cities: Cities
+) -> None:
+    await _edit(
+        asked.target, "aliases", text, acting=acting, reply=reply, state=state, cities=cities
+    )

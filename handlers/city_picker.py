@@ -5,15 +5,22 @@ Names that match no listed city go on to the questionnaire unchanged (city creat
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.answers import AnswerError
 from bot.domain.city_picker import CITY_QUESTION, pick, type_city
+from bot.domain.rules import FundingRules
 from bot.screens.cities import picker_screen
 from bot.screens.common import locale
-from bot.telegram.context import Context
+from bot.services.acting import Acting
+from bot.services.cities import Cities
+from bot.services.dossiers import Dossiers
+from bot.services.people import Profiles
+from bot.services.records import Records
 from bot.telegram.filters import Typed
 from bot.telegram.people_callbacks import PickCity
+from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 from handlers.inputs import answer_from
 from handlers.questionnaire import _after_move  # the same "what next" as a typed answer
@@ -26,8 +33,8 @@ TYPED = "typed_city"  # the name as typed, kept in the conversation data for "no
 class AtCityQuestion(Filter):
     """The person is registering (or editing their profile) and is asked their city."""
 
-    async def __call__(self, message: Message, ctx: Context) -> bool:
-        record = ctx.profiles.record()
+    async def __call__(self, message: Message, *, profiles: Profiles) -> bool:
+        record = profiles.record()
         return record.cursor.q == CITY_QUESTION and record.cursor.field is None
 
 
@@ -35,8 +42,21 @@ def router() -> Router:
     r = Router(name="city_picker")
 
     @r.message(StateFilter(Flow.registering), Typed(), AtCityQuestion())
-    async def typed_city(message: Message, ctx: Context) -> None:
-        record = await ctx.current()  # the profile, or its short form before an emergency report
+    async def typed_city(
+        message: Message,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        records: Records,
+        dossiers: Dossiers,
+        profiles: Profiles,
+        cities: Cities,
+        rules: FundingRules,
+    ) -> None:
+        record = await records.current(
+            state
+        )  # the profile, or its short form before an emergency report
         if record is None or not record.is_profile:
             raise SkipHandler
         question = record.form.questions[CITY_QUESTION]
@@ -44,36 +64,66 @@ def router() -> Router:
             text = answer_from(question, message, locale(), record).value
         except AnswerError:
             raise SkipHandler from None  # the questionnaire says what is expected
-        matches = await ctx.cities.search(text)
+        matches = await cities.search(text)
         if not matches:  # not a listed member: answered as typed, the country asked next
             move = type_city(record.form, record.answers, record.cursor, text)
-            await ctx.apply(record, move)
-            await _after_move(ctx, record, question.kind)
+            await records.apply(record, move)
+            await _after_move(
+                record,
+                question.kind,
+                acting=acting,
+                reply=reply,
+                state=state,
+                dossiers=dossiers,
+                profiles=profiles,
+                rules=rules,
+            )
             return
-        await ctx.fsm.update_data({TYPED: text})
-        await ctx.send(picker_screen(matches))
+        await state.update_data({TYPED: text})
+        await reply.send(picker_screen(matches))
 
     @r.callback_query(PickCity.filter())
-    async def picked(query: CallbackQuery, callback_data: PickCity, ctx: Context) -> None:
-        record = ctx.profiles.record()
-        data = await ctx.fsm.get_data()
+    async def picked(
+        query: CallbackQuery,
+        callback_data: PickCity,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        records: Records,
+        dossiers: Dossiers,
+        profiles: Profiles,
+        cities: Cities,
+        rules: FundingRules,
+    ) -> None:
+        record = profiles.record()
+        data = await state.get_data()
         typed = data.get(TYPED)
-        registering = await ctx.fsm.get_state() == Flow.registering.state
+        registering = await state.get_state() == Flow.registering.state
         if not registering or record.cursor.q != CITY_QUESTION or not isinstance(typed, str):
             await stale(query)
-            await show_where(ctx)
+            await show_where(acting=acting, reply=reply, state=state, records=records, rules=rules)
             return
         if callback_data.city == 0:
             move = type_city(record.form, record.answers, record.cursor, typed)
         else:
-            city = await ctx.cities.get(callback_data.city)
+            city = await cities.get(callback_data.city)
             if city is None or not city.listed:
                 await stale(query)
                 return
             move = pick(record.form, record.answers, record.cursor, city)
         await query.answer()
-        await ctx.fsm.set_data({k: v for k, v in data.items() if k != TYPED})
-        await ctx.apply(record, move)
-        await _after_move(ctx, record, None)
+        await state.set_data({k: v for k, v in data.items() if k != TYPED})
+        await records.apply(record, move)
+        await _after_move(
+            record,
+            None,
+            acting=acting,
+            reply=reply,
+            state=state,
+            dossiers=dossiers,
+            profiles=profiles,
+            rules=rules,
+        )
 
     return r

@@ -6,22 +6,23 @@ from aiogram.utils.i18n import gettext as _
 from bot.notify.dossiers import pdf_caption
 from bot.screens.base import Screen
 from bot.screens.checklist import record_title
-from bot.telegram.context import Context
+from bot.services.documents import Documents
+from bot.telegram.reply import Reply
 from handlers.inputs import today
 
 
-async def send_dossier_pdf(ctx: Context, dossier_id: int) -> None:
+async def send_dossier_pdf(dossier_id: int, *, reply: Reply, documents: Documents) -> None:
     """The dossier as a PDF in the asker's language, if they may see it (checked again here:
     staff any submitted dossier, an official what they reach of their city; the button proves
     nothing)."""
-    made = await ctx.documents.dossier_pdf(dossier_id, today())
+    made = await documents.dossier_pdf(dossier_id, today())
     if made is None:
-        await ctx.send(Screen(_("This dossier is not available to you.")))
+        await reply.send(Screen(_("This dossier is not available to you.")))
         return
     record = made.case.record
-    await ctx.bot.send_document(
-        ctx.chat_id,
+    await reply.bot.send_document(
+        reply.chat_id,
         BufferedInputFile(made.content, made.name),
         caption=pdf_caption(record.reference, record_title(record)),
-        message_thread_id=ctx.thread_id,
+        message_thread_id=reply.thread_id,
     )

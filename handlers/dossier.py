@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from aiogram import Router, html
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import Settings
 from bot.domain.all_forms import SENDABLE
 from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
@@ -16,7 +19,7 @@ from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
 from bot.domain.project import REPORT_FORM_KEY
 from bot.domain.records import Record
-from bot.domain.rules import first_missing
+from bot.domain.rules import FundingRules, first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
 from bot.screens.base import Screen
 from bot.screens.checklist import (
@@ -36,15 +39,25 @@ from bot.screens.home import (
     submission_waits_text,
 )
 from bot.screens.notices import city_update, statuses_screen
-from bot.services.dossiers import AlreadySubmitted
+from bot.services.acting import Acting
+from bot.services.documents import Documents
+from bot.services.dossiers import AlreadySubmitted, Dossiers
+from bot.services.emergencies import Emergencies
+from bot.services.people import Profiles
+from bot.services.projects import Projects
+from bot.services.records import Records
+from bot.services.review import Review
 from bot.telegram.callbacks import Menu, menu_data
-from bot.telegram.context import Context
+from bot.telegram.inject import Inject
+from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from bot.telegram.topics import topic_name
-from handlers import actions, emergency, projects
+from bot.telegram.topics import SecretariatTopics, topic_name
+from bot.workers.scheduler import Scheduler
+from handlers import actions, emergency
 from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
+from handlers.projects import submit_report
 from handlers.replies import show_position
 from handlers.review import move, show_to_city, write
 
@@ -53,47 +66,66 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class MenuAction:
-    ctx: Context
     record: Record
     value: str
 
-    async def go(self, cursor: Cursor) -> None:
-        if self.record.is_profile:
-            await self.ctx.fsm.set_state(Flow.registering)
-            await self.ctx.fsm.set_data({})  # one answer to change, then back to the profile
-        else:
-            await self.ctx.fsm.set_state(Flow.dossier)
-        if self.record.is_profile:
-            self.ctx.profiles.move_to(self.record, cursor)
-        else:
-            await self.ctx.dossiers.move_to(self.record, cursor)
-        await show_position(self.ctx, self.record)
 
-    async def request(self) -> str | None:
-        """The Secretariat's request, shown above a dossier sent back until it is sent again."""
-        if self.record.status != Status.CHANGES_REQUESTED:
-            return None
-        case = await self.ctx.review.case(self.record.id)
-        asked = [h for h in case.history if h.target == Status.CHANGES_REQUESTED] if case else []
-        if not asked or not asked[-1].note:
-            return None
-        return change_request(asked[-1].note, asked[-1].at.date())
+async def _go(
+    a: MenuAction,
+    cursor: Cursor,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    profiles: Profiles,
+    rules: FundingRules,
+) -> None:
+    if a.record.is_profile:
+        await state.set_state(Flow.registering)
+        await state.set_data({})  # one answer to change, then back to the profile
+    else:
+        await state.set_state(Flow.dossier)
+    if a.record.is_profile:
+        profiles.move_to(a.record, cursor)
+    else:
+        await dossiers.move_to(a.record, cursor)
+    await show_position(a.record, acting=acting, reply=reply, rules=rules)
 
-    async def review(self) -> None:
-        if self.record.is_profile:
-            await self.ctx.send(profile_screen(self.ctx.person))
+
+async def _request(a: MenuAction, *, review: Review) -> str | None:
+    """The Secretariat's request, shown above a dossier sent back until it is sent again."""
+    if a.record.status != Status.CHANGES_REQUESTED:
+        return None
+    case = await review.case(a.record.id)
+    asked = [h for h in case.history if h.target == Status.CHANGES_REQUESTED] if case else []
+    if not asked or not asked[-1].note:
+        return None
+    return change_request(asked[-1].note, asked[-1].at.date())
+
+
+async def _overview(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    dossiers: Dossiers,
+    review: Review,
+    emergencies: Emergencies,
+    rules: FundingRules,
+) -> None:
+    if a.record.is_profile:
+        await reply.send(profile_screen(acting.person))
+        return
+    if not a.record.editable:  # submitted: its status, history and messages too
+        if await emergency.show_to_city(a.record, reply=reply, emergencies=emergencies):
             return
-        if not self.record.editable:  # submitted: its status, history and messages too
-            if await emergency.show_to_city(self.ctx, self.record):
-                return
-            case = await self.ctx.review.case(self.record.id)
-            if case is not None:
-                await show_to_city(self.ctx, case)
-                return
-        await self.ctx.dossiers.load_files(self.record)
-        await self.ctx.send(
-            *above(await self.request(), review_screens(self.record, self.ctx.rules))
-        )
+        case = await review.case(a.record.id)
+        if case is not None:
+            await show_to_city(case, acting=acting, reply=reply, rules=rules)
+            return
+    await dossiers.load_files(a.record)
+    await reply.send(*above(await _request(a, review=review), review_screens(a.record, rules)))
 
 
 def above(prefix: str | None, screens: list[Screen]) -> list[Screen]:
@@ -109,71 +141,163 @@ def _confirm(record_id: int, yes: str, yes_action: str, no: str) -> InlineKeyboa
     return InlineKeyboardMarkup(inline_keyboard=[button(yes, yes_action), button(no, "resume")])
 
 
-async def _resume(a: MenuAction) -> None:
+async def _resume(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    review: Review,
+    emergencies: Emergencies,
+    rules: FundingRules,
+) -> None:
     if not a.record.editable:
-        await a.review()
+        await _overview(
+            a,
+            acting=acting,
+            reply=reply,
+            dossiers=dossiers,
+            review=review,
+            emergencies=emergencies,
+            rules=rules,
+        )
         return
-    await a.ctx.fsm.set_state(Flow.dossier)
-    await a.ctx.dossiers.activate(a.record)
+    await state.set_state(Flow.dossier)
+    await dossiers.activate(a.record)
     if a.record.shows_files():
-        await a.ctx.dossiers.load_files(a.record)
-    await show_position(a.ctx, a.record, await a.request())
+        await dossiers.load_files(a.record)
+    await show_position(
+        a.record, await _request(a, review=review), acting=acting, reply=reply, rules=rules
+    )
 
 
-async def _sections(a: MenuAction) -> None:
-    await a.ctx.dossiers.load_files(a.record)
-    screen = sections_screen(a.record, a.record.checks(a.ctx.rules))
-    await a.ctx.send(*above(await a.request(), [screen]))
+async def _sections(
+    a: MenuAction, *, reply: Reply, dossiers: Dossiers, review: Review, rules: FundingRules
+) -> None:
+    await dossiers.load_files(a.record)
+    screen = sections_screen(a.record, a.record.checks(rules))
+    await reply.send(*above(await _request(a, review=review), [screen]))
 
 
-async def _edit(a: MenuAction) -> None:
+async def _edit(
+    a: MenuAction,
+    *,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    review: Review,
+    rules: FundingRules,
+) -> None:
     """“✏️ Open and edit” (a change request's notice): the request above the dossier's sections,
     the dossier made the one typed answers go to."""
-    await a.ctx.fsm.set_state(Flow.dossier)
-    await a.ctx.dossiers.activate(a.record)
-    await _sections(a)
+    await state.set_state(Flow.dossier)
+    await dossiers.activate(a.record)
+    await _sections(a, reply=reply, dossiers=dossiers, review=review, rules=rules)
 
 
-async def _section(a: MenuAction) -> None:
+async def _section(
+    a: MenuAction, *, reply: Reply, dossiers: Dossiers, review: Review, rules: FundingRules
+) -> None:
     if not a.value.isdigit() or int(a.value) >= len(a.record.form.sections):
-        await _sections(a)
+        await _sections(a, reply=reply, dossiers=dossiers, review=review, rules=rules)
         return
-    await a.ctx.dossiers.load_files(a.record)
+    await dossiers.load_files(a.record)
     index = int(a.value)
-    check = a.record.checks(a.ctx.rules)[index]
-    await a.ctx.send(section_screen(a.record, index, check))
+    check = a.record.checks(rules)[index]
+    await reply.send(section_screen(a.record, index, check))
 
 
-async def _jump(a: MenuAction) -> None:
+async def _jump(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    profiles: Profiles,
+    review: Review,
+    emergencies: Emergencies,
+    rules: FundingRules,
+) -> None:
     try:
         cursor = jump(a.record.form, a.value, a.record.answers)
     except MoveRefused:
-        await (a.review() if a.record.is_profile else _sections(a))
+        await (
+            _overview(
+                a,
+                acting=acting,
+                reply=reply,
+                dossiers=dossiers,
+                review=review,
+                emergencies=emergencies,
+                rules=rules,
+            )
+            if a.record.is_profile
+            else _sections(a, reply=reply, dossiers=dossiers, review=review, rules=rules)
+        )
         return
-    await a.go(cursor)
+    await _go(
+        a,
+        cursor,
+        acting=acting,
+        reply=reply,
+        state=state,
+        dossiers=dossiers,
+        profiles=profiles,
+        rules=rules,
+    )
 
 
-async def _fix(a: MenuAction) -> None:
+async def _fix(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    profiles: Profiles,
+    review: Review,
+    emergencies: Emergencies,
+    rules: FundingRules,
+) -> None:
     """“▶ Fix what is missing”: the first missing answer; when only the financing plan fails,
     the picture with a button to each answer that can fix it (not one question again and
     again: lowering the Fund's amount is fixed by the city, a partner or the budget)."""
-    await a.ctx.dossiers.load_files(a.record)
-    checks = a.record.checks(a.ctx.rules)
+    await dossiers.load_files(a.record)
+    checks = a.record.checks(rules)
     target = first_missing(a.record.form, checks)
     if target is None:
-        await a.review()
+        await _overview(
+            a,
+            acting=acting,
+            reply=reply,
+            dossiers=dossiers,
+            review=review,
+            emergencies=emergencies,
+            rules=rules,
+        )
         return
     missing = any(c.missing for c in checks)
     first = next((p for c in checks for p in c.problems), None)
     if a.record.form.key == FUND_FORM.key and not missing and first and first.code in COFINANCING:
-        await a.ctx.send(gap_screen(a.record.id, a.record.answers, a.ctx.rules))
+        await reply.send(gap_screen(a.record.id, a.record.answers, rules))
         return
-    await a.go(jump(a.record.form, target, a.record.answers))
+    await _go(
+        a,
+        jump(a.record.form, target, a.record.answers),
+        acting=acting,
+        reply=reply,
+        state=state,
+        dossiers=dossiers,
+        profiles=profiles,
+        rules=rules,
+    )
 
 
-async def _ask_submit(a: MenuAction) -> None:
-    if await a.ctx.dossiers.waits_for_verification():
-        await a.ctx.send(Screen(submission_waits_text()))
+async def _ask_submit(a: MenuAction, *, reply: Reply, dossiers: Dossiers) -> None:
+    if await dossiers.waits_for_verification():
+        await reply.send(Screen(submission_waits_text()))
         return
     title = html.quote(record_title(a.record))
     text = _(
@@ -181,42 +305,62 @@ async def _ask_submit(a: MenuAction) -> None:
         "here."
     ).format(title=title)
     markup = _confirm(a.record.id, _("📤 Yes, submit"), "submit_ok", _("✖ Not now"))
-    await a.ctx.send(Screen(text, markup))
+    await reply.send(Screen(text, markup))
 
 
-async def _submit(a: MenuAction) -> None:
-    ctx = a.ctx
-    settings = ctx.settings
+async def _submit(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    review: Review,
+    emergencies: Emergencies,
+    settings: Settings,
+    rules: FundingRules,
+    topics: SecretariatTopics | None,
+) -> None:
 
-    if await ctx.dossiers.waits_for_verification():  # its draft is kept; said politely
-        await ctx.send(Screen(submission_waits_text()))
+    if await dossiers.waits_for_verification():  # its draft is kept; said politely
+        await reply.send(Screen(submission_waits_text()))
         return
-    await ctx.dossiers.load_files(a.record)
+    await dossiers.load_files(a.record)
     day = today()
-    planned = tuple(await ctx.review.sessions(day)) or settings.sessions(day)
+    planned = tuple(await review.sessions(day)) or settings.sessions(day)
     topic_id = None
     try:
-        topic_id = await _open_topic(ctx, a.record)
-        result = await ctx.dossiers.submit(a.record, ctx.rules, planned, day, topic_id)
+        topic_id = await _open_topic(
+            a.record, reply=reply, dossiers=dossiers, rules=rules, topics=topics
+        )
+        result = await dossiers.submit(a.record, rules, planned, day, topic_id)
     except AlreadySubmitted as other:
         # Another official of the city pressed "Submit" at the same moment: theirs goes on,
         # with the one reference; this press changed nothing (its topic, if any, goes too).
-        if topic_id is not None and ctx.topics is not None:
-            await ctx.topics.delete(ctx.bot, topic_id)
-        await ctx.fsm.clear()
+        if topic_id is not None and topics is not None:
+            await topics.delete(reply.bot, topic_id)
+        await state.clear()
         if other.status in (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW):
             text = _("📤 This dossier has just been submitted. Its reference is {reference}.")
-            await ctx.send(Screen(text.format(reference=html.quote(other.reference))))
+            await reply.send(Screen(text.format(reference=html.quote(other.reference))))
         elif other.status not in {s.value for s in Status}:  # the draft was deleted meanwhile
-            await ctx.send(Screen(_("This dossier is not available to you.")))
+            await reply.send(Screen(_("This dossier is not available to you.")))
         else:  # withdrawn meanwhile, say
             label = status_label(other.status)
-            await ctx.send(Screen(no_longer_possible(other.reference, label)))
+            await reply.send(Screen(no_longer_possible(other.reference, label)))
         return
     if result is None:
-        await a.review()
+        await _overview(
+            a,
+            acting=acting,
+            reply=reply,
+            dossiers=dossiers,
+            review=review,
+            emergencies=emergencies,
+            rules=rules,
+        )
         return
-    await ctx.fsm.clear()
+    await state.clear()
     lines = [
         "<b>"
         + _("📤 Dossier submitted. Its reference is {reference}.").format(
@@ -236,120 +380,192 @@ async def _submit(a: MenuAction) -> None:
             )
         )
     lines.append(_("/status shows where each of your dossiers stands."))
-    await ctx.send(Screen("\n\n".join(lines)))
+    await reply.send(Screen("\n\n".join(lines)))
 
 
-async def _open_topic(ctx: Context, record: Record) -> int | None:
+async def _open_topic(
+    record: Record,
+    *,
+    reply: Reply,
+    dossiers: Dossiers,
+    rules: FundingRules,
+    topics: SecretariatTopics | None,
+) -> int | None:
     """On a first submission to a forum chat: the dossier's own topic, created before the
     submission's transaction (no write lock held over the request); None means the main chat."""
-    topics = ctx.topics
-    if topics is None or not await topics.is_forum(ctx.bot):
+    if topics is None or not await topics.is_forum(reply.bot):
         return None
-    reference = await ctx.dossiers.reference_for_topic(record, ctx.rules, today())
+    reference = await dossiers.reference_for_topic(record, rules, today())
     if reference is None:
         return None
-    return await topics.create(ctx.bot, topic_name(reference, record.answers.get("city") or ""))
+    return await topics.create(reply.bot, topic_name(reference, record.answers.get("city") or ""))
 
 
-async def _not_deletable(a: MenuAction) -> None:
+async def _not_deletable(a: MenuAction, *, acting: Acting, reply: Reply, records: Records) -> None:
     """Delete pressed on a dossier that is not (or no longer) a draft: said, never silent."""
-    record = await a.ctx.record(a.record.id, files=False)
+    record = await records.record(a.record.id, files=False)
     if record is None:  # deleted a moment ago by another official
-        await a.ctx.send(Screen(_("This dossier is not available to you.")))
+        await reply.send(Screen(_("This dossier is not available to you.")))
         return
-    withdraw = any(t.key == "withdraw" for t in moves(record.status, a.ctx.role, True))
-    await a.ctx.send(not_deletable(record, withdraw))
+    withdraw = any(t.key == "withdraw" for t in moves(record.status, acting.role, True))
+    await reply.send(not_deletable(record, withdraw))
 
 
-async def _ask_delete(a: MenuAction) -> None:
+async def _ask_delete(a: MenuAction, *, acting: Acting, reply: Reply, records: Records) -> None:
     if not applicant_can_delete(a.record.status):
-        await _not_deletable(a)
+        await _not_deletable(a, acting=acting, reply=reply, records=records)
         return
     title = html.quote(record_title(a.record))
     text = _("Delete the draft “{title}” and its files? This cannot be undone.").format(title=title)
     markup = _confirm(a.record.id, _("🗑 Yes, delete it"), "delete_ok", _("✖ No, keep it"))
-    await a.ctx.send(Screen(text, markup))
+    await reply.send(Screen(text, markup))
 
 
-async def _delete(a: MenuAction) -> None:
-    await a.ctx.fsm.clear()
-    if not await a.ctx.dossiers.delete(a.record):
-        await _not_deletable(a)
+async def _delete(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    records: Records,
+    dossiers: Dossiers,
+    profiles: Profiles,
+    rules: FundingRules,
+) -> None:
+    await state.clear()
+    if not await dossiers.delete(a.record):
+        await _not_deletable(a, acting=acting, reply=reply, records=records)
         return
-    await a.ctx.send(Screen(_("The draft has been deleted.")))
-    await actions.list_dossiers(a.ctx)
+    await reply.send(Screen(_("The draft has been deleted.")))
+    await actions.list_dossiers(
+        acting=acting, reply=reply, state=state, dossiers=dossiers, profiles=profiles, rules=rules
+    )
 
 
-async def _write(a: MenuAction) -> None:
+async def _write(a: MenuAction, *, reply: Reply, state: FSMContext) -> None:
     prompt = _("Your message to the Permanent Secretariat about {reference}?").format(
         reference=a.record.reference or record_title(a.record)
     )
-    await ask_note(a.ctx, Purpose.WRITE_STAFF, a.record.id, prompt)
+    await ask_note(Purpose.WRITE_STAFF, a.record.id, prompt, reply=reply, state=state)
 
 
-async def _tell(a: MenuAction) -> None:
+async def _tell(a: MenuAction, *, reply: Reply, state: FSMContext, review: Review) -> None:
     """The message typed outside any question (kept by the fallback), sent about this dossier;
     asked for again when it is no longer kept."""
-    said = (await a.ctx.fsm.get_data()).get("said")
-    if not said or await a.ctx.fsm.get_state() is not None:
-        await _write(a)
+    said = (await state.get_data()).get("said")
+    if not said or await state.get_state() is not None:
+        await _write(a, reply=reply, state=state)
         return
-    case = await a.ctx.review.case(a.record.id)
+    case = await review.case(a.record.id)
     if case is None:
-        await a.ctx.send(Screen(_("This dossier is not available to you.")))
+        await reply.send(Screen(_("This dossier is not available to you.")))
         return
-    await a.ctx.fsm.set_data({})
-    await write(a.ctx, case, said)
+    await state.set_data({})
+    await write(case, said, reply=reply, review=review)
 
 
-async def _ask_withdraw(a: MenuAction) -> None:
+async def _ask_withdraw(a: MenuAction, *, reply: Reply) -> None:
     title = html.quote(record_title(a.record))
     text = _("Withdraw “{title}”? The Secretariat will stop its review; this cannot be undone.")
     markup = _confirm(a.record.id, _("↩ Yes, withdraw it"), "withdraw_ok", _("✖ No, keep it"))
-    await a.ctx.send(Screen(text.format(title=title), markup))
+    await reply.send(Screen(text.format(title=title), markup))
 
 
-async def _withdraw(a: MenuAction) -> None:
-    case = await a.ctx.review.case(a.record.id)
+async def _withdraw(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    dossiers: Dossiers,
+    review: Review,
+    emergencies: Emergencies,
+    rules: FundingRules,
+) -> None:
+    case = await review.case(a.record.id)
     if case is None:
-        await a.review()
+        await _overview(
+            a,
+            acting=acting,
+            reply=reply,
+            dossiers=dossiers,
+            review=review,
+            emergencies=emergencies,
+            rules=rules,
+        )
         return
-    updated = await move(a.ctx, case, "withdraw")
-    await a.ctx.send(Screen(city_update(updated)))
+    updated = await move(case, "withdraw", review=review)
+    await reply.send(Screen(city_update(updated)))
 
 
 def notes() -> dict[Purpose, NoteHandler]:
     return {Purpose.WRITE_STAFF: _write_staff}
 
 
-async def _write_staff(ctx: Context, asked: Asked, text: str) -> None:
+async def _write_staff(asked: Asked, text: str, *, reply: Reply, review: Review) -> None:
     """A city official's message to the Secretariat about one of the city's dossiers."""
-    case = await ctx.review.case(asked.target)
+    case = await review.case(asked.target)
     if case is None:
-        await ctx.send(Screen(_("This dossier is not available to you.")))
+        await reply.send(Screen(_("This dossier is not available to you.")))
         return
-    await write(ctx, case, text)
+    await write(case, text, reply=reply, review=review)
 
 
-async def _review(a: MenuAction) -> None:
-    if a.record.is_profile and await a.ctx.fsm.get_state() == Flow.registering.state:
-        await a.ctx.fsm.clear()
-    await a.review()
+async def _review_pressed(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    review: Review,
+    emergencies: Emergencies,
+    rules: FundingRules,
+) -> None:
+    if a.record.is_profile and await state.get_state() == Flow.registering.state:
+        await state.clear()
+    await _overview(
+        a,
+        acting=acting,
+        reply=reply,
+        dossiers=dossiers,
+        review=review,
+        emergencies=emergencies,
+        rules=rules,
+    )
 
 
-async def _pdf(a: MenuAction) -> None:
-    await send_dossier_pdf(a.ctx, a.record.id)
+async def _pdf(a: MenuAction, *, reply: Reply, documents: Documents) -> None:
+    await send_dossier_pdf(a.record.id, reply=reply, documents=documents)
 
 
-async def _send_emergency(a: MenuAction) -> None:
-    await emergency.send_now(a.ctx, a.record)
+async def _send_emergency(
+    a: MenuAction,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    emergencies: Emergencies,
+    rules: FundingRules,
+    scheduler: Scheduler,
+) -> None:
+    await emergency.send_now(
+        a.record,
+        acting=acting,
+        reply=reply,
+        state=state,
+        dossiers=dossiers,
+        emergencies=emergencies,
+        rules=rules,
+        scheduler=scheduler,
+    )
 
 
-ACTIONS: dict[str, Callable[[MenuAction], Awaitable[None]]] = {
+ACTIONS: dict[str, Callable[..., Awaitable[None]]] = {  # called through `inject`
     "open": _resume,
     "resume": _resume,
     "edit": _edit,
-    "review": _review,
+    "review": _review_pressed,
     "sections": _sections,
     "section": _section,
     "jump": _jump,
@@ -375,37 +591,90 @@ def router() -> Router:
     r = Router(name="dossier")
 
     @r.message(Command("new"))
-    async def new(message: Message, ctx: Context) -> None:
+    async def new(
+        message: Message,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        dossiers: Dossiers,
+        profiles: Profiles,
+        rules: FundingRules,
+    ) -> None:
         """Open a new dossier (registering first if needed)."""
-        await actions.new_dossier(ctx)
+        await actions.new_dossier(
+            acting=acting,
+            reply=reply,
+            state=state,
+            dossiers=dossiers,
+            profiles=profiles,
+            rules=rules,
+        )
 
     @r.message(Command("dossiers"))
-    async def dossiers(message: Message, ctx: Context) -> None:
+    async def dossiers(
+        message: Message,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        dossiers: Dossiers,
+        profiles: Profiles,
+        rules: FundingRules,
+    ) -> None:
         """List the city's dossiers, to continue a draft or view a submitted one."""
-        await actions.list_dossiers(ctx)
+        await actions.list_dossiers(
+            acting=acting,
+            reply=reply,
+            state=state,
+            dossiers=dossiers,
+            profiles=profiles,
+            rules=rules,
+        )
 
     @r.message(Command("status"))
-    async def status(message: Message, ctx: Context) -> None:
+    async def status(message: Message, *, acting: Acting, reply: Reply, dossiers: Dossiers) -> None:
         """Show each of the city's dossiers with its status."""
-        if ctx.person.city_id is None:
-            await ctx.send(Screen(_("Register first with /start.")))
+        if acting.person.city_id is None:
+            await reply.send(Screen(_("Register first with /start.")))
             return
-        if await actions.refused_here(ctx):
+        if await actions.refused_here(acting=acting, reply=reply):
             return
-        records = await ctx.dossiers.city_records()
-        await ctx.send(statuses_screen(records, actions.own_only(ctx)))
+        records = await dossiers.city_records()
+        await reply.send(statuses_screen(records, actions.own_only(acting=acting)))
 
     @r.callback_query(Menu.filter())
-    async def menu(query: CallbackQuery, callback_data: Menu, ctx: Context) -> None:
+    async def menu(
+        query: CallbackQuery,
+        callback_data: Menu,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        inject: Inject,
+        records: Records,
+        dossiers: Dossiers,
+        profiles: Profiles,
+        projects: Projects,
+        rules: FundingRules,
+        i18n: I18n,
+    ) -> None:
         """A record-level button: checked against owner and status before anything happens."""
-        record = await ctx.record(callback_data.record, files=False)
+        record = await records.record(callback_data.record, files=False)
         if record is None:
             await query.answer(_("This dossier is not available to you."), show_alert=True)
-            await actions.list_dossiers(ctx)
+            await actions.list_dossiers(
+                acting=acting,
+                reply=reply,
+                state=state,
+                dossiers=dossiers,
+                profiles=profiles,
+                rules=rules,
+            )
             return
         if callback_data.action not in ACTIONS:  # forged, or of an older version
             await query.answer(_("This button is no longer valid."), show_alert=True)
-            await ACTIONS["resume"](MenuAction(ctx, record, ""))
+            await inject(ACTIONS["resume"], MenuAction(record, ""))
             return
         action = callback_data.action
         if (record.form.key in SENDABLE) != (action == "em_send") and action in SENDS:
@@ -418,8 +687,16 @@ def router() -> Router:
         else:
             await query.answer()
         if record.form.key == REPORT_FORM_KEY and action == "submit_ok":
-            await projects.submit_report(ctx, record)  # a project's report, not the Fund's
+            await submit_report(
+                record,
+                acting=acting,
+                reply=reply,
+                records=records,
+                projects=projects,
+                rules=rules,
+                i18n=i18n,
+            )  # a project's report, not the Fund's
             return
-        await ACTIONS[action](MenuAction(ctx, record, callback_data.value))
+        await inject(ACTIONS[action], MenuAction(record, callback_data.value))
 
     return r

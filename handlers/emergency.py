@@ -9,6 +9,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -27,8 +28,10 @@ from bot.domain.fund_form import CURRENCIES
 from bot.domain.machine import Move, Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
+from bot.domain.rules import FundingRules
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.notify import emergencies as notify
+from bot.notify.readers import Audience
 from bot.screens.base import Screen
 from bot.screens.common import locale
 from bot.screens.decisions import Foreseen, emergency_intro, preview_screens
@@ -46,10 +49,16 @@ from bot.screens.emergency import (
 )
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible
+from bot.services.acting import Acting
+from bot.services.dossiers import Dossiers
+from bot.services.emergencies import Emergencies
+from bot.services.people import Profiles
 from bot.telegram.callbacks import Alert
-from bot.telegram.context import Context
 from bot.telegram.filters import PrivateChat
+from bot.telegram.inject import Inject
+from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
+from bot.workers.scheduler import Scheduler
 from handlers import actions
 from handlers.decisions import DraftSteps, confirm, preview
 from handlers.inputs import today
@@ -59,91 +68,136 @@ from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.replies import show_position
 
 
-async def open_report(ctx: Context) -> None:
+async def open_report(
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    profiles: Profiles,
+    rules: FundingRules,
+) -> None:
     """A new emergency report, answered through the questionnaire like a dossier. Someone not
     registered is asked only their city, name and phone first."""
-    if not ctx.person.may_report:
-        await ctx.send(
+    if not acting.person.may_report:
+        await reply.send(
             Screen(_("To report an emergency, first tell me your city, your name and a phone."))
         )
-        await actions.begin_registration(ctx, then="emergency", short=True)
+        await actions.begin_registration(
+            then="emergency",
+            short=True,
+            acting=acting,
+            reply=reply,
+            state=state,
+            profiles=profiles,
+            rules=rules,
+        )
         return
-    if await actions.refused_here(ctx):
+    if await actions.refused_here(acting=acting, reply=reply):
         return
-    record = await ctx.dossiers.open_new(EMERGENCY_FORM)
+    record = await dossiers.open_new(EMERGENCY_FORM)
     if record is None:
-        await actions.refused_here(ctx)
+        await actions.refused_here(acting=acting, reply=reply)
         return
-    await ctx.fsm.set_state(Flow.dossier)
+    await state.set_state(Flow.dossier)
     intro = _(
         "🚨 Emergency report. Five answers are enough to send it: the event, when, where, the "
         "people affected and a description; “🚨 Send now” appears as soon as they are there."
     )
-    await show_position(ctx, record, prefix=intro)
+    await show_position(record, prefix=intro, acting=acting, reply=reply, rules=rules)
 
 
-def _woken(ctx: Context) -> None:
-    ctx.wake_scheduler()
+def _woken(*, scheduler: Scheduler) -> None:
+    scheduler.wake()
 
 
-async def send_now(ctx: Context, record: Record) -> None:
+async def send_now(
+    record: Record,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    emergencies: Emergencies,
+    rules: FundingRules,
+    scheduler: Scheduler,
+) -> None:
     """Send the report (its reference, the urgent alert, "received" for the city), or a
     situation report."""
     if record.form.key == SITREP_FORM.key:
-        await _send_sitrep(ctx, record)
+        await _send_sitrep(
+            record,
+            acting=acting,
+            reply=reply,
+            state=state,
+            dossiers=dossiers,
+            emergencies=emergencies,
+            rules=rules,
+            scheduler=scheduler,
+        )
         return
-    emergency = await ctx.emergencies.send(record, today())
+    emergency = await emergencies.send(record, today())
     if emergency is None:
-        sent = await ctx.emergencies.get(record.id)
+        sent = await emergencies.get(record.id)
         if sent is not None and sent.status != EmergencyStatus.DRAFT:
             # Another official of the city sent it a moment ago: it went once, theirs.
-            await ctx.fsm.clear()
+            await state.clear()
             label = emergency_status_label(sent.status)
-            await ctx.send(Screen(no_longer_possible(sent.record.reference, label)))
-            await ctx.send(city_emergency_screen(sent))
+            await reply.send(Screen(no_longer_possible(sent.record.reference, label)))
+            await reply.send(city_emergency_screen(sent))
             return
-        await show_position(ctx, record)
+        await show_position(record, acting=acting, reply=reply, rules=rules)
         return
-    _woken(ctx)
-    await ctx.fsm.clear()
+    _woken(scheduler=scheduler)
+    await state.clear()
     reference = emergency.record.reference or ""
     if emergency.record.id != record.id:  # added to the emergency already open
         text = merged_text(reference, emergency.sitreps)
-        await ctx.send(Screen(text, sitrep_markup(emergency.record.id)))
+        await reply.send(Screen(text, sitrep_markup(emergency.record.id)))
         return
-    await ctx.send(Screen(received_text(reference), sitrep_markup(emergency.record.id)))
+    await reply.send(Screen(received_text(reference), sitrep_markup(emergency.record.id)))
 
 
-async def _send_sitrep(ctx: Context, record: Record) -> None:
-    emergency = await ctx.emergencies.send_sitrep(record)
+async def _send_sitrep(
+    record: Record,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    dossiers: Dossiers,
+    emergencies: Emergencies,
+    rules: FundingRules,
+    scheduler: Scheduler,
+) -> None:
+    emergency = await emergencies.send_sitrep(record)
     if emergency is None:
-        now = await ctx.dossiers.load(record.id, files=False)
-        parent = await ctx.emergencies.sitrep_parent(record)
+        now = await dossiers.load(record.id, files=False)
+        parent = await emergencies.sitrep_parent(record)
         if now is not None and parent is not None and now.status != EmergencyStatus.DRAFT:
             # Another official of the city sent this report a moment ago: it went once.
-            await ctx.fsm.clear()
-            await ctx.send(city_emergency_screen(parent))
-            await ctx.send(Screen(sitrep_sent_text(parent.record.reference or "")))
+            await state.clear()
+            await reply.send(city_emergency_screen(parent))
+            await reply.send(Screen(sitrep_sent_text(parent.record.reference or "")))
             return
-        await show_position(ctx, record)
+        await show_position(record, acting=acting, reply=reply, rules=rules)
         return
-    _woken(ctx)
-    await ctx.fsm.clear()
-    await ctx.send(city_emergency_screen(emergency))
-    await ctx.send(Screen(sitrep_sent_text(emergency.record.reference or "")))
+    _woken(scheduler=scheduler)
+    await state.clear()
+    await reply.send(city_emergency_screen(emergency))
+    await reply.send(Screen(sitrep_sent_text(emergency.record.reference or "")))
 
 
-async def show_to_city(ctx: Context, record: Record) -> bool:
+async def show_to_city(record: Record, *, reply: Reply, emergencies: Emergencies) -> bool:
     """A sent emergency (or one of its situation reports) as the city sees it; False if it is
     not one."""
     emergency = None
     if record.form.key == EMERGENCY_FORM.key:
-        emergency = await ctx.emergencies.get(record.id)
+        emergency = await emergencies.get(record.id)
     elif record.form.key == SITREP_FORM.key:
-        emergency = await ctx.emergencies.sitrep_parent(record)
+        emergency = await emergencies.sitrep_parent(record)
     if emergency is None or emergency.status == EmergencyStatus.DRAFT:
         return False
-    await ctx.send(city_emergency_screen(emergency))
+    await reply.send(city_emergency_screen(emergency))
     return True
 
 
@@ -151,42 +205,41 @@ async def _refuse(query: CallbackQuery) -> None:
     await query.answer(_("Sorry, this is not yours to do."), show_alert=True)
 
 
-def _refused(ctx: Context) -> Screen:
+def _refused() -> Screen:
     return Screen(_("Sorry, this is not yours to do."))
 
 
-async def _emergency(ctx: Context, emergency_id: int) -> Emergency:
+async def _emergency(emergency_id: int, *, emergencies: Emergencies) -> Emergency:
     """The emergency, as this person may see it; refused otherwise (not theirs: the glue,
     bot/telegram/refusals.py, says so)."""
-    emergency = await ctx.emergencies.get(emergency_id)
+    emergency = await emergencies.get(emergency_id)
     if emergency is None:
         raise StatusRefused("not_yours")
     return emergency
 
 
-async def _ask(ctx: Context, asked: Asked, text: str) -> None:
+async def _ask(asked: Asked, text: str, *, reply: Reply, emergencies: Emergencies) -> None:
     """A question to the city (staff, or the Presidency): to every official, each in their
     language; the Presidency's is shown in both alert chats too."""
-    emergencies = ctx.emergencies
     if not (emergencies.is_staff or emergencies.is_presidency):
-        await ctx.send(_refused(ctx))
+        await reply.send(_refused())
         return
     emergency = await emergencies.message(asked.target, text)
     if emergency is None:
-        await ctx.send(Screen(_("This emergency is not available to you.")))
+        await reply.send(Screen(_("This emergency is not available to you.")))
         return
-    await ctx.send(Screen(_("✔ Your question was sent to the city.")))
+    await reply.send(Screen(_("✔ Your question was sent to the city.")))
 
 
-async def _answer(ctx: Context, asked: Asked, text: str) -> None:
+async def _answer(asked: Asked, text: str, *, reply: Reply, emergencies: Emergencies) -> None:
     """The city's answer: to both alert chats on the alert's thread, each in its language, and
     to the Presidency once it has the case."""
-    emergency = await ctx.emergencies.get(asked.target)
-    if emergency is None or not ctx.emergencies.for_the_city(emergency):
-        await ctx.send(Screen(_("This emergency is not available to you.")))
+    emergency = await emergencies.get(asked.target)
+    if emergency is None or not emergencies.for_the_city(emergency):
+        await reply.send(Screen(_("This emergency is not available to you.")))
         return
-    await ctx.emergencies.message(asked.target, text)
-    await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
+    await emergencies.message(asked.target, text)
+    await reply.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
 
 
 def _unread(error: NumberError, heading: str) -> Screen:
@@ -195,7 +248,7 @@ def _unread(error: NumberError, heading: str) -> Screen:
     return Screen("⚠️ " + heading + "\n" + reason)
 
 
-async def _read(ctx: Context, emergency: Emergency, move: Move, draft: Draft, text: str) -> Read:
+async def _read(emergency: Emergency, move: Move, draft: Draft, text: str, *, reply: Reply) -> Read:
     """An amount typed for a move: a proposal's amount, currency and purpose (after its phase),
     or another amount approved, in the proposal's currency unless another is named."""
     if move.needs == Needs.PROPOSAL:
@@ -208,28 +261,28 @@ async def _read(ctx: Context, emergency: Emergency, move: Move, draft: Draft, te
     try:
         typed = read_money(text, locale(), currencies, default=default, rest=rest)
     except NumberError as error:
-        await ctx.send(_unread(error, heading))
+        await reply.send(_unread(error, heading))
         return None
     draft = replace(draft, currency=typed.currency, note=typed.rest if rest else draft.note)
     return draft, typed.amount, typed.typed
 
 
-async def _choose(ctx: Context, emergency: Emergency, move: Move, carry: dict[str, Any]) -> bool:
+async def _choose(emergency: Emergency, move: Move, carry: dict[str, Any], *, reply: Reply) -> bool:
     """A proposal's phase is chosen with buttons first (each presses "propose" again, with it)."""
     if move.needs != Needs.PROPOSAL or carry.get("phase"):
         return False
     question = _("Phase of the aid proposed for {reference}?").format(
         reference=emergency.record.reference or ""
     )
-    await ctx.send(Screen(question, phase_markup(emergency.record.id)))
+    await reply.send(Screen(question, phase_markup(emergency.record.id)))
     return True
 
 
-async def _find(ctx: Context, emergency: Emergency, key: str) -> Move | None:
-    return find_emergency_move(emergency.status, key, ctx.role, False)
+async def _find(emergency: Emergency, key: str, *, acting: Acting) -> Move | None:
+    return find_emergency_move(emergency.status, key, acting.role, False)
 
 
-async def _preview_first(ctx: Context, emergency: Emergency, move: Move) -> bool:
+async def _preview_first(emergency: Emergency, move: Move) -> bool:
     """ "🏅 Approve" needs nothing, and is seen before it goes like every decision."""
     return False
 
@@ -257,9 +310,9 @@ def _amount_prompt(reference: str) -> str:
     return _(other.prompt).format(reference=reference)
 
 
-async def _stale(ctx: Context, emergency: Emergency) -> None:
+async def _stale(emergency: Emergency, *, reply: Reply) -> None:
     label = emergency_status_label(emergency.status)
-    await ctx.send(Screen(no_longer_possible(emergency.record.reference or "", label)))
+    await reply.send(Screen(no_longer_possible(emergency.record.reference or "", label)))
 
 
 def _asked(emergency: Emergency) -> Decimal | None:
@@ -269,33 +322,43 @@ def _asked(emergency: Emergency) -> Decimal | None:
         return None
 
 
-async def _chosen(ctx: Context, draft: Draft) -> None:
+async def _chosen(
+    draft: Draft,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    emergencies: Emergencies,
+    audience: Audience,
+) -> None:
     """A proposal, a decision of the Presidency or a closing, ready: its amount checked against
     what the city asked (confirmed once more if it looks wrong), then what the city will read."""
-    emergency = await _emergency(ctx, draft.target)
-    move = find_emergency_move(emergency.status, draft.key, ctx.role, False)
+    emergency = await _emergency(draft.target, emergencies=emergencies)
+    move = find_emergency_move(emergency.status, draft.key, acting.role, False)
     if move is None or emergency.status != draft.expected:
-        await _stale(ctx, emergency)
+        await _stale(emergency, reply=reply)
         return
     if draft.amount is not None and draft.currency and not draft.confirmed:
         asked, asked_currency = _asked(emergency), emergency.record.currency
         concerns = emergency_concerns(draft.amount, draft.currency, asked, asked_currency)
         if concerns:
-            await confirm(ctx, draft, concerns)
+            await confirm(draft, concerns, reply=reply, state=state)
             return
-    after = foreseen_emergency(emergency, draft, ctx.person.name)
+    after = foreseen_emergency(emergency, draft, acting.person.name)
     if after is None:
-        await _stale(ctx, emergency)
+        await _stale(emergency, reply=reply)
         return
-    foreseen = [Foreseen(*told) for told in notify.foreseen(after, draft.key, ctx.audience.voice)]
+    foreseen = [Foreseen(*told) for told in notify.foreseen(after, draft.key, audience.voice)]
     intro = emergency_intro(emergency, draft)
-    await preview(ctx, draft, lambda token: preview_screens(intro, foreseen, token))
+    await preview(
+        draft, lambda token: preview_screens(intro, foreseen, token), reply=reply, state=state
+    )
 
 
-async def _send(ctx: Context, draft: Draft) -> None:
+async def _send(draft: Draft, *, reply: Reply, emergencies: Emergencies) -> None:
     """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
     nothing and says so."""
-    emergencies, key, target = ctx.emergencies, draft.key, draft.target
+    emergencies, key, target = emergencies, draft.key, draft.target
     if key == "propose":
         await emergencies.propose(
             target,
@@ -314,24 +377,40 @@ async def _send(ctx: Context, draft: Draft) -> None:
         await emergencies.close(target, draft.note or "", expected=draft.expected)
         confirmation = _("✔ The emergency is closed; the city is told.")
     # A stale one was refused above (StatusRefused): nothing recorded, the glue says so.
-    await ctx.send(Screen(confirmation))
+    await reply.send(Screen(confirmation))
 
 
-async def _change(ctx: Context, draft: Draft) -> None:
+async def _change(
+    draft: Draft,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    inject: Inject,
+    emergencies: Emergencies,
+) -> None:
     """Change (“✏️ Change”): what was typed is asked again (the Presidency's choices, for
     “Approve”)."""
-    emergency = await _emergency(ctx, draft.target)
-    found = find_emergency_move(emergency.status, draft.key, ctx.role, False)
+    emergency = await _emergency(draft.target, emergencies=emergencies)
+    found = find_emergency_move(emergency.status, draft.key, acting.role, False)
     if found is None or found.needs == Needs.NOTHING:
         reference = emergency.record.reference or ""
-        await ctx.send(
+        await reply.send(
             Screen(
                 _("🏛 Emergency aid to decide: {reference}").format(reference=reference),
                 presidency_markup(emergency),
             )
         )
         return
-    await ask_move(ctx, room(), emergency, found, {"phase": draft.phase} if draft.phase else {})
+    await ask_move(
+        room(),
+        emergency,
+        found,
+        {"phase": draft.phase} if draft.phase else {},
+        reply=reply,
+        state=state,
+        inject=inject,
+    )
 
 
 def steps() -> DraftSteps:
@@ -350,59 +429,99 @@ def notes() -> dict[Purpose, NoteHandler]:
 ALIASES = {"prop": "propose"}
 
 
-async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action: str) -> bool:
+async def _pressed(
+    query: CallbackQuery,
+    emergency_id: int,
+    action: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    inject: Inject,
+    emergencies: Emergencies,
+    rules: FundingRules,
+) -> bool:
     """A button of an alert card, of the Presidency's card or of a message to the city; True if
     it was taken. A move is looked up again in the table (the presser's right, the status now)
     and the use case checks both once more."""
     action = ALIASES.get(action, action)
     if action == "ack":
-        return await _acknowledge(query, ctx, emergency_id)
-    emergency = await ctx.emergencies.get(emergency_id)
+        return await _acknowledge(query, emergency_id, emergencies=emergencies)
+    emergency = await emergencies.get(emergency_id)
     if emergency is None:
         return False
     phase = {f"ph_{c.value}": c.value for c in PHASES}.get(action, "")
-    found = find_emergency_move(emergency.status, "propose" if phase else action, ctx.role, False)
+    found = find_emergency_move(
+        emergency.status, "propose" if phase else action, acting.role, False
+    )
     if found is not None:
         await query.answer()
-        await ask_move(ctx, room(), emergency, found, {"phase": phase} if phase else {})
+        await ask_move(
+            room(),
+            emergency,
+            found,
+            {"phase": phase} if phase else {},
+            reply=reply,
+            state=state,
+            inject=inject,
+        )
         return True
-    return await _not_a_move(query, ctx, emergency, action)
+    return await _not_a_move(
+        query,
+        emergency,
+        action,
+        acting=acting,
+        reply=reply,
+        state=state,
+        emergencies=emergencies,
+        rules=rules,
+    )
 
 
-async def _acknowledge(query: CallbackQuery, ctx: Context, emergency_id: int) -> bool:
-    await ctx.emergencies.acknowledge(emergency_id)  # refused: the glue says why
+async def _acknowledge(
+    query: CallbackQuery, emergency_id: int, *, emergencies: Emergencies
+) -> bool:
+    await emergencies.acknowledge(emergency_id)  # refused: the glue says why
     await query.answer(_("✅ Acknowledged."))
     return True
 
 
 async def _not_a_move(
-    query: CallbackQuery, ctx: Context, emergency: Emergency, action: str
+    query: CallbackQuery,
+    emergency: Emergency,
+    action: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    emergencies: Emergencies,
+    rules: FundingRules,
 ) -> bool:
     """The buttons that move nothing: a question to the city, its answer, a situation report."""
-    emergencies, status = ctx.emergencies, emergency.status
+    emergencies, status = emergencies, emergency.status
     reference, emergency_id = emergency.record.reference or "", emergency.record.id
     of_the_city = emergencies.for_the_city(emergency)
     if action == "ask" and (emergencies.is_staff or emergencies.is_presidency) and status in OPEN:
         await query.answer()
         prompt = _("Your question to the city about {reference}?").format(reference=reference)
-        await ask_note(ctx, Purpose.EMERGENCY_ASK, emergency_id, prompt)
+        await ask_note(Purpose.EMERGENCY_ASK, emergency_id, prompt, reply=reply, state=state)
         return True
     if action == "answer" and of_the_city:
         await query.answer()
         prompt = _("Your answer about {reference}?").format(reference=reference)
-        await ask_note(ctx, Purpose.EMERGENCY_ANSWER, emergency_id, prompt)
+        await ask_note(Purpose.EMERGENCY_ANSWER, emergency_id, prompt, reply=reply, state=state)
         return True
     if action == "sitrep" and of_the_city and status in OPEN:
         record = await emergencies.open_sitrep(emergency_id)
         if record is None:
             return False
         await query.answer()
-        await ctx.fsm.set_state(Flow.dossier)
+        await state.set_state(Flow.dossier)
         intro = _(
             "📊 Situation report on {reference}. Answer what changed, skip the rest; "
             "“🚨 Send now” sends it."
         ).format(reference=reference)
-        await show_position(ctx, record, prefix=intro)
+        await show_position(record, prefix=intro, acting=acting, reply=reply, rules=rules)
         return True
     return False
 
@@ -411,33 +530,70 @@ def router() -> Router:
     r = Router(name="emergency")
 
     @r.message(Command("emergency"), PrivateChat())
-    async def emergency(message: Message, ctx: Context) -> None:
+    async def emergency(
+        message: Message,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        dossiers: Dossiers,
+        profiles: Profiles,
+        rules: FundingRules,
+    ) -> None:
         """Report an emergency (the short registration first if needed)."""
-        await open_report(ctx)
+        await open_report(
+            acting=acting,
+            reply=reply,
+            state=state,
+            dossiers=dossiers,
+            profiles=profiles,
+            rules=rules,
+        )
 
     @r.message(Command("emergencies"))
-    async def emergencies(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def emergencies(
+        message: Message, command: CommandObject, *, reply: Reply, emergencies: Emergencies
+    ) -> None:
         """Staff and the Presidency: emergencies with their timelines; `/emergencies FU-2026-0001`:
         that one's whole report (where a card shortened for Telegram points to)."""
         if command.args:
-            found = await ctx.emergencies.by_reference(command.args)
+            found = await emergencies.by_reference(command.args)
             if found is None:
-                await ctx.send(Screen(_("No emergency you may see has this reference.")))
+                await reply.send(Screen(_("No emergency you may see has this reference.")))
                 return
-            await ctx.send(Screen(alert_text(found)))
+            await reply.send(Screen(alert_text(found)))
             return
-        listed = await ctx.emergencies.listed()
+        listed = await emergencies.listed()
         if listed is None:
-            await ctx.send(_refused(ctx))
+            await reply.send(_refused())
             return
-        await ctx.send(*emergencies_screen(listed))
+        await reply.send(*emergencies_screen(listed))
 
     @r.callback_query(Alert.filter())
-    async def alert(query: CallbackQuery, callback_data: Alert, ctx: Context) -> None:
-        if await _pressed(query, ctx, callback_data.emergency, callback_data.action):
+    async def alert(
+        query: CallbackQuery,
+        callback_data: Alert,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        inject: Inject,
+        emergencies: Emergencies,
+        rules: FundingRules,
+    ) -> None:
+        if await _pressed(
+            query,
+            callback_data.emergency,
+            callback_data.action,
+            acting=acting,
+            reply=reply,
+            state=state,
+            inject=inject,
+            emergencies=emergencies,
+            rules=rules,
+        ):
             return
-        emergency = await ctx.emergencies.get(callback_data.emergency)
-        emergencies = ctx.emergencies
+        emergency = await emergencies.get(callback_data.emergency)
         if emergency is not None and (emergencies.is_staff or emergencies.is_presidency):
             # A stale button (someone else was quicker), or one that is not this person's.
             label = emergency_status_label(emergency.status)

@@ -1,30 +1,57 @@
 """Opening an invite link: `/start <token>` in a private chat (see handlers/start.py)."""
 
+from aiogram.fsm.context import FSMContext
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.home import help_screen, profile_screen, welcome
 from bot.screens.team import invite_pending, invite_refusal, invite_welcome
-from bot.services.invites import InviteRefused
-from bot.telegram.context import Context
+from bot.services.acting import Acting
+from bot.services.invites import InviteRefused, Invites
+from bot.services.people import Profiles
+from bot.telegram.reply import Reply
 from handlers import actions
 from handlers.menus import refresh_menu
 
 
-async def redeem(ctx: Context, token: str) -> None:
+async def redeem(
+    token: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    profiles: Profiles,
+    invites: Invites,
+    settings: Settings,
+    rules: FundingRules,
+    i18n: I18n,
+) -> None:
     """Take what the invite gives (once); a forged, used or expired token changes nothing. A
     link for admin or presidency waits for its maker's confirmation (asked in their language)."""
     try:
-        redeemed = await ctx.invites.redeem(token.strip())
+        redeemed = await invites.redeem(token.strip())
     except InviteRefused as problem:
-        await ctx.send(Screen("⚠️ " + invite_refusal(problem)), welcome(ctx.person))
+        await reply.send(Screen("⚠️ " + invite_refusal(problem)), welcome(acting.person))
         return
     if redeemed.pending:
-        await ctx.send(Screen(invite_pending(redeemed.role or "")))
+        await reply.send(Screen(invite_pending(redeemed.role or "")))
         return
-    await ctx.send(Screen(invite_welcome(redeemed.role, redeemed.city)))
+    await reply.send(Screen(invite_welcome(redeemed.role, redeemed.city)))
     if redeemed.city is None:
-        await ctx.send(help_screen(redeemed.role))
-        await refresh_menu(ctx, ctx.person.telegram_id, redeemed.role, ctx.i18n.current_locale)
-    elif ctx.person.registered:
-        await ctx.send(profile_screen(ctx.person))
+        await reply.send(help_screen(redeemed.role))
+        await refresh_menu(
+            acting.person.telegram_id,
+            redeemed.role,
+            i18n.current_locale,
+            reply=reply,
+            settings=settings,
+            i18n=i18n,
+        )
+    elif acting.person.registered:
+        await reply.send(profile_screen(acting.person))
     else:
-        await actions.begin_registration(ctx, then=None)
+        await actions.begin_registration(
+            then=None, acting=acting, reply=reply, state=state, profiles=profiles, rules=rules
+        )

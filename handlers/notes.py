@@ -16,6 +16,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
@@ -23,8 +24,9 @@ from bot.domain.answers import AnswerError, clean_text
 from bot.domain.text import visible_length
 from bot.screens.base import Screen
 from bot.screens.errors import refusal
-from bot.telegram.context import Context
 from bot.telegram.filters import NotCommand
+from bot.telegram.inject import Inject
+from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 
 MAX_NOTE = 3000  # a message with its heading stays under Telegram's 4096 characters
@@ -64,11 +66,10 @@ class Asked:
     carry: dict[str, Any] = field(default_factory=dict)  # what a note asked mid-way carries
 
 
-NoteHandler = Callable[[Context, Asked, str], Awaitable[None]]
+NoteHandler = Callable[..., Awaitable[None]]
 
 
 async def ask_note(
-    ctx: Context,
     purpose: Purpose,
     target: int,
     prompt: str,
@@ -76,16 +77,18 @@ async def ask_note(
     key: str = "",
     detail: int | None = None,
     carry: dict[str, Any] | None = None,
+    reply: Reply,
+    state: FSMContext,
 ) -> None:
-    await ctx.fsm.set_state(Flow.note)
+    await state.set_state(Flow.note)
     data: dict[str, Any] = {"purpose": purpose.value, "target": target, "key": key}
     if detail is not None:
         data["detail"] = detail
     if carry:
         data["carry"] = carry
-    await ctx.fsm.set_data(data)
+    await state.set_data(data)
     hint = _("Write it in one message (/cancel to leave it).")
-    await ctx.send(Screen(prompt + "\n\n<i>" + hint + "</i>"))
+    await reply.send(Screen(prompt + "\n\n<i>" + hint + "</i>"))
 
 
 def _asked(data: dict[str, Any]) -> tuple[Purpose, Asked] | None:
@@ -109,17 +112,17 @@ def router(handlers: Mapping[Purpose, NoteHandler]) -> Router:
     r = Router(name="notes")
 
     @r.message(StateFilter(Flow.note, Flow.decide), Command("cancel"))
-    async def cancel(message: Message, ctx: Context) -> None:
+    async def cancel(message: Message, *, reply: Reply, state: FSMContext) -> None:
         """Leave the note (or the decision being shown): nothing is sent, nothing changes."""
-        await ctx.fsm.clear()
-        await ctx.say(_("Stopped: nothing was sent."))
+        await state.clear()
+        await reply.say(_("Stopped: nothing was sent."))
 
     @r.message(StateFilter(Flow.note), NotCommand())
-    async def note(message: Message, ctx: Context) -> None:
+    async def note(message: Message, *, reply: Reply, state: FSMContext, inject: Inject) -> None:
         """The awaited note: checked, then handed to its purpose's handler."""
-        asked = _asked(await ctx.fsm.get_data())
+        asked = _asked(await state.get_data())
         if asked is None:
-            await ctx.fsm.clear()
+            await state.clear()
             return
         text = clean_text(message.text or message.caption or "")
         problem = None
@@ -128,10 +131,10 @@ def router(handlers: Mapping[Purpose, NoteHandler]) -> Router:
         elif len(text) > MAX_NOTE:
             problem = AnswerError("too_long", maximum=MAX_NOTE, length=len(text))
         if problem is not None:
-            await ctx.send(Screen("⚠️ " + refusal(problem)))
+            await reply.send(Screen("⚠️ " + refusal(problem)))
             return
-        await ctx.fsm.clear()
+        await state.clear()
         purpose, about = asked
-        await handlers[purpose](ctx, about, text)
+        await inject(handlers[purpose], about, text)
 
     return r

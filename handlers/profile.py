@@ -3,10 +3,14 @@ questionnaire, as the profile form)."""
 
 from aiogram import Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.domain.rules import FundingRules
 from bot.screens.home import profile_screen
-from bot.telegram.context import Context
+from bot.services.acting import Acting
+from bot.services.people import Profiles
+from bot.telegram.reply import Reply
 from handlers import actions
 
 
@@ -14,11 +18,21 @@ def router() -> Router:
     r = Router(name="profile")
 
     @r.message(Command("profile"))
-    async def profile(message: Message, ctx: Context) -> None:
+    async def profile(
+        message: Message,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        profiles: Profiles,
+        rules: FundingRules,
+    ) -> None:
         """Show the profile with a button to change each answer; register first if needed."""
-        if not ctx.person.registered:
-            await actions.begin_registration(ctx, then=None)
+        if not acting.person.registered:
+            await actions.begin_registration(
+                then=None, acting=acting, reply=reply, state=state, profiles=profiles, rules=rules
+            )
             return
-        await ctx.send(profile_screen(ctx.person))
+        await reply.send(profile_screen(acting.person))
 
     return r

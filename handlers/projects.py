@@ -9,7 +9,9 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import parse_date
@@ -20,7 +22,7 @@ from bot.domain.project import PROJECT_MOVES, Needs, ProjectStatus
 from bot.domain.records import Record
 from bot.domain.refusals import Refused
 from bot.domain.roles import Action
-from bot.domain.rules import is_complete
+from bot.domain.rules import FundingRules, is_complete
 from bot.domain.tranches import Condition, ScheduleError
 from bot.notify.projects import city_moves, staff_moves
 from bot.screens.base import Screen
@@ -46,9 +48,11 @@ from bot.screens.projects import (
     return_unreadable,
     schedule_refused,
 )
-from bot.services.projects import Outcome, Result
+from bot.services.acting import Acting
+from bot.services.projects import Outcome, Projects, Result
+from bot.services.records import Records
 from bot.telegram.callbacks import Grant
-from bot.telegram.context import Context
+from bot.telegram.reply import Reply
 from handlers.inputs import today
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import deny
@@ -64,47 +68,58 @@ def city_only() -> str:
     return _("Only a verified official of the project's city may do this.")
 
 
-async def show(ctx: Context, case: ProjectCase) -> None:
+async def show(case: ProjectCase, *, acting: Acting, reply: Reply, i18n: I18n) -> None:
     """The project with the buttons this person may press now."""
-    staff = ctx.may(Action.REVIEW_DOSSIERS)
+    staff = acting.may(Action.REVIEW_DOSSIERS)
     moves, tranche_moves = staff_moves(case) if staff else city_moves(case)
-    await ctx.send(project_screen(case, staff, moves, tranche_moves, ctx.language))
+    await reply.send(project_screen(case, staff, moves, tranche_moves, i18n.current_locale))
 
 
-async def answered(ctx: Context, result: Result, done: str | None = None) -> None:
+async def answered(
+    result: Result, done: str | None = None, *, acting: Acting, reply: Reply, i18n: I18n
+) -> None:
     """What the presser reads after a move: the project as it is now, or why nothing changed."""
     if result.outcome == Outcome.REFUSED:
-        await ctx.send(Screen(no_project()))
+        await reply.send(Screen(no_project()))
         return
     if result.outcome == Outcome.MOVED:
-        await ctx.send(Screen(project_moved_on(result.case)))
+        await reply.send(Screen(project_moved_on(result.case)))
         return
     if done:
-        await ctx.send(Screen(done))
+        await reply.send(Screen(done))
     assert result.case is not None
-    await show(ctx, result.case)
+    await show(result.case, acting=acting, reply=reply, i18n=i18n)
 
 
-async def submit_report(ctx: Context, record: Record) -> None:
+async def submit_report(
+    record: Record,
+    *,
+    acting: Acting,
+    reply: Reply,
+    records: Records,
+    projects: Projects,
+    rules: FundingRules,
+    i18n: I18n,
+) -> None:
     """A city's "📤 Yes, submit" on a project's report: complete, it goes to the Secretariat."""
-    record = await ctx.record(record.id) or record  # with its files (the photos)
-    complete = is_complete(record.checks(ctx.rules))
-    result = await ctx.projects.submit_report(record, complete)
+    record = await records.record(record.id) or record  # with its files (the photos)
+    complete = is_complete(record.checks(rules))
+    result = await projects.submit_report(record, complete)
     if result.outcome == Outcome.MOVED and result.case is not None and not complete:
-        await ctx.send(Screen("⚠️ " + report_incomplete()))
+        await reply.send(Screen("⚠️ " + report_incomplete()))
         return
-    await answered(ctx, result, report_sent())
+    await answered(result, report_sent(), acting=acting, reply=reply, i18n=i18n)
 
 
-async def _disbursements(ctx: Context) -> None:
-    listed = await ctx.projects.listing()
-    if listed is None or not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
+async def _disbursements(*, acting: Acting, reply: Reply, projects: Projects, i18n: I18n) -> None:
+    listed = await projects.listing()
+    if listed is None or not acting.may(Action.REVIEW_DOSSIERS):
+        await deny(reply=reply)
         return
     cases, _total = listed
     name = f"disbursements-{today().isoformat()}.xlsx"
     caption = _("Disbursements: every tranche of every project, paid or not.")
-    await send_workbook(ctx, lambda: disbursement_tables(cases), name, caption)
+    await send_workbook(lambda: disbursement_tables(cases), name, caption, reply=reply, i18n=i18n)
 
 
 def _filter(words: list[str]) -> tuple[list[str] | None, str | None]:
@@ -113,29 +128,44 @@ def _filter(words: list[str]) -> tuple[list[str] | None, str | None]:
     return statuses or None, country
 
 
-async def _move_note(ctx: Context, asked: Asked, text: str) -> None:
+async def _move_note(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, projects: Projects, i18n: I18n
+) -> None:
     carry = asked.carry
-    result = await ctx.projects.move(
+    result = await projects.move(
         int(carry["project"]), str(carry["key"]), str(carry["expected"]), text
     )
-    await answered(ctx, result)
+    await answered(result, acting=acting, reply=reply, i18n=i18n)
 
 
-async def _ask_return(ctx: Context, carry: dict[str, Any]) -> None:
-    items = await ctx.projects.report_items(int(carry["record"]))
+async def _ask_return(
+    carry: dict[str, Any], *, reply: Reply, state: FSMContext, projects: Projects
+) -> None:
+    items = await projects.report_items(int(carry["record"]))
     if items is None:
-        await ctx.send(Screen(no_project()))
+        await reply.send(Screen(no_project()))
         return
     named = [(_(text) if translate else text) for _key, text, translate in items]
-    await ask_note(ctx, Purpose.REPORT_RETURN, 0, return_prompt(named), carry=carry)
+    await ask_note(
+        Purpose.REPORT_RETURN, 0, return_prompt(named), carry=carry, reply=reply, state=state
+    )
 
 
-async def _return_note(ctx: Context, asked: Asked, text: str) -> None:
+async def _return_note(
+    asked: Asked,
+    text: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    projects: Projects,
+    i18n: I18n,
+) -> None:
     carry = asked.carry
     """`2, 5 The photos are blurred`: the numbers of the items to revise, then the message."""
-    items = await ctx.projects.report_items(int(carry["record"]))
+    items = await projects.report_items(int(carry["record"]))
     if items is None:
-        await ctx.send(Screen(no_project()))
+        await reply.send(Screen(no_project()))
         return
     words = text.replace(",", " ").split()
     numbers = []
@@ -143,234 +173,368 @@ async def _return_note(ctx: Context, asked: Asked, text: str) -> None:
         numbers.append(int(words.pop(0)))
     note = " ".join(words)
     if not numbers or not note or any(not 1 <= n <= len(items) for n in numbers):
-        await ctx.send(Screen("⚠️ " + return_unreadable()))
-        await _ask_return(ctx, carry)
+        await reply.send(Screen("⚠️ " + return_unreadable()))
+        await _ask_return(carry, reply=reply, state=state, projects=projects)
         return
     keys = [items[n - 1][0] for n in dict.fromkeys(numbers)]
-    result = await ctx.projects.return_report(
-        int(carry["record"]), str(carry["expected"]), keys, note
-    )
-    await answered(ctx, result)
+    result = await projects.return_report(int(carry["record"]), str(carry["expected"]), keys, note)
+    await answered(result, acting=acting, reply=reply, i18n=i18n)
 
 
 async def _noted_tranche(
-    ctx: Context, carry: dict[str, Any]
+    carry: dict[str, Any], *, reply: Reply, projects: Projects
 ) -> tuple[ProjectCase, TrancheLine] | None:
     """The tranche a typed note is about, as it is now (gone: said, and None)."""
-    found = await ctx.projects.tranche_case(int(carry["tranche"]))
+    found = await projects.tranche_case(int(carry["tranche"]))
     if found is None:
-        await ctx.send(Screen(no_project()))
+        await reply.send(Screen(no_project()))
     return found
 
 
-async def _pay_note(ctx: Context, asked: Asked, text: str) -> None:
+async def _pay_note(
+    asked: Asked,
+    text: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    projects: Projects,
+    i18n: I18n,
+) -> None:
     carry = asked.carry
-    found = await _noted_tranche(ctx, carry)
+    found = await _noted_tranche(carry, reply=reply, projects=projects)
     if found is None:
         return
     case, tranche = found
     try:
-        typed = read_payment(text, ctx.language, case.currency)
+        typed = read_payment(text, i18n.current_locale, case.currency)
     except Refused:
-        await ctx.send(Screen("⚠️ " + payment_unreadable()))
-        await ask_note(ctx, Purpose.GRANT_PAY, 0, pay_prompt(case, tranche), carry=carry)
-        return
-    try:
-        result = await ctx.projects.pay(tranche.id, typed)
-    except Refused as refused:
-        await ctx.send(Screen("⚠️ " + payment_refused(refused, case.currency)))
-        return
-    await answered(ctx, result)
-
-
-async def _difference_amount(ctx: Context, asked: Asked, text: str) -> None:
-    carry = asked.carry
-    found = await _noted_tranche(ctx, carry)
-    if found is None:
-        return
-    case, tranche = found
-    try:
-        amount = read_amount(text, ctx.language, case.currency)
-    except Refused:
-        await ctx.send(Screen("⚠️ " + amount_unreadable()))
+        await reply.send(Screen("⚠️ " + payment_unreadable()))
         await ask_note(
-            ctx, Purpose.GRANT_DIFF_AMOUNT, 0, difference_prompt(case, tranche), carry=carry
+            Purpose.GRANT_PAY, 0, pay_prompt(case, tranche), carry=carry, reply=reply, state=state
+        )
+        return
+    try:
+        result = await projects.pay(tranche.id, typed)
+    except Refused as refused:
+        await reply.send(Screen("⚠️ " + payment_refused(refused, case.currency)))
+        return
+    await answered(result, acting=acting, reply=reply, i18n=i18n)
+
+
+async def _difference_amount(
+    asked: Asked, text: str, *, reply: Reply, state: FSMContext, projects: Projects, i18n: I18n
+) -> None:
+    carry = asked.carry
+    found = await _noted_tranche(carry, reply=reply, projects=projects)
+    if found is None:
+        return
+    case, tranche = found
+    try:
+        amount = read_amount(text, i18n.current_locale, case.currency)
+    except Refused:
+        await reply.send(Screen("⚠️ " + amount_unreadable()))
+        await ask_note(
+            Purpose.GRANT_DIFF_AMOUNT,
+            0,
+            difference_prompt(case, tranche),
+            carry=carry,
+            reply=reply,
+            state=state,
         )
         return
     carried = {**carry, "amount": str(amount)}
-    await ask_note(ctx, Purpose.GRANT_DIFF_NOTE, 0, difference_note_prompt(), carry=carried)
+    await ask_note(
+        Purpose.GRANT_DIFF_NOTE,
+        0,
+        difference_note_prompt(),
+        carry=carried,
+        reply=reply,
+        state=state,
+    )
 
 
-async def _difference_note(ctx: Context, asked: Asked, text: str) -> None:
+async def _difference_note(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, projects: Projects, i18n: I18n
+) -> None:
     carry = asked.carry
-    result = await ctx.projects.receive(
+    result = await projects.receive(
         int(carry["tranche"]), "difference", Decimal(str(carry["amount"])), text
     )
-    await answered(ctx, result)
+    await answered(result, acting=acting, reply=reply, i18n=i18n)
 
 
-async def _project_button(ctx: Context, query: CallbackQuery, data: Grant) -> None:
+async def _project_button(
+    query: CallbackQuery,
+    data: Grant,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    projects: Projects,
+    i18n: I18n,
+) -> None:
     action, ident, value = data.action, data.ident, data.value
     if action == "xlsx":
         await query.answer()
-        await _disbursements(ctx)
+        await _disbursements(acting=acting, reply=reply, projects=projects, i18n=i18n)
         return
-    case = await ctx.projects.case(ident)
+    case = await projects.case(ident)
     if case is None:
         await query.answer(no_project(), show_alert=True)
         return
     if action == "show":
         await query.answer()
-        await show(ctx, case)
+        await show(case, acting=acting, reply=reply, i18n=i18n)
         return
     if action == "accept":
         version, _dot, language = value.partition(".")
-        if not ctx.projects.of_the_city(case.city_id):
+        if not projects.of_the_city(case.city_id):
             await query.answer(city_only(), show_alert=True)
             return
         await query.answer()
-        result = await ctx.projects.accept(
-            ident, int(version) if version.isdigit() else -1, language
-        )
-        await answered(ctx, result)
+        result = await projects.accept(ident, int(version) if version.isdigit() else -1, language)
+        await answered(result, acting=acting, reply=reply, i18n=i18n)
         return
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx, query)
+    if not acting.may(Action.REVIEW_DOSSIERS):
+        await deny(query, reply=reply)
         return
     await query.answer()
     move = next((m for m in PROJECT_MOVES if m.key == action and m.source == value), None)
     if move is not None and move.needs == Needs.NOTE and case.status == value:
         carry = {"project": ident, "key": action, "expected": value}
-        await ask_note(ctx, Purpose.GRANT_MOVE, ident, move_note_prompt(case, move), carry=carry)
+        await ask_note(
+            Purpose.GRANT_MOVE,
+            ident,
+            move_note_prompt(case, move),
+            carry=carry,
+            reply=reply,
+            state=state,
+        )
         return
-    await answered(ctx, await ctx.projects.move(ident, action, value))
+    await answered(await projects.move(ident, action, value), acting=acting, reply=reply, i18n=i18n)
 
 
-async def _tranche_button(ctx: Context, query: CallbackQuery, data: Grant) -> None:
+async def _tranche_button(
+    query: CallbackQuery,
+    data: Grant,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    projects: Projects,
+    i18n: I18n,
+) -> None:
     action, ident, value = data.action, data.ident, data.value
-    allowed = await ctx.projects.may_move_tranche(ident, action, value)
+    allowed = await projects.may_move_tranche(ident, action, value)
     if allowed.outcome == Outcome.REFUSED:
         staff_move = action == "pay"
         if staff_move:
-            await deny(ctx, query)
+            await deny(query, reply=reply)
         else:
             await query.answer(city_only(), show_alert=True)
         return
     await query.answer()
     if allowed.outcome == Outcome.MOVED:
-        await ctx.send(Screen(project_moved_on(allowed.case)))
+        await reply.send(Screen(project_moved_on(allowed.case)))
         return
-    found = await ctx.projects.tranche_case(ident)
+    found = await projects.tranche_case(ident)
     assert found is not None
     case, tranche = found
     carry = {"tranche": ident}
     if action == "pay":
-        await ask_note(ctx, Purpose.GRANT_PAY, ident, pay_prompt(case, tranche), carry=carry)
+        await ask_note(
+            Purpose.GRANT_PAY,
+            ident,
+            pay_prompt(case, tranche),
+            carry=carry,
+            reply=reply,
+            state=state,
+        )
     elif action == "difference":
         await ask_note(
-            ctx, Purpose.GRANT_DIFF_AMOUNT, ident, difference_prompt(case, tranche), carry=carry
+            Purpose.GRANT_DIFF_AMOUNT,
+            ident,
+            difference_prompt(case, tranche),
+            carry=carry,
+            reply=reply,
+            state=state,
         )
     else:
-        await answered(ctx, await ctx.projects.receive(ident, action))
+        await answered(await projects.receive(ident, action), acting=acting, reply=reply, i18n=i18n)
 
 
-async def _adjust(ctx: Context, words: list[str]) -> None:
+async def _adjust(
+    words: list[str], *, acting: Acting, reply: Reply, projects: Projects, i18n: I18n
+) -> None:
     """`/tranche FC-2027-0001 2 amount 400000` (or `date 15/09/2027`, `condition report2`)."""
     if len(words) < 4 or not words[1].isdigit() or words[2] not in ("amount", "date", "condition"):
-        await ctx.send(Screen(adjust_usage()))
+        await reply.send(Screen(adjust_usage()))
         return
     reference, number, what, typed = words[0], int(words[1]), words[2], " ".join(words[3:])
-    case = await ctx.projects.find(reference)
+    case = await projects.find(reference)
     if case is None:
-        await ctx.send(Screen(no_project()))
+        await reply.send(Screen(no_project()))
         return
     try:
         if what == "amount":
-            value: Any = parse_amount(typed, ctx.language, case.currency).value
+            value: Any = parse_amount(typed, i18n.current_locale, case.currency).value
         elif what == "date":
-            value = parse_date(typed, ctx.language)
+            value = parse_date(typed, i18n.current_locale)
         else:
             value = Condition.parse(typed)
-        result = await ctx.projects.adjust_tranche(reference, number, what, value)
+        result = await projects.adjust_tranche(reference, number, what, value)
     except ScheduleError as refused:
-        await ctx.send(Screen("⚠️ " + schedule_refused(refused, case.currency)))
+        await reply.send(Screen("⚠️ " + schedule_refused(refused, case.currency)))
         return
     except (NumberError, ValueError):
-        await ctx.send(Screen("⚠️ " + adjust_usage()))
+        await reply.send(Screen("⚠️ " + adjust_usage()))
         return
-    await answered(ctx, result)
+    await answered(result, acting=acting, reply=reply, i18n=i18n)
 
 
-async def _indicator(ctx: Context, words: list[str]) -> None:
+async def _indicator(
+    words: list[str], *, acting: Acting, reply: Reply, projects: Projects, i18n: I18n
+) -> None:
     """`/indicator FC-2027-0001 2 0 1200 households`."""
     if len(words) < 5 or not words[1].isdigit():
-        await ctx.send(Screen(indicator_usage()))
+        await reply.send(Screen(indicator_usage()))
         return
     try:
-        baseline = parse_amount(words[2], ctx.language, allow_zero=True).value
-        target = parse_amount(words[3], ctx.language, allow_zero=True).value
-        result = await ctx.projects.set_indicator(
+        baseline = parse_amount(words[2], i18n.current_locale, allow_zero=True).value
+        target = parse_amount(words[3], i18n.current_locale, allow_zero=True).value
+        result = await projects.set_indicator(
             words[0], int(words[1]), baseline, target, " ".join(words[4:])[:40]
         )
     except (NumberError, Refused, KeyError, ValueError):
-        await ctx.send(Screen("⚠️ " + indicator_usage()))
+        await reply.send(Screen("⚠️ " + indicator_usage()))
         return
-    await answered(ctx, result)
+    await answered(result, acting=acting, reply=reply, i18n=i18n)
 
 
 def router() -> Router:
     r = Router(name="projects")
 
     @r.message(Command("projects"))
-    async def projects(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def projects(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        projects: Projects,
+    ) -> None:
         """Staff: the portfolio (words filter: a status, a country code); a verified official:
         their city's projects."""
         statuses, country = _filter((command.args or "").split())
-        listed = await ctx.projects.listing(statuses, country, PORTFOLIO_ROWS)
+        listed = await projects.listing(statuses, country, PORTFOLIO_ROWS)
         if listed is None:
-            await ctx.send(Screen(_("Your city has no project yet.")))
+            await reply.send(Screen(_("Your city has no project yet.")))
             return
         cases, total = listed
-        await ctx.send(portfolio_screen(cases, total, ctx.may(Action.REVIEW_DOSSIERS)))
+        await reply.send(portfolio_screen(cases, total, acting.may(Action.REVIEW_DOSSIERS)))
 
     @r.message(Command("project"))
-    async def project(message: Message, command: CommandObject, ctx: Context) -> None:
-        case = await ctx.projects.find((command.args or "").strip()) if command.args else None
+    async def project(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        projects: Projects,
+        i18n: I18n,
+    ) -> None:
+        case = await projects.find((command.args or "").strip()) if command.args else None
         if case is None:
-            await ctx.send(Screen(no_project()))
+            await reply.send(Screen(no_project()))
             return
-        await show(ctx, case)
+        await show(case, acting=acting, reply=reply, i18n=i18n)
 
     @r.message(Command("tranche"))
-    async def tranche(message: Message, command: CommandObject, ctx: Context) -> None:
-        if not ctx.may(Action.REVIEW_DOSSIERS):
-            await deny(ctx)
+    async def tranche(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        projects: Projects,
+        i18n: I18n,
+    ) -> None:
+        if not acting.may(Action.REVIEW_DOSSIERS):
+            await deny(reply=reply)
             return
-        await _adjust(ctx, (command.args or "").split())
+        await _adjust(
+            (command.args or "").split(), acting=acting, reply=reply, projects=projects, i18n=i18n
+        )
 
     @r.message(Command("indicator"))
-    async def indicator(message: Message, command: CommandObject, ctx: Context) -> None:
-        if not ctx.may(Action.REVIEW_DOSSIERS):
-            await deny(ctx)
+    async def indicator(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        projects: Projects,
+        i18n: I18n,
+    ) -> None:
+        if not acting.may(Action.REVIEW_DOSSIERS):
+            await deny(reply=reply)
             return
-        await _indicator(ctx, (command.args or "").split())
+        await _indicator(
+            (command.args or "").split(), acting=acting, reply=reply, projects=projects, i18n=i18n
+        )
 
     @r.callback_query(Grant.filter())
-    async def pressed(query: CallbackQuery, callback_data: Grant, ctx: Context) -> None:
+    async def pressed(
+        query: CallbackQuery,
+        callback_data: Grant,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        projects: Projects,
+        i18n: I18n,
+    ) -> None:
         if callback_data.machine == "p":
-            await _project_button(ctx, query, callback_data)
+            await _project_button(
+                query,
+                callback_data,
+                acting=acting,
+                reply=reply,
+                state=state,
+                projects=projects,
+                i18n=i18n,
+            )
         elif callback_data.machine == "t":
-            await _tranche_button(ctx, query, callback_data)
+            await _tranche_button(
+                query,
+                callback_data,
+                acting=acting,
+                reply=reply,
+                state=state,
+                projects=projects,
+                i18n=i18n,
+            )
         elif callback_data.machine == "r" and callback_data.action in ("approve", "return"):
-            if not ctx.may(Action.REVIEW_DOSSIERS):
-                await deny(ctx, query)
+            if not acting.may(Action.REVIEW_DOSSIERS):
+                await deny(query, reply=reply)
                 return
             await query.answer()
             record_id, expected = callback_data.ident, callback_data.value
             if callback_data.action == "approve":
-                await answered(ctx, await ctx.projects.approve_report(record_id, expected))
+                await answered(
+                    await projects.approve_report(record_id, expected),
+                    acting=acting,
+                    reply=reply,
+                    i18n=i18n,
+                )
                 return
-            await _ask_return(ctx, {"record": record_id, "expected": expected})
+            await _ask_return(
+                {"record": record_id, "expected": expected},
+                reply=reply,
+                state=state,
+                projects=projects,
+            )
         else:
             await query.answer(no_project(), show_alert=True)
 

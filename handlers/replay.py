@@ -7,10 +7,14 @@ from typing import Any
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from bot.telegram.context import Context
+from bot.domain.rules import FundingRules
+from bot.services.acting import Acting
+from bot.services.records import Records
 from bot.telegram.journal import REPLAYING
+from bot.telegram.reply import Reply
 from handlers.replies import show_where
 
 
@@ -23,13 +27,29 @@ def router() -> Router:
     r = Router(name="replay")
 
     @r.message(Replaying())
-    async def typed(message: Message, ctx: Context) -> None:
-        await show_where(ctx)
+    async def typed(
+        message: Message,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        records: Records,
+        rules: FundingRules,
+    ) -> None:
+        await show_where(acting=acting, reply=reply, state=state, records=records, rules=rules)
 
     @r.callback_query(Replaying())
-    async def pressed(query: CallbackQuery, ctx: Context) -> None:
+    async def pressed(
+        query: CallbackQuery,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        records: Records,
+        rules: FundingRules,
+    ) -> None:
         with contextlib.suppress(TelegramBadRequest):  # the press may be too old to answer
             await query.answer()
-        await show_where(ctx)
+        await show_where(acting=acting, reply=reply, state=state, records=records, rules=rules)
 
     return r

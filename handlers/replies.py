@@ -1,5 +1,6 @@
 """Showing a person where they are in a record, and what they can do when they are nowhere."""
 
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, KeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -12,7 +13,9 @@ from bot.screens.base import Screen, one_button_keyboard
 from bot.screens.checklist import review_screens
 from bot.screens.home import profile_screen, welcome
 from bot.screens.question import question_screen
-from bot.telegram.context import Context
+from bot.services.acting import Acting
+from bot.services.records import Records
+from bot.telegram.reply import Reply
 
 
 def chat_of(event: Message | CallbackQuery) -> int:
@@ -35,12 +38,12 @@ def device_keyboard(kind: Kind) -> Screen | None:
 
 
 def position_screens(
-    ctx: Context, record: Record, rules: FundingRules, prefix: str | None = None
+    record: Record, rules: FundingRules, prefix: str | None = None, *, acting: Acting
 ) -> list[Screen]:
     """The screens for where the person is in the record, `prefix` above the first."""
     if record.cursor.q == REVIEW:
         screens = (
-            [profile_screen(ctx.person)] if record.is_profile else review_screens(record, rules)
+            [profile_screen(acting.person)] if record.is_profile else review_screens(record, rules)
         )
     else:
         screens = [question_screen(record, rules)]
@@ -54,15 +57,19 @@ def position_screens(
     return screens
 
 
-async def show_position(ctx: Context, record: Record, prefix: str | None = None) -> None:
-    await ctx.send(*position_screens(ctx, record, ctx.rules, prefix))
+async def show_position(
+    record: Record, prefix: str | None = None, *, acting: Acting, reply: Reply, rules: FundingRules
+) -> None:
+    await reply.send(*position_screens(record, rules, prefix, acting=acting))
 
 
-async def show_where(ctx: Context) -> None:
+async def show_where(
+    *, acting: Acting, reply: Reply, state: FSMContext, records: Records, rules: FundingRules
+) -> None:
     """After a stale button or an unexpected message: show what the person can do now."""
-    record = await ctx.current()
+    record = await records.current(state)
     if record is not None and record.editable:
-        await show_position(ctx, record)
+        await show_position(record, acting=acting, reply=reply, rules=rules)
         return
-    await ctx.fsm.clear()
-    await ctx.send(welcome(ctx.person))
+    await state.clear()
+    await reply.send(welcome(acting.person))

@@ -9,9 +9,11 @@ from typing import Any
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import Settings
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
 from bot.domain.fund_form import CURRENCIES
@@ -19,7 +21,7 @@ from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.review import Case, QueueFilter, parse_filter
 from bot.domain.roles import Action
-from bot.domain.rules import financing
+from bot.domain.rules import FundingRules, financing
 from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
     DECIDED,
@@ -52,8 +54,12 @@ from bot.screens.secretariat import (
     session_label,
     sessions_screen,
 )
+from bot.services.acting import Acting
+from bot.services.documents import Documents
+from bot.services.review import Review
 from bot.telegram.callbacks import Staff, staff_data
-from bot.telegram.context import Context
+from bot.telegram.inject import Inject
+from bot.telegram.reply import Reply
 from handlers.decisions import DraftSteps, confirm, preview
 from handlers.documents import send_dossier_pdf
 from handlers.inputs import today
@@ -64,10 +70,10 @@ from handlers.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import deny
 
 
-async def move(ctx: Context, case: Case, key: str, **given: object) -> Case:
+async def move(case: Case, key: str, *, review: Review, **given: object) -> Case:
     """Take a move (already allowed by the table for this person); a refusal (someone was
     quicker) is raised to the glue, which tells the presser where the dossier stands now."""
-    updated = await ctx.review.move(case, key, **given)
+    updated = await review.move(case, key, **given)
     return updated
 
 
@@ -78,42 +84,44 @@ def done_text(case: Case) -> str:
     )
 
 
-async def moved_on(ctx: Context, dossier_id: int | None = None) -> None:
+async def moved_on(dossier_id: int | None = None, *, reply: Reply, review: Review) -> None:
     """A move that cannot be taken (someone else took one first, or the screen was old): nothing
     changed, and the presser is told where the dossier stands now, in their language."""
-    case = await ctx.review.case(dossier_id) if dossier_id is not None else None
+    case = await review.case(dossier_id) if dossier_id is not None else None
     if case is None:
-        await ctx.send(Screen(_("This change is no longer possible: the dossier has moved on.")))
+        await reply.send(Screen(_("This change is no longer possible: the dossier has moved on.")))
         return
     label = status_label(case.record.status)
-    await ctx.send(Screen(no_longer_possible(case.record.reference, label)))
+    await reply.send(Screen(no_longer_possible(case.record.reference, label)))
 
 
-async def show_case(ctx: Context, case: Case) -> None:
-    await ctx.send(*dossier_screens(case, staff_moves(ctx, case), ctx.rules))
+async def show_case(case: Case, *, acting: Acting, reply: Reply, rules: FundingRules) -> None:
+    await reply.send(*dossier_screens(case, staff_moves(case, acting=acting), rules))
 
 
-def staff_moves(ctx: Context, case: Case) -> list[Transition]:
-    return [t for t in moves(case.record.status, ctx.role, False) if t.by_staff]
+def staff_moves(case: Case, *, acting: Acting) -> list[Transition]:
+    return [t for t in moves(case.record.status, acting.role, False) if t.by_staff]
 
 
-async def _staff_case(ctx: Context, dossier_id: int) -> Case:
+async def _staff_case(dossier_id: int, *, acting: Acting, review: Review) -> Case:
     """The dossier, for staff with the right to review; refused otherwise (the glue,
     bot/telegram/refusals.py, says it is reserved for them)."""
-    case = await ctx.review.case(dossier_id) if ctx.may(Action.REVIEW_DOSSIERS) else None
+    case = await review.case(dossier_id) if acting.may(Action.REVIEW_DOSSIERS) else None
     if case is None:
         raise StatusRefused("not_allowed")
     return case
 
 
-async def _write_city(ctx: Context, asked: Asked, text: str) -> None:
+async def _write_city(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, review: Review
+) -> None:
     """A staff member's message to the city about a dossier."""
-    case = await _staff_case(ctx, asked.target)
-    await write(ctx, case, text)
+    case = await _staff_case(asked.target, acting=acting, review=review)
+    await write(case, text, reply=reply, review=review)
 
 
 async def _read_amount(
-    ctx: Context, case: Case, transition: Transition, draft: Draft, text: str
+    case: Case, transition: Transition, draft: Draft, text: str, *, reply: Reply
 ) -> Read:
     """The amount granted, typed in the dossier's currency (said again if it cannot be read)."""
     currency = case.record.currency
@@ -123,28 +131,36 @@ async def _read_amount(
         )
     except NumberError as error:
         problem = AnswerError(f"number_{error.code}", **error.details)
-        await ctx.send(Screen("⚠️ " + refusal(problem)))
+        await reply.send(Screen("⚠️ " + refusal(problem)))
         return None
     return replace(draft, currency=typed.currency), typed.amount, typed.typed
 
 
-async def _choose(ctx: Context, case: Case, transition: Transition, carry: dict[str, Any]) -> bool:
+async def _choose(
+    case: Case,
+    transition: Transition,
+    carry: dict[str, Any],
+    *,
+    reply: Reply,
+    review: Review,
+    settings: Settings,
+) -> bool:
     """A Bureau session is chosen with buttons (its button takes the move)."""
     if transition.needs != Needs.SESSION:
         return False
-    await _pick_session(ctx, case)
+    await _pick_session(case, reply=reply, review=review, settings=settings)
     return True
 
 
-async def _take_now(ctx: Context, case: Case, transition: Transition) -> bool:
+async def _take_now(case: Case, transition: Transition, *, reply: Reply, review: Review) -> bool:
     """A move that needs nothing (start the review, eligible) is taken at once."""
-    updated = await move(ctx, case, transition.key)
-    await ctx.send(Screen(done_text(updated)))
+    updated = await move(case, transition.key, review=review)
+    await reply.send(Screen(done_text(updated)))
     return True
 
 
-async def _moved(ctx: Context, case: Case) -> None:
-    await moved_on(ctx, case.record.id)
+async def _moved(case: Case, *, reply: Reply, review: Review) -> None:
+    await moved_on(case.record.id, reply=reply, review=review)
 
 
 def room() -> Room:
@@ -169,68 +185,93 @@ def room() -> Room:
     )
 
 
-async def _transition(ctx: Context, case: Case, key: str) -> Transition | None:
+async def _transition(
+    case: Case, key: str, *, acting: Acting, review: Review, settings: Settings
+) -> Transition | None:
     """The staff move `key` on this dossier now, a correction included while it may be made."""
-    found = find_move(case.record.status, key, ctx.role, False)
+    found = find_move(case.record.status, key, acting.role, False)
     if found is not None:
         return found if found.by_staff else None
     if not key.startswith("fix_"):
         return None
-    window = await ctx.review.correction_window(case, ctx.settings.sessions(today()))
-    return find_correction(case.record.status, window.origin, key, ctx.role) if window else None
+    window = await review.correction_window(case, settings.sessions(today()))
+    return find_correction(case.record.status, window.origin, key, acting.role) if window else None
 
 
-async def _chosen(ctx: Context, draft: Draft) -> None:
+async def _chosen(
+    draft: Draft,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    inject: Inject,
+    review: Review,
+    settings: Settings,
+    rules: FundingRules,
+) -> None:
     """The move's note or amount is known: the amount checked (refused, or confirmed once
     more), a correction's reason asked, then the preview of what the city will read."""
-    case = await _staff_case(ctx, draft.target)
-    transition = await _transition(ctx, case, draft.key)
+    case = await _staff_case(draft.target, acting=acting, review=review)
+    transition = await _transition(case, draft.key, acting=acting, review=review, settings=settings)
     if transition is None or case.record.status != draft.expected:
-        await moved_on(ctx)
+        await moved_on(reply=reply, review=review)
         return
     if transition.needs == Needs.AMOUNT:
         if draft.amount is None:
-            await ask_amount(ctx, case, transition)
+            await ask_amount(case, transition, reply=reply, state=state, inject=inject)
             return
-        concerns = granted_concerns(draft.amount, financing(case.record.answers), ctx.rules)
+        concerns = granted_concerns(draft.amount, financing(case.record.answers), rules)
         blocking = [c for c in concerns if c.blocking]
         if blocking:
-            await ctx.send(Screen(refused_amount(blocking, draft.amount, draft.currency)))
-            await ask_amount(ctx, case, transition)
+            await reply.send(Screen(refused_amount(blocking, draft.amount, draft.currency)))
+            await ask_amount(case, transition, reply=reply, state=state, inject=inject)
             return
         if concerns and not draft.confirmed:
-            await confirm(ctx, draft, concerns)
+            await confirm(draft, concerns, reply=reply, state=state)
             return
     if transition.correction and not draft.note:
-        prompt = await _with_readers(ctx, case, _reason_prompt(case))
-        await ask_note(ctx, Purpose.FIX_REASON, case.record.id, prompt, carry=draft.to_data())
+        prompt = await _with_readers(case, _reason_prompt(case), review=review, settings=settings)
+        await ask_note(
+            Purpose.FIX_REASON,
+            case.record.id,
+            prompt,
+            carry=draft.to_data(),
+            reply=reply,
+            state=state,
+        )
         return
-    after = foreseen_case(case, transition, draft, ctx.person.name, datetime.now(UTC))
-    foreseen = [Foreseen(*told) for told in await ctx.review.foreseen(case, after)]
+    after = foreseen_case(case, transition, draft, acting.person.name, datetime.now(UTC))
+    foreseen = [Foreseen(*told) for told in await review.foreseen(case, after)]
     intro = move_intro(case, transition, draft)
-    await preview(ctx, draft, lambda token: preview_screens(intro, foreseen, token))
+    await preview(
+        draft, lambda token: preview_screens(intro, foreseen, token), reply=reply, state=state
+    )
 
 
-async def _send(ctx: Context, draft: Draft) -> None:
+async def _send(
+    draft: Draft, *, acting: Acting, reply: Reply, review: Review, settings: Settings
+) -> None:
     """Send (“📤 Send”): the move, from the status the preview showed; a stale one changes
     nothing and says so."""
-    case = await _staff_case(ctx, draft.target)
-    updated = await ctx.review.move(
+    case = await _staff_case(draft.target, acting=acting, review=review)
+    updated = await review.move(
         case,
         draft.key,
         note=draft.note,
         amount=draft.amount,
         expected=draft.expected,
-        calendar=ctx.settings.sessions(today()),
+        calendar=settings.sessions(today()),
     )  # a stale one is refused: nothing recorded or sent (bot/telegram/refusals.py says so)
-    await ctx.send(Screen(done_text(updated)))
+    await reply.send(Screen(done_text(updated)))
 
 
-async def _change(ctx: Context, draft: Draft) -> None:
+async def _change(
+    draft: Draft, *, acting: Acting, reply: Reply, state: FSMContext, inject: Inject, review: Review
+) -> None:
     """Change (“✏️ Change”): the note or the amount is asked again."""
-    case = await _staff_case(ctx, draft.target)
-    if not await press_move(ctx, room(), case, draft.key):
-        await moved_on(ctx)
+    case = await _staff_case(draft.target, acting=acting, review=review)
+    if not await press_move(room(), case, draft.key, reply=reply, state=state, inject=inject):
+        await moved_on(reply=reply, review=review)
 
 
 def steps() -> DraftSteps:
@@ -245,15 +286,37 @@ def notes() -> dict[Purpose, NoteHandler]:
     }
 
 
-async def _fix_reason(ctx: Context, asked: Asked, text: str) -> None:
+async def _fix_reason(
+    asked: Asked,
+    text: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    inject: Inject,
+    review: Review,
+    settings: Settings,
+    rules: FundingRules,
+) -> None:
     """The reason of a correction, typed once its amount is known."""
     draft = Draft.from_data(asked.carry)
     if draft is not None and draft.kind == DOSSIER:
-        await _chosen(ctx, replace(draft, note=text))
+        await _chosen(
+            replace(draft, note=text),
+            acting=acting,
+            reply=reply,
+            state=state,
+            inject=inject,
+            review=review,
+            settings=settings,
+            rules=rules,
+        )
 
 
-async def ask_amount(ctx: Context, case: Case, transition: Transition) -> None:
-    await ask_move(ctx, room(), case, transition, {})
+async def ask_amount(
+    case: Case, transition: Transition, *, reply: Reply, state: FSMContext, inject: Inject
+) -> None:
+    await ask_move(room(), case, transition, {}, reply=reply, state=state, inject=inject)
 
 
 def _prompt(prompt: str, case: Case) -> str:
@@ -265,101 +328,138 @@ def _reason_prompt(case: Case) -> str:
     return _prompt(REASON_PROMPT, case)
 
 
-async def write(ctx: Context, case: Case, text: str) -> None:
+async def write(case: Case, text: str, *, reply: Reply, review: Review) -> None:
     """A message on the dossier, delivered to the other side; each reads it in their language."""
-    updated = await ctx.review.write(case, text)
+    updated = await review.write(case, text)
     if updated is None:
-        await ctx.send(Screen(_("This dossier is not available to you.")))
+        await reply.send(Screen(_("This dossier is not available to you.")))
         return
-    await ctx.send(Screen(_("✔ Message sent.")))
+    await reply.send(Screen(_("✔ Message sent.")))
 
 
 def router() -> Router:
     r = Router(name="review")
 
     @r.message(Command("queue"))
-    async def queue(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def queue(
+        message: Message, command: CommandObject, *, acting: Acting, reply: Reply, review: Review
+    ) -> None:
         """Dossiers waiting on the Secretariat, oldest first; words filter (status, country,
         sector, a session's date, "flagged")."""
-        if not ctx.may(Action.REVIEW_DOSSIERS):
-            await deny(ctx)
+        if not acting.may(Action.REVIEW_DOSSIERS):
+            await deny(reply=reply)
             return
-        wanted = await read_filter(ctx, command.args or "", await ctx.review.sessions(ALL_TIME))
+        wanted = await read_filter(command.args or "", await review.sessions(ALL_TIME), reply=reply)
         if wanted is not None:
-            await _show_queue(ctx, wanted)
+            await _show_queue(wanted, reply=reply, review=review)
 
     @r.message(Command("dossier"))
-    async def dossier(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def dossier(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        review: Review,
+        rules: FundingRules,
+    ) -> None:
         """`/dossier FC-2027-0042`: the whole dossier, for staff or for its own city."""
         reference = (command.args or "").strip()
-        case = await ctx.review.find(reference) if reference else None
+        case = await review.find(reference) if reference else None
         if case is None:
-            await ctx.send(Screen(_("No dossier of yours has this reference.")))
+            await reply.send(Screen(_("No dossier of yours has this reference.")))
             return
-        if ctx.may(Action.REVIEW_DOSSIERS):
-            await show_case(ctx, case)
+        if acting.may(Action.REVIEW_DOSSIERS):
+            await show_case(case, acting=acting, reply=reply, rules=rules)
             return
-        await show_to_city(ctx, case)
+        await show_to_city(case, acting=acting, reply=reply, rules=rules)
 
     @r.message(Command("sessions"))
-    async def sessions(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def sessions(
+        message: Message, command: CommandObject, *, acting: Acting, reply: Reply, review: Review
+    ) -> None:
         """Bureau sessions; `/sessions add 2027-04-28 2027-03-01 Paris` adds one."""
-        if not ctx.may(Action.REVIEW_DOSSIERS):
-            await deny(ctx)
+        if not acting.may(Action.REVIEW_DOSSIERS):
+            await deny(reply=reply)
             return
         words = (command.args or "").split()
         if words[:1] == ["add"]:
-            await _add_session(ctx, words[1:])
+            await _add_session(words[1:], reply=reply, review=review)
             return
-        await ctx.send(sessions_screen(await ctx.review.sessions(today())))
+        await reply.send(sessions_screen(await review.sessions(today())))
 
     @r.callback_query(Staff.filter())
-    async def staff_button(query: CallbackQuery, callback_data: Staff, ctx: Context) -> None:
+    async def staff_button(
+        query: CallbackQuery,
+        callback_data: Staff,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        inject: Inject,
+        review: Review,
+        documents: Documents,
+        settings: Settings,
+        rules: FundingRules,
+    ) -> None:
         """A button of the review: its payload names the dossier and the action; both are
         checked again, with the presser's role, before anything changes."""
-        if not ctx.may(Action.REVIEW_DOSSIERS):
-            await deny(ctx, query)
+        if not acting.may(Action.REVIEW_DOSSIERS):
+            await deny(query, reply=reply)
             return
         action, value = callback_data.action, callback_data.value
         if action == "queue":
             await query.answer()
-            await _show_queue(ctx, QueueFilter.unpack(value))
+            await _show_queue(QueueFilter.unpack(value), reply=reply, review=review)
             return
-        case = await ctx.review.case(callback_data.dossier)
+        case = await review.case(callback_data.dossier)
         if case is None:
             await query.answer(_("This dossier is not available to you."), show_alert=True)
             return
         await query.answer()
         if action == "open":
-            await show_case(ctx, case)
+            await show_case(case, acting=acting, reply=reply, rules=rules)
         elif action == "files":
-            await _send_files(ctx, case)
+            await _send_files(case, reply=reply)
         elif action == "pdf":
-            await send_dossier_pdf(ctx, case.record.id)
+            await send_dossier_pdf(case.record.id, reply=reply, documents=documents)
         elif action == "write":
             prompt = _("Your message to {city} about {reference}?").format(
                 city=case.city, reference=case.record.reference
             )
-            prompt = await _with_readers(ctx, case, prompt)
-            await ask_note(ctx, Purpose.WRITE_CITY, case.record.id, prompt)
+            prompt = await _with_readers(case, prompt, review=review, settings=settings)
+            await ask_note(Purpose.WRITE_CITY, case.record.id, prompt, reply=reply, state=state)
         elif action == "mv":
-            await _start_move(ctx, case, value)
+            await _start_move(
+                case,
+                value,
+                acting=acting,
+                reply=reply,
+                state=state,
+                inject=inject,
+                review=review,
+                rules=rules,
+            )
         elif action == "fix":
-            await _offer_corrections(ctx, case)
+            await _offer_corrections(
+                case, acting=acting, reply=reply, review=review, settings=settings
+            )
         elif action == "sched":
-            await _schedule(ctx, case, value)
+            await _schedule(case, value, reply=reply, review=review, settings=settings)
         else:
-            await show_case(ctx, case)
+            await show_case(case, acting=acting, reply=reply, rules=rules)
 
     @r.message(InDossierTopic())
-    async def topic_reply(message: Message, ctx: Context) -> None:
+    async def topic_reply(
+        message: Message, *, acting: Acting, reply: Reply, state: FSMContext, review: Review
+    ) -> None:
         """Staff writing in a dossier's topic of the Secretariat's forum answer the city, as with
         "Answer the city". Anyone else there, and topics of no dossier, are left alone."""
-        if not ctx.may(Action.REVIEW_DOSSIERS) or ctx.thread_id is None:
+        if not acting.may(Action.REVIEW_DOSSIERS) or reply.thread_id is None:
             raise SkipHandler
-        if await ctx.fsm.get_state() is not None:  # e.g. the member list awaited as a document
+        if await state.get_state() is not None:  # e.g. the member list awaited as a document
             raise SkipHandler
-        case = await ctx.review.in_topic(ctx.thread_id)
+        case = await review.in_topic(reply.thread_id)
         if case is None:
             raise SkipHandler
         text = clean_text(message.text or "")
@@ -367,9 +467,9 @@ def router() -> Router:
             raise SkipHandler
         if len(text) > MAX_NOTE:
             problem = AnswerError("too_long", maximum=MAX_NOTE, length=len(text))
-            await ctx.send(Screen("⚠️ " + refusal(problem)))
+            await reply.send(Screen("⚠️ " + refusal(problem)))
             return
-        await write(ctx, case, text)
+        await write(case, text, reply=reply, review=review)
 
     return r
 
@@ -378,8 +478,10 @@ class InDossierTopic(Filter):
     """A text message, not a command, in a topic of the Secretariat's chat (and not a note: the
     notes' router comes first). Whether the topic is a dossier's is the handler's to look up."""
 
-    async def __call__(self, message: Message, ctx: Context | None = None) -> bool:
-        if ctx is None or message.chat.id != ctx.settings.secretariat_chat_id:
+    async def __call__(
+        self, message: Message, settings: Settings, acting: Acting | None = None
+    ) -> bool:
+        if acting is None or message.chat.id != settings.secretariat_chat_id:
             return False
         if not message.is_topic_message or message.message_thread_id is None:
             return False
@@ -389,62 +491,74 @@ class InDossierTopic(Filter):
 ALL_TIME = date(2000, 1, 1)  # every Bureau session, held or to come
 
 
-async def read_filter(ctx: Context, text: str, sessions: list[BureauSession]) -> QueueFilter | None:
+async def read_filter(
+    text: str, sessions: list[BureauSession], *, reply: Reply
+) -> QueueFilter | None:
     """The words of `/queue` or `/export` read in the staff member's language; None (and what
     is accepted said) when a word means nothing, rather than a list it did not narrow."""
     wanted, unknown = parse_filter(text, queue_vocabulary(sessions))
     if unknown:
-        await ctx.send(Screen(unknown_words(unknown, sessions)))
+        await reply.send(Screen(unknown_words(unknown, sessions)))
         return None
     return wanted
 
 
-async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
-    cases, total = await ctx.review.queue(wanted)
-    sessions = await ctx.review.sessions(ALL_TIME) if wanted.session_id is not None else []
-    await ctx.send(queue_screen(cases, total, wanted, today(), sessions))
+async def _show_queue(wanted: QueueFilter, *, reply: Reply, review: Review) -> None:
+    cases, total = await review.queue(wanted)
+    sessions = await review.sessions(ALL_TIME) if wanted.session_id is not None else []
+    await reply.send(queue_screen(cases, total, wanted, today(), sessions))
 
 
-async def _start_move(ctx: Context, case: Case, key: str) -> None:
-    if not await press_move(ctx, room(), case, key):
-        await moved_on(ctx, case.record.id)
-        await show_case(ctx, case)
+async def _start_move(
+    case: Case,
+    key: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    inject: Inject,
+    review: Review,
+    rules: FundingRules,
+) -> None:
+    if not await press_move(room(), case, key, reply=reply, state=state, inject=inject):
+        await moved_on(case.record.id, reply=reply, review=review)
+        await show_case(case, acting=acting, reply=reply, rules=rules)
 
 
-async def _with_readers(ctx: Context, case: Case, prompt: str) -> str:
+async def _with_readers(case: Case, prompt: str, *, review: Review, settings: Settings) -> str:
     """A prompt for words the city will read, with the languages its officials read them in."""
-    readers = await ctx.review.readers(case.record.id)
-    languages = [p.language or ctx.settings.default_language for p in readers]
+    readers = await review.readers(case.record.id)
+    languages = [p.language or settings.default_language for p in readers]
     return prompt + "\n" + city_reads(case.city, languages)
 
 
-async def _offer_corrections(ctx: Context, case: Case) -> None:
+async def _offer_corrections(
+    case: Case, *, acting: Acting, reply: Reply, review: Review, settings: Settings
+) -> None:
     """“✏️ Correct the decision”: the corrections the table allows, while it may be made."""
     if case.record.status not in DECIDED:
-        await moved_on(ctx)
+        await moved_on(reply=reply, review=review)
         return
-    window = await ctx.review.correction_window(case, ctx.settings.sessions(today()))
+    window = await review.correction_window(case, settings.sessions(today()))
     if window is None:
         text = _(
             "The decision on {reference} can no longer be corrected: the next Bureau session "
             "has been held."
         ).format(reference=case.record.reference)
-        await ctx.send(Screen(text))
+        await reply.send(Screen(text))
         return
-    options = corrections(case.record.status, window.origin, ctx.role)
-    await ctx.send(corrections_screen(case, window, options))
+    options = corrections(case.record.status, window.origin, acting.role)
+    await reply.send(corrections_screen(case, window, options))
 
 
-async def _pick_session(ctx: Context, case: Case) -> None:
+async def _pick_session(case: Case, *, reply: Reply, review: Review, settings: Settings) -> None:
     """The sessions the dossier may go to: the stored ones, else (a fresh install) those of
     `BUREAU_SESSIONS`, stored when picked; a deferred dossier only later than its deferral's."""
     day = today()
-    stored = await ctx.review.sessions(day)
-    offered = schedulable(
-        stored or ctx.settings.sessions(day), case.record.status, case.session, day
-    )
+    stored = await review.sessions(day)
+    offered = schedulable(stored or settings.sessions(day), case.record.status, case.session, day)
     if not offered:
-        await ctx.send(Screen(_("No Bureau session is planned yet: add one with /sessions add.")))
+        await reply.send(Screen(_("No Bureau session is planned yet: add one with /sessions add.")))
         return
 
     def value(s: BureauSession) -> str:
@@ -459,10 +573,12 @@ async def _pick_session(ctx: Context, case: Case) -> None:
         for s in offered[:6]
     ]
     text = _prompt(SESSION_PROMPT, case)
-    await ctx.send(Screen(text, InlineKeyboardMarkup(inline_keyboard=rows)))
+    await reply.send(Screen(text, InlineKeyboardMarkup(inline_keyboard=rows)))
 
 
-async def _schedule(ctx: Context, case: Case, value: str) -> None:
+async def _schedule(
+    case: Case, value: str, *, reply: Reply, review: Review, settings: Settings
+) -> None:
     """A session's button: a stored session's id, or the date of a configured one."""
     session_id = int(value) if value.isdigit() else None
     if session_id is None:
@@ -470,27 +586,27 @@ async def _schedule(ctx: Context, case: Case, value: str) -> None:
             held_on = date.fromisoformat(value)
         except ValueError:
             held_on = None
-        calendar = ctx.settings.sessions(today())
-        picked = await ctx.review.session_for_schedule(held_on, calendar) if held_on else None
+        calendar = settings.sessions(today())
+        picked = await review.session_for_schedule(held_on, calendar) if held_on else None
         session_id = picked.id if picked is not None else None
     if session_id is None:
-        await moved_on(ctx, case.record.id)
+        await moved_on(case.record.id, reply=reply, review=review)
         return
-    updated = await move(ctx, case, "schedule", session_id=session_id)
+    updated = await move(case, "schedule", session_id=session_id, review=review)
     if updated is not None:
-        await ctx.send(Screen(done_text(updated)))
+        await reply.send(Screen(done_text(updated)))
 
 
-async def _send_files(ctx: Context, case: Case) -> None:
+async def _send_files(case: Case, *, reply: Reply) -> None:
     """The attachments again, as documents (Telegram keeps the files it received)."""
     for info in case.record.files:
         caption = attachment_caption(case.record, info)
-        await ctx.bot.send_document(
-            ctx.chat_id, info.telegram_file_id, caption=caption, message_thread_id=ctx.thread_id
+        await reply.bot.send_document(
+            reply.chat_id, info.telegram_file_id, caption=caption, message_thread_id=reply.thread_id
         )
 
 
-async def _add_session(ctx: Context, words: list[str]) -> None:
+async def _add_session(words: list[str], *, reply: Reply, review: Review) -> None:
     """`/sessions add <date> <deadline> <place…>`, dates as YYYY-MM-DD."""
     try:
         held_on, deadline = date.fromisoformat(words[0]), date.fromisoformat(words[1])
@@ -498,7 +614,7 @@ async def _add_session(ctx: Context, words: list[str]) -> None:
         held_on = deadline = None
     place = " ".join(words[2:])[:100]
     if held_on is None or deadline is None or deadline > held_on or held_on < today():
-        await ctx.send(
+        await reply.send(
             Screen(
                 _(
                     "Expected: /sessions add 2027-04-28 2027-03-01 Paris — the session's date, "
@@ -507,13 +623,13 @@ async def _add_session(ctx: Context, words: list[str]) -> None:
             )
         )
         return
-    added = await ctx.review.add_session(held_on, deadline, place)
+    added = await review.add_session(held_on, deadline, place)
     if added is None:
-        await ctx.send(Screen(_("A session on this date already exists.")))
+        await reply.send(Screen(_("A session on this date already exists.")))
         return
-    await ctx.send(sessions_screen(await ctx.review.sessions(today())))
+    await reply.send(sessions_screen(await review.sessions(today())))
 
 
-async def show_to_city(ctx: Context, case: Case) -> None:
-    of_the_city = [t for t in moves(case.record.status, ctx.role, True) if not t.by_staff]
-    await ctx.send(*city_case_screens(case, of_the_city, ctx.rules))
+async def show_to_city(case: Case, *, acting: Acting, reply: Reply, rules: FundingRules) -> None:
+    of_the_city = [t for t in moves(case.record.status, acting.role, True) if not t.by_staff]
+    await reply.send(*city_case_screens(case, of_the_city, rules))

@@ -9,9 +9,10 @@ from datetime import date
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
 from bot.domain.agenda import Agenda, Budget
 from bot.domain.answers import AnswerError
@@ -20,6 +21,7 @@ from bot.domain.fund_form import CURRENCIES
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.review import QueueFilter
 from bot.domain.roles import Action
+from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession
 from bot.screens.base import Screen
 from bot.screens.charts import render_chart, stats_charts
@@ -37,9 +39,13 @@ from bot.screens.sheets import (
     queue_tables,
     write_workbook,
 )
+from bot.services.acting import Acting
 from bot.services.documents import agenda_pdf
+from bot.services.projects import Projects
+from bot.services.sheets import Sheets
 from bot.telegram.callbacks import Sheet
-from bot.telegram.context import Context
+from bot.telegram.inject import Inject
+from bot.telegram.reply import Reply
 from handlers import actions
 from handlers.decisions import DraftSteps, settle_amount
 from handlers.inputs import today
@@ -51,17 +57,17 @@ EVERY = frozenset({"all", "tout", "tous", "الكل"})  # `/export all`: every s
 
 
 async def send_workbook(
-    ctx: Context, tables: Callable[[], list[Table]], name: str, caption: str
+    tables: Callable[[], list[Table]], name: str, caption: str, *, reply: Reply, i18n: I18n
 ) -> None:
     """Build the tables and write the file in a worker thread (it inherits this update's
     context, so the reader's language), then send it as a document."""
-    right_to_left = ctx.language == "ar"
+    right_to_left = i18n.current_locale == "ar"
     data = await asyncio.to_thread(lambda: write_workbook(tables(), right_to_left))
-    await ctx.bot.send_document(
-        ctx.chat_id,
+    await reply.bot.send_document(
+        reply.chat_id,
         BufferedInputFile(data, filename=name),
         caption=caption,
-        message_thread_id=ctx.thread_id,
+        message_thread_id=reply.thread_id,
     )
 
 
@@ -69,62 +75,84 @@ def _count(count: int) -> str:
     return ngettext("{count} dossier", "{count} dossiers", count).format(count=count)
 
 
-async def export_queue(ctx: Context, words: list[str]) -> None:
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
+async def export_queue(
+    words: list[str],
+    *,
+    acting: Acting,
+    reply: Reply,
+    sheets: Sheets,
+    rules: FundingRules,
+    i18n: I18n,
+) -> None:
+    if not acting.may(Action.REVIEW_DOSSIERS):
+        await deny(reply=reply)
         return
     every = any(w.casefold() in EVERY for w in words)
     typed = " ".join(w for w in words if w.casefold() not in EVERY)
-    wanted = await read_filter(ctx, typed, await ctx.sheets.sessions())
+    wanted = await read_filter(typed, await sheets.sessions(), reply=reply)
     if wanted is not None:
-        await export_filtered(ctx, wanted, every)
+        await export_filtered(wanted, every, reply=reply, sheets=sheets, rules=rules, i18n=i18n)
 
 
-async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False) -> None:
-    dossiers = await ctx.sheets.queue(wanted, every=every)
+async def export_filtered(
+    wanted: QueueFilter,
+    every: bool = False,
+    *,
+    reply: Reply,
+    sheets: Sheets,
+    rules: FundingRules,
+    i18n: I18n,
+) -> None:
+    dossiers = await sheets.queue(wanted, every=every)
     if dossiers is None:
-        await deny(ctx)
+        await deny(reply=reply)
         return
     if not dossiers:
         filtered = wanted.narrowed
-        await ctx.send(Screen(nothing_to_export(filtered=filtered, every=every)))
+        await reply.send(Screen(nothing_to_export(filtered=filtered, every=every)))
         return
     caption = _("The queue as a spreadsheet: {count}.").format(count=_count(len(dossiers)))
     name = f"queue-{today().isoformat()}.xlsx"
-    await send_workbook(ctx, lambda: queue_tables(dossiers, ctx.rules), name, caption)
+    await send_workbook(
+        lambda: queue_tables(dossiers, rules), name, caption, reply=reply, i18n=i18n
+    )
 
 
-async def export_city(ctx: Context) -> None:
+async def export_city(
+    *, acting: Acting, reply: Reply, sheets: Sheets, rules: FundingRules, i18n: I18n
+) -> None:
     """The person's own city's dossiers: no payload names a city, so no other can be asked."""
-    dossiers = await ctx.sheets.city()
+    dossiers = await sheets.city()
     if dossiers is None:
-        if not await actions.refused_here(ctx):
-            await ctx.send(Screen(_("Register first with /start.")))
+        if not await actions.refused_here(acting=acting, reply=reply):
+            await reply.send(Screen(_("Register first with /start.")))
         return
     if not dossiers:
-        await ctx.send(Screen(nothing_to_export(filtered=False, every=True, city=True)))
+        await reply.send(Screen(nothing_to_export(filtered=False, every=True, city=True)))
         return
     caption = _("Your city's dossiers as a spreadsheet: {count}.").format(
         count=_count(len(dossiers))
     )
     name = f"dossiers-{today().isoformat()}.xlsx"
-    await send_workbook(ctx, lambda: city_tables(dossiers, ctx.rules), name, caption)
+    await send_workbook(lambda: city_tables(dossiers, rules), name, caption, reply=reply, i18n=i18n)
 
 
-async def send_agenda(ctx: Context, agenda: Agenda) -> None:
+async def send_agenda(agenda: Agenda, *, reply: Reply, i18n: I18n) -> None:
     """The summary, then the agenda as XLSX (to work in) and as PDF (to circulate)."""
-    await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
+    await reply.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
     held_on = agenda.session.held_on.isoformat()
     caption = _("Agenda of the Bureau session of {day}: {count}.").format(
         day=long_day(agenda.session.held_on), count=_count(len(agenda.items))
     )
-    await send_workbook(ctx, lambda: agenda_tables(agenda), f"agenda-{held_on}.xlsx", caption)
+    await send_workbook(
+        lambda: agenda_tables(agenda), f"agenda-{held_on}.xlsx", caption, reply=reply, i18n=i18n
+    )
     name, content = await agenda_pdf(agenda, today())
-    await ctx.bot.send_document(
-        ctx.chat_id,
+    await reply.bot.send_document(
+        reply.chat_id,
         BufferedInputFile(content, filename=name),
         caption="📄 " + caption,
-        message_thread_id=ctx.thread_id,
+        message_thread_id=reply.thread_id,
     )
 
 
@@ -138,14 +166,16 @@ def _pick(sessions: list[BureauSession], words: list[str], now: date) -> BureauS
     return sessions[-1] if sessions else None
 
 
-async def agenda_command(ctx: Context, words: list[str]) -> None:
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
+async def agenda_command(
+    words: list[str], *, acting: Acting, reply: Reply, sheets: Sheets, i18n: I18n
+) -> None:
+    if not acting.may(Action.REVIEW_DOSSIERS):
+        await deny(reply=reply)
         return
-    sessions = await ctx.sheets.sessions()
+    sessions = await sheets.sessions()
     chosen = _pick(sessions, words, today())
     if chosen is None or chosen.id is None:
-        await ctx.send(
+        await reply.send(
             Screen(
                 _("No Bureau session has this date.")
                 if words and sessions
@@ -153,69 +183,82 @@ async def agenda_command(ctx: Context, words: list[str]) -> None:
             )
         )
         return
-    agenda = await ctx.sheets.agenda(chosen.id)
+    agenda = await sheets.agenda(chosen.id)
     if agenda is None:
-        await deny(ctx)
+        await deny(reply=reply)
         return
-    await send_agenda(ctx, agenda)
+    await send_agenda(agenda, reply=reply, i18n=i18n)
 
 
-async def ask_budget(ctx: Context, session_id: int) -> None:
-    agenda = await ctx.sheets.agenda(session_id)
+async def ask_budget(session_id: int, *, reply: Reply, state: FSMContext, sheets: Sheets) -> None:
+    agenda = await sheets.agenda(session_id)
     if agenda is None:
-        await ctx.send(Screen(_("This Bureau session no longer exists.")))
+        await reply.send(Screen(_("This Bureau session no longer exists.")))
         return
     prompt = _(
         "Budget of the Bureau session of {day}? An amount and its currency, "
         "for example 1 500 000 EUR."
     ).format(day=long_day(agenda.session.held_on))
-    await ask_note(ctx, Purpose.SESSION_BUDGET, session_id, prompt)
+    await ask_note(Purpose.SESSION_BUDGET, session_id, prompt, reply=reply, state=state)
 
 
 def notes() -> dict[Purpose, NoteHandler]:
     return {Purpose.SESSION_BUDGET: budget_typed}
 
 
-async def budget_typed(ctx: Context, asked: Asked, text: str) -> None:
+async def budget_typed(
+    asked: Asked,
+    text: str,
+    *,
+    acting: Acting,
+    reply: Reply,
+    state: FSMContext,
+    inject: Inject,
+    sheets: Sheets,
+) -> None:
     """The budget typed after "💶 Budget": read as money in the staff member's locale."""
     session_id = asked.target
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
+    if not acting.may(Action.REVIEW_DOSSIERS):
+        await deny(reply=reply)
         return
-    current = await ctx.sheets.agenda(session_id)
+    current = await sheets.agenda(session_id)
     if current is None:
-        await ctx.send(Screen(_("This Bureau session no longer exists.")))
+        await reply.send(Screen(_("This Bureau session no longer exists.")))
         return
     default = current.budget.currency if current.budget is not None else "EUR"
     try:
         typed = read_money(text, locale(), CURRENCIES, default=default)
     except NumberError as error:
         problem = AnswerError(f"number_{error.code}", **error.details)
-        await ctx.send(Screen("⚠️ " + refusal(problem)))
-        await ask_budget(ctx, session_id)
+        await reply.send(Screen("⚠️ " + refusal(problem)))
+        await ask_budget(session_id, reply=reply, state=state, sheets=sheets)
         return
     draft = Draft(BUDGET, session_id, "budget", currency=typed.currency)
-    await settle_amount(ctx, draft, typed.amount, typed.typed, _budget_read)  # one asked back
+    await settle_amount(
+        draft, typed.amount, typed.typed, _budget_read, reply=reply, state=state, inject=inject
+    )  # one asked back
 
 
-async def _budget_read(ctx: Context, draft: Draft) -> None:
+async def _budget_read(
+    draft: Draft, *, acting: Acting, reply: Reply, state: FSMContext, sheets: Sheets
+) -> None:
     """The budget's amount is known (chosen, if it read two ways): stored, the summary shown."""
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
+    if not acting.may(Action.REVIEW_DOSSIERS):
+        await deny(reply=reply)
         return
     if draft.amount is None or draft.currency is None:
-        await ask_budget(ctx, draft.target)
+        await ask_budget(draft.target, reply=reply, state=state, sheets=sheets)
         return
-    if await ctx.sheets.set_budget(draft.target, Budget(draft.amount, draft.currency)) is None:
-        await deny(ctx)
+    if await sheets.set_budget(draft.target, Budget(draft.amount, draft.currency)) is None:
+        await deny(reply=reply)
         return
-    agenda = await ctx.sheets.agenda(draft.target)
+    agenda = await sheets.agenda(draft.target)
     if agenda is not None:
-        await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
+        await reply.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
 
 
-async def _budget_again(ctx: Context, draft: Draft) -> None:
-    await ask_budget(ctx, draft.target)
+async def _budget_again(draft: Draft, *, reply: Reply, state: FSMContext, sheets: Sheets) -> None:
+    await ask_budget(draft.target, reply=reply, state=state, sheets=sheets)
 
 
 def steps() -> DraftSteps:
@@ -224,16 +267,16 @@ def steps() -> DraftSteps:
     return DraftSteps(_budget_read, _budget_read, _budget_again)
 
 
-async def send_stats(ctx: Context) -> None:
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
+async def send_stats(*, acting: Acting, reply: Reply, projects: Projects, sheets: Sheets) -> None:
+    if not acting.may(Action.REVIEW_DOSSIERS):
+        await deny(reply=reply)
         return
-    stats = await ctx.sheets.stats()
+    stats = await sheets.stats()
     if stats is None:
-        await deny(ctx)
+        await deny(reply=reply)
         return
     if stats.empty:
-        await ctx.send(Screen(_("No dossier has been submitted yet: nothing to chart.")))
+        await reply.send(Screen(_("No dossier has been submitted yet: nothing to chart.")))
         return
     images = await asyncio.to_thread(lambda: [render_chart(c) for c in stats_charts(stats)])
     caption = _("The Secretariat's figures on {day}: {count} submitted.").format(
@@ -246,51 +289,95 @@ async def send_stats(ctx: Context) -> None:
         )
         for n, png in enumerate(images, 1)
     ]
-    await ctx.bot.send_media_group(ctx.chat_id, media, message_thread_id=ctx.thread_id)
-    grants = await ctx.projects.figures()
+    await reply.bot.send_media_group(reply.chat_id, media, message_thread_id=reply.thread_id)
+    grants = await projects.figures()
     if grants is not None and grants[0]:
-        await ctx.send(Screen(grant_figures_text(*grants)))
+        await reply.send(Screen(grant_figures_text(*grants)))
 
 
 def router() -> Router:
     r = Router(name="sheets")
 
     @r.message(Command("export"))
-    async def export(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def export(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        sheets: Sheets,
+        rules: FundingRules,
+        i18n: I18n,
+    ) -> None:
         """`/export [status] [country] [sector] [session date] [flagged] [all]`: the queue."""
-        await export_queue(ctx, (command.args or "").split())
+        await export_queue(
+            (command.args or "").split(),
+            acting=acting,
+            reply=reply,
+            sheets=sheets,
+            rules=rules,
+            i18n=i18n,
+        )
 
     @r.message(Command("agenda"))
-    async def agenda(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def agenda(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        sheets: Sheets,
+        i18n: I18n,
+    ) -> None:
         """`/agenda [2027-04-28]`: a Bureau session's agenda (the next one by default)."""
-        await agenda_command(ctx, (command.args or "").split())
+        await agenda_command(
+            (command.args or "").split(), acting=acting, reply=reply, sheets=sheets, i18n=i18n
+        )
 
     @r.message(Command("stats"))
-    async def stats(message: Message, ctx: Context) -> None:
-        await send_stats(ctx)
+    async def stats(
+        message: Message, *, acting: Acting, reply: Reply, projects: Projects, sheets: Sheets
+    ) -> None:
+        await send_stats(acting=acting, reply=reply, projects=projects, sheets=sheets)
 
     @r.callback_query(Sheet.filter())
-    async def sheet_button(query: CallbackQuery, callback_data: Sheet, ctx: Context) -> None:
+    async def sheet_button(
+        query: CallbackQuery,
+        callback_data: Sheet,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        sheets: Sheets,
+        rules: FundingRules,
+        i18n: I18n,
+    ) -> None:
         if callback_data.action == "city":
             await query.answer()
-            await export_city(ctx)
+            await export_city(acting=acting, reply=reply, sheets=sheets, rules=rules, i18n=i18n)
             return
-        if not ctx.may(Action.REVIEW_DOSSIERS):
-            await deny(ctx, query)
+        if not acting.may(Action.REVIEW_DOSSIERS):
+            await deny(query, reply=reply)
             return
         if callback_data.action == "agenda":
-            agenda = await ctx.sheets.agenda(callback_data.session)
+            agenda = await sheets.agenda(callback_data.session)
             if agenda is None:
                 await query.answer(_("This Bureau session no longer exists."), show_alert=True)
                 return
             await query.answer()
-            await send_agenda(ctx, agenda)
+            await send_agenda(agenda, reply=reply, i18n=i18n)
         elif callback_data.action == "budget":
             await query.answer()
-            await ask_budget(ctx, callback_data.session)
+            await ask_budget(callback_data.session, reply=reply, state=state, sheets=sheets)
         elif callback_data.action == "queue":  # "📊" under /queue: the same filter, every page
             await query.answer()
-            await export_filtered(ctx, QueueFilter.unpack(callback_data.value))
+            await export_filtered(
+                QueueFilter.unpack(callback_data.value),
+                reply=reply,
+                sheets=sheets,
+                rules=rules,
+                i18n=i18n,
+            )
         else:
             await query.answer(_("This button is no longer valid."), show_alert=True)
 

@@ -2,16 +2,25 @@
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import Settings
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.home import help_screen, language_screen, welcome
+from bot.services.acting import Acting
+from bot.services.dossiers import Dossiers
+from bot.services.invites import Invites
+from bot.services.people import Profiles
 from bot.telegram.callbacks import Home, Lang
-from bot.telegram.context import Context
 from bot.telegram.i18n import LANGUAGES
+from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers import actions, emergency, invites
+from handlers import actions, emergency
+from handlers.invites import redeem
 from handlers.menus import refresh_own_menu
 
 HOME_ACTIONS = frozenset({"language", "register", "new", "emergency", "list", "home"})
@@ -21,66 +30,134 @@ def router() -> Router:
     r = Router(name="start")
 
     @r.message(CommandStart(deep_link=True))
-    async def start_with_invite(message: Message, command: CommandObject, ctx: Context) -> None:
+    async def start_with_invite(
+        message: Message,
+        command: CommandObject,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        profiles: Profiles,
+        invites: Invites,
+        settings: Settings,
+        rules: FundingRules,
+        i18n: I18n,
+    ) -> None:
         """An invite link (`https://t.me/<bot>?start=<token>`)."""
-        await invites.redeem(ctx, command.args or "")
+        await redeem(
+            command.args or "",
+            acting=acting,
+            reply=reply,
+            state=state,
+            profiles=profiles,
+            invites=invites,
+            settings=settings,
+            rules=rules,
+            i18n=i18n,
+        )
 
     @r.message(CommandStart())
-    async def start(message: Message, ctx: Context) -> None:
+    async def start(
+        message: Message, *, acting: Acting, reply: Reply, settings: Settings, i18n: I18n
+    ) -> None:
         """Greet in the person's language and offer the next step (staff: their tools, and
         their own menu set)."""
-        await ctx.send(welcome(ctx.person, ctx.role))
-        await refresh_own_menu(ctx)
+        await reply.send(welcome(acting.person, acting.role))
+        await refresh_own_menu(acting=acting, reply=reply, settings=settings, i18n=i18n)
 
     @r.message(Command("help"))
-    async def help_command(message: Message, ctx: Context) -> None:
-        await ctx.send(help_screen(ctx.role))
-        await refresh_own_menu(ctx)
+    async def help_command(
+        message: Message, *, acting: Acting, reply: Reply, settings: Settings, i18n: I18n
+    ) -> None:
+        await reply.send(help_screen(acting.role))
+        await refresh_own_menu(acting=acting, reply=reply, settings=settings, i18n=i18n)
 
     @r.message(Command("language"))
-    async def language(message: Message, ctx: Context) -> None:
-        await ctx.send(language_screen())
+    async def language(message: Message, *, reply: Reply) -> None:
+        await reply.send(language_screen())
 
     @r.callback_query(Lang.filter(F.code.in_(LANGUAGES)))
-    async def chosen(query: CallbackQuery, callback_data: Lang, ctx: Context) -> None:
+    async def chosen(
+        query: CallbackQuery,
+        callback_data: Lang,
+        *,
+        acting: Acting,
+        reply: Reply,
+        profiles: Profiles,
+        settings: Settings,
+        i18n: I18n,
+    ) -> None:
         """Store the language; everything sent to this person uses it from now on."""
-        await ctx.profiles.set_language(callback_data.code)
+        await profiles.set_language(callback_data.code)
         await query.answer()
-        with ctx.i18n.use_locale(callback_data.code):
-            await ctx.send(Screen(_("Language changed.")), help_screen(ctx.role))
-            await refresh_own_menu(ctx)
+        with i18n.use_locale(callback_data.code):
+            await reply.send(Screen(_("Language changed.")), help_screen(acting.role))
+            await refresh_own_menu(acting=acting, reply=reply, settings=settings, i18n=i18n)
 
     @r.message(Command("cancel"))
-    async def cancel(message: Message, ctx: Context) -> None:
+    async def cancel(message: Message, *, reply: Reply, state: FSMContext) -> None:
         """Leave the current question; every answer already given stays saved."""
-        current = await ctx.fsm.get_state()
-        await ctx.fsm.clear()
+        current = await state.get_state()
+        await state.clear()
         if current == Flow.dossier.state:
             text = _("Stopped. Your draft is saved: /dossiers to continue it.")
         elif current == Flow.registering.state:
             text = _("Stopped. What you entered is saved: /profile to continue.")
         else:
             text = _("Nothing to cancel.")
-        await ctx.say(text)
+        await reply.say(text)
 
     @r.callback_query(Home.filter())
-    async def home(query: CallbackQuery, callback_data: Home, ctx: Context) -> None:
+    async def home(
+        query: CallbackQuery,
+        callback_data: Home,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        dossiers: Dossiers,
+        profiles: Profiles,
+        rules: FundingRules,
+    ) -> None:
         if callback_data.action not in HOME_ACTIONS:  # forged, or of an older version
             await query.answer(_("This button is no longer valid."), show_alert=True)
-            await ctx.send(welcome(ctx.person))
+            await reply.send(welcome(acting.person))
             return
         await query.answer()
         if callback_data.action == "language":
-            await ctx.send(language_screen())
+            await reply.send(language_screen())
         elif callback_data.action == "register":
-            await actions.begin_registration(ctx, then=None)
+            await actions.begin_registration(
+                then=None, acting=acting, reply=reply, state=state, profiles=profiles, rules=rules
+            )
         elif callback_data.action == "new":
-            await actions.new_dossier(ctx)
+            await actions.new_dossier(
+                acting=acting,
+                reply=reply,
+                state=state,
+                dossiers=dossiers,
+                profiles=profiles,
+                rules=rules,
+            )
         elif callback_data.action == "emergency":
-            await emergency.open_report(ctx)
+            await emergency.open_report(
+                acting=acting,
+                reply=reply,
+                state=state,
+                dossiers=dossiers,
+                profiles=profiles,
+                rules=rules,
+            )
         elif callback_data.action == "list":
-            await actions.list_dossiers(ctx)
+            await actions.list_dossiers(
+                acting=acting,
+                reply=reply,
+                state=state,
+                dossiers=dossiers,
+                profiles=profiles,
+                rules=rules,
+            )
         else:
-            await ctx.send(welcome(ctx.person))
+            await reply.send(welcome(acting.person))
 
     return r

@@ -7,9 +7,11 @@ import logging
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import Settings
 from bot.domain.machine import Needs, find
 from bot.domain.people import REGISTRATION_MACHINE, Verification
 from bot.domain.roles import Action
@@ -21,17 +23,18 @@ from bot.screens.registrations import (
     pending_screen,
     refusal_prompt,
 )
-from bot.services.verification import VerificationRefused
-from bot.telegram.context import Context
+from bot.services.acting import Acting
+from bot.services.verification import VerificationRefused, Verifications
 from bot.telegram.people_callbacks import VerifyButton
+from bot.telegram.reply import Reply
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.rights import allowed, stale
 
 log = logging.getLogger(__name__)
 
 
-def _by(ctx: Context) -> str:
-    person = ctx.person
+def _by(*, acting: Acting) -> str:
+    person = acting.person
     return person.profile.get("full_name") or person.first_name or str(person.telegram_id)
 
 
@@ -47,24 +50,35 @@ def router() -> Router:
     r = Router(name="verification")
 
     @r.message(Command("registrations"))
-    async def registrations(message: Message, ctx: Context) -> None:
-        if await allowed(ctx, Action.VERIFY_PEOPLE):
-            await ctx.send(*pending_screen(await ctx.verifications.pending()))
+    async def registrations(
+        message: Message, *, acting: Acting, reply: Reply, verifications: Verifications
+    ) -> None:
+        if await allowed(Action.VERIFY_PEOPLE, acting=acting, reply=reply):
+            await reply.send(*pending_screen(await verifications.pending()))
 
     @r.callback_query(VerifyButton.filter())
-    async def decide(query: CallbackQuery, callback_data: VerifyButton, ctx: Context) -> None:
-        if not await allowed(ctx, Action.VERIFY_PEOPLE, query):
+    async def decide(
+        query: CallbackQuery,
+        callback_data: VerifyButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        state: FSMContext,
+        verifications: Verifications,
+        settings: Settings,
+    ) -> None:
+        if not await allowed(Action.VERIFY_PEOPLE, query, acting=acting, reply=reply):
             return
         person, city = callback_data.person, callback_data.city
         # The card's buttons are the table's moves from "pending" (bot/domain/people.py).
         found = find(
-            REGISTRATION_MACHINE, Verification.PENDING, callback_data.action, ctx.role, False
+            REGISTRATION_MACHINE, Verification.PENDING, callback_data.action, acting.role, False
         )
         if found is None:
             await stale(query)
             return
         if found.needs == Needs.NOTE:
-            registration = await ctx.verifications.get(person)
+            registration = await verifications.get(person)
             if registration is None:
                 await stale(query)
             elif registration.city_id != city:
@@ -76,11 +90,18 @@ def router() -> Router:
             else:
                 await query.answer()
                 prompt = refusal_prompt(registration)
-                await ask_note(ctx, Purpose.REFUSE_REGISTRATION, person, prompt, detail=city)
+                await ask_note(
+                    Purpose.REFUSE_REGISTRATION,
+                    person,
+                    prompt,
+                    detail=city,
+                    reply=reply,
+                    state=state,
+                )
             return
         verified = found.target == Verification.VERIFIED
         try:
-            registration = await ctx.verifications.decide(person, city, verified)
+            registration = await verifications.decide(person, city, verified)
         except VerificationRefused as problem:
             if problem.code == "decided":
                 await query.answer(already_decided(problem.details["registration"]), True)
@@ -92,9 +113,9 @@ def router() -> Router:
                 await stale(query)
             return
         await query.answer()
-        if ctx.chat_id != ctx.settings.secretariat_chat_id:  # there the outbox edits the card
+        if reply.chat_id != settings.secretariat_chat_id:  # there the outbox edits the card
             await _drop_buttons(query)
-        await ctx.send(Screen(decided_text(registration, _by(ctx))))
+        await reply.send(Screen(decided_text(registration, _by(acting=acting))))
 
     return r
 
@@ -103,21 +124,23 @@ def notes() -> dict[Purpose, NoteHandler]:
     return {Purpose.REFUSE_REGISTRATION: _refuse}
 
 
-async def _refuse(ctx: Context, asked: Asked, text: str) -> None:
+async def _refuse(
+    asked: Asked, text: str, *, acting: Acting, reply: Reply, verifications: Verifications
+) -> None:
     """The reason arrived: the right, the registration's state and its city (the one the card
     showed, `detail`) are checked again, in the decision's compare-and-set."""
-    if not await allowed(ctx, Action.VERIFY_PEOPLE):
+    if not await allowed(Action.VERIFY_PEOPLE, acting=acting, reply=reply):
         return
     try:
-        registration = await ctx.verifications.decide(
+        registration = await verifications.decide(
             asked.target, asked.detail or 0, False, reason=text
         )
     except VerificationRefused as problem:
         if problem.code == "decided":
-            await ctx.send(Screen(already_decided(problem.details["registration"])))
+            await reply.send(Screen(already_decided(problem.details["registration"])))
         elif problem.code == "changed":
-            await ctx.send(Screen(changed_city()))
+            await reply.send(Screen(changed_city()))
         else:
-            await ctx.send(Screen(_("This registration no longer exists.")))
+            await reply.send(Screen(_("This registration no longer exists.")))
         return
-    await ctx.send(Screen(decided_text(registration, _by(ctx))))
+    await reply.send(Screen(decided_text(registration, _by(acting=acting))))

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.logs import current_update
-from bot.telegram.context import build_context
 from bot.telegram.fsm_storage import DatabaseStorage, remember_record, update_session
 from bot.telegram.i18n import language_from_telegram
 from bot.telegram.journal import REPLAYING, rederivable, replay
@@ -112,15 +111,6 @@ class DatabaseMiddleware(BaseMiddleware):
             elif session.in_transaction():
                 await session.commit()  # else the handler's own commit left nothing to write
             return result
-
-
-class ContextMiddleware(BaseMiddleware):
-    """Gathers what handlers need into one `ctx` (see `bot.telegram.context`)."""
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if "account" in data and data.get("state") is not None:
-            data["ctx"] = build_context(event, data)
-        return await handler(event, data)
 
 
 class InflightMiddleware(BaseMiddleware):
