@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.domain.rules import FundingRules
 from bot.screens.commands import CITY_COMMANDS, bot_commands
+from bot.screens.delivery import cut_pointer, missed_summary
 from bot.screens.errors import refused_text
 from bot.services.delivery import Pager, Readers
 from bot.telegram import fitting, journal
@@ -125,7 +126,7 @@ def build_app(
     # A reply sent after its update's effect is written down first (made again if the update
     # comes again), then every request, replies and the outbox's alike, fits Telegram's limits.
     journal.install(bot)
-    fitting.install(bot, fitting.reader_pointer(i18n, readers.language))
+    fitting.install(bot, fitting.reader_pointer(i18n, readers.language, cut_pointer))
     limiter = outbox_limits or RateLimiter(global_count=settings.outbox_global_rate)
     # A card or an alert that cannot be delivered pages the admins.
     outbox = OutboxWorker(bot, sessions, limiter=limiter, pager=Pager(readers, i18n))
@@ -149,7 +150,9 @@ def build_app(
     dp.update.outer_middleware(dp.fsm)
     AccountI18nMiddleware(i18n).setup(dp)
     refused = RefusalMiddleware(refused_text)
-    missed = MissedNotices()  # someone who had blocked the bot is told what they missed
+    missed = MissedNotices(
+        missed_summary
+    )  # someone who had blocked the bot is told what they missed
     for observer in (dp.message, dp.callback_query):
         observer.middleware(missed)
         observer.middleware(journal.ReplayFlag())  # an answer's reply is re-derived, not written

@@ -9,14 +9,17 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
 from bot.domain.fitting import first_line
-from bot.screens.delivery import missed_summary
 from storage import outbox
 
 MAX_LISTED = 10
 
 
 class MissedNotices(BaseMiddleware):
-    """Inner middleware (messages, button presses), after the person's language is set."""
+    """Inner middleware (messages, button presses), after the person's language is set.
+    `summary`: the words of the short list (bot/screens/delivery.py `missed_summary`)."""
+
+    def __init__(self, summary: Callable[[list[str], int], str]) -> None:
+        self.summary = summary
 
     async def __call__(
         self,
@@ -36,5 +39,5 @@ class MissedNotices(BaseMiddleware):
         await outbox.reachable_again(session, account.telegram_id)
         if missed:
             lines = [first_line(m.text) for m in missed[:MAX_LISTED]]
-            await data["bot"].send_message(chat.id, missed_summary(lines, len(missed)))
+            await data["bot"].send_message(chat.id, self.summary(lines, len(missed)))
         return await handler(event, data)

@@ -41,7 +41,6 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 
 from bot.domain import fitting
-from bot.screens.delivery import cut_pointer
 
 log = logging.getLogger(__name__)
 # The pointer line of a cut text, in the reader's language: (chat, text) → HTML.
@@ -200,15 +199,18 @@ def fit_markup(
     return markup.model_copy(update={field: fitted_rows})
 
 
-def reader_pointer(i18n: I18n, language_of: Callable[[Any], Awaitable[str]]) -> Pointer:
+def reader_pointer(
+    i18n: I18n, language_of: Callable[[Any], Awaitable[str]], words: Callable[[str], str]
+) -> Pointer:
     """The pointer in the reader's language: the update's, for a reply; the chat's reader's
-    (`language_of`: a staff chat's setting, a person's account) for what the outbox sends."""
+    (`language_of`: a staff chat's setting, a person's account) for what the outbox sends.
+    `words`: the pointer's text (bot/screens/delivery.py `cut_pointer`)."""
 
     async def pointer(chat_id: int | str | None, text: str) -> str:
         current = I18n.get_current(no_error=True)
         language = current.current_locale if current is not None else await language_of(chat_id)
         with i18n.context(), i18n.use_locale(language):
-            return cut_pointer(text)
+            return words(text)
 
     return pointer
 

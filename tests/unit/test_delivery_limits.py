@@ -37,6 +37,7 @@ from bot.notify import emergencies as notify
 from bot.notify.readers import Audience
 from bot.screens import emergency as alerts_text
 from bot.screens.checklist import review_screens
+from bot.screens.delivery import cut_pointer
 from bot.screens.notices import city_update, statuses_screen, thread_notice
 from bot.screens.question import question_screen
 from bot.screens.registrations import decided_text, registration_card, told_outcome
@@ -264,7 +265,7 @@ async def test_every_message_at_its_longest_fits_telegram(
     async def language_of(_chat: Any) -> str:
         return language
 
-    middleware.install(bot, middleware.reader_pointer(i18n, language_of))
+    middleware.install(bot, middleware.reader_pointer(i18n, language_of, cut_pointer))
     built = every_message(i18n, settings, FILLERS[filler], language)
     too_long = [what for what, text, _m, _c in built if not fitting.fits(text)]
     assert too_long, "nothing over the limit: the test would prove nothing"
