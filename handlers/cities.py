@@ -4,12 +4,13 @@
 import logging
 
 from aiogram import Router, html
-from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation.rights import allowed, stale
 from bot.domain.city_rows import (
     MAX_CSV_BYTES,
     EncodingRefused,
@@ -18,6 +19,7 @@ from bot.domain.city_rows import (
     typed_row,
 )
 from bot.domain.roles import Action
+from bot.domain.uploads import DownloadFailed
 from bot.screens.base import Screen
 from bot.screens.cities import (
     add_prompt,
@@ -31,13 +33,12 @@ from bot.screens.cities import (
 )
 from bot.services.acting import Acting
 from bot.services.cities import Cities
+from bot.telegram.files import download
 from bot.telegram.filters import NotCommand, PrivateChat
 from bot.telegram.people_callbacks import CityButton
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers.files import download
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.rights import allowed, stale
 
 log = logging.getLogger(__name__)
 CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
@@ -95,8 +96,8 @@ async def import_file(
         return
     try:
         content = await download(reply.bot, document.file_id)
-    except (TelegramBadRequest, TelegramNetworkError) as error:
-        log.warning("city list download failed", extra={"error": str(error)})
+    except DownloadFailed as failed:
+        log.warning("city list download failed", extra={"error": str(failed.__cause__)})
         await reply.send(Screen("⚠️ " + _("The file could not be received. Please send it again.")))
         return
     try:

@@ -8,6 +8,8 @@ from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.conversation.position import show_where
+from bot.conversation.rights import stale
 from bot.domain.answers import AnswerError
 from bot.domain.city_picker import CITY_QUESTION, pick, type_city
 from bot.domain.rules import FundingRules
@@ -19,13 +21,11 @@ from bot.services.dossiers import Dossiers
 from bot.services.people import Profiles
 from bot.services.records import Records
 from bot.telegram.filters import Typed
+from bot.telegram.inputs import answer_from
 from bot.telegram.people_callbacks import PickCity
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers.inputs import answer_from
 from handlers.questionnaire import _after_move  # the same "what next" as a typed answer
-from handlers.replies import show_where
-from handlers.rights import stale
 
 TYPED = "typed_city"  # the name as typed, kept in the conversation data for "not on the list"
 
@@ -54,10 +54,9 @@ def router() -> Router:
         cities: Cities,
         rules: FundingRules,
     ) -> None:
-        record = await records.current(
-            state
-        )  # the profile, or its short form before an emergency report
-        if record is None or not record.is_profile:
+        # The profile, or its short form before an emergency report (the state is checked).
+        record = await records.current(state)
+        if record is None:
             raise SkipHandler
         question = record.form.questions[CITY_QUESTION]
         try:
@@ -74,6 +73,7 @@ def router() -> Router:
                 acting=acting,
                 reply=reply,
                 state=state,
+                records=records,
                 dossiers=dossiers,
                 profiles=profiles,
                 rules=rules,
@@ -121,6 +121,7 @@ def router() -> Router:
             acting=acting,
             reply=reply,
             state=state,
+            records=records,
             dossiers=dossiers,
             profiles=profiles,
             rules=rules,

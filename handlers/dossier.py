@@ -12,13 +12,15 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.conversation import registration
+from bot.conversation.documents import send_dossier_pdf
+from bot.conversation.position import show_position
 from bot.domain.all_forms import SENDABLE
-from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
 from bot.domain.project import REPORT_FORM_KEY
-from bot.domain.records import Record
+from bot.domain.records import PROFILE_RECORD, Record
 from bot.domain.rules import FundingRules, first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
 from bot.screens.base import Screen
@@ -29,14 +31,13 @@ from bot.screens.checklist import (
     section_screen,
     sections_screen,
 )
-from bot.screens.common import locale
 from bot.screens.financing import COFINANCING, gap_screen
 from bot.screens.home import (
-    no_longer_possible,
     not_deletable,
     profile_screen,
-    status_label,
     submission_waits_text,
+    submitted_meanwhile,
+    submitted_screen,
 )
 from bot.screens.notices import city_update, statuses_screen
 from bot.services.acting import Acting
@@ -49,16 +50,14 @@ from bot.services.records import Records
 from bot.services.review import Review
 from bot.telegram.callbacks import Menu, menu_data
 from bot.telegram.inject import Inject
+from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 from bot.telegram.topics import SecretariatTopics, topic_name
 from bot.workers.scheduler import Scheduler
-from handlers import actions, emergency
-from handlers.documents import send_dossier_pdf
-from handlers.inputs import today
+from handlers import emergency
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.projects import submit_report
-from handlers.replies import show_position
 from handlers.review import move, show_to_city, write
 
 log = logging.getLogger(__name__)
@@ -78,18 +77,10 @@ async def _go(
     reply: Reply,
     state: FSMContext,
     dossiers: Dossiers,
-    profiles: Profiles,
     rules: FundingRules,
 ) -> None:
-    if a.record.is_profile:
-        await state.set_state(Flow.registering)
-        await state.set_data({})  # one answer to change, then back to the profile
-    else:
-        await state.set_state(Flow.dossier)
-    if a.record.is_profile:
-        profiles.move_to(a.record, cursor)
-    else:
-        await dossiers.move_to(a.record, cursor)
+    await state.set_state(Flow.dossier)
+    await dossiers.move_to(a.record, cursor)
     await show_position(a.record, acting=acting, reply=reply, rules=rules)
 
 
@@ -114,9 +105,6 @@ async def _overview(
     emergencies: Emergencies,
     rules: FundingRules,
 ) -> None:
-    if a.record.is_profile:
-        await reply.send(profile_screen(acting.person))
-        return
     if not a.record.editable:  # submitted: its status, history and messages too
         if await emergency.show_to_city(a.record, reply=reply, emergencies=emergencies):
             return
@@ -215,38 +203,15 @@ async def _jump(
     reply: Reply,
     state: FSMContext,
     dossiers: Dossiers,
-    profiles: Profiles,
     review: Review,
-    emergencies: Emergencies,
     rules: FundingRules,
 ) -> None:
     try:
         cursor = jump(a.record.form, a.value, a.record.answers)
     except MoveRefused:
-        await (
-            _overview(
-                a,
-                acting=acting,
-                reply=reply,
-                dossiers=dossiers,
-                review=review,
-                emergencies=emergencies,
-                rules=rules,
-            )
-            if a.record.is_profile
-            else _sections(a, reply=reply, dossiers=dossiers, review=review, rules=rules)
-        )
+        await _sections(a, reply=reply, dossiers=dossiers, review=review, rules=rules)
         return
-    await _go(
-        a,
-        cursor,
-        acting=acting,
-        reply=reply,
-        state=state,
-        dossiers=dossiers,
-        profiles=profiles,
-        rules=rules,
-    )
+    await _go(a, cursor, acting=acting, reply=reply, state=state, dossiers=dossiers, rules=rules)
 
 
 async def _fix(
@@ -256,7 +221,6 @@ async def _fix(
     reply: Reply,
     state: FSMContext,
     dossiers: Dossiers,
-    profiles: Profiles,
     review: Review,
     emergencies: Emergencies,
     rules: FundingRules,
@@ -290,7 +254,6 @@ async def _fix(
         reply=reply,
         state=state,
         dossiers=dossiers,
-        profiles=profiles,
         rules=rules,
     )
 
@@ -321,7 +284,7 @@ async def _submit(
     rules: FundingRules,
     topics: SecretariatTopics | None,
 ) -> None:
-
+    """ "📤 Yes, submit": into the Secretariat's queue (bot/services/dossiers.py `submit`)."""
     if await dossiers.waits_for_verification():  # its draft is kept; said politely
         await reply.send(Screen(submission_waits_text()))
         return
@@ -340,16 +303,9 @@ async def _submit(
         if topic_id is not None and topics is not None:
             await topics.delete(reply.bot, topic_id)
         await state.clear()
-        if other.status in (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW):
-            text = _("📤 This dossier has just been submitted. Its reference is {reference}.")
-            await reply.send(Screen(text.format(reference=html.quote(other.reference))))
-        elif other.status not in {s.value for s in Status}:  # the draft was deleted meanwhile
-            await reply.send(Screen(_("This dossier is not available to you.")))
-        else:  # withdrawn meanwhile, say
-            label = status_label(other.status)
-            await reply.send(Screen(no_longer_possible(other.reference, label)))
+        await reply.send(submitted_meanwhile(other.reference, other.status))
         return
-    if result is None:
+    if result is None:  # no longer complete, or no longer a draft: as it stands now
         await _overview(
             a,
             acting=acting,
@@ -361,26 +317,7 @@ async def _submit(
         )
         return
     await state.clear()
-    lines = [
-        "<b>"
-        + _("📤 Dossier submitted. Its reference is {reference}.").format(
-            reference=result.reference
-        )
-        + "</b>",
-        _(
-            "It is now in the Permanent Secretariat's queue; you will be told here of every "
-            "change of its status."
-        ),
-    ]
-    if result.session is not None:
-        lines.append(
-            _("Next Bureau session it can go to: {session} (dossiers due by {deadline}).").format(
-                session=format_long(result.session.held_on, locale()),
-                deadline=format_long(result.session.deadline, locale()),
-            )
-        )
-    lines.append(_("/status shows where each of your dossiers stands."))
-    await reply.send(Screen("\n\n".join(lines)))
+    await reply.send(submitted_screen(result.reference, result.session))
 
 
 async def _open_topic(
@@ -437,7 +374,7 @@ async def _delete(
         await _not_deletable(a, acting=acting, reply=reply, records=records)
         return
     await reply.send(Screen(_("The draft has been deleted.")))
-    await actions.list_dossiers(
+    await registration.list_dossiers(
         acting=acting, reply=reply, state=state, dossiers=dossiers, profiles=profiles, rules=rules
     )
 
@@ -510,28 +447,32 @@ async def _write_staff(asked: Asked, text: str, *, reply: Reply, review: Review)
     await write(case, text, reply=reply, review=review)
 
 
-async def _review_pressed(
+async def _profile(a: MenuAction, *, acting: Acting, reply: Reply, state: FSMContext) -> None:
+    """The profile as it stands (an answer being changed is left)."""
+    if await state.get_state() == Flow.registering.state:
+        await state.clear()
+    await reply.send(profile_screen(acting.person))
+
+
+async def _profile_jump(
     a: MenuAction,
     *,
     acting: Acting,
     reply: Reply,
     state: FSMContext,
-    dossiers: Dossiers,
-    review: Review,
-    emergencies: Emergencies,
+    profiles: Profiles,
     rules: FundingRules,
 ) -> None:
-    if a.record.is_profile and await state.get_state() == Flow.registering.state:
-        await state.clear()
-    await _overview(
-        a,
-        acting=acting,
-        reply=reply,
-        dossiers=dossiers,
-        review=review,
-        emergencies=emergencies,
-        rules=rules,
-    )
+    """One profile answer to change, then back to the profile."""
+    try:
+        cursor = jump(a.record.form, a.value, a.record.answers)
+    except MoveRefused:
+        await _profile(a, acting=acting, reply=reply, state=state)
+        return
+    await state.set_state(Flow.registering)
+    await state.set_data({})  # no `then`: the profile is shown again after this answer
+    await profiles.move_to(a.record, cursor)
+    await show_position(a.record, acting=acting, reply=reply, rules=rules)
 
 
 async def _pdf(a: MenuAction, *, reply: Reply, documents: Documents) -> None:
@@ -565,7 +506,7 @@ ACTIONS: dict[str, Callable[..., Awaitable[None]]] = {  # called through `inject
     "open": _resume,
     "resume": _resume,
     "edit": _edit,
-    "review": _review_pressed,
+    "review": _overview,
     "sections": _sections,
     "section": _section,
     "jump": _jump,
@@ -583,7 +524,11 @@ ACTIONS: dict[str, Callable[..., Awaitable[None]]] = {  # called through `inject
 }
 # What may be done to a submitted dossier (the moves are checked again by the workflow's table).
 READ_ONLY_ACTIONS = frozenset({"open", "review", "write", "tell", "withdraw", "withdraw_ok", "pdf"})
-PROFILE_ACTIONS = frozenset({"review", "jump"})
+# The profile's screen has two buttons of its own; any other shows it again.
+PROFILE_ACTIONS: dict[str, Callable[..., Awaitable[None]]] = {
+    "review": _profile,
+    "jump": _profile_jump,
+}
 SENDS = frozenset({"submit", "submit_ok", "em_send"})
 
 
@@ -602,7 +547,7 @@ def router() -> Router:
         rules: FundingRules,
     ) -> None:
         """Open a new dossier (registering first if needed)."""
-        await actions.new_dossier(
+        await registration.new_dossier(
             acting=acting,
             reply=reply,
             state=state,
@@ -623,7 +568,7 @@ def router() -> Router:
         rules: FundingRules,
     ) -> None:
         """List the city's dossiers, to continue a draft or view a submitted one."""
-        await actions.list_dossiers(
+        await registration.list_dossiers(
             acting=acting,
             reply=reply,
             state=state,
@@ -638,10 +583,10 @@ def router() -> Router:
         if acting.person.city_id is None:
             await reply.send(Screen(_("Register first with /start.")))
             return
-        if await actions.refused_here(acting=acting, reply=reply):
+        if await registration.refused_here(acting=acting, reply=reply):
             return
         records = await dossiers.city_records()
-        await reply.send(statuses_screen(records, actions.own_only(acting=acting)))
+        await reply.send(statuses_screen(records, registration.own_only(acting=acting)))
 
     @r.callback_query(Menu.filter())
     async def menu(
@@ -663,7 +608,7 @@ def router() -> Router:
         record = await records.record(callback_data.record, files=False)
         if record is None:
             await query.answer(_("This dossier is not available to you."), show_alert=True)
-            await actions.list_dossiers(
+            await registration.list_dossiers(
                 acting=acting,
                 reply=reply,
                 state=state,
@@ -672,6 +617,11 @@ def router() -> Router:
                 rules=rules,
             )
             return
+        if record.id == PROFILE_RECORD:
+            await query.answer()
+            chosen = PROFILE_ACTIONS.get(callback_data.action, _profile)
+            await inject(chosen, MenuAction(record, callback_data.value))
+            return
         if callback_data.action not in ACTIONS:  # forged, or of an older version
             await query.answer(_("This button is no longer valid."), show_alert=True)
             await inject(ACTIONS["resume"], MenuAction(record, ""))
@@ -679,8 +629,6 @@ def router() -> Router:
         action = callback_data.action
         if (record.form.key in SENDABLE) != (action == "em_send") and action in SENDS:
             action = "review"  # the Fund's submit is not an emergency's, nor the other way round
-        if record.is_profile and action not in PROFILE_ACTIONS:
-            action = "review"
         if not record.editable and action not in READ_ONLY_ACTIONS:
             await query.answer(_("This dossier has been submitted: it is read-only."), True)
             action = "review"

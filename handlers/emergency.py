@@ -13,6 +13,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation import registration
+from bot.conversation.position import show_position
 from bot.domain.answers import AnswerError
 from bot.domain.decisions import EMERGENCY, Draft, emergency_concerns, foreseen_emergency
 from bot.domain.emergency import (
@@ -56,16 +58,14 @@ from bot.services.people import Profiles
 from bot.telegram.callbacks import Alert
 from bot.telegram.filters import PrivateChat
 from bot.telegram.inject import Inject
+from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 from bot.workers.scheduler import Scheduler
-from handlers import actions
 from handlers.decisions import DraftSteps, confirm, preview
-from handlers.inputs import today
 from handlers.moves import Read, Room
 from handlers.moves import ask as ask_move
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.replies import show_position
 
 
 async def open_report(
@@ -83,7 +83,7 @@ async def open_report(
         await reply.send(
             Screen(_("To report an emergency, first tell me your city, your name and a phone."))
         )
-        await actions.begin_registration(
+        await registration.begin_registration(
             then="emergency",
             short=True,
             acting=acting,
@@ -93,11 +93,11 @@ async def open_report(
             rules=rules,
         )
         return
-    if await actions.refused_here(acting=acting, reply=reply):
+    if await registration.refused_here(acting=acting, reply=reply):
         return
     record = await dossiers.open_new(EMERGENCY_FORM)
     if record is None:
-        await actions.refused_here(acting=acting, reply=reply)
+        await registration.refused_here(acting=acting, reply=reply)
         return
     await state.set_state(Flow.dossier)
     intro = _(

@@ -4,6 +4,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.conversation import registration
+from bot.conversation.menus import refresh_menu
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.home import help_screen, profile_screen, welcome
@@ -12,8 +14,6 @@ from bot.services.acting import Acting
 from bot.services.invites import InviteRefused, Invites
 from bot.services.people import Profiles
 from bot.telegram.reply import Reply
-from handlers import actions
-from handlers.menus import refresh_menu
 
 
 async def redeem(
@@ -52,6 +52,6 @@ async def redeem(
     elif acting.person.registered:
         await reply.send(profile_screen(acting.person))
     else:
-        await actions.begin_registration(
+        await registration.begin_registration(
             then=None, acting=acting, reply=reply, state=state, profiles=profiles, rules=rules
         )

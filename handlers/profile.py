@@ -6,12 +6,12 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.conversation import registration
 from bot.domain.rules import FundingRules
 from bot.screens.home import profile_screen
 from bot.services.acting import Acting
 from bot.services.people import Profiles
 from bot.telegram.reply import Reply
-from handlers import actions
 
 
 def router() -> Router:
@@ -29,7 +29,7 @@ def router() -> Router:
     ) -> None:
         """Show the profile with a button to change each answer; register first if needed."""
         if not acting.person.registered:
-            await actions.begin_registration(
+            await registration.begin_registration(
                 then=None, acting=acting, reply=reply, state=state, profiles=profiles, rules=rules
             )
             return

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation.rights import deny
 from bot.domain.dates import parse_date
 from bot.domain.grant_case import ProjectCase, TrancheLine
 from bot.domain.numbers import NumberError, parse_amount
@@ -52,10 +53,9 @@ from bot.services.acting import Acting
 from bot.services.projects import Outcome, Projects, Result
 from bot.services.records import Records
 from bot.telegram.callbacks import Grant
+from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
-from handlers.inputs import today
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.rights import deny
 from handlers.sheets import send_workbook
 
 STATUS_WORDS = {s.value: s.value for s in ProjectStatus} | {

@@ -1,27 +1,26 @@
 """Answering a form's questions (a dossier's or the profile's): typed answers, contacts,
 locations, files and buttons."""
 
-import io
 import logging
-from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
-from aiogram import Bot, Router, html
-from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
+from aiogram import Router, html
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.conversation import registration
+from bot.conversation.position import show_position, show_where
 from bot.domain import flow
 from bot.domain.answers import AnswerError, Parsed
-from bot.domain.flow import Move, MoveRefused, asked
-from bot.domain.forms import ATTACHMENTS, MAX_FILES, Kind, Question
+from bot.domain.flow import MoveRefused, asked
+from bot.domain.forms import ATTACHMENTS, Kind, Question
 from bot.domain.navigation import REVIEW, Cursor
-from bot.domain.records import Record, letter_target, slot_files
-from bot.domain.rules import FundingRules, letter_slot
-from bot.domain.uploads import content_problem, file_name, type_label, upload_problem
+from bot.domain.records import Record, slot_files
+from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.checklist import changed_screens
 from bot.screens.common import locale, shown_answer
@@ -39,17 +38,18 @@ from bot.services.dossiers import Dossiers
 from bot.services.people import Profiles
 from bot.services.records import Records
 from bot.telegram.callbacks import Step
+from bot.telegram.files import download, sent_file
 from bot.telegram.filters import Typed, Upload
+from bot.telegram.inputs import answer_from, today
 from bot.telegram.journal import WHERE
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers import actions, emergency
-from handlers.inputs import answer_from, today
-from handlers.replies import show_position, show_where
+from handlers import emergency
 
 log = logging.getLogger(__name__)
 ANSWERING = StateFilter(Flow.dossier, Flow.registering)
 # What a question's buttons do (`_step`); any other action is a forged or outdated button.
+FILE_BUTTONS = frozenset({"rm", "rmfiles", "rmf"})  # screens and files, not moves
 STEPS = frozenset(
     {
         "c",
@@ -96,6 +96,7 @@ async def _after_move(
     acting: Acting,
     reply: Reply,
     state: FSMContext,
+    records: Records,
     dossiers: Dossiers,
     profiles: Profiles,
     rules: FundingRules,
@@ -105,7 +106,8 @@ async def _after_move(
     question answered from the menu; back at the review, its section and the picture show."""
     if left_kind in (Kind.PHONE, Kind.LOCATION):
         await reply.say(_("✔ Saved."))
-    if record.is_profile and record.cursor.q == REVIEW:
+    store = records.of(record)
+    if record.cursor.q == REVIEW and store.closes_at_review:
         await _profile_done(
             record,
             acting=acting,
@@ -116,8 +118,8 @@ async def _after_move(
             rules=rules,
         )
         return
-    if changed is not None and not record.is_profile and record.cursor.q == REVIEW:
-        await dossiers.load_files(record)
+    if changed is not None and record.cursor.q == REVIEW:
+        await store.load_files(record)
         screens = changed_screens(record, changed, rules)
         if prefix:
             screens[0] = Screen(prefix + "\n\n" + screens[0].text, screens[0].markup)
@@ -153,7 +155,7 @@ async def _profile_done(
         return
     await reply.say(_("Thank you, your profile is saved."))
     if data["then"] == "new":
-        await actions.new_dossier(
+        await registration.new_dossier(
             acting=acting,
             reply=reply,
             state=state,
@@ -173,7 +175,7 @@ async def _profile_done(
         )
         return
     await reply.send(profile_screen(acting.person))
-    await actions.list_dossiers(
+    await registration.list_dossiers(
         acting=acting, reply=reply, state=state, dossiers=dossiers, profiles=profiles, rules=rules
     )
 
@@ -229,6 +231,7 @@ def router() -> Router:
             acting=acting,
             reply=reply,
             state=state,
+            records=records,
             dossiers=dossiers,
             profiles=profiles,
             rules=rules,
@@ -246,67 +249,28 @@ def router() -> Router:
         settings: Settings,
         rules: FundingRules,
     ) -> None:
-        """A file for the current attachment question: checked, downloaded, kept with its hash."""
+        """A file for the current attachment question: checked, downloaded, kept with its hash
+        (bot/services/dossiers.py `receive`)."""
         record = await _current(
             acting=acting, reply=reply, state=state, records=records, rules=rules
         )
         if record is None:
             return
         question = flow.current_question(record.form, record.cursor)
-        if question is None or question.kind not in ATTACHMENTS or record.cursor.field:
-            await show_position(
-                record,
-                "⚠️ " + refusal(AnswerError("not_expecting_file")),
-                acting=acting,
-                reply=reply,
-                rules=rules,
-            )
-            return
-        if message.document is not None:
-            doc = message.document
-            name, mime, size, file_id = doc.file_name, doc.mime_type, doc.file_size, doc.file_id
-            name = file_name(name)  # no bidirectional controls, nothing invisible
-        else:
-            photo = message.photo[-1]
-            name, mime, size = f"photo_{photo.file_unique_id}.jpg", "image/jpeg", photo.file_size
-            file_id = photo.file_id
-        await dossiers.load_files(record)
-        problem = upload_problem(name, mime, size)
-        mine = slot_files(question, record.answers, record.files)
-        if question.kind == Kind.FILES and len(mine) >= MAX_FILES:
-            problem = "file_count"
-        slot = question.key
-        if question.kind == Kind.LETTERS:
-            target = letter_target(question, record.answers, record.files)
-            if target is None:
-                done = _("Every confirmed partner already has a letter.")
-                await show_position(record, done, acting=acting, reply=reply, rules=rules)
-                return
-            slot = letter_slot(question, target["id"])
-        if problem is None:
-            try:
-                content = await _download(reply.bot, file_id)
-            except (TelegramBadRequest, TelegramNetworkError) as error:
-                log.warning("file download failed", extra={"error": str(error)})
-                problem = "file_size" if "too big" in str(error) else "file_failed"
-            else:
-                problem = content_problem(name, content)  # empty, or not what its name says
-        if problem is not None:
-            error = AnswerError(problem, type=type_label(name))
+        sent = sent_file(message)
+        try:
+            expected = question is not None and question.kind in ATTACHMENTS
+            if sent is None or not expected or record.cursor.field:
+                raise AnswerError("not_expecting_file")
+            assert question is not None
+            fetch = partial(download, reply.bot, sent.file_id)
+            name = await dossiers.receive(record, question, sent, fetch, settings.files_dir)
+        except AnswerError as error:
             await show_position(
                 record, "⚠️ " + refusal(error), acting=acting, reply=reply, rules=rules
             )
             return
-        await dossiers.attach(
-            record,
-            slot=slot,
-            file_name=name or "file",
-            mime_type=mime or "",
-            content=content,
-            telegram_file_id=file_id,
-            files_dir=settings.files_dir,
-        )
-        prefix = _("✔ File received: {name}").format(name=html.quote(name or "file"))
+        prefix = _("✔ File received: {name}").format(name=html.quote(name))
         await show_position(record, prefix, acting=acting, reply=reply, rules=rules)
 
     @r.callback_query(Step.filter(), flags={"replay": WHERE})
@@ -330,16 +294,15 @@ def router() -> Router:
             await query.answer(_("This button is no longer valid."), show_alert=True)
             await show_where(acting=acting, reply=reply, state=state, records=records, rules=rules)
             return
-        if not record.is_profile and record.shows_files():
-            await dossiers.load_files(record)
-        answering = Flow.registering if record.is_profile else Flow.dossier
-        await state.set_state(answering)
+        store = records.of(record)
+        if record.shows_files():
+            await store.load_files(record)
+        await state.set_state(store.answering)
         if callback_data.at != step_at(record.cursor) or callback_data.action not in STEPS:
             await query.answer(
                 _("This button is no longer valid. Here is where you are now."), show_alert=True
             )
-            if not record.is_profile:
-                await dossiers.activate(record)
+            await store.activate(record)
             await show_position(record, acting=acting, reply=reply, rules=rules)
             return
         try:
@@ -377,63 +340,61 @@ async def _step(
     profiles: Profiles,
     rules: FundingRules,
 ) -> bool:
-    """Carry out one button of the question; True once the next screen has been sent."""
-    form, answers, cursor = record.form, record.answers, record.cursor
-    question = asked(form, cursor)
-    action = data.action
-    move: Move | None = None
-    if action == "c" and question is not None:
-        move = flow.give_answer(form, answers, cursor, _choice_value(question, data.value))
-    elif action == "t":
-        move = flow.toggle(form, answers, cursor, data.value)
-    elif action == "back":
-        move = flow.back(form, answers, cursor)
-    elif action == "skip":
-        move = flow.skip(form, answers, cursor)
-    elif action == "keep":
-        move = flow.keep_answer(form, answers, cursor)
-    elif action == "amt" and question is not None:
-        move = flow.give_answer(
-            form, answers, cursor, await _amount_picked(cursor, data, state=state)
-        )
-    elif action == "add":
-        move = flow.start_item(form, answers, cursor)
-    elif action == "cancel":
-        move = flow.cancel_item(form, answers, cursor)
-    elif action == "rmi":
-        move = flow.remove_item(form, answers, cursor, data.value)
-    elif action == "done":
-        move = flow.finish_group(form, answers, cursor)
-    elif action == "rm" and question is not None and question.kind == Kind.LIST:
-        await reply.send(removal_screen(record))
-        return True
-    elif action == "rmfiles" and question is not None and not record.is_profile:
-        await dossiers.load_files(record)
-        await reply.send(file_removal_screen(record, slot_files(question, answers, record.files)))
-        return True
-    elif action == "rmf" and question is not None and data.value.isdigit():
-        await dossiers.load_files(record)
-        mine = {f.id for f in slot_files(question, answers, record.files)}
-        if int(data.value) in mine:
-            await dossiers.detach(record, int(data.value))
+    """Carry out one button of the question (bot/domain/flow.py `pressed`); True once the next
+    screen has been sent."""
+    cursor, action, value = record.cursor, data.action, data.value
+    question = asked(record.form, cursor)
+    if action in FILE_BUTTONS:
+        return await _files_button(record, question, action, value, reply=reply, dossiers=dossiers)
+    if action == "amt":
+        value = await _amount_picked(cursor, data, state=state)
+    move = flow.pressed(record.form, record.answers, cursor, action, value, today())
     if move is None:
         return False
     await records.apply(record, move)
     left = question.kind if question is not None and cursor.field is None else None
-    money = action == "amt"
     await _after_move(
         record,
         left if action not in ("t", "add", "rmi") else None,
-        money_given=money,
+        money_given=action == "amt",
         changed=cursor.q if cursor.jump else None,
         acting=acting,
         reply=reply,
         state=state,
+        records=records,
         dossiers=dossiers,
         profiles=profiles,
         rules=rules,
     )
     return True
+
+
+async def _files_button(
+    record: Record,
+    question: Question | None,
+    action: str,
+    value: str,
+    *,
+    reply: Reply,
+    dossiers: Dossiers,
+) -> bool:
+    """ "Remove" on a list (which entry?) or on a question's files (which file?), and a file
+    picked for removal (if it is one of the question's, a forged id does nothing)."""
+    if question is None:
+        return False
+    if action == "rm" and question.kind == Kind.LIST:
+        await reply.send(removal_screen(record))
+        return True
+    if question.kind not in ATTACHMENTS:
+        return False
+    await dossiers.load_files(record)
+    mine = slot_files(question, record.answers, record.files)
+    if action == "rmfiles":
+        await reply.send(file_removal_screen(record, mine))
+        return True
+    if action == "rmf" and value.isdigit() and int(value) in {f.id for f in mine}:
+        await dossiers.detach(record, int(value))
+    return False
 
 
 async def _ask_which_amount(
@@ -455,20 +416,3 @@ async def _amount_picked(cursor: Cursor, data: Step, *, state: FSMContext) -> st
     if not readings or data.value not in ("0", "1") or int(data.value) >= len(readings):
         raise MoveRefused("not_here")
     return readings[int(data.value)]
-
-
-def _choice_value(question: Question, value: str) -> object:
-    if question.kind == Kind.YES_NO and value in ("0", "1"):
-        return value == "1"
-    if question.kind == Kind.DATE and value in ("today", "yesterday"):  # quick date buttons
-        return (today() - timedelta(days=int(value == "yesterday"))).isoformat()
-    if question.kind == Kind.CHOICE and any(c.value == value for c in question.choices):
-        return value
-    raise MoveRefused("not_here")
-
-
-async def _download(bot: Bot, file_id: str) -> bytes:
-    file = await bot.get_file(file_id)
-    buffer = io.BytesIO()
-    await bot.download_file(file.file_path, destination=buffer)
-    return buffer.getvalue()

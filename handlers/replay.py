@@ -10,12 +10,12 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from bot.conversation.position import show_where
 from bot.domain.rules import FundingRules
 from bot.services.acting import Acting
 from bot.services.records import Records
 from bot.telegram.journal import REPLAYING
 from bot.telegram.reply import Reply
-from handlers.replies import show_where
 
 
 class Replaying(Filter):

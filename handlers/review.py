@@ -14,6 +14,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.conversation.documents import send_dossier_pdf
+from bot.conversation.rights import deny
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
 from bot.domain.fund_form import CURRENCIES
@@ -59,15 +61,13 @@ from bot.services.documents import Documents
 from bot.services.review import Review
 from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.inject import Inject
+from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
 from handlers.decisions import DraftSteps, confirm, preview
-from handlers.documents import send_dossier_pdf
-from handlers.inputs import today
 from handlers.moves import Read, Room
 from handlers.moves import ask as ask_move
 from handlers.moves import press as press_move
 from handlers.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
-from handlers.rights import deny
 
 
 async def move(case: Case, key: str, *, review: Review, **given: object) -> Case:

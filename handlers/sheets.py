@@ -14,6 +14,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Mes
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation import registration
+from bot.conversation.rights import deny
 from bot.domain.agenda import Agenda, Budget
 from bot.domain.answers import AnswerError
 from bot.domain.decisions import BUDGET, Draft
@@ -45,13 +47,11 @@ from bot.services.projects import Projects
 from bot.services.sheets import Sheets
 from bot.telegram.callbacks import Sheet
 from bot.telegram.inject import Inject
+from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
-from handlers import actions
 from handlers.decisions import DraftSteps, settle_amount
-from handlers.inputs import today
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.review import read_filter
-from handlers.rights import deny
 
 EVERY = frozenset({"all", "tout", "tous", "الكل"})  # `/export all`: every submitted dossier
 
@@ -124,7 +124,7 @@ async def export_city(
     """The person's own city's dossiers: no payload names a city, so no other can be asked."""
     dossiers = await sheets.city()
     if dossiers is None:
-        if not await actions.refused_here(acting=acting, reply=reply):
+        if not await registration.refused_here(acting=acting, reply=reply):
             await reply.send(Screen(_("Register first with /start.")))
         return
     if not dossiers:

@@ -8,6 +8,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.conversation import registration
+from bot.conversation.menus import refresh_own_menu
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
 from bot.screens.home import help_screen, language_screen, welcome
@@ -19,9 +21,8 @@ from bot.telegram.callbacks import Home, Lang
 from bot.telegram.i18n import LANGUAGES
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers import actions, emergency
+from handlers import emergency
 from handlers.invites import redeem
-from handlers.menus import refresh_own_menu
 
 HOME_ACTIONS = frozenset({"language", "register", "new", "emergency", "list", "home"})
 
@@ -127,11 +128,11 @@ def router() -> Router:
         if callback_data.action == "language":
             await reply.send(language_screen())
         elif callback_data.action == "register":
-            await actions.begin_registration(
+            await registration.begin_registration(
                 then=None, acting=acting, reply=reply, state=state, profiles=profiles, rules=rules
             )
         elif callback_data.action == "new":
-            await actions.new_dossier(
+            await registration.new_dossier(
                 acting=acting,
                 reply=reply,
                 state=state,
@@ -149,7 +150,7 @@ def router() -> Router:
                 rules=rules,
             )
         elif callback_data.action == "list":
-            await actions.list_dossiers(
+            await registration.list_dossiers(
                 acting=acting,
                 reply=reply,
                 state=state,

@@ -12,6 +12,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.conversation.menus import refresh_menu
+from bot.conversation.rights import allowed, stale
 from bot.domain.invites import GRANTABLE, invite_link
 from bot.domain.roles import Action, Role
 from bot.screens.base import Screen
@@ -39,9 +41,7 @@ from bot.services.invites import InviteRefused, Invites
 from bot.services.team import Staff, StaffRefused
 from bot.telegram.people_callbacks import InviteButton, StaffButton
 from bot.telegram.reply import Reply
-from handlers.menus import refresh_menu
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.rights import allowed, stale
 
 log = logging.getLogger(__name__)
 

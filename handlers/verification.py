@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.conversation.rights import allowed, stale
 from bot.domain.machine import Needs, find
 from bot.domain.people import REGISTRATION_MACHINE, Verification
 from bot.domain.roles import Action
@@ -28,7 +29,6 @@ from bot.services.verification import VerificationRefused, Verifications
 from bot.telegram.people_callbacks import VerifyButton
 from bot.telegram.reply import Reply
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.rights import allowed, stale
 
 log = logging.getLogger(__name__)
 

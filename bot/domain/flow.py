@@ -5,7 +5,9 @@ transaction, so the answer and the position are never out of step.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.forms import GROUPS, MAX_ITEMS, Answers, Form, Kind, Question
@@ -195,3 +197,44 @@ def jump(form: Form, key: str, answers: Answers | None = None) -> Cursor:
         if inside is not None:
             return inside
     return Cursor(key, jump=True)
+
+
+# What each button of a question does ("c": a choice, "amt": the reading of an amount picked,
+# its value given by the caller); the button's action and value are the client's: each move
+# checks them against the question at the cursor.
+BUTTON_MOVES: dict[str, Callable[[Form, Answers, Cursor, str], Move]] = {
+    "t": toggle,
+    "back": lambda form, answers, cursor, _: back(form, answers, cursor),
+    "skip": lambda form, answers, cursor, _: skip(form, answers, cursor),
+    "keep": lambda form, answers, cursor, _: keep_answer(form, answers, cursor),
+    "add": lambda form, answers, cursor, _: start_item(form, answers, cursor),
+    "cancel": lambda form, answers, cursor, _: cancel_item(form, answers, cursor),
+    "rmi": remove_item,
+    "done": lambda form, answers, cursor, _: finish_group(form, answers, cursor),
+}
+
+
+def pressed(
+    form: Form, answers: Answers, cursor: Cursor, action: str, value: str, today: date
+) -> Move | None:
+    """The move a question's button makes; None for a button that is not a move."""
+    if action in ("c", "amt"):
+        question = asked(form, cursor)
+        if question is None:
+            return None
+        answer = choice_value(question, value, today) if action == "c" else value
+        return give_answer(form, answers, cursor, answer)
+    move = BUTTON_MOVES.get(action)
+    return move(form, answers, cursor, value) if move is not None else None
+
+
+def choice_value(question: Question, value: str, today: date) -> object:
+    """A choice button's value as the question's answer; refused if the question has no such
+    choice."""
+    if question.kind == Kind.YES_NO and value in ("0", "1"):
+        return value == "1"
+    if question.kind == Kind.DATE and value in ("today", "yesterday"):  # quick date buttons
+        return (today - timedelta(days=int(value == "yesterday"))).isoformat()
+    if question.kind == Kind.CHOICE and any(c.value == value for c in question.choices):
+        return value
+    raise MoveRefused("not_here")

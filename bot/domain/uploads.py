@@ -2,6 +2,7 @@
 whose content is what their name says (checked on the first bytes: no library guesses types)."""
 
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePath
 
@@ -95,3 +96,21 @@ def _office_document(suffix: str, content: bytes) -> bool:
             return True
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError):
         return False
+
+
+@dataclass(frozen=True)
+class SentFile:
+    """A file as its message describes it, before its bytes are fetched."""
+
+    name: str | None
+    mime: str | None
+    size: int | None
+    file_id: str
+
+
+class DownloadFailed(Exception):
+    """The file's bytes could not be fetched (`too_big`: over what a bot may download)."""
+
+    def __init__(self, too_big: bool) -> None:
+        super().__init__("too big" if too_big else "failed")
+        self.too_big = too_big

@@ -144,6 +144,7 @@ def _simple() -> dict[str, str]:
         ),
         "file_size": _("This file is too large: at most 20 MB. Send a smaller or compressed file."),
         "file_failed": _("The file could not be received. Please send it again."),
+        "letters_done": _("Every confirmed partner already has a letter."),
         "file_empty": _("This file is empty (0 bytes). Please send the document itself."),
         "text_expected": _("Please answer with a text message."),
         "own_contact": _("Please share your own contact, or type the number."),

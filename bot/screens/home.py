@@ -4,15 +4,17 @@ from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.dates import format_long
 from bot.domain.emergency import EMERGENCY_STATUS_LABELS
 from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.domain.roles import ROLE_LABELS, Role, tools
-from bot.domain.workflow import STATUS_LABELS
+from bot.domain.sessions import BureauSession
+from bot.domain.workflow import STATUS_LABELS, Status
 from bot.screens.base import Screen
 from bot.screens.checklist import record_title
 from bot.screens.commands import tools_lines
-from bot.screens.common import BUTTON_TEXT, shortened, shown_answer
+from bot.screens.common import BUTTON_TEXT, locale, shortened, shown_answer
 from bot.telegram.callbacks import Home, Lang, menu_data, sheet_data
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
@@ -160,6 +162,39 @@ def submission_waits_text() -> str:
         "Secretariat has verified your registration; until then your draft is kept, and a "
         "verified official of your city can submit it."
     )
+
+
+def submitted_screen(reference: str, session: BureauSession | None) -> Screen:
+    """A dossier just submitted: its reference, where it is now, the next session it can go to."""
+    lines = [
+        "<b>"
+        + _("📤 Dossier submitted. Its reference is {reference}.").format(reference=reference)
+        + "</b>",
+        _(
+            "It is now in the Permanent Secretariat's queue; you will be told here of every "
+            "change of its status."
+        ),
+    ]
+    if session is not None:
+        lines.append(
+            _("Next Bureau session it can go to: {session} (dossiers due by {deadline}).").format(
+                session=format_long(session.held_on, locale()),
+                deadline=format_long(session.deadline, locale()),
+            )
+        )
+    lines.append(_("/status shows where each of your dossiers stands."))
+    return Screen("\n\n".join(lines))
+
+
+def submitted_meanwhile(reference: str, status: str) -> Screen:
+    """ "Submit" pressed as another official of the city submitted (or withdrew, or deleted)
+    the dossier: what it is now."""
+    if status in (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW):
+        text = _("📤 This dossier has just been submitted. Its reference is {reference}.")
+        return Screen(text.format(reference=html.quote(reference)))
+    if status not in {s.value for s in Status}:  # the draft was deleted meanwhile
+        return Screen(_("This dossier is not available to you."))
+    return Screen(no_longer_possible(reference, status_label(status)))  # withdrawn, say
 
 
 def dossier_button_label(record: Record, mark: str | None = None) -> str:

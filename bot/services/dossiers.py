@@ -2,7 +2,7 @@
 handler replies; an answer and the position are always saved together."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,21 +12,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import reach, submission_waits
 from bot.domain.all_forms import form_named
+from bot.domain.answers import AnswerError
 from bot.domain.flow import Move
-from bot.domain.forms import Form
+from bot.domain.forms import MAX_FILES, Form, Kind, Question
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor, upgraded
 from bot.domain.project import REPORT_FORM_KEY, ReportStatus
-from bot.domain.records import FileInfo, Record
+from bot.domain.records import FileInfo, Record, letter_target, slot_files
 from bot.domain.report_form import ReportPlan, report_form, revision_form
 from bot.domain.review import Case, Change, changed_answers
-from bot.domain.rules import FundingRules, is_complete
+from bot.domain.rules import FundingRules, is_complete, letter_slot
 from bot.domain.sessions import BureauSession, next_session
+from bot.domain.uploads import (
+    DownloadFailed,
+    SentFile,
+    content_problem,
+    type_label,
+    upload_problem,
+)
 from bot.domain.workflow import REFERENCE_PREFIX, Status, applicant_can_delete, applicant_can_edit
 from bot.notify import dossiers as notify
 from bot.notify.notice import card_of
 from bot.notify.readers import Audience
 from bot.services.people import person_of, profile_answers
+from bot.telegram.states import Flow
 from storage import dossiers as queries
 from storage.db import write_turn
 from storage.files import remove_files, store_file
@@ -106,7 +115,10 @@ class AlreadySubmitted(Exception):
 
 class Dossiers:
     """The records of one person's city that this person reaches (bot/domain/access.py), for
-    one update (one database session)."""
+    one update (one database session); a `RecordStore` (bot/services/records.py)."""
+
+    answering = Flow.dossier.state
+    closes_at_review = False  # its review is where it is checked, then sent
 
     def __init__(
         self,
@@ -206,6 +218,50 @@ class Dossiers:
 
     async def move_to(self, record: Record, cursor: Cursor) -> Record:
         return await self.apply(record, Move(dict(record.answers), cursor))
+
+    async def receive(
+        self,
+        record: Record,
+        question: Question,
+        sent: SentFile,
+        fetch: Callable[[], Awaitable[bytes]],
+        files_dir: Path,
+    ) -> str:
+        """A file sent for an attachment question: checked (its type and size, the question's
+        count, a partner still without a letter), fetched, checked again (empty, or not what
+        its name says), then kept. Its name, or AnswerError saying why it is refused."""
+        await self.load_files(record)
+        name = sent.name or "file"
+        problem = upload_problem(sent.name, sent.mime, sent.size)
+        mine = slot_files(question, record.answers, record.files)
+        if question.kind == Kind.FILES and len(mine) >= MAX_FILES:
+            problem = "file_count"
+        slot = question.key
+        if question.kind == Kind.LETTERS:
+            target = letter_target(question, record.answers, record.files)
+            if target is None:
+                raise AnswerError("letters_done")
+            slot = letter_slot(question, target["id"])
+        if problem is None:
+            try:
+                content = await fetch()
+            except DownloadFailed as failed:
+                log.warning("file download failed", extra={"error": str(failed.__cause__)})
+                problem = "file_size" if failed.too_big else "file_failed"
+            else:
+                problem = content_problem(sent.name, content)
+        if problem is not None:
+            raise AnswerError(problem, type=type_label(sent.name))
+        await self.attach(
+            record,
+            slot=slot,
+            file_name=name,
+            mime_type=sent.mime or "",
+            content=content,
+            telegram_file_id=sent.file_id,
+            files_dir=files_dir,
+        )
+        return name
 
     async def attach(
         self,

@@ -11,6 +11,7 @@ from bot.domain.profile_form import CITY_KEYS, PROFILE_FORM, SHORT_PROFILE_FORM,
 from bot.domain.records import PROFILE_RECORD, Person, Record
 from bot.notify import people as notify
 from bot.notify.readers import Audience
+from bot.telegram.states import Flow
 from storage.accounts import PROFILE_COLUMNS, city_for
 from storage.models import Account, City
 from storage.outbox import post
@@ -72,7 +73,10 @@ async def registration_of(session: AsyncSession, account: Account) -> Registrati
 
 
 class Profiles:
-    """One person's profile, for one update."""
+    """One person's profile, for one update (a `RecordStore`, bot/services/records.py)."""
+
+    answering = Flow.registering.state
+    closes_at_review = True  # its review is the end of the registration
 
     def __init__(self, session: AsyncSession, account: Account, audience: Audience) -> None:
         self.session = session
@@ -123,7 +127,13 @@ class Profiles:
         registration = await registration_of(self.session, account)
         await post(self.session, notify.registered(registration, self.audience))
 
-    def move_to(self, record: Record, cursor: Cursor) -> Record:
+    async def load_files(self, record: Record) -> None:
+        """A profile has no files."""
+
+    async def activate(self, record: Record) -> None:
+        """Typed answers go to the profile while the person registers (the conversation state)."""
+
+    async def move_to(self, record: Record, cursor: Cursor) -> Record:
         """Where the person is in the profile, no answer changed: written with the update's own
         commit, after its reply (a first contact commits once, not once more per message)."""
         self.account.profile_cursor = cursor.to_json()

@@ -1,12 +1,32 @@
 """The two records a person answers, their profile and their city's dossiers, behind one
-interface: loaded by id, found from the conversation's state, moved in their own store."""
+interface (`RecordStore`, implemented by `Profiles` and `Dossiers`): the store is chosen once, by
+the record's id or the conversation's state, and handlers never ask which one it is."""
 
 from typing import Any, Protocol
 
+from bot.domain.flow import Move
+from bot.domain.navigation import Cursor
 from bot.domain.records import PROFILE_RECORD, Record
 from bot.services.dossiers import Dossiers
 from bot.services.people import Profiles
 from bot.telegram.states import Flow
+
+
+class RecordStore(Protocol):
+    """Where one kind of record is kept, and how answering it goes."""
+
+    answering: str  # the conversation state typed answers to it come in
+    closes_at_review: bool  # reaching its review ends the conversation (the registration)
+
+    async def load_files(self, record: Record) -> None: ...
+
+    async def activate(self, record: Record) -> None:
+        """Make it the record typed answers go to."""
+
+    async def move_to(self, record: Record, cursor: Cursor) -> Record: ...
+
+    async def apply(self, record: Record, move: Move) -> Record:
+        """Store a move (answers and position) in one transaction."""
 
 
 class Conversation(Protocol):
@@ -19,6 +39,9 @@ class Records:
     def __init__(self, profiles: Profiles, dossiers: Dossiers) -> None:
         self.profiles = profiles
         self.dossiers = dossiers
+
+    def of(self, record: Record) -> RecordStore:
+        return self.profiles if record.id == PROFILE_RECORD else self.dossiers
 
     async def record(self, record_id: int, files: bool = True) -> Record | None:
         """A record the person may open: their profile, or one of their city's dossiers."""
@@ -36,8 +59,5 @@ class Records:
             return await self.dossiers.active()
         return None
 
-    async def apply(self, record: Record, move: Any) -> Record:
-        """Store a move in the record's own store (one transaction)."""
-        if record.is_profile:
-            return await self.profiles.apply(record, move)
-        return await self.dossiers.apply(record, move)
+    async def apply(self, record: Record, move: Move) -> Record:
+        return await self.of(record).apply(record, move)

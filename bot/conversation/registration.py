@@ -4,6 +4,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.conversation.position import show_position
 from bot.domain.access import reach
 from bot.domain.navigation import REVIEW, Cursor
 from bot.domain.rules import FundingRules
@@ -14,7 +15,6 @@ from bot.services.dossiers import Dossiers
 from bot.services.people import Profiles
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers.replies import show_position
 
 
 async def begin_registration(
@@ -36,7 +36,7 @@ async def begin_registration(
     missing = [
         q.key for q in form.visible_questions(record.answers) if not record.answers.get(q.key)
     ]
-    record = profiles.move_to(record, Cursor(missing[0] if missing else REVIEW))
+    record = await profiles.move_to(record, Cursor(missing[0] if missing else REVIEW))
     count = len(form.questions)
     intro = ngettext(
         "First, a few words about you and your city ({count} short question).",

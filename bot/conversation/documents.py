@@ -7,8 +7,8 @@ from bot.notify.dossiers import pdf_caption
 from bot.screens.base import Screen
 from bot.screens.checklist import record_title
 from bot.services.documents import Documents
+from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
-from handlers.inputs import today
 
 
 async def send_dossier_pdf(dossier_id: int, *, reply: Reply, documents: Documents) -> None:
