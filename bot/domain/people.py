@@ -4,7 +4,19 @@ from dataclasses import dataclass
 
 from bot.domain.forms import N_
 from bot.domain.machine import Machine, Needs, move
+from bot.domain.refusals import Refused
 from bot.domain.roles import Action, Role
+
+
+class StaffRefused(Refused):
+    """`unknown_person`, `configured_admin`, `self`, `last_admin`, `stale` (the button shows
+    what is no longer so, or was forged), `same_role`, `moved` (another admin changed the role a
+    moment ago: `name`, `role` as it is now)."""
+
+
+class VerificationRefused(Refused):
+    """`unknown` (no such registration), `decided` (already verified or refused: `registration`
+    says which), `changed` (the person has since changed city: a new card was or will be sent)."""
 
 
 class Verification:

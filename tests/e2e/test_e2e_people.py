@@ -457,8 +457,11 @@ async def test_every_role_against_every_command_and_button(app: InProcessBot) ->
     admin = app.user(ADMIN)
     anchor = (await admin.send("/help"))[-1]
     before = await snapshot(app)
-    for forged in ("vf:ok:123456:1", "ct:open:99999:0", "sf:role:123456:admin:0", "sf:x:1::0",
-                   "pk:99999"):  # fmt: skip
+    for forged in ("ct:open:99999:0", "sf:role:123456:admin:0", "sf:x:1::0", "pk:99999"):
         reply = await admin.press_data(anchor, forged, expect=0)
         assert "plus valide" in app.api.callback_answer(reply.callback_query_id)["text"]
+    for forged in ("vf:ok:123456:1", "vf:no:123456:1"):  # a registration that is not there
+        reply = await admin.press_data(anchor, forged, expect=0)
+        answer = app.api.callback_answer(reply.callback_query_id)
+        assert answer == {**answer, "text": "Cette inscription n’existe plus.", "show_alert": True}
     assert await snapshot(app) == before
