@@ -59,6 +59,7 @@ def _gone() -> dict[str, str]:
         "bureau_session": _("This Bureau session no longer exists."),
         "unregistered": _("Register first with /start."),
         "emergency": _("This emergency is not available to you."),
+        "emergency_reference": _("No emergency you may see has this reference."),
     }
 
 

@@ -397,3 +397,38 @@ async def test_an_escalation_that_read_the_alert_before_its_acknowledgement_send
         assert bot.api.messages(PRESIDENCY) == []
     finally:
         await bot.close()
+
+
+async def test_buttons_that_move_nothing_are_refused_in_words_when_not_for_the_presser(
+    bot: InProcessBot,
+) -> None:
+    """A question, an answer, a situation report, an unknown action, a reference: the use case
+    (or the table of such buttons) refuses with a code and the glue says it; nothing is sent."""
+    api = bot.api
+    city, reference = await report(bot)
+    await bot.drain_outbox()
+    ident = await emergency_id(bot)
+    await bot.add_staff(901, "secretariat", "fr", "Paul Martin")
+    staff = bot.user(901, "fr", group=SECRETARIAT_GROUP)
+    city_here = bot.user(701, "fr", group=SECRETARIAT_GROUP)
+    (card,) = cards(api, SECRETARIAT)
+
+    async def popup(user: Any, data: str) -> str:
+        pressed = await user.press_data(card, data, expect=0)
+        answer = api.callback_answer(pressed.callback_query_id)
+        assert answer["show_alert"] is True and pressed.sent == []
+        return answer["text"]
+
+    not_yours = "Désolé, cela ne vous revient pas."
+    assert await popup(city_here, f"e:{ident}:ask") == not_yours  # the city does not ask itself
+    assert await popup(city_here, f"e:{ident + 99}:sitrep") == not_yours  # forged: none such
+    stale = f"Ce n’est plus possible : {reference} est maintenant « Signalée »."
+    assert await popup(staff, f"e:{ident}:answer") == stale  # the city's, not staff's
+    assert await popup(staff, f"e:{ident}:sitrep") == stale
+    assert await popup(staff, f"e:{ident}:zz") == stale
+    none = "Aucune urgence que vous pouvez consulter ne porte cette référence."
+    assert (await staff.send("/emergencies FU-2099-9999")).texts == [none]
+    assert (await city.send(f"/emergencies {reference}")).texts == [none]  # staff's view only
+    async with bot.sessions() as session:
+        row = await session.get(Dossier, ident)
+        assert row.status == "reported"
