@@ -50,7 +50,7 @@ class AnswerRole(StrEnum):
 
     TITLE = "title"
     SECTOR = "sector"
-    CITY = "city"
+    CITY = "city"  # the member city, as typed
     COUNTRY = "country"  # also the numbering plan of local phone numbers
     CURRENCY = "currency"  # what money answers are in
     MAYOR = "mayor"
@@ -70,6 +70,9 @@ class AnswerRole(StrEnum):
     NEWS = "news"  # what changed since the last situation report
     USES = "uses"  # an aid's amounts by purpose
     SUMMARY = "summary"  # what the aid made possible
+    NAME = "name"  # a person's full name
+    FUNCTION = "function"  # a person's function at the city
+    PHONE = "phone"  # a person's phone number
 
 
 GROUPS = frozenset({Kind.LIST, Kind.FILES, Kind.LETTERS, Kind.MULTI})  # finished with "Done"

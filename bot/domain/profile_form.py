@@ -2,7 +2,13 @@
 
 from bot.domain.forms import N_, AnswerRole, Answers, Form, Kind, Question, Section
 
-ROLES = {AnswerRole.CITY: "city_name", AnswerRole.COUNTRY: "country"}
+ROLES = {
+    AnswerRole.CITY: "city_name",
+    AnswerRole.COUNTRY: "country",
+    AnswerRole.NAME: "full_name",
+    AnswerRole.FUNCTION: "function",
+    AnswerRole.PHONE: "phone",
+}
 PROFILE_FORM = Form(
     key="profile",
     version=1,
@@ -59,7 +65,7 @@ SHORT_PROFILE_FORM = Form(
             tuple(q for q in PROFILE_FORM.sections[0].questions if q.key in SHORT_KEYS),
         ),
     ),
-    roles=ROLES,
+    roles={role: key for role, key in ROLES.items() if key in SHORT_KEYS},
 )
 CITY_KEYS = frozenset({"city_name", "country"})  # a change ties the person to another city
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.domain.forms import ATTACHMENTS, Answers, Form, Kind, Question, RoleAnswers
+from bot.domain.forms import ATTACHMENTS, AnswerRole, Answers, Form, Kind, Question, RoleAnswers
 from bot.domain.navigation import Cursor
 from bot.domain.profile_form import PROFILE_FORM, SHORT_PROFILE_FORM, may_report, missing_profile
 from bot.domain.project import ReportStatus
@@ -117,7 +117,7 @@ class Person:
 
     @property
     def name(self) -> str:
-        return self.profile.get("full_name") or self.first_name
+        return PROFILE_FORM.read(self.profile).text(AnswerRole.NAME) or self.first_name
 
     @property
     def registered(self) -> bool:

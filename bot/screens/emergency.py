@@ -28,6 +28,7 @@ from bot.domain.forms import AnswerRole
 from bot.domain.locales import babel_locale
 from bot.domain.machine import Move
 from bot.domain.numbers import format_number
+from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import Record
 from bot.domain.roles import Role
 from bot.domain.sitrep_form import SITREP_FORM
@@ -105,9 +106,10 @@ def alert_text(emergency: Emergency) -> str:
 
 def unverified_line(emergency: Emergency) -> str:
     if not emergency.sender_registered:
+        phone = PROFILE_FORM.read(emergency.sender.profile).text(AnswerRole.PHONE)
         return "⚠️ " + _(
             "Unverified: the sender gave only a city, a name and a phone ({phone})."
-        ).format(phone=html.quote(emergency.sender.profile.get("phone", "")))
+        ).format(phone=html.quote(phone))
     return "⚠️ " + _("Unverified: the Secretariat has not verified the sender's registration.")
 
 

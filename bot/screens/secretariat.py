@@ -13,6 +13,7 @@ from bot.domain.countries import country_name
 from bot.domain.dates import format_long
 from bot.domain.forms import AnswerRole, Kind
 from bot.domain.fund_form import FUND_FORM, financing
+from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import FileInfo, Record
 from bot.domain.review import PAGE, Case, Change, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.sessions import BureauSession
@@ -55,7 +56,7 @@ def case_heading(case: Case) -> list[str]:
         ),
         _("Sent by: {name}, {function}").format(
             name=html.quote(case.sender.name),
-            function=html.quote(case.sender.profile.get("function") or ""),
+            function=html.quote(PROFILE_FORM.read(case.sender.profile).text(AnswerRole.FUNCTION)),
         ),
     ]
     if case.flagged:
