@@ -1,7 +1,8 @@
 """The Cooperation Fund dossier as a form (DOMAIN.md §1, sections A to G).
 
 Adding a question is one entry here (and its translations): the conversation, the completeness
-check, the review and the documents follow.
+check, the review and the documents follow. The answers other rooms read are named in `roles`;
+the financing plan read from the answers (`financing`) and the rules across them are the form's.
 """
 
 from decimal import Decimal
