@@ -243,7 +243,7 @@ async def _stale(ctx: Context, emergency: Emergency) -> None:
 
 def _asked(emergency: Emergency) -> Decimal | None:
     try:
-        return Decimal(str(emergency.record.answers["amount"]))
+        return emergency.record.read().asked
     except (KeyError, InvalidOperation):
         return None
 

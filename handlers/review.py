@@ -14,12 +14,11 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
-from bot.domain.fund_form import CURRENCIES
+from bot.domain.fund_form import CURRENCIES, financing
 from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.review import Case, QueueFilter, parse_filter
 from bot.domain.roles import Action
-from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
     DECIDED,

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from bot.domain.forms import N_
+from bot.domain.forms import N_, AnswerRole
 from bot.domain.machine import Machine, Needs, move
+from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.refusals import Refused
 from bot.domain.roles import Action, Role
 
@@ -64,4 +65,5 @@ class Registration:
 
     @property
     def name(self) -> str:
-        return self.profile.get("full_name") or self.first_name or str(self.telegram_id)
+        named = PROFILE_FORM.read(self.profile).text(AnswerRole.NAME)
+        return named or self.first_name or str(self.telegram_id)

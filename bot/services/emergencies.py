@@ -30,6 +30,7 @@ from bot.domain.emergency import (
     timeline,
 )
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM, ready_to_send
+from bot.domain.forms import AnswerRole
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.machine import StatusRefused, may_take
 from bot.domain.people import Verification
@@ -327,8 +328,9 @@ class Emergencies:
         photos as they are, what happened and where as its news; written to the alert chats as
         one (no new alert, no escalation)."""
         answers = dict(row.answers or {})
-        said = [answers.get(key) for key in ("place", "description")]
-        answers["news"] = " — ".join(str(s) for s in said if s)
+        reported = EMERGENCY_FORM.read(answers)
+        said = [reported.text(AnswerRole.PLACE), reported.text(AnswerRole.DESCRIPTION)]
+        answers[SITREP_FORM.key_of(AnswerRole.NEWS)] = " — ".join(s for s in said if s)
         earlier = await queries.sitreps(self.session, parent.id, SENT)
         known = dict(parent.submitted_answers or parent.answers or {})
         for report in earlier:

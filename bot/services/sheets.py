@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import reach
 from bot.domain.agenda import ON_AGENDA, Agenda, Budget, build_agenda
+from bot.domain.fund_form import FUND_FORM, financing
 from bot.domain.refusals import Gone, Refused
 from bot.domain.review import QueueFilter
 from bot.domain.roles import Action, Role, may
-from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
 from bot.domain.sheets import DossierFacts
 from bot.domain.stats import Stats, compute_stats
@@ -29,13 +29,14 @@ from storage.models import BureauSession as SessionRow
 def facts_of(row: queries.Row) -> DossierFacts:
     dossier, city, sender, session, changed, decided = row
     answers = dossier.answers or {}
+    read = FUND_FORM.read(answers)
     return DossierFacts(
         id=dossier.id,
         reference=dossier.reference,
         city=city.name,
         country=city.country,
-        title=answers.get("title") or None,
-        sector=answers.get("sector") or None,
+        title=read.title or None,
+        sector=read.sector or None,
         status=dossier.status,
         plan=financing(answers),
         granted=Decimal(dossier.granted_amount) if dossier.granted_amount else None,
