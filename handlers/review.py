@@ -90,7 +90,14 @@ async def moved_on(ctx: Context, dossier_id: int | None = None) -> None:
 
 
 async def show_case(ctx: Context, case: Case) -> None:
+    """The whole dossier, where it was asked for (`/dossier` typed)."""
     await ctx.send(*dossier_screens(case, staff_moves(ctx, case), ctx.rules))
+
+
+async def open_case(ctx: Context, case: Case) -> None:
+    """The whole dossier asked for with a button ("📂 Open", a stale one): long, so from a
+    shared chat it goes to the presser privately, in their language."""
+    await ctx.send_privately(lambda: dossier_screens(case, staff_moves(ctx, case), ctx.rules))
 
 
 def staff_moves(ctx: Context, case: Case) -> list[Transition]:
@@ -331,7 +338,7 @@ def router() -> Router:
             return
         await query.answer()
         if action == "open":
-            await show_case(ctx, case)
+            await open_case(ctx, case)
         elif action == "files":
             await _send_files(ctx, case)
         elif action == "pdf":
@@ -349,7 +356,7 @@ def router() -> Router:
         elif action == "sched":
             await _schedule(ctx, case, value)
         else:
-            await show_case(ctx, case)
+            await open_case(ctx, case)
 
     @r.message(InDossierTopic())
     async def topic_reply(message: Message, ctx: Context) -> None:
@@ -408,7 +415,7 @@ async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
     if not await press_move(ctx, room(), case, key):
         await moved_on(ctx, case.record.id)
-        await show_case(ctx, case)
+        await open_case(ctx, case)
 
 
 async def _with_readers(ctx: Context, case: Case, prompt: str) -> str:
