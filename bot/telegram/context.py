@@ -4,7 +4,7 @@ the use cases bound to this update's transaction."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Bot, html
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -37,6 +37,8 @@ from bot.telegram.states import Flow
 from bot.telegram.topics import SecretariatTopics
 from bot.workers.outbox import OutboxWorker
 from storage.models import Account
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -133,6 +135,12 @@ class Context:
                 message_thread_id=self.thread_id,
             )
 
+    def own(self, build: Callable[[], T]) -> T:
+        """Words only the presser reads (a button's popup): in their language, even in a shared
+        chat whose posts are in the chat's."""
+        with self.i18n.use_locale(self.own_language or self.language):
+            return build()
+
     async def send_privately(self, build: Callable[[], Sequence[Screen]]) -> None:
         """A long view asked for in a shared chat (a whole dossier): it goes to the presser's
         private chat, written in their language, and the group is not filled with it. If they
@@ -141,8 +149,7 @@ class Context:
         if not self.shared:
             await self.send(*build())
             return
-        with self.i18n.use_locale(self.own_language or self.language):
-            screens = build()
+        screens = self.own(build)
         presser = self._account.telegram_id
         try:
             for screen in screens:

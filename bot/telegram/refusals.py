@@ -51,9 +51,9 @@ class RefusalMiddleware(BaseMiddleware):
             return await handler(event, data)
         except Refused as refused:
             done = _answered.get() or set()
-            if isinstance(event, CallbackQuery) and event.id not in done:
+            i18n: I18n | None = data.get("i18n")
+            if isinstance(event, CallbackQuery) and event.id not in done and i18n is not None:
                 # A popup only the presser sees: in their language, even in a shared chat.
-                i18n: I18n = data["i18n"]
                 with i18n.use_locale(data.get(OWN_LANGUAGE) or i18n.current_locale):
                     text = self.words(refused)
             else:
