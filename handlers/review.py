@@ -397,9 +397,11 @@ ALL_TIME = date(2000, 1, 1)  # every Bureau session, held or to come
 
 
 async def read_filter(ctx: Context, text: str, sessions: list[BureauSession]) -> QueueFilter | None:
-    """The words of `/queue` or `/export` read in the staff member's language; None (and what
-    is accepted said) when a word means nothing, rather than a list it did not narrow."""
-    wanted, unknown = parse_filter(text, queue_vocabulary(sessions))
+    """The words of `/queue` or `/export` read in the staff member's language (and, in a shared
+    chat, in the chat's too); None (and what is accepted said) when a word means nothing, rather
+    than a list it did not narrow."""
+    words = {**queue_vocabulary(sessions), **ctx.own(lambda: queue_vocabulary(sessions))}
+    wanted, unknown = parse_filter(text, words)
     if unknown:
         await ctx.send(Screen(unknown_words(unknown, sessions)))
         return None

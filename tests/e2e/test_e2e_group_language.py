@@ -40,6 +40,11 @@ async def test_the_group_reads_english_the_french_presser_reads_french_privately
         moved = await staff.press_data(CARD, f"s:mv:{dossier_id}:review")
         assert moved.texts == [f"✔ {reference}: In review"]
 
+        # Her words filter the queue in her language or the group's; the list is the group's.
+        for words in ("en cours", "in review"):
+            queue = await staff.send(f"/queue {words}")
+            assert reference in queue.texts[0] and "In review" in queue.texts[0]
+
         # A note's prompt is posted in the group: English too, with the city's language named.
         asked = await staff.press_data(CARD, f"s:mv:{dossier_id}:changes")
         assert asked.texts[-1].startswith(f"What must change in {reference}?")
