@@ -31,6 +31,7 @@ from bot.services.review import Review
 from bot.services.sheets import Sheets
 from bot.services.team import Staff
 from bot.services.verification import Verifications
+from bot.telegram.i18n import OWN_LANGUAGE
 from bot.telegram.inject import Inject
 from bot.telegram.reply import Reply
 from storage.models import Account
@@ -76,6 +77,9 @@ def per_update(data: dict[str, Any]) -> dict[str, Any]:
             data["bot"],
             chat.id if chat is not None else account.telegram_id,
             data.get("event_thread_id"),
+            shared=chat is not None and chat.type != "private",
+            i18n=i18n,
+            own_language=data.get(OWN_LANGUAGE, ""),
         ),
         "inject": Inject(data),
         "audience": audience,

@@ -3,14 +3,14 @@
 
 import logging
 
-from aiogram import Router, html
+from aiogram import F, Router, html
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.conversation.rights import allowed, stale
+from bot.conversation.rights import allowed
 from bot.domain.city_rows import (
     MAX_CSV_BYTES,
     EncodingRefused,
@@ -18,6 +18,7 @@ from bot.domain.city_rows import (
     read_rows,
     typed_row,
 )
+from bot.domain.refusals import Gone
 from bot.domain.roles import Action
 from bot.domain.uploads import DownloadFailed
 from bot.screens.base import Screen
@@ -33,6 +34,7 @@ from bot.screens.cities import (
 )
 from bot.services.acting import Acting
 from bot.services.cities import Cities
+from bot.services.rights import NotAllowed
 from bot.telegram.files import download
 from bot.telegram.filters import NotCommand, PrivateChat
 from bot.telegram.people_callbacks import CityButton
@@ -111,6 +113,12 @@ async def import_file(
     await reply.send(Screen(import_report(report)))
 
 
+def _require(action: Action, *, acting: Acting) -> None:
+    """The right, before a button is answered (the use case checks again)."""
+    if not acting.may(action):
+        raise NotAllowed(action)
+
+
 def router() -> Router:
     r = Router(name="cities")
 
@@ -140,8 +148,51 @@ def router() -> Router:
         if await allowed(Action.MANAGE_CITIES, acting=acting, reply=reply):
             await show_list(acting=acting, reply=reply, cities=cities)
 
-    @r.callback_query(CityButton.filter())
-    async def button(
+    @r.callback_query(CityButton.filter(F.action == "list"))
+    async def listing(
+        query: CallbackQuery,
+        callback_data: CityButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        cities: Cities,
+    ) -> None:
+        _require(Action.MANAGE_CITIES, acting=acting)
+        await query.answer()
+        await show_list(callback_data.page, query, acting=acting, reply=reply, cities=cities)
+
+    @r.callback_query(CityButton.filter(F.action == "add"))
+    async def add(query: CallbackQuery, *, acting: Acting, reply: Reply, state: FSMContext) -> None:
+        _require(Action.MANAGE_CITIES, acting=acting)
+        await query.answer()
+        await ask_note(Purpose.CITY_ADD, 0, add_prompt(), reply=reply, state=state)
+
+    @r.callback_query(CityButton.filter(F.action == "import"))
+    async def import_csv(
+        query: CallbackQuery, *, acting: Acting, reply: Reply, state: FSMContext
+    ) -> None:
+        _require(Action.MANAGE_CITIES, acting=acting)
+        _require(Action.IMPORT_CITIES, acting=acting)
+        await query.answer()
+        await state.set_state(Flow.city_csv)
+        await reply.send(Screen(import_prompt()))
+
+    @r.callback_query(CityButton.filter(F.action == "open"))
+    async def open_city(
+        query: CallbackQuery,
+        callback_data: CityButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        cities: Cities,
+    ) -> None:
+        _require(Action.MANAGE_CITIES, acting=acting)
+        city = await cities.listed(callback_data.city)  # gone: the glue says so
+        await query.answer()
+        await _show(city_screen(city), query, reply=reply)
+
+    @r.callback_query(CityButton.filter(F.action.in_(EDITS)))
+    async def edit(
         query: CallbackQuery,
         callback_data: CityButton,
         *,
@@ -150,35 +201,18 @@ def router() -> Router:
         state: FSMContext,
         cities: Cities,
     ) -> None:
-        if not await allowed(Action.MANAGE_CITIES, query, acting=acting, reply=reply):
-            return
-        action = callback_data.action
-        if action == "list":
-            await query.answer()
-            await show_list(callback_data.page, query, acting=acting, reply=reply, cities=cities)
-            return
-        if action == "add":
-            await query.answer()
-            await ask_note(Purpose.CITY_ADD, 0, add_prompt(), reply=reply, state=state)
-            return
-        if action == "import":
-            if not await allowed(Action.IMPORT_CITIES, query, acting=acting, reply=reply):
-                return
-            await query.answer()
-            await state.set_state(Flow.city_csv)
-            await reply.send(Screen(import_prompt()))
-            return
-        city = await cities.get(callback_data.city)
-        if city is None or not city.listed or action not in ("open", *EDITS):
-            await stale(query)
-            return
+        """A listed city's name, country or aliases: asked to be typed."""
+        _require(Action.MANAGE_CITIES, acting=acting)
+        city = await cities.listed(callback_data.city)
         await query.answer()
-        if action == "open":
-            await _show(city_screen(city), query, reply=reply)
-        else:
-            await ask_note(
-                EDITS[action], city.id, edit_prompt(city, action), reply=reply, state=state
-            )
+        what = callback_data.action
+        await ask_note(EDITS[what], city.id, edit_prompt(city, what), reply=reply, state=state)
+
+    @r.callback_query(CityButton.filter())
+    async def unknown(query: CallbackQuery, *, acting: Acting) -> None:
+        """Any other action: an old or forged button."""
+        _require(Action.MANAGE_CITIES, acting=acting)
+        raise Gone("button")
 
     return r
 
@@ -230,8 +264,8 @@ async def _edit(
         city = await cities.edit(city_id, **{what: text})
     except RowRefused as problem:
         await reply.send(Screen("⚠️ " + row_problem(problem)))
-        current = await cities.get(city_id)
-        if current is not None and current.listed:
+        if problem.code != "unknown_city":  # asked again, while it is listed
+            current = await cities.listed(city_id)
             await ask_note(
                 EDITS[what], city_id, edit_prompt(current, what), reply=reply, state=state
             )

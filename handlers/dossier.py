@@ -335,7 +335,7 @@ async def _open_topic(
     reference = await dossiers.reference_for_topic(record, rules, today())
     if reference is None:
         return None
-    return await topics.create(reply.bot, topic_name(reference, record.answers.get("city") or ""))
+    return await topics.create(reply.bot, topic_name(reference, record.read().city))
 
 
 async def _not_deletable(a: MenuAction, *, acting: Acting, reply: Reply, records: Records) -> None:

@@ -3,7 +3,8 @@ now", the urgent alert to the Secretariat's and the commission's chats, "✅ Ack
 "❓ Ask the city", "💶 Propose aid", "🔒 Close"; the Presidency's "🏅 Approve", "💶 Approve another
 amount", "✖ Reject", "❓ Ask for information"; the city's situation reports; /emergencies."""
 
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,7 +20,6 @@ from bot.domain.answers import AnswerError
 from bot.domain.decisions import EMERGENCY, Draft, emergency_concerns, foreseen_emergency
 from bot.domain.emergency import (
     MOVES,
-    OPEN,
     PHASES,
     Emergency,
     EmergencyStatus,
@@ -27,7 +27,7 @@ from bot.domain.emergency import (
 )
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.machine import Move, Needs, StatusRefused
+from bot.domain.machine import Move, Needs
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
 from bot.domain.rules import FundingRules
@@ -201,44 +201,23 @@ async def show_to_city(record: Record, *, reply: Reply, emergencies: Emergencies
     return True
 
 
-async def _refuse(query: CallbackQuery) -> None:
-    await query.answer(_("Sorry, this is not yours to do."), show_alert=True)
-
-
-def _refused() -> Screen:
-    return Screen(_("Sorry, this is not yours to do."))
-
-
 async def _emergency(emergency_id: int, *, emergencies: Emergencies) -> Emergency:
     """The emergency, as this person may see it; refused otherwise (not theirs: the glue,
     bot/telegram/refusals.py, says so)."""
-    emergency = await emergencies.get(emergency_id)
-    if emergency is None:
-        raise StatusRefused("not_yours")
-    return emergency
+    return await emergencies.visible(emergency_id)
 
 
 async def _ask(asked: Asked, text: str, *, reply: Reply, emergencies: Emergencies) -> None:
     """A question to the city (staff, or the Presidency): to every official, each in their
     language; the Presidency's is shown in both alert chats too."""
-    if not (emergencies.is_staff or emergencies.is_presidency):
-        await reply.send(_refused())
-        return
-    emergency = await emergencies.message(asked.target, text)
-    if emergency is None:
-        await reply.send(Screen(_("This emergency is not available to you.")))
-        return
+    await emergencies.ask(asked.target, text)  # refused: the glue says why
     await reply.send(Screen(_("✔ Your question was sent to the city.")))
 
 
 async def _answer(asked: Asked, text: str, *, reply: Reply, emergencies: Emergencies) -> None:
     """The city's answer: to both alert chats on the alert's thread, each in its language, and
     to the Presidency once it has the case."""
-    emergency = await emergencies.get(asked.target)
-    if emergency is None or not emergencies.for_the_city(emergency):
-        await reply.send(Screen(_("This emergency is not available to you.")))
-        return
-    await emergencies.message(asked.target, text)
+    await emergencies.answer(asked.target, text)  # refused: the glue says why
     await reply.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
 
 
@@ -317,7 +296,7 @@ async def _stale(emergency: Emergency, *, reply: Reply) -> None:
 
 def _asked(emergency: Emergency) -> Decimal | None:
     try:
-        return Decimal(str(emergency.record.answers["amount"]))
+        return emergency.record.read().asked
     except (KeyError, InvalidOperation):
         return None
 
@@ -439,17 +418,17 @@ async def _pressed(
     state: FSMContext,
     inject: Inject,
     emergencies: Emergencies,
-    rules: FundingRules,
-) -> bool:
-    """A button of an alert card, of the Presidency's card or of a message to the city; True if
-    it was taken. A move is looked up again in the table (the presser's right, the status now)
-    and the use case checks both once more."""
+) -> None:
+    """A button of an alert card, of the Presidency's card or of a message to the city. A move
+    is looked up again in the table (the presser's right, the status now) and the use case
+    checks both once more; the buttons that move nothing are the table below. A stale or
+    forged one is refused: the glue says why."""
     action = ALIASES.get(action, action)
     if action == "ack":
-        return await _acknowledge(query, emergency_id, emergencies=emergencies)
-    emergency = await emergencies.get(emergency_id)
-    if emergency is None:
-        return False
+        await emergencies.acknowledge(emergency_id)
+        await query.answer(_("✅ Acknowledged."))
+        return
+    emergency = await emergencies.visible(emergency_id)
     phase = {f"ph_{c.value}": c.value for c in PHASES}.get(action, "")
     found = find_emergency_move(
         emergency.status, "propose" if phase else action, acting.role, False
@@ -465,65 +444,73 @@ async def _pressed(
             state=state,
             inject=inject,
         )
-        return True
-    return await _not_a_move(
-        query,
-        emergency,
-        action,
-        acting=acting,
+        return
+    other = OTHERS.get(action)
+    if other is None or not other.may(emergencies, emergency):
+        raise emergencies.refused(emergency)
+    await inject(other.take, emergency)  # refused meanwhile: the glue answers the button
+    await query.answer()
+
+
+async def _question(emergency: Emergency, *, reply: Reply, state: FSMContext) -> None:
+    prompt = _("Your question to the city about {reference}?")
+    await ask_note(
+        Purpose.EMERGENCY_ASK,
+        emergency.record.id,
+        _fill(prompt, emergency),
         reply=reply,
         state=state,
-        emergencies=emergencies,
-        rules=rules,
     )
 
 
-async def _acknowledge(
-    query: CallbackQuery, emergency_id: int, *, emergencies: Emergencies
-) -> bool:
-    await emergencies.acknowledge(emergency_id)  # refused: the glue says why
-    await query.answer(_("✅ Acknowledged."))
-    return True
+async def _reply(emergency: Emergency, *, reply: Reply, state: FSMContext) -> None:
+    prompt = _("Your answer about {reference}?")
+    await ask_note(
+        Purpose.EMERGENCY_ANSWER,
+        emergency.record.id,
+        _fill(prompt, emergency),
+        reply=reply,
+        state=state,
+    )
 
 
-async def _not_a_move(
-    query: CallbackQuery,
+async def _sitrep(
     emergency: Emergency,
-    action: str,
     *,
     acting: Acting,
     reply: Reply,
     state: FSMContext,
     emergencies: Emergencies,
     rules: FundingRules,
-) -> bool:
-    """The buttons that move nothing: a question to the city, its answer, a situation report."""
-    emergencies, status = emergencies, emergency.status
-    reference, emergency_id = emergency.record.reference or "", emergency.record.id
-    of_the_city = emergencies.for_the_city(emergency)
-    if action == "ask" and (emergencies.is_staff or emergencies.is_presidency) and status in OPEN:
-        await query.answer()
-        prompt = _("Your question to the city about {reference}?").format(reference=reference)
-        await ask_note(Purpose.EMERGENCY_ASK, emergency_id, prompt, reply=reply, state=state)
-        return True
-    if action == "answer" and of_the_city:
-        await query.answer()
-        prompt = _("Your answer about {reference}?").format(reference=reference)
-        await ask_note(Purpose.EMERGENCY_ANSWER, emergency_id, prompt, reply=reply, state=state)
-        return True
-    if action == "sitrep" and of_the_city and status in OPEN:
-        record = await emergencies.open_sitrep(emergency_id)
-        if record is None:
-            return False
-        await query.answer()
-        await state.set_state(Flow.dossier)
-        intro = _(
-            "📊 Situation report on {reference}. Answer what changed, skip the rest; "
-            "“🚨 Send now” sends it."
-        ).format(reference=reference)
-        await show_position(record, prefix=intro, acting=acting, reply=reply, rules=rules)
-        return True
-    return False
+) -> None:
+    record = await emergencies.open_sitrep(emergency.record.id)
+    await state.set_state(Flow.dossier)
+    intro = _(
+        "📊 Situation report on {reference}. Answer what changed, skip the rest; "
+        "“🚨 Send now” sends it."
+    )
+    await show_position(
+        record, prefix=_fill(intro, emergency), acting=acting, reply=reply, rules=rules
+    )
+
+
+def _fill(text: str, emergency: Emergency) -> str:
+    return text.format(reference=emergency.record.reference or "")
+
+
+@dataclass(frozen=True)
+class Other:
+    """A button of a card that moves nothing: who may press it now, and what it does."""
+
+    may: Callable[[Emergencies, Emergency], bool]
+    take: Callable[..., Awaitable[None]]
+
+
+OTHERS = {
+    "ask": Other(Emergencies.may_ask, _question),
+    "answer": Other(Emergencies.may_answer, _reply),
+    "sitrep": Other(Emergencies.may_report, _sitrep),
+}
 
 
 def router() -> Router:
@@ -556,18 +543,10 @@ def router() -> Router:
     ) -> None:
         """Staff and the Presidency: emergencies with their timelines; `/emergencies FU-2026-0001`:
         that one's whole report (where a card shortened for Telegram points to)."""
-        if command.args:
-            found = await emergencies.by_reference(command.args)
-            if found is None:
-                await reply.send(Screen(_("No emergency you may see has this reference.")))
-                return
-            await reply.send(Screen(alert_text(found)))
+        if command.args:  # refused (none, or not theirs to see): the glue says so
+            await reply.send(Screen(alert_text(await emergencies.by_reference(command.args))))
             return
-        listed = await emergencies.listed()
-        if listed is None:
-            await reply.send(_refused())
-            return
-        await reply.send(*emergencies_screen(listed))
+        await reply.send(*emergencies_screen(await emergencies.listed()))
 
     @r.callback_query(Alert.filter())
     async def alert(
@@ -579,9 +558,8 @@ def router() -> Router:
         state: FSMContext,
         inject: Inject,
         emergencies: Emergencies,
-        rules: FundingRules,
     ) -> None:
-        if await _pressed(
+        await _pressed(
             query,
             callback_data.emergency,
             callback_data.action,
@@ -590,16 +568,6 @@ def router() -> Router:
             state=state,
             inject=inject,
             emergencies=emergencies,
-            rules=rules,
-        ):
-            return
-        emergency = await emergencies.get(callback_data.emergency)
-        if emergency is not None and (emergencies.is_staff or emergencies.is_presidency):
-            # A stale button (someone else was quicker), or one that is not this person's.
-            label = emergency_status_label(emergency.status)
-            text = no_longer_possible(emergency.record.reference, label)
-            await query.answer(text, show_alert=True)
-            return
-        await _refuse(query)
+        )
 
     return r

@@ -1,12 +1,12 @@
 """A note asked for in a chat: the next message of the person who was asked, in that chat, is it
 (a reason for a refusal, what must change in a dossier, a message to a city). `/cancel` leaves.
 
-A flow asks with `ask_note(ctx, Purpose.X, target, prompt)`; what each purpose does with the text
-is wired in `handlers.build_router()` (`router(handlers)`, one handler per `Purpose`, each
-module's `notes()`). The purpose and what it is about (`Asked`: the target, the move's key, a
-detail the button showed, what a note asked mid-way carries) are stored in the conversation
-state, so a restart between the question and the answer loses nothing. The handler re-checks the
-right to act when the note arrives, as for a button.
+A flow asks with `ask_note(Purpose.X, target, prompt, reply=…, state=…)`; what each purpose does
+with the text is wired in `handlers.build_router()` (`router(handlers)`, one handler per
+`Purpose`, each module's `notes()`, called through `inject`). The purpose and what it is about
+(`Asked`: the target, the move's key, a detail the button showed, what a note asked mid-way
+carries) are stored in the conversation state, so a restart between the question and the answer
+loses nothing. The handler re-checks the right to act when the note arrives, as for a button.
 """
 
 from collections.abc import Awaitable, Callable, Mapping

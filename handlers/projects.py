@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation.privately import send_privately
 from bot.conversation.rights import deny
 from bot.domain.dates import parse_date
 from bot.domain.grant_case import ProjectCase, TrancheLine
@@ -68,11 +69,22 @@ def city_only() -> str:
     return _("Only a verified official of the project's city may do this.")
 
 
-async def show(case: ProjectCase, *, acting: Acting, reply: Reply, i18n: I18n) -> None:
-    """The project with the buttons this person may press now."""
+def _view(case: ProjectCase, *, acting: Acting, i18n: I18n) -> Screen:
+    """The project with the buttons this person may press now, in the language spoken now."""
     staff = acting.may(Action.REVIEW_DOSSIERS)
     moves, tranche_moves = staff_moves(case) if staff else city_moves(case)
-    await reply.send(project_screen(case, staff, moves, tranche_moves, i18n.current_locale))
+    return project_screen(case, staff, moves, tranche_moves, i18n.current_locale)
+
+
+async def show(case: ProjectCase, *, acting: Acting, reply: Reply, i18n: I18n) -> None:
+    await reply.send(_view(case, acting=acting, i18n=i18n))
+
+
+async def open_project(case: ProjectCase, *, acting: Acting, reply: Reply, i18n: I18n) -> None:
+    """The project opened with its button: from a shared chat, to the presser privately."""
+    await send_privately(
+        lambda: [_view(case, acting=acting, i18n=i18n)], acting=acting, reply=reply
+    )
 
 
 async def answered(
@@ -285,7 +297,7 @@ async def _project_button(
         return
     if action == "show":
         await query.answer()
-        await show(case, acting=acting, reply=reply, i18n=i18n)
+        await open_project(case, acting=acting, reply=reply, i18n=i18n)
         return
     if action == "accept":
         version, _dot, language = value.partition(".")

@@ -15,15 +15,16 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.conversation.documents import send_dossier_pdf
+from bot.conversation.privately import send_privately
 from bot.conversation.rights import deny
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
-from bot.domain.fund_form import CURRENCIES
+from bot.domain.fund_form import CURRENCIES, financing
 from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.review import Case, QueueFilter, parse_filter
 from bot.domain.roles import Action
-from bot.domain.rules import FundingRules, financing
+from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
     DECIDED,
@@ -96,7 +97,18 @@ async def moved_on(dossier_id: int | None = None, *, reply: Reply, review: Revie
 
 
 async def show_case(case: Case, *, acting: Acting, reply: Reply, rules: FundingRules) -> None:
+    """The whole dossier, where it was asked for (`/dossier` typed)."""
     await reply.send(*dossier_screens(case, staff_moves(case, acting=acting), rules))
+
+
+async def open_case(case: Case, *, acting: Acting, reply: Reply, rules: FundingRules) -> None:
+    """The whole dossier asked for with a button ("📂 Open", a stale one): long, so from a
+    shared chat it goes to the presser privately, in their language."""
+    await send_privately(
+        lambda: dossier_screens(case, staff_moves(case, acting=acting), rules),
+        acting=acting,
+        reply=reply,
+    )
 
 
 def staff_moves(case: Case, *, acting: Acting) -> list[Transition]:
@@ -418,7 +430,7 @@ def router() -> Router:
             return
         await query.answer()
         if action == "open":
-            await show_case(case, acting=acting, reply=reply, rules=rules)
+            await open_case(case, acting=acting, reply=reply, rules=rules)
         elif action == "files":
             await _send_files(case, reply=reply)
         elif action == "pdf":
@@ -447,7 +459,7 @@ def router() -> Router:
         elif action == "sched":
             await _schedule(case, value, reply=reply, review=review, settings=settings)
         else:
-            await show_case(case, acting=acting, reply=reply, rules=rules)
+            await open_case(case, acting=acting, reply=reply, rules=rules)
 
     @r.message(InDossierTopic())
     async def topic_reply(
@@ -494,9 +506,11 @@ ALL_TIME = date(2000, 1, 1)  # every Bureau session, held or to come
 async def read_filter(
     text: str, sessions: list[BureauSession], *, reply: Reply
 ) -> QueueFilter | None:
-    """The words of `/queue` or `/export` read in the staff member's language; None (and what
-    is accepted said) when a word means nothing, rather than a list it did not narrow."""
-    wanted, unknown = parse_filter(text, queue_vocabulary(sessions))
+    """The words of `/queue` or `/export` read in the staff member's language (and, in a shared
+    chat, in the chat's too); None (and what is accepted said) when a word means nothing, rather
+    than a list it did not narrow."""
+    words = {**queue_vocabulary(sessions), **reply.own(lambda: queue_vocabulary(sessions))}
+    wanted, unknown = parse_filter(text, words)
     if unknown:
         await reply.send(Screen(unknown_words(unknown, sessions)))
         return None
@@ -522,7 +536,7 @@ async def _start_move(
 ) -> None:
     if not await press_move(room(), case, key, reply=reply, state=state, inject=inject):
         await moved_on(case.record.id, reply=reply, review=review)
-        await show_case(case, acting=acting, reply=reply, rules=rules)
+        await open_case(case, acting=acting, reply=reply, rules=rules)
 
 
 async def _with_readers(case: Case, prompt: str, *, review: Review, settings: Settings) -> str:

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import date
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
@@ -21,6 +21,7 @@ from bot.domain.answers import AnswerError
 from bot.domain.decisions import BUDGET, Draft
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.numbers import NumberError, read_money
+from bot.domain.refusals import Gone
 from bot.domain.review import QueueFilter
 from bot.domain.roles import Action
 from bot.domain.rules import FundingRules
@@ -44,6 +45,7 @@ from bot.screens.sheets import (
 from bot.services.acting import Acting
 from bot.services.documents import agenda_pdf
 from bot.services.projects import Projects
+from bot.services.rights import NotAllowed
 from bot.services.sheets import Sheets
 from bot.telegram.callbacks import Sheet
 from bot.telegram.inject import Inject
@@ -104,9 +106,6 @@ async def export_filtered(
     i18n: I18n,
 ) -> None:
     dossiers = await sheets.queue(wanted, every=every)
-    if dossiers is None:
-        await deny(reply=reply)
-        return
     if not dossiers:
         filtered = wanted.narrowed
         await reply.send(Screen(nothing_to_export(filtered=filtered, every=every)))
@@ -122,11 +121,9 @@ async def export_city(
     *, acting: Acting, reply: Reply, sheets: Sheets, rules: FundingRules, i18n: I18n
 ) -> None:
     """The person's own city's dossiers: no payload names a city, so no other can be asked."""
-    dossiers = await sheets.city()
-    if dossiers is None:
-        if not await registration.refused_here(acting=acting, reply=reply):
-            await reply.send(Screen(_("Register first with /start.")))
+    if await registration.refused_here(acting=acting, reply=reply):
         return
+    dossiers = await sheets.city()  # none of a city: the glue asks to register first
     if not dossiers:
         await reply.send(Screen(nothing_to_export(filtered=False, every=True, city=True)))
         return
@@ -183,18 +180,15 @@ async def agenda_command(
             )
         )
         return
-    agenda = await sheets.agenda(chosen.id)
-    if agenda is None:
-        await deny(reply=reply)
-        return
-    await send_agenda(agenda, reply=reply, i18n=i18n)
+    await send_agenda(await sheets.agenda(chosen.id), reply=reply, i18n=i18n)
 
 
 async def ask_budget(session_id: int, *, reply: Reply, state: FSMContext, sheets: Sheets) -> None:
-    agenda = await sheets.agenda(session_id)
-    if agenda is None:
-        await reply.send(Screen(_("This Bureau session no longer exists.")))
-        return
+    await _ask_budget(await sheets.agenda(session_id), reply=reply, state=state)
+
+
+async def _ask_budget(agenda: Agenda, *, reply: Reply, state: FSMContext) -> None:
+    session_id = agenda.session.id or 0
     prompt = _(
         "Budget of the Bureau session of {day}? An amount and its currency, "
         "for example 1 500 000 EUR."
@@ -207,24 +201,11 @@ def notes() -> dict[Purpose, NoteHandler]:
 
 
 async def budget_typed(
-    asked: Asked,
-    text: str,
-    *,
-    acting: Acting,
-    reply: Reply,
-    state: FSMContext,
-    inject: Inject,
-    sheets: Sheets,
+    asked: Asked, text: str, *, reply: Reply, state: FSMContext, inject: Inject, sheets: Sheets
 ) -> None:
     """The budget typed after "💶 Budget": read as money in the staff member's locale."""
     session_id = asked.target
-    if not acting.may(Action.REVIEW_DOSSIERS):
-        await deny(reply=reply)
-        return
-    current = await sheets.agenda(session_id)
-    if current is None:
-        await reply.send(Screen(_("This Bureau session no longer exists.")))
-        return
+    current = await sheets.agenda(session_id)  # refused (the right, the session): the glue
     default = current.budget.currency if current.budget is not None else "EUR"
     try:
         typed = read_money(text, locale(), CURRENCIES, default=default)
@@ -239,22 +220,14 @@ async def budget_typed(
     )  # one asked back
 
 
-async def _budget_read(
-    draft: Draft, *, acting: Acting, reply: Reply, state: FSMContext, sheets: Sheets
-) -> None:
+async def _budget_read(draft: Draft, *, reply: Reply, state: FSMContext, sheets: Sheets) -> None:
     """The budget's amount is known (chosen, if it read two ways): stored, the summary shown."""
-    if not acting.may(Action.REVIEW_DOSSIERS):
-        await deny(reply=reply)
-        return
     if draft.amount is None or draft.currency is None:
         await ask_budget(draft.target, reply=reply, state=state, sheets=sheets)
         return
-    if await sheets.set_budget(draft.target, Budget(draft.amount, draft.currency)) is None:
-        await deny(reply=reply)
-        return
+    await sheets.set_budget(draft.target, Budget(draft.amount, draft.currency))
     agenda = await sheets.agenda(draft.target)
-    if agenda is not None:
-        await reply.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
+    await reply.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
 
 
 async def _budget_again(draft: Draft, *, reply: Reply, state: FSMContext, sheets: Sheets) -> None:
@@ -267,14 +240,8 @@ def steps() -> DraftSteps:
     return DraftSteps(_budget_read, _budget_read, _budget_again)
 
 
-async def send_stats(*, acting: Acting, reply: Reply, projects: Projects, sheets: Sheets) -> None:
-    if not acting.may(Action.REVIEW_DOSSIERS):
-        await deny(reply=reply)
-        return
-    stats = await sheets.stats()
-    if stats is None:
-        await deny(reply=reply)
-        return
+async def send_stats(*, reply: Reply, projects: Projects, sheets: Sheets) -> None:
+    stats = await sheets.stats()  # staff only: the glue refuses anyone else
     if stats.empty:
         await reply.send(Screen(_("No dossier has been submitted yet: nothing to chart.")))
         return
@@ -293,6 +260,12 @@ async def send_stats(*, acting: Acting, reply: Reply, projects: Projects, sheets
     grants = await projects.figures()
     if grants is not None and grants[0]:
         await reply.send(Screen(grant_figures_text(*grants)))
+
+
+def _staff(*, acting: Acting) -> None:
+    """Staff only, before a button is answered (the use case checks again)."""
+    if not acting.may(Action.REVIEW_DOSSIERS):
+        raise NotAllowed(Action.REVIEW_DOSSIERS)
 
 
 def router() -> Router:
@@ -335,50 +308,70 @@ def router() -> Router:
         )
 
     @r.message(Command("stats"))
-    async def stats(
-        message: Message, *, acting: Acting, reply: Reply, projects: Projects, sheets: Sheets
-    ) -> None:
-        await send_stats(acting=acting, reply=reply, projects=projects, sheets=sheets)
+    async def stats(message: Message, *, reply: Reply, projects: Projects, sheets: Sheets) -> None:
+        await send_stats(reply=reply, projects=projects, sheets=sheets)
 
-    @r.callback_query(Sheet.filter())
-    async def sheet_button(
+    @r.callback_query(Sheet.filter(F.action == "city"))
+    async def city_sheet(
+        query: CallbackQuery,
+        *,
+        acting: Acting,
+        reply: Reply,
+        sheets: Sheets,
+        rules: FundingRules,
+        i18n: I18n,
+    ) -> None:
+        """A city's own dossiers: the button names no city, so no other can be asked."""
+        await query.answer()
+        await export_city(acting=acting, reply=reply, sheets=sheets, rules=rules, i18n=i18n)
+
+    @r.callback_query(Sheet.filter(F.action == "agenda"))
+    async def agenda_sheet(
+        query: CallbackQuery, callback_data: Sheet, *, reply: Reply, sheets: Sheets, i18n: I18n
+    ) -> None:
+        agenda = await sheets.agenda(callback_data.session)  # refused: the glue says why
+        await query.answer()
+        await send_agenda(agenda, reply=reply, i18n=i18n)
+
+    @r.callback_query(Sheet.filter(F.action == "budget"))
+    async def budget(
+        query: CallbackQuery,
+        callback_data: Sheet,
+        *,
+        reply: Reply,
+        state: FSMContext,
+        sheets: Sheets,
+    ) -> None:
+        agenda = await sheets.agenda(callback_data.session)
+        await query.answer()
+        await _ask_budget(agenda, reply=reply, state=state)
+
+    @r.callback_query(Sheet.filter(F.action == "queue"))
+    async def queue_sheet(
         query: CallbackQuery,
         callback_data: Sheet,
         *,
         acting: Acting,
         reply: Reply,
-        state: FSMContext,
         sheets: Sheets,
         rules: FundingRules,
         i18n: I18n,
     ) -> None:
-        if callback_data.action == "city":
-            await query.answer()
-            await export_city(acting=acting, reply=reply, sheets=sheets, rules=rules, i18n=i18n)
-            return
-        if not acting.may(Action.REVIEW_DOSSIERS):
-            await deny(query, reply=reply)
-            return
-        if callback_data.action == "agenda":
-            agenda = await sheets.agenda(callback_data.session)
-            if agenda is None:
-                await query.answer(_("This Bureau session no longer exists."), show_alert=True)
-                return
-            await query.answer()
-            await send_agenda(agenda, reply=reply, i18n=i18n)
-        elif callback_data.action == "budget":
-            await query.answer()
-            await ask_budget(callback_data.session, reply=reply, state=state, sheets=sheets)
-        elif callback_data.action == "queue":  # "📊" under /queue: the same filter, every page
-            await query.answer()
-            await export_filtered(
-                QueueFilter.unpack(callback_data.value),
-                reply=reply,
-                sheets=sheets,
-                rules=rules,
-                i18n=i18n,
-            )
-        else:
-            await query.answer(_("This button is no longer valid."), show_alert=True)
+        """ "📊" under /queue: the same filter, every page."""
+        _staff(acting=acting)
+        await query.answer()
+        await export_filtered(
+            QueueFilter.unpack(callback_data.value),
+            reply=reply,
+            sheets=sheets,
+            rules=rules,
+            i18n=i18n,
+        )
+
+    @r.callback_query(Sheet.filter())
+    async def unknown(query: CallbackQuery, *, acting: Acting) -> None:
+        """Any other action: an old or forged button."""
+        _staff(acting=acting)
+        raise Gone("button")
 
     return r

@@ -13,8 +13,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.conversation.menus import refresh_menu
-from bot.conversation.rights import allowed, stale
-from bot.domain.invites import GRANTABLE, invite_link
+from bot.conversation.rights import allowed
+from bot.domain.invites import GRANTABLE, InviteRefused, invite_link
+from bot.domain.people import StaffMember, StaffRefused
 from bot.domain.roles import Action, Role
 from bot.screens.base import Screen
 from bot.screens.team import (
@@ -25,20 +26,19 @@ from bot.screens.team import (
     invite_cities_screen,
     invite_city_prompt,
     invite_decided,
-    invite_refusal,
     invite_screen,
     invite_text,
     revoke_confirm,
     revoked_text,
     role_label,
     roles_screen,
-    staff_refusal,
     staff_screen,
 )
 from bot.services.acting import Acting
 from bot.services.cities import Cities
-from bot.services.invites import InviteRefused, Invites
-from bot.services.team import Staff, StaffRefused
+from bot.services.invites import Invites
+from bot.services.rights import NotAllowed
+from bot.services.team import Staff
 from bot.telegram.people_callbacks import InviteButton, StaffButton
 from bot.telegram.reply import Reply
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
@@ -65,6 +65,26 @@ def _private(*, acting: Acting, reply: Reply) -> bool:
     return reply.chat_id == acting.person.telegram_id
 
 
+def _admin(*, acting: Acting) -> None:
+    """Only an admin manages people (their role as stored now); the glue says so otherwise."""
+    if not acting.may(Action.MANAGE_STAFF):
+        raise NotAllowed(Action.MANAGE_STAFF)
+
+
+def _inviting(*, acting: Acting, reply: Reply) -> None:
+    """An admin, in a private chat: in a group, whoever opened a link first would take it."""
+    _admin(acting=acting)
+    if not _private(acting=acting, reply=reply):
+        raise InviteRefused("not_private")
+
+
+def _role(data: StaffButton) -> Role:
+    """The role a button names, one a link or a grant may give (callback data is forged at will)."""
+    if data.role not in GRANTABLE:
+        raise StaffRefused("stale")
+    return Role(data.role)
+
+
 async def _send_invite(
     role: Role | None = None,
     city_id: int | None = None,
@@ -74,16 +94,13 @@ async def _send_invite(
     cities: Cities,
     invites: Invites,
     settings: Settings,
-) -> bool:
-    try:
-        invite = await invites.create(
-            settings.invite_days,
-            role=role,
-            city_id=city_id,
-            private=_private(acting=acting, reply=reply),
-        )
-    except InviteRefused:
-        return False
+) -> None:
+    invite = await invites.create(
+        settings.invite_days,
+        role=role,
+        city_id=city_id,
+        private=_private(acting=acting, reply=reply),
+    )  # refused (a city no longer listed, say): the glue says why
     me = await reply.bot.me()
     if role is not None:
         gives = role_label(role)
@@ -93,7 +110,14 @@ async def _send_invite(
         gives = city_invite_label(city)
     link = invite_link(me.username or "", invite.token)
     await reply.send(Screen(invite_text(link, invite.expires_at, gives)))
-    return True
+
+
+async def _drop_buttons(query: CallbackQuery, what: str) -> None:
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest:
+            log.debug("%s already without buttons", what)
 
 
 def router() -> Router:
@@ -116,14 +140,8 @@ def router() -> Router:
         i18n: I18n,
     ) -> None:
         """The maker of a link for admin or presidency confirms or declines who opened it."""
-        if not await allowed(Action.MANAGE_STAFF, query, acting=acting, reply=reply):
-            return
-        confirmed = callback_data.action == "ok"
-        try:
-            decided = await invites.decide(callback_data.invite, confirmed)
-        except InviteRefused as problem:
-            await query.answer(invite_refusal(problem), show_alert=True)
-            return
+        _admin(acting=acting)
+        decided = await invites.decide(callback_data.invite, callback_data.action == "ok")
         if decided.confirmed:
             person = decided.person
             await refresh_menu(
@@ -135,15 +153,134 @@ def router() -> Router:
                 i18n=i18n,
             )
         await query.answer()
-        if isinstance(query.message, Message):
-            try:
-                await query.message.edit_reply_markup(reply_markup=None)
-            except TelegramBadRequest:
-                log.debug("request already without buttons")
+        await _drop_buttons(query, "request")
         await reply.send(Screen(invite_decided(decided.person, decided.role, decided.confirmed)))
 
-    @r.callback_query(StaffButton.filter())
-    async def button(
+    @r.callback_query(StaffButton.filter(F.action == "list"))
+    async def listing(query: CallbackQuery, *, acting: Acting, reply: Reply, staff: Staff) -> None:
+        _admin(acting=acting)
+        await query.answer()
+        await show_staff(query, acting=acting, reply=reply, staff=staff)
+
+    @r.callback_query(StaffButton.filter(F.action == "grant"))
+    async def grant(
+        query: CallbackQuery, *, acting: Acting, reply: Reply, state: FSMContext
+    ) -> None:
+        _admin(acting=acting)
+        await query.answer()
+        await ask_note(Purpose.STAFF_GRANT, 0, grant_prompt(), reply=reply, state=state)
+
+    @r.callback_query(StaffButton.filter(F.action == "role"))
+    async def role(
+        query: CallbackQuery,
+        callback_data: StaffButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        staff: Staff,
+    ) -> None:
+        """A role chosen for someone: asked to confirm."""
+        _admin(acting=acting)
+        chosen = _role(callback_data)
+        member = await staff.shown(callback_data.person)
+        await query.answer()
+        await reply.send(grant_confirm(member, chosen))
+
+    @r.callback_query(StaffButton.filter(F.action == "grant_ok"))
+    async def grant_ok(
+        query: CallbackQuery,
+        callback_data: StaffButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        staff: Staff,
+        settings: Settings,
+        i18n: I18n,
+    ) -> None:
+        _admin(acting=acting)
+        member = await staff.grant(callback_data.person, _role(callback_data))
+        await _changed(
+            query,
+            member,
+            granted_text(member),
+            revoked=False,
+            reply=reply,
+            settings=settings,
+            i18n=i18n,
+        )
+
+    @r.callback_query(StaffButton.filter(F.action == "revoke"))
+    async def revoke(
+        query: CallbackQuery,
+        callback_data: StaffButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        staff: Staff,
+    ) -> None:
+        """A role to take away: asked to confirm, if the person still has the role shown."""
+        _admin(acting=acting)
+        member = await staff.shown(callback_data.person, callback_data.role)
+        await query.answer()
+        await reply.send(revoke_confirm(member))
+
+    @r.callback_query(StaffButton.filter(F.action == "revoke_ok"))
+    async def revoke_ok(
+        query: CallbackQuery,
+        callback_data: StaffButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        staff: Staff,
+        settings: Settings,
+        i18n: I18n,
+    ) -> None:
+        """The role the confirmation showed is taken away (a role changed since: stale)."""
+        _admin(acting=acting)
+        member = await staff.revoke(callback_data.person, callback_data.role)
+        await _changed(
+            query,
+            member,
+            revoked_text(member),
+            revoked=True,
+            reply=reply,
+            settings=settings,
+            i18n=i18n,
+        )
+
+    @r.callback_query(StaffButton.filter(F.action == "invite"))
+    async def invite(
+        query: CallbackQuery, *, acting: Acting, reply: Reply, settings: Settings
+    ) -> None:
+        _inviting(acting=acting, reply=reply)
+        await query.answer()
+        await reply.send(invite_screen(settings.invite_days))
+
+    @r.callback_query(StaffButton.filter(F.action == "inv_role"))
+    async def invite_role(
+        query: CallbackQuery,
+        callback_data: StaffButton,
+        *,
+        acting: Acting,
+        reply: Reply,
+        cities: Cities,
+        invites: Invites,
+        settings: Settings,
+    ) -> None:
+        _inviting(acting=acting, reply=reply)
+        chosen = _role(callback_data)
+        await query.answer()
+        await _send_invite(
+            role=chosen,
+            acting=acting,
+            reply=reply,
+            cities=cities,
+            invites=invites,
+            settings=settings,
+        )
+
+    @r.callback_query(StaffButton.filter(F.action == "inv_city"))
+    async def invite_city(
         query: CallbackQuery,
         callback_data: StaffButton,
         *,
@@ -151,126 +288,56 @@ def router() -> Router:
         reply: Reply,
         state: FSMContext,
         cities: Cities,
-        staff: Staff,
         invites: Invites,
         settings: Settings,
-        i18n: I18n,
     ) -> None:
-        if not await allowed(Action.MANAGE_STAFF, query, acting=acting, reply=reply):
-            return
-        data = callback_data
-        role = Role(data.role) if data.role in GRANTABLE else None
-        if data.action == "list":
-            await query.answer()
-            await show_staff(query, acting=acting, reply=reply, staff=staff)
-        elif data.action == "grant":
-            await query.answer()
-            await ask_note(Purpose.STAFF_GRANT, 0, grant_prompt(), reply=reply, state=state)
-        elif data.action == "role" and role is not None:
-            member = await staff.person(data.person)
-            if member is None or member.configured:
-                await stale(query)
-                return
-            await query.answer()
-            await reply.send(grant_confirm(member, role))
-        elif data.action == "grant_ok" and role is not None:
-            await _change(
-                query, data.person, role, reply=reply, staff=staff, settings=settings, i18n=i18n
-            )
-        elif data.action == "revoke":
-            member = await staff.person(data.person)
-            if member is None or member.configured or member.role != data.role:
-                await stale(query)
-                return
-            await query.answer()
-            await reply.send(revoke_confirm(member))
-        elif data.action == "revoke_ok" and data.role:
-            await _change(
-                query,
-                data.person,
-                None,
-                expected=data.role,
-                reply=reply,
-                staff=staff,
-                settings=settings,
-                i18n=i18n,
-            )
-        elif data.action in ("invite", "inv_role", "inv_city") and not _private(
-            acting=acting, reply=reply
-        ):
-            # Never in a group: whoever in it opened the link first would take the role.
-            await query.answer(invite_refusal(InviteRefused("not_private")), show_alert=True)
-        elif data.action == "invite":
-            await query.answer()
-            await reply.send(invite_screen(settings.invite_days))
-        elif data.action == "inv_role" and role is not None:
-            await query.answer()
-            await _send_invite(
-                role=role,
-                acting=acting,
-                reply=reply,
-                cities=cities,
-                invites=invites,
-                settings=settings,
-            )
-        elif data.action == "inv_city" and data.city == 0:
+        """A link for a city's focal point: the city is asked first (0), then the link made."""
+        _inviting(acting=acting, reply=reply)
+        if callback_data.city == 0:
             await query.answer()
             await ask_note(Purpose.INVITE_CITY, 0, invite_city_prompt(), reply=reply, state=state)
-        elif data.action == "inv_city":
-            if not await _send_invite(
-                city_id=data.city,
-                acting=acting,
-                reply=reply,
-                cities=cities,
-                invites=invites,
-                settings=settings,
-            ):
-                await stale(query)
-                return
-            await query.answer()
-        else:
-            await stale(query)
+            return
+        await _send_invite(
+            city_id=callback_data.city,
+            acting=acting,
+            reply=reply,
+            cities=cities,
+            invites=invites,
+            settings=settings,
+        )
+        await query.answer()
+
+    @r.callback_query(StaffButton.filter())
+    async def unknown(query: CallbackQuery, *, acting: Acting) -> None:
+        """Any other action: an old or forged button."""
+        _admin(acting=acting)
+        raise StaffRefused("stale")
 
     return r
 
 
-async def _change(
+async def _changed(
     query: CallbackQuery,
-    person: int,
-    role: Role | None,
-    expected: str = "",
+    member: StaffMember,
+    text: str,
     *,
+    revoked: bool,
     reply: Reply,
-    staff: Staff,
     settings: Settings,
     i18n: I18n,
 ) -> None:
-    """Grant `role`, or revoke the role `expected` (what the confirmation showed)."""
-    try:
-        if role is not None:
-            member = await staff.grant(person, role)
-            text = granted_text(member)
-        else:
-            member = await staff.revoke(person, expected)
-            text = revoked_text(member)
-    except StaffRefused as problem:
-        await query.answer(staff_refusal(problem), show_alert=True)
-        return
+    """A role granted or revoked: the person's menu follows, the confirmation loses its buttons."""
     await refresh_menu(
         member.telegram_id,
         member.role,
         member.language,
-        revoked=role is None,
+        revoked=revoked,
         reply=reply,
         settings=settings,
         i18n=i18n,
     )
     await query.answer()
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_reply_markup(reply_markup=None)
-        except TelegramBadRequest:
-            log.debug("confirmation already without buttons")
+    await _drop_buttons(query, "confirmation")
     await reply.send(Screen(text))
 
 
@@ -288,12 +355,7 @@ async def _grant_whom(
         again = "⚠️ " + _("Digits only, e.g. 123456789.") + "\n\n" + grant_prompt()
         await ask_note(Purpose.STAFF_GRANT, 0, again, reply=reply, state=state)
         return
-    member = await staff.person(int(digits))
-    if member is None or member.configured:
-        code = "unknown_person" if member is None else "configured_admin"
-        await reply.send(Screen("⚠️ " + staff_refusal(StaffRefused(code))))
-        return
-    await reply.send(roles_screen(member))
+    await reply.send(roles_screen(await staff.candidate(int(digits))))
 
 
 async def _invite_city(

@@ -9,23 +9,21 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
-from bot.conversation.rights import allowed, stale
+from bot.conversation.rights import allowed
 from bot.domain.machine import Needs, find
-from bot.domain.people import REGISTRATION_MACHINE, Verification
+from bot.domain.people import REGISTRATION_MACHINE, Verification, VerificationRefused
+from bot.domain.refusals import Gone
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.registrations import (
-    already_decided,
-    changed_city,
     decided_text,
     pending_screen,
     refusal_prompt,
 )
 from bot.services.acting import Acting
-from bot.services.verification import VerificationRefused, Verifications
+from bot.services.verification import Verifications
 from bot.telegram.people_callbacks import VerifyButton
 from bot.telegram.reply import Reply
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
@@ -35,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def _by(*, acting: Acting) -> str:
     person = acting.person
-    return person.profile.get("full_name") or person.first_name or str(person.telegram_id)
+    return person.name or str(person.telegram_id)
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:
@@ -67,27 +65,18 @@ def router() -> Router:
         verifications: Verifications,
         settings: Settings,
     ) -> None:
+        """A move of the table from "pending" (bot/domain/people.py): "Verify" at once,
+        "Refuse" once its reason is typed. A card that shows what is no longer so (decided,
+        or the person changed city) loses its buttons; the glue says why."""
         if not await allowed(Action.VERIFY_PEOPLE, query, acting=acting, reply=reply):
             return
-        person, city = callback_data.person, callback_data.city
-        # The card's buttons are the table's moves from "pending" (bot/domain/people.py).
-        found = find(
-            REGISTRATION_MACHINE, Verification.PENDING, callback_data.action, acting.role, False
-        )
+        action, person, city = callback_data.action, callback_data.person, callback_data.city
+        found = find(REGISTRATION_MACHINE, Verification.PENDING, action, acting.role, False)
         if found is None:
-            await stale(query)
-            return
-        if found.needs == Needs.NOTE:
-            registration = await verifications.get(person)
-            if registration is None:
-                await stale(query)
-            elif registration.city_id != city:
-                await query.answer(changed_city(), show_alert=True)
-                await _drop_buttons(query)
-            elif registration.verification != "pending":
-                await query.answer(already_decided(registration), show_alert=True)
-                await _drop_buttons(query)
-            else:
+            raise Gone("button")
+        try:
+            if found.needs == Needs.NOTE:
+                registration = await verifications.waiting(person, city)
                 await query.answer()
                 prompt = refusal_prompt(registration)
                 await ask_note(
@@ -98,20 +87,13 @@ def router() -> Router:
                     reply=reply,
                     state=state,
                 )
-            return
-        verified = found.target == Verification.VERIFIED
-        try:
+                return
+            verified = found.target == Verification.VERIFIED
             registration = await verifications.decide(person, city, verified)
         except VerificationRefused as problem:
-            if problem.code == "decided":
-                await query.answer(already_decided(problem.details["registration"]), True)
+            if problem.code != "unknown":
                 await _drop_buttons(query)
-            elif problem.code == "changed":
-                await query.answer(changed_city(), show_alert=True)
-                await _drop_buttons(query)
-            else:
-                await stale(query)
-            return
+            raise
         await query.answer()
         if reply.chat_id != settings.secretariat_chat_id:  # there the outbox edits the card
             await _drop_buttons(query)
@@ -131,16 +113,7 @@ async def _refuse(
     showed, `detail`) are checked again, in the decision's compare-and-set."""
     if not await allowed(Action.VERIFY_PEOPLE, acting=acting, reply=reply):
         return
-    try:
-        registration = await verifications.decide(
-            asked.target, asked.detail or 0, False, reason=text
-        )
-    except VerificationRefused as problem:
-        if problem.code == "decided":
-            await reply.send(Screen(already_decided(problem.details["registration"])))
-        elif problem.code == "changed":
-            await reply.send(Screen(changed_city()))
-        else:
-            await reply.send(Screen(_("This registration no longer exists.")))
-        return
+    registration = await verifications.decide(
+        asked.target, asked.detail or 0, False, reason=text
+    )  # refused (decided meanwhile, another city, gone): the glue says why
     await reply.send(Screen(decided_text(registration, _by(acting=acting))))

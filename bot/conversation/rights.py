@@ -23,7 +23,7 @@ async def allowed(
 
 async def deny(query: CallbackQuery | None = None, *, reply: Reply) -> None:
     if query is not None:
-        await query.answer(not_allowed_text(), show_alert=True)
+        await query.answer(reply.own(not_allowed_text), show_alert=True)
     else:
         await reply.send(Screen(not_allowed_text()))
 

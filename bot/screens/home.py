@@ -151,7 +151,7 @@ def no_access_text(person: Person) -> str:
         "The Permanent Secretariat refused your registration for {city}: you have no access to "
         "its dossiers or emergency reports. If your city was wrong, choose the right one with "
         "/profile: the Secretariat will look at your registration again."
-    ).format(city=html.quote(person.profile.get("city_name") or ""))
+    ).format(city=html.quote(PROFILE_FORM.read(person.profile).city))
 
 
 def submission_waits_text() -> str:
@@ -162,6 +162,14 @@ def submission_waits_text() -> str:
         "Secretariat has verified your registration; until then your draft is kept, and a "
         "verified official of your city can submit it."
     )
+
+
+def no_private_chat(name: str, link: str) -> Screen:
+    """In a shared chat, to someone the bot cannot write to privately yet."""
+    text = _(
+        "{name}, I cannot write to you privately yet: open {link}, press Start, then press again."
+    )
+    return Screen(text.format(name=html.quote(name), link=link))
 
 
 def submitted_screen(reference: str, session: BureauSession | None) -> Screen:

@@ -1,7 +1,8 @@
 """Answering in the chat (and forum topic) an update came from."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from aiogram import Bot
 from aiogram.types import (
@@ -10,7 +11,9 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from aiogram.utils.i18n import I18n
 
+T = TypeVar("T")
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
@@ -29,6 +32,17 @@ class Reply:
     bot: Bot
     chat_id: int
     thread_id: int | None = None  # the forum topic the update came from: answers go back there
+    shared: bool = False  # a group: everyone there reads what is posted, in its language
+    i18n: I18n | None = None
+    own_language: str = ""  # the presser's language, wherever they act
+
+    def own(self, build: Callable[[], T]) -> T:
+        """Words only the presser reads (a button's popup): in their language, even in a shared
+        chat whose posts are in the chat's."""
+        if self.i18n is None:
+            return build()
+        with self.i18n.use_locale(self.own_language or self.i18n.current_locale):
+            return build()
 
     async def send(self, *screens: Shown) -> None:
         for screen in screens:
