@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.conversation import registration
+from bot.conversation.invites import redeem
 from bot.conversation.menus import refresh_own_menu
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
@@ -22,7 +23,6 @@ from bot.telegram.i18n import LANGUAGES
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 from handlers import emergency
-from handlers.invites import redeem
 
 HOME_ACTIONS = frozenset({"language", "register", "new", "emergency", "list", "home"})
 

@@ -1,4 +1,4 @@
-"""Opening an invite link: `/start <token>` in a private chat (see handlers/start.py)."""
+"""Opening an invite link: `/start <token>` in a private chat (handlers/start.py)."""
 
 from aiogram.fsm.context import FSMContext
 from aiogram.utils.i18n import I18n
