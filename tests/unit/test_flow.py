@@ -1,8 +1,11 @@
 """Moving through the questionnaire: next, back, skip, keep, lists, jumps."""
 
+from datetime import date
+
 import pytest
 
 from bot.domain import flow
+from bot.domain.flow import MoveRefused
 from bot.domain.fund_form import FUND_FORM as F
 from bot.domain.navigation import REVIEW, Cursor, position
 from testkit.factories import complete_answers
@@ -79,3 +82,18 @@ def test_position_counts_only_applicable_questions() -> None:
 def test_a_stored_cursor_naming_an_unknown_question_restarts_safely() -> None:
     assert Cursor.from_json(F, {"q": "removed_question"}) == Cursor("city")
     assert Cursor.from_json(F, None) == Cursor("city")
+
+
+def test_a_question_button_is_the_move_its_action_names() -> None:
+    today = date(2027, 3, 15)
+    move = flow.pressed(F, {}, Cursor("project_kind"), "c", "new", today)
+    assert move is not None and move.answers == {"project_kind": "new"}
+    assert flow.pressed(
+        F, {"project_kind": "new"}, Cursor("title"), "back", "", today
+    ) == flow.back(F, {"project_kind": "new"}, Cursor("title"))
+    assert flow.pressed(F, {}, Cursor("project_kind"), "rm", "", today) is None  # not a move
+
+
+def test_a_forged_choice_is_refused() -> None:
+    with pytest.raises(MoveRefused):
+        flow.pressed(F, {}, Cursor("project_kind"), "c", "anything", date(2027, 3, 15))
