@@ -14,7 +14,7 @@ from bot.domain.dates import format_long
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
-from bot.domain.project import REPORT_FORM_KEY
+from bot.domain.project import REPORT_FORMS
 from bot.domain.records import Record
 from bot.domain.rules import first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
@@ -417,8 +417,8 @@ def router() -> Router:
             action = "review"
         else:
             await query.answer()
-        if record.form.key == REPORT_FORM_KEY and action == "submit_ok":
-            await projects.submit_report(ctx, record)  # a project's report, not the Fund's
+        if record.form.key in REPORT_FORMS and action == "submit_ok":
+            await projects.submit_report(ctx, record)  # a report (project, aid), not the Fund's
             return
         await ACTIONS[action](MenuAction(ctx, record, callback_data.value))
 

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import parse_date
-from bot.domain.grant_case import ProjectCase, TrancheLine
+from bot.domain.grant_case import AidCase, ProjectCase, TrancheLine
 from bot.domain.numbers import NumberError, parse_amount
 from bot.domain.payments import read_amount, read_payment
 from bot.domain.project import PROJECT_MOVES, Needs, ProjectStatus
@@ -27,6 +27,8 @@ from bot.screens.base import Screen
 from bot.screens.projects import (
     PORTFOLIO_ROWS,
     adjust_usage,
+    aid_moved_on,
+    aid_text,
     amount_unreadable,
     difference_note_prompt,
     difference_prompt,
@@ -72,17 +74,23 @@ async def show(ctx: Context, case: ProjectCase) -> None:
 
 
 async def answered(ctx: Context, result: Result, done: str | None = None) -> None:
-    """What the presser reads after a move: the project as it is now, or why nothing changed."""
+    """What the presser reads after a move: the project (or the emergency aid a report is
+    about) as it is now, or why nothing changed."""
+    case = result.case
     if result.outcome == Outcome.REFUSED:
         await ctx.send(Screen(no_project()))
         return
     if result.outcome == Outcome.MOVED:
-        await ctx.send(Screen(project_moved_on(result.case)))
+        moved = aid_moved_on(case) if isinstance(case, AidCase) else project_moved_on(case)
+        await ctx.send(Screen(moved))
         return
     if done:
         await ctx.send(Screen(done))
-    assert result.case is not None
-    await show(ctx, result.case)
+    assert case is not None
+    if isinstance(case, AidCase):
+        await ctx.send(Screen(aid_text(case)))
+        return
+    await show(ctx, case)
 
 
 async def submit_report(ctx: Context, record: Record) -> None:

@@ -6,7 +6,7 @@ transaction with the messages it causes."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,10 +26,18 @@ from bot.domain.emergency import (
     Proposal,
     escalation_key,
     find_emergency_move,
+    granted_of,
     sitrep_request_key,
     timeline,
 )
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM, ready_to_send
+from bot.domain.follow_up import (
+    DEFAULT_EMERGENCY_REPORT_DAYS,
+    REPORT_OPEN,
+    aid_report_due,
+    report_open_key,
+    report_opens,
+)
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.machine import StatusRefused, may_take
 from bot.domain.people import Verification
@@ -88,14 +96,10 @@ class Timing:
     escalation: timedelta = timedelta(minutes=15)
     rounds: int = 3
     sitrep: timedelta = timedelta(hours=24)
-
-
-def _money(text: str | None) -> tuple[Decimal, str] | None:
-    amount, _, currency = (text or "").partition(" ")
-    try:
-        return (Decimal(amount), currency) if currency else None
-    except InvalidOperation:
-        return None
+    # An approved aid's report is due this many days after the decision (EMERGENCY_REPORT_DAYS),
+    # asked of the city at `hour` UTC, as a project's reports are.
+    aid_report_days: int = DEFAULT_EMERGENCY_REPORT_DAYS
+    hour: int = 9
 
 
 async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
@@ -159,7 +163,7 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
         proposal=proposal,
         decided_by=found.get("decided_by"),  # type: ignore[arg-type]
         decision_note=found.get("decision_note"),  # type: ignore[arg-type]
-        granted=_money(row.granted_amount),
+        granted=granted_of(row.granted_amount),
         closed_by=found.get("closed_by"),  # type: ignore[arg-type]
         closed_note=found.get("closed_note"),  # type: ignore[arg-type]
         escalations=len(escalated),
@@ -451,6 +455,15 @@ class Emergencies:
             row.granted_amount = f"{amount[0]} {amount[1]}"
         if key != "reject" and self._change is not None:
             self._change.amount = row.granted_amount
+        if key != "reject":  # the aid is accounted for: its report, on the same calendar
+            due = aid_report_due(utcnow().date(), self.timing.aid_report_days)
+            payload = {"emergency": row.id, "kind": str(due.kind), "number": due.number,
+                       "due_on": due.due_on.isoformat()}  # fmt: skip
+            opens = report_opens(due, self.timing.hour)
+            await timers.plan(
+                self.session,
+                [timers.Planned(report_open_key(row.id, due), REPORT_OPEN, opens, payload)],
+            )
         return await self._done(row, lambda e: notify.moved(e, key, self.audience))
 
     async def close(self, dossier_id: int, note: str, *, expected: str | None = None) -> Emergency:

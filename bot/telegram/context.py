@@ -70,6 +70,8 @@ class Context:
             minutes(settings.escalation_minutes),
             settings.escalation_rounds,
             hours(settings.sitrep_hours),
+            settings.emergency_report_days,
+            settings.digest_hour,
         )
         return Emergencies(self._session, self._account, self.role, self.audience, timing)
 
