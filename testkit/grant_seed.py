@@ -1,8 +1,8 @@
-"""A project of Dakar put straight into the database, where the process tests of the grant start
-(their bots run in other processes: no in-process harness to approve it through): two verified
-officials (French and Arabic), two Secretariat staff, the approved dossier FC-2026-0077 and its
-project with the default schedule; its convention proposed (version 1, a copy per language), or
-accepted and under way with tranche 1 due."""
+"""A project (of Dakar, unless told) put straight into the database, where the process tests of
+the grant start (their bots run in other processes: no in-process harness to approve it
+through): two verified officials (French and Arabic), two Secretariat staff, the approved
+dossier FC-2026-0077 and its project with the default schedule; its convention proposed
+(version 1, a copy per language), or accepted and under way with tranche 1 due."""
 
 from datetime import date
 from decimal import Decimal
@@ -26,16 +26,19 @@ STAFF = (921, 922)  # the Secretariat
 GRANTED = Decimal(700000)
 
 
-async def project_of_dakar(
-    sessions: async_sessionmaker[AsyncSession], status: str = ProjectStatus.PROPOSED
+async def seeded_project(
+    sessions: async_sessionmaker[AsyncSession],
+    status: str = ProjectStatus.PROPOSED,
+    city: str = "Dakar",
 ) -> tuple[int, int]:
     """The project in `status` (convention proposed, or under way with tranche 1 due); its id
-    and tranche 1's."""
+    and tranche 1's. Another `city` of Senegal keeps Dakar's other records out of its way (a
+    city with verified officials submits only from verified accounts)."""
     async with sessions() as session:
         officials = []
         for user_id, language, name in ((FRENCH, "fr", "Awa Ndiaye"), (ARABIC, "ar", "Layla")):
             account = new_account(session, user_id, name.split()[0])
-            account.language, account.city_name, account.country = language, "Dakar", "SN"
+            account.language, account.city_name, account.country = language, city, "SN"
             account.full_name, account.verification = name, "verified"
             account.registered_at = utcnow()
             await link_city(session, account)
@@ -43,7 +46,7 @@ async def project_of_dakar(
         for user_id in STAFF:
             staff = new_account(session, user_id, f"Staff {user_id}")
             staff.role, staff.language, staff.full_name = "secretariat", "fr", f"Staff {user_id}"
-        dossier = await create_dossier(session, officials[0], complete_answers())
+        dossier = await create_dossier(session, officials[0], complete_answers(city=city))
         dossier.status, dossier.reference, dossier.granted_amount = "approved", REFERENCE, "700000"
         await session.flush()
         schedule = default_tranches(GRANTED, "EUR", parse_schedule(DEFAULT_SCHEDULE))

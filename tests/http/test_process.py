@@ -21,7 +21,7 @@ from storage.models import ConventionAcceptance, Dossier, OutboxMessage, Project
 from storage.types import utcnow
 from testkit import grant_seed
 from testkit.driver import Applicant, position
-from testkit.grant_seed import project_of_dakar
+from testkit.grant_seed import seeded_project
 from testkit.harness import SECRETARIAT
 from testkit.process_kit import BotProcess
 from testkit.seeds import official, report_flood
@@ -291,7 +291,7 @@ async def test_kill_9_between_a_grant_press_and_its_notices_loses_and_repeats_no
     await process.start()
     engine = create_engine(bot_env(api, tmp_path)["DATABASE_URL"])
     sessions = session_factory(engine)
-    project_id, _tranche = await project_of_dakar(sessions)
+    project_id, _tranche = await seeded_project(sessions)
     for user_id in (grant_seed.FRENCH, grant_seed.ARABIC):
         api.add_private(user_id)
     api.fail_next("sendMessage", 429, retry_after=2, chat_id=grant_seed.ARABIC)
