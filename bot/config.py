@@ -171,6 +171,16 @@ class Settings(BaseSettings):
     def notify_language(self) -> str:
         return self.secretariat_language or self.default_language
 
+    def chat_language(self, chat_id: int) -> str:
+        """The language of what is posted in a shared chat: the staff chat's own, else the
+        default (a group the bot was added to by someone)."""
+        languages = {
+            self.secretariat_chat_id: self.notify_language,
+            self.commission_chat_id: self.commission_notify_language,
+            self.presidency_chat_id: self.presidency_notify_language,
+        }
+        return languages.get(chat_id) or self.default_language
+
     @property
     def commission_notify_language(self) -> str:
         return self.commission_language or self.default_language

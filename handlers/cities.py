@@ -3,7 +3,7 @@
 
 import logging
 
-from aiogram import Router, html
+from aiogram import F, Router, html
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
@@ -16,6 +16,7 @@ from bot.domain.city_rows import (
     read_rows,
     typed_row,
 )
+from bot.domain.refusals import Gone
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.cities import (
@@ -28,13 +29,14 @@ from bot.screens.cities import (
     row_problem,
     wrong_encoding,
 )
+from bot.services.rights import NotAllowed
 from bot.telegram.context import Context
 from bot.telegram.filters import NotCommand, PrivateChat
 from bot.telegram.people_callbacks import CityButton
 from bot.telegram.states import Flow
 from handlers.files import download
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.rights import allowed, stale
+from handlers.rights import allowed
 
 log = logging.getLogger(__name__)
 CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
@@ -98,6 +100,12 @@ async def import_file(ctx: Context, message: Message) -> None:
     await ctx.send(Screen(import_report(report)))
 
 
+def _require(ctx: Context, action: Action) -> None:
+    """The right, before a button is answered (the use case checks again)."""
+    if not ctx.may(action):
+        raise NotAllowed(action)
+
+
 def router() -> Router:
     r = Router(name="cities")
 
@@ -123,35 +131,47 @@ def router() -> Router:
         if await allowed(ctx, Action.MANAGE_CITIES):
             await show_list(ctx)
 
-    @r.callback_query(CityButton.filter())
-    async def button(query: CallbackQuery, callback_data: CityButton, ctx: Context) -> None:
-        if not await allowed(ctx, Action.MANAGE_CITIES, query):
-            return
-        action = callback_data.action
-        if action == "list":
-            await query.answer()
-            await show_list(ctx, callback_data.page, query)
-            return
-        if action == "add":
-            await query.answer()
-            await ask_note(ctx, Purpose.CITY_ADD, 0, add_prompt())
-            return
-        if action == "import":
-            if not await allowed(ctx, Action.IMPORT_CITIES, query):
-                return
-            await query.answer()
-            await ctx.fsm.set_state(Flow.city_csv)
-            await ctx.send(Screen(import_prompt()))
-            return
-        city = await ctx.cities.get(callback_data.city)
-        if city is None or not city.listed or action not in ("open", *EDITS):
-            await stale(query)
-            return
+    @r.callback_query(CityButton.filter(F.action == "list"))
+    async def listing(query: CallbackQuery, callback_data: CityButton, ctx: Context) -> None:
+        _require(ctx, Action.MANAGE_CITIES)
         await query.answer()
-        if action == "open":
-            await _show(ctx, city_screen(city), query)
-        else:
-            await ask_note(ctx, EDITS[action], city.id, edit_prompt(city, action))
+        await show_list(ctx, callback_data.page, query)
+
+    @r.callback_query(CityButton.filter(F.action == "add"))
+    async def add(query: CallbackQuery, ctx: Context) -> None:
+        _require(ctx, Action.MANAGE_CITIES)
+        await query.answer()
+        await ask_note(ctx, Purpose.CITY_ADD, 0, add_prompt())
+
+    @r.callback_query(CityButton.filter(F.action == "import"))
+    async def import_csv(query: CallbackQuery, ctx: Context) -> None:
+        _require(ctx, Action.MANAGE_CITIES)
+        _require(ctx, Action.IMPORT_CITIES)
+        await query.answer()
+        await ctx.fsm.set_state(Flow.city_csv)
+        await ctx.send(Screen(import_prompt()))
+
+    @r.callback_query(CityButton.filter(F.action == "open"))
+    async def open_city(query: CallbackQuery, callback_data: CityButton, ctx: Context) -> None:
+        _require(ctx, Action.MANAGE_CITIES)
+        city = await ctx.cities.listed(callback_data.city)  # gone: the glue says so
+        await query.answer()
+        await _show(ctx, city_screen(city), query)
+
+    @r.callback_query(CityButton.filter(F.action.in_(EDITS)))
+    async def edit(query: CallbackQuery, callback_data: CityButton, ctx: Context) -> None:
+        """A listed city's name, country or aliases: asked to be typed."""
+        _require(ctx, Action.MANAGE_CITIES)
+        city = await ctx.cities.listed(callback_data.city)
+        await query.answer()
+        what = callback_data.action
+        await ask_note(ctx, EDITS[what], city.id, edit_prompt(city, what))
+
+    @r.callback_query(CityButton.filter())
+    async def unknown(query: CallbackQuery, ctx: Context) -> None:
+        """Any other action: an old or forged button."""
+        _require(ctx, Action.MANAGE_CITIES)
+        raise Gone("button")
 
     return r
 
@@ -188,8 +208,8 @@ async def _edit(ctx: Context, city_id: int, what: str, text: str) -> None:
         city = await ctx.cities.edit(city_id, **{what: text})
     except RowRefused as problem:
         await ctx.send(Screen("⚠️ " + row_problem(problem)))
-        current = await ctx.cities.get(city_id)
-        if current is not None and current.listed:
+        if problem.code != "unknown_city":  # asked again, while it is listed
+            current = await ctx.cities.listed(city_id)
             await ask_note(ctx, EDITS[what], city_id, edit_prompt(current, what))
         return
     await ctx.send(Screen(_("Saved.")), city_screen(city))

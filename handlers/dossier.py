@@ -248,7 +248,7 @@ async def _open_topic(ctx: Context, record: Record) -> int | None:
     reference = await ctx.dossiers.reference_for_topic(record, ctx.rules, today())
     if reference is None:
         return None
-    return await topics.create(ctx.bot, topic_name(reference, record.answers.get("city") or ""))
+    return await topics.create(ctx.bot, topic_name(reference, record.read().city))
 
 
 async def _not_deletable(a: MenuAction) -> None:

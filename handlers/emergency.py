@@ -3,7 +3,8 @@ now", the urgent alert to the Secretariat's and the commission's chats, "✅ Ack
 "❓ Ask the city", "💶 Propose aid", "🔒 Close"; the Presidency's "🏅 Approve", "💶 Approve another
 amount", "✖ Reject", "❓ Ask for information"; the city's situation reports; /emergencies."""
 
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,7 +17,6 @@ from bot.domain.answers import AnswerError
 from bot.domain.decisions import EMERGENCY, Draft, emergency_concerns, foreseen_emergency
 from bot.domain.emergency import (
     MOVES,
-    OPEN,
     PHASES,
     Emergency,
     EmergencyStatus,
@@ -24,7 +24,7 @@ from bot.domain.emergency import (
 )
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.fund_form import CURRENCIES
-from bot.domain.machine import Move, Needs, StatusRefused
+from bot.domain.machine import Move, Needs
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.records import Record
 from bot.domain.sitrep_form import SITREP_FORM
@@ -46,6 +46,7 @@ from bot.screens.emergency import (
 )
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible
+from bot.services.emergencies import Emergencies
 from bot.telegram.callbacks import Alert
 from bot.telegram.context import Context
 from bot.telegram.filters import PrivateChat
@@ -147,45 +148,23 @@ async def show_to_city(ctx: Context, record: Record) -> bool:
     return True
 
 
-async def _refuse(query: CallbackQuery) -> None:
-    await query.answer(_("Sorry, this is not yours to do."), show_alert=True)
-
-
-def _refused(ctx: Context) -> Screen:
-    return Screen(_("Sorry, this is not yours to do."))
-
-
 async def _emergency(ctx: Context, emergency_id: int) -> Emergency:
     """The emergency, as this person may see it; refused otherwise (not theirs: the glue,
     bot/telegram/refusals.py, says so)."""
-    emergency = await ctx.emergencies.get(emergency_id)
-    if emergency is None:
-        raise StatusRefused("not_yours")
-    return emergency
+    return await ctx.emergencies.visible(emergency_id)
 
 
 async def _ask(ctx: Context, asked: Asked, text: str) -> None:
     """A question to the city (staff, or the Presidency): to every official, each in their
     language; the Presidency's is shown in both alert chats too."""
-    emergencies = ctx.emergencies
-    if not (emergencies.is_staff or emergencies.is_presidency):
-        await ctx.send(_refused(ctx))
-        return
-    emergency = await emergencies.message(asked.target, text)
-    if emergency is None:
-        await ctx.send(Screen(_("This emergency is not available to you.")))
-        return
+    await ctx.emergencies.ask(asked.target, text)  # refused: the glue says why
     await ctx.send(Screen(_("✔ Your question was sent to the city.")))
 
 
 async def _answer(ctx: Context, asked: Asked, text: str) -> None:
     """The city's answer: to both alert chats on the alert's thread, each in its language, and
     to the Presidency once it has the case."""
-    emergency = await ctx.emergencies.get(asked.target)
-    if emergency is None or not ctx.emergencies.for_the_city(emergency):
-        await ctx.send(Screen(_("This emergency is not available to you.")))
-        return
-    await ctx.emergencies.message(asked.target, text)
+    await ctx.emergencies.answer(asked.target, text)  # refused: the glue says why
     await ctx.send(Screen(_("✔ Your answer was sent to the Secretariat and the commission.")))
 
 
@@ -264,7 +243,7 @@ async def _stale(ctx: Context, emergency: Emergency) -> None:
 
 def _asked(emergency: Emergency) -> Decimal | None:
     try:
-        return Decimal(str(emergency.record.answers["amount"]))
+        return emergency.record.read().asked
     except (KeyError, InvalidOperation):
         return None
 
@@ -350,61 +329,67 @@ def notes() -> dict[Purpose, NoteHandler]:
 ALIASES = {"prop": "propose"}
 
 
-async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action: str) -> bool:
-    """A button of an alert card, of the Presidency's card or of a message to the city; True if
-    it was taken. A move is looked up again in the table (the presser's right, the status now)
-    and the use case checks both once more."""
+async def _pressed(query: CallbackQuery, ctx: Context, emergency_id: int, action: str) -> None:
+    """A button of an alert card, of the Presidency's card or of a message to the city. A move
+    is looked up again in the table (the presser's right, the status now) and the use case
+    checks both once more; the buttons that move nothing are the table below. A stale or
+    forged one is refused: the glue says why."""
     action = ALIASES.get(action, action)
     if action == "ack":
-        return await _acknowledge(query, ctx, emergency_id)
-    emergency = await ctx.emergencies.get(emergency_id)
-    if emergency is None:
-        return False
+        await ctx.emergencies.acknowledge(emergency_id)
+        await query.answer(_("✅ Acknowledged."))
+        return
+    emergency = await ctx.emergencies.visible(emergency_id)
     phase = {f"ph_{c.value}": c.value for c in PHASES}.get(action, "")
     found = find_emergency_move(emergency.status, "propose" if phase else action, ctx.role, False)
     if found is not None:
         await query.answer()
         await ask_move(ctx, room(), emergency, found, {"phase": phase} if phase else {})
-        return True
-    return await _not_a_move(query, ctx, emergency, action)
+        return
+    other = OTHERS.get(action)
+    if other is None or not other.may(ctx.emergencies, emergency):
+        raise ctx.emergencies.refused(emergency)
+    await other.take(ctx, emergency)  # refused meanwhile: the glue answers the button
+    await query.answer()
 
 
-async def _acknowledge(query: CallbackQuery, ctx: Context, emergency_id: int) -> bool:
-    await ctx.emergencies.acknowledge(emergency_id)  # refused: the glue says why
-    await query.answer(_("✅ Acknowledged."))
-    return True
+async def _question(ctx: Context, emergency: Emergency) -> None:
+    prompt = _("Your question to the city about {reference}?")
+    await ask_note(ctx, Purpose.EMERGENCY_ASK, emergency.record.id, _fill(prompt, emergency))
 
 
-async def _not_a_move(
-    query: CallbackQuery, ctx: Context, emergency: Emergency, action: str
-) -> bool:
-    """The buttons that move nothing: a question to the city, its answer, a situation report."""
-    emergencies, status = ctx.emergencies, emergency.status
-    reference, emergency_id = emergency.record.reference or "", emergency.record.id
-    of_the_city = emergencies.for_the_city(emergency)
-    if action == "ask" and (emergencies.is_staff or emergencies.is_presidency) and status in OPEN:
-        await query.answer()
-        prompt = _("Your question to the city about {reference}?").format(reference=reference)
-        await ask_note(ctx, Purpose.EMERGENCY_ASK, emergency_id, prompt)
-        return True
-    if action == "answer" and of_the_city:
-        await query.answer()
-        prompt = _("Your answer about {reference}?").format(reference=reference)
-        await ask_note(ctx, Purpose.EMERGENCY_ANSWER, emergency_id, prompt)
-        return True
-    if action == "sitrep" and of_the_city and status in OPEN:
-        record = await emergencies.open_sitrep(emergency_id)
-        if record is None:
-            return False
-        await query.answer()
-        await ctx.fsm.set_state(Flow.dossier)
-        intro = _(
-            "📊 Situation report on {reference}. Answer what changed, skip the rest; "
-            "“🚨 Send now” sends it."
-        ).format(reference=reference)
-        await show_position(ctx, record, prefix=intro)
-        return True
-    return False
+async def _reply(ctx: Context, emergency: Emergency) -> None:
+    prompt = _("Your answer about {reference}?")
+    await ask_note(ctx, Purpose.EMERGENCY_ANSWER, emergency.record.id, _fill(prompt, emergency))
+
+
+async def _sitrep(ctx: Context, emergency: Emergency) -> None:
+    record = await ctx.emergencies.open_sitrep(emergency.record.id)
+    await ctx.fsm.set_state(Flow.dossier)
+    intro = _(
+        "📊 Situation report on {reference}. Answer what changed, skip the rest; "
+        "“🚨 Send now” sends it."
+    )
+    await show_position(ctx, record, prefix=_fill(intro, emergency))
+
+
+def _fill(text: str, emergency: Emergency) -> str:
+    return text.format(reference=emergency.record.reference or "")
+
+
+@dataclass(frozen=True)
+class Other:
+    """A button of a card that moves nothing: who may press it now, and what it does."""
+
+    may: Callable[[Emergencies, Emergency], bool]
+    take: Callable[[Context, Emergency], Awaitable[None]]
+
+
+OTHERS = {
+    "ask": Other(Emergencies.may_ask, _question),
+    "answer": Other(Emergencies.may_answer, _reply),
+    "sitrep": Other(Emergencies.may_report, _sitrep),
+}
 
 
 def router() -> Router:
@@ -419,31 +404,13 @@ def router() -> Router:
     async def emergencies(message: Message, command: CommandObject, ctx: Context) -> None:
         """Staff and the Presidency: emergencies with their timelines; `/emergencies FU-2026-0001`:
         that one's whole report (where a card shortened for Telegram points to)."""
-        if command.args:
-            found = await ctx.emergencies.by_reference(command.args)
-            if found is None:
-                await ctx.send(Screen(_("No emergency you may see has this reference.")))
-                return
-            await ctx.send(Screen(alert_text(found)))
+        if command.args:  # refused (none, or not theirs to see): the glue says so
+            await ctx.send(Screen(alert_text(await ctx.emergencies.by_reference(command.args))))
             return
-        listed = await ctx.emergencies.listed()
-        if listed is None:
-            await ctx.send(_refused(ctx))
-            return
-        await ctx.send(*emergencies_screen(listed))
+        await ctx.send(*emergencies_screen(await ctx.emergencies.listed()))
 
     @r.callback_query(Alert.filter())
     async def alert(query: CallbackQuery, callback_data: Alert, ctx: Context) -> None:
-        if await _pressed(query, ctx, callback_data.emergency, callback_data.action):
-            return
-        emergency = await ctx.emergencies.get(callback_data.emergency)
-        emergencies = ctx.emergencies
-        if emergency is not None and (emergencies.is_staff or emergencies.is_presidency):
-            # A stale button (someone else was quicker), or one that is not this person's.
-            label = emergency_status_label(emergency.status)
-            text = no_longer_possible(emergency.record.reference, label)
-            await query.answer(text, show_alert=True)
-            return
-        await _refuse(query)
+        await _pressed(query, ctx, callback_data.emergency, callback_data.action)
 
     return r

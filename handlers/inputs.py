@@ -20,7 +20,7 @@ def answer_from(question: Question, message: Message, locale: str, record: Recor
         if message.contact.user_id not in (None, sender):
             raise AnswerError("own_contact")
         number = message.contact.phone_number
-        return Parsed(parse_phone(number, record.answers.get("country"), international=True))
+        return Parsed(parse_phone(number, question.region_of(record.answers), international=True))
     if question.kind == Kind.LOCATION and message.location is not None:
         return Parsed({"lat": message.location.latitude, "lon": message.location.longitude})
     if message.document is not None or message.photo:

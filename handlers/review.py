@@ -14,12 +14,11 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.answers import AnswerError, clean_text
 from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
-from bot.domain.fund_form import CURRENCIES
+from bot.domain.fund_form import CURRENCIES, financing
 from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
 from bot.domain.review import Case, QueueFilter, parse_filter
 from bot.domain.roles import Action
-from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession, schedulable
 from bot.domain.workflow import (
     DECIDED,
@@ -90,7 +89,14 @@ async def moved_on(ctx: Context, dossier_id: int | None = None) -> None:
 
 
 async def show_case(ctx: Context, case: Case) -> None:
+    """The whole dossier, where it was asked for (`/dossier` typed)."""
     await ctx.send(*dossier_screens(case, staff_moves(ctx, case), ctx.rules))
+
+
+async def open_case(ctx: Context, case: Case) -> None:
+    """The whole dossier asked for with a button ("📂 Open", a stale one): long, so from a
+    shared chat it goes to the presser privately, in their language."""
+    await ctx.send_privately(lambda: dossier_screens(case, staff_moves(ctx, case), ctx.rules))
 
 
 def staff_moves(ctx: Context, case: Case) -> list[Transition]:
@@ -331,7 +337,7 @@ def router() -> Router:
             return
         await query.answer()
         if action == "open":
-            await show_case(ctx, case)
+            await open_case(ctx, case)
         elif action == "files":
             await _send_files(ctx, case)
         elif action == "pdf":
@@ -349,7 +355,7 @@ def router() -> Router:
         elif action == "sched":
             await _schedule(ctx, case, value)
         else:
-            await show_case(ctx, case)
+            await open_case(ctx, case)
 
     @r.message(InDossierTopic())
     async def topic_reply(message: Message, ctx: Context) -> None:
@@ -390,9 +396,11 @@ ALL_TIME = date(2000, 1, 1)  # every Bureau session, held or to come
 
 
 async def read_filter(ctx: Context, text: str, sessions: list[BureauSession]) -> QueueFilter | None:
-    """The words of `/queue` or `/export` read in the staff member's language; None (and what
-    is accepted said) when a word means nothing, rather than a list it did not narrow."""
-    wanted, unknown = parse_filter(text, queue_vocabulary(sessions))
+    """The words of `/queue` or `/export` read in the staff member's language (and, in a shared
+    chat, in the chat's too); None (and what is accepted said) when a word means nothing, rather
+    than a list it did not narrow."""
+    words = {**queue_vocabulary(sessions), **ctx.own(lambda: queue_vocabulary(sessions))}
+    wanted, unknown = parse_filter(text, words)
     if unknown:
         await ctx.send(Screen(unknown_words(unknown, sessions)))
         return None
@@ -408,7 +416,7 @@ async def _show_queue(ctx: Context, wanted: QueueFilter) -> None:
 async def _start_move(ctx: Context, case: Case, key: str) -> None:
     if not await press_move(ctx, room(), case, key):
         await moved_on(ctx, case.record.id)
-        await show_case(ctx, case)
+        await open_case(ctx, case)
 
 
 async def _with_readers(ctx: Context, case: Case, prompt: str) -> str:

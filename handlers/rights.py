@@ -20,7 +20,7 @@ async def allowed(ctx: Context, action: Action, query: CallbackQuery | None = No
 
 async def deny(ctx: Context, query: CallbackQuery | None = None) -> None:
     if query is not None:
-        await query.answer(not_allowed_text(), show_alert=True)
+        await query.answer(ctx.own(not_allowed_text), show_alert=True)
     else:
         await ctx.send(Screen(not_allowed_text()))
 

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import date
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from aiogram.utils.i18n import gettext as _
@@ -18,6 +18,7 @@ from bot.domain.answers import AnswerError
 from bot.domain.decisions import BUDGET, Draft
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.numbers import NumberError, read_money
+from bot.domain.refusals import Gone
 from bot.domain.review import QueueFilter
 from bot.domain.roles import Action
 from bot.domain.sessions import BureauSession
@@ -38,6 +39,7 @@ from bot.screens.sheets import (
     write_workbook,
 )
 from bot.services.documents import agenda_pdf
+from bot.services.rights import NotAllowed
 from bot.telegram.callbacks import Sheet
 from bot.telegram.context import Context
 from handlers import actions
@@ -82,9 +84,6 @@ async def export_queue(ctx: Context, words: list[str]) -> None:
 
 async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False) -> None:
     dossiers = await ctx.sheets.queue(wanted, every=every)
-    if dossiers is None:
-        await deny(ctx)
-        return
     if not dossiers:
         filtered = wanted.narrowed
         await ctx.send(Screen(nothing_to_export(filtered=filtered, every=every)))
@@ -96,11 +95,9 @@ async def export_filtered(ctx: Context, wanted: QueueFilter, every: bool = False
 
 async def export_city(ctx: Context) -> None:
     """The person's own city's dossiers: no payload names a city, so no other can be asked."""
-    dossiers = await ctx.sheets.city()
-    if dossiers is None:
-        if not await actions.refused_here(ctx):
-            await ctx.send(Screen(_("Register first with /start.")))
+    if await actions.refused_here(ctx):
         return
+    dossiers = await ctx.sheets.city()  # none of a city: the glue asks to register first
     if not dossiers:
         await ctx.send(Screen(nothing_to_export(filtered=False, every=True, city=True)))
         return
@@ -153,18 +150,15 @@ async def agenda_command(ctx: Context, words: list[str]) -> None:
             )
         )
         return
-    agenda = await ctx.sheets.agenda(chosen.id)
-    if agenda is None:
-        await deny(ctx)
-        return
-    await send_agenda(ctx, agenda)
+    await send_agenda(ctx, await ctx.sheets.agenda(chosen.id))
 
 
 async def ask_budget(ctx: Context, session_id: int) -> None:
-    agenda = await ctx.sheets.agenda(session_id)
-    if agenda is None:
-        await ctx.send(Screen(_("This Bureau session no longer exists.")))
-        return
+    await _ask_budget(ctx, await ctx.sheets.agenda(session_id))
+
+
+async def _ask_budget(ctx: Context, agenda: Agenda) -> None:
+    session_id = agenda.session.id or 0
     prompt = _(
         "Budget of the Bureau session of {day}? An amount and its currency, "
         "for example 1 500 000 EUR."
@@ -179,13 +173,7 @@ def notes() -> dict[Purpose, NoteHandler]:
 async def budget_typed(ctx: Context, asked: Asked, text: str) -> None:
     """The budget typed after "💶 Budget": read as money in the staff member's locale."""
     session_id = asked.target
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
-        return
-    current = await ctx.sheets.agenda(session_id)
-    if current is None:
-        await ctx.send(Screen(_("This Bureau session no longer exists.")))
-        return
+    current = await ctx.sheets.agenda(session_id)  # refused (the right, the session): the glue
     default = current.budget.currency if current.budget is not None else "EUR"
     try:
         typed = read_money(text, locale(), CURRENCIES, default=default)
@@ -200,18 +188,12 @@ async def budget_typed(ctx: Context, asked: Asked, text: str) -> None:
 
 async def _budget_read(ctx: Context, draft: Draft) -> None:
     """The budget's amount is known (chosen, if it read two ways): stored, the summary shown."""
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
-        return
     if draft.amount is None or draft.currency is None:
         await ask_budget(ctx, draft.target)
         return
-    if await ctx.sheets.set_budget(draft.target, Budget(draft.amount, draft.currency)) is None:
-        await deny(ctx)
-        return
+    await ctx.sheets.set_budget(draft.target, Budget(draft.amount, draft.currency))
     agenda = await ctx.sheets.agenda(draft.target)
-    if agenda is not None:
-        await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
+    await ctx.send(Screen(agenda_summary(agenda), agenda_keyboard(agenda.session)))
 
 
 async def _budget_again(ctx: Context, draft: Draft) -> None:
@@ -225,13 +207,7 @@ def steps() -> DraftSteps:
 
 
 async def send_stats(ctx: Context) -> None:
-    if not ctx.may(Action.REVIEW_DOSSIERS):
-        await deny(ctx)
-        return
-    stats = await ctx.sheets.stats()
-    if stats is None:
-        await deny(ctx)
-        return
+    stats = await ctx.sheets.stats()  # staff only: the glue refuses anyone else
     if stats.empty:
         await ctx.send(Screen(_("No dossier has been submitted yet: nothing to chart.")))
         return
@@ -252,6 +228,12 @@ async def send_stats(ctx: Context) -> None:
         await ctx.send(Screen(grant_figures_text(*grants)))
 
 
+def _staff(ctx: Context) -> None:
+    """Staff only, before a button is answered (the use case checks again)."""
+    if not ctx.may(Action.REVIEW_DOSSIERS):
+        raise NotAllowed(Action.REVIEW_DOSSIERS)
+
+
 def router() -> Router:
     r = Router(name="sheets")
 
@@ -269,29 +251,35 @@ def router() -> Router:
     async def stats(message: Message, ctx: Context) -> None:
         await send_stats(ctx)
 
+    @r.callback_query(Sheet.filter(F.action == "city"))
+    async def city_sheet(query: CallbackQuery, ctx: Context) -> None:
+        """A city's own dossiers: the button names no city, so no other can be asked."""
+        await query.answer()
+        await export_city(ctx)
+
+    @r.callback_query(Sheet.filter(F.action == "agenda"))
+    async def agenda_sheet(query: CallbackQuery, callback_data: Sheet, ctx: Context) -> None:
+        agenda = await ctx.sheets.agenda(callback_data.session)  # refused: the glue says why
+        await query.answer()
+        await send_agenda(ctx, agenda)
+
+    @r.callback_query(Sheet.filter(F.action == "budget"))
+    async def budget(query: CallbackQuery, callback_data: Sheet, ctx: Context) -> None:
+        agenda = await ctx.sheets.agenda(callback_data.session)
+        await query.answer()
+        await _ask_budget(ctx, agenda)
+
+    @r.callback_query(Sheet.filter(F.action == "queue"))
+    async def queue_sheet(query: CallbackQuery, callback_data: Sheet, ctx: Context) -> None:
+        """ "📊" under /queue: the same filter, every page."""
+        _staff(ctx)
+        await query.answer()
+        await export_filtered(ctx, QueueFilter.unpack(callback_data.value))
+
     @r.callback_query(Sheet.filter())
-    async def sheet_button(query: CallbackQuery, callback_data: Sheet, ctx: Context) -> None:
-        if callback_data.action == "city":
-            await query.answer()
-            await export_city(ctx)
-            return
-        if not ctx.may(Action.REVIEW_DOSSIERS):
-            await deny(ctx, query)
-            return
-        if callback_data.action == "agenda":
-            agenda = await ctx.sheets.agenda(callback_data.session)
-            if agenda is None:
-                await query.answer(_("This Bureau session no longer exists."), show_alert=True)
-                return
-            await query.answer()
-            await send_agenda(ctx, agenda)
-        elif callback_data.action == "budget":
-            await query.answer()
-            await ask_budget(ctx, callback_data.session)
-        elif callback_data.action == "queue":  # "📊" under /queue: the same filter, every page
-            await query.answer()
-            await export_filtered(ctx, QueueFilter.unpack(callback_data.value))
-        else:
-            await query.answer(_("This button is no longer valid."), show_alert=True)
+    async def unknown(query: CallbackQuery, ctx: Context) -> None:
+        """Any other action: an old or forged button."""
+        _staff(ctx)
+        raise Gone("button")
 
     return r

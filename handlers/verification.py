@@ -8,24 +8,21 @@ from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import gettext as _
 
 from bot.domain.machine import Needs, find
-from bot.domain.people import REGISTRATION_MACHINE, Verification
+from bot.domain.people import REGISTRATION_MACHINE, Verification, VerificationRefused
+from bot.domain.refusals import Gone
 from bot.domain.roles import Action
 from bot.screens.base import Screen
 from bot.screens.registrations import (
-    already_decided,
-    changed_city,
     decided_text,
     pending_screen,
     refusal_prompt,
 )
-from bot.services.verification import VerificationRefused
 from bot.telegram.context import Context
 from bot.telegram.people_callbacks import VerifyButton
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.rights import allowed, stale
+from handlers.rights import allowed
 
 log = logging.getLogger(__name__)
 
@@ -53,44 +50,28 @@ def router() -> Router:
 
     @r.callback_query(VerifyButton.filter())
     async def decide(query: CallbackQuery, callback_data: VerifyButton, ctx: Context) -> None:
+        """A move of the table from "pending" (bot/domain/people.py): "Verify" at once,
+        "Refuse" once its reason is typed. A card that shows what is no longer so (decided,
+        or the person changed city) loses its buttons; the glue says why."""
         if not await allowed(ctx, Action.VERIFY_PEOPLE, query):
             return
-        person, city = callback_data.person, callback_data.city
-        # The card's buttons are the table's moves from "pending" (bot/domain/people.py).
-        found = find(
-            REGISTRATION_MACHINE, Verification.PENDING, callback_data.action, ctx.role, False
-        )
+        action, person, city = callback_data.action, callback_data.person, callback_data.city
+        found = find(REGISTRATION_MACHINE, Verification.PENDING, action, ctx.role, False)
         if found is None:
-            await stale(query)
-            return
-        if found.needs == Needs.NOTE:
-            registration = await ctx.verifications.get(person)
-            if registration is None:
-                await stale(query)
-            elif registration.city_id != city:
-                await query.answer(changed_city(), show_alert=True)
-                await _drop_buttons(query)
-            elif registration.verification != "pending":
-                await query.answer(already_decided(registration), show_alert=True)
-                await _drop_buttons(query)
-            else:
+            raise Gone("button")
+        try:
+            if found.needs == Needs.NOTE:
+                registration = await ctx.verifications.waiting(person, city)
                 await query.answer()
                 prompt = refusal_prompt(registration)
                 await ask_note(ctx, Purpose.REFUSE_REGISTRATION, person, prompt, detail=city)
-            return
-        verified = found.target == Verification.VERIFIED
-        try:
+                return
+            verified = found.target == Verification.VERIFIED
             registration = await ctx.verifications.decide(person, city, verified)
         except VerificationRefused as problem:
-            if problem.code == "decided":
-                await query.answer(already_decided(problem.details["registration"]), True)
+            if problem.code != "unknown":
                 await _drop_buttons(query)
-            elif problem.code == "changed":
-                await query.answer(changed_city(), show_alert=True)
-                await _drop_buttons(query)
-            else:
-                await stale(query)
-            return
+            raise
         await query.answer()
         if ctx.chat_id != ctx.settings.secretariat_chat_id:  # there the outbox edits the card
             await _drop_buttons(query)
@@ -108,16 +89,7 @@ async def _refuse(ctx: Context, asked: Asked, text: str) -> None:
     showed, `detail`) are checked again, in the decision's compare-and-set."""
     if not await allowed(ctx, Action.VERIFY_PEOPLE):
         return
-    try:
-        registration = await ctx.verifications.decide(
-            asked.target, asked.detail or 0, False, reason=text
-        )
-    except VerificationRefused as problem:
-        if problem.code == "decided":
-            await ctx.send(Screen(already_decided(problem.details["registration"])))
-        elif problem.code == "changed":
-            await ctx.send(Screen(changed_city()))
-        else:
-            await ctx.send(Screen(_("This registration no longer exists.")))
-        return
+    registration = await ctx.verifications.decide(
+        asked.target, asked.detail or 0, False, reason=text
+    )  # refused (decided meanwhile, another city, gone): the glue says why
     await ctx.send(Screen(decided_text(registration, _by(ctx))))

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.domain.forms import AnswerRole
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.project import ProjectStatus, ReportStatus, TrancheStatus
 from bot.domain.tranches import Condition, ScheduleError, check_payment
 from bot.domain.tranches import Tranche as PlannedTranche
@@ -43,6 +45,7 @@ from storage.types import utcnow
 from storage.updates import record_before_core_write
 
 BOT_USER = 0  # `by_user` of a move the bot makes itself
+TITLE = FUND_FORM.key_of(AnswerRole.TITLE)  # a project's dossier is the Fund's
 
 
 class PaymentRefused(Exception):
@@ -603,7 +606,7 @@ async def portfolio(
     """Projects (in these statuses), the newest first, with their city, tranches and what was
     paid and received: three statements whatever their number."""
     query = (
-        select(Project, Dossier.reference, Dossier.answers["title"].as_string(), City)
+        select(Project, Dossier.reference, Dossier.answers[TITLE].as_string(), City)
         .join(Dossier, Dossier.id == Project.dossier_id)
         .join(City, City.id == Dossier.city_id)
         .order_by(Project.created_at.desc(), Project.dossier_id.desc())

@@ -9,6 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.forms import AnswerRole
+from bot.domain.fund_form import FUND_FORM
 from storage.models import (
     Account,
     BureauSession,
@@ -19,6 +21,10 @@ from storage.models import (
 )
 from storage.types import utcnow
 from storage.updates import record_before_core_write
+
+# The queue holds the Fund's dossiers: its filters read the answers that play these roles.
+SECTOR = FUND_FORM.key_of(AnswerRole.SECTOR)
+CURRENCY = FUND_FORM.key_of(AnswerRole.CURRENCY)
 
 
 def _queue(
@@ -50,9 +56,9 @@ def queue_filters(
     if country:
         query = query.where(City.country == country)
     if sector:
-        query = query.where(Dossier.answers["sector"].as_string() == sector)
+        query = query.where(Dossier.answers[SECTOR].as_string() == sector)
     if currency:
-        query = query.where(Dossier.answers["currency"].as_string() == currency)
+        query = query.where(Dossier.answers[CURRENCY].as_string() == currency)
     if session_id is not None:
         query = query.where(Dossier.session_id == session_id)
     if unverified:

@@ -98,7 +98,9 @@ class BotUnderTest:
         return self.now
 
     async def add_staff(self, user_id: int, role: str, language: str, name: str) -> None:
-        """Someone the Secretariat gave a role to (as /staff would)."""
+        """Someone the Secretariat gave a role to (as /staff would), who has started a private
+        chat with the bot (its invite link opens one)."""
+        self.api.add_private(user_id, name)
         async with self.sessions() as session:
             account = new_account(session, user_id, name)
             account.role, account.language, account.full_name = role, language, name

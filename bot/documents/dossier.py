@@ -17,7 +17,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.documents.pdf import BAD, GOOD, MUTED, SMALL, PdfDocument, Style
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
-from bot.domain.forms import ATTACHMENTS, Kind, Question, Section
+from bot.domain.forms import ATTACHMENTS, AnswerRole, Kind, Question, Section
+from bot.domain.fund_form import financing
 from bot.domain.navigation import item_fields
 from bot.domain.numbers import format_number, format_share
 from bot.domain.records import Record, slot_files
@@ -26,7 +27,6 @@ from bot.domain.rules import (
     FundingRules,
     SectionCheck,
     cofinancing_problems,
-    financing,
     is_answered,
     letter_slot,
 )
@@ -95,7 +95,7 @@ def dossier_pdf(case: Case, rules: FundingRules, today: date) -> bytes:
     _cover(doc, case, today)
     for check, section in zip(checks, record.form.sections, strict=True):
         _section(doc, record, section, check)
-    if record.form.currency_key and "fund_amount" in record.form.questions:
+    if AnswerRole.BUDGET_LINES in record.form.roles:  # the Fund's dossier: a financing plan
         _financing(doc, record, rules)
     _checklist(doc, record, checks)
     _history(doc, case)
@@ -104,15 +104,16 @@ def dossier_pdf(case: Case, rules: FundingRules, today: date) -> bytes:
 
 def _cover(doc: PdfDocument, case: Case, today: date) -> None:
     record = case.record
-    answers = record.answers
+    answers = record.read()
     doc.title(_(record.form.title), record.reference or _("Draft dossier"))
-    sector = record.form.questions.get("sector")
-    sector_label = sector.choice_label(answers.get("sector")) if sector else None
+    named = AnswerRole.SECTOR in record.form.roles
+    sector = record.form.question_of(AnswerRole.SECTOR) if named else None
+    sector_label = sector.choice_label(answers.sector) if sector else None
     last = case.history[-1].at.date() if case.history else None
     rows = [
         (_("Reference"), record.reference or "—"),
-        (_("City"), case.city or answers.get("city") or "—"),
-        (_("Country"), country_name(case.country or answers.get("country") or "", locale())),
+        (_("City"), case.city or answers.city or "—"),
+        (_("Country"), country_name(case.country or answers.country, locale())),
         (_("Title"), record_title(record)),
         (_("Sector"), _(sector_label) if sector_label else "—"),
         (_("Status"), status_label(record.status)),
@@ -229,8 +230,7 @@ def _file_rows(label: str, files: list, required: bool) -> list[list[str]]:
 
 def _financing(doc: PdfDocument, record: Record, rules: FundingRules) -> None:
     """Total cost, the Fund, the city, each partner, with shares, and whether the rules hold."""
-    answers = record.answers
-    plan = financing(answers)
+    plan = financing(record.answers)
     cur = plan.currency
     doc.heading(_("Financing picture"))
 
@@ -246,7 +246,7 @@ def _financing(doc: PdfDocument, record: Record, rules: FundingRules) -> None:
     # one of its parts, drawn lighter and named as such, so the column reads as adding up.
     rows.append([_("Partners (subtotal)"), money(plan.partners, cur), share(plan.partners)])
     details = []
-    for partner in answers.get("partners") or ():
+    for partner in record.read().entries(AnswerRole.PARTNERS):
         amount = Decimal(str(partner.get("amount") or 0))
         details.append(len(rows))
         rows.append([_("of which {name}").format(name=partner.get("name", "")),

@@ -21,6 +21,7 @@ from bot.documents.pdf import BAD, GOOD, MUTED, SMALL, PdfDocument, Style
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
 from bot.domain.follow_up import ReportKind
+from bot.domain.forms import AnswerRole
 from bot.domain.numbers import format_number, format_share
 from bot.domain.project import REPORT_STATUS_LABELS
 from bot.domain.records import slot_files
@@ -217,10 +218,10 @@ def _narrative(doc: PdfDocument, case: ReportCase) -> None:
 
 
 def _uses(doc: PdfDocument, case: ReportCase) -> None:
-    answers = case.record.answers
+    answers = case.record.read()
     cur = case.record.currency
     doc.heading(_("Use of the aid"))
-    uses = answers.get("uses") or []
+    uses = answers.entries(AnswerRole.USES)
     rows = [[str(use.get("purpose") or "—"), money(use.get("amount") or 0, cur)] for use in uses]
     used = sum((Decimal(str(use.get("amount") or 0)) for use in uses), Decimal(0))
     doc.table([_("Purpose"), _("Amount")], rows, [4, 2],
@@ -233,7 +234,7 @@ def _uses(doc: PdfDocument, case: ReportCase) -> None:
         )  # fmt: skip
         doc.paragraph(("✓ " if within else "✗ ") + text, Style(color=GOOD if within else BAD))
     doc.heading(_("What was done"), level=2)
-    doc.paragraph(str(answers.get("summary") or "—"))
+    doc.paragraph(answers.text(AnswerRole.SUMMARY) or "—")
 
 
 def _photos(doc: PdfDocument, case: ReportCase) -> None:
@@ -247,7 +248,7 @@ def _photos(doc: PdfDocument, case: ReportCase) -> None:
         doc.table([_("File"), _("Size"), "SHA-256"], rows, [2.4, 0.9, 4.6], styles=styles)
     else:
         doc.paragraph("—", Style(color=MUTED))
-    location = record.answers.get("location")
+    location = record.read().value(AnswerRole.LOCATION)
     if isinstance(location, dict) and "lat" in location:
         doc.paragraph(
             _("Shared location: {place}").format(

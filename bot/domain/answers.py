@@ -84,7 +84,7 @@ def parse_typed(
     if kind == Kind.EMAIL:
         return Parsed(parse_email(text))
     if kind == Kind.PHONE:
-        return Parsed(parse_phone(text, answers.get("country")))
+        return Parsed(parse_phone(text, question.region_of(answers)))
     if kind == Kind.COUNTRY:
         code = find_country(clean_text(text)[:100])
         if code is None:

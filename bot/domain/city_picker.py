@@ -3,11 +3,12 @@
 from bot.domain import flow
 from bot.domain.cities import MemberCity
 from bot.domain.countries import fold
-from bot.domain.forms import Answers, Form
+from bot.domain.forms import AnswerRole, Answers, Form
 from bot.domain.navigation import Cursor, next_key
+from bot.domain.profile_form import PROFILE_FORM
 
-CITY_QUESTION = "city_name"
-COUNTRY_QUESTION = "country"
+CITY_QUESTION = PROFILE_FORM.key_of(AnswerRole.CITY)
+COUNTRY_QUESTION = PROFILE_FORM.key_of(AnswerRole.COUNTRY)
 
 
 def pick(form: Form, answers: Answers, cursor: Cursor, city: MemberCity) -> flow.Move:

@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal
 
 from bot.domain.follow_up import ReportDue, report_calendar
-from bot.domain.forms import Answers
+from bot.domain.forms import AnswerRole, Answers
+from bot.domain.fund_form import FUND_FORM, financing
 from bot.domain.results import IndicatorPlan
-from bot.domain.rules import financing
 from bot.domain.tranches import Tranche
 
 
@@ -75,21 +75,22 @@ def convention_of(
     session_on: date | None = None,
 ) -> Convention:
     plan = financing(answers)
+    read = FUND_FORM.read(answers)
     calendar = tuple(report_calendar(start_on, months, report_months))
     return Convention(
         reference=reference,
         version=version,
         city=city,
         country=country,
-        mayor=str(answers.get("mayor") or ""),
-        title=str(answers.get("title") or ""),
-        sector=str(answers.get("sector") or ""),
-        district=str(answers.get("district") or ""),
-        currency=str(answers.get("currency") or ""),
+        mayor=read.text(AnswerRole.MAYOR),
+        title=read.title,
+        sector=read.sector,
+        district=read.text(AnswerRole.DISTRICT),
+        currency=read.text(AnswerRole.CURRENCY),
         granted=granted,
         total_cost=plan.total,
         city_amount=plan.city,
-        city_kind=str(answers.get("city_kind") or ""),
+        city_kind=read.text(AnswerRole.CITY_KIND),
         partners=tuple(
             Partner(
                 str(p.get("name") or ""),
@@ -97,7 +98,7 @@ def convention_of(
                 Decimal(str(p.get("amount") or 0)),
                 p.get("status") == "confirmed",
             )
-            for p in answers.get("partners") or ()
+            for p in read.entries(AnswerRole.PARTNERS)
         ),
         start_on=start_on,
         months=months,

@@ -8,7 +8,7 @@ A count left unanswered ("Skip") means "unknown".
 
 from typing import Any
 
-from bot.domain.forms import N_, Answers, Choice, Form, Kind, Question, Section
+from bot.domain.forms import N_, AnswerRole, Answers, Choice, Form, Kind, Question, Section
 from bot.domain.fund_form import CURRENCIES
 
 EVENTS = (
@@ -102,7 +102,14 @@ EMERGENCY_FORM = Form(
     version=1,
     title=N_("Emergency report"),
     sections=SECTIONS,
-    currency_key="currency",
+    roles={
+        AnswerRole.CURRENCY: "currency",
+        AnswerRole.EVENT: "event",
+        AnswerRole.PLACE: "place",
+        AnswerRole.LOCATION: "location",
+        AnswerRole.DESCRIPTION: "description",
+        AnswerRole.ASKED: "amount",
+    },
 )
 
 

@@ -8,6 +8,7 @@ translated when shown; `N_` only marks them for extraction.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -37,6 +38,41 @@ class Kind(StrEnum):
     LIST = "list"
     FILES = "files"
     LETTERS = "letters"  # one file for each entry that `per_entry` gives
+
+
+class AnswerRole(StrEnum):
+    """What an answer is to the rooms outside its form (screens, documents, services, queries).
+
+    A form names the question that plays each role it has (`Form.roles`); other rooms read an
+    answer by its role (`Form.read`), never by its key, so a form may rename a question or another
+    form may play the same role under its own key. Forms without a role do not name it.
+    """
+
+    TITLE = "title"
+    SECTOR = "sector"
+    CITY = "city"  # the member city, as typed
+    COUNTRY = "country"  # also the numbering plan of local phone numbers
+    CURRENCY = "currency"  # what money answers are in
+    MAYOR = "mayor"
+    DISTRICT = "district"
+    START_DATE = "start_date"
+    DURATION = "duration"  # in months
+    BUDGET_LINES = "budget_lines"
+    ASKED = "asked"  # the amount asked (of the Fund, or as emergency aid)
+    CITY_AMOUNT = "city_amount"  # the city's own contribution
+    CITY_KIND = "city_kind"  # that contribution in cash or in kind
+    PARTNERS = "partners"
+    INDICATORS = "indicators"  # the results framework
+    EVENT = "event"  # what happened (an emergency)
+    PLACE = "place"  # where, in words
+    LOCATION = "location"  # where, as a shared map location
+    DESCRIPTION = "description"
+    NEWS = "news"  # what changed since the last situation report
+    USES = "uses"  # an aid's amounts by purpose
+    SUMMARY = "summary"  # what the aid made possible
+    NAME = "name"  # a person's full name
+    FUNCTION = "function"  # a person's function at the city
+    PHONE = "phone"  # a person's phone number
 
 
 GROUPS = frozenset({Kind.LIST, Kind.FILES, Kind.LETTERS, Kind.MULTI})  # finished with "Done"
@@ -73,9 +109,14 @@ class Question:
     # built from another record's answers): shown with the prompt as it is, never translated.
     subject: str | None = None
     zero: bool = False  # MONEY: zero is an answer too (nothing spent yet on a budget line)
+    region: str | None = None  # PHONE: the answer naming the country a local number is in
 
     def visible(self, answers: Answers) -> bool:
         return self.when is None or self.when(answers)
+
+    def region_of(self, answers: Answers) -> str | None:
+        """The country whose numbering plan a local phone number given here follows."""
+        return answers.get(self.region) if self.region else None
 
     def choice_label(self, value: object) -> str | None:
         return next((c.label for c in self.choices if c.value == value), None)
@@ -109,17 +150,20 @@ class Form:
 
     `version` is stored with every record of answers: a record saved under an older version still
     opens (answers whose question is gone are kept but not shown; new questions show as missing).
-    Hooks: `currency_key` names the answer that gives money answers their currency; `coached` are
-    the questions whose screen shows the financing picture (and after whose money answers it is
-    shown); `section_rules(section key, answers, rules)` gives the rules across answers that fail;
-    `problem_targets` says which question fixes each problem code (`default_target` otherwise).
+    `roles` names the question that plays each role outside the form (`AnswerRole`), which other
+    rooms read with `read`; `seeded` are answers a record is given when created, never asked (a
+    role may name one: a report's currency). Hooks: `coached` are the questions whose screen shows
+    the financing picture (and after whose money answers it is shown); `section_rules(section
+    key, answers, rules)` gives the rules across answers that fail; `problem_targets` says which
+    question fixes each problem code (`default_target` otherwise).
     """
 
     key: str
     version: int
     title: str
     sections: tuple[Section, ...]
-    currency_key: str | None = None
+    roles: Mapping[AnswerRole, str] = field(default_factory=dict)
+    seeded: frozenset[str] = frozenset()
     coached: frozenset[str] = frozenset()
     section_rules: SectionRules = no_rules
     problem_targets: Mapping[str, str] = field(default_factory=dict)
@@ -141,7 +185,20 @@ class Form:
         return self.order[0]
 
     def currency(self, answers: Answers) -> str | None:
-        return answers.get(self.currency_key) if self.currency_key else None
+        return self.read(answers).currency
+
+    def read(self, answers: Answers) -> "RoleAnswers":
+        """The answers by the role they play outside the form."""
+        return RoleAnswers(self, answers)
+
+    def key_of(self, role: AnswerRole) -> str:
+        """The key of the answer playing `role` (for a query on stored answers); KeyError when
+        the form does not name it."""
+        return self.roles[role]
+
+    def question_of(self, role: AnswerRole) -> Question:
+        """The question playing `role` (its label, its choices); KeyError when not named."""
+        return self.questions[self.roles[role]]
 
     def visible_questions(self, answers: Answers) -> list[Question]:
         return [q for s in self.sections for q in s.questions if q.visible(answers)]
@@ -153,3 +210,51 @@ class Form:
             for q in self.questions.values()
             if q.prefill and profile.get(q.prefill)
         }
+
+
+@dataclass(frozen=True)
+class RoleAnswers:
+    """A form's answers read by role: empty (None, "", no entries) when the form does not name
+    the role or it is not answered."""
+
+    form: Form
+    answers: Answers
+
+    def value(self, role: AnswerRole) -> Any:
+        key = self.form.roles.get(role)
+        return self.answers.get(key) if key else None
+
+    def text(self, role: AnswerRole) -> str:
+        return str(self.value(role) or "")
+
+    def entries(self, role: AnswerRole) -> list[dict[str, Any]]:
+        """The entries of a list answer (budget lines, partners, indicators, uses)."""
+        return list(self.value(role) or ())
+
+    def amount(self, role: AnswerRole) -> Decimal | None:
+        value = self.value(role)
+        return Decimal(str(value)) if value not in (None, "") else None
+
+    @property
+    def title(self) -> str:
+        return self.text(AnswerRole.TITLE)
+
+    @property
+    def sector(self) -> str:
+        return self.text(AnswerRole.SECTOR)
+
+    @property
+    def city(self) -> str:
+        return self.text(AnswerRole.CITY)
+
+    @property
+    def country(self) -> str:
+        return self.text(AnswerRole.COUNTRY)
+
+    @property
+    def currency(self) -> str | None:
+        return self.value(AnswerRole.CURRENCY)
+
+    @property
+    def asked(self) -> Decimal | None:
+        return self.amount(AnswerRole.ASKED)

@@ -1,13 +1,15 @@
 """The Cooperation Fund dossier as a form (DOMAIN.md §1, sections A to G).
 
 Adding a question is one entry here (and its translations): the conversation, the completeness
-check, the review and the documents follow.
+check, the review and the documents follow. The answers other rooms read are named in `roles`;
+the financing plan read from the answers (`financing`) and the rules across them are the form's.
 """
 
+from decimal import Decimal
 from typing import Any
 
-from bot.domain.forms import N_, Answers, Choice, Form, Kind, Question, Section
-from bot.domain.rules import fund_section_problems
+from bot.domain.forms import N_, AnswerRole, Answers, Choice, Form, Kind, Problem, Question, Section
+from bot.domain.rules import Financing, FundingRules, cofinancing_problems
 
 
 def _text(key: str, prompt: str, label: str, **kw: Any) -> Question:
@@ -140,7 +142,7 @@ SECTIONS: tuple[Section, ...] = (
         _text("focal_function", N_("Focal point: function?"), N_("Function"), min_len=2,
               max_len=150, prefill="function"),
         Question("focal_phone", Kind.PHONE, N_("Focal point: phone number?"), N_("Phone"),
-                 prefill="phone"),
+                 prefill="phone", region="country"),
         Question("focal_email", Kind.EMAIL, N_("Focal point: email address?"), N_("Email"),
                  prefill="email"),
         Question("project_kind", Kind.CHOICE,
@@ -227,6 +229,56 @@ SECTIONS: tuple[Section, ...] = (
     )),
 )  # fmt: skip
 
+
+def financing(answers: Answers) -> Financing:
+    """A Fund dossier's financing plan: its total cost and its sources."""
+    lines = answers.get("budget_lines") or ()
+    partners = answers.get("partners") or ()
+    return Financing(
+        currency=answers.get("currency"),
+        total=sum((_money(line.get("amount")) for line in lines), Decimal(0)),
+        fund=_money(answers.get("fund_amount")),
+        city=_money(answers.get("city_amount")),
+        partners=sum((_money(p.get("amount")) for p in partners), Decimal(0)),
+    )
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def _section_problems(key: str, answers: Answers, rules: FundingRules) -> list[Problem]:
+    """The Cooperation Fund's rules across answers, section by section."""
+    if key == "project" and answers.get("collective") is False:
+        return [Problem("not_collective")]
+    if key == "narrative":
+        total = answers.get("beneficiaries")
+        over = [
+            k
+            for k in ("beneficiaries_women", "beneficiaries_youth")
+            if isinstance(total, int) and isinstance(answers.get(k), int) and answers[k] > total
+        ]
+        return [Problem("beneficiaries_over", {"keys": over})] if over else []
+    if key == "results":
+        return _results_problems(answers)
+    if key == "financing" and answers.get("fund_amount") and answers.get("city_amount"):
+        return cofinancing_problems(financing(answers), rules)
+    return []
+
+
+def _results_problems(answers: Answers) -> list[Problem]:
+    indicators = answers.get("indicators") or ()
+    problems = []
+    levels = {i.get("level") for i in indicators}
+    absent = [lv for lv in ("ultimate", "intermediate", "immediate", "output") if lv not in levels]
+    if indicators and absent:
+        problems.append(Problem("levels_missing", {"levels": absent}))
+    marker = answers.get("gender_marker")
+    if marker in ("1", "2") and indicators and not any(i.get("gender") for i in indicators):
+        problems.append(Problem("gender_result_missing"))
+    return problems
+
+
 # Version 2: each indicator's baseline and target are numbers with a unit (version 1 asked
 # them as text); a draft saved under version 1 asks them first when opened.
 FUND_FORM = Form(
@@ -234,9 +286,25 @@ FUND_FORM = Form(
     version=2,
     title=N_("Cooperation Fund dossier"),
     sections=SECTIONS,
-    currency_key="currency",
+    roles={
+        AnswerRole.TITLE: "title",
+        AnswerRole.SECTOR: "sector",
+        AnswerRole.CITY: "city",
+        AnswerRole.COUNTRY: "country",
+        AnswerRole.CURRENCY: "currency",
+        AnswerRole.MAYOR: "mayor",
+        AnswerRole.DISTRICT: "district",
+        AnswerRole.START_DATE: "start_date",
+        AnswerRole.DURATION: "duration",
+        AnswerRole.BUDGET_LINES: "budget_lines",
+        AnswerRole.ASKED: "fund_amount",
+        AnswerRole.CITY_AMOUNT: "city_amount",
+        AnswerRole.CITY_KIND: "city_kind",
+        AnswerRole.PARTNERS: "partners",
+        AnswerRole.INDICATORS: "indicators",
+    },
     coached=frozenset({"budget_lines", "fund_amount", "city_amount", "city_kind", "partners"}),
-    section_rules=fund_section_problems,
+    section_rules=_section_problems,
     problem_targets={
         "not_collective": "collective",
         "beneficiaries_over": "beneficiaries",

@@ -6,12 +6,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Role
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # what Telegram lets a deep link carry
 TOKEN_BYTES = 24  # 32 characters
 GRANTABLE = (Role.SECRETARIAT, Role.COMMISSION, Role.PRESIDENCY, Role.ADMIN)
 assert set(GRANTABLE) == STAFF
+
+
+class InviteRefused(Refused):
+    """`unknown` (no such token: forged or mistyped), `used`, `expired`, `unknown_city`,
+    `not_private` (a link is made in a private chat only), `same_role`, `staff_role` (the
+    person is staff already: a link would swap or lower their role; with `role`), `decided`
+    (the confirmation was answered already)."""
 
 
 def new_token() -> str:

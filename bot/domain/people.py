@@ -2,9 +2,22 @@
 
 from dataclasses import dataclass
 
-from bot.domain.forms import N_
+from bot.domain.forms import N_, AnswerRole
 from bot.domain.machine import Machine, Needs, move
+from bot.domain.profile_form import PROFILE_FORM
+from bot.domain.refusals import Refused
 from bot.domain.roles import Action, Role
+
+
+class StaffRefused(Refused):
+    """`unknown_person`, `configured_admin`, `self`, `last_admin`, `stale` (the button shows
+    what is no longer so, or was forged), `same_role`, `moved` (another admin changed the role a
+    moment ago: `name`, `role` as it is now)."""
+
+
+class VerificationRefused(Refused):
+    """`unknown` (no such registration), `decided` (already verified or refused: `registration`
+    says which), `changed` (the person has since changed city: a new card was or will be sent)."""
 
 
 class Verification:
@@ -52,4 +65,5 @@ class Registration:
 
     @property
     def name(self) -> str:
-        return self.profile.get("full_name") or self.first_name or str(self.telegram_id)
+        named = PROFILE_FORM.read(self.profile).text(AnswerRole.NAME)
+        return named or self.first_name or str(self.telegram_id)

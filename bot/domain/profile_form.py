@@ -1,7 +1,14 @@
 """Registration as a form: who the person is and which member city they act for."""
 
-from bot.domain.forms import N_, Answers, Form, Kind, Question, Section
+from bot.domain.forms import N_, AnswerRole, Answers, Form, Kind, Question, Section
 
+ROLES = {
+    AnswerRole.CITY: "city_name",
+    AnswerRole.COUNTRY: "country",
+    AnswerRole.NAME: "full_name",
+    AnswerRole.FUNCTION: "function",
+    AnswerRole.PHONE: "phone",
+}
 PROFILE_FORM = Form(
     key="profile",
     version=1,
@@ -36,11 +43,14 @@ PROFILE_FORM = Form(
                     min_len=2,
                     max_len=150,
                 ),
-                Question("phone", Kind.PHONE, N_("Your phone number?"), N_("Phone")),
+                Question(
+                    "phone", Kind.PHONE, N_("Your phone number?"), N_("Phone"), region="country"
+                ),
                 Question("email", Kind.EMAIL, N_("Your email address?"), N_("Email")),
             ),
         ),
     ),
+    roles=ROLES,
 )
 SHORT_KEYS = ("city_name", "country", "full_name", "phone")
 # Before an emergency report, someone not registered is asked only these (the rest can wait).
@@ -55,6 +65,7 @@ SHORT_PROFILE_FORM = Form(
             tuple(q for q in PROFILE_FORM.sections[0].questions if q.key in SHORT_KEYS),
         ),
     ),
+    roles={role: key for role, key in ROLES.items() if key in SHORT_KEYS},
 )
 CITY_KEYS = frozenset({"city_name", "country"})  # a change ties the person to another city
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.domain.forms import ATTACHMENTS, Answers, Form, Kind, Question
+from bot.domain.forms import ATTACHMENTS, AnswerRole, Answers, Form, Kind, Question, RoleAnswers
 from bot.domain.navigation import Cursor
 from bot.domain.profile_form import PROFILE_FORM, SHORT_PROFILE_FORM, may_report, missing_profile
 from bot.domain.project import ReportStatus
@@ -68,7 +68,11 @@ class Record:
 
     @property
     def title(self) -> str | None:
-        return self.answers.get("title") or None
+        return self.read().title or None
+
+    def read(self) -> RoleAnswers:
+        """Its answers by the role they play outside the form (`Form.read`)."""
+        return self.form.read(self.answers)
 
     def checks(self, rules: FundingRules) -> list[SectionCheck]:
         return check_record(self.form, self.answers, self.counts, rules)
@@ -113,7 +117,7 @@ class Person:
 
     @property
     def name(self) -> str:
-        return self.profile.get("full_name") or self.first_name
+        return PROFILE_FORM.read(self.profile).text(AnswerRole.NAME) or self.first_name
 
     @property
     def registered(self) -> bool:

@@ -7,7 +7,7 @@ reached; women and men for an indicator that counts people, which must add up to
 spent on each budget line, the city's contribution mobilised, progress, difficulties and next
 steps, photos with an optional shared location. Its records are rows of `dossiers` (form
 "report") naming their project (`parent_id`); the currency is an answer given at creation
-(`seed_answers`), as the Fund's form reads it (`currency_key`).
+(`seed_answers`), which the form names as its currency (`roles`).
 
 The report on the use of an emergency aid is one fixed form (amounts by purpose, what was done,
 photos), its records naming their emergency.
@@ -19,7 +19,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.forms import N_, Answers, Form, Kind, Problem, Question, Section, SectionRules
+from bot.domain.forms import (
+    N_,
+    AnswerRole,
+    Answers,
+    Form,
+    Kind,
+    Problem,
+    Question,
+    Section,
+    SectionRules,
+)
 from bot.domain.project import AID_REPORT_FORM_KEY, REPORT_FORM_KEY
 from bot.domain.records import Record
 from bot.domain.results import IndicatorPlan, sexes_add_up
@@ -177,7 +187,8 @@ def report_form(plan: ReportPlan) -> Form:
         version=FORM_VERSION,
         title=N_("Final report") if plan.final else N_("Progress report"),
         sections=sections,
-        currency_key="currency",
+        roles={AnswerRole.CURRENCY: "currency", AnswerRole.LOCATION: "location"},
+        seeded=frozenset({"currency"}),
         section_rules=_report_rules(plan),
         default_target="progress",
     )
@@ -287,7 +298,12 @@ AID_REPORT_FORM = Form(
                                               "Done."), N_("Photos")),
         )),
     ),
-    currency_key="currency",
+    roles={
+        AnswerRole.CURRENCY: "currency",
+        AnswerRole.USES: "uses",
+        AnswerRole.SUMMARY: "summary",
+    },
+    seeded=frozenset({"currency", "granted"}),
     section_rules=_aid_rules,
     problem_targets={"uses_over_aid": "uses"},
     default_target="uses",

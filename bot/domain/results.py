@@ -11,6 +11,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Any
 
+from bot.domain.forms import AnswerRole
+from bot.domain.fund_form import FUND_FORM
+
 PERCENT_PLACES = Decimal("0.1")
 
 
@@ -79,7 +82,7 @@ def indicators_of(answers: Mapping[str, Any]) -> list[IndicatorPlan]:
     """The dossier's indicators with their numbers (those saved under version 1 of the form have
     none until the Secretariat types them: `with_numbers`)."""
     plans = []
-    for item in answers.get("indicators") or ():
+    for item in FUND_FORM.read(answers).entries(AnswerRole.INDICATORS):
         counts = item.get("counts_people") is True
         plans.append(
             IndicatorPlan(

@@ -1,9 +1,11 @@
-"""What makes a record complete (any form), and the Fund's rules: cofinancing (DOMAIN.md §1)."""
+"""What makes a record complete (any form), and the Fund's rules: cofinancing (DOMAIN.md §1).
+
+The Fund's plan is read from a dossier's answers by `bot.domain.fund_form.financing`; its rules
+across answers are the form's own (`FUND_FORM.section_rules`)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from bot.domain.forms import Answers, Form, Kind, Problem, Question
 from bot.domain.navigation import incomplete_entry
@@ -34,22 +36,6 @@ class Financing:
 
     def share(self, amount: Decimal) -> Decimal | None:
         return amount / self.total if self.total else None
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-
-
-def financing(answers: Answers) -> Financing:
-    lines = answers.get("budget_lines") or ()
-    partners = answers.get("partners") or ()
-    return Financing(
-        currency=answers.get("currency"),
-        total=sum((_money(line.get("amount")) for line in lines), Decimal(0)),
-        fund=_money(answers.get("fund_amount")),
-        city=_money(answers.get("city_amount")),
-        partners=sum((_money(p.get("amount")) for p in partners), Decimal(0)),
-    )
 
 
 def cofinancing_problems(plan: Financing, rules: FundingRules) -> list[Problem]:
@@ -120,38 +106,6 @@ class SectionCheck:
     @property
     def complete(self) -> bool:
         return not self.missing and not self.problems
-
-
-def fund_section_problems(key: str, answers: Answers, rules: FundingRules) -> list[Problem]:
-    """The Cooperation Fund's rules across answers, section by section."""
-    if key == "project" and answers.get("collective") is False:
-        return [Problem("not_collective")]
-    if key == "narrative":
-        total = answers.get("beneficiaries")
-        over = [
-            k
-            for k in ("beneficiaries_women", "beneficiaries_youth")
-            if isinstance(total, int) and isinstance(answers.get(k), int) and answers[k] > total
-        ]
-        return [Problem("beneficiaries_over", {"keys": over})] if over else []
-    if key == "results":
-        return _results_problems(answers)
-    if key == "financing" and answers.get("fund_amount") and answers.get("city_amount"):
-        return cofinancing_problems(financing(answers), rules)
-    return []
-
-
-def _results_problems(answers: Answers) -> list[Problem]:
-    indicators = answers.get("indicators") or ()
-    problems = []
-    levels = {i.get("level") for i in indicators}
-    absent = [lv for lv in ("ultimate", "intermediate", "immediate", "output") if lv not in levels]
-    if indicators and absent:
-        problems.append(Problem("levels_missing", {"levels": absent}))
-    marker = answers.get("gender_marker")
-    if marker in ("1", "2") and indicators and not any(i.get("gender") for i in indicators):
-        problems.append(Problem("gender_result_missing"))
-    return problems
 
 
 def check_record(

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.domain.emergency import SITREP_FORM_KEY
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM
-from bot.domain.forms import N_, Answers, Form, Kind, Question, Section
+from bot.domain.forms import N_, AnswerRole, Answers, Form, Kind, Question, Section
 
 
 def _reused(key: str) -> Question:
@@ -30,6 +30,7 @@ SITREP_FORM = Form(
             _reused(key) for key in ("services", "needs", "needs_other", "photos")
         )),
     ),
+    roles={AnswerRole.NEWS: "news"},
 )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.emergency import Emergency
+from bot.domain.forms import AnswerRole
 from bot.domain.records import Person, Record
 from bot.notify.notice import CardMode, Notice, card_of
 from bot.notify.readers import Audience, Chat, Voice, dump
@@ -110,7 +111,7 @@ def reported(emergency: Emergency, sender: int, audience: Audience) -> list[Noti
     """A new alert: the cards, then the shared location and the photos in each chat; the city's
     other officials told it was received."""
     told = cards(emergency, audience)
-    location = emergency.record.answers.get("location")
+    location = emergency.record.read().value(AnswerRole.LOCATION)
     for chat in audience.alert_chats():
         if isinstance(location, dict) and "lat" in location and "lon" in location:
             at = (location["lat"], location["lon"])

@@ -10,9 +10,9 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.all_forms import SENDABLE
 from bot.domain.dates import format_long
 from bot.domain.forms import ATTACHMENTS, Answers, Kind, Problem, Question
-from bot.domain.fund_form import FUND_FORM, LEVELS
+from bot.domain.fund_form import FUND_FORM, LEVELS, financing
 from bot.domain.records import Record, slot_files
-from bot.domain.rules import FundingRules, SectionCheck, financing, is_answered, is_complete
+from bot.domain.rules import FundingRules, SectionCheck, is_answered, is_complete
 from bot.domain.workflow import Status, applicant_can_delete
 from bot.screens.base import Screen
 from bot.screens.common import listed, locale, shown_answer, split_messages

@@ -24,9 +24,11 @@ from bot.domain.emergency import (
     time_to,
 )
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM
+from bot.domain.forms import AnswerRole
 from bot.domain.locales import babel_locale
 from bot.domain.machine import Move
 from bot.domain.numbers import format_number
+from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import Record
 from bot.domain.roles import Role
 from bot.domain.sitrep_form import SITREP_FORM
@@ -65,10 +67,10 @@ def alert_text(emergency: Emergency) -> str:
     lines = ["<b>" + heading + "</b>"]
     keys = ("event", "started", "place", "location", *COUNTS, "services", "needs", "needs_other")
     lines += [line for key in keys if (line := _line(key, emergency)) is not None]
-    if record.answers.get("amount"):
-        lines.append(_line("amount", emergency) or "")
-    description = record.answers.get("description") or ""
-    lines.append("\n" + html.quote(description))
+    said = record.read()
+    if said.value(AnswerRole.ASKED):
+        lines.append(_line(record.form.key_of(AnswerRole.ASKED), emergency) or "")
+    lines.append("\n" + html.quote(said.text(AnswerRole.DESCRIPTION)))
     lines.append(
         "\n"
         + _("Sent by {name}.").format(name=html.quote(emergency.sender.name))
@@ -104,9 +106,10 @@ def alert_text(emergency: Emergency) -> str:
 
 def unverified_line(emergency: Emergency) -> str:
     if not emergency.sender_registered:
+        phone = PROFILE_FORM.read(emergency.sender.profile).text(AnswerRole.PHONE)
         return "⚠️ " + _(
             "Unverified: the sender gave only a city, a name and a phone ({phone})."
-        ).format(phone=html.quote(emergency.sender.profile.get("phone", "")))
+        ).format(phone=html.quote(phone))
     return "⚠️ " + _("Unverified: the Secretariat has not verified the sender's registration.")
 
 
@@ -353,10 +356,10 @@ def emergencies_screen(emergencies: list[Emergency]) -> list[Screen]:
     if not emergencies:
         return [Screen(_("No emergency has been reported."))]
     blocks = ["<b>" + _("🚨 Emergencies") + "</b>"]
-    event = EMERGENCY_FORM.questions["event"]
+    event = EMERGENCY_FORM.question_of(AnswerRole.EVENT)
     for emergency in emergencies:
         record = emergency.record
-        kind = shown_answer(event, record.answers.get("event"))
+        kind = shown_answer(event, record.read().value(AnswerRole.EVENT))
         since = format_short(record.submitted_at.date(), locale()) if record.submitted_at else ""
         lines = [
             f"<b>{record.reference}</b> · {html.quote(emergency.city)} · {kind} · "
@@ -397,8 +400,8 @@ def sitrep_text(emergency: Emergency, report: Record, known: dict[str, Any], by:
         )
         + "</b>"
     ]
-    if answers.get("news"):
-        lines.append(html.quote(answers["news"]))
+    if news := report.read().text(AnswerRole.NEWS):
+        lines.append(html.quote(news))
     lines += [_figure(key, old, new) for key, old, new in figure_changes(known, answers, COUNTS)]
     for key in ("services", "needs", "needs_other"):
         value = answers.get(key)

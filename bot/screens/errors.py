@@ -5,18 +5,32 @@ from datetime import date
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.city_rows import RowRefused
 from bot.domain.dates import format_long
 from bot.domain.forms import MAX_FILES
+from bot.domain.invites import InviteRefused
 from bot.domain.numbers import format_number
+from bot.domain.people import StaffRefused, VerificationRefused
 from bot.domain.refusals import Refused
 from bot.screens.common import locale
 from bot.screens.home import no_longer_possible
+from bot.screens.registrations import already_decided, changed_city
+from bot.screens.team import invite_refusal, staff_refusal
 
 
 def refused_text(error: Refused) -> str:
     """What a use case's refusal tells the presser (said by bot/telegram/refusals.py): a move
     someone else took first, or not theirs (bot/domain/machine.py `StatusRefused`), the right
-    to act; any other code as an answer's refusal."""
+    to act; the refusals of a family by their own words (staff, invites, registrations); a
+    button or a record that is no longer there; any other code as an answer's refusal."""
+    if isinstance(error, StaffRefused):
+        return staff_refusal(error)
+    if isinstance(error, InviteRefused | RowRefused) and error.code == "unknown_city":
+        return _gone()["button"]  # the city a button names has left the member list
+    if isinstance(error, InviteRefused):
+        return invite_refusal(error)
+    if isinstance(error, VerificationRefused):
+        return verification_refusal(error)
     code, d = error.code, error.details
     if code == "moved":
         return no_longer_possible(d.get("reference"), _(d["label"]) if d.get("label") else "—")
@@ -33,7 +47,29 @@ def refused_text(error: Refused) -> str:
         return _("Sorry, this is not yours to do.")
     if code == "not_allowed":
         return not_allowed_text()
-    return refusal(error)
+    gone = _gone().get(code)
+    return gone if gone is not None else refusal(error)
+
+
+def _gone() -> dict[str, str]:
+    """What a button or a typed answer is about and is no longer there (or never was: a
+    forged button), or not for this person (bot/domain/refusals.py `Gone`)."""
+    return {
+        "button": _("This button is no longer valid."),
+        "bureau_session": _("This Bureau session no longer exists."),
+        "unregistered": _("Register first with /start."),
+        "emergency": _("This emergency is not available to you."),
+        "emergency_reference": _("No emergency you may see has this reference."),
+    }
+
+
+def verification_refusal(problem: VerificationRefused) -> str:
+    """Why a decision on a registration was not taken."""
+    if problem.code == "decided":
+        return already_decided(problem.details["registration"])
+    if problem.code == "changed":
+        return changed_city()
+    return _("This registration no longer exists.")
 
 
 def not_allowed_text() -> str:

@@ -3,15 +3,26 @@
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.forms import Answers
+from bot.domain.forms import AnswerRole, Answers
+from bot.domain.fund_form import FUND_FORM, financing
 from bot.domain.numbers import format_share
-from bot.domain.rules import Financing, FundingRules, Problem, cofinancing_problems, financing
+from bot.domain.rules import Financing, FundingRules, Problem, cofinancing_problems
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
 from bot.telegram.callbacks import menu_data
 
 # The Fund's rules that the financing plan's answers fix ("no budget" is fixed by the budget).
 COFINANCING = frozenset({"fund_over", "city_under", "sources_short", "sources_over"})
+# The Fund's answers that make its financing plan (the questions a remedy leads to).
+ASKED, CITY_AMOUNT, PARTNERS, BUDGET_LINES = (
+    FUND_FORM.key_of(role)
+    for role in (
+        AnswerRole.ASKED,
+        AnswerRole.CITY_AMOUNT,
+        AnswerRole.PARTNERS,
+        AnswerRole.BUDGET_LINES,
+    )
+)
 
 
 def share_text(plan: Financing, amount) -> str:
@@ -75,7 +86,7 @@ def coach(answers: Answers, rules: FundingRules) -> str:
     problems = [
         p
         for p in cofinancing_problems(plan, rules)
-        if not (p.code == "city_under" and not given(answers, "city_amount"))
+        if not (p.code == "city_under" and not given(answers, CITY_AMOUNT))
     ]
     codes = {p.code for p in problems}
     lines = [
@@ -86,13 +97,13 @@ def coach(answers: Answers, rules: FundingRules) -> str:
             share=share_text(plan, plan.fund),
             limit=format_share(rules.fund_max_share, locale()),
         )
-        + rule_mark(answers, "fund_amount", plan, "fund_over" in codes),
+        + rule_mark(answers, ASKED, plan, "fund_over" in codes),
         _("City: {amount} ({share}, at least {limit})").format(
             amount=money(plan.city, cur),
             share=share_text(plan, plan.city),
             limit=format_share(rules.city_min_share, locale()),
         )
-        + rule_mark(answers, "city_amount", plan, "city_under" in codes),
+        + rule_mark(answers, CITY_AMOUNT, plan, "city_under" in codes),
         _("Partners: {amount} ({share})").format(
             amount=money(plan.partners, cur), share=share_text(plan, plan.partners)
         ),
@@ -113,18 +124,18 @@ def remedies(
     offered: dict[str, str] = {}
     for problem in problems:
         if problem.code == "sources_short":
-            offered.setdefault("city_amount", _("⬆ Raise the city's contribution"))
-            offered.setdefault("partners", _("➕ Add a partner"))
+            offered.setdefault(CITY_AMOUNT, _("⬆ Raise the city's contribution"))
+            offered.setdefault(PARTNERS, _("➕ Add a partner"))
             if plan.fund + problem.details["gap"] <= plan.total * rules.fund_max_share:
-                offered.setdefault("fund_amount", _("⬆ Raise the amount asked of the Fund"))
+                offered.setdefault(ASKED, _("⬆ Raise the amount asked of the Fund"))
         elif problem.code in ("sources_over", "fund_over"):
-            offered.setdefault("fund_amount", _("⬇ Lower the amount asked of the Fund"))
+            offered.setdefault(ASKED, _("⬇ Lower the amount asked of the Fund"))
             if problem.code == "sources_over":
-                offered.setdefault("city_amount", _("✏️ Change the city's contribution"))
-                offered.setdefault("partners", _("✏️ Change the partners"))
+                offered.setdefault(CITY_AMOUNT, _("✏️ Change the city's contribution"))
+                offered.setdefault(PARTNERS, _("✏️ Change the partners"))
         elif problem.code == "city_under":
-            offered.setdefault("city_amount", _("⬆ Raise the city's contribution"))
-    offered.setdefault("budget_lines", _("✏️ Change the budget (the total cost)"))
+            offered.setdefault(CITY_AMOUNT, _("⬆ Raise the city's contribution"))
+    offered.setdefault(BUDGET_LINES, _("✏️ Change the budget (the total cost)"))
     return [(text, key) for key, text in offered.items()]
 
 

@@ -149,7 +149,7 @@ def no_access_text(person: Person) -> str:
         "The Permanent Secretariat refused your registration for {city}: you have no access to "
         "its dossiers or emergency reports. If your city was wrong, choose the right one with "
         "/profile: the Secretariat will look at your registration again."
-    ).format(city=html.quote(person.profile.get("city_name") or ""))
+    ).format(city=html.quote(PROFILE_FORM.read(person.profile).city))
 
 
 def submission_waits_text() -> str:

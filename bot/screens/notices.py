@@ -7,9 +7,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.dates import format_long
+from bot.domain.fund_form import financing
 from bot.domain.records import Record
 from bot.domain.review import Case, ThreadMessage
-from bot.domain.rules import financing
 from bot.domain.workflow import Status, is_correction
 from bot.screens.base import Screen
 from bot.screens.checklist import record_title

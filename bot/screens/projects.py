@@ -12,6 +12,7 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
 from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.forms import AnswerRole
 from bot.domain.grant_case import AidCase, ProjectCase, Reached, SessionFigures, TrancheLine
 from bot.domain.numbers import format_number, format_share
 from bot.domain.project import GrantMove, ProjectStatus, TrancheStatus
@@ -337,7 +338,7 @@ def indicator_usage() -> str:
 
 def aid_text(case: AidCase) -> str:
     """An approved emergency aid, above its report: the emergency, its city, the aid."""
-    label = EMERGENCY_FORM.questions["event"].choice_label(case.event)
+    label = EMERGENCY_FORM.question_of(AnswerRole.EVENT).choice_label(case.event)
     event = _(label) if label else html.quote(case.event)
     lines = [
         "<b>" + html.quote(case.reference) + "</b> · " + event,

@@ -115,6 +115,6 @@ def told_outcome(registration: Registration) -> str:
         "was wrong, choose the right one with /profile: the Secretariat will look at your "
         "registration again."
     ).format(
-        city=html.quote(registration.profile.get("city_name") or ""),
+        city=html.quote(PROFILE_FORM.read(registration.profile).city),
         reason=html.quote(registration.refusal_reason or ""),
     )

@@ -11,11 +11,11 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
-from bot.domain.forms import Kind
-from bot.domain.fund_form import FUND_FORM
+from bot.domain.forms import AnswerRole, Kind
+from bot.domain.fund_form import FUND_FORM, financing
+from bot.domain.profile_form import PROFILE_FORM
 from bot.domain.records import FileInfo, Record
 from bot.domain.review import PAGE, Case, Change, HistoryEntry, QueueFilter, ThreadMessage
-from bot.domain.rules import financing
 from bot.domain.sessions import BureauSession
 from bot.domain.workflow import DECIDED, Status, Transition, is_correction
 from bot.screens.base import Screen
@@ -42,9 +42,8 @@ def _day(moment: date) -> str:
 def case_heading(case: Case) -> list[str]:
     """Reference, city, title, sector and the money asked: the first lines of every card."""
     record = case.record
-    answers = record.answers
-    plan = financing(answers)
-    sector = FUND_FORM.questions["sector"].choice_label(answers.get("sector"))
+    plan = financing(record.answers)
+    sector = FUND_FORM.question_of(AnswerRole.SECTOR).choice_label(record.read().sector)
     lines = [
         _("City: {city} ({country})").format(
             city=html.quote(case.city), country=html.quote(country_name(case.country, locale()))
@@ -57,7 +56,7 @@ def case_heading(case: Case) -> list[str]:
         ),
         _("Sent by: {name}, {function}").format(
             name=html.quote(case.sender.name),
-            function=html.quote(case.sender.profile.get("function") or ""),
+            function=html.quote(PROFILE_FORM.read(case.sender.profile).text(AnswerRole.FUNCTION)),
         ),
     ]
     if case.flagged:
@@ -215,7 +214,7 @@ def attachment_piece(record: Record, slot: str) -> str:
     if question is None:
         return _("Attachment")
     if question.kind == Kind.LETTERS and entry:
-        entries = record.answers.get("partners") or []
+        entries = record.read().entries(AnswerRole.PARTNERS)
         if question.per_entry is not None:
             entries = question.per_entry(record.answers) + list(entries)
         name = next((e.get("name") for e in entries if e.get("id") == entry), None)

@@ -22,6 +22,7 @@ from babel.numbers import get_currency_precision
 from bot.domain.agenda import Agenda
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long, format_short
+from bot.domain.forms import AnswerRole
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession
@@ -75,7 +76,7 @@ def _day(moment: datetime | None) -> date | None:
 
 
 def sector_label(value: str | None) -> str:
-    label = FUND_FORM.questions["sector"].choice_label(value) if value else None
+    label = FUND_FORM.question_of(AnswerRole.SECTOR).choice_label(value) if value else None
     return _(label) if label else (value or "")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.emergency import EmergencyStatus, granted_of
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.follow_up import ReportDue
+from bot.domain.forms import AnswerRole
 from bot.domain.grant_case import AidCase
 from bot.domain.project import AID_REPORT_FORM_KEY
 from bot.domain.report_form import AID_REPORT_FORM, seed_answers
@@ -39,7 +40,7 @@ async def aid_case(session: AsyncSession, row: Dossier) -> AidCase | None:
     return AidCase(
         id=row.id,
         reference=row.reference or "",
-        event=str((row.answers or {}).get("event") or ""),
+        event=EMERGENCY_FORM.read(row.answers or {}).text(AnswerRole.EVENT),
         city_id=row.city_id,
         city=city.name if city else "",
         country=city.country if city else "",

@@ -32,6 +32,14 @@ class Cities:
         row = await self.session.get(City, city_id)
         return member_city(row) if row is not None else None
 
+    async def listed(self, city_id: int) -> MemberCity:
+        """A city on the member list (`unknown_city` otherwise: left it, or never was)."""
+        require(self.actor, self.admin_ids, Action.MANAGE_CITIES)
+        row = await self.session.get(City, city_id)
+        if row is None or not row.listed:
+            raise RowRefused("unknown_city")
+        return member_city(row)
+
     async def page(self, number: int) -> CityPage:
         require(self.actor, self.admin_ids, Action.MANAGE_CITIES)
         total = await queries.count_listed(self.session)

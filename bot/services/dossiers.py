@@ -326,12 +326,12 @@ class Dossiers:
             log.warning("SECRETARIAT_CHAT_ID is not set: no card for %s", record.reference)
         me = self.account.telegram_id
         others = [person_of(a) for a in await audience_of(self.session, row) if a.telegram_id != me]
-        answers = record.answers
+        answers = record.read()
         case = Case(
             record,
             self.account.city_id or 0,
-            answers.get("city", ""),
-            answers.get("country", ""),
+            answers.city,
+            answers.country,
             person_of(self.account),
         )
         told = notify.submitted(case, changes, others, audience)

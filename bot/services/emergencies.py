@@ -38,10 +38,12 @@ from bot.domain.follow_up import (
     report_open_key,
     report_opens,
 )
+from bot.domain.forms import AnswerRole
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.machine import StatusRefused, may_take
 from bot.domain.people import Verification
 from bot.domain.records import Record
+from bot.domain.refusals import Gone
 from bot.domain.roles import Action, Role, may
 from bot.domain.sitrep_form import SITREP_FORM, sitrep_ready
 from bot.notify import emergencies as notify
@@ -228,6 +230,34 @@ class Emergencies:
         row = await self._row(dossier_id)
         return await load_emergency(self.session, row) if row is not None else None
 
+    async def visible(self, dossier_id: int) -> Emergency:
+        """The emergency, as this person may see it; refused (`not_yours`) otherwise."""
+        emergency = await self.get(dossier_id)
+        if emergency is None:
+            raise StatusRefused("not_yours")
+        return emergency
+
+    # The buttons of a card that move nothing: who may press them, and when.
+
+    def may_ask(self, emergency: Emergency) -> bool:
+        """A question to the city: staff and the Presidency, while the emergency is open."""
+        return (self.is_staff or self.is_presidency) and emergency.status in OPEN
+
+    def may_answer(self, emergency: Emergency) -> bool:
+        return self.for_the_city(emergency)
+
+    def may_report(self, emergency: Emergency) -> bool:
+        """A situation report: the city, while its emergency is open."""
+        return self.for_the_city(emergency) and emergency.status in OPEN
+
+    def refused(self, emergency: Emergency) -> StatusRefused:
+        """A button of the emergency this person may not press now: to staff and the
+        Presidency, a stale one (someone else was quicker: its status now); else not theirs."""
+        if self.is_staff or self.is_presidency:
+            label = EMERGENCY_STATUS_LABELS.get(emergency.status, emergency.status)
+            return StatusRefused("moved", reference=emergency.record.reference or "", label=label)
+        return StatusRefused("not_yours")
+
     @property
     def _name(self) -> str:
         return person_of(self.account).name
@@ -302,8 +332,9 @@ class Emergencies:
         photos as they are, what happened and where as its news; written to the alert chats as
         one (no new alert, no escalation)."""
         answers = dict(row.answers or {})
-        said = [answers.get(key) for key in ("place", "description")]
-        answers["news"] = " — ".join(str(s) for s in said if s)
+        reported = EMERGENCY_FORM.read(answers)
+        said = [reported.text(AnswerRole.PLACE), reported.text(AnswerRole.DESCRIPTION)]
+        answers[SITREP_FORM.key_of(AnswerRole.NEWS)] = " — ".join(s for s in said if s)
         earlier = await queries.sitreps(self.session, parent.id, SENT)
         known = dict(parent.submitted_answers or parent.answers or {})
         for report in earlier:
@@ -378,13 +409,26 @@ class Emergencies:
         name = self._name
         return await self._done(row, lambda e: notify.acknowledged(e, name, self.audience))
 
-    async def message(self, dossier_id: int, text: str) -> Emergency | None:
+    async def ask(self, dossier_id: int, text: str) -> Emergency:
+        """A question from staff or the Presidency to the city (`not_yours` for anyone else)."""
+        if not (self.is_staff or self.is_presidency):
+            raise StatusRefused("not_yours")
+        return await self.message(dossier_id, text)
+
+    async def answer(self, dossier_id: int, text: str) -> Emergency:
+        """The city's answer (`emergency`: none of this person's city to answer about)."""
+        emergency = await self.get(dossier_id)
+        if emergency is None or not self.for_the_city(emergency):
+            raise Gone("emergency")
+        return await self.message(dossier_id, text)
+
+    async def message(self, dossier_id: int, text: str) -> Emergency:
         """A question from staff or the Presidency to the city, or the city's answer: kept on
         the emergency, and sent to the other side (bot/notify/emergencies.py `asked`,
-        `answered`)."""
+        `answered`); refused (`emergency`) if there is no sent one this person may see."""
         row = await self._row(dossier_id)
         if row is None or row.status == EmergencyStatus.DRAFT:
-            return None
+            raise Gone("emergency")
         asking = (self.is_staff or self.is_presidency) and not self._of_the_city(row)
         self.session.add(
             DossierMessage(
@@ -476,35 +520,37 @@ class Emergencies:
         await queries.cancel_timers(self.session, f"{SITREP_REQUEST}:{row.id}:", utcnow(), "closed")
         return await self._done(row, lambda e: notify.moved(e, "close", self.audience))
 
-    async def listed(self, limit: int = 10) -> list[Emergency] | None:
+    async def listed(self, limit: int = 10) -> list[Emergency]:
         """Sent emergencies, the open ones first, then the latest (staff and the Presidency),
-        each with its timeline; None if refused."""
+        each with its timeline; `not_yours` for anyone else."""
         if not (self.is_staff or self.is_presidency):
-            return None
+            raise StatusRefused("not_yours")
         statuses = [s.value for s in EmergencyStatus if s != EmergencyStatus.DRAFT]
         rows = await queries.emergencies(self.session, EMERGENCY_FORM.key, statuses, limit)
         rows.sort(key=lambda pair: pair[0].status == EmergencyStatus.CLOSED)
         return [await load_emergency(self.session, row) for row, _city in rows]
 
-    async def by_reference(self, reference: str) -> Emergency | None:
+    async def by_reference(self, reference: str) -> Emergency:
         """A sent emergency by its reference (staff and the Presidency): its whole report, where
-        a card shortened to fit Telegram points to."""
+        a card shortened to fit Telegram points to; refused alike (`emergency_reference`) when
+        there is none or it is not theirs to see."""
         if not (self.is_staff or self.is_presidency):
-            return None
+            raise Gone("emergency_reference")
         row = await review_queries.by_reference(self.session, reference.strip().upper())
         if row is None or row.form != EMERGENCY_FORM.key or row.status == EmergencyStatus.DRAFT:
-            return None
+            raise Gone("emergency_reference")
         return await load_emergency(self.session, row)
 
     # Situation reports: the city's follow-ups on its emergency.
 
-    async def open_sitrep(self, dossier_id: int) -> Record | None:
-        """A new situation report on the city's open emergency (typed answers go to it)."""
+    async def open_sitrep(self, dossier_id: int) -> Record:
+        """A new situation report on the city's open emergency (typed answers go to it);
+        refused if it is not the city's (`not_yours`) or not open (`moved`)."""
         row = await self.session.get(Dossier, dossier_id)
         if row is None or row.form != EMERGENCY_FORM.key or not self._of_the_city(row):
-            return None
+            raise StatusRefused("not_yours")
         if row.status in (EmergencyStatus.DRAFT, EmergencyStatus.CLOSED):
-            return None
+            raise self._moved(row)
         drafts = await queries.sitreps(self.session, row.id, EmergencyStatus.DRAFT)
         if drafts:  # one begun and not sent: go on with it
             report = drafts[-1]

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from bot.domain import invites as rules
 from bot.domain.cities import MemberCity
+from bot.domain.invites import InviteRefused
 from bot.domain.people import StaffMember, Verification
-from bot.domain.refusals import Refused
 from bot.domain.roles import STAFF, Action, Role
 from bot.notify import people as notify
 from bot.services.acting import PeopleUseCase
@@ -22,13 +22,6 @@ from storage.types import utcnow
 
 # What the admin who made a link is asked, in their language: (language, who opened it, the
 # invite's id, the role) → the message and its buttons.
-
-
-class InviteRefused(Refused):
-    """`unknown` (no such token: forged or mistyped), `used`, `expired`, `unknown_city`,
-    `not_private` (a link is made in a private chat only), `same_role`, `staff_role` (the
-    person is staff already: a link would swap or lower their role; with `role`), `decided`
-    (the confirmation was answered already)."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from bot.config import Settings
 from bot.domain.convention import convention_of
 from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.follow_up import ReportDue, ReportKind, progress_reports
-from bot.domain.forms import Form
+from bot.domain.forms import AnswerRole, Form
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.grant_case import (
     AidCase,
     ProjectCase,
@@ -113,7 +114,8 @@ class Result:
 
 def _start_on(answers: dict[str, Any], today: date) -> date:
     try:
-        return max(date.fromisoformat(str(answers.get("start_date"))), today)
+        start = FUND_FORM.read(answers).value(AnswerRole.START_DATE)
+        return max(date.fromisoformat(str(start)), today)
     except ValueError:
         return today
 
@@ -183,7 +185,7 @@ async def project_case(session: AsyncSession, project: Project) -> ProjectCase:
     case = _case_of(
         project,
         row.reference or "",
-        str((row.answers or {}).get("title") or ""),
+        FUND_FORM.read(row.answers or {}).title,
         row.city_id,
         city.name if city else "",
         city.country if city else "",
@@ -321,11 +323,11 @@ async def after_decision(
     project = await session.get(Project, row.id)
     if row.status == Status.APPROVED and row.granted_amount:
         granted = Decimal(row.granted_amount)
-        currency = str((row.answers or {}).get("currency") or "EUR")
+        answers = row.answers or {}
+        currency = FUND_FORM.read(answers).text(AnswerRole.CURRENCY) or "EUR"
         schedule = default_tranches(granted, currency, settings.tranches)
         if project is None:
-            answers = row.answers or {}
-            months = answers.get("duration")
+            months = FUND_FORM.read(answers).value(AnswerRole.DURATION)
             project, _made = await queries.create_project(
                 session,
                 row,
@@ -679,7 +681,7 @@ class Projects:
             (
                 report.parent_id,
                 report.due_on,
-                str(project.get("sector") or ""),
+                FUND_FORM.read(project).sector,
                 country,
                 ReportPlan.from_json(report.plan or {"currency": ""}).indicators,
                 answers,
@@ -762,7 +764,7 @@ class Projects:
         files = await attachments(self.session, row.id)
         language = self.settings.notify_language
         if isinstance(case, AidCase):
-            label = EMERGENCY_FORM.questions["event"].choice_label(case.event)
+            label = EMERGENCY_FORM.question_of(AnswerRole.EVENT).choice_label(case.event)
             title = self.i18n.gettext(label, locale=language) if label else case.event
         else:
             title = case.title

@@ -1,7 +1,6 @@
 """The Secretariat's staff: who has which role, granted and revoked by admins."""
 
-from bot.domain.people import StaffMember
-from bot.domain.refusals import Refused
+from bot.domain.people import StaffMember, StaffRefused
 from bot.domain.roles import STAFF, Action, Role
 from bot.notify import people as notify
 from bot.services.acting import PeopleUseCase
@@ -9,11 +8,6 @@ from bot.services.rights import require
 from storage.accounts import set_role, staff_accounts
 from storage.models import Account
 from storage.outbox import post
-
-
-class StaffRefused(Refused):
-    """`unknown_person`, `configured_admin`, `self`, `last_admin`, `stale`, `same_role`,
-    `moved` (another admin changed the role a moment ago: `name`, `role` as it is now)."""
 
 
 class Staff(PeopleUseCase):
@@ -26,10 +20,20 @@ class Staff(PeopleUseCase):
         members += [StaffMember(i, str(i), Role.ADMIN, True) for i in sorted(missing)]
         return sorted(members, key=lambda m: (m.role != Role.ADMIN, m.role, m.name.casefold()))
 
-    async def person(self, telegram_id: int) -> StaffMember | None:
+    async def candidate(self, telegram_id: int) -> StaffMember:
+        """Someone an admin names to give a role: one who has written to the bot, and not an
+        admin through ADMIN_IDS (`unknown_person`, `configured_admin` otherwise)."""
+        return self.member(await self._target(telegram_id))
+
+    async def shown(self, telegram_id: int, role: str = "") -> StaffMember:
+        """The person a button names, still as it showed them (with `role`, if given): else
+        the button is old or forged (`stale`), and nothing is asked."""
         require(self.actor, self.admin_ids, Action.MANAGE_STAFF)
         account = await self.session.get(Account, telegram_id)
-        return self.member(account) if account is not None else None
+        member = self.member(account) if account is not None else None
+        if member is None or member.configured or (role and member.role != role):
+            raise StaffRefused("stale")
+        return member
 
     async def _target(self, telegram_id: int) -> Account:
         require(self.actor, self.admin_ids, Action.MANAGE_STAFF)

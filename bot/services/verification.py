@@ -1,8 +1,7 @@
 """The Secretariat's verification of registrations: a card when a profile is first complete, then
 "verified" or "refused" (with a reason), the person told in their own language."""
 
-from bot.domain.people import Registration, Verification
-from bot.domain.refusals import Refused
+from bot.domain.people import Registration, Verification, VerificationRefused
 from bot.domain.roles import Action
 from bot.notify import people as notify
 from bot.services.acting import PeopleUseCase
@@ -14,22 +13,23 @@ from storage.outbox import post
 from storage.types import utcnow
 
 
-class VerificationRefused(Refused):
-    """`unknown` (no such registration), `decided` (already verified or refused: `registration`
-    says which), `changed` (the person has since changed city: a new card was or will be sent)."""
-
-
 class Verifications(PeopleUseCase):
     async def registration(self, account: Account) -> Registration:
         return await registration_of(self.session, account)
 
-    async def get(self, telegram_id: int) -> Registration | None:
-        """A finished registration, for the person deciding on it."""
+    async def waiting(self, telegram_id: int, city_id: int) -> Registration:
+        """A finished registration still waiting for a decision, for the city its card showed
+        (`city_id`); refused as `decide` would refuse it otherwise."""
         require(self.actor, self.admin_ids, Action.VERIFY_PEOPLE)
         account = await self.session.get(Account, telegram_id)
         if account is None or account.registered_at is None:
-            return None
-        return await self.registration(account)
+            raise VerificationRefused("unknown")
+        registration = await self.registration(account)
+        if registration.city_id != city_id:
+            raise VerificationRefused("changed")
+        if registration.verification != Verification.PENDING:
+            raise VerificationRefused("decided", registration=registration)
+        return registration
 
     async def pending(self, limit: int = 20) -> list[Registration]:
         require(self.actor, self.admin_ids, Action.VERIFY_PEOPLE)

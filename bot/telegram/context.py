@@ -1,14 +1,17 @@
 """What a handler gets for one update: who is acting, in which chat and language, the rules, and
 the use cases bound to this update's transaction."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
-from aiogram import Bot
+from aiogram import Bot, html
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.context import FSMContext
-from aiogram.types import ReplyKeyboardRemove, TelegramObject
+from aiogram.types import Chat, ReplyKeyboardRemove, TelegramObject
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.emergency import hours, minutes
@@ -29,10 +32,13 @@ from bot.services.review import Review
 from bot.services.sheets import Sheets
 from bot.services.team import Staff
 from bot.services.verification import Verifications
+from bot.telegram.i18n import OWN_LANGUAGE
 from bot.telegram.states import Flow
 from bot.telegram.topics import SecretariatTopics
 from bot.workers.outbox import OutboxWorker
 from storage.models import Account
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Context:
     topics: SecretariatTopics | None = None  # the Secretariat's chat as a forum (per process)
     thread_id: int | None = None  # the forum topic the update came from: answers go back there
     scheduler: Any = None  # the timers' worker (bot.workers.scheduler.Scheduler): `wake()`
+    shared: bool = False  # a group: everyone there reads what is posted, in its language
+    own_language: str = ""  # the acting person's language, wherever they act
 
     # The Secretariat's use cases, built when a handler first asks (each checks the right itself).
     @cached_property
@@ -129,6 +137,33 @@ class Context:
                 message_thread_id=self.thread_id,
             )
 
+    def own(self, build: Callable[[], T]) -> T:
+        """Words only the presser reads (a button's popup): in their language, even in a shared
+        chat whose posts are in the chat's."""
+        with self.i18n.use_locale(self.own_language or self.language):
+            return build()
+
+    async def send_privately(self, build: Callable[[], Sequence[Screen]]) -> None:
+        """A long view asked for in a shared chat (a whole dossier): it goes to the presser's
+        private chat, written in their language, and the group is not filled with it. If they
+        never started a private chat with the bot (Telegram refuses it then), the group gets one
+        short line saying how. In a private chat: sent there, as `send`."""
+        if not self.shared:
+            await self.send(*build())
+            return
+        screens = self.own(build)
+        presser = self._account.telegram_id
+        try:
+            for screen in screens:
+                await self.bot.send_message(presser, screen.text, reply_markup=screen.markup)
+        except (TelegramForbiddenError, TelegramBadRequest):  # never started, or blocked us
+            me = await self.bot.me()
+            text = _(
+                "{name}, I cannot write to you privately yet: open {link}, press Start, "
+                "then press again."
+            ).format(name=html.quote(self._account.first_name), link=f"https://t.me/{me.username}")
+            await self.send(Screen(text))
+
     async def say(self, text: str) -> None:
         """A plain message that also takes away a device keyboard still shown."""
         await self.bot.send_message(
@@ -188,6 +223,8 @@ def build_context(event: TelegramObject, data: dict[str, Any]) -> Context:
         topics=data.get("topics"),
         thread_id=data.get("event_thread_id"),
         scheduler=data.get("scheduler"),
+        shared=isinstance(chat, Chat) and chat.type != "private",
+        own_language=data.get(OWN_LANGUAGE, ""),
     )
 
 

@@ -95,11 +95,24 @@ def language_from_telegram(user: User | None, default: str) -> str:
     return base if base in LANGUAGES else default
 
 
+OWN_LANGUAGE = "own_language"  # middleware data: the acting person's language, wherever they act
+
+
 class AccountI18nMiddleware(I18nMiddleware):
-    """The language a person chose with /language, else Telegram's, else the default."""
+    """The language of an update: in a private chat, the person's (the one they chose with
+    /language, else Telegram's, else the default); in a shared chat, the chat's, since everyone
+    there reads what is posted (the person's own stays in `OWN_LANGUAGE`, for what goes to them
+    alone)."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         chosen = data.get("user_language")
         if chosen in LANGUAGES:
-            return chosen
-        return language_from_telegram(data.get("event_from_user"), self.i18n.default_locale)
+            own = chosen
+        else:
+            own = language_from_telegram(data.get("event_from_user"), self.i18n.default_locale)
+        data[OWN_LANGUAGE] = own
+        chat = data.get("event_chat")
+        settings = data.get("settings")
+        if chat is None or chat.type == "private" or settings is None:
+            return own
+        return settings.chat_language(chat.id)

@@ -13,8 +13,10 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.utils.i18n import I18n
 
 from bot.domain.refusals import Refused
+from bot.telegram.i18n import OWN_LANGUAGE
 from bot.telegram.middlewares import Handler
 
 # The callback queries answered while the current update is handled (None: outside one).
@@ -48,7 +50,15 @@ class RefusalMiddleware(BaseMiddleware):
         try:
             return await handler(event, data)
         except Refused as refused:
-            await self._tell(event, data, self.words(refused), _answered.get() or set())
+            done = _answered.get() or set()
+            i18n: I18n | None = data.get("i18n")
+            if isinstance(event, CallbackQuery) and event.id not in done and i18n is not None:
+                # A popup only the presser sees: in their language, even in a shared chat.
+                with i18n.use_locale(data.get(OWN_LANGUAGE) or i18n.current_locale):
+                    text = self.words(refused)
+            else:
+                text = self.words(refused)
+            await self._tell(event, data, text, done)
             return None
         finally:
             _answered.reset(token)

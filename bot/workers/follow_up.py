@@ -28,6 +28,7 @@ from bot.domain.follow_up import (
     report_opens,
     why_not_chase,
 )
+from bot.domain.fund_form import FUND_FORM
 from bot.domain.project import ProjectStatus, ReportStatus, TrancheStatus
 from bot.domain.workflow import Status
 from bot.notify.projects import CityWait, chase_screen
@@ -215,7 +216,7 @@ class ChaseJob:
             due = ReportDue(report.due_on, ReportKind(report.kind), report.number)
             reference, title = (
                 parent.reference or "",
-                str((parent.answers or {}).get("title") or ""),
+                FUND_FORM.read(parent.answers or {}).title,
             )
         elif kind == Chase.CONVENTION:
             project = await session.get(Project, subject)
@@ -239,7 +240,7 @@ class ChaseJob:
             return Done(f"dropped: {why}")
         officials = await verified_officials(session, row.city_id)
         if due is None:
-            reference, title = row.reference or "", str((row.answers or {}).get("title") or "")
+            reference, title = row.reference or "", FUND_FORM.read(row.answers or {}).title
         readers = [(p.telegram_id, p.language) for p in officials]
         voice = Voice(self.i18n, self.settings.default_language)
         build = partial(chase_screen, kind, subject, reference, title, since, now.date(), due)

@@ -269,12 +269,12 @@ async def test_emergency_proposal_and_decisions_are_previewed(tmp_path: Path) ->
         president = bot.user(951, "en", group=PRESIDENCY_GROUP)
         decision = api.messages(PRESIDENCY)[-1]
         shown = await president.press(decision, "🏅 Approuver", expect=2)
-        assert "aid approved, €50,000 for abris" in shown.texts[0]
+        assert "aide approuvée, 50\u202f000\xa0€ pour abris" in shown.texts[0]  # the chat's
         assert "l’AIMF accorde 50\u202f000\xa0€ pour abris" in shown.texts[0]  # the city's French
         assert (await bot.dossier(ident)).status == "proposed"
-        await president.press(shown[-1], "📤 Send")
-        again = await president.press(shown[-1], "📤 Send", expect=0)
-        assert "Nothing done" in api.callback_answer(again.callback_query_id)["text"]
+        await president.press(shown[-1], "📤 Envoyer")
+        again = await president.press(shown[-1], "📤 Envoyer", expect=0)
+        assert "Rien n’a été fait" in api.callback_answer(again.callback_query_id)["text"]
         await bot.drain_outbox()
         assert "l’AIMF accorde 50\u202f000\xa0€" in api.messages(701)[-1]["text"]
         async with bot.sessions() as session:

@@ -112,7 +112,7 @@ async def test_an_emergency_from_the_report_to_the_citys_answer(bot: InProcessBo
 
     # Ask the city; its answer comes back to both chats.
     asked = (await member.press(card, "❓ Demander à la ville"))[-1]
-    assert "Your question to the city" in asked["text"]
+    assert "Votre question à la ville" in asked["text"]  # the chat's language, not hers
     await member.send("Combien de familles sont sans abri ?")
     await bot.drain_outbox()
     question = api.messages(702)[-1]

@@ -43,6 +43,8 @@ from testkit.standin import BotAPIStandIn
 
 ESCALATION_USER = 960
 
+N, S = "\u202f", "\xa0"  # how French writes 50 000 €
+
 
 async def started(tmp_path: Path, **settings: Any) -> InProcessBot:
     return await alerting_bot(tmp_path, **{"escalation_rounds": 2, **settings})
@@ -147,13 +149,13 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
     # Proposal, then the Presidency's decision: another amount, by an English-speaking member.
     card = cards(api, COMMISSION)[-1]
     phases = (await member.press(card, "💶 Proposer une aide"))[-1]
-    await member.press(phases, "Post-emergency")
+    await member.press(phases, "Post-urgence")  # the chat's language, whatever hers
     shown = await member.send("50000 EUR rebuilding the port")
-    assert "aid proposed, €50,000 (Post-emergency) for rebuilding the port" in shown.texts[-1]
-    assert "What 1 official will read, in Français:" in shown.texts[-1]
+    assert f"aide proposée, 50{N}000{S}€ (Post-urgence) pour rebuilding the port" in shown.texts[-1]
+    assert "Ce que 1 responsable lira, en Français :" in shown.texts[-1]
     await bot.drain_outbox()
     assert "Une aide a été proposée" not in api.messages(701)[-1]["text"]  # not before "Send"
-    await member.press(shown[-1], "📤 Send")
+    await member.press(shown[-1], "📤 Envoyer")
     await bot.drain_outbox()
     assert not api.errors, api.errors
     assert "Une aide a été proposée" in api.messages(701)[-1]["text"]
@@ -163,7 +165,7 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
     president = bot.user(950, "en", group=PRESIDENCY_GROUP)
     # The Presidency asks for information: the city (in French) answers, back to all three.
     asked = (await president.press(decision, "❓ Demander des informations"))[-1]
-    assert "Your question to the city" in asked["text"]
+    assert "Votre question à la ville" in asked["text"]
     await president.send("How many schools are still closed?")
     await bot.drain_outbox()
     question = api.messages(701)[-1]
@@ -176,14 +178,14 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
         assert len(last) == 1 and "reply_to_message" in last[0]  # on the alert's thread
     assert "La Présidence (The President) demande" in api.messages(SECRETARIAT)[-2]["text"]
     asked = (await president.press(decision, "💶 Approuver un autre montant"))[-1]
-    assert "The amount granted" in asked["text"]
+    assert "Le montant accordé" in asked["text"]
     refused = (await president.send("thirty thousand"))[0]
-    assert "could not read an amount" in refused["text"]
+    assert "Je n’ai pas pu lire un montant" in refused["text"]
     which = await president.send("30,000 EUR")  # 30 000 € in English, 30 € in French: asked
-    assert which.texts[-1].startswith("30,000 — €30,000 or €30?")
-    shown = await president.press(which[-1], "€30,000")
-    assert "aid approved, another amount: €30,000 (proposed: €50,000)" in shown.texts[-1]
-    await president.press(shown[-1], "📤 Send")
+    assert which.texts[-1].startswith(f"30,000 — 30{N}000{S}€ ou 30{S}€ ?")
+    shown = await president.press(which[-1], f"30{N}000{S}€")
+    assert f"un autre montant : 30{N}000{S}€ (proposé : 50{N}000{S}€)" in shown.texts[-1]
+    await president.press(shown[-1], "📤 Envoyer")
     await bot.drain_outbox()
     assert not api.errors, api.errors
     told = api.messages(701)[-1]["text"]
@@ -199,8 +201,9 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
         row = await session.scalar(select(Dossier).where(Dossier.form == "emergency"))
         assert row.status == "approved" and row.granted_amount == "30000 EUR"
 
-    # The timeline, with who acted and how long acknowledgement and decision took.
-    screen = (await member.send("/emergencies"))[-1]["text"]
+    # The timeline, with who acted and how long acknowledgement and decision took: asked in
+    # her private chat, in her language (in the group it is written in the group's).
+    screen = (await bot.user(900, "en").send("/emergencies"))[-1]["text"]
     assert reference in screen and "To acknowledgement:" in screen and "not yet" not in screen
     for line in ("Reported · Awa Rasoa", "Escalated to the Presidency · round 2",
                  "Acknowledged · Marie Dupont", "Aid proposed · Marie Dupont",
@@ -209,9 +212,9 @@ async def test_report_escalation_acknowledgement_proposal_decision_and_closing(
 
     # Staff close it with a note; the city is told.
     prompt = (await member.press(cards(api, COMMISSION)[-1], "🔒 Clore"))[-1]
-    assert "closed" in prompt["text"]
+    assert "est-elle close ?" in prompt["text"]  # the chat's language
     shown = await member.send("Aid delivered, the case is closed.")
-    await member.press(shown[-1], "📤 Send")
+    await member.press(shown[-1], "📤 Envoyer")
     await bot.drain_outbox()
     assert not api.errors, api.errors
     assert "est close : Aid delivered" in api.messages(701)[-1]["text"]
@@ -397,3 +400,38 @@ async def test_an_escalation_that_read_the_alert_before_its_acknowledgement_send
         assert bot.api.messages(PRESIDENCY) == []
     finally:
         await bot.close()
+
+
+async def test_buttons_that_move_nothing_are_refused_in_words_when_not_for_the_presser(
+    bot: InProcessBot,
+) -> None:
+    """A question, an answer, a situation report, an unknown action, a reference: the use case
+    (or the table of such buttons) refuses with a code and the glue says it; nothing is sent."""
+    api = bot.api
+    city, reference = await report(bot)
+    await bot.drain_outbox()
+    ident = await emergency_id(bot)
+    await bot.add_staff(901, "secretariat", "fr", "Paul Martin")
+    staff = bot.user(901, "fr", group=SECRETARIAT_GROUP)
+    city_here = bot.user(701, "fr", group=SECRETARIAT_GROUP)
+    (card,) = cards(api, SECRETARIAT)
+
+    async def popup(user: Any, data: str) -> str:
+        pressed = await user.press_data(card, data, expect=0)
+        answer = api.callback_answer(pressed.callback_query_id)
+        assert answer["show_alert"] is True and pressed.sent == []
+        return answer["text"]
+
+    not_yours = "Désolé, cela ne vous revient pas."
+    assert await popup(city_here, f"e:{ident}:ask") == not_yours  # the city does not ask itself
+    assert await popup(city_here, f"e:{ident + 99}:sitrep") == not_yours  # forged: none such
+    stale = f"Ce n’est plus possible : {reference} est maintenant « Signalée »."
+    assert await popup(staff, f"e:{ident}:answer") == stale  # the city's, not staff's
+    assert await popup(staff, f"e:{ident}:sitrep") == stale
+    assert await popup(staff, f"e:{ident}:zz") == stale
+    none = "Aucune urgence que vous pouvez consulter ne porte cette référence."
+    assert (await staff.send("/emergencies FU-2099-9999")).texts == [none]
+    assert (await city.send(f"/emergencies {reference}")).texts == [none]  # staff's view only
+    async with bot.sessions() as session:
+        row = await session.get(Dossier, ident)
+        assert row.status == "reported"

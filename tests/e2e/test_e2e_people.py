@@ -457,8 +457,55 @@ async def test_every_role_against_every_command_and_button(app: InProcessBot) ->
     admin = app.user(ADMIN)
     anchor = (await admin.send("/help"))[-1]
     before = await snapshot(app)
-    for forged in ("vf:ok:123456:1", "ct:open:99999:0", "sf:role:123456:admin:0", "sf:x:1::0",
-                   "pk:99999"):  # fmt: skip
+    for forged in ("ct:open:99999:0", "sf:role:123456:admin:0", "sf:x:1::0", "pk:99999"):
         reply = await admin.press_data(anchor, forged, expect=0)
         assert "plus valide" in app.api.callback_answer(reply.callback_query_id)["text"]
+    for forged in ("vf:ok:123456:1", "vf:no:123456:1"):  # a registration that is not there
+        reply = await admin.press_data(anchor, forged, expect=0)
+        answer = app.api.callback_answer(reply.callback_query_id)
+        assert answer == {**answer, "text": "Cette inscription n’existe plus.", "show_alert": True}
+    assert await snapshot(app) == before
+
+
+async def test_stale_and_forged_presses_are_refused_in_words_and_change_nothing(
+    app: InProcessBot,
+) -> None:
+    """The use cases refuse with a code (not None), said by the one glue: a card of a city the
+    person has since left, a role that is no longer theirs, a city off the list, an invite
+    asked for in a group, a configured admin typed as a grantee."""
+    await add_city(app, "Dakar", "SN")
+    thies = await add_city(app, "Thiès", "SN")
+    await add_person(app, 900, registered=True)  # waiting for verification, for Dakar
+    async with app.sessions() as session:
+        unlisted = City(name="Kaolack", name_key="kaolack", country="SN")
+        session.add(unlisted)
+        await session.commit()
+    admin = app.user(ADMIN)
+    anchor = (await admin.send("/help"))[-1]
+    before = await snapshot(app)
+
+    async def popup(user: InProcessUser, data: str, card: dict = anchor) -> str:
+        reply = await user.press_data(card, data, expect=0)
+        answer = app.api.callback_answer(reply.callback_query_id)
+        assert answer["show_alert"] is True and reply.sent == []
+        return answer["text"]
+
+    changed = (
+        "Ce n’est plus possible : cette personne a changé de ville depuis cette fiche ; sa "
+        "nouvelle inscription a sa propre fiche."
+    )
+    assert await popup(admin, f"vf:ok:900:{thies}") == changed
+    assert await popup(admin, f"vf:no:900:{thies}") == changed  # not asked for a reason
+    stale = "Ce bouton n’est plus valide."
+    assert await popup(admin, "sf:revoke:900:commission:0") == stale  # not their role
+    assert await popup(admin, "sf:revoke_ok:900:commission:0") == stale
+    assert await popup(admin, "sf:role:900:mayor:0") == stale  # not a role a grant gives
+    assert await popup(admin, f"ct:name:{unlisted.id}:0") == stale
+    assert await popup(admin, f"sf:inv_city:0::{unlisted.id}") == stale
+    group = in_group(app.user(ADMIN))
+    card = {"message_id": 1, "date": 1, "chat": GROUP}
+    assert "conversation privée" in await popup(group, "sf:inv_role:0:secretariat:0", card)
+    await app.user(ADMIN).press_data(anchor, "sf:grant:0::0")
+    typed = await admin.send(str(ADMIN))
+    assert typed.texts == ["Cette personne est administrateur par ADMIN_IDS : son rôle reste."]
     assert await snapshot(app) == before

@@ -249,3 +249,33 @@ async def test_stats_send_an_album_of_charts_in_the_staff_members_language(
         grey = image.convert("L")
         inked = sum(grey.histogram()[:200])  # pixels clearly darker than the white background
         assert inked > 0.02 * image.width * image.height  # bars and labels: not blank
+
+
+async def test_a_session_that_is_gone_is_refused_in_words_and_nothing_is_sent(
+    app: InProcessBot,
+) -> None:
+    """Staff pressing a forged or old session button, or typing a budget for a session
+    deleted meanwhile: the use case refuses with a code (not None), the glue says so."""
+    await seeded(app)
+    staff = app.user(STAFF)
+    card = {"message_id": 1, "date": 1, "chat": {"id": STAFF, "type": "private"}}
+    gone = "Cette session du Bureau n’existe plus."
+    for data, words in (
+        ("xl:agenda:99999:", gone),
+        ("xl:budget:99999:", gone),
+        ("xl:zz:0:", "Ce bouton n’est plus valide."),
+    ):
+        pressed = await staff.press_data(card, data, expect=0)
+        answer = app.api.callback_answer(pressed.callback_query_id)
+        assert (answer["text"], answer["show_alert"], pressed.sent) == (words, True, [])
+    async with app.sessions() as session:
+        later = BureauSession(held_on=date(2027, 9, 1), deadline=date(2027, 7, 1), place="Paris")
+        session.add(later)
+        await session.commit()
+    asked = await staff.press_data(card, f"xl:budget:{later.id}:")
+    assert "Budget de la session du Bureau du 1 septembre 2027" in asked.texts[-1]
+    async with app.sessions() as session:
+        await session.delete(await session.get(BureauSession, later.id))
+        await session.commit()
+    assert (await staff.send("1 000 000 €")).texts == [gone]
+    assert not app.api.calls_of("sendDocument")

@@ -83,7 +83,7 @@ async def test_a_dossier_lives_in_its_own_topic(forum: InProcessBot) -> None:
 
     told_from = len(api.messages(700))
     reply = await staff.send("Non, le dossier est complet.", thread_id=thread)
-    assert reply.texts == ["✔ Message sent."] and reply[0]["message_thread_id"] == thread
+    assert reply.texts == ["✔ Message envoyé."] and reply[0]["message_thread_id"] == thread
     await forum.drain_outbox()
     (told,) = api.messages(700)[told_from:]
     assert "Non, le dossier est complet." in told["text"] and ARABIC.search(told["text"])
@@ -101,11 +101,11 @@ async def test_a_dossier_lives_in_its_own_topic(forum: InProcessBot) -> None:
 
     # A note asked for in the topic takes the next message: a note, not a message to the city.
     asked = await staff.press(cards(api)[0], "✏️ Demander des modifications")
-    assert asked.texts[-1].startswith("What must change in FC-2026-0001?")
+    assert asked.texts[-1].startswith("Que faut-il changer dans FC-2026-0001 ?")
     assert asked[-1]["message_thread_id"] == thread
     shown = await staff.send("Joignez le devis signé.", thread_id=thread)
     assert shown[-1]["message_thread_id"] == thread  # the preview, in the topic
-    await staff.press(shown[-1], "📤 Send")
+    await staff.press(shown[-1], "📤 Envoyer")
     await forum.drain_outbox()
     assert "Statut : Modifications demandées" in cards(api)[0]["text"]
     async with forum.sessions() as session:

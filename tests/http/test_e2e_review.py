@@ -60,11 +60,11 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
     assert "John Smith" in card["text"] and card["text"].startswith("📥 Dossier FC-")
 
     asked = await press_on_card(running, staff, "✏️ Demander des modifications")
-    assert asked.texts[-1].startswith("What must change in FC-")  # the staff member's language
+    assert asked.texts[-1].startswith("Que faut-il changer dans FC-")  # the chat's language
     shown = await staff.send("Précisez le quartier et le titre exact du projet.")
     assert "Précisez le quartier" in shown.texts[-1]  # the city's words, before they go
-    assert "What 1 official will read, in العربية:" in shown.texts[-1]
-    await staff.press(shown[-1], "📤 Send")
+    assert "Ce que 1 responsable lira, en العربية :" in shown.texts[-1]
+    await staff.press(shown[-1], "📤 Envoyer")
     await card_saying(api, "Statut : Modifications demandées")
 
     # The city edits two answers and submits again.
@@ -99,10 +99,10 @@ async def test_a_dossier_from_submission_to_the_bureaus_grant(running: RunningBo
     await card_saying(api, "Session du Bureau : 28 avril 2027")
 
     asked = await press_on_card(running, staff, "🏅 Approuvé par le Bureau")
-    assert asked.texts[-1].startswith("Amount granted by the Bureau for FC-")
+    assert asked.texts[-1].startswith("Montant accordé par le Bureau pour FC-")
     shown = await staff.send("900 000")
-    assert "€900,000" in shown.texts[-1] and "منح المكتب" in shown.texts[-1]
-    await staff.press(shown[-1], "📤 Send")
+    assert "900\u202f000\xa0€" in shown.texts[-1] and "منح المكتب" in shown.texts[-1]
+    await staff.press(shown[-1], "📤 Envoyer")
     card = await card_saying(api, "Statut : Approuvé")
     assert "Statut : Approuvé" in card["text"] and "Accordé : 900\u202f000\xa0€" in card["text"]
 

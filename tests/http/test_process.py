@@ -216,15 +216,15 @@ async def acknowledged_proposed_and_decided(api: BotAPIStandIn, sessions, refere
     await member.press(latest(COMMISSION, reference), "✅ Prendre en compte", expect=0, quiet=1.0)
     await told(api, 702, "pris en compte par Marie Dupont")
     phases = (await member.press(latest(COMMISSION, reference), "💶 Proposer une aide"))[-1]
-    await member.press(phases, "Post-emergency")
+    await member.press(phases, "Post-urgence")  # the chat's language
     shown = await member.send("50000 EUR rebuilding the port")  # previewed, then sent
-    await member.press(shown[-1], "📤 Send")
+    await member.press(shown[-1], "📤 Envoyer")
     await told(api, 702, "Une aide a été proposée")
     decision = latest(PRESIDENCY, "Aide d’urgence à décider")
     await president.press(decision, "💶 Approuver un autre montant")
-    which = await president.send("30,000 EUR")  # asked back: €30,000 or €30?
-    shown = await president.press(which[-1], "€30,000")
-    await president.press(shown[-1], "📤 Send")
+    which = await president.send("30,000 EUR")  # asked back: 30 000 € or 30 €?
+    shown = await president.press(which[-1], "30\u202f000\xa0€")
+    await president.press(shown[-1], "📤 Envoyer")
     await told(api, 702, "l’AIMF accorde 30\u202f000\xa0€")
 
 

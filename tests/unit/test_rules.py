@@ -2,12 +2,11 @@
 
 from decimal import Decimal
 
-from bot.domain.fund_form import FUND_FORM
+from bot.domain.fund_form import FUND_FORM, financing
 from bot.domain.rules import (
     FundingRules,
     check_record,
     cofinancing_problems,
-    financing,
     is_complete,
     letter_slot,
 )
