@@ -149,10 +149,17 @@ async def test_an_approved_aid_is_reported_on_returned_once_and_approved(
     reminded = [m for m in bot.api.messages(FRENCH) if m.get("text", "").startswith("⏰ Rappel")]
     assert len(reminded) == 1 and "attendu aujourd’hui" in reminded[0]["text"]
 
-    # Another city, an unverified account: no submission; the city's official: once.
+    # Another city, an unverified account: neither opens, answers nor submits it; the city's
+    # official submits it, once.
     for intruder in (UNVERIFIED, OTHER_CITY):
-        await bot.user(intruder).press_data(card_in(intruder), f"m:{row.id}:submit_ok:")
-    assert (await record_of_report(bot)).status == "draft"
+        user = bot.user(intruder)
+        opened = await user.press_data(card_in(intruder), f"m:{row.id}:resume:")
+        assert not [t for t in opened.texts if "Rapport sur l’utilisation" in t], opened.texts
+        await user.press_data(card_in(intruder), f"q:{row.id}:summary:edit:")
+        await user.send("Nous avons tout dépensé pour autre chose, sans justificatif.")
+        await user.press_data(card_in(intruder), f"m:{row.id}:submit_ok:")
+    forged = await record_of_report(bot)
+    assert forged.status == "draft" and forged.answers == row.answers
     layla = bot.user(ARABIC, "ar")
     sent = await layla.press_data(card_in(ARABIC), f"m:{row.id}:submit_ok:", expect=2)
     assert "قُدِّم التقرير" in sent.texts[0]
