@@ -201,6 +201,8 @@ class Emergency:
     sitreps: int = 0
     sender_registered: bool = True  # False: the short registration only
     sender_verified: bool = False  # the Secretariat verified the sender's registration
+    # The report on the use of the aid, once asked of the city: its record's id and status.
+    aid_report: tuple[int, str] | None = None
 
     @property
     def unverified(self) -> bool:

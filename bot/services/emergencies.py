@@ -34,6 +34,7 @@ from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM, ready_to_send
 from bot.domain.follow_up import (
     DEFAULT_EMERGENCY_REPORT_DAYS,
     REPORT_OPEN,
+    ReportKind,
     aid_report_due,
     report_open_key,
     report_opens,
@@ -53,6 +54,7 @@ from bot.services.dossiers import record_of
 from bot.services.people import person_of
 from storage import emergencies as queries
 from storage import people, timers
+from storage import projects as project_queries
 from storage import review as review_queries
 from storage.dossiers import (
     StatusMoved,
@@ -150,6 +152,10 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
         proposal = Proposal(
             Decimal(p.amount), p.currency, p.phase, p.purpose, await name(p.by_user)
         )
+    aid_report = None
+    if (asked := await project_queries.report_of(session, row.id, ReportKind.AID, 1)) is not None:
+        report_row = await session.get(Dossier, asked.dossier_id)
+        aid_report = (asked.dossier_id, report_row.status) if report_row is not None else None
     # Who is told of the emergency's news: the city's verified officials, and the sender while
     # unverified (bot/domain/access.py).
     officials = [person_of(a) for a in await people.audience(session, row.city_id, row.created_by)]
@@ -173,6 +179,7 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
         sitreps=len(reports),
         sender_registered=person.registered,
         sender_verified=sender.verification == "verified",
+        aid_report=aid_report,
     )
 
 

@@ -134,6 +134,10 @@ async def test_an_approved_aid_is_reported_on_returned_once_and_approved(
     last_with(bot, FRENCH, f"Rapport sur l’utilisation de l’aide d’urgence de {reference}")
     asked = last_with(bot, ARABIC, f"تقرير عن استخدام مساعدة الطوارئ الخاص بـ {reference}")
     assert not [m for m in bot.api.messages(UNVERIFIED) if "Remplir" in str(m)]
+    # The city's screen of its emergency says where the report stands and leads to it.
+    shown = await bot.user(FRENCH, "fr").press_data(card_in(FRENCH), f"m:{emergency_id}:open:")
+    assert "Rapport sur l’utilisation de l’aide d’urgence : Brouillon" in shown.texts[-1]
+    assert LABELS["fr"]["fill"] in bot.user(FRENCH).buttons(shown[-1])
     await fill(bot, ARABIC, "ar", asked)
     row = await record_of_report(bot)
     assert [(u["purpose"], u["amount"]) for u in row.answers["uses"]] == [
