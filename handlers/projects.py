@@ -66,11 +66,20 @@ def city_only() -> str:
     return _("Only a verified official of the project's city may do this.")
 
 
-async def show(ctx: Context, case: ProjectCase) -> None:
-    """The project with the buttons this person may press now."""
+def _view(ctx: Context, case: ProjectCase) -> Screen:
+    """The project with the buttons this person may press now, in the language spoken now."""
     staff = ctx.may(Action.REVIEW_DOSSIERS)
     moves, tranche_moves = staff_moves(case) if staff else city_moves(case)
-    await ctx.send(project_screen(case, staff, moves, tranche_moves, ctx.language))
+    return project_screen(case, staff, moves, tranche_moves, ctx.language)
+
+
+async def show(ctx: Context, case: ProjectCase) -> None:
+    await ctx.send(_view(ctx, case))
+
+
+async def open_project(ctx: Context, case: ProjectCase) -> None:
+    """The project opened with its button: from a shared chat, to the presser privately."""
+    await ctx.send_privately(lambda: [_view(ctx, case)])
 
 
 async def answered(ctx: Context, result: Result, done: str | None = None) -> None:
@@ -229,7 +238,7 @@ async def _project_button(ctx: Context, query: CallbackQuery, data: Grant) -> No
         return
     if action == "show":
         await query.answer()
-        await show(ctx, case)
+        await open_project(ctx, case)
         return
     if action == "accept":
         version, _dot, language = value.partition(".")

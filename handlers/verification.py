@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def _by(ctx: Context) -> str:
     person = ctx.person
-    return person.profile.get("full_name") or person.first_name or str(person.telegram_id)
+    return person.name or str(person.telegram_id)
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:

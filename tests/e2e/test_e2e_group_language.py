@@ -1,8 +1,14 @@
 """A shared chat reads its own language (SECRETARIAT_LANGUAGE), whoever acts in it; what only the
 presser needs (the whole dossier a button opens, a popup) reaches them alone, in theirs."""
 
+from datetime import date
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
+from storage.models import Account, Project
+from testkit.decided_kit import in_status
 from testkit.harness import SECRETARIAT, SECRETARIAT_GROUP, InProcessBot
 from testkit.seeds import ADMIN, OTHER_CITY, submitted
 from testkit.seeds import SECRETARIAT as STAFF_ID
@@ -11,10 +17,10 @@ from testkit.standin import BotAPIStandIn
 CARD = {"message_id": 1, "date": 1, "chat": SECRETARIAT_GROUP, "text": "📥 card"}
 
 
-async def english_group(tmp_path: Path) -> InProcessBot:
+async def english_group(tmp_path: Path, language: str = "en") -> InProcessBot:
     api = BotAPIStandIn()
     api.add_group(SECRETARIAT, "Permanent Secretariat")
-    bot = InProcessBot(api, tmp_path, None, secretariat_language="en")
+    bot = InProcessBot(api, tmp_path, None, secretariat_language=language)
     await bot.start()
     return bot
 
@@ -86,3 +92,58 @@ async def test_a_presser_who_never_started_the_bot_gets_one_short_line_in_the_gr
         assert [c.status for c in api.errors] == [403]
     finally:
         await bot.close()
+
+
+async def test_a_project_opened_in_the_group_goes_to_the_presser_in_her_language(
+    tmp_path: Path,
+) -> None:
+    bot = await english_group(tmp_path)
+    api = bot.api
+    try:
+        await in_status(bot, "scheduled", session_day=date(2027, 4, 28))
+        staff = bot.user(STAFF_ID, "fr", group=SECRETARIAT_GROUP)
+        opened = (await staff.send("/dossier FC-2026-0042"))[-1]  # typed: answered in the group
+        assert opened["chat"]["id"] == SECRETARIAT and "Status:" in opened["text"]
+        await staff.press(opened, "🏅 Approved by the Bureau")
+        shown = await staff.send("700000", expect=2)
+        await staff.press(shown[-1], "📤 Send")
+        await bot.drain_outbox()
+        async with bot.sessions() as session:
+            project_id = await session.scalar(select(Project.dossier_id))
+        before = len(api.messages(STAFF_ID))
+        pressed = await staff.press_data(CARD, f"g:p:show:{project_id}:", expect=0)
+        assert pressed.sent == []
+        (view,) = api.messages(STAFF_ID)[before:]
+        assert "FC-2026-0042" in view["text"] and "700\u202f000\xa0€" in view["text"]
+    finally:
+        await bot.close()
+    assert not api.errors, [(c.method, c.description) for c in api.errors]
+
+
+@pytest.mark.parametrize(
+    ("chat", "presser", "status", "moved"),
+    [
+        ("en", "ar", "مُقدَّم", "✔ FC-2026-0042: In review"),
+        ("fr", "en", "Submitted", "✔ FC-2026-0042 : En cours d’examen"),
+        ("ar", "fr", "Soumis", "✔ FC-2026-0042: قيد الدراسة"),
+    ],
+)
+async def test_each_language_pair(
+    tmp_path: Path, chat: str, presser: str, status: str, moved: str
+) -> None:
+    """The group's short answers in the group's language, the opened dossier in the presser's."""
+    bot = await english_group(tmp_path, chat)
+    api = bot.api
+    try:
+        dossier_id, _reference = await submitted(bot)
+        async with bot.sessions() as session:
+            (await session.get(Account, STAFF_ID)).language = presser
+            await session.commit()
+        staff = bot.user(STAFF_ID, presser, group=SECRETARIAT_GROUP)
+        await staff.press_data(CARD, f"s:open:{dossier_id}:", expect=0)
+        (view,) = api.messages(STAFF_ID)
+        assert status in view["text"]
+        assert (await staff.press_data(CARD, f"s:mv:{dossier_id}:review")).texts == [moved]
+    finally:
+        await bot.close()
+    assert not api.errors, [(c.method, c.description) for c in api.errors]
