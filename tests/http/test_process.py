@@ -294,7 +294,7 @@ async def test_kill_9_between_a_grant_press_and_its_notices_loses_and_repeats_no
     project_id, _tranche = await seeded_project(sessions)
     for user_id in (grant_seed.FRENCH, grant_seed.ARABIC):
         api.add_private(user_id)
-    api.fail_next("sendMessage", 429, retry_after=2, chat_id=grant_seed.ARABIC)
+    api.fail_next("sendMessage", 429, retry_after=1, chat_id=grant_seed.ARABIC)
     awa = TelegramUser(api, grant_seed.FRENCH, language_code="fr", quiet=0.15)
     private = {"message_id": 1, "date": 1, "chat": {"id": grant_seed.FRENCH, "type": "private"}}
     await awa.press_data(private, grant_data("p", "accept", project_id, "1.fr"), expect=0)
