@@ -53,6 +53,8 @@ def timing(settings: Settings) -> Timing:
         minutes(settings.escalation_minutes),
         settings.escalation_rounds,
         hours(settings.sitrep_hours),
+        settings.emergency_report_days,
+        settings.digest_hour,
     )
 
 

@@ -19,7 +19,7 @@ from bot.domain.all_forms import SENDABLE
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor
-from bot.domain.project import REPORT_FORM_KEY
+from bot.domain.project import REPORT_FORMS
 from bot.domain.records import PROFILE_RECORD, Record
 from bot.domain.rules import FundingRules, first_missing
 from bot.domain.workflow import Status, applicant_can_delete, moves
@@ -634,7 +634,7 @@ def router() -> Router:
             action = "review"
         else:
             await query.answer()
-        if record.form.key == REPORT_FORM_KEY and action == "submit_ok":
+        if record.form.key in REPORT_FORMS and action == "submit_ok":
             await submit_report(
                 record,
                 acting=acting,
@@ -643,7 +643,7 @@ def router() -> Router:
                 projects=projects,
                 rules=rules,
                 i18n=i18n,
-            )  # a project's report, not the Fund's
+            )  # a report (project, aid), not the Fund's
             return
         await inject(ACTIONS[action], MenuAction(record, callback_data.value))
 

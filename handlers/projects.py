@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.conversation.privately import send_privately
 from bot.conversation.rights import deny
 from bot.domain.dates import parse_date
-from bot.domain.grant_case import ProjectCase, TrancheLine
+from bot.domain.grant_case import AidCase, ProjectCase, TrancheLine
 from bot.domain.numbers import NumberError, parse_amount
 from bot.domain.payments import read_amount, read_payment
 from bot.domain.project import PROJECT_MOVES, Needs, ProjectStatus
@@ -31,6 +31,8 @@ from bot.screens.base import Screen
 from bot.screens.projects import (
     PORTFOLIO_ROWS,
     adjust_usage,
+    aid_moved_on,
+    aid_text,
     amount_unreadable,
     difference_note_prompt,
     difference_prompt,
@@ -90,17 +92,23 @@ async def open_project(case: ProjectCase, *, acting: Acting, reply: Reply, i18n:
 async def answered(
     result: Result, done: str | None = None, *, acting: Acting, reply: Reply, i18n: I18n
 ) -> None:
-    """What the presser reads after a move: the project as it is now, or why nothing changed."""
+    """What the presser reads after a move: the project (or the emergency aid a report is
+    about) as it is now, or why nothing changed."""
+    case = result.case
     if result.outcome == Outcome.REFUSED:
         await reply.send(Screen(no_project()))
         return
     if result.outcome == Outcome.MOVED:
-        await reply.send(Screen(project_moved_on(result.case)))
+        moved = aid_moved_on(case) if isinstance(case, AidCase) else project_moved_on(case)
+        await reply.send(Screen(moved))
         return
     if done:
         await reply.send(Screen(done))
-    assert result.case is not None
-    await show(result.case, acting=acting, reply=reply, i18n=i18n)
+    assert case is not None
+    if isinstance(case, AidCase):
+        await reply.send(Screen(aid_text(case)))
+        return
+    await show(case, acting=acting, reply=reply, i18n=i18n)
 
 
 async def submit_report(

@@ -4,7 +4,7 @@ looked up again when a move is taken."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -71,6 +71,15 @@ def emergency_moves(status: str, role: str | None, of_the_city: bool) -> list[Mo
 
 def find_emergency_move(status: str, key: str, role: str | None, of_the_city: bool) -> Move | None:
     return find(EMERGENCY_MACHINE, status, key, role, of_the_city)
+
+
+def granted_of(stored: str | None) -> tuple[Decimal, str] | None:
+    """The amount approved as stored on the record (`30000 EUR`), and its currency."""
+    amount, _, currency = (stored or "").partition(" ")
+    try:
+        return (Decimal(amount), currency) if currency else None
+    except InvalidOperation:
+        return None
 
 
 PHASES = (
@@ -192,6 +201,8 @@ class Emergency:
     sitreps: int = 0
     sender_registered: bool = True  # False: the short registration only
     sender_verified: bool = False  # the Secretariat verified the sender's registration
+    # The report on the use of the aid, once asked of the city: its record's id and status.
+    aid_report: tuple[int, str] | None = None
 
     @property
     def unverified(self) -> bool:

@@ -77,6 +77,20 @@ def aid_report_due(granted_on: date, days: int) -> ReportDue:
     return ReportDue(granted_on + timedelta(days=days), ReportKind.AID, 1)
 
 
+REPORT_OPEN = "report_open"  # the timer kind: a report asked of the city (storage/timers.py)
+REPORT_NOTICE_DAYS = 14  # a report is asked this many days before its day (its first reminder)
+
+
+def report_open_key(parent_id: int, due: ReportDue) -> str:
+    """`report_open:12:progress:1`: one report of one project (or emergency), asked once."""
+    return f"{REPORT_OPEN}:{parent_id}:{due.kind}:{due.number}"
+
+
+def report_opens(due: ReportDue, hour: int) -> datetime:
+    """When the city is asked for it: `REPORT_NOTICE_DAYS` before its day, at `hour` UTC."""
+    return datetime.combine(due.due_on - timedelta(days=REPORT_NOTICE_DAYS), time(hour), UTC)
+
+
 def next_report(calendar_: list[ReportDue], approved: set[tuple[str, int]]) -> ReportDue | None:
     """The first report of the calendar not approved yet (what "next report due" shows)."""
     return next((d for d in calendar_ if (d.kind, d.number) not in approved), None)

@@ -95,6 +95,22 @@ class ProjectCase:
 
 
 @dataclass(frozen=True)
+class AidCase:
+    """An approved emergency aid, as the notices and screens of its report (on the use of the
+    aid) show it: the emergency's record, reference and event, its city, the amount approved."""
+
+    id: int  # the emergency's record
+    reference: str
+    event: str  # the event's key (bot/domain/emergency_form.py EVENTS)
+    city_id: int
+    city: str
+    country: str
+    granted: Decimal
+    currency: str
+    purpose: str = ""  # the proposal's, as typed
+
+
+@dataclass(frozen=True)
 class SessionFigures:
     """What one Bureau session granted (in one currency), and what was paid and received of it."""
 

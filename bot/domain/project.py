@@ -25,6 +25,7 @@ from bot.domain.roles import Action, may
 PROJECT_FORM_KEY = "fund"  # a project is an approved dossier of the Fund's form
 REPORT_FORM_KEY = "report"  # a progress or final report (built from its project)
 AID_REPORT_FORM_KEY = "aid_report"  # the report on the use of an emergency aid
+REPORT_FORMS = (REPORT_FORM_KEY, AID_REPORT_FORM_KEY)  # records reviewed as reports
 
 
 class ProjectStatus(StrEnum):

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.dates import format_long
 from bot.domain.follow_up import Chase, ReportDue
-from bot.domain.grant_case import ProjectCase, TrancheLine
+from bot.domain.grant_case import AidCase, ProjectCase, TrancheLine
 from bot.domain.project import (
     PROJECT_MOVES,
     REPORT_MOVES,
@@ -31,7 +31,7 @@ from bot.notify.readers import Voice
 from bot.screens.base import Screen
 from bot.screens.common import locale, money
 from bot.screens.grant_words import project_status, report_name
-from bot.screens.projects import project_keyboard, project_text, waits_for
+from bot.screens.projects import aid_text, project_keyboard, project_text, waits_for
 from bot.screens.reminders import DIGEST_ITEMS
 from bot.telegram.callbacks import grant_data, menu_data
 
@@ -55,7 +55,9 @@ class GrantEvent(StrEnum):
 @dataclass(frozen=True)
 class Event:
     kind: GrantEvent
-    case: ProjectCase
+    # A project's, or an emergency aid's (its report's events only: opened, submitted,
+    # returned, approved).
+    case: ProjectCase | AidCase
     by: str = ""  # who acted
     tranche: TrancheLine | None = None
     note: str = ""
@@ -206,7 +208,7 @@ def city_text(event: Event) -> str:
             )
             + "</b>"
         )
-    if kind == GrantEvent.DUE:
+    if kind == GrantEvent.DUE or isinstance(case, AidCase):
         return text
     if event.note and kind in (GrantEvent.REWORKED, GrantEvent.MOVED):
         text += "\n\n" + _("Message from the Secretariat:") + "\n«" + html.quote(event.note) + "»"
@@ -253,6 +255,13 @@ def staff_heading(event: Event) -> str:
         )
     if kind == GrantEvent.ADJUSTED:
         return _("✏️ {name} adjusted the convention before proposing it.").format(name=by)
+    if kind == GrantEvent.REPORT_SUBMITTED and isinstance(case, AidCase):
+        return _("📝 {name} ({city}) submitted {report} of {reference}.").format(
+            name=by,
+            city=html.quote(case.city),
+            report=report_name(event.report) if event.report else "",
+            reference=html.quote(case.reference),
+        )
     if kind == GrantEvent.REPORT_SUBMITTED and event.report is not None:
         return _(
             "📝 {name} ({city}) submitted {report}: approving it makes the tranches waiting "
@@ -269,16 +278,18 @@ def staff_heading(event: Event) -> str:
 
 def _city_markup(event: Event, language: str) -> dict | None:
     case = event.case
-    project, tranches = city_moves(case)
-    if event.kind == GrantEvent.PROPOSED:
-        return _markup(
-            project_keyboard(case, [m for m in project if m.key == "accept"], [], language)
-        )
     if event.kind in (GrantEvent.REPORT_OPENED, GrantEvent.REPORT_RETURNED) and event.record_id:
         button = InlineKeyboardButton(
             text=_("✍️ Fill in the report"), callback_data=menu_data(event.record_id, "resume")
         )
         return _markup(InlineKeyboardMarkup(inline_keyboard=[[button]]))
+    if isinstance(case, AidCase):
+        return None
+    project, tranches = city_moves(case)
+    if event.kind == GrantEvent.PROPOSED:
+        return _markup(
+            project_keyboard(case, [m for m in project if m.key == "accept"], [], language)
+        )
     if event.kind == GrantEvent.PAID and event.tranche is not None:
         mine = [(t, m) for t, m in tranches if t.id == event.tranche.id]
         return _markup(project_keyboard(case, [], mine))
@@ -323,9 +334,14 @@ def notices(event: Event, readers: Readers, voice: Voice) -> list[Notice]:
         chat = readers.secretariat_chat
 
         def card() -> Notice:
-            project, tranches = staff_moves(event.case)
-            text = staff_heading(event) + "\n\n" + project_text(event.case, staff=True)
-            keyboard = project_keyboard(event.case, project, tranches)
+            case = event.case
+            keyboard: InlineKeyboardMarkup | None = None
+            if isinstance(case, AidCase):
+                text = staff_heading(event) + "\n\n" + aid_text(case)
+            else:
+                project, tranches = staff_moves(case)
+                text = staff_heading(event) + "\n\n" + project_text(case, staff=True)
+                keyboard = project_keyboard(case, project, tranches)
             if event.kind == GrantEvent.REPORT_SUBMITTED and event.record_id:
                 keyboard = report_keyboard(event.record_id)
             markup = _markup(keyboard)

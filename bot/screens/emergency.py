@@ -29,12 +29,14 @@ from bot.domain.locales import babel_locale
 from bot.domain.machine import Move
 from bot.domain.numbers import format_number
 from bot.domain.profile_form import PROFILE_FORM
+from bot.domain.project import report_editable
 from bot.domain.records import Record
 from bot.domain.roles import Role
 from bot.domain.sitrep_form import SITREP_FORM
 from bot.screens.base import Screen
 from bot.screens.common import locale, money, shown_answer, split_messages
-from bot.telegram.callbacks import alert_data
+from bot.screens.grant_words import report_status
+from bot.telegram.callbacks import alert_data, menu_data
 
 
 def emergency_status_label(status: str) -> str:
@@ -464,8 +466,19 @@ def city_emergency_screen(emergency: Emergency) -> Screen:
     if emergency.decided_by:
         lines.append(decision_line(emergency))
     lines += [event_line(e) for e in emergency.events]
-    markup = None
-    if record.status in OPEN:
-        markup = sitrep_markup(record.id)
+    rows = sitrep_markup(record.id).inline_keyboard if record.status in OPEN else []
+    if emergency.aid_report is not None:  # the report on the aid's use: where it stands
+        report_id, status = emergency.aid_report
+        lines.append(
+            _("📝 {report}: {status}").format(
+                report=_("Report on the use of the emergency aid"), status=report_status(status)
+            )
+        )
+        if report_editable(status):
+            button = InlineKeyboardButton(
+                text=_("✍️ Fill in the report"), callback_data=menu_data(report_id, "resume")
+            )
+            rows = [[button], *rows]
     text = "\n".join(lines)
+    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     return Screen(split_messages([text])[0], markup)

@@ -11,7 +11,9 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.countries import country_name
 from bot.domain.dates import format_long
-from bot.domain.grant_case import ProjectCase, Reached, SessionFigures, TrancheLine
+from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.forms import AnswerRole
+from bot.domain.grant_case import AidCase, ProjectCase, Reached, SessionFigures, TrancheLine
 from bot.domain.numbers import format_number, format_share
 from bot.domain.project import GrantMove, ProjectStatus, TrancheStatus
 from bot.domain.refusals import Refused
@@ -332,6 +334,28 @@ def indicator_usage() -> str:
         "Usage: /indicator REFERENCE NUMBER BASELINE TARGET UNIT, e.g. "
         "/indicator FC-2027-0001 2 0 1200 households. Only while the convention is prepared."
     )
+
+
+def aid_text(case: AidCase) -> str:
+    """An approved emergency aid, above its report: the emergency, its city, the aid."""
+    label = EMERGENCY_FORM.question_of(AnswerRole.EVENT).choice_label(case.event)
+    event = _(label) if label else html.quote(case.event)
+    lines = [
+        "<b>" + html.quote(case.reference) + "</b> · " + event,
+        html.quote(f"{case.city} ({case.country})"),
+        _("Emergency aid approved: {amount}").format(amount=money(case.granted, case.currency)),
+    ]
+    if case.purpose:
+        lines.append(_("Purpose of the aid: {purpose}").format(purpose=html.quote(case.purpose)))
+    return "\n".join(lines)
+
+
+def aid_moved_on(case: AidCase) -> str:
+    """A report's move someone else took first (or an old button): nothing changed."""
+    return _(
+        "This is no longer possible: the report on the aid of {reference} has moved on. Nothing "
+        "was changed."
+    ).format(reference=html.quote(case.reference))
 
 
 def no_project() -> str:

@@ -17,7 +17,7 @@ from bot.domain.flow import Move
 from bot.domain.forms import MAX_FILES, Form, Kind, Question
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.navigation import Cursor, upgraded
-from bot.domain.project import REPORT_FORM_KEY, ReportStatus
+from bot.domain.project import REPORT_FORM_KEY, REPORT_FORMS, ReportStatus
 from bot.domain.records import FileInfo, Record, letter_target, slot_files
 from bot.domain.report_form import ReportPlan, report_form, revision_form
 from bot.domain.review import Case, Change, changed_answers
@@ -76,14 +76,14 @@ def record_of(
     returned: Sequence[str] = (),
 ) -> Record:
     """A stored record as the domain sees it; a project's report gets its form from the plan
-    it was asked against (`reports.plan`, frozen when it was opened), only the items named
-    while it is returned for revision."""
+    it was asked against (`reports.plan`, frozen when it was opened); a report (a project's or
+    an emergency aid's) only the items named while it is returned for revision."""
     if row.form == REPORT_FORM_KEY:
         form = report_form(ReportPlan.from_json(plan or {"currency": ""}))
-        if row.status == ReportStatus.RETURNED:
-            form = revision_form(form, returned)
     else:
         form = form_named(row.form)
+    if row.form in REPORT_FORMS and row.status == ReportStatus.RETURNED:
+        form = revision_form(form, returned)
     answers = dict(row.answers or {})
     cursor = Cursor.from_json(form, row.cursor)
     if row.form_version != form.version and applicant_can_edit(row.status):
@@ -157,7 +157,7 @@ class Dossiers:
         if row is None:
             return None
         plan, returned = (
-            await report_plan(self.session, row.id) if row.form == REPORT_FORM_KEY else (None, [])
+            await report_plan(self.session, row.id) if row.form in REPORT_FORMS else (None, [])
         )
         record = record_of(row, plan=plan, returned=returned)
         if files:

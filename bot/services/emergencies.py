@@ -6,7 +6,7 @@ transaction with the messages it causes."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,10 +26,19 @@ from bot.domain.emergency import (
     Proposal,
     escalation_key,
     find_emergency_move,
+    granted_of,
     sitrep_request_key,
     timeline,
 )
 from bot.domain.emergency_form import COUNTS, EMERGENCY_FORM, ready_to_send
+from bot.domain.follow_up import (
+    DEFAULT_EMERGENCY_REPORT_DAYS,
+    REPORT_OPEN,
+    ReportKind,
+    aid_report_due,
+    report_open_key,
+    report_opens,
+)
 from bot.domain.forms import AnswerRole
 from bot.domain.fund_form import CURRENCIES
 from bot.domain.machine import StatusRefused, may_take
@@ -45,6 +54,7 @@ from bot.services.dossiers import record_of
 from bot.services.people import person_of
 from storage import emergencies as queries
 from storage import people, timers
+from storage import projects as project_queries
 from storage import review as review_queries
 from storage.dossiers import (
     StatusMoved,
@@ -90,14 +100,10 @@ class Timing:
     escalation: timedelta = timedelta(minutes=15)
     rounds: int = 3
     sitrep: timedelta = timedelta(hours=24)
-
-
-def _money(text: str | None) -> tuple[Decimal, str] | None:
-    amount, _, currency = (text or "").partition(" ")
-    try:
-        return (Decimal(amount), currency) if currency else None
-    except InvalidOperation:
-        return None
+    # An approved aid's report is due this many days after the decision (EMERGENCY_REPORT_DAYS),
+    # asked of the city at `hour` UTC, as a project's reports are.
+    aid_report_days: int = DEFAULT_EMERGENCY_REPORT_DAYS
+    hour: int = 9
 
 
 async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
@@ -146,6 +152,10 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
         proposal = Proposal(
             Decimal(p.amount), p.currency, p.phase, p.purpose, await name(p.by_user)
         )
+    aid_report = None
+    if (asked := await project_queries.report_of(session, row.id, ReportKind.AID, 1)) is not None:
+        report_row = await session.get(Dossier, asked.dossier_id)
+        aid_report = (asked.dossier_id, report_row.status) if report_row is not None else None
     # Who is told of the emergency's news: the city's verified officials, and the sender while
     # unverified (bot/domain/access.py).
     officials = [person_of(a) for a in await people.audience(session, row.city_id, row.created_by)]
@@ -161,7 +171,7 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
         proposal=proposal,
         decided_by=found.get("decided_by"),  # type: ignore[arg-type]
         decision_note=found.get("decision_note"),  # type: ignore[arg-type]
-        granted=_money(row.granted_amount),
+        granted=granted_of(row.granted_amount),
         closed_by=found.get("closed_by"),  # type: ignore[arg-type]
         closed_note=found.get("closed_note"),  # type: ignore[arg-type]
         escalations=len(escalated),
@@ -169,6 +179,7 @@ async def load_emergency(session: AsyncSession, row: Dossier) -> Emergency:
         sitreps=len(reports),
         sender_registered=person.registered,
         sender_verified=sender.verification == "verified",
+        aid_report=aid_report,
     )
 
 
@@ -495,6 +506,15 @@ class Emergencies:
             row.granted_amount = f"{amount[0]} {amount[1]}"
         if key != "reject" and self._change is not None:
             self._change.amount = row.granted_amount
+        if key != "reject":  # the aid is accounted for: its report, on the same calendar
+            due = aid_report_due(utcnow().date(), self.timing.aid_report_days)
+            payload = {"emergency": row.id, "kind": str(due.kind), "number": due.number,
+                       "due_on": due.due_on.isoformat()}  # fmt: skip
+            opens = report_opens(due, self.timing.hour)
+            await timers.plan(
+                self.session,
+                [timers.Planned(report_open_key(row.id, due), REPORT_OPEN, opens, payload)],
+            )
         return await self._done(row, lambda e: notify.moved(e, key, self.audience))
 
     async def close(self, dossier_id: int, note: str, *, expected: str | None = None) -> Emergency:

@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.domain.convention import convention_of
+from bot.domain.emergency_form import EMERGENCY_FORM
 from bot.domain.follow_up import ReportDue, ReportKind, progress_reports
 from bot.domain.forms import AnswerRole, Form
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.grant_case import (
+    AidCase,
     ProjectCase,
     Reached,
     SessionFigures,
@@ -34,6 +36,7 @@ from bot.domain.grant_case import (
 from bot.domain.payments import TypedPayment
 from bot.domain.people import Verification
 from bot.domain.project import (
+    AID_REPORT_FORM_KEY,
     PROJECT_FORM_KEY,
     PROJECT_MOVES,
     REPORT_FORM_KEY,
@@ -48,8 +51,8 @@ from bot.domain.project import (
 )
 from bot.domain.records import Person, Record
 from bot.domain.refusals import Refused
-from bot.domain.report_form import FORM_VERSION as REPORT_FORM_VERSION
 from bot.domain.report_form import (
+    AID_REPORT_FORM,
     ReportCase,
     ReportPlan,
     plan_of,
@@ -57,6 +60,7 @@ from bot.domain.report_form import (
     revision_form,
     seed_answers,
 )
+from bot.domain.report_form import FORM_VERSION as REPORT_FORM_VERSION
 from bot.domain.report_form import items as report_items
 from bot.domain.results import IndicatorPlan, indicators_of, with_numbers
 from bot.domain.roles import Action, Role, may
@@ -73,6 +77,7 @@ from bot.domain.tranches import (
 from bot.domain.workflow import Status
 from bot.notify.projects import Event, GrantEvent, Readers, notices
 from bot.notify.readers import Voice
+from bot.services.aid_reports import aid_case
 from bot.services.dossiers import record_of
 from bot.services.people import person_of
 from storage import people as people_queries
@@ -104,7 +109,7 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class Result:
     outcome: Outcome
-    case: ProjectCase | None = None
+    case: ProjectCase | AidCase | None = None  # an aid's: after a move of its report
 
 
 def _start_on(answers: dict[str, Any], today: date) -> date:
@@ -687,14 +692,52 @@ class Projects:
         return figures, results_reached(reports)
 
     # --- reports ------------------------------------------------------------------------------
+    # A report is about a project (progress, final) or an emergency (the use of its aid): the
+    # same moves (REPORT_MOVES), the same review; what follows an approval differs (a project's
+    # tranches come due) and what the notices show (the project's screen, or the aid).
 
-    async def _report(self, record_id: int) -> tuple[Report, Dossier, Project] | None:
+    async def _report(self, record_id: int) -> tuple[Report, Dossier, Project | None] | None:
+        """A report's row, its record, and its project (None: an emergency aid's report)."""
         found = await queries.report_row(self.session, record_id)
         if found is None:
             return None
         report, record = found
+        if record.form == AID_REPORT_FORM_KEY:
+            return report, record, None
         project = await self.session.get(Project, report.parent_id)
         return (report, record, project) if project is not None else None
+
+    async def _about(self, report: Report, project: Project | None) -> ProjectCase | AidCase:
+        """What the report is about, as its notices and screens show it."""
+        if project is not None:
+            return await project_case(self.session, project)
+        parent = await self.session.get(Dossier, report.parent_id)
+        case = await aid_case(self.session, parent) if parent is not None else None
+        assert case is not None, report.parent_id  # a report was opened only for an aid
+        return case
+
+    async def _report_done(
+        self, report: Report, project: Project | None, event: Event, exclude: bool = True
+    ) -> Result:
+        if project is not None:
+            return await self._done(project, event, exclude)
+        await self.notices.send(self.session, event, self.account.telegram_id if exclude else None)
+        await self.session.commit()
+        return Result(Outcome.DONE, event.case)
+
+    async def _report_moved(self, report: Report, project: Project | None) -> Result:
+        parent_id = report.parent_id
+        if project is not None:
+            return await self._moved(project.dossier_id)
+        await self.session.rollback()
+        parent = await self.session.get(Dossier, parent_id)
+        return Result(Outcome.MOVED, await aid_case(self.session, parent) if parent else None)
+
+    @staticmethod
+    def _form_of(report: Report, record: Dossier) -> Form:
+        if record.form == AID_REPORT_FORM_KEY:
+            return AID_REPORT_FORM
+        return report_form(ReportPlan.from_json(report.plan or {"currency": ""}))
 
     async def submit_report(self, record: Record, complete: bool) -> Result:
         """A verified official of the city submits a complete report: the Secretariat gets it
@@ -705,7 +748,7 @@ class Projects:
         report, row, project = found
         if not self.of_the_city(row.city_id):
             return Result(Outcome.REFUSED)
-        case = await project_case(self.session, project)
+        case = await self._about(report, project)
         submit = find_grant_move(REPORT_MOVES, row.status, "submit", self.role, True) or (
             find_grant_move(REPORT_MOVES, row.status, "resubmit", self.role, True)
         )
@@ -716,29 +759,36 @@ class Projects:
                 self.session, report, row, submit.source, submit.target, self.account.telegram_id
             )
         except StatusMoved:
-            return await self._moved(project.dossier_id)
+            return await self._report_moved(report, project)
         due = ReportDue(report.due_on, ReportKind(report.kind), report.number)
         files = await attachments(self.session, row.id)
+        language = self.settings.notify_language
+        if isinstance(case, AidCase):
+            label = EMERGENCY_FORM.question_of(AnswerRole.EVENT).choice_label(case.event)
+            title = self.i18n.gettext(label, locale=language) if label else case.event
+        else:
+            title = case.title
         report_case = ReportCase(
             record=record_of(row, files, report.plan),
             reference=case.reference,
             city=case.city,
             country=case.country,
-            title=case.title,
+            title=title,
             kind=report.kind,
             number=report.number,
             due_on=report.due_on,
             plan=ReportPlan.from_json(report.plan) if report.plan else None,
+            granted=case.granted if isinstance(case, AidCase) else None,
             submitted_at=row.submitted_at,
         )
-        with self.i18n.use_locale(self.settings.notify_language):
+        with self.i18n.use_locale(language):
             name, content = await asyncio.to_thread(_draw_report, report_case, utcnow().date())
         path, _digest = await store_file(self.settings.files_dir, row.id, name, content)
         event = Event(
             GrantEvent.REPORT_SUBMITTED, case, self.person.name, report=due, record_id=row.id,
-            copies={self.settings.notify_language: (str(path), name)},
+            copies={language: (str(path), name)},
         )  # fmt: skip
-        return await self._done(project, event)
+        return await self._report_done(report, project, event)
 
     async def approve_report(self, record_id: int, expected: str) -> Result:
         """Staff approve a submitted report: the tranches waiting for it come due."""
@@ -746,7 +796,7 @@ class Projects:
         if found is None or not self.is_staff:
             return Result(Outcome.REFUSED)
         report, row, project = found
-        case = await project_case(self.session, project)
+        case = await self._about(report, project)
         move = find_grant_move(REPORT_MOVES, row.status, "approve", self.role, False)
         if move is None or row.status != expected:
             return Result(Outcome.MOVED, case)
@@ -755,10 +805,13 @@ class Projects:
                 self.session, report, row, move.source, move.target, self.account.telegram_id
             )
         except StatusMoved:
-            return await self._moved(project.dossier_id)
+            return await self._report_moved(report, project)
+        said = ReportDue(report.due_on, ReportKind(report.kind), report.number)
+        if project is None:  # an aid's report: approving it is the whole of it
+            event = Event(GrantEvent.REPORT_APPROVED, case, self.person.name, report=said)
+            return await self._report_done(report, None, event)
         due = await self._come_due(project)
         case = await project_case(self.session, project)
-        said = ReportDue(report.due_on, ReportKind(report.kind), report.number)
         event = Event(GrantEvent.REPORT_APPROVED, case, self.person.name, report=said)
         await self.notices.send(self.session, event, self.account.telegram_id)
         for tranche_id in due:
@@ -773,8 +826,8 @@ class Projects:
         found = await self._report(record_id)
         if found is None or not self.is_staff:
             return None
-        report, _row, _project = found
-        form = report_form(ReportPlan.from_json(report.plan or {"currency": ""}))
+        report, row, _project = found
+        form = self._form_of(report, row)
         return [_item(form, key) for key in report_items(form)]
 
     async def return_report(
@@ -785,25 +838,25 @@ class Projects:
         if found is None or not self.is_staff:
             return Result(Outcome.REFUSED)
         report, row, project = found
-        case = await project_case(self.session, project)
+        case = await self._about(report, project)
         move = find_grant_move(REPORT_MOVES, row.status, "return", self.role, False)
         if move is None or row.status != expected or not items or not note:
             return Result(Outcome.MOVED, case)
-        form = report_form(ReportPlan.from_json(report.plan or {"currency": ""}))
+        form = self._form_of(report, row)
         try:
             await queries.move_report(
                 self.session, report, row, move.source, move.target, self.account.telegram_id,
                 returned=items, note=note,
             )  # fmt: skip
         except StatusMoved:
-            return await self._moved(project.dossier_id)
+            return await self._report_moved(report, project)
         row.cursor = {"q": revision_form(form, items).first_key()}  # the city starts there
         said = ReportDue(report.due_on, ReportKind(report.kind), report.number)
         event = Event(
             GrantEvent.REPORT_RETURNED, case, self.person.name, note=note, report=said,
             record_id=row.id, items=tuple((t, tr) for _k, t, tr in (_item(form, i) for i in items)),
         )  # fmt: skip
-        return await self._done(project, event)
+        return await self._report_done(report, project, event)
 
     # --- preparing the convention ---------------------------------------------------------------
 
@@ -863,10 +916,10 @@ class Projects:
 def _item(form: Form, key: str) -> tuple[str, str, bool]:
     """An item of a report as the return names it: an indicator's section by the indicator (in
     the city's words), a question by its label (a message id)."""
-    section = next((sec for sec in form.sections if sec.key == key), None)
-    if section is not None:
-        return key, section.title, False
-    return key, form.questions[key].label, True
+    if key in form.questions:  # an aid's report names its sections as their one question
+        return key, form.questions[key].label, True
+    section = next(sec for sec in form.sections if sec.key == key)
+    return key, section.title, False
 
 
 def _draw_report(case: ReportCase, today: date) -> tuple[str, bytes]:

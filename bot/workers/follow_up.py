@@ -8,7 +8,7 @@ per wait and done once: one is dropped when the city acted, when it belongs to a
 (the convention proposed again, changes requested again), or when a later one has come too
 (after an outage only the latest is sent)."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import partial
 
 from aiogram.utils.i18n import I18n
@@ -18,19 +18,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.domain.follow_up import (
     CHASE,
+    REPORT_OPEN,
     Chase,
     ReportDue,
     ReportKind,
     planned_chases,
     report_calendar,
+    report_open_key,
+    report_opens,
     why_not_chase,
 )
 from bot.domain.fund_form import FUND_FORM
 from bot.domain.project import ProjectStatus, ReportStatus, TrancheStatus
-from bot.domain.reminders import moment
 from bot.domain.workflow import Status
 from bot.notify.projects import CityWait, chase_screen
 from bot.notify.readers import Voice, each_reader
+from bot.services.aid_reports import open_aid_report
 from bot.services.projects import GrantNotices, open_project_report, verified_officials
 from bot.workers.scheduler import Done
 from storage import reminders as reminder_queries
@@ -87,13 +90,11 @@ async def city_waits(session: AsyncSession) -> list[CityWait]:
     return sorted(waits, key=lambda w: w.since)
 
 
-REPORT_OPEN = "report_open"  # the timer kind: a report asked of the city
-REPORT_NOTICE_DAYS = 14  # a report is asked this many days before its day (its first reminder)
-
-
 class ReportJob:
     """Opens each report of an open project on the calendar (REPORT_MONTHS from its start, the
-    final one at its end), `REPORT_NOTICE_DAYS` before its day: a timer row per report."""
+    final one at its end), `REPORT_NOTICE_DAYS` before its day: a timer row per report. An
+    emergency aid's report has its row planned with the Presidency's approval (payload
+    `emergency`, bot/services/emergencies.py `decide`) and is opened here the same way."""
 
     kind = REPORT_OPEN
 
@@ -111,12 +112,11 @@ class ReportJob:
         planned = []
         for project in rows:
             for due in report_calendar(project.start_on, project.months, project.report_months):
-                opens = due.due_on - timedelta(days=REPORT_NOTICE_DAYS)
                 planned.append(
                     timers.Planned(
-                        f"{REPORT_OPEN}:{project.dossier_id}:{due.kind}:{due.number}",
+                        report_open_key(project.dossier_id, due),
                         REPORT_OPEN,
-                        moment(opens, self.settings.digest_hour),
+                        report_opens(due, self.settings.digest_hour),
                         {"project": project.dossier_id, "kind": str(due.kind),
                          "number": due.number, "due_on": due.due_on.isoformat()},
                     )
@@ -128,14 +128,21 @@ class ReportJob:
 
     async def run(self, session: AsyncSession, timer: Timer, now: datetime) -> Done:
         payload = timer.payload or {}
-        project = await session.get(Project, int(payload.get("project", 0)))
-        if project is None:
-            return Done("dropped: no such project")
         due = ReportDue(
             date.fromisoformat(str(payload["due_on"])),
             ReportKind(str(payload["kind"])),
             int(payload["number"]),
         )
+        if "emergency" in payload:
+            emergency = await session.get(Dossier, int(payload["emergency"]))
+            if emergency is None:
+                return Done("dropped: no such emergency")
+            with self.i18n.context():
+                opened = await open_aid_report(session, emergency, due, self.notices)
+            return Done("opened", 1) if opened else Done("dropped: no aid or opened already")
+        project = await session.get(Project, int(payload.get("project", 0)))
+        if project is None:
+            return Done("dropped: no such project")
         with self.i18n.context():
             opened = await open_project_report(session, project, due, self.notices)
         if not opened:

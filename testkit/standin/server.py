@@ -246,6 +246,10 @@ class BotAPIStandIn(MethodsMixin):
         """Forget the delays `slow_next` set and no request has taken yet."""
         self._delays.clear()
 
+    def clear_faults(self) -> None:
+        """Forget the failures `fail_next` set and no request has taken yet."""
+        self._faults.clear()
+
     def drop_connection_next(self, method: str, times: int = 1) -> None:
         """The next `times` calls of `method` get their connection closed without answer."""
         canonical = self._canonical(method)

@@ -1,6 +1,6 @@
 """`python -m bot` as a real process: configuration errors, kill -9 (mid-answer, mid-delivery and
-before an emergency's escalation, which the restarted process still sends on time), SIGTERM, no
-token in logs."""
+before an emergency's escalation, which the restarted process still sends on time; between a
+grant's press and its notices, which go once), SIGTERM, no token in logs."""
 
 import asyncio
 import os
@@ -11,14 +11,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot.telegram.callbacks import grant_data
 from storage import outbox
 from storage.accounts import new_account
 from storage.db import create_engine, session_factory
-from storage.models import Dossier, OutboxMessage
+from storage.models import ConventionAcceptance, Dossier, OutboxMessage, Project
 from storage.types import utcnow
+from testkit import grant_seed
 from testkit.driver import Applicant, position
+from testkit.grant_seed import seeded_project
 from testkit.harness import SECRETARIAT
 from testkit.process_kit import BotProcess
 from testkit.seeds import official, report_flood
@@ -277,3 +280,72 @@ async def message_in_flight_at_the_kill(api: BotAPIStandIn, sessions, places) ->
 def applicant_user(api: BotAPIStandIn) -> TelegramUser:
     """A separate process: no view inside it, so each action waits for a quiet period."""
     return TelegramUser(api, 700, language_code="fr", quiet=0.15)
+
+
+async def test_kill_9_between_a_grant_press_and_its_notices_loses_and_repeats_nothing(
+    api: BotAPIStandIn, tmp_path: Path, process: PollingBot
+) -> None:
+    """The city accepts the convention (issue 17): the acceptance and its notices are one
+    transaction; the process is killed once it is committed and before the outbox delivered the
+    other official's notices (held by a 429), and the restarted one delivers each once."""
+    await process.start()
+    engine = create_engine(bot_env(api, tmp_path)["DATABASE_URL"])
+    sessions = session_factory(engine)
+    project_id, _tranche = await seeded_project(sessions)
+    for user_id in (grant_seed.FRENCH, grant_seed.ARABIC):
+        api.add_private(user_id)
+    # Her notices wait (Telegram says "too many requests" for as long as this process lives).
+    api.fail_next("sendMessage", 429, retry_after=1, chat_id=grant_seed.ARABIC, times=1000)
+    awa = TelegramUser(api, grant_seed.FRENCH, language_code="fr", quiet=0.15)
+    private = {"message_id": 1, "date": 1, "chat": {"id": grant_seed.FRENCH, "type": "private"}}
+    await awa.press_data(private, grant_data("p", "accept", project_id, "1.fr"), expect=0)
+    for _ in range(400):  # committed, and the Arabic official's first notice refused for now
+        if [c for c in api.calls_of("sendMessage") if c.status == 429]:
+            break
+        await asyncio.sleep(0.01)
+    # The kill falls where nothing is on its way to Telegram: the other notices delivered and
+    # marked, the Arabic ones waiting out the 429. (A kill while Telegram holds a request cannot
+    # know whether it arrived: that case is the outbox's own test, above.)
+    for _ in range(400):
+        async with sessions() as session:
+            others = await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.chat_id != grant_seed.ARABIC, OutboxMessage.sent_at.is_(None))
+            )
+        if not others:
+            break
+        await asyncio.sleep(0.01)
+    await process.end(signal.SIGKILL)
+    api.clear_faults()
+    async with sessions() as session:
+        assert (await session.get(Project, project_id)).status == "under_way"
+        held = await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.chat_id == grant_seed.ARABIC, OutboxMessage.sent_at.is_(None)
+            )
+        )
+        assert len(list(held)) == 2  # accepted, tranche 1 due: written, not delivered
+    assert not api.messages(grant_seed.ARABIC)
+
+    await process.start()
+    for _ in range(400):
+        async with sessions() as session:
+            undelivered = await outbox.pending(session)
+            accepted = await session.scalar(select(func.count()).select_from(ConventionAcceptance))
+        if not undelivered:
+            break
+        await asyncio.sleep(0.05)
+    await engine.dispose()
+    assert undelivered == [] and accepted == 1
+
+    def told(chat: int, words: str) -> int:
+        return sum(words in m.get("text", "") for m in api.messages(chat))
+
+    layla = [m["text"] for m in api.messages(grant_seed.ARABIC)]
+    assert len(layla) == 2 and "قبِل Awa" in layla[0] and "مستحقة" in layla[1], layla
+    assert told(grant_seed.FRENCH, f"La tranche 1 de {grant_seed.REFERENCE}") == 1, [
+        m.get("text") for m in api.messages(grant_seed.FRENCH)
+    ]
+    assert told(SECRETARIAT, "a accepté la convention") == 1
+    assert told(SECRETARIAT, "La tranche 1 est exigible") == 1

@@ -1,8 +1,8 @@
 """Two `python -m bot` processes in webhook mode on PostgreSQL and Redis, behind a "load balancer"
 (the stand-in posting to each in turn): one person's updates alternate between them, arrive at
 both at once, two staff members decide on one dossier at the same moment at each process (one
-decision stands), one process is killed with SIGKILL mid-journey, and the dossier still reaches
-the Secretariat once."""
+decision stands), two staff mark one tranche paid at once at each process (one payment), one
+process is killed with SIGKILL mid-journey, and the dossier still reaches the Secretariat once."""
 
 import asyncio
 import os
@@ -17,11 +17,20 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.services.people import link_city
+from bot.telegram.callbacks import grant_data
 from storage.accounts import new_account
 from storage.db import create_engine, session_factory
 from storage.dossiers import create_dossier
-from storage.models import Dossier, OutboxMessage, ProcessedUpdate, StatusChange
+from storage.models import (
+    Dossier,
+    OutboxMessage,
+    Payment,
+    ProcessedUpdate,
+    StatusChange,
+    Tranche,
+)
 from storage.types import utcnow
+from testkit import grant_seed
 from testkit.driver import (
     Applicant,
     find,
@@ -33,6 +42,7 @@ from testkit.driver import (
     wait_for_card_pdf,
 )
 from testkit.factories import complete_answers
+from testkit.grant_seed import seeded_project
 from testkit.harness import SECRETARIAT, WEBHOOK_SECRET
 from testkit.process_kit import BotProcess
 from testkit.standin import BotAPIStandIn, TelegramUser
@@ -178,15 +188,17 @@ async def all_sent() -> None:
 
 
 @asynccontextmanager
-async def row_locked(dossier_id: int) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
-    """The dossier's row locked by the test (`SELECT … FOR UPDATE`) until the block ends; within
-    it, `await waiting(n)` returns once n other sessions wait on a lock (each has read the
-    dossier and is at its write)."""
+async def row_locked(
+    dossier_id: int, table: str = "dossiers", key: str = "id"
+) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
+    """The dossier's row (or its project's: `table`, `key`) locked by the test (`SELECT … FOR
+    UPDATE`) until the block ends; within it, `await waiting(n)` returns once n other sessions
+    wait on a lock (each has read the row and is at its write)."""
     engine = create_engine(POSTGRES_URL or "")
     try:
         async with engine.connect() as holder, engine.connect() as watcher:
             await holder.execute(
-                text("SELECT id FROM dossiers WHERE id = :id FOR UPDATE"), {"id": dossier_id}
+                text(f"SELECT {key} FROM {table} WHERE {key} = :id FOR UPDATE"), {"id": dossier_id}
             )
 
             async def waiting(count: int) -> None:
@@ -205,6 +217,54 @@ async def row_locked(dossier_id: int) -> AsyncIterator[Callable[[int], Awaitable
             await holder.rollback()
     finally:
         await engine.dispose()
+
+
+async def one_payment_of_two_at_once(api: BotAPIStandIn, a: WebhookProcess, b: WebhookProcess):
+    """Two Secretariat staff mark the same due tranche paid at the same moment, one at each
+    process (the trust issue's rule, issue 17): the test holds the project's row until both
+    wait at their payment's first write; one payment is recorded and the city told once, the
+    other staff member is told politely that it is no longer possible."""
+    engine = create_engine(POSTGRES_URL or "")
+    project_id, tranche_id = await seeded_project(
+        session_factory(engine), "under_way", "Saint-Louis"
+    )
+    for user_id in (*grant_seed.STAFF, grant_seed.FRENCH, grant_seed.ARABIC):
+        api.add_private(user_id)
+    confirmed = lambda u: api.update_status(u) == "confirmed"  # noqa: E731
+    staff = [TelegramUser(api, user_id, handled=confirmed) for user_id in grant_seed.STAFF]
+    for member in staff:  # "💶 Mark as paid": the payment is asked
+        private = {"message_id": 1, "date": 1, "chat": {"id": member.id, "type": "private"}}
+        asked = await member.press_data(private, grant_data("t", "pay", tranche_id, "due"))
+        assert "VIR-" in asked.texts[-1], asked.texts
+    start = len(api.calls)
+    typed = [
+        api.register_update({"message": m._message(text="15/05/2027 350 000 VIR-2027-9")})
+        for m in staff
+    ]
+    async with row_locked(project_id, "projects", "dossier_id") as waiting:
+        posts = [
+            asyncio.create_task(api.post_update(f"{p.url}/webhook", u))
+            for p, u in zip((a, b), typed, strict=True)
+        ]
+        await waiting(2)
+    assert await asyncio.gather(*posts) == [200, 200]
+    said = [
+        " ".join(
+            c.params["text"]
+            for c in api.calls[start:]
+            if c.method == "sendMessage" and c.params["chat_id"] == m.id
+        )
+        for m in staff
+    ]
+    assert sum("n’est plus possible" in s for s in said) == 1, said
+    async with session_factory(engine)() as session:
+        paid = list(await session.scalars(select(Payment)))
+        tranche = await session.get(Tranche, tranche_id)
+    await engine.dispose()
+    assert len(paid) == 1 and tranche.status == "paid"
+    await all_sent()
+    for official in (grant_seed.FRENCH, grant_seed.ARABIC):
+        assert sum("VIR-2027-9" in m.get("text", "") for m in api.messages(official)) == 1
 
 
 async def empty_database() -> None:
@@ -325,6 +385,7 @@ async def test_two_processes_share_one_person_and_survive_a_kill(tmp_path: Path)
             shown = [m.get("text", "") for m in api.messages(SECRETARIAT)]
             assert any(DECIDED in t and f"Statut : {label}" in t for t in shown), shown
             before_card = len(shown)
+            await one_payment_of_two_at_once(api, a, b)
 
             await a.kill()  # SIGKILL between two answers; b carries on alone
             await applicant.fill()

@@ -2,7 +2,7 @@
 out, each written in its reader's language."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,13 +10,16 @@ import pytest
 from bot.config import Settings
 from bot.domain.emergency import Emergency, EmergencyStatus, Proposal
 from bot.domain.emergency_form import EMERGENCY_FORM
+from bot.domain.follow_up import ReportDue, ReportKind
+from bot.domain.grant_case import AidCase
 from bot.domain.navigation import Cursor
 from bot.domain.people import Registration, Verification
 from bot.domain.records import Person, Record
 from bot.domain.review import Change, HistoryEntry, ThreadMessage
 from bot.notify import dossiers, emergencies, people
 from bot.notify.notice import CardMode
-from bot.notify.readers import Audience, Chat
+from bot.notify.projects import Event, GrantEvent, Readers, notices
+from bot.notify.readers import Audience, Chat, Voice
 from bot.screens.common import money
 from bot.screens.home import status_label
 from bot.screens.notices import city_update
@@ -276,3 +279,25 @@ def test_a_resubmission_and_a_withdrawal_post_a_new_message_beside_the_card(
     assert news.card is None and news.topic and gone in news.text and move in news.text
     assert staff_data("open", withdrawn.record.id) in str(news.markup)
     assert [n.chat_id for n in dossiers.moved(approved(), [], heard)] == [SECRETARIAT]
+
+
+def test_an_aid_report_is_asked_in_each_language_and_submitted_with_the_review_buttons() -> None:
+    """The report on an emergency aid's use (issue 17): its notices are the project reports',
+    with the aid instead of the project (no tranche to wait for)."""
+    aid = AidCase(52, "FU-2027-0003", "cyclone", 7, "Toamasina", "MG", Decimal(50000), "EUR",
+                  "abris")  # fmt: skip
+    voice = Voice(build_i18n("fr"), "fr")
+    readers = Readers([FRENCH, ARABIC], SECRETARIAT, "fr", "fr")
+    due = ReportDue(date(2027, 5, 1), ReportKind.AID, 1)
+    asked = notices(Event(GrantEvent.REPORT_OPENED, aid, report=due, record_id=90), readers, voice)
+    assert [n.chat_id for n in asked] == [701, 702]  # not the Secretariat's chat
+    assert "Rapport sur l’utilisation de l’aide d’urgence de FU-2027-0003" in asked[0].text
+    assert "FU-2027-0003" in asked[1].text and "تقرير" in asked[1].text
+    assert asked[0].markup["inline_keyboard"][0][0]["callback_data"] == menu_data(90, "resume")
+    sent = Event(GrantEvent.REPORT_SUBMITTED, aid, "Awa", report=due, record_id=90)
+    *city, card = notices(sent, readers, voice)
+    assert all("tranche" not in n.text for n in city)
+    assert "a soumis Rapport sur l’utilisation" in card.text and "Cyclone" in card.text
+    assert "50\u202f000\xa0€" in card.text and "abris" in card.text
+    buttons = [b["callback_data"] for row in card.markup["inline_keyboard"] for b in row]
+    assert sorted(buttons) == ["g:r:approve:90:report_submitted", "g:r:return:90:report_submitted"]
