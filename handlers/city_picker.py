@@ -8,6 +8,7 @@ from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.conversation.answering import after_answer  # as after a typed answer
 from bot.conversation.position import show_where
 from bot.conversation.rights import stale
 from bot.domain.answers import AnswerError
@@ -25,7 +26,6 @@ from bot.telegram.inputs import answer_from
 from bot.telegram.people_callbacks import PickCity
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers.questionnaire import _after_move  # the same "what next" as a typed answer
 
 TYPED = "typed_city"  # the name as typed, kept in the conversation data for "not on the list"
 
@@ -67,7 +67,7 @@ def router() -> Router:
         if not matches:  # not a listed member: answered as typed, the country asked next
             move = type_city(record.form, record.answers, record.cursor, text)
             await records.apply(record, move)
-            await _after_move(
+            await after_answer(
                 record,
                 question.kind,
                 acting=acting,
@@ -115,7 +115,7 @@ def router() -> Router:
         await query.answer()
         await state.set_data({k: v for k, v in data.items() if k != TYPED})
         await records.apply(record, move)
-        await _after_move(
+        await after_answer(
             record,
             None,
             acting=acting,

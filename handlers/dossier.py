@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.conversation import registration
 from bot.conversation.documents import send_dossier_pdf
+from bot.conversation.emergency_report import send_now, show_emergency_to_city
 from bot.conversation.position import show_position
 from bot.domain.all_forms import SENDABLE
 from bot.domain.flow import MoveRefused, jump
@@ -55,7 +56,6 @@ from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 from bot.telegram.topics import SecretariatTopics, topic_name
 from bot.workers.scheduler import Scheduler
-from handlers import emergency
 from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 from handlers.projects import submit_report
 from handlers.review import move, show_to_city, write
@@ -106,7 +106,7 @@ async def _overview(
     rules: FundingRules,
 ) -> None:
     if not a.record.editable:  # submitted: its status, history and messages too
-        if await emergency.show_to_city(a.record, reply=reply, emergencies=emergencies):
+        if await show_emergency_to_city(a.record, reply=reply, emergencies=emergencies):
             return
         case = await review.case(a.record.id)
         if case is not None:
@@ -490,7 +490,7 @@ async def _send_emergency(
     rules: FundingRules,
     scheduler: Scheduler,
 ) -> None:
-    await emergency.send_now(
+    await send_now(
         a.record,
         acting=acting,
         reply=reply,

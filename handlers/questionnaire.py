@@ -1,7 +1,6 @@
 """Answering a form's questions (a dossier's or the profile's): typed answers, contacts,
 locations, files and buttons."""
 
-import logging
 from decimal import Decimal
 from functools import partial
 
@@ -12,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
-from bot.conversation import registration
+from bot.conversation.answering import after_answer
 from bot.conversation.position import show_position, show_where
 from bot.domain import flow
 from bot.domain.answers import AnswerError, Parsed
@@ -22,11 +21,8 @@ from bot.domain.navigation import REVIEW, Cursor
 from bot.domain.records import Record, slot_files
 from bot.domain.rules import FundingRules
 from bot.screens.base import Screen
-from bot.screens.checklist import changed_screens
 from bot.screens.common import locale, shown_answer
 from bot.screens.errors import refusal
-from bot.screens.financing import coach
-from bot.screens.home import profile_screen
 from bot.screens.question import (
     file_removal_screen,
     removal_screen,
@@ -44,9 +40,7 @@ from bot.telegram.inputs import answer_from, today
 from bot.telegram.journal import WHERE
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers import emergency
 
-log = logging.getLogger(__name__)
 ANSWERING = StateFilter(Flow.dossier, Flow.registering)
 # What a question's buttons do (`_step`); any other action is a forged or outdated button.
 FILE_BUTTONS = frozenset({"rm", "rmfiles", "rmf"})  # screens and files, not moves
@@ -84,100 +78,6 @@ async def _current(
 
 def _understood(question: Question, value: object, record: Record) -> str:
     return _("✔ Understood: {answer}").format(answer=shown_answer(question, value, record.currency))
-
-
-async def _after_move(
-    record: Record,
-    left_kind: Kind | None,
-    prefix: str | None = None,
-    money_given: bool = False,
-    changed: str | None = None,
-    *,
-    acting: Acting,
-    reply: Reply,
-    state: FSMContext,
-    records: Records,
-    dossiers: Dossiers,
-    profiles: Profiles,
-    rules: FundingRules,
-) -> None:
-    """Show the new position; after an amount, the financing picture comes first. A finished
-    profile thanks the person and goes on where registration was asked for. `changed`: the
-    question answered from the menu; back at the review, its section and the picture show."""
-    if left_kind in (Kind.PHONE, Kind.LOCATION):
-        await reply.say(_("✔ Saved."))
-    store = records.of(record)
-    if record.cursor.q == REVIEW and store.closes_at_review:
-        await _profile_done(
-            record,
-            acting=acting,
-            reply=reply,
-            state=state,
-            dossiers=dossiers,
-            profiles=profiles,
-            rules=rules,
-        )
-        return
-    if changed is not None and record.cursor.q == REVIEW:
-        await store.load_files(record)
-        screens = changed_screens(record, changed, rules)
-        if prefix:
-            screens[0] = Screen(prefix + "\n\n" + screens[0].text, screens[0].markup)
-        await reply.send(*screens)
-        return
-    parts = [prefix] if prefix else []
-    cursor = record.cursor
-    if money_given and (cursor.field is not None or cursor.q not in record.form.coached):
-        answers = record.answers
-        if cursor.field is not None and cursor.item:
-            # A list entry being entered (a partner) already counts in the picture.
-            answers = {**answers, cursor.q: [*(answers.get(cursor.q) or ()), cursor.item]}
-        parts.append(coach(answers, rules))
-    await show_position(record, "\n\n".join(parts) or None, acting=acting, reply=reply, rules=rules)
-
-
-async def _profile_done(
-    record: Record,
-    *,
-    acting: Acting,
-    reply: Reply,
-    state: FSMContext,
-    dossiers: Dossiers,
-    profiles: Profiles,
-    rules: FundingRules,
-) -> None:
-    """Registration finished (or one profile answer changed): say so and go on."""
-    data = await state.get_data()
-    await state.clear()
-    if "then" not in data:  # one answer changed from the profile screen
-        await reply.say(_("Saved."))
-        await reply.send(profile_screen(acting.person))
-        return
-    await reply.say(_("Thank you, your profile is saved."))
-    if data["then"] == "new":
-        await registration.new_dossier(
-            acting=acting,
-            reply=reply,
-            state=state,
-            dossiers=dossiers,
-            profiles=profiles,
-            rules=rules,
-        )
-        return
-    if data["then"] == "emergency":
-        await emergency.open_report(
-            acting=acting,
-            reply=reply,
-            state=state,
-            dossiers=dossiers,
-            profiles=profiles,
-            rules=rules,
-        )
-        return
-    await reply.send(profile_screen(acting.person))
-    await registration.list_dossiers(
-        acting=acting, reply=reply, state=state, dossiers=dossiers, profiles=profiles, rules=rules
-    )
 
 
 def router() -> Router:
@@ -222,7 +122,7 @@ def router() -> Router:
         await records.apply(record, move)
         prefix = _understood(question, parsed.value, record) if parsed.echo else None
         money = question.kind == Kind.MONEY
-        await _after_move(
+        await after_answer(
             record,
             question.kind,
             prefix,
@@ -353,7 +253,7 @@ async def _step(
         return False
     await records.apply(record, move)
     left = question.kind if question is not None and cursor.field is None else None
-    await _after_move(
+    await after_answer(
         record,
         left if action not in ("t", "add", "rmi") else None,
         money_given=action == "amt",

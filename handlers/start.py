@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.conversation import registration
+from bot.conversation.emergency_report import open_report
 from bot.conversation.invites import redeem
 from bot.conversation.menus import refresh_own_menu
 from bot.domain.rules import FundingRules
@@ -22,7 +23,6 @@ from bot.telegram.callbacks import Home, Lang
 from bot.telegram.i18n import LANGUAGES
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers import emergency
 
 HOME_ACTIONS = frozenset({"language", "register", "new", "emergency", "list", "home"})
 
@@ -141,7 +141,7 @@ def router() -> Router:
                 rules=rules,
             )
         elif callback_data.action == "emergency":
-            await emergency.open_report(
+            await open_report(
                 acting=acting,
                 reply=reply,
                 state=state,
