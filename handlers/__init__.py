@@ -2,6 +2,7 @@
 
 from aiogram import Router
 
+from bot.conversation import moves
 from bot.domain.decisions import BUDGET, DOSSIER, EMERGENCY
 from bot.telegram.filters import IsCommand, NotAnAnswer, PrivateChat
 from handlers import (
@@ -12,7 +13,6 @@ from handlers import (
     emergency,
     errors,
     fallback,
-    moves,
     notes,
     outbox,
     profile,

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation.notes import Asked, NoteHandler, Purpose, ask_note
 from bot.conversation.rights import allowed
 from bot.domain.city_rows import (
     MAX_CSV_BYTES,
@@ -40,7 +41,6 @@ from bot.telegram.filters import NotCommand, PrivateChat
 from bot.telegram.people_callbacks import CityButton
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 
 log = logging.getLogger(__name__)
 CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")

@@ -14,8 +14,11 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.conversation import registration
 from bot.conversation.documents import send_dossier_pdf
+from bot.conversation.dossier_views import show_to_city, write
 from bot.conversation.emergency_report import send_now, show_emergency_to_city
+from bot.conversation.notes import Asked, NoteHandler, Purpose, ask_note
 from bot.conversation.position import show_position
+from bot.conversation.projects import submit_report
 from bot.domain.all_forms import SENDABLE
 from bot.domain.flow import MoveRefused, jump
 from bot.domain.fund_form import FUND_FORM
@@ -56,9 +59,6 @@ from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
 from bot.telegram.topics import SecretariatTopics, topic_name
 from bot.workers.scheduler import Scheduler
-from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.projects import submit_report
-from handlers.review import move, show_to_city, write
 
 log = logging.getLogger(__name__)
 
@@ -430,7 +430,7 @@ async def _withdraw(
             rules=rules,
         )
         return
-    updated = await move(case, "withdraw", review=review)
+    updated = await review.move(case, "withdraw")
     await reply.send(Screen(city_update(updated)))
 
 

@@ -14,7 +14,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation.decisions import DraftSteps, confirm, preview
 from bot.conversation.emergency_report import open_report
+from bot.conversation.moves import Read, Room
+from bot.conversation.moves import ask as ask_move
+from bot.conversation.notes import Asked, NoteHandler, Purpose, ask_note
 from bot.conversation.position import show_position
 from bot.domain.answers import AnswerError
 from bot.domain.decisions import EMERGENCY, Draft, emergency_concerns, foreseen_emergency
@@ -51,10 +55,6 @@ from bot.telegram.filters import PrivateChat
 from bot.telegram.inject import Inject
 from bot.telegram.reply import Reply
 from bot.telegram.states import Flow
-from handlers.decisions import DraftSteps, confirm, preview
-from handlers.moves import Read, Room
-from handlers.moves import ask as ask_move
-from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 
 
 async def _emergency(emergency_id: int, *, emergencies: Emergencies) -> Emergency:
@@ -123,7 +123,7 @@ async def _preview_first(emergency: Emergency, move: Move) -> bool:
 
 
 def room() -> Room:
-    """What the one move handler (handlers/moves.py) needs of the emergencies."""
+    """What the one move handler (bot/conversation/moves.py) needs of the emergencies."""
     return Room(
         name="emergency",
         kind=EMERGENCY,

@@ -7,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation.notes import MAX_NOTE
 from bot.conversation.position import show_where
 from bot.domain.answers import clean_text
 from bot.domain.fund_form import FUND_FORM
@@ -17,7 +18,6 @@ from bot.services.acting import Acting
 from bot.services.dossiers import Dossiers
 from bot.services.records import Records
 from bot.telegram.reply import Reply
-from handlers.notes import MAX_NOTE
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 

@@ -14,7 +14,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.conversation.decisions import DraftSteps, confirm, preview
 from bot.conversation.documents import send_dossier_pdf
+from bot.conversation.dossier_views import read_filter, show_to_city, write
+from bot.conversation.moves import Read, Room
+from bot.conversation.moves import ask as ask_move
+from bot.conversation.moves import press as press_move
+from bot.conversation.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
 from bot.conversation.privately import send_privately
 from bot.conversation.rights import deny
 from bot.domain.answers import AnswerError, clean_text
@@ -22,7 +28,7 @@ from bot.domain.decisions import DOSSIER, Draft, foreseen_case, granted_concerns
 from bot.domain.fund_form import CURRENCIES, financing
 from bot.domain.machine import Needs, StatusRefused
 from bot.domain.numbers import NumberError, read_money
-from bot.domain.review import Case, QueueFilter, parse_filter
+from bot.domain.review import Case, QueueFilter
 from bot.domain.roles import Action
 from bot.domain.rules import FundingRules
 from bot.domain.sessions import BureauSession, schedulable
@@ -48,10 +54,8 @@ from bot.screens.decisions import (
 )
 from bot.screens.errors import refusal
 from bot.screens.home import no_longer_possible, status_label
-from bot.screens.queue_words import queue_vocabulary, unknown_words
 from bot.screens.secretariat import (
     attachment_caption,
-    city_case_screens,
     dossier_screens,
     queue_screen,
     session_label,
@@ -64,18 +68,6 @@ from bot.telegram.callbacks import Staff, staff_data
 from bot.telegram.inject import Inject
 from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
-from handlers.decisions import DraftSteps, confirm, preview
-from handlers.moves import Read, Room
-from handlers.moves import ask as ask_move
-from handlers.moves import press as press_move
-from handlers.notes import MAX_NOTE, Asked, NoteHandler, Purpose, ask_note
-
-
-async def move(case: Case, key: str, *, review: Review, **given: object) -> Case:
-    """Take a move (already allowed by the table for this person); a refusal (someone was
-    quicker) is raised to the glue, which tells the presser where the dossier stands now."""
-    updated = await review.move(case, key, **given)
-    return updated
 
 
 def done_text(case: Case) -> str:
@@ -166,7 +158,7 @@ async def _choose(
 
 async def _take_now(case: Case, transition: Transition, *, reply: Reply, review: Review) -> bool:
     """A move that needs nothing (start the review, eligible) is taken at once."""
-    updated = await move(case, transition.key, review=review)
+    updated = await review.move(case, transition.key)
     await reply.send(Screen(done_text(updated)))
     return True
 
@@ -176,7 +168,7 @@ async def _moved(case: Case, *, reply: Reply, review: Review) -> None:
 
 
 def room() -> Room:
-    """What the one move handler (handlers/moves.py) needs of the review."""
+    """What the one move handler (bot/conversation/moves.py) needs of the review."""
     return Room(
         name="dossier",
         kind=DOSSIER,
@@ -287,7 +279,7 @@ async def _change(
 
 
 def steps() -> DraftSteps:
-    """A dossier's move, seen before it goes (handlers/decisions.py)."""
+    """A dossier's move, seen before it goes (bot/conversation/decisions.py)."""
     return DraftSteps(_chosen, _send, _change)
 
 
@@ -338,15 +330,6 @@ def _prompt(prompt: str, case: Case) -> str:
 
 def _reason_prompt(case: Case) -> str:
     return _prompt(REASON_PROMPT, case)
-
-
-async def write(case: Case, text: str, *, reply: Reply, review: Review) -> None:
-    """A message on the dossier, delivered to the other side; each reads it in their language."""
-    updated = await review.write(case, text)
-    if updated is None:
-        await reply.send(Screen(_("This dossier is not available to you.")))
-        return
-    await reply.send(Screen(_("✔ Message sent.")))
 
 
 def router() -> Router:
@@ -503,20 +486,6 @@ class InDossierTopic(Filter):
 ALL_TIME = date(2000, 1, 1)  # every Bureau session, held or to come
 
 
-async def read_filter(
-    text: str, sessions: list[BureauSession], *, reply: Reply
-) -> QueueFilter | None:
-    """The words of `/queue` or `/export` read in the staff member's language (and, in a shared
-    chat, in the chat's too); None (and what is accepted said) when a word means nothing, rather
-    than a list it did not narrow."""
-    words = {**queue_vocabulary(sessions), **reply.own(lambda: queue_vocabulary(sessions))}
-    wanted, unknown = parse_filter(text, words)
-    if unknown:
-        await reply.send(Screen(unknown_words(unknown, sessions)))
-        return None
-    return wanted
-
-
 async def _show_queue(wanted: QueueFilter, *, reply: Reply, review: Review) -> None:
     cases, total = await review.queue(wanted)
     sessions = await review.sessions(ALL_TIME) if wanted.session_id is not None else []
@@ -606,7 +575,7 @@ async def _schedule(
     if session_id is None:
         await moved_on(case.record.id, reply=reply, review=review)
         return
-    updated = await move(case, "schedule", session_id=session_id, review=review)
+    updated = await review.move(case, "schedule", session_id=session_id)
     if updated is not None:
         await reply.send(Screen(done_text(updated)))
 
@@ -642,8 +611,3 @@ async def _add_session(words: list[str], *, reply: Reply, review: Review) -> Non
         await reply.send(Screen(_("A session on this date already exists.")))
         return
     await reply.send(sessions_screen(await review.sessions(today())))
-
-
-async def show_to_city(case: Case, *, acting: Acting, reply: Reply, rules: FundingRules) -> None:
-    of_the_city = [t for t in moves(case.record.status, acting.role, True) if not t.by_staff]
-    await reply.send(*city_case_screens(case, of_the_city, rules))

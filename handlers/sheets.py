@@ -4,7 +4,6 @@ dossiers as XLSX for its officials. Files are generated in a worker thread, neve
 loop; every command and button checks the presser's right again, whatever the button says."""
 
 import asyncio
-from collections.abc import Callable
 from datetime import date
 
 from aiogram import F, Router
@@ -15,6 +14,10 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.conversation import registration
+from bot.conversation.decisions import DraftSteps, settle_amount
+from bot.conversation.documents import send_workbook
+from bot.conversation.dossier_views import read_filter
+from bot.conversation.notes import Asked, NoteHandler, Purpose, ask_note
 from bot.conversation.rights import deny
 from bot.domain.agenda import Agenda, Budget
 from bot.domain.answers import AnswerError
@@ -32,7 +35,6 @@ from bot.screens.common import locale
 from bot.screens.errors import refusal
 from bot.screens.projects import grant_figures_text
 from bot.screens.sheets import (
-    Table,
     agenda_keyboard,
     agenda_summary,
     agenda_tables,
@@ -40,7 +42,6 @@ from bot.screens.sheets import (
     long_day,
     nothing_to_export,
     queue_tables,
-    write_workbook,
 )
 from bot.services.acting import Acting
 from bot.services.documents import agenda_pdf
@@ -51,26 +52,8 @@ from bot.telegram.callbacks import Sheet
 from bot.telegram.inject import Inject
 from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
-from handlers.decisions import DraftSteps, settle_amount
-from handlers.notes import Asked, NoteHandler, Purpose, ask_note
-from handlers.review import read_filter
 
 EVERY = frozenset({"all", "tout", "tous", "الكل"})  # `/export all`: every submitted dossier
-
-
-async def send_workbook(
-    tables: Callable[[], list[Table]], name: str, caption: str, *, reply: Reply, i18n: I18n
-) -> None:
-    """Build the tables and write the file in a worker thread (it inherits this update's
-    context, so the reader's language), then send it as a document."""
-    right_to_left = i18n.current_locale == "ar"
-    data = await asyncio.to_thread(lambda: write_workbook(tables(), right_to_left))
-    await reply.bot.send_document(
-        reply.chat_id,
-        BufferedInputFile(data, filename=name),
-        caption=caption,
-        message_thread_id=reply.thread_id,
-    )
 
 
 def _count(count: int) -> str:

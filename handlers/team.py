@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.conversation.menus import refresh_menu
+from bot.conversation.notes import Asked, NoteHandler, Purpose, ask_note
 from bot.conversation.rights import allowed
 from bot.domain.invites import GRANTABLE, InviteRefused, invite_link
 from bot.domain.people import StaffMember, StaffRefused
@@ -41,7 +42,6 @@ from bot.services.rights import NotAllowed
 from bot.services.team import Staff
 from bot.telegram.people_callbacks import InviteButton, StaffButton
 from bot.telegram.reply import Reply
-from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 
 log = logging.getLogger(__name__)
 

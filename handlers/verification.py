@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
+from bot.conversation.notes import Asked, NoteHandler, Purpose, ask_note
 from bot.conversation.rights import allowed
 from bot.domain.machine import Needs, find
 from bot.domain.people import REGISTRATION_MACHINE, Verification, VerificationRefused
@@ -26,7 +27,6 @@ from bot.services.acting import Acting
 from bot.services.verification import Verifications
 from bot.telegram.people_callbacks import VerifyButton
 from bot.telegram.reply import Reply
-from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 
 log = logging.getLogger(__name__)
 

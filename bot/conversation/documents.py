@@ -1,11 +1,17 @@
-"""Documents sent on request ("📄 PDF") and with the Secretariat's card on submission."""
+"""Documents sent on request ("📄 PDF", a spreadsheet) and with the Secretariat's card on
+submission."""
+
+import asyncio
+from collections.abc import Callable
 
 from aiogram.types import BufferedInputFile
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.notify.dossiers import pdf_caption
 from bot.screens.base import Screen
 from bot.screens.checklist import record_title
+from bot.screens.sheets import Table, write_workbook
 from bot.services.documents import Documents
 from bot.telegram.inputs import today
 from bot.telegram.reply import Reply
@@ -24,5 +30,20 @@ async def send_dossier_pdf(dossier_id: int, *, reply: Reply, documents: Document
         reply.chat_id,
         BufferedInputFile(made.content, made.name),
         caption=pdf_caption(record.reference, record_title(record)),
+        message_thread_id=reply.thread_id,
+    )
+
+
+async def send_workbook(
+    tables: Callable[[], list[Table]], name: str, caption: str, *, reply: Reply, i18n: I18n
+) -> None:
+    """Build the tables and write the file in a worker thread (it inherits this update's
+    context, so the reader's language), then send it as a document."""
+    right_to_left = i18n.current_locale == "ar"
+    data = await asyncio.to_thread(lambda: write_workbook(tables(), right_to_left))
+    await reply.bot.send_document(
+        reply.chat_id,
+        BufferedInputFile(data, filename=name),
+        caption=caption,
         message_thread_id=reply.thread_id,
     )

@@ -54,7 +54,7 @@ from testkit.standin.formatting import caption_text, message_text, utf16_len
 from testkit.standin.inprocess import InProcessSession
 
 TYPED = 4096  # one Telegram message: the most a person can type at once (UTF-16 units)
-NOTE = 3000  # what staff may type for a note (handlers/notes.py MAX_NOTE)
+NOTE = 3000  # what staff may type for a note (bot/conversation/notes.py MAX_NOTE)
 SECRETARIAT, COMMISSION, PRESIDENCY, PERSON = -1001234567890, -1009876543210, -1005555555555, 70
 BIG_ID = 2_147_483_647  # record ids at their largest, for callback data
 FILLERS = {

@@ -3,8 +3,8 @@ wired there (no import-time registry), and a purpose left without a handler fail
 
 import pytest
 
+from bot.conversation.notes import Purpose, asked_of
 from handlers import build_router, notes
-from handlers.notes import Purpose, _asked
 
 
 def test_a_note_purpose_without_a_handler_is_refused_when_the_router_is_built() -> None:
@@ -24,10 +24,10 @@ def test_the_root_router_wires_every_note_purpose() -> None:
 
 def test_what_was_asked_is_read_back_from_the_stored_state() -> None:
     stored = {"purpose": "move", "target": 7, "key": "reject"}
-    purpose, asked = _asked(stored) or (None, None)
+    purpose, asked = asked_of(stored) or (None, None)
     assert purpose == Purpose.MOVE and asked is not None
     assert (asked.target, asked.key, asked.detail, asked.carry) == (7, "reject", None, {})
     carried = {"purpose": "move", "target": 3, "key": "propose", "carry": {"phase": "recovery"}}
-    assert _asked(carried)[1].carry == {"phase": "recovery"}  # type: ignore[index]
-    assert _asked({"purpose": "move:reject", "target": 7}) is None  # an unknown purpose
-    assert _asked({"purpose": "move", "target": "7"}) is None  # forged or damaged
+    assert asked_of(carried)[1].carry == {"phase": "recovery"}  # type: ignore[index]
+    assert asked_of({"purpose": "move:reject", "target": 7}) is None  # an unknown purpose
+    assert asked_of({"purpose": "move", "target": "7"}) is None  # forged or damaged

@@ -91,3 +91,12 @@ def test_every_dependency_is_pinned_within_what_pyproject_allows() -> None:
         )
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     assert "-c constraints.txt -e '.[dev]'" in makefile
+
+
+def test_every_router_module_is_in_the_independence_contract() -> None:
+    """A new module in handlers/ is kept from importing the others like the rest."""
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    contracts = pyproject["tool"]["importlinter"]["contracts"]
+    (independent,) = [c for c in contracts if c["type"] == "independence"]
+    routers = {f"handlers.{p.stem}" for p in (PROJECT_ROOT / "handlers").glob("*.py")}
+    assert set(independent["modules"]) == routers - {"handlers.__init__"}

@@ -2,8 +2,8 @@
 pressed move is looked up again in its table (bot/domain/machine.py) with the presser's role and
 the record's status now; what it needs is asked (a choice with buttons, or a note or an amount
 typed, with the table's prompt); what was typed is read; then the room's preview
-(handlers/decisions.py) shows what the city will read before "📤 Send" applies it through the
-use case. A move that needs nothing is taken at once, or previewed where the room wants.
+(bot/conversation/decisions.py) shows what the city will read before "📤 Send" applies it
+through the use case. A move that needs nothing is taken at once, or previewed where the room wants.
 
 What differs between machines is a `Room`: how a record is loaded for this person, the extra
 look-up (a correction's window), the buttons of a choice, how an amount is read, and the draft's
@@ -18,13 +18,13 @@ from typing import Any
 from aiogram.fsm.context import FSMContext
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation.decisions import DraftSteps, settle_amount
+from bot.conversation.notes import Asked, NoteHandler, Purpose, ask_note
 from bot.domain.decisions import Draft
 from bot.domain.machine import Move, Needs
 from bot.domain.numbers import ParsedNumber
 from bot.telegram.inject import Inject
 from bot.telegram.reply import Reply
-from handlers.decisions import DraftSteps, settle_amount
-from handlers.notes import Asked, NoteHandler, Purpose, ask_note
 
 Record = Any  # a room's record: a dossier's Case, an Emergency
 # What was typed, read as an amount: the draft (its currency, note…), the amount, as typed; None
