@@ -2,6 +2,7 @@
 messages to the city, Bureau sessions. Every action re-checks the role of the person who acts and
 the dossier's status now, whatever the button says."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -393,12 +394,9 @@ def router() -> Router:
         state: FSMContext,
         inject: Inject,
         review: Review,
-        documents: Documents,
-        settings: Settings,
-        rules: FundingRules,
     ) -> None:
         """A button of the review: its payload names the dossier and the action; both are
-        checked again, with the presser's role, before anything changes."""
+        checked again, with the presser's role, before anything changes (`CASE_BUTTONS`)."""
         if not acting.may(Action.REVIEW_DOSSIERS):
             await deny(query, reply=reply)
             return
@@ -412,37 +410,7 @@ def router() -> Router:
             await query.answer(_("This dossier is not available to you."), show_alert=True)
             return
         await query.answer()
-        if action == "open":
-            await open_case(case, acting=acting, reply=reply, rules=rules)
-        elif action == "files":
-            await _send_files(case, reply=reply)
-        elif action == "pdf":
-            await send_dossier_pdf(case.record.id, reply=reply, documents=documents)
-        elif action == "write":
-            prompt = _("Your message to {city} about {reference}?").format(
-                city=case.city, reference=case.record.reference
-            )
-            prompt = await _with_readers(case, prompt, review=review, settings=settings)
-            await ask_note(Purpose.WRITE_CITY, case.record.id, prompt, reply=reply, state=state)
-        elif action == "mv":
-            await _start_move(
-                case,
-                value,
-                acting=acting,
-                reply=reply,
-                state=state,
-                inject=inject,
-                review=review,
-                rules=rules,
-            )
-        elif action == "fix":
-            await _offer_corrections(
-                case, acting=acting, reply=reply, review=review, settings=settings
-            )
-        elif action == "sched":
-            await _schedule(case, value, reply=reply, review=review, settings=settings)
-        else:
-            await open_case(case, acting=acting, reply=reply, rules=rules)
+        await inject(CASE_BUTTONS.get(action, _open), case, value)
 
     @r.message(InDossierTopic())
     async def topic_reply(
@@ -516,7 +484,13 @@ async def _with_readers(case: Case, prompt: str, *, review: Review, settings: Se
 
 
 async def _offer_corrections(
-    case: Case, *, acting: Acting, reply: Reply, review: Review, settings: Settings
+    case: Case,
+    _value: str = "",
+    *,
+    acting: Acting,
+    reply: Reply,
+    review: Review,
+    settings: Settings,
 ) -> None:
     """“✏️ Correct the decision”: the corrections the table allows, while it may be made."""
     if case.record.status not in DECIDED:
@@ -580,7 +554,7 @@ async def _schedule(
         await reply.send(Screen(done_text(updated)))
 
 
-async def _send_files(case: Case, *, reply: Reply) -> None:
+async def _send_files(case: Case, _value: str = "", *, reply: Reply) -> None:
     """The attachments again, as documents (Telegram keeps the files it received)."""
     for info in case.record.files:
         caption = attachment_caption(case.record, info)
@@ -611,3 +585,36 @@ async def _add_session(words: list[str], *, reply: Reply, review: Review) -> Non
         await reply.send(Screen(_("A session on this date already exists.")))
         return
     await reply.send(sessions_screen(await review.sessions(today())))
+
+
+async def _open(
+    case: Case, _value: str, *, acting: Acting, reply: Reply, rules: FundingRules
+) -> None:
+    await open_case(case, acting=acting, reply=reply, rules=rules)
+
+
+async def _pdf(case: Case, _value: str, *, reply: Reply, documents: Documents) -> None:
+    await send_dossier_pdf(case.record.id, reply=reply, documents=documents)
+
+
+async def _ask_write(
+    case: Case, _value: str, *, reply: Reply, state: FSMContext, review: Review, settings: Settings
+) -> None:
+    prompt = _("Your message to {city} about {reference}?").format(
+        city=case.city, reference=case.record.reference
+    )
+    prompt = await _with_readers(case, prompt, review=review, settings=settings)
+    await ask_note(Purpose.WRITE_CITY, case.record.id, prompt, reply=reply, state=state)
+
+
+# A dossier's buttons (`s:<action>:<dossier>:<value>`), each called with the dossier and the value;
+# an unknown action (an old or forged button) shows the dossier as it is now.
+CASE_BUTTONS: dict[str, Callable[..., Awaitable[None]]] = {
+    "open": _open,
+    "files": _send_files,
+    "pdf": _pdf,
+    "write": _ask_write,
+    "mv": _start_move,
+    "fix": _offer_corrections,
+    "sched": _schedule,
+}
