@@ -393,10 +393,7 @@ async def _tell(a: MenuAction, *, reply: Reply, state: FSMContext, review: Revie
     if not said or await state.get_state() is not None:
         await _write(a, reply=reply, state=state)
         return
-    case = await review.case(a.record.id)
-    if case is None:
-        await reply.send(Screen(_("This dossier is not available to you.")))
-        return
+    case = await review.visible(a.record.id)
     await state.set_data({})
     await write(case, said, reply=reply, review=review)
 
@@ -440,11 +437,7 @@ def notes() -> dict[Purpose, NoteHandler]:
 
 async def _write_staff(asked: Asked, text: str, *, reply: Reply, review: Review) -> None:
     """A city official's message to the Secretariat about one of the city's dossiers."""
-    case = await review.case(asked.target)
-    if case is None:
-        await reply.send(Screen(_("This dossier is not available to you.")))
-        return
-    await write(case, text, reply=reply, review=review)
+    await write(await review.visible(asked.target), text, reply=reply, review=review)
 
 
 async def _profile(a: MenuAction, *, acting: Acting, reply: Reply, state: FSMContext) -> None:

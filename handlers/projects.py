@@ -230,10 +230,7 @@ async def _project_button(
         await query.answer()
         await _disbursements(acting=acting, reply=reply, projects=projects, i18n=i18n)
         return
-    case = await projects.case(ident)
-    if case is None:
-        await query.answer(no_project(), show_alert=True)
-        return
+    case = await projects.visible(ident)  # refused: the glue's popup
     if action == "show":
         await query.answer()
         await open_project(case, acting=acting, reply=reply, i18n=i18n)
@@ -323,10 +320,7 @@ async def _adjust(
         await reply.send(Screen(adjust_usage()))
         return
     reference, number, what, typed = words[0], int(words[1]), words[2], " ".join(words[3:])
-    case = await projects.find(reference)
-    if case is None:
-        await reply.send(Screen(no_project()))
-        return
+    case = await projects.named(reference)
     try:
         if what == "amount":
             value: Any = parse_amount(typed, i18n.current_locale, case.currency).value
@@ -395,10 +389,7 @@ def router() -> Router:
         projects: Projects,
         i18n: I18n,
     ) -> None:
-        case = await projects.find((command.args or "").strip()) if command.args else None
-        if case is None:
-            await reply.send(Screen(no_project()))
-            return
+        case = await projects.named(command.args or "")
         await show(case, acting=acting, reply=reply, i18n=i18n)
 
     @r.message(Command("tranche"))

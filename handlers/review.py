@@ -405,10 +405,7 @@ def router() -> Router:
             await query.answer()
             await _show_queue(QueueFilter.unpack(value), reply=reply, review=review)
             return
-        case = await review.case(callback_data.dossier)
-        if case is None:
-            await query.answer(_("This dossier is not available to you."), show_alert=True)
-            return
+        case = await review.visible(callback_data.dossier)  # refused: the glue's popup
         await query.answer()
         await inject(CASE_BUTTONS.get(action, _open), case, value)
 

@@ -17,10 +17,7 @@ from bot.telegram.reply import Reply
 
 async def write(case: Case, text: str, *, reply: Reply, review: Review) -> None:
     """A message on the dossier, delivered to the other side; each reads it in their language."""
-    updated = await review.write(case, text)
-    if updated is None:
-        await reply.send(Screen(_("This dossier is not available to you.")))
-        return
+    await review.write(case, text)  # refused if no longer theirs: the glue says so
     await reply.send(Screen(_("✔ Message sent.")))
 
 

@@ -15,4 +15,5 @@ class Gone(Refused):
     """What a button or a typed answer is about is no longer there (or never was: forged), or
     is not this person's: `button` (nothing left to do with it), `bureau_session`,
     `unregistered` (no city of theirs yet), `emergency` (none they may see),
-    `emergency_reference` (no sent emergency they may see has it)."""
+    `emergency_reference` (no sent emergency they may see has it), `dossier` (none they may see
+    has this id), `project` (likewise a project)."""

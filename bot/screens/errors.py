@@ -14,6 +14,7 @@ from bot.domain.people import StaffRefused, VerificationRefused
 from bot.domain.refusals import Refused
 from bot.screens.common import locale
 from bot.screens.home import no_longer_possible
+from bot.screens.projects import no_project
 from bot.screens.registrations import already_decided, changed_city
 from bot.screens.team import invite_refusal, staff_refusal
 
@@ -60,6 +61,8 @@ def _gone() -> dict[str, str]:
         "unregistered": _("Register first with /start."),
         "emergency": _("This emergency is not available to you."),
         "emergency_reference": _("No emergency you may see has this reference."),
+        "dossier": _("This dossier is not available to you."),
+        "project": no_project(),
     }
 
 

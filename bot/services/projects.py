@@ -50,7 +50,7 @@ from bot.domain.project import (
     may_adjust,
 )
 from bot.domain.records import Person, Record
-from bot.domain.refusals import Refused
+from bot.domain.refusals import Gone, Refused
 from bot.domain.report_form import (
     AID_REPORT_FORM,
     ReportCase,
@@ -405,6 +405,20 @@ class Projects:
     async def case(self, project_id: int) -> ProjectCase | None:
         loaded = await self._load(project_id)
         return loaded[1] if loaded else None
+
+    async def visible(self, project_id: int) -> ProjectCase:
+        """The project, if this person may see it; refused (`Gone("project")`) otherwise."""
+        case = await self.case(project_id)
+        if case is None:
+            raise Gone("project")
+        return case
+
+    async def named(self, reference: str) -> ProjectCase:
+        """The project a typed reference names, if this person may see it; refused otherwise."""
+        case = await self.find(reference) if reference.strip() else None
+        if case is None:
+            raise Gone("project")
+        return case
 
     async def find(self, reference: str) -> ProjectCase | None:
         row = await review_queries.by_reference(self.session, reference.strip().upper())

@@ -15,6 +15,7 @@ from bot.domain.machine import StatusRefused
 from bot.domain.outbox import MissedNotice
 from bot.domain.people import Verification
 from bot.domain.records import Person
+from bot.domain.refusals import Gone
 from bot.domain.review import PAGE, Case, HistoryEntry, QueueFilter, ThreadMessage
 from bot.domain.roles import Action, Role, may
 from bot.domain.sessions import BureauSession, schedulable
@@ -82,6 +83,14 @@ class Review:
     async def case(self, dossier_id: int) -> Case | None:
         row = await self.session.get(Dossier, dossier_id)
         return await self._case(row) if self._visible(row) else None
+
+    async def visible(self, dossier_id: int) -> Case:
+        """The dossier, if this person may see it; refused (`Gone("dossier")`) otherwise: a button
+        or a note names an id, which proves nothing."""
+        case = await self.case(dossier_id)
+        if case is None:
+            raise Gone("dossier")
+        return case
 
     async def find(self, reference: str) -> Case | None:
         row = await queries.by_reference(self.session, reference.strip().upper())
@@ -325,12 +334,12 @@ class Review:
         change.amount = str(amount) if amount is not None else None
         change.session_id = session_id
 
-    async def write(self, case: Case, text: str) -> Case | None:
+    async def write(self, case: Case, text: str) -> Case:
         """A message on the dossier, from the city or from the Secretariat, to the other side
-        (bot/notify/dossiers.py `written`)."""
+        (bot/notify/dossiers.py `written`); refused if it is no longer this person's to see."""
         row = await self.session.get(Dossier, case.record.id)
         if row is None or not self._visible(row):
-            return None
+            raise Gone("dossier")
         self.session.add(
             DossierMessage(
                 dossier_id=row.id,
