@@ -2,13 +2,14 @@
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
 from bot.domain.all_forms import sendable
 from bot.domain.dates import format_short
@@ -111,17 +112,28 @@ def _width(question: Question, buttons: list[InlineKeyboardButton]) -> int:
 
 
 def _choice_rows(question: Question, record_id: int, at: str) -> list[list[InlineKeyboardButton]]:
+    rows = _choice_rows_in(question, record_id, at, get_i18n().current_locale)
+    return [list(row) for row in rows]  # the caller adds its own rows
+
+
+@lru_cache(maxsize=4096)
+def _choice_rows_in(
+    question: Question, record_id: int, at: str, _language: str
+) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
+    """A question's choices as buttons, made once per record, position and language (the same
+    screen is shown again and again: a question's choices were half of its screen's CPU). The
+    buttons are shared between messages: nothing changes a button, fitting copies it."""
     if question.kind == Kind.YES_NO:
-        return [
-            [
+        return (
+            (
                 _button(_("Yes"), step_data(record_id, at, "c", "1")),
                 _button(_("No"), step_data(record_id, at, "c", "0")),
-            ]
-        ]
+            ),
+        )
     buttons = [
         _button(_(c.label), step_data(record_id, at, "c", c.value)) for c in question.choices
     ]
-    return _rows(buttons, _width(question, buttons))
+    return tuple(tuple(row) for row in _rows(buttons, _width(question, buttons)))
 
 
 def _menu_row(record: Record) -> list[list[InlineKeyboardButton]]:
