@@ -8,7 +8,6 @@ from aiogram import Router, html
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
@@ -49,7 +48,6 @@ from bot.services.documents import Documents
 from bot.services.dossiers import AlreadySubmitted, Dossiers
 from bot.services.emergencies import Emergencies
 from bot.services.people import Profiles
-from bot.services.projects import Projects
 from bot.services.records import Records
 from bot.services.review import Review
 from bot.telegram.callbacks import Menu, menu_data
@@ -529,46 +527,14 @@ def router() -> Router:
     r = Router(name="dossier")
 
     @r.message(Command("new"))
-    async def new(
-        message: Message,
-        *,
-        acting: Acting,
-        reply: Reply,
-        state: FSMContext,
-        dossiers: Dossiers,
-        profiles: Profiles,
-        rules: FundingRules,
-    ) -> None:
+    async def new(message: Message, *, inject: Inject) -> None:
         """Open a new dossier (registering first if needed)."""
-        await registration.new_dossier(
-            acting=acting,
-            reply=reply,
-            state=state,
-            dossiers=dossiers,
-            profiles=profiles,
-            rules=rules,
-        )
+        await inject(registration.new_dossier)
 
     @r.message(Command("dossiers"))
-    async def dossiers(
-        message: Message,
-        *,
-        acting: Acting,
-        reply: Reply,
-        state: FSMContext,
-        dossiers: Dossiers,
-        profiles: Profiles,
-        rules: FundingRules,
-    ) -> None:
+    async def dossiers(message: Message, *, inject: Inject) -> None:
         """List the city's dossiers, to continue a draft or view a submitted one."""
-        await registration.list_dossiers(
-            acting=acting,
-            reply=reply,
-            state=state,
-            dossiers=dossiers,
-            profiles=profiles,
-            rules=rules,
-        )
+        await inject(registration.list_dossiers)
 
     @r.message(Command("status"))
     async def status(message: Message, *, acting: Acting, reply: Reply, dossiers: Dossiers) -> None:
@@ -586,29 +552,14 @@ def router() -> Router:
         query: CallbackQuery,
         callback_data: Menu,
         *,
-        acting: Acting,
-        reply: Reply,
-        state: FSMContext,
         inject: Inject,
         records: Records,
-        dossiers: Dossiers,
-        profiles: Profiles,
-        projects: Projects,
-        rules: FundingRules,
-        i18n: I18n,
     ) -> None:
         """A record-level button: checked against owner and status before anything happens."""
         record = await records.record(callback_data.record, files=False)
         if record is None:
             await query.answer(_("This dossier is not available to you."), show_alert=True)
-            await registration.list_dossiers(
-                acting=acting,
-                reply=reply,
-                state=state,
-                dossiers=dossiers,
-                profiles=profiles,
-                rules=rules,
-            )
+            await inject(registration.list_dossiers)
             return
         if record.id == PROFILE_RECORD:
             await query.answer()
@@ -628,15 +579,7 @@ def router() -> Router:
         else:
             await query.answer()
         if record.form.key in REPORT_FORMS and action == "submit_ok":
-            await submit_report(
-                record,
-                acting=acting,
-                reply=reply,
-                records=records,
-                projects=projects,
-                rules=rules,
-                i18n=i18n,
-            )  # a report (project, aid), not the Fund's
+            await inject(submit_report, record)  # a report (project, aid), not the Fund's
             return
         await inject(ACTIONS[action], MenuAction(record, callback_data.value))
 
