@@ -4,7 +4,7 @@ from aiogram import Router
 
 from bot.conversation import moves
 from bot.domain.decisions import BUDGET, DOSSIER, EMERGENCY
-from bot.telegram.filters import IsCommand, NotAnAnswer, PrivateChat
+from bot.telegram.filters import IsAnswer, IsCommand, NotAnAnswer, PrivateChat
 from handlers import (
     cities,
     city_picker,
@@ -40,11 +40,17 @@ def build_router() -> Router:
         dossier.router(),
         profile.router(),
     )
-    applicant.include_routers(
-        commands,
+    applicant.include_routers(commands, fallback.router())
+    # A form's answers and its buttons, most of all updates, come right after duplicates: every
+    # router an update passes costs, and none of the others could take them (notes and decisions
+    # wait in other states, the Secretariat's routers skip answers, commands are no answers, and
+    # every other button has a prefix of its own). What they leave goes on as before.
+    answers = Router(name="answers")
+    answers.message.filter(PrivateChat(), IsAnswer())
+    answers.callback_query.filter(PrivateChat())
+    answers.include_routers(
         city_picker.router(),  # before the questionnaire: the city question's own step
         questionnaire.router(),
-        fallback.router(),
     )
     secretariat = Router(name="secretariat")
     secretariat.message.filter(NotAnAnswer())  # an official's typed answer skips all of these
@@ -65,6 +71,7 @@ def build_router() -> Router:
     # A duplicate answer to a form (sent again after a crash) only shows where the person is.
     root.include_routers(
         replay.router(),
+        answers,
         notes.router(
             {
                 **moves.notes({"dossier": review.room(), "emergency": emergency.room()}),

@@ -31,7 +31,7 @@ from storage.models import (
     ReferenceCounter,
     StatusChange,
 )
-from storage.onecall import execute_in_one_call
+from storage.onecall import commit_in_one_call, execute_in_one_call
 from storage.types import UTCDateTime, utcnow
 from storage.updates import record_before_core_write, take_unrecorded
 
@@ -115,19 +115,24 @@ async def last_status_changes(session: AsyncSession, dossier_ids: list[int]) -> 
 
 
 async def save_answers(
-    session: AsyncSession, dossier: Dossier, answers: dict, cursor: dict[str, Any] | None
+    session: AsyncSession,
+    dossier: Dossier,
+    answers: dict,
+    cursor: dict[str, Any] | None,
+    *,
+    commit: bool = False,
 ) -> None:
     """Store the answers and the position (one UPDATE, with the update id before it when this is
     the update's first write); the loaded row is told the new values, as if it had flushed them.
-    The transaction is the caller's to commit."""
+    The transaction is committed with it if `commit`, else it is the caller's to commit."""
     now = utcnow()
     values = {"dossier_id": dossier.id, "answers": answers, "cursor": cursor, "now": now}
     update_id = take_unrecorded(session)
-    if update_id is None:
-        await execute_in_one_call(session, _SAVE_ANSWERS, values)
-    else:
+    statement = _SAVE_ANSWERS
+    if update_id is not None:
         statement = RECORD_AND_SAVE[session.get_bind().dialect.name]
-        await execute_in_one_call(session, statement, {**values, "update_id": update_id})
+        values["update_id"] = update_id
+    await (commit_in_one_call if commit else execute_in_one_call)(session, statement, values)
     for name, value in (("answers", answers), ("cursor", cursor), ("updated_at", now)):
         set_committed_value(dossier, name, value)
 

@@ -4,17 +4,28 @@ aiosqlite runs each call on a connection in the connection's own thread; SQLAlch
 three of them per statement (open a cursor, execute, close it), each a turn of the busy event loop
 while SQLite's write turn (`storage.db.take_turn`) is held: with 30 people answering at once the
 turn, not the CPU, bounded the answers per second. Here the statement is compiled and its values
-processed by SQLAlchemy, as for any execution, and the driver's own `execute` runs it in one call,
-in the session's transaction (the caller commits). Other databases execute it as usual.
+processed by SQLAlchemy, as for any execution, and the driver's own `execute` runs it in one call.
+Other databases execute it as usual.
+
+`execute_in_one_call` runs it in the session's transaction (the caller commits);
+`commit_in_one_call` commits it too. When the statement is the transaction's only write, SQLite
+runs it as a transaction of its own (its autocommit mode, through the driver's public
+`isolation_level`): the statement and its triggers are written together or not at all, in the
+same call, and the write turn is given back as it returns instead of one more call (the COMMIT)
+later: measured with 30 people at once, the turn was held 3.6 ms per answer, busy 81% of the time,
+and every answer waited for it.
 """
 
 from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import Compiled
+
+from storage.db import give_back_turn
 
 # Compiled once per statement and dialect: its SQL, the order of its values and their processors
 # (the statement is kept too, so its id is never another's).
@@ -33,22 +44,55 @@ def _prepared(statement: Executable, dialect: Dialect) -> tuple[str, list[tuple[
     return sql, order
 
 
+async def _driver_execute(
+    connection: AsyncConnection, driver: Any, statement: Executable, values: dict[str, Any]
+) -> None:
+    dialect = connection.dialect
+    sql, order = _prepared(statement, dialect)
+    params = tuple(process(values[name]) if process else values[name] for name, process in order)
+    try:
+        await driver.execute(sql, params)
+    except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it, values hidden
+        raise DBAPIError.instance(
+            sql, params, error, dialect.loaded_dbapi.Error, hide_parameters=True
+        ) from error
+
+
 async def execute_in_one_call(
     session: AsyncSession, statement: Executable, values: dict[str, Any]
 ) -> None:
     """Execute a write `statement` (built once, at import: it is cached by identity) with
     `values`, in the session's transaction."""
     connection = await session.connection()
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
+    if connection.dialect.name != "sqlite":
         await session.execute(statement, values)
         return
-    sql, order = _prepared(statement, dialect)
-    params = tuple(process(values[name]) if process else values[name] for name, process in order)
     raw = await connection.get_raw_connection()
-    try:
-        await raw.driver_connection.execute(sql, params)
-    except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it, values hidden
-        raise DBAPIError.instance(
-            sql, params, error, dialect.loaded_dbapi.Error, hide_parameters=True
-        ) from error
+    await _driver_execute(connection, raw.driver_connection, statement, values)
+
+
+def _pending_changes(session: Session) -> bool:
+    """Whether a flush would write anything (`dirty` also lists objects set to the same value)."""
+    return bool(session.new or session.deleted) or any(map(session.is_modified, session.dirty))
+
+
+async def commit_in_one_call(
+    session: AsyncSession, statement: Executable, values: dict[str, Any]
+) -> None:
+    """Execute a write `statement` as `execute_in_one_call` does, then commit the session's
+    transaction; on SQLite, in one call when nothing else was written or waits to be flushed."""
+    connection = await session.connection()
+    if connection.dialect.name == "sqlite" and not _pending_changes(session.sync_session):
+        driver = (await connection.get_raw_connection()).driver_connection
+        if not driver.in_transaction:
+            level = driver.isolation_level
+            driver.isolation_level = None  # autocommit: the statement is its own transaction
+            try:
+                await _driver_execute(connection, driver, statement, values)
+            finally:
+                driver.isolation_level = level
+            give_back_turn(session.sync_session)  # SQLite's lock went with the statement
+            await session.commit()  # SQLAlchemy's transaction ends; nothing is left to write
+            return
+    await execute_in_one_call(session, statement, values)
+    await session.commit()

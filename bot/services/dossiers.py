@@ -209,8 +209,8 @@ class Dossiers:
                 row.form_version = record.form.version  # flushed at the commit, same transaction
             if self.account.active_dossier_id != record.id:
                 self.account.active_dossier_id = record.id
-            await queries.save_answers(self.session, row, move.answers, move.cursor.to_json())
-            await self.session.commit()
+            cursor = move.cursor.to_json()
+            await queries.save_answers(self.session, row, move.answers, cursor, commit=True)
         record.answers, record.cursor = dict(move.answers), move.cursor
         if record.shows_files():
             await self.load_files(record)

@@ -46,12 +46,20 @@ class IsCommand(Filter):
         return (message.text or message.caption or "").startswith("/")
 
 
-class NotAnAnswer(Filter):
-    """A message that is not an answer to the form the person is filling in: a command, or any
-    message outside the questionnaire's states. The Secretariat's routers see only those, so an
-    official's typed answer goes straight to the questionnaire."""
+class IsAnswer(Filter):
+    """A message answering the form the person is filling in: not a command, and sent in one of
+    the questionnaire's states."""
 
     async def __call__(self, message: Message, state: FSMContext) -> bool:
         if (message.text or message.caption or "").startswith("/"):
-            return True
-        return await state.get_state() not in ANSWERING_STATES
+            return False
+        return await state.get_state() in ANSWERING_STATES
+
+
+class NotAnAnswer(IsAnswer):
+    """Any other message: a command, or any message outside the questionnaire's states. The
+    Secretariat's routers see only those, so an official's typed answer goes straight to the
+    questionnaire."""
+
+    async def __call__(self, message: Message, state: FSMContext) -> bool:
+        return not await super().__call__(message, state)

@@ -68,7 +68,8 @@ class DatabaseStorage(BaseStorage):
                 remember_record(session, record_key, record)
             else:
                 for name, value in values.items():
-                    setattr(record, name, value)
+                    if getattr(record, name) != value:  # unchanged: no write, no write turn
+                        setattr(record, name, value)
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
         async with self._session(write=False) as session:

@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.people import link_city
-from bot.telegram.fsm_storage import DatabaseStorage
+from bot.telegram.fsm_storage import DatabaseStorage, update_session
 from bot.telegram.states import Flow
 from storage import outbox
 from storage.accounts import new_account
 from storage.db import create_engine, downgrade, migrate, session_factory, write_turn
 from storage.dossiers import create_dossier, next_reference, save_answers
-from storage.models import Base, City, Dossier, OutboxMessage, ProcessedUpdate
+from storage.models import Account, Base, City, Dossier, OutboxMessage, ProcessedUpdate
 from storage.preload import preload
 from storage.types import utcnow
 from storage.updates import AppSession, record_now, record_with_first_write
@@ -230,6 +230,82 @@ async def test_an_answer_on_sqlite_is_one_call_to_the_connections_thread(
         row = await session.get(Dossier, dossier.id)
         assert row is not None and row.answers == {"title": "Éclairage"}
         assert row.cursor == {"q": "sector"} and row.updated_at.tzinfo is not None
+
+
+async def test_an_answer_alone_in_its_transaction_commits_itself_in_the_same_call(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """On SQLite an answer that is its transaction's only write runs as a transaction of its own
+    (no BEGIN, no COMMIT: SQLite's autocommit), so the write turn is held for that one call. It
+    stays whole: a duplicate update id fails it all. With something else to write, the usual
+    transaction holds both. PostgreSQL commits as usual; the outcome is the same."""
+    async with sessions() as session:
+        account = new_account(session, 15, "Awa")
+        account.city_name, account.country = "Dakar", "SN"
+        await link_city(session, account)
+        dossier = await create_dossier(session, account, {"title": "first"})
+        await session.commit()
+    sqlite = engine.dialect.name == "sqlite"
+    transaction_statements: list[str] = []
+
+    def traced(sql: str) -> None:
+        if sql.split()[0].upper() in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            transaction_statements.append(sql.split()[0].upper())
+
+    async def answer(update_id: int, title: str, *, rename: str | None = None) -> None:
+        async with sessions() as session:
+            row = await session.get(Dossier, dossier.id)
+            person = await session.get(Account, 15)
+            assert row is not None and person is not None
+            if rename is not None:
+                person.full_name = rename
+            driver = (await (await session.connection()).get_raw_connection()).driver_connection
+            if sqlite:
+                await driver.set_trace_callback(traced)
+            try:
+                record_with_first_write(session, update_id)
+                await save_answers(session, row, {"title": title}, {"q": "sector"}, commit=True)
+            finally:
+                if sqlite:
+                    await driver.set_trace_callback(None)
+
+    await answer(90, "alone")
+    assert transaction_statements == []  # without BEGIN/COMMIT the answer wrote at once: one call
+    assert await handled(sessions, 90)
+    with pytest.raises(IntegrityError):
+        await answer(90, "duplicate")
+    await answer(91, "with a new name", rename="Awa Ndiaye")
+    assert transaction_statements == (["BEGIN", "COMMIT"] if sqlite else [])
+    async with sessions() as session:
+        row = await session.get(Dossier, dossier.id)
+        person = await session.get(Account, 15)
+        assert row is not None and row.answers == {"title": "with a new name"}
+        assert person is not None and person.full_name == "Awa Ndiaye"
+    assert await handled(sessions, 91)
+
+
+async def test_setting_the_state_it_is_in_leaves_nothing_to_write(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A button of the form sets the answering state again on every press: within an update's
+    session that must leave nothing to flush, or the update would take SQLite's write turn once
+    more at its end for a commit that writes nothing."""
+    key = StorageKey(bot_id=1, chat_id=3, user_id=3)
+    storage = DatabaseStorage(sessions)
+    await storage.set_state(key, Flow.dossier)
+    await storage.set_data(key, {"then": "new"})
+    async with sessions() as session:
+        token = update_session.set(session)
+        try:
+            await storage.set_state(key, Flow.dossier)
+            await storage.set_data(key, {"then": "new"})
+            assert not session.dirty
+            await storage.set_state(key, Flow.note)
+            assert session.dirty
+            await session.commit()
+        finally:
+            update_session.reset(token)
+    assert await DatabaseStorage(sessions).get_state(key) == Flow.note.state
 
 
 async def test_fsm_state_and_data_survive_a_new_storage_object(
