@@ -22,40 +22,79 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import Executable, Select
 from sqlalchemy.sql.compiler import Compiled
 
 from storage.db import give_back_turn
 
+# Each result column's processor, per statement and dialect.
+_RESULTS: dict[tuple[int, str], list[Any]] = {}
 # Compiled once per statement and dialect: its SQL, the order of its values and their processors
 # (the statement is kept too, so its id is never another's).
-_COMPILED: dict[tuple[int, str], tuple[Executable, str, list[tuple[str, Any]]]] = {}
+_COMPILED: dict[tuple[int, str], tuple[Executable, str, list[tuple[str, Any, Any]]]] = {}
 
 
-def _prepared(statement: Executable, dialect: Dialect) -> tuple[str, list[tuple[str, Any]]]:
+def prepared(
+    statement: Executable, dialect: Dialect, values: dict[str, Any]
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement's SQL and its values in order, each processed as SQLAlchemy would (a value
+    the statement carries itself, such as a literal, is taken from it)."""
     key = (id(statement), dialect.name)
     if key not in _COMPILED:
         compiled: Compiled = statement.compile(dialect=dialect)
         names = compiled.positiontup or []  # type: ignore[attr-defined]
         binds = compiled.binds  # type: ignore[attr-defined]
-        order = [(name, binds[name].type.bind_processor(dialect)) for name in names]
+        order = [(name, binds[name].type.bind_processor(dialect), binds[name]) for name in names]
         _COMPILED[key] = (statement, compiled.string, order)
     _statement, sql, order = _COMPILED[key]
-    return sql, order
+    params = []
+    for name, process, bind in order:
+        value = values.get(name, bind.value)
+        params.append(process(value) if process else value)
+    return sql, tuple(params)
 
 
 async def _driver_execute(
     connection: AsyncConnection, driver: Any, statement: Executable, values: dict[str, Any]
 ) -> None:
     dialect = connection.dialect
-    sql, order = _prepared(statement, dialect)
-    params = tuple(process(values[name]) if process else values[name] for name, process in order)
+    sql, params = prepared(statement, dialect, values)
     try:
         await driver.execute(sql, params)
     except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it, values hidden
         raise DBAPIError.instance(
             sql, params, error, dialect.loaded_dbapi.Error, hide_parameters=True
         ) from error
+
+
+async def rows_in_one_call(
+    session: AsyncSession, statement: Select[Any], values: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """A SELECT's rows on SQLite, read in one call (execute and fetch; SQLAlchemy's adapter makes
+    four: cursor, execute, fetch, close), each value processed as SQLAlchemy would; the columns
+    are the statement's `selected_columns`."""
+    connection = await session.connection()
+    dialect = connection.dialect
+    sql, params = prepared(statement, dialect, values)
+    driver = (await connection.get_raw_connection()).driver_connection
+    try:
+        rows = await driver.execute_fetchall(sql, params)
+    except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it, values hidden
+        raise DBAPIError.instance(
+            sql, params, error, dialect.loaded_dbapi.Error, hide_parameters=True
+        ) from error
+    processors = _RESULTS.get((id(statement), dialect.name))
+    if processors is None:
+        types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
+        processors = [t.result_processor(dialect, None) for t in types]
+        _RESULTS[(id(statement), dialect.name)] = processors
+    return [
+        tuple(
+            process(value) if process else value
+            for process, value in zip(processors, row, strict=True)
+        )
+        for row in rows
+    ]
 
 
 async def execute_in_one_call(

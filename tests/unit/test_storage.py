@@ -8,7 +8,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -19,8 +19,16 @@ from storage import outbox
 from storage.accounts import new_account
 from storage.db import create_engine, downgrade, migrate, session_factory, write_turn
 from storage.dossiers import create_dossier, next_reference, save_answers
-from storage.models import Account, Base, City, Dossier, OutboxMessage, ProcessedUpdate
-from storage.preload import preload
+from storage.models import (
+    Account,
+    Base,
+    City,
+    Dossier,
+    FsmRecord,
+    OutboxMessage,
+    ProcessedUpdate,
+)
+from storage.preload import Preloaded, preload
 from storage.types import utcnow
 from storage.updates import AppSession, record_now, record_with_first_write
 from testkit.databases import without_busy_handler
@@ -306,6 +314,61 @@ async def test_setting_the_state_it_is_in_leaves_nothing_to_write(
         finally:
             update_session.reset(token)
     assert await DatabaseStorage(sessions).get_state(key) == Flow.note.state
+
+
+async def test_the_first_read_loads_its_rows_as_the_orm_would_in_one_call(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Every update's first read (person, active dossier, conversation state, "seen before?"):
+    on SQLite one call to the connection's thread, not SQLAlchemy's cursor (four calls); the
+    rows it builds equal the ORM's, sit in the identity map, and their changes are written."""
+    key = StorageKey(bot_id=1, chat_id=16, user_id=16)
+    await DatabaseStorage(sessions).set_state(key, Flow.dossier)
+    await DatabaseStorage(sessions).set_data(key, {"then": "new"})
+    fsm_key = DatabaseStorage(sessions).record_key(key)
+    async with sessions() as session:
+        account = new_account(session, 16, "Awa")
+        account.city_name, account.country = "Dakar", "SN"
+        await link_city(session, account)
+        dossier = await create_dossier(session, account, {"title": "Éclairage", "budget": "12.5"})
+        account.active_dossier_id = dossier.id
+        account.blocked_since = utcnow()
+        session.add(ProcessedUpdate(update_id=95))
+        await session.commit()
+    async with sessions() as session:  # as the ORM loads them
+        expected = (
+            await session.get(Account, 16),
+            await session.get(Dossier, dossier.id),
+            await session.get(FsmRecord, fsm_key),
+        )
+    through_cursor: list[str] = []
+
+    def executed(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        through_cursor.append(statement)
+
+    async with sessions() as session:
+        event.listen(engine.sync_engine, "before_cursor_execute", executed)
+        try:
+            loaded = await preload(session, 16, 95, fsm_key)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", executed)
+        assert len(through_cursor) == (0 if engine.dialect.name == "sqlite" else 1)
+        assert loaded.handled_before
+        for row, want in zip(
+            (loaded.account, loaded.dossier, loaded.fsm_record), expected, strict=True
+        ):
+            assert row is not None and not session.dirty
+            columns = inspect(type(row)).column_attrs.keys()
+            assert {c: getattr(row, c) for c in columns} == {c: getattr(want, c) for c in columns}
+        assert loaded.account is not None and loaded.account.blocked_since.tzinfo is not None
+        assert await session.get(Account, 16) is loaded.account  # from the identity map
+        loaded.account.full_name = "Awa Ndiaye"
+        await session.commit()
+    async with sessions() as session:
+        person = await session.get(Account, 16)
+        assert person is not None and person.full_name == "Awa Ndiaye"
+        nobody = await preload(session, 17, 96, "nobody")
+        assert nobody == Preloaded(None, False, None, None)
 
 
 async def test_fsm_state_and_data_survive_a_new_storage_object(
