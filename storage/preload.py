@@ -40,24 +40,30 @@ _EVERYTHING = (
 )
 
 
-# Where each row's columns go: per model, its slice of the row and the attribute of each column.
-_PARTS = []
-_start = 0
-for _model in (Account, Dossier, FsmRecord):
-    _mapper = inspect(_model)
-    _keys = [_mapper.get_property_by_column(c).key for c in _model.__table__.columns]
-    _PARTS.append((_model, _start, _keys))
-    _start += len(_keys)
+def _columns_by_model() -> list[tuple[type, list[tuple[int, str]]]]:
+    """Where each model's columns are in the statement's row, with the attribute of each."""
+    by_model: dict[type, list[tuple[int, str]]] = {}
+    models = {model.__table__: model for model in (Account, Dossier, FsmRecord)}
+    for index, column in enumerate(_EVERYTHING.selected_columns):
+        model = models.get(getattr(column, "table", None))
+        if model is not None:
+            key = inspect(model).get_property_by_column(column).key
+            by_model.setdefault(model, []).append((index, key))
+    return list(by_model.items())
+
+
+_COLUMNS = _columns_by_model()
 
 
 def _loaded(session: AsyncSession, row: tuple[Any, ...]) -> list[Any]:
     """The row's objects as if loaded by the ORM: built from their columns, then made detached
     with no history (`make_transient_to_detached`) and added to the session, whose identity map
-    then answers for them; None where the outer join found nothing."""
+    then answers for them (the session's first read: none of them is there yet); None where the
+    outer join found nothing."""
     found = []
-    for model, start, keys in _PARTS:
-        values = dict(zip(keys, row[start : start + len(keys)], strict=True))
-        if all(v is None for v in values.values()):
+    for model, columns in _COLUMNS:
+        values = {key: row[index] for index, key in columns}
+        if all(value is None for value in values.values()):  # no row: a key is never NULL
             found.append(None)
             continue
         instance = model(**values)
