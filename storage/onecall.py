@@ -16,6 +16,8 @@ later: measured with 30 people at once, the turn was held 3.6 ms per answer, bus
 and every answer waited for it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.engine import Dialect
@@ -54,17 +56,25 @@ def prepared(
     return sql, tuple(params)
 
 
+@contextmanager
+def _as_sqlalchemy_error(dialect: Dialect, sql: str, params: tuple[Any, ...]) -> Iterator[None]:
+    """The driver's errors raised as SQLAlchemy raises them (its values hidden: they may be
+    logged), so callers catch IntegrityError and the like as for any execution."""
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            sql, params, error, dialect.loaded_dbapi.Error, hide_parameters=True
+        ) from error
+
+
 async def _driver_execute(
     connection: AsyncConnection, driver: Any, statement: Executable, values: dict[str, Any]
 ) -> None:
     dialect = connection.dialect
     sql, params = prepared(statement, dialect, values)
-    try:
+    with _as_sqlalchemy_error(dialect, sql, params):
         await driver.execute(sql, params)
-    except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it, values hidden
-        raise DBAPIError.instance(
-            sql, params, error, dialect.loaded_dbapi.Error, hide_parameters=True
-        ) from error
 
 
 async def rows_in_one_call(
@@ -77,12 +87,8 @@ async def rows_in_one_call(
     dialect = connection.dialect
     sql, params = prepared(statement, dialect, values)
     driver = (await connection.get_raw_connection()).driver_connection
-    try:
+    with _as_sqlalchemy_error(dialect, sql, params):
         rows = await driver.execute_fetchall(sql, params)
-    except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it, values hidden
-        raise DBAPIError.instance(
-            sql, params, error, dialect.loaded_dbapi.Error, hide_parameters=True
-        ) from error
     processors = _RESULTS.get((id(statement), dialect.name))
     if processors is None:
         types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
